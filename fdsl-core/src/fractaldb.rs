@@ -1,0 +1,216 @@
+//! The FractalDB recipe (Kataoka et al., ACCV 2020): one category's instances.
+//!
+//! A category is an [`Ifs2`]. Its instances are indexed `(weight, count, flip)`: 25 weights
+//! ([`crate::weights`]) × 10 patch draws × 4 flips = 1,000 images. As in the reference, the 10
+//! counts of one weight share the very same points and differ only in their patch masks, and the
+//! 4 flips share one raster. So the work splits in three steps, each over caller-owned buffers:
+//! [`trace`] the chaos game of (category, weight) into pixel positions, [`paint`] one count onto a
+//! canvas, then [`Canvas::write_flipped`] each flip.
+//!
+//! Random streams: the chain of (category, weight) comes from [`chain_key`], the masks of
+//! (category, weight, count) from [`patch_key`]; the reference's unseeded Python RNGs are the only
+//! thing replaced.
+
+use crate::canvas::{Canvas, Flip, random_mask};
+use crate::frame::{Grid, for_each_pixel};
+use crate::ifs2::Ifs2;
+use crate::stream::{Generator, Purpose, StreamKey};
+use crate::weights::WEIGHT_ROWS;
+
+/// Patch draws ("count") per weight in the published recipe.
+pub const COUNTS: usize = 10;
+/// Saved orientations per raster.
+pub const FLIPS: usize = 4;
+/// Images per category in the published recipe: 25 weights × 10 counts × 4 flips.
+pub const INSTANCES_PER_CATEGORY: usize = WEIGHT_ROWS * COUNTS * FLIPS;
+/// The largest canvas side: pixel positions are packed as two 16-bit halves.
+pub const MAX_SIDE: u32 = 1 << 16;
+
+/// How points are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Draw {
+    /// One pixel of value 127 per point.
+    Point,
+    /// A random opaque 3x3 patch per point, the last one in point order winning.
+    Patch,
+}
+
+/// What one rendering needs besides the category: the grid, the chain length and the drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recipe {
+    /// The canvas and its margin.
+    pub grid: Grid,
+    /// Points in each chaos game (origin included).
+    pub points: u32,
+    /// How points are drawn.
+    pub draw: Draw,
+}
+
+/// FractalDB-1k as published (`exe.sh`): 362x362, 200,000 points, patch mode.
+pub const FRACTALDB_1K: Recipe = Recipe { grid: Grid::square(362), points: 200_000, draw: Draw::Patch };
+
+/// Why a recipe or buffer cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecipeError {
+    /// A side is at most twice the pad, or at least [`MAX_SIDE`].
+    Size,
+    /// Zero points.
+    Points,
+    /// The position buffer is shorter than the number of points.
+    Buffer,
+}
+
+impl core::fmt::Display for RecipeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Size => "each side must exceed twice the padding and be below 65536 pixels",
+            Self::Points => "the number of points must be positive",
+            Self::Buffer => "the position buffer holds fewer entries than the number of points",
+        })
+    }
+}
+
+impl core::error::Error for RecipeError {}
+
+impl Recipe {
+    /// Check the recipe's own values.
+    pub fn check(&self) -> Result<(), RecipeError> {
+        let Grid { width, height, pad } = self.grid;
+        let side_ok = |s: u32| u64::from(s) > 2 * u64::from(pad) && s < MAX_SIDE;
+        if !(side_ok(width) && side_ok(height)) {
+            return Err(RecipeError::Size);
+        }
+        if self.points == 0 {
+            return Err(RecipeError::Points);
+        }
+        Ok(())
+    }
+
+    /// Bytes of one canvas.
+    pub fn canvas_len(&self) -> usize {
+        self.grid.width as usize * self.grid.height as usize
+    }
+}
+
+/// One image of a category: weight row, patch draw, orientation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    /// Weight row, 0 to 24.
+    pub weight: usize,
+    /// Patch draw, 0 to 9.
+    pub count: usize,
+    /// Orientation.
+    pub flip: Flip,
+}
+
+impl Instance {
+    /// Instance `i` of a category in the order weight, count, flip
+    /// (`i = (weight · 10 + count) · 4 + flip`); `None` past 999.
+    pub fn from_index(i: usize) -> Option<Self> {
+        if i >= INSTANCES_PER_CATEGORY {
+            return None;
+        }
+        Some(Self { weight: i / (COUNTS * FLIPS), count: i / FLIPS % COUNTS, flip: Flip::from_index(i % FLIPS)? })
+    }
+
+    /// The index of this instance (inverse of [`Instance::from_index`]).
+    pub fn index(&self) -> usize {
+        (self.weight * COUNTS + self.count) * FLIPS + self.flip as usize
+    }
+}
+
+/// The stream of the map choices of (category, weight).
+pub fn chain_key(seed: u64, category: u64, weight: usize) -> StreamKey {
+    StreamKey { seed, generator: Generator::FractalDb, category, instance: weight as u64, purpose: Purpose::Chain }
+}
+
+/// The stream of the patch masks of (category, weight, count).
+pub fn patch_key(seed: u64, category: u64, weight: usize, count: usize) -> StreamKey {
+    StreamKey {
+        seed,
+        generator: Generator::FractalDb,
+        category,
+        instance: (weight as u64) << 32 | count as u64,
+        purpose: Purpose::Patches,
+    }
+}
+
+/// Pack a pixel `(x, y)` as `y << 16 | x`.
+#[inline(always)]
+fn pack(x: u32, y: u32) -> u32 {
+    y << 16 | x
+}
+
+/// Run the chaos game of `ifs` (already scaled by its weight) with the chain stream of
+/// (`seed`, `category`, `weight`), normalise it onto the recipe's grid and store each kept
+/// point's pixel, packed `y << 16 | x`, in `positions`, in point order. Returns the number stored.
+pub fn trace(
+    ifs: &Ifs2,
+    seed: u64,
+    category: u64,
+    weight: usize,
+    recipe: &Recipe,
+    positions: &mut [u32],
+) -> Result<usize, RecipeError> {
+    recipe.check()?;
+    let points = recipe.points as usize;
+    let out = positions.get_mut(..points).ok_or(RecipeError::Buffer)?;
+    let rng = chain_key(seed, category, weight).rng();
+    let mut n = 0;
+    for_each_pixel(ifs, &rng, points, recipe.grid, |x, y| {
+        out[n] = pack(x, y);
+        n += 1;
+    });
+    Ok(n)
+}
+
+/// Paint traced `positions` onto a cleared `canvas`: points, or patches whose masks come from the
+/// patch stream of (`seed`, `category`, `weight`, `count`), one mask per position in order.
+pub fn paint(canvas: &mut Canvas<'_>, positions: &[u32], draw: Draw, seed: u64, category: u64, weight: usize, count: usize) {
+    canvas.clear();
+    let unpack = |p: u32| (p & 0xffff, p >> 16);
+    match draw {
+        Draw::Point => positions.iter().for_each(|&p| {
+            let (x, y) = unpack(p);
+            canvas.point(x, y);
+        }),
+        Draw::Patch => {
+            let mut rng = patch_key(seed, category, weight, count).rng();
+            for &p in positions {
+                let (x, y) = unpack(p);
+                canvas.patch(x, y, random_mask(&mut rng));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::affine::Affine2;
+
+    #[test]
+    fn instance_order_is_weight_count_flip() {
+        for i in 0..INSTANCES_PER_CATEGORY {
+            assert_eq!(Instance::from_index(i).unwrap().index(), i);
+        }
+        assert_eq!(Instance::from_index(47), Some(Instance { weight: 1, count: 1, flip: Flip::Flip3 }));
+        assert_eq!(Instance::from_index(1000), None);
+    }
+
+    #[test]
+    fn recipe_checks() {
+        assert_eq!(FRACTALDB_1K.check(), Ok(()));
+        let bad = |grid, points| Recipe { grid, points, draw: Draw::Point }.check();
+        assert_eq!(bad(Grid::square(12), 1), Err(RecipeError::Size));
+        assert_eq!(bad(Grid::square(13), 1), Ok(()));
+        assert_eq!(bad(Grid::square(0), 1), Err(RecipeError::Size));
+        assert_eq!(bad(Grid::square(65536), 1), Err(RecipeError::Size));
+        assert_eq!(bad(Grid { width: 100, height: 4, pad: 2 }, 1), Err(RecipeError::Size));
+        assert_eq!(bad(Grid::square(100), 0), Err(RecipeError::Points));
+        let ifs = Ifs2::new([(Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, 0.0, 0.0]), 1.0)]).unwrap();
+        let r = Recipe { grid: Grid::square(100), points: 10, draw: Draw::Point };
+        assert_eq!(trace(&ifs, 0, 0, 0, &r, &mut [0; 9]), Err(RecipeError::Buffer));
+        assert_eq!(trace(&ifs, 0, 0, 0, &r, &mut [0; 10]), Ok(10));
+    }
+}

@@ -1,0 +1,224 @@
+//! 2-D iterated function systems: maps with selection probabilities.
+
+use crate::affine::Affine2;
+use crate::stream::{below, uniform_f64};
+use rand_core::Rng;
+
+/// The most maps an [`Ifs2`] holds. FractalDB samples 2 to 7; files may hold up to this many.
+pub const MAX_MAPS: usize = 16;
+
+/// Why a set of maps is not a usable IFS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfsError {
+    /// No map at all.
+    Empty,
+    /// More than [`MAX_MAPS`] maps.
+    TooManyMaps,
+    /// A coefficient or probability of map `map` (0-based) is NaN or infinite.
+    NotFinite {
+        /// The offending map.
+        map: usize,
+    },
+    /// A probability of map `map` is negative.
+    NegativeProbability {
+        /// The offending map.
+        map: usize,
+    },
+    /// The probabilities sum to zero (or the sum is not finite).
+    ZeroProbability,
+}
+
+impl core::fmt::Display for IfsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Empty => write!(f, "the IFS has no map"),
+            Self::TooManyMaps => write!(f, "the IFS has more than {MAX_MAPS} maps"),
+            Self::NotFinite { map } => write!(f, "map {} has a NaN or infinite value", map + 1),
+            Self::NegativeProbability { map } => {
+                write!(f, "map {} has a negative probability", map + 1)
+            }
+            Self::ZeroProbability => write!(f, "the probabilities do not sum to a positive number"),
+        }
+    }
+}
+
+impl core::error::Error for IfsError {}
+
+/// An IFS of the plane: up to [`MAX_MAPS`] affine maps `w_i`, each chosen with probability `p_i`.
+///
+/// Stored flat and `Copy` (`#[repr(C)]`), so it can be passed by value to a GPU kernel.
+/// The cumulative sums `cumsum(p)_i` are precomputed, left to right in `f64`, as the
+/// reference's running `temp_proba += proba`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+pub struct Ifs2 {
+    len: usize,
+    maps: [Affine2; MAX_MAPS],
+    probabilities: [f64; MAX_MAPS],
+    cumulative: [f64; MAX_MAPS],
+}
+
+impl Ifs2 {
+    /// An IFS from `(map, p)` pairs, probabilities as given (not renormalised, as in the reference;
+    /// the last map catches any rounding shortfall of the cumulative sum).
+    pub fn new(maps: impl IntoIterator<Item = (Affine2, f64)>) -> Result<Self, IfsError> {
+        let mut ifs = Self {
+            len: 0,
+            maps: [Affine2::default(); MAX_MAPS],
+            probabilities: [0.0; MAX_MAPS],
+            cumulative: [0.0; MAX_MAPS],
+        };
+        let mut sum = 0.0;
+        for (i, (map, p)) in maps.into_iter().enumerate() {
+            if i == MAX_MAPS {
+                return Err(IfsError::TooManyMaps);
+            }
+            if !map.coefficients().iter().all(|k| k.is_finite()) || !p.is_finite() {
+                return Err(IfsError::NotFinite { map: i });
+            }
+            if p < 0.0 {
+                return Err(IfsError::NegativeProbability { map: i });
+            }
+            sum += p;
+            ifs.maps[i] = map;
+            ifs.probabilities[i] = p;
+            ifs.cumulative[i] = sum;
+            ifs.len = i + 1;
+        }
+        if ifs.len == 0 {
+            return Err(IfsError::Empty);
+        }
+        if !(sum > 0.0 && sum.is_finite()) {
+            return Err(IfsError::ZeroProbability);
+        }
+        Ok(ifs)
+    }
+
+    /// FractalDB's random IFS (`ifs_search.py`): N uniform in {2, …, 7}; for each map the six
+    /// coefficients a, b, c, d, e, f ~ U(−1, 1) independently; p_i = |a_i d_i − b_i c_i| / Σ_j |a_j d_j − b_j c_j|.
+    /// No contractivity check.
+    pub fn sample_fractaldb<R: Rng>(rng: &mut R) -> Self {
+        let n = 2 + below(rng, 6) as usize;
+        let mut maps = [Affine2::default(); MAX_MAPS];
+        let mut dets = [0.0; MAX_MAPS];
+        let mut sum = 0.0;
+        for (map, det) in maps.iter_mut().zip(&mut dets).take(n) {
+            *map = Affine2::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)));
+            *det = libm::fabs(map.det());
+            sum += *det;
+        }
+        // Every |det| is finite and at most 2, and their sum is positive with probability 1; an
+        // all-zero draw (never seen) falls back to equal probabilities rather than failing.
+        let p = |i: usize| if sum > 0.0 { dets[i] / sum } else { 1.0 / n as f64 };
+        Self::new((0..n).map(|i| (maps[i], p(i)))).unwrap_or_else(|_| unreachable!("finite maps"))
+    }
+
+    /// The number of maps.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: an `Ifs2` has at least one map.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The maps.
+    pub fn maps(&self) -> &[Affine2] {
+        &self.maps[..self.len]
+    }
+
+    /// The selection probabilities, as given.
+    pub fn probabilities(&self) -> &[f64] {
+        &self.probabilities[..self.len]
+    }
+
+    /// The same IFS with every map's coefficients multiplied by `factors` (a, b, c, d, e, f);
+    /// probabilities unchanged, as in the reference's `set_param(..., weight_a=...)`.
+    pub fn scaled(&self, factors: &[f64; 6]) -> Self {
+        let mut out = *self;
+        for m in &mut out.maps[..self.len] {
+            *m = m.scaled(factors);
+        }
+        out
+    }
+
+    /// The map chosen by the uniform variate `u ∈ [0, 1)`: the first `i` with `u ≤ cumsum(p)_i`,
+    /// the last map if none (a cumulative sum short of 1 by rounding). Branch-free: the index is the
+    /// number of the first `len − 1` cumulative sums that are `< u`.
+    #[inline(always)]
+    pub fn select(&self, u: f64) -> &Affine2 {
+        let mut i = 0;
+        for &c in &self.cumulative[..self.len - 1] {
+            i += usize::from(u > c);
+        }
+        &self.maps[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{Generator, Purpose, StreamKey};
+
+    fn unit(k: f64) -> Affine2 {
+        Affine2::from_coefficients([k, 0.0, 0.0, k, 0.0, 0.0])
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert_eq!(Ifs2::new([]), Err(IfsError::Empty));
+        assert_eq!(Ifs2::new([(unit(f64::NAN), 1.0)]), Err(IfsError::NotFinite { map: 0 }));
+        assert_eq!(
+            Ifs2::new([(unit(0.5), 1.0), (unit(0.5), f64::INFINITY)]),
+            Err(IfsError::NotFinite { map: 1 })
+        );
+        assert_eq!(
+            Ifs2::new([(unit(0.5), 1.0), (unit(0.5), -0.1)]),
+            Err(IfsError::NegativeProbability { map: 1 })
+        );
+        assert_eq!(Ifs2::new([(unit(0.5), 0.0)]), Err(IfsError::ZeroProbability));
+        assert_eq!(Ifs2::new([(unit(0.5), 1.0); MAX_MAPS + 1]), Err(IfsError::TooManyMaps));
+        assert!(Ifs2::new([(unit(0.5), 1.0); MAX_MAPS]).is_ok());
+    }
+
+    #[test]
+    fn select_is_first_cumulative_at_or_above() {
+        let ifs = Ifs2::new([(unit(1.0), 0.25), (unit(2.0), 0.25), (unit(3.0), 0.5)]).unwrap();
+        let pick = |u| ifs.select(u).a;
+        assert_eq!(pick(0.0), 1.0);
+        assert_eq!(pick(0.25), 1.0);
+        assert_eq!(pick(0.250001), 2.0);
+        assert_eq!(pick(0.5), 2.0);
+        assert_eq!(pick(0.75), 3.0);
+        assert_eq!(pick(0.999999), 3.0);
+        // Probabilities that sum to less than one: the last map takes the rest.
+        let short = Ifs2::new([(unit(1.0), 0.1), (unit(2.0), 0.1)]).unwrap();
+        assert_eq!(short.select(0.9).a, 2.0);
+    }
+
+    #[test]
+    fn sampling_follows_the_reference_distribution() {
+        let mut counts = [0usize; MAX_MAPS + 1];
+        for c in 0..3000 {
+            let key = StreamKey {
+                seed: 5,
+                generator: Generator::FractalSearch,
+                category: c,
+                instance: 0,
+                purpose: Purpose::Parameters,
+            };
+            let ifs = Ifs2::sample_fractaldb(&mut key.rng());
+            counts[ifs.len()] += 1;
+            let sum: f64 = ifs.probabilities().iter().sum();
+            assert!((sum - 1.0).abs() < 1e-12);
+            for (m, p) in ifs.maps().iter().zip(ifs.probabilities()) {
+                assert!(m.coefficients().iter().all(|k| (-1.0..1.0).contains(k)));
+                assert!((p - m.det().abs() / ifs.maps().iter().map(|m| m.det().abs()).sum::<f64>()).abs() < 1e-12);
+            }
+        }
+        assert_eq!(counts[..2], [0, 0]);
+        assert!(counts[2..8].iter().all(|&n| (420..580).contains(&n)), "{counts:?}");
+        assert_eq!(counts[8..].iter().sum::<usize>(), 0);
+    }
+}
