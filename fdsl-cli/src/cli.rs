@@ -1,0 +1,230 @@
+//! Command-line arguments and their dispatch.
+
+use crate::categories::{self, Category};
+use crate::dataset::Dataset;
+use crate::spec::{DrawMode, Spec, categories_sha256};
+use crate::{render, search, verify};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use fdsl_core::frame::Grid;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The seed of the search that defines the fractaldb-10k preset's categories.
+pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
+
+#[derive(Parser)]
+#[command(
+    name = "fdsl",
+    version,
+    about = "Formula-driven pre-training datasets (FractalDB), fast and reproducible to the byte",
+    long_about = "Formula-driven pre-training datasets (FractalDB), fast and reproducible to the byte.\n\n\
+        Every output byte is a function of the dataset spec and the seed: the same command gives the \
+        same files on any machine and any number of threads.\n\n\
+        Exit codes: 0 success, 1 `verify` found differences, 2 bad input or another error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Search random IFSs for FractalDB categories; writes 00000.csv, … (a,b,c,d,e,f,p rows) and search.json.
+    Search(SearchArgs),
+    /// Render a dataset as an ImageFolder (train/CLASS/*.png) with classes.txt, categories/ and manifest.json.
+    ///
+    /// Re-running the same command on the same folder keeps every file the manifest verifies and
+    /// renders the rest (resume after an interruption).
+    Render(RenderArgs),
+    /// Recompute every file of a rendered dataset from its manifest; name each file that differs or is missing.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// Number of categories to find.
+    #[arg(long, default_value_t = 1000)]
+    categories: usize,
+    /// Seed of the search (candidate j is a function of the seed and j).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output folder (new or empty).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Side of the point-mode test rendering, pixels.
+    #[arg(long, value_name = "PX", default_value_t = 512)]
+    size: u32,
+    /// Points of the test chaos game.
+    #[arg(long, default_value_t = 100_000)]
+    points: u32,
+    /// Least filling rate (share of non-zero pixels) of an accepted category.
+    #[arg(long, default_value_t = 0.2)]
+    threshold: f64,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+#[derive(Args)]
+struct RenderArgs {
+    /// Dataset preset: fractaldb-1k (the 1,000 official categories, 1,000 images each) or
+    /// fractaldb-10k (10,000 categories found by `fdsl search` with seed 10000, 1,000 images each).
+    /// Both: 362x362, 200,000 points, patch mode, weight step 0.4, 10 patch draws, 4 flips.
+    #[arg(long, default_value = "fractaldb-1k")]
+    preset: String,
+    /// Output folder: new, empty, or one this same command wrote before (resumes it).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Use only the first N categories.
+    #[arg(long, value_name = "N")]
+    categories: Option<usize>,
+    /// Render only the first M instances of each category, in the order weight, count, flip (1 to 1000).
+    #[arg(long, value_name = "M")]
+    instances: Option<usize>,
+    /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
+    #[arg(long, value_name = "DIR")]
+    categories_from: Option<PathBuf>,
+    /// Image side, pixels (16 to 8192).
+    #[arg(long, value_name = "PX")]
+    size: Option<u32>,
+    /// Points per chaos game (origin included).
+    #[arg(long, value_name = "T")]
+    points: Option<u32>,
+    /// Point or patch drawing.
+    #[arg(long, value_enum)]
+    draw: Option<DrawMode>,
+    /// Instance weight step W: coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every instance unscaled).
+    #[arg(long, value_name = "W")]
+    weight_step: Option<f64>,
+    /// Dataset seed of every random stream.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Worker threads (0: one per core). The output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The dataset folder (with its manifest.json).
+    dir: PathBuf,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+/// Run with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            e.print()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            bail!("{first} (see `fdsl {} --help`)", subcommand_hint(&text));
+        }
+    };
+    match cli.command {
+        Command::Search(a) => in_pool(a.threads, || search_command(&a)),
+        Command::Render(a) => in_pool(a.threads, || render_command(&a)),
+        Command::Verify(a) => in_pool(a.threads, || verify_command(&a)),
+    }
+}
+
+fn subcommand_hint(text: &str) -> &'static str {
+    ["search", "render", "verify"].into_iter().find(|s| text.contains(&format!("fdsl {s}"))).unwrap_or("")
+}
+
+fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
+    if threads > 4096 {
+        bail!("--threads must be at most 4096 (0: one per core), not {threads}");
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    pool.install(job)
+}
+
+fn search_command(a: &SearchArgs) -> Result<ExitCode> {
+    let criteria = fdsl_core::search::Criteria { grid: Grid::square(a.size), points: a.points, threshold: a.threshold };
+    let (n, tried) = search::run(a.seed, &criteria, a.categories, &a.out)?;
+    println!(
+        "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
+        100.0 * n as f64 / tried as f64,
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The spec and categories a render command asks for, all checked; nothing is written.
+fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
+    let (preset_categories, source) = match a.preset.as_str() {
+        "fractaldb-1k" => (1000, "fractaldb-1k (official, AIST, MIT)".to_owned()),
+        "fractaldb-10k" => (10_000, format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)")),
+        other => bail!("unknown preset {other:?}; choose fractaldb-1k or fractaldb-10k"),
+    };
+    let mut spec = Spec {
+        generator: "fractaldb".into(),
+        preset: a.preset.clone(),
+        category_source: source,
+        categories_sha256: String::new(),
+        categories: a.categories.unwrap_or(preset_categories),
+        instances: a.instances.unwrap_or(fdsl_core::fractaldb::INSTANCES_PER_CATEGORY),
+        size: a.size.unwrap_or(362),
+        points: a.points.unwrap_or(200_000),
+        draw: a.draw.unwrap_or(DrawMode::Patch),
+        weight_step: a.weight_step.unwrap_or(0.4),
+        seed: a.seed,
+    };
+    spec.check()?;
+    let categories: Vec<Category> = if let Some(dir) = &a.categories_from {
+        let cats = categories::from_dir(dir, a.categories)?;
+        spec.categories = cats.len();
+        spec.category_source = dir.display().to_string();
+        cats
+    } else if a.preset == "fractaldb-1k" {
+        categories::fractaldb_1k(spec.categories)?
+    } else {
+        if spec.categories > preset_categories {
+            bail!("the fractaldb-10k preset has {preset_categories} categories; --categories {} asks for more", spec.categories);
+        }
+        let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
+        let (found, _) = search::search(FRACTALDB_10K_SEARCH_SEED, &fdsl_core::search::REFERENCE, spec.categories, &bar);
+        bar.finish_and_clear();
+        found.into_iter().map(|f| f.category).collect()
+    };
+    spec.categories_sha256 = categories_sha256(&categories);
+    Dataset::new(spec, categories)
+}
+
+fn render_command(a: &RenderArgs) -> Result<ExitCode> {
+    let dataset = dataset_of(a)?;
+    render::check_output(&dataset, &a.out)?;
+    let s = render::render(&dataset, &a.out)?;
+    let secs = s.elapsed.as_secs_f64();
+    println!(
+        "rendered {} images ({} already there) into {} in {secs:.2} s ({:.0} images/s)",
+        s.written,
+        s.kept,
+        a.out.display(),
+        s.written as f64 / secs.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_command(a: &VerifyArgs) -> Result<ExitCode> {
+    let report = verify::verify(&a.dir)?;
+    for p in &report.problems {
+        println!("{p}");
+    }
+    if report.problems.is_empty() {
+        println!("ok: {} files match their recomputation ({})", report.checked, a.dir.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} problem(s) in {} ({} files checked)", report.problems.len(), a.dir.display(), report.checked);
+        Ok(ExitCode::from(1))
+    }
+}
