@@ -43,6 +43,7 @@ enum Command {
 }
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 struct SearchArgs {
     /// Number of categories to find.
     #[arg(long, default_value_t = 1000)]
@@ -68,6 +69,7 @@ struct SearchArgs {
 }
 
 #[derive(Args)]
+#[command(allow_negative_numbers = true)]
 struct RenderArgs {
     /// Dataset preset: fractaldb-1k (the 1,000 official categories, 1,000 images each) or
     /// fractaldb-10k (10,000 categories found by `fdsl search` with seed 10000, 1,000 images each).
@@ -117,16 +119,32 @@ struct VerifyArgs {
 
 /// Run with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             e.print()?;
             return Ok(ExitCode::SUCCESS);
         }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            e.print()?;
+            return Ok(ExitCode::from(2));
+        }
         Err(e) => {
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
-            bail!("{first} (see `fdsl {} --help`)", subcommand_hint(&text));
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            let command = args
+                .iter()
+                .skip(1)
+                .find_map(|a| ["search", "render", "verify"].into_iter().find(|c| a == c));
+            bail!(
+                "{first} (see `fdsl {}--help`)",
+                command.map(|c| format!("{c} ")).unwrap_or_default()
+            );
         }
     };
     match cli.command {
@@ -136,20 +154,23 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     }
 }
 
-fn subcommand_hint(text: &str) -> &'static str {
-    ["search", "render", "verify"].into_iter().find(|s| text.contains(&format!("fdsl {s}"))).unwrap_or("")
-}
-
 fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
     if threads > 4096 {
         bail!("--threads must be at most 4096 (0: one per core), not {threads}");
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
     pool.install(job)
 }
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
-    let criteria = fdsl_core::search::Criteria { grid: Grid::square(a.size), points: a.points, threshold: a.threshold };
+    let criteria = fdsl_core::search::Criteria {
+        grid: Grid::square(a.size),
+        points: a.points,
+        threshold: a.threshold,
+    };
     let (n, tried) = search::run(a.seed, &criteria, a.categories, &a.out)?;
     println!(
         "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
@@ -163,7 +184,12 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
     let (preset_categories, source) = match a.preset.as_str() {
         "fractaldb-1k" => (1000, "fractaldb-1k (official, AIST, MIT)".to_owned()),
-        "fractaldb-10k" => (10_000, format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)")),
+        "fractaldb-10k" => (
+            10_000,
+            format!(
+                "fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"
+            ),
+        ),
         other => bail!("unknown preset {other:?}; choose fractaldb-1k or fractaldb-10k"),
     };
     let mut spec = Spec {
@@ -172,7 +198,9 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         category_source: source,
         categories_sha256: String::new(),
         categories: a.categories.unwrap_or(preset_categories),
-        instances: a.instances.unwrap_or(fdsl_core::fractaldb::INSTANCES_PER_CATEGORY),
+        instances: a
+            .instances
+            .unwrap_or(fdsl_core::fractaldb::INSTANCES_PER_CATEGORY),
         size: a.size.unwrap_or(362),
         points: a.points.unwrap_or(200_000),
         draw: a.draw.unwrap_or(DrawMode::Patch),
@@ -189,10 +217,18 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         categories::fractaldb_1k(spec.categories)?
     } else {
         if spec.categories > preset_categories {
-            bail!("the fractaldb-10k preset has {preset_categories} categories; --categories {} asks for more", spec.categories);
+            bail!(
+                "the fractaldb-10k preset has {preset_categories} categories; --categories {} asks for more",
+                spec.categories
+            );
         }
         let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
-        let (found, _) = search::search(FRACTALDB_10K_SEARCH_SEED, &fdsl_core::search::REFERENCE, spec.categories, &bar);
+        let (found, _) = search::search(
+            FRACTALDB_10K_SEARCH_SEED,
+            &fdsl_core::search::REFERENCE,
+            spec.categories,
+            &bar,
+        );
         bar.finish_and_clear();
         found.into_iter().map(|f| f.category).collect()
     };
@@ -221,10 +257,19 @@ fn verify_command(a: &VerifyArgs) -> Result<ExitCode> {
         println!("{p}");
     }
     if report.problems.is_empty() {
-        println!("ok: {} files match their recomputation ({})", report.checked, a.dir.display());
+        println!(
+            "ok: {} files match their recomputation ({})",
+            report.checked,
+            a.dir.display()
+        );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} problem(s) in {} ({} files checked)", report.problems.len(), a.dir.display(), report.checked);
+        println!(
+            "{} problem(s) in {} ({} files checked)",
+            report.problems.len(),
+            a.dir.display(),
+            report.checked
+        );
         Ok(ExitCode::from(1))
     }
 }

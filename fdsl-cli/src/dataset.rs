@@ -18,7 +18,9 @@ use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
 const PER_WEIGHT: usize = COUNTS * FLIPS;
 
 /// One unit of work: the images of one (category, weight).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Unit {
     /// Class index.
     pub category: usize,
@@ -51,7 +53,12 @@ impl Dataset {
         spec.check()?;
         let recipe = spec.recipe();
         recipe.check().context("the recipe")?;
-        Ok(Self { weights: instance_weights(spec.weight_step), recipe, spec, categories })
+        Ok(Self {
+            weights: instance_weights(spec.weight_step),
+            recipe,
+            spec,
+            categories,
+        })
     }
 
     /// Folder name of class `c`.
@@ -62,19 +69,27 @@ impl Dataset {
     /// Path of an image, relative to the dataset root.
     pub fn image_path(category: usize, instance: &Instance) -> String {
         let c = Self::class_name(category);
-        format!("train/{c}/{c}_{:02}_count_{}_flip{}.png", instance.weight, instance.count, instance.flip as usize)
+        format!(
+            "train/{c}/{c}_{:02}_count_{}_flip{}.png",
+            instance.weight, instance.count, instance.flip as usize
+        )
     }
 
     /// The class folders, one per line.
     fn classes_txt(&self) -> String {
-        (0..self.categories.len()).map(|c| Self::class_name(c) + "\n").collect()
+        (0..self.categories.len())
+            .map(|c| Self::class_name(c) + "\n")
+            .collect()
     }
 
     /// The small files: `classes.txt` and the category CSVs, with their bytes.
     pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![("classes.txt".to_owned(), self.classes_txt().into_bytes())];
         for (c, cat) in self.categories.iter().enumerate() {
-            files.push((format!("categories/{}.csv", Self::class_name(c)), cat.text.clone().into_bytes()));
+            files.push((
+                format!("categories/{}.csv", Self::class_name(c)),
+                cat.text.clone().into_bytes(),
+            ));
         }
         files
     }
@@ -82,7 +97,9 @@ impl Dataset {
     /// All units, in class then weight order.
     pub fn units(&self) -> Vec<Unit> {
         let weights = self.spec.instances.div_ceil(PER_WEIGHT);
-        (0..self.categories.len()).flat_map(|category| (0..weights).map(move |weight| Unit { category, weight })).collect()
+        (0..self.categories.len())
+            .flat_map(|category| (0..weights).map(move |weight| Unit { category, weight }))
+            .collect()
     }
 
     /// The instances of a unit, in order.
@@ -106,22 +123,45 @@ impl Dataset {
     ) -> Result<()> {
         let seed = self.spec.seed;
         let (category, weight) = (unit.category as u64, unit.weight);
-        let ifs = self.categories[unit.category].ifs.scaled(&self.weights[weight]);
+        let ifs = self.categories[unit.category]
+            .ifs
+            .scaled(&self.weights[weight]);
         let side = self.spec.size as usize;
         scratch.positions.resize(self.recipe.points as usize, 0);
         scratch.canvas.resize(self.recipe.canvas_len(), 0);
         scratch.flipped.resize(self.recipe.canvas_len(), 0);
-        let n = trace(&ifs, seed, category, weight, &self.recipe, &mut scratch.positions)?;
+        let n = trace(
+            &ifs,
+            seed,
+            category,
+            weight,
+            &self.recipe,
+            &mut scratch.positions,
+        )?;
         let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
         let mut painted = None;
         for instance in self.instances(unit) {
             // Point mode draws no masks: every count is the same image, painted once.
-            let count = if self.spec.draw == crate::spec::DrawMode::Point { 0 } else { instance.count };
+            let count = if self.spec.draw == crate::spec::DrawMode::Point {
+                0
+            } else {
+                instance.count
+            };
             if painted != Some(count) {
-                paint(&mut canvas, &scratch.positions[..n], self.recipe.draw, seed, category, weight, count);
+                paint(
+                    &mut canvas,
+                    &scratch.positions[..n],
+                    self.recipe.draw,
+                    seed,
+                    category,
+                    weight,
+                    count,
+                );
                 painted = Some(count);
             }
-            canvas.write_flipped(instance.flip, &mut scratch.flipped).expect("sized above");
+            canvas
+                .write_flipped(instance.flip, &mut scratch.flipped)
+                .expect("sized above");
             let png = encode_grey_png(&scratch.flipped, self.spec.size)?;
             emit(&Self::image_path(unit.category, &instance), &png)?;
         }

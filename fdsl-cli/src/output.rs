@@ -42,7 +42,13 @@ pub struct Manifest {
 impl Manifest {
     /// A manifest of this tool.
     pub fn new(spec: Spec, complete: bool, files: BTreeMap<String, String>) -> Self {
-        Self { format: FORMAT.into(), tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")).into(), complete, spec, files }
+        Self {
+            format: FORMAT.into(),
+            tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")).into(),
+            complete,
+            spec,
+            files,
+        }
     }
 
     /// The manifest of `dir`, `None` if it has none.
@@ -56,7 +62,11 @@ impl Manifest {
         let manifest: Self = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an fdsl manifest", path.display()))?;
         if manifest.format != FORMAT {
-            bail!("{} has format {:?}; this fdsl reads {FORMAT:?}", path.display(), manifest.format);
+            bail!(
+                "{} has format {:?}; this fdsl reads {FORMAT:?}",
+                path.display(),
+                manifest.format
+            );
         }
         Ok(Some(manifest))
     }
@@ -75,17 +85,23 @@ pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let tmp = tmp_path(&path);
     fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, &path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+    fs::rename(&tmp, &path)
+        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
 /// Remove temporary files left by an interrupted run in `dir` and its sub-folders.
 pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let path = entry.path();
@@ -128,7 +144,10 @@ impl Journal {
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(Self { file: Mutex::new(file), path })
+        Ok(Self {
+            file: Mutex::new(file),
+            path,
+        })
     }
 
     /// Append one finished unit (one `write` call per line).
@@ -136,14 +155,18 @@ impl Journal {
         let mut line = serde_json::to_vec(entry)?;
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&line).with_context(|| format!("cannot write {}", self.path.display()))
+        file.write_all(&line)
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// The entries recorded in `dir`'s journal; a torn last line (a killed run) is ignored.
     pub fn read(dir: &Path) -> Result<Vec<JournalEntry>> {
         let path = dir.join(JOURNAL);
         match fs::read_to_string(&path) {
-            Ok(text) => Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()),
+            Ok(text) => Ok(text
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
@@ -163,5 +186,7 @@ impl Journal {
 
 /// SHA-256 of the file `root/rel`, `None` if it cannot be read.
 pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
-    fs::read(root.join(rel)).ok().map(|bytes| crate::spec::sha256_hex(&bytes))
+    fs::read(root.join(rel))
+        .ok()
+        .map(|bytes| crate::spec::sha256_hex(&bytes))
 }

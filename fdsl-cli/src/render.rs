@@ -1,7 +1,9 @@
 //! `fdsl render`: write a dataset into a folder, resuming what a previous run left.
 
 use crate::dataset::{Dataset, Scratch, Unit};
-use crate::output::{Journal, JournalEntry, Manifest, file_sha256, remove_stale_temporaries, write_atomic};
+use crate::output::{
+    Journal, JournalEntry, Manifest, file_sha256, remove_stale_temporaries, write_atomic,
+};
 use crate::progress;
 use crate::spec::{differences, sha256_hex};
 use anyhow::{Context, Result, bail};
@@ -39,9 +41,14 @@ pub fn check_output(dataset: &Dataset, out: &Path) -> Result<Option<Manifest>> {
             differences(&dataset.spec, &m.spec).join("; ")
         ),
         None => {
-            let mut entries = out.read_dir().with_context(|| format!("cannot list {}", out.display()))?;
+            let mut entries = out
+                .read_dir()
+                .with_context(|| format!("cannot list {}", out.display()))?;
             if entries.next().is_some() {
-                bail!("{} is not empty and holds no fdsl manifest.json; choose a new or empty folder", out.display());
+                bail!(
+                    "{} is not empty and holds no fdsl manifest.json; choose a new or empty folder",
+                    out.display()
+                );
             }
             Ok(None)
         }
@@ -73,10 +80,16 @@ fn still_valid(dataset: &Dataset, out: &Path, entry: &JournalEntry) -> bool {
     if entry.unit.category >= dataset.categories.len() {
         return false;
     }
-    let want: Vec<String> = dataset.instances(entry.unit).map(|i| Dataset::image_path(entry.unit.category, &i)).collect();
+    let want: Vec<String> = dataset
+        .instances(entry.unit)
+        .map(|i| Dataset::image_path(entry.unit.category, &i))
+        .collect();
     !want.is_empty()
         && want.len() == entry.files.len()
-        && want.iter().zip(&entry.files).all(|(w, (p, sha))| w == p && file_sha256(out, p).as_deref() == Some(sha.as_str()))
+        && want
+            .iter()
+            .zip(&entry.files)
+            .all(|(w, (p, sha))| w == p && file_sha256(out, p).as_deref() == Some(sha.as_str()))
 }
 
 /// Render `dataset` into `out`: new files for what is missing, nothing rewritten that verifies.
@@ -87,7 +100,10 @@ pub fn render(dataset: &Dataset, out: &Path) -> Result<Summary> {
     let done: Vec<JournalEntry> = match &previous {
         Some(m) => {
             remove_stale_temporaries(out)?;
-            recorded_units(dataset, out, m)?.into_par_iter().filter(|e| still_valid(dataset, out, e)).collect()
+            recorded_units(dataset, out, m)?
+                .into_par_iter()
+                .filter(|e| still_valid(dataset, out, e))
+                .collect()
         }
         None => Vec::new(),
     };
@@ -102,7 +118,11 @@ pub fn render(dataset: &Dataset, out: &Path) -> Result<Summary> {
     let done_units: BTreeSet<Unit> = done.iter().map(|e| e.unit).collect();
     let kept: usize = done.iter().map(|e| e.files.len()).sum();
     files.extend(done.into_iter().flat_map(|e| e.files));
-    let pending: Vec<Unit> = dataset.units().into_iter().filter(|u| !done_units.contains(u)).collect();
+    let pending: Vec<Unit> = dataset
+        .units()
+        .into_iter()
+        .filter(|u| !done_units.contains(u))
+        .collect();
     let bar = progress::bar(dataset.image_count() as u64, "rendering", "images");
     bar.set_position(kept as u64);
     let rendered: Vec<Vec<(String, String)>> = pending
@@ -115,7 +135,10 @@ pub fn render(dataset: &Dataset, out: &Path) -> Result<Summary> {
                 bar.inc(1);
                 Ok(())
             })?;
-            journal.record(&JournalEntry { unit, files: written.clone() })?;
+            journal.record(&JournalEntry {
+                unit,
+                files: written.clone(),
+            })?;
             Ok(written)
         })
         .collect::<Result<_>>()?;
@@ -124,5 +147,9 @@ pub fn render(dataset: &Dataset, out: &Path) -> Result<Summary> {
     files.extend(rendered.into_iter().flatten());
     Manifest::new(dataset.spec.clone(), true, files).write(out)?;
     Journal::remove(out)?;
-    Ok(Summary { written, kept, elapsed: start.elapsed() })
+    Ok(Summary {
+        written,
+        kept,
+        elapsed: start.elapsed(),
+    })
 }

@@ -29,10 +29,18 @@ pub struct Found {
 pub fn check(criteria: &Criteria) -> Result<()> {
     let side = criteria.grid.width;
     if !crate::spec::SIZES.contains(&side) {
-        bail!("--size must be between {} and {} pixels, not {side}", crate::spec::SIZES.start(), crate::spec::SIZES.end());
+        bail!(
+            "--size must be between {} and {} pixels, not {side}",
+            crate::spec::SIZES.start(),
+            crate::spec::SIZES.end()
+        );
     }
     if !crate::spec::POINTS.contains(&criteria.points) {
-        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
+        bail!(
+            "--points must be between {} and {}",
+            crate::spec::POINTS.start(),
+            crate::spec::POINTS.end()
+        );
     }
     if !(criteria.threshold > 0.0 && criteria.threshold <= 1.0) {
         bail!("--threshold must be in (0, 1], not {}", criteria.threshold);
@@ -66,7 +74,12 @@ pub fn search(seed: u64, criteria: &Criteria, n: usize, bar: &ProgressBar) -> (V
             }
             let file = format!("{:05}.csv", found.len());
             let category = Category::from_ifs(file.clone(), c.ifs);
-            found.push(Found { candidate: j, filling_rate: c.filling_rate, file, category });
+            found.push(Found {
+                candidate: j,
+                filling_rate: c.filling_rate,
+                file,
+                category,
+            });
             bar.inc(1);
         }
         next += batch;
@@ -94,9 +107,14 @@ pub fn run(seed: u64, criteria: &Criteria, n: usize, out: &Path) -> Result<(usiz
         bail!("--categories must be at least 1");
     }
     if out.exists() {
-        let mut entries = out.read_dir().with_context(|| format!("--out {} is not a readable folder", out.display()))?;
+        let mut entries = out
+            .read_dir()
+            .with_context(|| format!("--out {} is not a readable folder", out.display()))?;
         if entries.next().is_some() {
-            bail!("{} is not empty; choose a new or empty folder for the category files", out.display());
+            bail!(
+                "{} is not empty; choose a new or empty folder for the category files",
+                out.display()
+            );
         }
     }
     let bar = progress::bar(n as u64, "searching", "categories");
@@ -114,6 +132,10 @@ pub fn run(seed: u64, criteria: &Criteria, n: usize, out: &Path) -> Result<(usiz
         candidates_tried: tried,
         categories: &found,
     };
-    write_atomic(out, "search.json", serde_json::to_string_pretty(&record)?.as_bytes())?;
+    write_atomic(
+        out,
+        "search.json",
+        serde_json::to_string_pretty(&record)?.as_bytes(),
+    )?;
     Ok((found.len(), tried))
 }

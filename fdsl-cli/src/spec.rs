@@ -69,23 +69,43 @@ impl Spec {
             bail!("--categories must be at least 1");
         }
         if !(1..=INSTANCES_PER_CATEGORY).contains(&self.instances) {
-            bail!("--instances must be between 1 and {INSTANCES_PER_CATEGORY} (25 weights x 10 counts x 4 flips), not {}", self.instances);
+            bail!(
+                "--instances must be between 1 and {INSTANCES_PER_CATEGORY} (25 weights x 10 counts x 4 flips), not {}",
+                self.instances
+            );
         }
         if !SIZES.contains(&self.size) {
-            bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
+            bail!(
+                "--size must be between {} and {} pixels, not {}",
+                SIZES.start(),
+                SIZES.end(),
+                self.size
+            );
         }
         if !POINTS.contains(&self.points) {
-            bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), self.points);
+            bail!(
+                "--points must be between {} and {}, not {}",
+                POINTS.start(),
+                POINTS.end(),
+                self.points
+            );
         }
         if !(0.0..=0.5).contains(&self.weight_step) {
-            bail!("--weight-step must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {}", self.weight_step);
+            bail!(
+                "--weight-step must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {}",
+                self.weight_step
+            );
         }
         Ok(())
     }
 
     /// The core's rendering recipe.
     pub fn recipe(&self) -> Recipe {
-        Recipe { grid: Grid::square(self.size), points: self.points, draw: self.draw.into() }
+        Recipe {
+            grid: Grid::square(self.size),
+            points: self.points,
+            draw: self.draw.into(),
+        }
     }
 }
 
@@ -111,13 +131,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The fields in which two specs differ, as `name: ours vs theirs`.
 pub fn differences(ours: &Spec, theirs: &Spec) -> Vec<String> {
-    let (serde_json::Value::Object(a), serde_json::Value::Object(b)) =
-        (serde_json::to_value(ours).unwrap_or_default(), serde_json::to_value(theirs).unwrap_or_default())
-    else {
+    let (serde_json::Value::Object(a), serde_json::Value::Object(b)) = (
+        serde_json::to_value(ours).unwrap_or_default(),
+        serde_json::to_value(theirs).unwrap_or_default(),
+    ) else {
         return vec!["the specification".into()];
     };
     a.iter()
         .filter(|(k, v)| b.get(*k) != Some(v))
-        .map(|(k, v)| format!("{k}: {v} here, {} there", b.get(k).cloned().unwrap_or_default()))
+        .map(|(k, v)| {
+            format!(
+                "{k}: {v} here, {} there",
+                b.get(k).cloned().unwrap_or_default()
+            )
+        })
         .collect()
 }

@@ -22,7 +22,10 @@ pub struct Report {
 /// Recompute the dataset in `dir` from its manifest and compare every file.
 pub fn verify(dir: &Path) -> Result<Report> {
     let Some(manifest) = Manifest::read(dir)? else {
-        bail!("{} holds no manifest.json: not an fdsl dataset", dir.display());
+        bail!(
+            "{} holds no manifest.json: not an fdsl dataset",
+            dir.display()
+        );
     };
     let mut report = Report::default();
     if !manifest.complete {
@@ -37,11 +40,15 @@ pub fn verify(dir: &Path) -> Result<Report> {
     for c in 0..spec.categories {
         let rel = format!("categories/{}.csv", Dataset::class_name(c));
         let path = dir.join(&rel);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         categories.push(Category::parse(&path.display().to_string(), &text)?);
     }
     if categories_sha256(&categories) != spec.categories_sha256 {
-        report.problems.push("differs: categories/ (the category files are not those the manifest's spec names)".into());
+        report.problems.push(
+            "differs: categories/ (the category files are not those the manifest's spec names)"
+                .into(),
+        );
         return Ok(report);
     }
     let dataset = Dataset::new(spec, categories)?;
@@ -52,9 +59,9 @@ pub fn verify(dir: &Path) -> Result<Report> {
         match disk {
             None => report.problems.push(format!("missing: {path}")),
             Some(disk) if disk != sha => report.problems.push(format!("differs: {path}")),
-            Some(_) if manifest.files.get(&path) != Some(&sha) => {
-                report.problems.push(format!("differs from manifest.json: {path}"))
-            }
+            Some(_) if manifest.files.get(&path) != Some(&sha) => report
+                .problems
+                .push(format!("differs from manifest.json: {path}")),
             Some(_) => {}
         }
         expected.insert(path);
@@ -82,7 +89,9 @@ pub fn verify(dir: &Path) -> Result<Report> {
         check(&mut report, image);
     }
     for path in manifest.files.keys().filter(|p| !expected.contains(*p)) {
-        report.problems.push(format!("unexpected entry in manifest.json: {path}"));
+        report
+            .problems
+            .push(format!("unexpected entry in manifest.json: {path}"));
     }
     Ok(report)
 }

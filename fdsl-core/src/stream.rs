@@ -120,7 +120,13 @@ mod tests {
     use super::*;
 
     fn key(seed: u64, category: u64, instance: u64, purpose: Purpose) -> StreamKey {
-        StreamKey { seed, generator: Generator::FractalDb, category, instance, purpose }
+        StreamKey {
+            seed,
+            generator: Generator::FractalDb,
+            category,
+            instance,
+            purpose,
+        }
     }
 
     #[test]
@@ -135,7 +141,10 @@ mod tests {
             key(7, 4, 2, Purpose::Chain),
             key(7, 3, 3, Purpose::Chain),
             key(7, 3, 2, Purpose::Patches),
-            StreamKey { generator: Generator::FractalSearch, ..k },
+            StreamKey {
+                generator: Generator::FractalSearch,
+                ..k
+            },
         ];
         for v in variants {
             assert_ne!(v.hash(), k.hash(), "{v:?}");
@@ -146,8 +155,14 @@ mod tests {
     #[test]
     fn hash_is_pinned() {
         // A change here changes every dataset: it is a format-version change.
-        assert_eq!(key(0, 0, 0, Purpose::Parameters).hash(), 0x1260_30b4_cb8d_31ce);
-        assert_eq!(key(0, 0, 0, Purpose::Parameters).rng().next_u32(), 767_868_888);
+        assert_eq!(
+            key(0, 0, 0, Purpose::Parameters).hash(),
+            0x1260_30b4_cb8d_31ce
+        );
+        assert_eq!(
+            key(0, 0, 0, Purpose::Parameters).rng().next_u32(),
+            767_868_888
+        );
     }
 
     #[test]

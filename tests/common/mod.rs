@@ -1,0 +1,61 @@
+//! Helpers of the end-to-end tests: run the `fdsl` binary, read whole output trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Run `fdsl` with `args`.
+pub fn fdsl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fdsl"))
+        .args(args)
+        .output()
+        .expect("run fdsl")
+}
+
+/// Run `fdsl` and require success.
+pub fn fdsl_ok(args: &[&str]) -> Output {
+    let out = fdsl(args);
+    assert!(
+        out.status.success(),
+        "fdsl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Every file under `root` (relative path -> bytes).
+pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(root, root, &mut files);
+    files
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A path inside a temporary folder, as a string argument.
+pub fn arg(dir: &Path, name: &str) -> String {
+    dir.join(name).to_string_lossy().into_owned()
+}

@@ -1,0 +1,68 @@
+//! End-to-end tests of `fdsl search` and rendering its categories.
+
+mod common;
+use common::{arg, fdsl_ok, tree};
+
+#[test]
+fn search_is_deterministic_across_threads_and_feeds_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    let args = |out: &str, threads: &str| {
+        [
+            "search",
+            "--categories",
+            "4",
+            "--seed",
+            "3",
+            "--points",
+            "20000",
+            "--out",
+            out,
+            "--threads",
+            threads,
+        ]
+        .map(str::to_owned)
+    };
+    fdsl_ok(&args(&a, "1").each_ref().map(String::as_str));
+    fdsl_ok(&args(&b, "2").each_ref().map(String::as_str));
+    let files = tree(&tmp.path().join("a"));
+    assert!(files == tree(&tmp.path().join("b")));
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "00000.csv",
+            "00001.csv",
+            "00002.csv",
+            "00003.csv",
+            "search.json"
+        ]
+    );
+    let record: serde_json::Value = serde_json::from_slice(&files["search.json"]).unwrap();
+    for c in record["categories"].as_array().unwrap() {
+        assert!(c["filling_rate"].as_f64().unwrap() >= 0.2);
+    }
+    for text in files.values().take(4) {
+        let text = std::str::from_utf8(text).unwrap();
+        let rows = text.lines().count();
+        assert!((2..=7).contains(&rows), "{text}");
+        assert!(
+            text.lines()
+                .all(|l| l.split(',').count() == 7 && l.contains("e-") || l.contains("e+"))
+        );
+    }
+    let out = arg(tmp.path(), "r");
+    fdsl_ok(&[
+        "render",
+        "--out",
+        &out,
+        "--categories-from",
+        &a,
+        "--instances",
+        "8",
+    ]);
+    let rendered = tree(&tmp.path().join("r"));
+    assert_eq!(rendered["categories/00002.csv"], files["00002.csv"]);
+    assert_eq!(rendered.keys().filter(|k| k.ends_with(".png")).count(), 32);
+    fdsl_ok(&["verify", &out]);
+}
