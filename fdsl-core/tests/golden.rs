@@ -1,0 +1,95 @@
+//! Golden hashes of raw core output (independent of any image encoder). A change here changes
+//! datasets: it is a format-version change, made on purpose and recorded.
+
+use fdsl_core::chaos_game::ChaosGame;
+use fdsl_core::fractaldb::{Draw, Recipe, chain_key, paint, trace};
+use fdsl_core::frame::Grid;
+use fdsl_core::search::{Criteria, try_candidate};
+use fdsl_core::weights::instance_weights;
+use fdsl_core::{Canvas, Flip};
+use sha2::{Digest, Sha256};
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A category from the search (seed 11): the first accepted candidate.
+fn category() -> fdsl_core::Ifs2 {
+    let criteria = Criteria {
+        grid: Grid::square(128),
+        points: 20_000,
+        threshold: 0.2,
+    };
+    let mut buf = vec![0u8; 128 * 128];
+    (0..)
+        .map(|j| {
+            try_candidate(
+                11,
+                j,
+                &criteria,
+                &mut Canvas::new(&mut buf, 128, 128).unwrap(),
+            )
+        })
+        .find(|c| c.accepted)
+        .unwrap()
+        .ifs
+}
+
+#[test]
+fn chaos_game_points_are_pinned() {
+    let ifs = category();
+    let mut bytes = Vec::new();
+    for (x, y) in ChaosGame::new(&ifs, chain_key(5, 2, 3).rng()).take(10_000) {
+        bytes.extend(x.to_le_bytes());
+        bytes.extend(y.to_le_bytes());
+    }
+    assert_eq!(
+        hex(&bytes),
+        "d30213f7defab96b86d0a6232524f9e3c09e8a59601f40455607e0e1b4e4e39b"
+    );
+}
+
+#[test]
+fn rasters_are_pinned() {
+    let ifs = category();
+    let weights = instance_weights(0.4);
+    let mut got = Vec::new();
+    for (draw, weight, count, flip) in [
+        (Draw::Patch, 2, 0, Flip::Flip0),
+        (Draw::Patch, 7, 9, Flip::Flip2),
+        (Draw::Point, 24, 0, Flip::Flip3),
+    ] {
+        let recipe = Recipe {
+            grid: Grid::square(200),
+            points: 50_000,
+            draw,
+        };
+        let mut positions = vec![0; 50_000];
+        let n = trace(
+            &ifs.scaled(&weights[weight]),
+            5,
+            2,
+            weight,
+            &recipe,
+            &mut positions,
+        )
+        .unwrap();
+        let mut pixels = vec![0; 200 * 200];
+        let mut canvas = Canvas::new(&mut pixels, 200, 200).unwrap();
+        paint(&mut canvas, &positions[..n], draw, 5, 2, weight, count);
+        let mut out = vec![0; 200 * 200];
+        canvas.write_flipped(flip, &mut out).unwrap();
+        got.push(hex(&out));
+    }
+    assert_eq!(
+        got,
+        [
+            "f243cdd90d3c4c06807065e67da257709a54841701bcba071e056976d77e1363",
+            "2e19c00405e393244d96770b2cb6f2b6a0c10053387f0fa04400eacff8911c78",
+            "95ef7a409b13afd7c97e31f0ee7b8ba0cf58ae3f4a8046d33d868d3cd0af1751",
+        ]
+    );
+}

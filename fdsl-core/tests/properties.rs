@@ -1,0 +1,140 @@
+//! Properties over the whole parameter space: any IFS (NaN, infinities, huge and degenerate maps
+//! included), any canvas, any position: no panic, nothing out of bounds, same input same bytes.
+
+use fdsl_core::canvas::INK;
+use fdsl_core::fractaldb::{Draw, Instance, Recipe, paint, trace};
+use fdsl_core::frame::{Bounds, Frame, Grid};
+use fdsl_core::ifs2::MAX_MAPS;
+use fdsl_core::search::{Criteria, try_candidate};
+use fdsl_core::{Affine2, Canvas, Flip, Ifs2};
+use proptest::prelude::*;
+
+/// Any f64, with the values that break naive code well represented.
+fn coefficient() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        12 => -1.0..1.0f64,
+        4 => -3.0..3.0f64,
+        1 => prop::num::f64::ANY,
+        1 => prop::sample::select(vec![
+            0.0, -0.0, 1.0, -1.0, 1e-300, 1e300, -1e300, f64::MAX, f64::MIN, f64::MIN_POSITIVE,
+            f64::EPSILON, f64::INFINITY, f64::NEG_INFINITY, f64::NAN,
+        ]),
+    ]
+}
+
+fn map() -> impl Strategy<Value = (Affine2, f64)> {
+    (
+        prop::array::uniform6(coefficient()),
+        prop_oneof![3 => 0.0..1.0f64, 1 => coefficient()],
+    )
+        .prop_map(|(k, p)| (Affine2::from_coefficients(k), p))
+}
+
+fn maps() -> impl Strategy<Value = Vec<(Affine2, f64)>> {
+    prop_oneof![
+        6 => prop::collection::vec(map(), 1..8),
+        1 => prop::collection::vec(map(), 0..=MAX_MAPS + 1),
+    ]
+}
+
+fn recipe() -> impl Strategy<Value = Recipe> {
+    (13u32..96, 13u32..96, 0u32..7, 1u32..3000, any::<bool>()).prop_map(
+        |(width, height, pad, points, patch)| Recipe {
+            grid: Grid { width, height, pad },
+            points,
+            draw: if patch { Draw::Patch } else { Draw::Point },
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_ifs_renders_inside_its_canvas_deterministically(maps in maps(), recipe in recipe(), seed: u64, weight in 0usize..25) {
+        let Ok(ifs) = Ifs2::new(maps.iter().copied()) else {
+            // Rejected input must be one of the documented errors, never a panic.
+            let bad = maps.is_empty() || maps.len() > MAX_MAPS
+                || maps.iter().any(|(m, p)| !p.is_finite() || *p < 0.0 || m.coefficients().iter().any(|k| !k.is_finite()))
+                || !(maps.iter().map(|(_, p)| p).sum::<f64>() > 0.0);
+            prop_assert!(bad);
+            return Ok(());
+        };
+        let mut positions = vec![0u32; recipe.points as usize];
+        let n = trace(&ifs, seed, 3, weight, &recipe, &mut positions).unwrap();
+        prop_assert!(n <= recipe.points as usize);
+        for &p in &positions[..n] {
+            let (x, y) = (p & 0xffff, p >> 16);
+            prop_assert!(x < recipe.grid.width && y < recipe.grid.height);
+        }
+        let (w, h) = (recipe.grid.width as usize, recipe.grid.height as usize);
+        let mut a = vec![1u8; w * h];
+        let mut b = vec![2u8; w * h];
+        for buf in [&mut a, &mut b] {
+            let mut canvas = Canvas::new(buf, w, h).unwrap();
+            paint(&mut canvas, &positions[..n], recipe.draw, seed, 3, weight, 1);
+        }
+        prop_assert!(a == b);
+        prop_assert!(a.iter().all(|&v| v == 0 || v == INK));
+        let mut again = vec![0u32; recipe.points as usize];
+        prop_assert_eq!(trace(&ifs, seed, 3, weight, &recipe, &mut again).unwrap(), n);
+        prop_assert!(again == positions);
+    }
+
+    #[test]
+    fn patches_anywhere_touch_only_their_3x3_cells(w in 0usize..12, h in 0usize..12, x: u32, y: u32, mask: u16) {
+        let (x, y) = (x % 16, y % 16);
+        let mut buf = vec![7u8; w * h];
+        Canvas::new(&mut buf, w, h).unwrap().patch(x, y, mask);
+        for (i, &v) in buf.iter().enumerate() {
+            let (px, py) = (i % w, i / w);
+            let inside = (x as usize + 1..x as usize + 4).contains(&px) && (y as usize + 1..y as usize + 4).contains(&py);
+            let expected = if inside { v == 0 || v == INK } else { v == 7 };
+            prop_assert!(expected, "pixel {} = {}", i, v);
+        }
+        // Far away positions (the whole u32 range) never panic either.
+        Canvas::new(&mut buf, w, h).unwrap().patch(u32::MAX, u32::MAX - 1, mask);
+    }
+
+    #[test]
+    fn frame_pixels_are_inside_or_none(b in prop::array::uniform4(coefficient()), p in prop::array::uniform2(coefficient()),
+                                       width in 13u32..5000, height in 13u32..5000, pad in 0u32..7) {
+        let bounds = Bounds { min_x: b[0], max_x: b[1], min_y: b[2], max_y: b[3] };
+        if let Some((x, y)) = Frame::new(&bounds, Grid { width, height, pad }).pixel((p[0], p[1])) {
+            prop_assert!(x < width && y < height);
+        }
+    }
+
+    #[test]
+    fn flips_are_involutions_that_keep_the_filling_rate(w in 1usize..20, h in 1usize..20, seed: u64) {
+        let mut pixels: Vec<u8> = (0..w * h).map(|i| ((i as u64).wrapping_mul(seed | 1) >> 7) as u8 & 127).collect();
+        let original = pixels.clone();
+        let canvas = Canvas::new(&mut pixels, w, h).unwrap();
+        for flip in Flip::ALL {
+            let mut once = vec![0u8; w * h];
+            canvas.write_flipped(flip, &mut once).unwrap();
+            prop_assert_eq!(fdsl_core::canvas::filling_rate(&once), canvas.filling_rate());
+            let mut twice = vec![0u8; w * h];
+            Canvas::new(&mut once, w, h).unwrap().write_flipped(flip, &mut twice).unwrap();
+            prop_assert!(twice == original);
+        }
+    }
+
+    #[test]
+    fn instance_indices_round_trip(i in 0usize..2000) {
+        match Instance::from_index(i) {
+            Some(instance) => prop_assert_eq!(instance.index(), i),
+            None => prop_assert!(i >= 1000),
+        }
+    }
+
+    #[test]
+    fn search_accepts_exactly_at_the_threshold(seed: u64, index: u64, threshold in 0.0..0.5f64) {
+        let criteria = Criteria { grid: Grid::square(48), points: 2000, threshold };
+        let mut buf = vec![0u8; 48 * 48];
+        let c = try_candidate(seed, index, &criteria, &mut Canvas::new(&mut buf, 48, 48).unwrap());
+        prop_assert!((0.0..=1.0).contains(&c.filling_rate));
+        prop_assert_eq!(c.accepted, c.filling_rate >= threshold);
+        prop_assert!((2..=7).contains(&c.ifs.len()));
+    }
+}
