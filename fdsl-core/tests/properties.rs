@@ -56,7 +56,7 @@ proptest! {
             // Rejected input must be one of the documented errors, never a panic.
             let bad = maps.is_empty() || maps.len() > MAX_MAPS
                 || maps.iter().any(|(m, p)| !p.is_finite() || *p < 0.0 || m.coefficients().iter().any(|k| !k.is_finite()))
-                || !(maps.iter().map(|(_, p)| p).sum::<f64>() > 0.0);
+                || maps.iter().map(|(_, p)| p).sum::<f64>().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater);
             prop_assert!(bad);
             return Ok(());
         };
