@@ -1,0 +1,107 @@
+//! Criterion benches of the FractalDB pipeline, step by step, at the published recipe
+//! (362x362, 200,000 points, patch mode): `cargo bench -p fdsl-bench`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fdsl_cli::categories::fractaldb_1k;
+use fdsl_cli::dataset::{Dataset, Scratch, Unit};
+use fdsl_cli::encode::encode_grey_png;
+use fdsl_core::chaos_game::ChaosGame;
+use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
+use fdsl_core::search::{REFERENCE, try_candidate};
+use fdsl_core::{Canvas, Flip};
+use std::hint::black_box;
+
+fn steps(c: &mut Criterion) {
+    let category = &fractaldb_1k(1).unwrap()[0];
+    let recipe = FRACTALDB_1K;
+    let points = recipe.points as usize;
+    let side = recipe.grid.width as usize;
+    let mut g = c.benchmark_group("fractaldb-1k step");
+    g.throughput(Throughput::Elements(points as u64));
+    g.bench_function("chaos game, 200k points", |b| {
+        b.iter(|| {
+            let mut sum = 0.0;
+            for (x, y) in ChaosGame::new(&category.ifs, chain_key(0, 0, 2).rng()).take(points) {
+                sum += x + y;
+            }
+            black_box(sum)
+        })
+    });
+    let mut positions = vec![0u32; points];
+    g.bench_function("trace (bounds + pixels), 200k points", |b| {
+        b.iter(|| trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap())
+    });
+    let n = trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap();
+    let mut pixels = vec![0u8; side * side];
+    for (name, draw) in [("paint patches, 200k points", Draw::Patch), ("paint points, 200k points", Draw::Point)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
+                paint(&mut canvas, &positions[..n], draw, 0, 0, 2, 0);
+            })
+        });
+    }
+    g.throughput(Throughput::Elements(1));
+    let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
+    paint(&mut canvas, &positions[..n], Draw::Patch, 0, 0, 2, 0);
+    let mut flipped = vec![0u8; side * side];
+    g.bench_function("flip, one image", |b| b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap()));
+    g.bench_function("PNG encode, one image", |b| b.iter(|| encode_grey_png(&flipped, side as u32).unwrap()));
+    g.finish();
+}
+
+fn units(c: &mut Criterion) {
+    let mut g = c.benchmark_group("fractaldb-1k unit");
+    let dataset = Dataset::new(
+        fdsl_cli::spec::Spec {
+            generator: "fractaldb".into(),
+            preset: "fractaldb-1k".into(),
+            category_source: "bench".into(),
+            categories_sha256: String::new(),
+            categories: 1,
+            instances: 1000,
+            size: 362,
+            points: 200_000,
+            draw: fdsl_cli::spec::DrawMode::Patch,
+            weight_step: 0.4,
+            seed: 0,
+        },
+        fractaldb_1k(1).unwrap(),
+    )
+    .unwrap();
+    let mut scratch = Scratch::default();
+    g.throughput(Throughput::Elements(40));
+    g.sample_size(20);
+    g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            dataset
+                .render_unit(Unit { category: 0, weight: 2 }, &mut scratch, |_, png| {
+                    bytes += png.len();
+                    Ok(())
+                })
+                .unwrap();
+            black_box(bytes)
+        })
+    });
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let side = REFERENCE.grid.width as usize;
+    let mut buf = vec![0u8; side * side];
+    let mut g = c.benchmark_group("search");
+    g.throughput(Throughput::Elements(1));
+    g.sample_size(20);
+    let mut j = 0;
+    g.bench_function("one candidate (512 px, 100k points)", |b| {
+        b.iter(|| {
+            j += 1;
+            try_candidate(0, j, &REFERENCE, &mut Canvas::new(&mut buf, side, side).unwrap()).accepted
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, steps, units, search);
+criterion_main!(benches);
