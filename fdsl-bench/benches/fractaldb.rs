@@ -33,7 +33,10 @@ fn steps(c: &mut Criterion) {
     });
     let n = trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap();
     let mut pixels = vec![0u8; side * side];
-    for (name, draw) in [("paint patches, 200k points", Draw::Patch), ("paint points, 200k points", Draw::Point)] {
+    for (name, draw) in [
+        ("paint patches, 200k points", Draw::Patch),
+        ("paint points, 200k points", Draw::Point),
+    ] {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
@@ -45,8 +48,12 @@ fn steps(c: &mut Criterion) {
     let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
     paint(&mut canvas, &positions[..n], Draw::Patch, 0, 0, 2, 0);
     let mut flipped = vec![0u8; side * side];
-    g.bench_function("flip, one image", |b| b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap()));
-    g.bench_function("PNG encode, one image", |b| b.iter(|| encode_grey_png(&flipped, side as u32).unwrap()));
+    g.bench_function("flip, one image", |b| {
+        b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap())
+    });
+    g.bench_function("PNG encode, one image", |b| {
+        b.iter(|| encode_grey_png(&flipped, side as u32).unwrap())
+    });
     g.finish();
 }
 
@@ -72,18 +79,28 @@ fn units(c: &mut Criterion) {
     let mut scratch = Scratch::default();
     g.throughput(Throughput::Elements(40));
     g.sample_size(20);
-    g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
-        b.iter(|| {
-            let mut bytes = 0;
-            dataset
-                .render_unit(Unit { category: 0, weight: 2 }, &mut scratch, |_, png| {
-                    bytes += png.len();
-                    Ok(())
-                })
-                .unwrap();
-            black_box(bytes)
-        })
-    });
+    g.bench_function(
+        "40 images (1 chain, 10 paints, 40 flips + PNG), one thread",
+        |b| {
+            b.iter(|| {
+                let mut bytes = 0;
+                dataset
+                    .render_unit(
+                        Unit {
+                            category: 0,
+                            weight: 2,
+                        },
+                        &mut scratch,
+                        |_, png| {
+                            bytes += png.len();
+                            Ok(())
+                        },
+                    )
+                    .unwrap();
+                black_box(bytes)
+            })
+        },
+    );
     g.finish();
 }
 
@@ -97,7 +114,13 @@ fn search(c: &mut Criterion) {
     g.bench_function("one candidate (512 px, 100k points)", |b| {
         b.iter(|| {
             j += 1;
-            try_candidate(0, j, &REFERENCE, &mut Canvas::new(&mut buf, side, side).unwrap()).accepted
+            try_candidate(
+                0,
+                j,
+                &REFERENCE,
+                &mut Canvas::new(&mut buf, side, side).unwrap(),
+            )
+            .accepted
         })
     });
     g.finish();

@@ -37,7 +37,12 @@ enum Command {
 }
 
 fn main() -> Result<()> {
-    let Command::Throughput { categories, instances, threads, draw } = Cli::parse().command;
+    let Command::Throughput {
+        categories,
+        instances,
+        threads,
+        draw,
+    } = Cli::parse().command;
     let cats = fractaldb_1k(categories)?;
     let spec = Spec {
         generator: "fractaldb".into(),
@@ -74,7 +79,11 @@ fn main() -> Result<()> {
         })?;
         let secs = start.elapsed().as_secs_f64();
         let n = dataset.image_count();
-        println!("| {t} | {n} | {secs:.2} | {:.0} | {:.1} |", n as f64 / secs, bytes as f64 / 1e6);
+        println!(
+            "| {t} | {n} | {secs:.2} | {:.0} | {:.1} |",
+            n as f64 / secs,
+            bytes as f64 / 1e6
+        );
     }
     Ok(())
 }
