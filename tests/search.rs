@@ -14,6 +14,8 @@ fn search_is_deterministic_across_threads_and_feeds_render() {
             "4",
             "--seed",
             "3",
+            "--size",
+            "128",
             "--points",
             "20000",
             "--out",
@@ -65,4 +67,47 @@ fn search_is_deterministic_across_threads_and_feeds_render() {
     assert_eq!(rendered["categories/00002.csv"], files["00002.csv"]);
     assert_eq!(rendered.keys().filter(|k| k.ends_with(".png")).count(), 32);
     fdsl_ok(&["verify", &out]);
+}
+
+#[test]
+fn fractaldb_10k_categories_are_the_search_with_seed_10000() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (rendered, searched) = (arg(tmp.path(), "r"), arg(tmp.path(), "s"));
+    fdsl_ok(&[
+        "render",
+        "--preset",
+        "fractaldb-10k",
+        "--categories",
+        "2",
+        "--instances",
+        "4",
+        "--out",
+        &rendered,
+    ]);
+    fdsl_ok(&[
+        "search",
+        "--seed",
+        "10000",
+        "--categories",
+        "2",
+        "--out",
+        &searched,
+    ]);
+    let (r, s) = (tree(&tmp.path().join("r")), tree(&tmp.path().join("s")));
+    assert_eq!(r["categories/00000.csv"], s["00000.csv"]);
+    assert_eq!(r["categories/00001.csv"], s["00001.csv"]);
+    let manifest: serde_json::Value = serde_json::from_slice(&r["manifest.json"]).unwrap();
+    assert_eq!(manifest["spec"]["preset"], "fractaldb-10k");
+    assert_eq!(manifest["spec"]["categories"], 2);
+    let too_many = common::fdsl(&[
+        "render",
+        "--preset",
+        "fractaldb-10k",
+        "--categories",
+        "10001",
+        "--out",
+        &searched,
+    ]);
+    assert_eq!(too_many.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&too_many.stderr).contains("has 10000 categories"));
 }

@@ -63,6 +63,10 @@ struct SearchArgs {
     /// Least filling rate (share of non-zero pixels) of an accepted category.
     #[arg(long, default_value_t = 0.2)]
     threshold: f64,
+    /// Give up (exit 2) after this many candidates [default: 1000 per category; the reference
+    /// criteria accept about 1 in 45].
+    #[arg(long, value_name = "K")]
+    max_candidates: Option<u64>,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -171,7 +175,8 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
         points: a.points,
         threshold: a.threshold,
     };
-    let (n, tried) = search::run(a.seed, &criteria, a.categories, &a.out)?;
+    let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
+    let (n, tried) = search::run(a.seed, &criteria, a.categories, max, &a.out)?;
     println!(
         "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
         100.0 * n as f64 / tried as f64,
@@ -227,8 +232,9 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
             FRACTALDB_10K_SEARCH_SEED,
             &fdsl_core::search::REFERENCE,
             spec.categories,
+            u64::MAX,
             &bar,
-        );
+        )?;
         bar.finish_and_clear();
         found.into_iter().map(|f| f.category).collect()
     };

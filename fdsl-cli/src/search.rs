@@ -27,6 +27,7 @@ pub struct Found {
 
 /// Check search criteria; messages name the flag.
 pub fn check(criteria: &Criteria) -> Result<()> {
+    let pixels = f64::from(criteria.grid.width) * f64::from(criteria.grid.height);
     let side = criteria.grid.width;
     if !crate::spec::SIZES.contains(&side) {
         bail!(
@@ -45,19 +46,39 @@ pub fn check(criteria: &Criteria) -> Result<()> {
     if !(criteria.threshold > 0.0 && criteria.threshold <= 1.0) {
         bail!("--threshold must be in (0, 1], not {}", criteria.threshold);
     }
+    if f64::from(criteria.points) < criteria.threshold * pixels {
+        bail!(
+            "--points {} can fill at most {:.1} % of a {side}x{side} canvas, below --threshold {}: no candidate could pass",
+            criteria.points,
+            100.0 * f64::from(criteria.points) / pixels,
+            criteria.threshold
+        );
+    }
     Ok(())
 }
 
 /// The first `n` accepted candidates of the search with `seed`, in candidate order, and the number
-/// of candidates tried. Candidates are tried in parallel batches; the result does not depend on
-/// the number of threads.
-pub fn search(seed: u64, criteria: &Criteria, n: usize, bar: &ProgressBar) -> (Vec<Found>, u64) {
+/// of candidates tried, trying at most `max_candidates`. Candidates are tried in parallel batches;
+/// the result does not depend on the number of threads.
+pub fn search(
+    seed: u64,
+    criteria: &Criteria,
+    n: usize,
+    max_candidates: u64,
+    bar: &ProgressBar,
+) -> Result<(Vec<Found>, u64)> {
     let side = criteria.grid.width as usize;
     let batch = 64 * rayon::current_num_threads() as u64;
     let mut found = Vec::with_capacity(n);
     let mut next = 0u64;
     while found.len() < n {
-        let accepted: Vec<_> = (next..next + batch)
+        if next >= max_candidates {
+            bail!(
+                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
+                found.len()
+            );
+        }
+        let accepted: Vec<_> = (next..(next + batch).min(max_candidates))
             .into_par_iter()
             .map_init(
                 || vec![0u8; side * side],
@@ -85,7 +106,7 @@ pub fn search(seed: u64, criteria: &Criteria, n: usize, bar: &ProgressBar) -> (V
         next += batch;
     }
     let tried = found.last().map_or(0, |f| f.candidate + 1);
-    (found, tried)
+    Ok((found, tried))
 }
 
 /// What `search.json` records.
@@ -101,7 +122,13 @@ struct Record<'a> {
 }
 
 /// `fdsl search`: write `n` category files and `search.json` into `out`, which must be new or empty.
-pub fn run(seed: u64, criteria: &Criteria, n: usize, out: &Path) -> Result<(usize, u64)> {
+pub fn run(
+    seed: u64,
+    criteria: &Criteria,
+    n: usize,
+    max_candidates: u64,
+    out: &Path,
+) -> Result<(usize, u64)> {
     check(criteria)?;
     if n == 0 {
         bail!("--categories must be at least 1");
@@ -118,7 +145,7 @@ pub fn run(seed: u64, criteria: &Criteria, n: usize, out: &Path) -> Result<(usiz
         }
     }
     let bar = progress::bar(n as u64, "searching", "categories");
-    let (found, tried) = search(seed, criteria, n, &bar);
+    let (found, tried) = search(seed, criteria, n, max_candidates, &bar)?;
     bar.finish_and_clear();
     for f in &found {
         write_atomic(out, &f.file, f.category.text.as_bytes())?;
