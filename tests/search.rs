@@ -48,10 +48,18 @@ fn search_is_deterministic_across_threads_and_feeds_render() {
         let text = std::str::from_utf8(text).unwrap();
         let rows = text.lines().count();
         assert!((2..=7).contains(&rows), "{text}");
-        assert!(
-            text.lines()
-                .all(|l| l.split(',').count() == 7 && l.contains("e-") || l.contains("e+"))
-        );
+        assert!(text.lines().all(|l| l.split(',').count() == 7), "{text}");
+        for field in text.lines().flat_map(|l| l.split(',')) {
+            // numpy's `%.18e`: sign, one digit, point, 18 digits, `e`, sign, two digits.
+            let (mantissa, exponent) = field.split_once('e').unwrap();
+            let digits = mantissa.trim_start_matches('-');
+            assert!(
+                digits.len() == 20 && digits.as_bytes()[1] == b'.',
+                "{field}"
+            );
+            let signed = exponent.starts_with('-') || exponent.starts_with('+');
+            assert!(exponent.len() == 3 && signed, "{field}");
+        }
     }
     let out = arg(tmp.path(), "r");
     fdsl_ok(&[
