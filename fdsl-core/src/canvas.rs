@@ -14,6 +14,18 @@ pub struct SizeMismatch {
     pub actual: usize,
 }
 
+impl core::fmt::Display for SizeMismatch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "the buffer holds {} bytes, the canvas needs {}",
+            self.actual, self.expected
+        )
+    }
+}
+
+impl core::error::Error for SizeMismatch {}
+
 /// A `width × height` 8-bit image, row-major, over a caller-owned buffer (like
 /// `embedded-graphics`' draw targets). Row 0 is the first row in memory.
 #[derive(Debug)]

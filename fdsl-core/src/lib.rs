@@ -17,6 +17,33 @@
 //! - [`weights`]: the FractalDB instance weights (the 25-row scheme);
 //! - [`fractaldb`]: the FractalDB recipe: one category and weight traced, patches drawn;
 //! - [`search`]: the FractalDB category search.
+//!
+//! # Example: one FractalDB image into your own buffers
+//!
+//! ```
+//! use fdsl_core::fractaldb::{FRACTALDB_1K, paint, trace};
+//! use fdsl_core::weights::instance_weights;
+//! use fdsl_core::{Affine2, Canvas, Flip, Ifs2};
+//!
+//! // A category: the maps and probabilities of one official CSV file (here the Sierpinski triangle).
+//! let half = |e, f| (Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, e, f]), 1.0 / 3.0);
+//! let category = Ifs2::new([half(0.0, 0.0), half(0.5, 0.0), half(0.25, 0.5)])?;
+//!
+//! // Instance (weight 3, count 7, flip 2) of class 42 of the dataset with seed 0, at the published recipe.
+//! let (seed, class, weight, count) = (0, 42, 3, 7);
+//! let recipe = FRACTALDB_1K; // 362x362, 200,000 points, patch mode
+//! let ifs = category.scaled(&instance_weights(0.4)[weight]);
+//! let mut positions = vec![0u32; recipe.points as usize];
+//! let n = trace(&ifs, seed, class, weight, &recipe, &mut positions)?;
+//! let mut pixels = vec![0u8; recipe.canvas_len()];
+//! let mut canvas = Canvas::new(&mut pixels, 362, 362)?;
+//! paint(&mut canvas, &positions[..n], recipe.draw, seed, class, weight, count);
+//! let mut image = vec![0u8; recipe.canvas_len()];
+//! canvas.write_flipped(Flip::Flip2, &mut image)?;
+//! assert!(image.iter().all(|&v| v == 0 || v == 127));
+//! assert!(canvas.filling_rate() > 0.1);
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 
