@@ -184,6 +184,14 @@ impl Journal {
     }
 }
 
+/// Whether the folder `dir` has no entry at all.
+pub fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let mut entries = dir
+        .read_dir()
+        .with_context(|| format!("cannot list the folder {}", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
 /// SHA-256 of the file `root/rel`, `None` if it cannot be read.
 pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
     fs::read(root.join(rel))

@@ -2,7 +2,8 @@
 
 use crate::dataset::{Dataset, Scratch, Unit};
 use crate::output::{
-    Journal, JournalEntry, Manifest, file_sha256, remove_stale_temporaries, write_atomic,
+    Journal, JournalEntry, Manifest, file_sha256, is_empty_dir, remove_stale_temporaries,
+    write_atomic,
 };
 use crate::progress;
 use crate::spec::{differences, sha256_hex};
@@ -41,10 +42,7 @@ pub fn check_output(dataset: &Dataset, out: &Path) -> Result<Option<Manifest>> {
             differences(&dataset.spec, &m.spec).join("; ")
         ),
         None => {
-            let mut entries = out
-                .read_dir()
-                .with_context(|| format!("cannot list {}", out.display()))?;
-            if entries.next().is_some() {
+            if !is_empty_dir(out)? {
                 bail!(
                     "{} is not empty and holds no fdsl manifest.json; choose a new or empty folder",
                     out.display()

@@ -1,9 +1,9 @@
 //! `fdsl search`: find FractalDB categories, in parallel, deterministically.
 
 use crate::categories::Category;
-use crate::output::write_atomic;
+use crate::output::{is_empty_dir, write_atomic};
 use crate::progress;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use fdsl_core::Canvas;
 use fdsl_core::search::{Criteria, try_candidate};
 use indicatif::ProgressBar;
@@ -133,16 +133,11 @@ pub fn run(
     if n == 0 {
         bail!("--categories must be at least 1");
     }
-    if out.exists() {
-        let mut entries = out
-            .read_dir()
-            .with_context(|| format!("--out {} is not a readable folder", out.display()))?;
-        if entries.next().is_some() {
-            bail!(
-                "{} is not empty; choose a new or empty folder for the category files",
-                out.display()
-            );
-        }
+    if out.exists() && !is_empty_dir(out)? {
+        bail!(
+            "{} is not empty; choose a new or empty folder for the category files",
+            out.display()
+        );
     }
     let bar = progress::bar(n as u64, "searching", "categories");
     let (found, tried) = search(seed, criteria, n, max_candidates, &bar)?;
