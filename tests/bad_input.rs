@@ -7,15 +7,8 @@ fn rejected(args: &[&str], needle: &str) {
     let out = fdsl(args);
     assert_eq!(out.status.code(), Some(2), "fdsl {args:?} should exit 2");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        err.lines().count(),
-        1,
-        "fdsl {args:?}: one line expected, got {err:?}"
-    );
-    assert!(
-        err.starts_with("error: ") && err.contains(needle),
-        "fdsl {args:?}: {err:?} lacks {needle:?}"
-    );
+    assert_eq!(err.lines().count(), 1, "fdsl {args:?}: one line expected, got {err:?}");
+    assert!(err.starts_with("error: ") && err.contains(needle), "fdsl {args:?}: {err:?} lacks {needle:?}");
 }
 
 #[test]
@@ -23,37 +16,22 @@ fn bad_flags_are_rejected_before_anything_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");
     let cases: &[(&[&str], &str)] = &[
-        (
-            &["--preset", "fractaldb-2k"],
-            "unknown preset \"fractaldb-2k\"",
-        ),
+        (&["--preset", "fractaldb-2k"], "unknown preset \"fractaldb-2k\""),
         (&["--size", "0"], "--size must be between 16 and 8192"),
         (&["--size", "100000"], "--size must be between 16 and 8192"),
         (&["--size", "-3"], "invalid value '-3' for '--size <PX>'"),
         (&["--points", "0"], "--points must be between"),
         (&["--points", "999999999"], "--points must be between"),
-        (
-            &["--instances", "0"],
-            "--instances must be between 1 and 1000",
-        ),
-        (
-            &["--instances", "1001"],
-            "--instances must be between 1 and 1000",
-        ),
+        (&["--instances", "0"], "--instances must be between 1 and 1000"),
+        (&["--instances", "1001"], "--instances must be between 1 and 1000"),
         (&["--categories", "0"], "--categories must be at least 1"),
         (&["--categories", "1001"], "has 1000 categories"),
-        (
-            &["--weight-step", "NaN"],
-            "--weight-step must be between 0 and 0.5",
-        ),
+        (&["--weight-step", "NaN"], "--weight-step must be between 0 and 0.5"),
         (&["--weight-step", "-0.1"], "--weight-step"),
         (&["--weight-step", "inf"], "--weight-step"),
         (&["--draw", "splat"], "invalid value 'splat'"),
         (&["--threads", "100000"], "--threads must be at most"),
-        (
-            &["--categories-from", "/nonexistent/fdsl"],
-            "cannot read the category folder /nonexistent/fdsl",
-        ),
+        (&["--categories-from", "/nonexistent/fdsl"], "cannot read the category folder /nonexistent/fdsl"),
     ];
     for (extra, needle) in cases {
         let mut args = vec!["render", "--out", &out];
@@ -68,18 +46,9 @@ fn malformed_category_files_name_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");
     let cases = [
-        (
-            "0.5,0,0,0.5,0,0\n",
-            "00000.csv line 1: expected 7 comma-separated numbers",
-        ),
-        (
-            "0.5,0,0,0.5,0,0,1\n0.5,0,zero,0.5,0,0,1\n",
-            "00000.csv line 2: \"zero\" is not a number",
-        ),
-        (
-            "0.5,0,0,NaN,0,0,1\n",
-            "00000.csv: not a usable IFS: map 1 has a NaN or infinite value",
-        ),
+        ("0.5,0,0,0.5,0,0\n", "00000.csv line 1: expected 7 comma-separated numbers"),
+        ("0.5,0,0,0.5,0,0,1\n0.5,0,zero,0.5,0,0,1\n", "00000.csv line 2: \"zero\" is not a number"),
+        ("0.5,0,0,NaN,0,0,1\n", "00000.csv: not a usable IFS: map 1 has a NaN or infinite value"),
         ("0.5,0,0,0.5,0,0,inf\n", "map 1 has a NaN or infinite value"),
         ("0.5,0,0,0.5,0,0,-1\n", "map 1 has a negative probability"),
         ("", "the IFS has no map"),
@@ -88,28 +57,13 @@ fn malformed_category_files_name_the_file() {
         let dir = tmp.path().join(format!("cats{i}"));
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join("00000.csv"), text).unwrap();
-        rejected(
-            &[
-                "render",
-                "--out",
-                &out,
-                "--categories-from",
-                dir.to_str().unwrap(),
-            ],
-            needle,
-        );
+        rejected(&["render", "--out", &out, "--categories-from", dir.to_str().unwrap()], needle);
         assert!(!tmp.path().join("out").exists());
     }
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     rejected(
-        &[
-            "render",
-            "--out",
-            &out,
-            "--categories-from",
-            empty.to_str().unwrap(),
-        ],
+        &["render", "--out", &out, "--categories-from", empty.to_str().unwrap()],
         "holds no category files",
     );
 }
@@ -118,42 +72,14 @@ fn malformed_category_files_name_the_file() {
 fn a_folder_holding_something_else_is_left_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "d");
-    fdsl_ok(&[
-        "render",
-        "--out",
-        &out,
-        "--categories",
-        "2",
-        "--instances",
-        "4",
-    ]);
+    fdsl_ok(&["render", "--out", &out, "--categories", "2", "--instances", "4"]);
     let before = tree(&tmp.path().join("d"));
     rejected(
-        &[
-            "render",
-            "--out",
-            &out,
-            "--categories",
-            "2",
-            "--instances",
-            "4",
-            "--size",
-            "256",
-        ],
-        "holds a different dataset (size: 256 here, 362 there)",
+        &["render", "--out", &out, "--categories", "2", "--instances", "4", "--size", "256"],
+        "holds a different dataset (manifest.json: size: 256 here, 362 there)",
     );
     rejected(
-        &[
-            "render",
-            "--out",
-            &out,
-            "--categories",
-            "2",
-            "--instances",
-            "4",
-            "--seed",
-            "1",
-        ],
+        &["render", "--out", &out, "--categories", "2", "--instances", "4", "--seed", "1"],
         "seed: 1 here, 0 there",
     );
     assert!(tree(&tmp.path().join("d")) == before);
@@ -161,48 +87,24 @@ fn a_folder_holding_something_else_is_left_alone() {
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
     rejected(
-        &[
-            "render",
-            "--out",
-            other.to_str().unwrap(),
-            "--instances",
-            "4",
-        ],
+        &["render", "--out", other.to_str().unwrap(), "--instances", "4"],
         "is not empty and holds no fdsl manifest.json",
     );
     assert_eq!(tree(&other).len(), 1);
     let file = tmp.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    rejected(
-        &["render", "--out", file.to_str().unwrap()],
-        "exists and is not a folder",
-    );
-    rejected(
-        &["verify", other.to_str().unwrap()],
-        "holds no manifest.json",
-    );
+    rejected(&["render", "--out", file.to_str().unwrap()], "exists and is not a folder");
+    rejected(&["verify", other.to_str().unwrap()], "holds no manifest.json");
 }
 
 #[test]
 fn search_rejects_bad_criteria() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "s");
-    rejected(
-        &["search", "--out", &out, "--categories", "0"],
-        "--categories must be at least 1",
-    );
-    rejected(
-        &["search", "--out", &out, "--threshold", "0"],
-        "--threshold must be in (0, 1]",
-    );
-    rejected(
-        &["search", "--out", &out, "--threshold", "NaN"],
-        "--threshold",
-    );
-    rejected(
-        &["search", "--out", &out, "--size", "8"],
-        "--size must be between",
-    );
+    rejected(&["search", "--out", &out, "--categories", "0"], "--categories must be at least 1");
+    rejected(&["search", "--out", &out, "--threshold", "0"], "--threshold must be in (0, 1]");
+    rejected(&["search", "--out", &out, "--threshold", "NaN"], "--threshold");
+    rejected(&["search", "--out", &out, "--size", "8"], "--size must be between");
     assert!(!tmp.path().join("s").exists());
 }
 

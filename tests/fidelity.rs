@@ -34,14 +34,7 @@ fn mean(v: &[f64]) -> f64 {
 /// different random streams differ by 0.0036 on average.
 #[test]
 fn point_mode_filling_rates_match_the_reference_per_category() {
-    let ours = filling_rates(
-        1000,
-        Recipe {
-            grid: Grid::square(512),
-            points: 100_000,
-            draw: Draw::Point,
-        },
-    );
+    let ours = filling_rates(1000, Recipe { grid: Grid::square(512), points: 100_000, draw: Draw::Point });
     let reference: Vec<f64> = include_str!("data/reference_fill_512.txt")
         .lines()
         .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
@@ -49,53 +42,31 @@ fn point_mode_filling_rates_match_the_reference_per_category() {
     assert_eq!(reference.len(), 1000);
     let m = mean(&ours);
     assert!((m - 0.2206).abs() < 0.003, "mean filling rate {m:.4}");
-    let diffs: Vec<f64> = ours
-        .iter()
-        .zip(&reference)
-        .map(|(a, b)| (a - b).abs())
-        .collect();
+    let diffs: Vec<f64> = ours.iter().zip(&reference).map(|(a, b)| (a - b).abs()).collect();
     let d = mean(&diffs);
-    assert!(
-        d < 0.0055,
-        "mean per-category difference from the reference {d:.4}"
-    );
+    assert!(d < 0.0055, "mean per-category difference from the reference {d:.4}");
 }
 
 /// Patch mode at the published 362 px / 200,000 points: the reference's first 30 categories fill
 /// 0.237 on average (point mode 0.365): the erasing patches matter.
 #[test]
 fn patch_mode_erases_as_the_reference_does() {
-    let patch = mean(&filling_rates(
-        30,
-        Recipe {
-            grid: Grid::square(362),
-            points: 200_000,
-            draw: Draw::Patch,
-        },
-    ));
+    let patch =
+        mean(&filling_rates(30, Recipe { grid: Grid::square(362), points: 200_000, draw: Draw::Patch }));
     assert!((patch - 0.237).abs() < 0.01, "patch mode {patch:.4}");
-    let point = mean(&filling_rates(
-        30,
-        Recipe {
-            grid: Grid::square(362),
-            points: 200_000,
-            draw: Draw::Point,
-        },
-    ));
+    let point =
+        mean(&filling_rates(30, Recipe { grid: Grid::square(362), points: 200_000, draw: Draw::Point }));
     assert!((point - 0.365).abs() < 0.01, "point mode {point:.4}");
 }
 
 /// The computed weight rows are the official files' values, to the bit.
 #[test]
 fn weights_equal_the_official_files() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fdsl-cli/data/fractaldb-1k/weights");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fdsl-cli/data/fractaldb-1k/weights");
     for step in ["0.0125", "0.025", "0.05", "0.1", "0.2", "0.3", "0.4", "0.5"] {
         let text = std::fs::read_to_string(dir.join(format!("weights_{step}.csv"))).unwrap();
-        let official: Vec<Vec<f64>> = text
-            .lines()
-            .map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect())
-            .collect();
+        let official: Vec<Vec<f64>> =
+            text.lines().map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect()).collect();
         let ours = instance_weights(step.parse().unwrap());
         assert_eq!(official.len(), ours.len(), "weights_{step}.csv");
         for (row, (o, w)) in official.iter().zip(&ours).enumerate() {

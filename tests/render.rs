@@ -5,17 +5,7 @@ use common::{arg, fdsl, fdsl_ok, sha256, tree};
 
 /// A small FractalDB-1k dataset: 3 categories, the first 80 instances (2 weights), recipe defaults.
 fn small(out: &str, threads: &str) {
-    fdsl_ok(&[
-        "render",
-        "--out",
-        out,
-        "--categories",
-        "3",
-        "--instances",
-        "80",
-        "--threads",
-        threads,
-    ]);
+    fdsl_ok(&["render", "--out", out, "--categories", "3", "--instances", "80", "--threads", threads]);
 }
 
 #[test]
@@ -24,15 +14,8 @@ fn one_and_two_threads_give_identical_trees() {
     let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
     small(&a, "1");
     small(&b, "2");
-    let (ta, tb) = (
-        tree(tmp.path().join("a").as_path()),
-        tree(tmp.path().join("b").as_path()),
-    );
-    assert_eq!(
-        ta.len(),
-        3 * 80 + 3 + 2,
-        "images, category files, classes.txt, manifest.json"
-    );
+    let (ta, tb) = (tree(tmp.path().join("a").as_path()), tree(tmp.path().join("b").as_path()));
+    assert_eq!(ta.len(), 3 * 80 + 3 + 2, "images, category files, classes.txt, manifest.json");
     assert!(ta == tb, "the trees differ");
 }
 
@@ -42,17 +25,7 @@ fn one_and_two_threads_give_identical_trees() {
 fn golden_hashes() {
     let tmp = tempfile::tempdir().unwrap();
     let patch = arg(tmp.path(), "patch");
-    fdsl_ok(&[
-        "render",
-        "--out",
-        &patch,
-        "--categories",
-        "2",
-        "--instances",
-        "1000",
-        "--seed",
-        "7",
-    ]);
+    fdsl_ok(&["render", "--out", &patch, "--categories", "2", "--instances", "1000", "--seed", "7"]);
     let point = arg(tmp.path(), "point");
     fdsl_ok(&[
         "render",
@@ -117,38 +90,24 @@ fn golden_hashes() {
     }
     // Every file of both trees at once: the manifests' (path, SHA-256) lists.
     for (root, want) in [
-        (
-            &patch,
-            "6b90cd93356f5686ac35fe64f9a7f0ed86149c129ac1ed7e0d6e8c83fe4a597a",
-        ),
-        (
-            &point,
-            "96665bf5e96be7a566f104ab09ff8e79611a37babf07708b11d1e27e5ca345da",
-        ),
+        (&patch, "6b90cd93356f5686ac35fe64f9a7f0ed86149c129ac1ed7e0d6e8c83fe4a597a"),
+        (&point, "96665bf5e96be7a566f104ab09ff8e79611a37babf07708b11d1e27e5ca345da"),
     ] {
         let got = sha256(files_listing(root).as_bytes());
         if got != want {
             wrong.push(format!("{root} (all files): {got}"));
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "golden hashes differ:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "golden hashes differ:\n{}", wrong.join("\n"));
 }
 
 /// `path sha256` lines of a dataset's manifest, sorted by path.
 fn files_listing(root: &str) -> String {
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(std::path::Path::new(root).join("manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(std::path::Path::new(root).join("manifest.json")).unwrap())
+            .unwrap();
     let files = manifest["files"].as_object().unwrap();
-    files
-        .iter()
-        .map(|(path, sha)| format!("{path} {}\n", sha.as_str().unwrap()))
-        .collect()
+    files.iter().map(|(path, sha)| format!("{path} {}\n", sha.as_str().unwrap())).collect()
 }
 
 #[test]
@@ -168,14 +127,8 @@ fn verify_passes_then_names_missing_and_changed_files() {
     let bad = fdsl(&["verify", &out]);
     assert_eq!(bad.status.code(), Some(1));
     let report = String::from_utf8_lossy(&bad.stdout);
-    assert!(
-        report.contains("missing: train/00001/00001_01_count_3_flip2.png"),
-        "{report}"
-    );
-    assert!(
-        report.contains("differs: train/00002/00002_00_count_0_flip0.png"),
-        "{report}"
-    );
+    assert!(report.contains("missing: train/00001/00001_01_count_3_flip2.png"), "{report}");
+    assert!(report.contains("differs: train/00002/00002_00_count_0_flip0.png"), "{report}");
     assert!(report.contains("differs: classes.txt"), "{report}");
     assert!(report.contains("3 problem(s)"), "{report}");
 }
@@ -188,25 +141,10 @@ fn rerun_repairs_and_completes_byte_identically() {
     small(&broken, "0");
     let root = tmp.path().join("broken");
     std::fs::remove_file(root.join("train/00000/00000_01_count_9_flip3.png")).unwrap();
-    std::fs::write(
-        root.join("train/00002/00002_00_count_4_flip0.png"),
-        b"not a png",
-    )
-    .unwrap();
-    let again = fdsl_ok(&[
-        "render",
-        "--out",
-        &broken,
-        "--categories",
-        "3",
-        "--instances",
-        "80",
-    ]);
+    std::fs::write(root.join("train/00002/00002_00_count_4_flip0.png"), b"not a png").unwrap();
+    let again = fdsl_ok(&["render", "--out", &broken, "--categories", "3", "--instances", "80"]);
     let said = String::from_utf8_lossy(&again.stdout);
-    assert!(
-        said.starts_with("rendered 80 images (160 already there)"),
-        "{said}"
-    );
+    assert!(said.starts_with("rendered 80 images (160 already there)"), "{said}");
     assert!(tree(&root) == tree(&tmp.path().join("clean")));
 }
 
@@ -214,24 +152,12 @@ fn rerun_repairs_and_completes_byte_identically() {
 fn killed_run_resumes_to_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let (clean, killed) = (arg(tmp.path(), "clean"), arg(tmp.path(), "killed"));
-    let args = |out: &str| {
-        [
-            "render",
-            "--out",
-            out,
-            "--categories",
-            "12",
-            "--instances",
-            "200",
-        ]
-        .map(str::to_owned)
-    };
+    let args =
+        |out: &str| ["render", "--out", out, "--categories", "12", "--instances", "200"].map(str::to_owned);
     fdsl_ok(&args(&clean).each_ref().map(String::as_str));
     for delay_ms in [30, 120, 400] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fdsl"))
-            .args(args(&killed))
-            .spawn()
-            .unwrap();
+        let mut child =
+            std::process::Command::new(env!("CARGO_BIN_EXE_fdsl")).args(args(&killed)).spawn().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -249,9 +175,6 @@ fn killed_run_resumes_to_the_same_bytes() {
         }
     }
     fdsl_ok(&args(&killed).each_ref().map(String::as_str));
-    assert!(
-        tree(&root) == tree(&tmp.path().join("clean")),
-        "resumed tree differs from a clean run"
-    );
+    assert!(tree(&root) == tree(&tmp.path().join("clean")), "resumed tree differs from a clean run");
     fdsl_ok(&["verify", &killed]);
 }

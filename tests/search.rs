@@ -30,16 +30,7 @@ fn search_is_deterministic_across_threads_and_feeds_render() {
     let files = tree(&tmp.path().join("a"));
     assert!(files == tree(&tmp.path().join("b")));
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
-    assert_eq!(
-        names,
-        [
-            "00000.csv",
-            "00001.csv",
-            "00002.csv",
-            "00003.csv",
-            "search.json"
-        ]
-    );
+    assert_eq!(names, ["00000.csv", "00001.csv", "00002.csv", "00003.csv", "search.json"]);
     let record: serde_json::Value = serde_json::from_slice(&files["search.json"]).unwrap();
     for c in record["categories"].as_array().unwrap() {
         assert!(c["filling_rate"].as_f64().unwrap() >= 0.2);
@@ -53,24 +44,13 @@ fn search_is_deterministic_across_threads_and_feeds_render() {
             // numpy's `%.18e`: sign, one digit, point, 18 digits, `e`, sign, two digits.
             let (mantissa, exponent) = field.split_once('e').unwrap();
             let digits = mantissa.trim_start_matches('-');
-            assert!(
-                digits.len() == 20 && digits.as_bytes()[1] == b'.',
-                "{field}"
-            );
+            assert!(digits.len() == 20 && digits.as_bytes()[1] == b'.', "{field}");
             let signed = exponent.starts_with('-') || exponent.starts_with('+');
             assert!(exponent.len() == 3 && signed, "{field}");
         }
     }
     let out = arg(tmp.path(), "r");
-    fdsl_ok(&[
-        "render",
-        "--out",
-        &out,
-        "--categories-from",
-        &a,
-        "--instances",
-        "8",
-    ]);
+    fdsl_ok(&["render", "--out", &out, "--categories-from", &a, "--instances", "8"]);
     let rendered = tree(&tmp.path().join("r"));
     assert_eq!(rendered["categories/00002.csv"], files["00002.csv"]);
     assert_eq!(rendered.keys().filter(|k| k.ends_with(".png")).count(), 32);
@@ -92,30 +72,15 @@ fn fractaldb_10k_categories_are_the_search_with_seed_10000() {
         "--out",
         &rendered,
     ]);
-    fdsl_ok(&[
-        "search",
-        "--seed",
-        "10000",
-        "--categories",
-        "2",
-        "--out",
-        &searched,
-    ]);
+    fdsl_ok(&["search", "--seed", "10000", "--categories", "2", "--out", &searched]);
     let (r, s) = (tree(&tmp.path().join("r")), tree(&tmp.path().join("s")));
     assert_eq!(r["categories/00000.csv"], s["00000.csv"]);
     assert_eq!(r["categories/00001.csv"], s["00001.csv"]);
     let manifest: serde_json::Value = serde_json::from_slice(&r["manifest.json"]).unwrap();
     assert_eq!(manifest["spec"]["preset"], "fractaldb-10k");
     assert_eq!(manifest["spec"]["categories"], 2);
-    let too_many = common::fdsl(&[
-        "render",
-        "--preset",
-        "fractaldb-10k",
-        "--categories",
-        "10001",
-        "--out",
-        &searched,
-    ]);
+    let too_many =
+        common::fdsl(&["render", "--preset", "fractaldb-10k", "--categories", "10001", "--out", &searched]);
     assert_eq!(too_many.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&too_many.stderr).contains("has 10000 categories"));
 }

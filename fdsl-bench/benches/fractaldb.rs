@@ -5,6 +5,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_cli::categories::fractaldb_1k;
 use fdsl_cli::dataset::{Dataset, Scratch, Unit};
 use fdsl_cli::encode::encode_grey_png;
+use fdsl_cli::plan::{Plan, Task};
+use fdsl_cli::spec::Spec;
 use fdsl_core::chaos_game::ChaosGame;
 use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
 use fdsl_core::search::{REFERENCE, try_candidate};
@@ -33,10 +35,9 @@ fn steps(c: &mut Criterion) {
     });
     let n = trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap();
     let mut pixels = vec![0u8; side * side];
-    for (name, draw) in [
-        ("paint patches, 200k points", Draw::Patch),
-        ("paint points, 200k points", Draw::Point),
-    ] {
+    for (name, draw) in
+        [("paint patches, 200k points", Draw::Patch), ("paint points, 200k points", Draw::Point)]
+    {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
@@ -51,56 +52,21 @@ fn steps(c: &mut Criterion) {
     g.bench_function("flip, one image", |b| {
         b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap())
     });
-    g.bench_function("PNG encode, one image", |b| {
-        b.iter(|| encode_grey_png(&flipped, side as u32).unwrap())
-    });
+    g.bench_function("PNG encode, one image", |b| b.iter(|| encode_grey_png(&flipped, side as u32).unwrap()));
     g.finish();
 }
 
 fn units(c: &mut Criterion) {
     let mut g = c.benchmark_group("fractaldb-1k unit");
-    let dataset = Dataset::new(
-        fdsl_cli::spec::Spec {
-            generator: "fractaldb".into(),
-            preset: "fractaldb-1k".into(),
-            category_source: "bench".into(),
-            categories_sha256: String::new(),
-            categories: 1,
-            instances: 1000,
-            size: 362,
-            points: 200_000,
-            draw: fdsl_cli::spec::DrawMode::Patch,
-            weight_step: 0.4,
-            seed: 0,
-        },
-        fractaldb_1k(1).unwrap(),
-    )
-    .unwrap();
+    let spec = Spec::published("fractaldb-1k", "bench", 1);
+    let dataset = Dataset::new(spec, fractaldb_1k(1).unwrap()).unwrap();
+    let plan = Plan::new(&dataset);
     let mut scratch = Scratch::default();
     g.throughput(Throughput::Elements(40));
     g.sample_size(20);
-    g.bench_function(
-        "40 images (1 chain, 10 paints, 40 flips + PNG), one thread",
-        |b| {
-            b.iter(|| {
-                let mut bytes = 0;
-                dataset
-                    .render_unit(
-                        Unit {
-                            category: 0,
-                            weight: 2,
-                        },
-                        &mut scratch,
-                        |_, png| {
-                            bytes += png.len();
-                            Ok(())
-                        },
-                    )
-                    .unwrap();
-                black_box(bytes)
-            })
-        },
-    );
+    g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
+        b.iter(|| black_box(plan.render(Task::Unit(Unit { category: 0, weight: 2 }), &mut scratch).unwrap()))
+    });
     g.finish();
 }
 
@@ -114,13 +80,7 @@ fn search(c: &mut Criterion) {
     g.bench_function("one candidate (512 px, 100k points)", |b| {
         b.iter(|| {
             j += 1;
-            try_candidate(
-                0,
-                j,
-                &REFERENCE,
-                &mut Canvas::new(&mut buf, side, side).unwrap(),
-            )
-            .accepted
+            try_candidate(0, j, &REFERENCE, &mut Canvas::new(&mut buf, side, side).unwrap()).accepted
         })
     });
     g.finish();

@@ -1,12 +1,13 @@
-//! `fdsl-bench`: throughput of the FractalDB recipe in memory (no disk), per thread count.
+//! `fdsl-bench`: throughput of the FractalDB recipe in memory (no disk), per format and thread count.
 //!
-//! `cargo run --release -p fdsl-bench -- throughput --categories 8 --threads 1,2`
+//! `cargo run --release -p fdsl-bench -- throughput --categories 8 --threads 1,2 --formats raster,png,webdataset,npy`
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::categories::fractaldb_1k;
 use fdsl_cli::dataset::{Dataset, Scratch};
-use fdsl_cli::spec::{DrawMode, Spec, categories_sha256};
+use fdsl_cli::plan::Plan;
+use fdsl_cli::spec::{DrawMode, Format, Spec, categories_sha256};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -17,9 +18,22 @@ struct Cli {
     command: Command,
 }
 
+/// What to produce in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// Rasters only: trace, paint, flip; no encoding.
+    Raster,
+    /// PNG ImageFolder files.
+    Png,
+    /// WebDataset tar shards.
+    Webdataset,
+    /// NumPy shards.
+    Npy,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Render (and PNG-encode) FractalDB images in memory and report images/s per thread count.
+    /// Render FractalDB-1k samples in memory and report images/s per output and thread count.
     Throughput {
         /// Official categories to render (1,000 images each unless --instances).
         #[arg(long, default_value_t = 4)]
@@ -30,6 +44,9 @@ enum Command {
         /// Thread counts to measure, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
+        /// Outputs to measure, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "raster,png")]
+        formats: Vec<Output>,
         /// Point or patch drawing.
         #[arg(long, value_enum, default_value = "patch")]
         draw: DrawMode,
@@ -37,53 +54,51 @@ enum Command {
 }
 
 fn main() -> Result<()> {
-    let Command::Throughput {
-        categories,
-        instances,
-        threads,
-        draw,
-    } = Cli::parse().command;
-    let cats = fractaldb_1k(categories)?;
-    let spec = Spec {
-        generator: "fractaldb".into(),
-        preset: "fractaldb-1k".into(),
-        category_source: "fractaldb-1k".into(),
-        categories_sha256: categories_sha256(&cats),
-        categories,
-        instances,
-        size: 362,
-        points: 200_000,
-        draw,
-        weight_step: 0.4,
-        seed: 0,
-    };
-    let dataset = Dataset::new(spec, cats)?;
-    println!("| threads | images | seconds | images/s | MB of PNG |");
-    println!("|---:|---:|---:|---:|---:|");
-    for t in threads {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
-        let start = Instant::now();
-        let bytes: usize = pool.install(|| {
-            dataset
-                .units()
-                .par_iter()
-                .map_init(Scratch::default, |scratch, &unit| {
-                    let mut bytes = 0;
-                    dataset.render_unit(unit, scratch, |_, png| {
-                        bytes += png.len();
-                        Ok(())
-                    })?;
-                    Ok(bytes)
-                })
-                .sum::<Result<usize>>()
-        })?;
-        let secs = start.elapsed().as_secs_f64();
-        let n = dataset.image_count();
-        println!(
-            "| {t} | {n} | {secs:.2} | {:.0} | {:.1} |",
-            n as f64 / secs,
-            bytes as f64 / 1e6
-        );
+    let Command::Throughput { categories, instances, threads, formats, draw } = Cli::parse().command;
+    println!("| output | threads | images | seconds | images/s | MB |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for output in formats {
+        let cats = fractaldb_1k(categories)?;
+        let format = match output {
+            Output::Raster | Output::Png => Format::Png,
+            Output::Webdataset => Format::Webdataset,
+            Output::Npy => Format::Npy,
+        };
+        let spec = Spec {
+            categories_sha256: categories_sha256(&cats),
+            instances,
+            draw,
+            ..Spec::published("fractaldb-1k", "fractaldb-1k", categories).with_format(format, None)
+        };
+        let dataset = Dataset::new(spec, cats)?;
+        let plan = Plan::new(&dataset);
+        for &t in &threads {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
+            let start = Instant::now();
+            let bytes: usize = pool.install(|| {
+                plan.tasks()
+                    .par_iter()
+                    .map_init(Scratch::default, |scratch, &task| match (output, task) {
+                        (Output::Raster, fdsl_cli::plan::Task::Unit(unit)) => {
+                            let mut bytes = 0;
+                            dataset.render_unit(unit, dataset.unit_samples(unit), scratch, |_, r| {
+                                bytes += r.len();
+                                Ok(())
+                            })?;
+                            Ok(bytes)
+                        }
+                        _ => Ok(plan.render(task, scratch)?.iter().map(|(_, b)| b.len()).sum()),
+                    })
+                    .sum::<Result<usize>>()
+            })?;
+            let secs = start.elapsed().as_secs_f64();
+            let n = dataset.image_count();
+            println!(
+                "| {output:?} | {t} | {n} | {secs:.2} | {:.0} | {:.1} |",
+                n as f64 / secs,
+                bytes as f64 / 1e6
+            );
+        }
     }
     Ok(())
 }

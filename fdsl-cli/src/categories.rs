@@ -24,11 +24,7 @@ impl Category {
     /// Parse the text of a category file; errors name `source` and the line.
     pub fn parse(source: &str, text: &str) -> Result<Self> {
         let mut maps = Vec::new();
-        for (n, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let fields: Vec<&str> = line.split(',').map(str::trim).collect();
             if fields.len() != 7 {
                 bail!(
@@ -39,31 +35,22 @@ impl Category {
             }
             let mut v = [0.0; 7];
             for (slot, field) in v.iter_mut().zip(&fields) {
-                *slot = field.parse().with_context(|| {
-                    format!("{source} line {}: {field:?} is not a number", n + 1)
-                })?;
+                *slot = field
+                    .parse()
+                    .with_context(|| format!("{source} line {}: {field:?} is not a number", n + 1))?;
             }
             let [a, b, c, d, e, f, p] = v;
             maps.push((Affine2::from_coefficients([a, b, c, d, e, f]), p));
         }
         let ifs = Ifs2::new(maps).with_context(|| format!("{source}: not a usable IFS"))?;
-        Ok(Self {
-            source: source.to_owned(),
-            text: text.to_owned(),
-            ifs,
-        })
+        Ok(Self { source: source.to_owned(), text: text.to_owned(), ifs })
     }
 
     /// A category found by the search, with its file text in numpy's `%.18e` format.
     pub fn from_ifs(source: String, ifs: Ifs2) -> Self {
         let mut text = String::new();
         for (map, p) in ifs.maps().iter().zip(ifs.probabilities()) {
-            let row: Vec<String> = map
-                .coefficients()
-                .iter()
-                .chain([p])
-                .map(|&x| numpy_e18(x))
-                .collect();
+            let row: Vec<String> = map.coefficients().iter().chain([p]).map(|&x| numpy_e18(x)).collect();
             text.push_str(&row.join(","));
             text.push('\n');
         }
@@ -101,33 +88,25 @@ pub fn from_dir(dir: &Path, n: Option<usize>) -> Result<Vec<Category>> {
         .with_context(|| format!("cannot read the category folder {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot read the category folder {}", dir.display()))?
-            .path();
+        let path =
+            entry.with_context(|| format!("cannot read the category folder {}", dir.display()))?.path();
         if path.extension().is_some_and(|e| e == "csv") && path.is_file() {
             files.push(path);
         }
     }
     files.sort();
     if files.is_empty() {
-        bail!(
-            "{} holds no category files (*.csv, one row a,b,c,d,e,f,p per map)",
-            dir.display()
-        );
+        bail!("{} holds no category files (*.csv, one row a,b,c,d,e,f,p per map)", dir.display());
     }
     let n = n.unwrap_or(files.len());
     if n > files.len() {
-        bail!(
-            "{} holds {} category files; --categories {n} asks for more",
-            dir.display(),
-            files.len()
-        );
+        bail!("{} holds {} category files; --categories {n} asks for more", dir.display(), files.len());
     }
     files[..n]
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             Category::parse(&path.display().to_string(), &text)
         })
         .collect()
@@ -152,17 +131,7 @@ mod tests {
     fn search_output_round_trips_exactly() {
         let c = &fractaldb_1k(1).unwrap()[0];
         let again = Category::from_ifs("x".into(), c.ifs);
-        assert_eq!(
-            again
-                .text
-                .lines()
-                .next()
-                .unwrap()
-                .split(',')
-                .next()
-                .unwrap(),
-            "1.724223243171234543e-01"
-        );
+        assert_eq!(again.text.lines().next().unwrap().split(',').next().unwrap(), "1.724223243171234543e-01");
         assert_eq!(Category::parse("x", &again.text).unwrap().ifs, c.ifs);
         assert_eq!(numpy_e18(-0.000123), "-1.230000000000000082e-04");
         assert_eq!(numpy_e18(12.5), "1.250000000000000000e+01");
@@ -172,10 +141,7 @@ mod tests {
     fn malformed_files_name_the_file_and_line() {
         let err = |text: &str| format!("{:#}", Category::parse("f.csv", text).unwrap_err());
         assert!(err("1,2,3\n").contains("f.csv line 1: expected 7"));
-        assert!(
-            err("0.5,0,0,0.5,0,0,1\n0.5,0,0,x,0,0,1\n")
-                .contains("f.csv line 2: \"x\" is not a number")
-        );
+        assert!(err("0.5,0,0,0.5,0,0,1\n0.5,0,0,x,0,0,1\n").contains("f.csv line 2: \"x\" is not a number"));
         assert!(err("0.5,0,0,NaN,0,0,1\n").contains("map 1 has a NaN"));
         assert!(err("\n\n").contains("no map"));
     }

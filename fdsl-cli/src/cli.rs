@@ -2,7 +2,9 @@
 
 use crate::categories::{self, Category};
 use crate::dataset::Dataset;
-use crate::spec::{DrawMode, Spec, categories_sha256};
+use crate::output::Part;
+use crate::plan::Plan;
+use crate::spec::{DrawMode, Format, Spec, categories_sha256};
 use crate::{render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -107,6 +109,24 @@ struct RenderArgs {
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Output format: png (ImageFolder), webdataset (tar shards + _info.json for timm/webdataset),
+    /// npy (uint8 image and int64 label arrays per shard, memory-mappable).
+    #[arg(long, value_enum, default_value = "png")]
+    format: Format,
+    /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-* shards).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    val_per_class: usize,
+    /// Samples per shard for --format webdataset and npy [default: 1000].
+    #[arg(long, value_name = "S")]
+    shard_size: Option<usize>,
+    /// Render only part K of N (0-based): for job arrays (Slurm, Kubernetes Indexed Jobs). The N parts
+    /// write disjoint files; the last to finish in a shared folder writes manifest.json, and the
+    /// union is byte-identical to a single run.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Part>,
+    /// Print what would be written (samples, files, estimated bytes) and write nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// Worker threads (0: one per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -136,19 +156,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         }
         Err(e) => {
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            let command = args
-                .iter()
-                .skip(1)
-                .find_map(|a| ["search", "render", "verify"].into_iter().find(|c| a == c));
-            bail!(
-                "{first} (see `fdsl {}--help`)",
-                command.map(|c| format!("{c} ")).unwrap_or_default()
-            );
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            let command =
+                args.iter().skip(1).find_map(|a| ["search", "render", "verify"].into_iter().find(|c| a == c));
+            bail!("{first} (see `fdsl {}--help`)", command.map(|c| format!("{c} ")).unwrap_or_default());
         }
     };
     match cli.command {
@@ -170,11 +181,8 @@ fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Res
 }
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
-    let criteria = fdsl_core::search::Criteria {
-        grid: Grid::square(a.size),
-        points: a.points,
-        threshold: a.threshold,
-    };
+    let criteria =
+        fdsl_core::search::Criteria { grid: Grid::square(a.size), points: a.points, threshold: a.threshold };
     let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
     let (n, tried) = search::run(a.seed, &criteria, a.categories, max, &a.out)?;
     println!(
@@ -191,26 +199,21 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         "fractaldb-1k" => (1000, "fractaldb-1k (official, AIST, MIT)".to_owned()),
         "fractaldb-10k" => (
             10_000,
-            format!(
-                "fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"
-            ),
+            format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"),
         ),
         other => bail!("unknown preset {other:?}; choose fractaldb-1k or fractaldb-10k"),
     };
+    let published = Spec::published(&a.preset, &source, preset_categories);
     let mut spec = Spec {
-        generator: "fractaldb".into(),
-        preset: a.preset.clone(),
-        category_source: source,
-        categories_sha256: String::new(),
         categories: a.categories.unwrap_or(preset_categories),
-        instances: a
-            .instances
-            .unwrap_or(fdsl_core::fractaldb::INSTANCES_PER_CATEGORY),
-        size: a.size.unwrap_or(362),
-        points: a.points.unwrap_or(200_000),
-        draw: a.draw.unwrap_or(DrawMode::Patch),
-        weight_step: a.weight_step.unwrap_or(0.4),
+        instances: a.instances.unwrap_or(published.instances),
+        size: a.size.unwrap_or(published.size),
+        points: a.points.unwrap_or(published.points),
+        draw: a.draw.unwrap_or(published.draw),
+        weight_step: a.weight_step.unwrap_or(published.weight_step),
         seed: a.seed,
+        val_per_class: a.val_per_class,
+        ..published.with_format(a.format, a.shard_size)
     };
     spec.check()?;
     let categories: Vec<Category> = if let Some(dir) = &a.categories_from {
@@ -244,15 +247,25 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     let dataset = dataset_of(a)?;
-    render::check_output(&dataset, &a.out)?;
-    let s = render::render(&dataset, &a.out)?;
+    let plan = Plan::new(&dataset);
+    let part = a.shard.unwrap_or(Part::WHOLE);
+    if a.dry_run {
+        println!("{}", render::dry_run(&plan, part));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = render::render(&plan, &a.out, part)?;
     let secs = s.elapsed.as_secs_f64();
     println!(
-        "rendered {} images ({} already there) into {} in {secs:.2} s ({:.0} images/s)",
+        "rendered {} images ({} already there) into {} in {secs:.2} s ({:.0} images/s){}",
         s.written,
         s.kept,
         a.out.display(),
-        s.written as f64 / secs.max(1e-9)
+        s.written as f64 / secs.max(1e-9),
+        match (part == Part::WHOLE, s.completed) {
+            (true, _) => String::new(),
+            (false, true) => format!("; part {part} was the last: manifest.json is complete"),
+            (false, false) => format!("; part {part} done, manifest.json comes with the last part"),
+        }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -263,11 +276,7 @@ fn verify_command(a: &VerifyArgs) -> Result<ExitCode> {
         println!("{p}");
     }
     if report.problems.is_empty() {
-        println!(
-            "ok: {} files match their recomputation ({})",
-            report.checked,
-            a.dir.display()
-        );
+        println!("ok: {} files match their recomputation ({})", report.checked, a.dir.display());
         Ok(ExitCode::SUCCESS)
     } else {
         println!(

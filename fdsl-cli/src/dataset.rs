@@ -1,26 +1,70 @@
-//! A FractalDB dataset as a list of files: which files, and the bytes of each.
+//! A FractalDB dataset: its samples, their splits, and the rendering of their rasters.
 //!
-//! Layout (ImageFolder): `train/{class:05d}/{class:05d}_{weight:02d}_count_{count}_flip{flip}.png`
-//! (the reference's file names), `classes.txt` (one class folder name per line, in class-index
-//! order), `categories/{class:05d}.csv` (the category parameters), `manifest.json`.
-//! Images are rendered in units of one (category, weight): the 10 counts share one chaos game and
-//! the 4 flips share one raster.
+//! A sample is (class, instance), the instance indexed in the order weight, count, flip
+//! ([`Instance`]). The first `instances − val_per_class` instances of each class are in the `train`
+//! split, the rest in `val`. Rasters are rendered in units of one (category, weight): the 10 counts
+//! share one chaos game and the 4 flips share one painted canvas.
 
 use crate::categories::Category;
-use crate::encode::encode_grey_png;
-use crate::spec::Spec;
+use crate::spec::{DrawMode, Spec};
 use anyhow::{Context, Result};
 use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
 use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
+use serde::{Deserialize, Serialize};
 
 /// Images per weight row: 10 counts × 4 flips.
-const PER_WEIGHT: usize = COUNTS * FLIPS;
+pub const PER_WEIGHT: usize = COUNTS * FLIPS;
 
-/// One unit of work: the images of one (category, weight).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+/// A split of the samples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    /// The first instances of every class.
+    Train,
+    /// The last `val_per_class` instances of every class.
+    Val,
+}
+
+impl Split {
+    /// `"train"` or `"val"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Val => "val",
+        }
+    }
+}
+
+/// One image: instance `instance` (0 to 999) of class `category`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sample {
+    /// Class index.
+    pub category: usize,
+    /// Instance index within the class.
+    pub instance: usize,
+}
+
+impl Sample {
+    /// The weight row, count and flip of this sample.
+    pub fn instance(&self) -> Instance {
+        Instance::from_index(self.instance).expect("instances are checked to be below 1000")
+    }
+
+    /// The unit that renders it.
+    pub fn unit(&self) -> Unit {
+        Unit { category: self.category, weight: self.instance / PER_WEIGHT }
+    }
+
+    /// Its name: `{class:05}_{weight:02}_count_{count}_flip{flip}`, the reference's file stem (no dots).
+    pub fn key(&self) -> String {
+        let i = self.instance();
+        format!("{:05}_{:02}_count_{}_flip{}", self.category, i.weight, i.count, i.flip as usize)
+    }
+}
+
+/// One unit of rendering: the images of one (category, weight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Unit {
     /// Class index.
     pub category: usize,
@@ -53,12 +97,7 @@ impl Dataset {
         spec.check()?;
         let recipe = spec.recipe();
         recipe.check().context("the recipe")?;
-        Ok(Self {
-            weights: instance_weights(spec.weight_step),
-            recipe,
-            spec,
-            categories,
-        })
+        Ok(Self { weights: instance_weights(spec.weight_step), recipe, spec, categories })
     }
 
     /// Folder name of class `c`.
@@ -66,32 +105,31 @@ impl Dataset {
         format!("{c:05}")
     }
 
-    /// Path of an image, relative to the dataset root.
-    pub fn image_path(category: usize, instance: &Instance) -> String {
-        let c = Self::class_name(category);
-        format!(
-            "train/{c}/{c}_{:02}_count_{}_flip{}.png",
-            instance.weight, instance.count, instance.flip as usize
-        )
+    /// The splits present: `train`, and `val` when `val_per_class > 0`.
+    pub fn splits(&self) -> Vec<Split> {
+        if self.spec.val_per_class > 0 { vec![Split::Train, Split::Val] } else { vec![Split::Train] }
     }
 
-    /// The class folders, one per line.
-    fn classes_txt(&self) -> String {
+    /// The split of instance `i`.
+    pub fn split_of(&self, instance: usize) -> Split {
+        if instance + self.spec.val_per_class >= self.spec.instances { Split::Val } else { Split::Train }
+    }
+
+    /// The samples of a split, class by class, instances in order.
+    pub fn samples(&self, split: Split) -> Vec<Sample> {
         (0..self.categories.len())
-            .map(|c| Self::class_name(c) + "\n")
+            .flat_map(|category| (0..self.spec.instances).map(move |instance| Sample { category, instance }))
+            .filter(|s| self.split_of(s.instance) == split)
             .collect()
     }
 
-    /// The small files: `classes.txt` and the category CSVs, with their bytes.
-    pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files = vec![("classes.txt".to_owned(), self.classes_txt().into_bytes())];
-        for (c, cat) in self.categories.iter().enumerate() {
-            files.push((
-                format!("categories/{}.csv", Self::class_name(c)),
-                cat.text.clone().into_bytes(),
-            ));
-        }
-        files
+    /// Number of samples of a split.
+    pub fn sample_count(&self, split: Split) -> usize {
+        let per_class = match split {
+            Split::Train => self.spec.instances - self.spec.val_per_class,
+            Split::Val => self.spec.val_per_class,
+        };
+        per_class * self.categories.len()
     }
 
     /// All units, in class then weight order.
@@ -102,11 +140,11 @@ impl Dataset {
             .collect()
     }
 
-    /// The instances of a unit, in order.
-    pub fn instances(&self, unit: Unit) -> impl Iterator<Item = Instance> + use<> {
+    /// The samples of a unit, in order.
+    pub fn unit_samples(&self, unit: Unit) -> impl Iterator<Item = Sample> + use<> {
         let start = unit.weight * PER_WEIGHT;
         let end = self.spec.instances.min(start + PER_WEIGHT);
-        (start..end).filter_map(Instance::from_index)
+        (start..end).map(move |instance| Sample { category: unit.category, instance })
     }
 
     /// Total number of images.
@@ -114,56 +152,47 @@ impl Dataset {
         self.categories.len() * self.spec.instances
     }
 
-    /// Render the images of `unit` and hand each `(relative path, PNG bytes)` to `emit`, in order.
+    /// The six coefficient multipliers of weight row `w`.
+    pub fn weight_factors(&self, w: usize) -> [f64; 6] {
+        self.weights[w]
+    }
+
+    /// Render `samples` of one unit (sorted by instance), handing each sample's final raster
+    /// (`size × size` bytes, flipped) to `emit`, in order.
     pub fn render_unit(
         &self,
         unit: Unit,
+        samples: impl IntoIterator<Item = Sample>,
         scratch: &mut Scratch,
-        mut emit: impl FnMut(&str, &[u8]) -> Result<()>,
+        mut emit: impl FnMut(Sample, &[u8]) -> Result<()>,
     ) -> Result<()> {
         let seed = self.spec.seed;
         let (category, weight) = (unit.category as u64, unit.weight);
-        let ifs = self.categories[unit.category]
-            .ifs
-            .scaled(&self.weights[weight]);
+        let ifs = self.categories[unit.category].ifs.scaled(&self.weights[weight]);
         let side = self.spec.size as usize;
         scratch.positions.resize(self.recipe.points as usize, 0);
         scratch.canvas.resize(self.recipe.canvas_len(), 0);
         scratch.flipped.resize(self.recipe.canvas_len(), 0);
-        let n = trace(
-            &ifs,
-            seed,
-            category,
-            weight,
-            &self.recipe,
-            &mut scratch.positions,
-        )?;
-        let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
+        let mut traced = None;
         let mut painted = None;
-        for instance in self.instances(unit) {
-            // Point mode draws no masks: every count is the same image, painted once.
-            let count = if self.spec.draw == crate::spec::DrawMode::Point {
-                0
-            } else {
-                instance.count
+        for sample in samples {
+            debug_assert_eq!(sample.unit(), unit);
+            let n = match traced {
+                Some(n) => n,
+                None => {
+                    *traced.insert(trace(&ifs, seed, category, weight, &self.recipe, &mut scratch.positions)?)
+                }
             };
+            let instance = sample.instance();
+            let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
+            // Point mode draws no masks: every count is the same image, painted once.
+            let count = if self.spec.draw == DrawMode::Point { 0 } else { instance.count };
             if painted != Some(count) {
-                paint(
-                    &mut canvas,
-                    &scratch.positions[..n],
-                    self.recipe.draw,
-                    seed,
-                    category,
-                    weight,
-                    count,
-                );
+                paint(&mut canvas, &scratch.positions[..n], self.recipe.draw, seed, category, weight, count);
                 painted = Some(count);
             }
-            canvas
-                .write_flipped(instance.flip, &mut scratch.flipped)
-                .expect("sized above");
-            let png = encode_grey_png(&scratch.flipped, self.spec.size)?;
-            emit(&Self::image_path(unit.category, &instance), &png)?;
+            canvas.write_flipped(instance.flip, &mut scratch.flipped).expect("sized above");
+            emit(sample, &scratch.flipped)?;
         }
         Ok(())
     }

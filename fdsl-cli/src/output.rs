@@ -1,12 +1,16 @@
-//! Writing a dataset folder safely: atomic files, the manifest, the progress journal.
+//! Writing a dataset folder safely: atomic files, manifests, the progress journal, parts.
 //!
 //! Every file is written under a temporary name (`.{name}.fdsl-tmp`, in the same folder) and
-//! renamed into place, so a final name only ever holds a complete file. `manifest.json` is written
-//! first with `"complete": false` (it claims the folder for this spec), each finished unit of work
-//! is appended to the journal `.fdsl-journal.jsonl` with the SHA-256 of its files, and at the end
-//! the manifest is rewritten with `"complete": true` and every file's hash, and the journal removed.
+//! renamed into place, so a final name only ever holds a complete file. A run first writes its
+//! manifest with `"complete": false` (it claims the folder for this spec), appends each finished
+//! task to its journal with the SHA-256 of its files, and at the end rewrites the manifest with
+//! `"complete": true` and every file's hash, and removes the journal.
+//!
+//! A whole run owns `manifest.json` and `.fdsl-journal.jsonl`; part K of N (`--shard K/N`) owns
+//! `manifest.part-K-of-N.json` and `.fdsl-journal.part-K-of-N.jsonl`. When the last of N parts
+//! finishes in a shared folder it merges the part manifests into `manifest.json` (the very bytes a
+//! whole run writes) and removes them.
 
-use crate::dataset::Unit;
 use crate::spec::Spec;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -14,46 +18,106 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Mutex;
 
-/// The manifest's file name.
+/// The manifest of a whole dataset.
 pub const MANIFEST: &str = "manifest.json";
-/// The journal's file name.
-pub const JOURNAL: &str = ".fdsl-journal.jsonl";
 /// The manifest format this version writes and reads.
 pub const FORMAT: &str = "fdsl-dataset/1";
 const TMP_SUFFIX: &str = ".fdsl-tmp";
 
-/// `manifest.json`: what the folder holds.
+/// Part `index` of `count` of a run (`--shard K/N`); the whole run is part 0 of 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// K, from 0.
+    pub index: usize,
+    /// N.
+    pub count: usize,
+}
+
+impl Part {
+    /// The whole run.
+    pub const WHOLE: Part = Part { index: 0, count: 1 };
+
+    /// Whether this part makes task `task`: tasks are dealt round-robin.
+    pub fn owns(&self, task: usize) -> bool {
+        task % self.count == self.index
+    }
+
+    /// The manifest this part writes.
+    pub fn manifest_name(&self) -> String {
+        if *self == Self::WHOLE {
+            MANIFEST.into()
+        } else {
+            format!("manifest.part-{}-of-{}.json", self.index, self.count)
+        }
+    }
+
+    /// The journal this part appends to.
+    pub fn journal_name(&self) -> String {
+        if *self == Self::WHOLE {
+            ".fdsl-journal.jsonl".into()
+        } else {
+            format!(".fdsl-journal.part-{}-of-{}.jsonl", self.index, self.count)
+        }
+    }
+}
+
+impl FromStr for Part {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parsed = s.split_once('/').and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)));
+        match parsed {
+            Some((index, count)) if index < count && count <= 1_000_000 => Ok(Part { index, count }),
+            _ => Err(format!(
+                "{s:?} is not K/N with 0 <= K < N <= 1000000 (e.g. 0/8 for the first of 8 parts)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// A manifest: what the folder (or one part of it) holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Manifest {
     /// [`FORMAT`].
     pub format: String,
     /// The tool and version that wrote it.
     pub tool: String,
-    /// Whether every file is written.
+    /// Whether every file it covers is written.
     pub complete: bool,
+    /// `"K/N"` for a part manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
     /// The dataset's specification.
     pub spec: Spec,
-    /// SHA-256 (hex) of every file but the manifest, by path relative to the folder.
+    /// SHA-256 (hex) of every file it covers, by path relative to the folder.
     pub files: BTreeMap<String, String>,
 }
 
 impl Manifest {
     /// A manifest of this tool.
-    pub fn new(spec: Spec, complete: bool, files: BTreeMap<String, String>) -> Self {
+    pub fn new(spec: Spec, part: Part, complete: bool, files: BTreeMap<String, String>) -> Self {
         Self {
             format: FORMAT.into(),
             tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")).into(),
             complete,
+            part: (part != Part::WHOLE).then(|| part.to_string()),
             spec,
             files,
         }
     }
 
-    /// The manifest of `dir`, `None` if it has none.
-    pub fn read(dir: &Path) -> Result<Option<Self>> {
-        let path = dir.join(MANIFEST);
+    /// The manifest `name` of `dir`, `None` if there is none.
+    pub fn read(dir: &Path, name: &str) -> Result<Option<Self>> {
+        let path = dir.join(name);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -62,19 +126,37 @@ impl Manifest {
         let manifest: Self = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an fdsl manifest", path.display()))?;
         if manifest.format != FORMAT {
-            bail!(
-                "{} has format {:?}; this fdsl reads {FORMAT:?}",
-                path.display(),
-                manifest.format
-            );
+            bail!("{} has format {:?}; this fdsl reads {FORMAT:?}", path.display(), manifest.format);
         }
         Ok(Some(manifest))
     }
 
-    /// Write it atomically into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<()> {
+    /// Every manifest of `dir`: `manifest.json` and the part manifests, with their names.
+    pub fn all(dir: &Path) -> Result<Vec<(String, Self)>> {
+        let mut names = vec![MANIFEST.to_owned()];
+        if let Ok(entries) = fs::read_dir(dir) {
+            for entry in entries {
+                let name = entry.with_context(|| format!("cannot list {}", dir.display()))?.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with("manifest.part-") && name.ends_with(".json") {
+                    names.push(name.into_owned());
+                }
+            }
+        }
+        names.sort();
+        let mut manifests = Vec::new();
+        for name in names {
+            if let Some(m) = Self::read(dir, &name)? {
+                manifests.push((name, m));
+            }
+        }
+        Ok(manifests)
+    }
+
+    /// Write it atomically into `dir` as `name`.
+    pub fn write(&self, dir: &Path, name: &str) -> Result<()> {
         let text = serde_json::to_string_pretty(self).context("serialising the manifest")?;
-        write_atomic(dir, MANIFEST, text.as_bytes())
+        write_atomic(dir, name, text.as_bytes())
     }
 }
 
@@ -82,26 +164,23 @@ impl Manifest {
 pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = root.join(rel);
     let parent = path.parent().unwrap_or(root);
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    fs::create_dir_all(parent).with_context(|| format!("cannot create the folder {}", parent.display()))?;
     let tmp = tmp_path(&path);
-    fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, &path)
-        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+    if let Err(e) = fs::write(&tmp, bytes) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+    }
+    fs::rename(&tmp, &path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     path.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
 /// Remove temporary files left by an interrupted run in `dir` and its sub-folders.
 pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
-    };
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let path = entry.path();
@@ -114,87 +193,75 @@ pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One journal line: a finished unit and its files' hashes.
-#[derive(Serialize, Deserialize)]
+/// Whether the folder `dir` has no entry at all.
+pub fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let mut entries = dir.read_dir().with_context(|| format!("cannot list the folder {}", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+/// SHA-256 of the file `root/rel`, `None` if it cannot be read.
+pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
+    fs::read(root.join(rel)).ok().map(|bytes| crate::spec::sha256_hex(&bytes))
+}
+
+/// One journal line: a finished task and its files' hashes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JournalEntry {
-    /// The unit.
-    pub unit: Unit,
+    /// The task's index in the plan.
+    pub task: usize,
     /// `(path, sha256)` of its files.
     pub files: Vec<(String, String)>,
 }
 
-/// The append-only record of finished units.
+/// The append-only record of finished tasks.
 pub struct Journal {
     file: Mutex<fs::File>,
     path: PathBuf,
 }
 
 impl Journal {
-    /// Start the journal of `dir` afresh with `entries` (written atomically), open for appending.
-    pub fn create(dir: &Path, entries: &[JournalEntry]) -> Result<Self> {
+    /// Start the journal `name` of `dir` afresh with `entries` (written atomically), open for appending.
+    pub fn create(dir: &Path, name: &str, entries: &[JournalEntry]) -> Result<Self> {
         let mut text = Vec::new();
         for entry in entries {
             serde_json::to_writer(&mut text, entry)?;
             text.push(b'\n');
         }
-        write_atomic(dir, JOURNAL, &text)?;
-        let path = dir.join(JOURNAL);
+        write_atomic(dir, name, &text)?;
+        let path = dir.join(name);
         let file = fs::OpenOptions::new()
-            .create(true)
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(Self {
-            file: Mutex::new(file),
-            path,
-        })
+        Ok(Self { file: Mutex::new(file), path })
     }
 
-    /// Append one finished unit (one `write` call per line).
+    /// Append one finished task (one `write` call per line).
     pub fn record(&self, entry: &JournalEntry) -> Result<()> {
         let mut line = serde_json::to_vec(entry)?;
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&line)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        file.write_all(&line).with_context(|| format!("cannot write {}", self.path.display()))
     }
 
-    /// The entries recorded in `dir`'s journal; a torn last line (a killed run) is ignored.
-    pub fn read(dir: &Path) -> Result<Vec<JournalEntry>> {
-        let path = dir.join(JOURNAL);
+    /// The entries of journal `name` in `dir`; a torn last line (a killed run) is ignored.
+    pub fn read(dir: &Path, name: &str) -> Result<Vec<JournalEntry>> {
+        let path = dir.join(name);
         match fs::read_to_string(&path) {
-            Ok(text) => Ok(text
-                .lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
-                .collect()),
+            Ok(text) => Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
+}
 
-    /// Remove the journal of `dir` (once the manifest is complete).
-    pub fn remove(dir: &Path) -> Result<()> {
-        let path = dir.join(JOURNAL);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(e).with_context(|| format!("cannot remove {}", path.display()))
-            }
-            _ => Ok(()),
+/// Remove `dir/name` if it exists.
+pub fn remove_if_present(dir: &Path, name: &str) -> Result<()> {
+    let path = dir.join(name);
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
         }
+        _ => Ok(()),
     }
-}
-
-/// Whether the folder `dir` has no entry at all.
-pub fn is_empty_dir(dir: &Path) -> Result<bool> {
-    let mut entries = dir
-        .read_dir()
-        .with_context(|| format!("cannot list the folder {}", dir.display()))?;
-    Ok(entries.next().is_none())
-}
-
-/// SHA-256 of the file `root/rel`, `None` if it cannot be read.
-pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
-    fs::read(root.join(rel))
-        .ok()
-        .map(|bytes| crate::spec::sha256_hex(&bytes))
 }

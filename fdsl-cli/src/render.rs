@@ -1,153 +1,210 @@
-//! `fdsl render`: write a dataset into a folder, resuming what a previous run left.
+//! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
-use crate::dataset::{Dataset, Scratch, Unit};
+use crate::dataset::Scratch;
 use crate::output::{
-    Journal, JournalEntry, Manifest, file_sha256, is_empty_dir, remove_stale_temporaries,
+    Journal, JournalEntry, MANIFEST, Manifest, Part, file_sha256, is_empty_dir, remove_if_present,
     write_atomic,
 };
+use crate::plan::Plan;
 use crate::progress;
-use crate::spec::{differences, sha256_hex};
+use crate::spec::{Spec, differences, sha256_hex};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
-
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// What a render did.
 #[derive(Debug)]
 pub struct Summary {
-    /// Images rendered and written by this run.
+    /// Samples rendered by this run.
     pub written: usize,
-    /// Images already present and verified (resume).
+    /// Samples already present and verified (resume).
     pub kept: usize,
+    /// Whether this run completed the dataset's `manifest.json` (a whole run, or the last part).
+    pub completed: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
 
-/// Check that `out` is new, empty, or holds this very dataset; returns its manifest if any.
-/// Nothing is created or changed.
-pub fn check_output(dataset: &Dataset, out: &Path) -> Result<Option<Manifest>> {
+/// Check that `out` is new, empty, or holds this very dataset (whole or in parts); returns its
+/// manifests. Nothing is created or changed.
+pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> {
     if !out.exists() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     if !out.is_dir() {
         bail!("--out {} exists and is not a folder", out.display());
     }
-    match Manifest::read(out)? {
-        Some(m) if m.spec == dataset.spec => Ok(Some(m)),
-        Some(m) => bail!(
-            "{} holds a different dataset ({}); choose another --out or delete it",
-            out.display(),
-            differences(&dataset.spec, &m.spec).join("; ")
-        ),
-        None => {
-            if !is_empty_dir(out)? {
-                bail!(
-                    "{} is not empty and holds no fdsl manifest.json; choose a new or empty folder",
-                    out.display()
-                );
-            }
-            Ok(None)
+    let manifests = Manifest::all(out)?;
+    for (name, m) in &manifests {
+        if m.spec != *spec {
+            bail!(
+                "{} holds a different dataset ({name}: {}); choose another --out or delete it",
+                out.display(),
+                differences(spec, &m.spec).join("; ")
+            );
         }
     }
+    if manifests.is_empty() && !is_empty_dir(out)? {
+        bail!("{} is not empty and holds no fdsl manifest.json; choose a new or empty folder", out.display());
+    }
+    Ok(manifests)
 }
 
-/// What a previous run recorded as finished: the journal, or every unit of a complete manifest.
-fn recorded_units(dataset: &Dataset, out: &Path, previous: &Manifest) -> Result<Vec<JournalEntry>> {
-    if !previous.complete {
-        return Journal::read(out);
+/// What earlier runs recorded as finished: this part's journal, and every task all of whose files
+/// a complete manifest (whole or part) lists.
+fn recorded(
+    plan: &Plan,
+    out: &Path,
+    manifests: &[(String, Manifest)],
+    part: Part,
+) -> Result<Vec<JournalEntry>> {
+    let mut entries = Journal::read(out, &part.journal_name())?;
+    for (_, m) in manifests.iter().filter(|(_, m)| m.complete) {
+        for (task, &t) in plan.tasks().iter().enumerate() {
+            let files: Option<Vec<(String, String)>> =
+                plan.files_of(t).into_iter().map(|p| m.files.get(&p).cloned().map(|sha| (p, sha))).collect();
+            if let Some(files) = files {
+                entries.push(JournalEntry { task, files });
+            }
+        }
     }
-    let entry = |unit: Unit| JournalEntry {
-        unit,
-        files: dataset
-            .instances(unit)
-            .map(|i| Dataset::image_path(unit.category, &i))
-            .map(|p| {
-                let sha = previous.files.get(&p).cloned().unwrap_or_default();
-                (p, sha)
-            })
-            .collect(),
-    };
-    Ok(dataset.units().into_iter().map(entry).collect())
+    Ok(entries)
 }
 
-/// Whether a recorded unit is one of this dataset's, with exactly its files, each on disk with
-/// the recorded hash.
-fn still_valid(dataset: &Dataset, out: &Path, entry: &JournalEntry) -> bool {
-    if entry.unit.category >= dataset.categories.len() {
-        return false;
-    }
-    let want: Vec<String> = dataset
-        .instances(entry.unit)
-        .map(|i| Dataset::image_path(entry.unit.category, &i))
-        .collect();
-    !want.is_empty()
-        && want.len() == entry.files.len()
+/// Whether a recorded task is one of the plan's, with exactly its files, each on disk with the
+/// recorded hash.
+fn still_valid(plan: &Plan, out: &Path, entry: &JournalEntry) -> bool {
+    let Some(&task) = plan.tasks().get(entry.task) else { return false };
+    let want = plan.files_of(task);
+    want.len() == entry.files.len()
         && want
             .iter()
             .zip(&entry.files)
-            .all(|(w, (p, sha))| w == p && file_sha256(out, p).as_deref() == Some(sha.as_str()))
+            .all(|(w, (path, sha))| w == path && file_sha256(out, path).as_deref() == Some(sha.as_str()))
 }
 
-/// Render `dataset` into `out`: new files for what is missing, nothing rewritten that verifies.
-pub fn render(dataset: &Dataset, out: &Path) -> Result<Summary> {
+/// Render the tasks of `part` of `plan` into `out`: new files for what is missing, nothing rewritten
+/// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
+pub fn render(plan: &Plan, out: &Path, part: Part) -> Result<Summary> {
     let start = Instant::now();
-    let previous = check_output(dataset, out)?;
+    let spec = &plan.dataset.spec;
+    let manifests = check_output(spec, out)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let done: Vec<JournalEntry> = match &previous {
-        Some(m) => {
-            remove_stale_temporaries(out)?;
-            recorded_units(dataset, out, m)?
-                .into_par_iter()
-                .filter(|e| still_valid(dataset, out, e))
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let done: BTreeMap<usize, JournalEntry> = recorded(plan, out, &manifests, part)?
+        .into_par_iter()
+        .filter(|e| part.owns(e.task) && still_valid(plan, out, e))
+        .map(|e| (e.task, e))
+        .collect();
     // Claim the folder: incomplete until the end, the journal holding what is verified so far.
-    Manifest::new(dataset.spec.clone(), false, BTreeMap::new()).write(out)?;
-    let journal = Journal::create(out, &done)?;
+    Manifest::new(spec.clone(), part, false, BTreeMap::new()).write(out, &part.manifest_name())?;
+    let done: Vec<JournalEntry> = done.into_values().collect();
+    let journal = Journal::create(out, &part.journal_name(), &done)?;
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    for (path, bytes) in dataset.metadata_files() {
+    for (path, bytes) in plan.metadata_files() {
         write_atomic(out, &path, &bytes)?;
         files.insert(path, sha256_hex(&bytes));
     }
-    let done_units: BTreeSet<Unit> = done.iter().map(|e| e.unit).collect();
-    let kept: usize = done.iter().map(|e| e.files.len()).sum();
+    let kept: usize = done.iter().map(|e| plan.sample_count(plan.tasks()[e.task])).sum();
+    let done_tasks: std::collections::BTreeSet<usize> = done.iter().map(|e| e.task).collect();
     files.extend(done.into_iter().flat_map(|e| e.files));
-    let pending: Vec<Unit> = dataset
-        .units()
-        .into_iter()
-        .filter(|u| !done_units.contains(u))
-        .collect();
-    let bar = progress::bar(dataset.image_count() as u64, "rendering", "images");
+    let pending: Vec<usize> =
+        (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
+    let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
+    let bar = progress::bar(total as u64, "rendering", "images");
     bar.set_position(kept as u64);
     let rendered: Vec<Vec<(String, String)>> = pending
         .par_iter()
-        .map_init(Scratch::default, |scratch, &unit| {
+        .map_init(Scratch::default, |scratch, &task| {
             let mut written = Vec::new();
-            dataset.render_unit(unit, scratch, |path, png| {
-                write_atomic(out, path, png)?;
-                written.push((path.to_owned(), sha256_hex(png)));
-                bar.inc(1);
-                Ok(())
-            })?;
-            journal.record(&JournalEntry {
-                unit,
-                files: written.clone(),
-            })?;
+            for (path, bytes) in plan.render(plan.tasks()[task], scratch)? {
+                write_atomic(out, &path, &bytes)?;
+                written.push((path, sha256_hex(&bytes)));
+            }
+            journal.record(&JournalEntry { task, files: written.clone() })?;
+            bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
             Ok(written)
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
-    let written = rendered.iter().map(Vec::len).sum();
+    let written = total - kept;
     files.extend(rendered.into_iter().flatten());
-    Manifest::new(dataset.spec.clone(), true, files).write(out)?;
-    Journal::remove(out)?;
-    Ok(Summary {
-        written,
-        kept,
-        elapsed: start.elapsed(),
-    })
+    Manifest::new(spec.clone(), part, true, files).write(out, &part.manifest_name())?;
+    remove_if_present(out, &part.journal_name())?;
+    let completed = if part == Part::WHOLE {
+        remove_part_records(out)?;
+        true
+    } else {
+        merge_parts(spec, out, part.count)?
+    };
+    Ok(Summary { written, kept, completed, elapsed: start.elapsed() })
+}
+
+/// Remove every part manifest and part journal (a complete `manifest.json` covers them).
+fn remove_part_records(out: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(out).with_context(|| format!("cannot list {}", out.display()))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with("manifest.part-") || name.starts_with(".fdsl-journal") {
+            remove_if_present(out, &name)?;
+        }
+    }
+    Ok(())
+}
+
+/// If all `count` parts have complete manifests in `out`, write their union as `manifest.json`
+/// (the bytes a whole run writes) and remove the part records. Several parts finishing at once may
+/// all merge: they write the same bytes, and a part manifest already removed means another did.
+fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<bool> {
+    let mut files = BTreeMap::new();
+    for index in 0..count {
+        match Manifest::read(out, &Part { index, count }.manifest_name()) {
+            Ok(Some(m)) if m.complete && m.spec == *spec => files.extend(m.files),
+            _ => return Ok(Manifest::read(out, MANIFEST).ok().flatten().is_some_and(|m| m.complete)),
+        }
+    }
+    Manifest::new(spec.clone(), Part::WHOLE, true, files).write(out, MANIFEST)?;
+    remove_part_records(out)?;
+    Ok(true)
+}
+
+/// What `--dry-run` reports: the samples and files this run (or part) would write, and their size.
+pub fn dry_run(plan: &Plan, part: Part) -> String {
+    let dataset = plan.dataset;
+    let spec = &dataset.spec;
+    let owned: Vec<usize> = (0..plan.tasks().len()).filter(|&t| part.owns(t)).collect();
+    let samples: usize = owned.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum();
+    let files: usize = owned.iter().map(|&t| plan.files_of(plan.tasks()[t]).len()).sum();
+    let metadata = plan.metadata_files();
+    let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
+    let pixels = (spec.size as usize).pow(2);
+    // Measured averages of fast-compressed PNGs (see BENCHMARKS.md): 0.31 bytes/pixel for patch mode,
+    // 0.06 for point mode at the published sizes.
+    let png = pixels as f64 * if spec.draw == crate::spec::DrawMode::Patch { 0.31 } else { 0.06 };
+    let per_sample = match spec.format {
+        crate::spec::Format::Png => png,
+        crate::spec::Format::Webdataset => png + 4.0 * 512.0 + 1024.0, // 3 headers, padding, cls, json
+        crate::spec::Format::Npy => pixels as f64 + 8.0,
+    };
+    let bytes = samples as f64 * per_sample + metadata_bytes as f64;
+    let mut lines = vec![format!(
+        "dataset: {} ({:?}), {} classes, seed {}",
+        spec.preset,
+        spec.format,
+        dataset.categories.len(),
+        spec.seed
+    )];
+    for split in dataset.splits() {
+        lines.push(format!("{}: {} samples", split.name(), dataset.sample_count(split)));
+    }
+    let part_name = if part == Part::WHOLE { String::from("whole run") } else { format!("part {part}") };
+    lines.push(format!(
+        "{part_name}: {samples} samples in {} tasks, {} files (+{} small metadata files), about {:.2} GB{}",
+        owned.len(),
+        files,
+        metadata.len(),
+        bytes / 1e9,
+        if spec.format == crate::spec::Format::Npy { " (exact)" } else { " (estimated)" }
+    ));
+    lines.join("\n")
 }

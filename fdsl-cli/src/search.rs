@@ -37,11 +37,7 @@ pub fn check(criteria: &Criteria) -> Result<()> {
         );
     }
     if !crate::spec::POINTS.contains(&criteria.points) {
-        bail!(
-            "--points must be between {} and {}",
-            crate::spec::POINTS.start(),
-            crate::spec::POINTS.end()
-        );
+        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
     }
     if !(criteria.threshold > 0.0 && criteria.threshold <= 1.0) {
         bail!("--threshold must be in (0, 1], not {}", criteria.threshold);
@@ -95,12 +91,7 @@ pub fn search(
             }
             let file = format!("{:05}.csv", found.len());
             let category = Category::from_ifs(file.clone(), c.ifs);
-            found.push(Found {
-                candidate: j,
-                filling_rate: c.filling_rate,
-                file,
-                category,
-            });
+            found.push(Found { candidate: j, filling_rate: c.filling_rate, file, category });
             bar.inc(1);
         }
         next += batch;
@@ -134,10 +125,7 @@ pub fn run(
         bail!("--categories must be at least 1");
     }
     if out.exists() && !is_empty_dir(out)? {
-        bail!(
-            "{} is not empty; choose a new or empty folder for the category files",
-            out.display()
-        );
+        bail!("{} is not empty; choose a new or empty folder for the category files", out.display());
     }
     let bar = progress::bar(n as u64, "searching", "categories");
     let (found, tried) = search(seed, criteria, n, max_candidates, &bar)?;
@@ -154,10 +142,6 @@ pub fn run(
         candidates_tried: tried,
         categories: &found,
     };
-    write_atomic(
-        out,
-        "search.json",
-        serde_json::to_string_pretty(&record)?.as_bytes(),
-    )?;
+    write_atomic(out, "search.json", serde_json::to_string_pretty(&record)?.as_bytes())?;
     Ok((found.len(), tried))
 }

@@ -31,6 +31,28 @@ impl From<DrawMode> for Draw {
     }
 }
 
+/// How a dataset is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// ImageFolder: `train/CLASS/NAME.png` (and `val/…`), one 8-bit greyscale PNG per image.
+    Png,
+    /// WebDataset: POSIX tar shards `train-NNNNNN.tar` of `KEY.cls`, `KEY.json`, `KEY.png`, and `_info.json`.
+    Webdataset,
+    /// NumPy: per shard `train/images-NNNNNN.npy` (uint8, N x H x W) and `train/labels-NNNNNN.npy` (int64).
+    Npy,
+}
+
+impl Format {
+    /// Whether samples are grouped in shards (and so ordered by a seeded permutation).
+    pub fn is_sharded(self) -> bool {
+        self != Format::Png
+    }
+}
+
+/// The largest `--shard-size`.
+pub const MAX_SHARD_SIZE: usize = 1_000_000;
+
 /// A FractalDB dataset: every output byte is a function of this and the category files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,9 +79,48 @@ pub struct Spec {
     pub weight_step: f64,
     /// Dataset seed of every random stream.
     pub seed: u64,
+    /// Output format.
+    pub format: Format,
+    /// The last this many instances of every class form the `val` split (0: no split).
+    pub val_per_class: usize,
+    /// Samples per shard (sharded formats only).
+    pub shard_size: Option<usize>,
 }
 
+/// Samples per shard unless `--shard-size` says otherwise.
+pub const DEFAULT_SHARD_SIZE: usize = 1000;
+
 impl Spec {
+    /// The published FractalDB recipe (`exe.sh`: 362 px, 200,000 points, patch mode, weight step
+    /// 0.4, 1,000 instances per class), seed 0, PNG ImageFolder, no val split, for `categories`
+    /// categories from `category_source` (their hash still to be set).
+    pub fn published(preset: &str, category_source: &str, categories: usize) -> Self {
+        Self {
+            generator: "fractaldb".into(),
+            preset: preset.into(),
+            category_source: category_source.into(),
+            categories_sha256: String::new(),
+            categories,
+            instances: fdsl_core::fractaldb::INSTANCES_PER_CATEGORY,
+            size: 362,
+            points: 200_000,
+            draw: DrawMode::Patch,
+            weight_step: 0.4,
+            seed: 0,
+            format: Format::Png,
+            val_per_class: 0,
+            shard_size: None,
+        }
+    }
+
+    /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
+    /// (default [`DEFAULT_SHARD_SIZE`]).
+    pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
+        let shard_size =
+            if format.is_sharded() { Some(shard_size.unwrap_or(DEFAULT_SHARD_SIZE)) } else { shard_size };
+        Self { format, shard_size, ..self }
+    }
+
     /// Check the values against what the generator supports; the messages name the flag to fix.
     pub fn check(&self) -> Result<()> {
         if self.generator != "fractaldb" {
@@ -75,20 +136,10 @@ impl Spec {
             );
         }
         if !SIZES.contains(&self.size) {
-            bail!(
-                "--size must be between {} and {} pixels, not {}",
-                SIZES.start(),
-                SIZES.end(),
-                self.size
-            );
+            bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
         }
         if !POINTS.contains(&self.points) {
-            bail!(
-                "--points must be between {} and {}, not {}",
-                POINTS.start(),
-                POINTS.end(),
-                self.points
-            );
+            bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), self.points);
         }
         if !(0.0..=0.5).contains(&self.weight_step) {
             bail!(
@@ -96,16 +147,28 @@ impl Spec {
                 self.weight_step
             );
         }
+        if self.val_per_class >= self.instances {
+            bail!(
+                "--val-per-class {} leaves no training image of the {} instances per class; use fewer than --instances",
+                self.val_per_class,
+                self.instances
+            );
+        }
+        match (self.format.is_sharded(), self.shard_size) {
+            (true, Some(n)) if (1..=MAX_SHARD_SIZE).contains(&n) => {}
+            (true, Some(n)) => {
+                bail!("--shard-size must be between 1 and {MAX_SHARD_SIZE} samples, not {n}")
+            }
+            (true, None) => bail!("the {:?} format needs a shard size", self.format),
+            (false, Some(_)) => bail!("--shard-size applies to --format webdataset and npy only"),
+            (false, None) => {}
+        }
         Ok(())
     }
 
     /// The core's rendering recipe.
     pub fn recipe(&self) -> Recipe {
-        Recipe {
-            grid: Grid::square(self.size),
-            points: self.points,
-            draw: self.draw.into(),
-        }
+        Recipe { grid: Grid::square(self.size), points: self.points, draw: self.draw.into() }
     }
 }
 
@@ -131,19 +194,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The fields in which two specs differ, as `name: ours vs theirs`.
 pub fn differences(ours: &Spec, theirs: &Spec) -> Vec<String> {
-    let (serde_json::Value::Object(a), serde_json::Value::Object(b)) = (
-        serde_json::to_value(ours).unwrap_or_default(),
-        serde_json::to_value(theirs).unwrap_or_default(),
-    ) else {
+    let (serde_json::Value::Object(a), serde_json::Value::Object(b)) =
+        (serde_json::to_value(ours).unwrap_or_default(), serde_json::to_value(theirs).unwrap_or_default())
+    else {
         return vec!["the specification".into()];
     };
     a.iter()
         .filter(|(k, v)| b.get(*k) != Some(v))
-        .map(|(k, v)| {
-            format!(
-                "{k}: {v} here, {} there",
-                b.get(k).cloned().unwrap_or_default()
-            )
-        })
+        .map(|(k, v)| format!("{k}: {v} here, {} there", b.get(k).cloned().unwrap_or_default()))
         .collect()
 }

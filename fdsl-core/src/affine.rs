@@ -34,10 +34,7 @@ impl Affine2 {
     /// with separately rounded multiplications and additions (never fused).
     #[inline(always)]
     pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
-        (
-            x * self.a + y * self.b + self.e,
-            x * self.c + y * self.d + self.f,
-        )
+        (x * self.a + y * self.b + self.e, x * self.c + y * self.d + self.f)
     }
 
     /// The determinant `a·d − b·c` of the linear part.

@@ -16,11 +16,7 @@ pub struct SizeMismatch {
 
 impl core::fmt::Display for SizeMismatch {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "the buffer holds {} bytes, the canvas needs {}",
-            self.actual, self.expected
-        )
+        write!(f, "the buffer holds {} bytes, the canvas needs {}", self.actual, self.expected)
     }
 }
 
@@ -40,16 +36,9 @@ impl<'a> Canvas<'a> {
     pub fn new(pixels: &'a mut [u8], width: usize, height: usize) -> Result<Self, SizeMismatch> {
         let expected = width.saturating_mul(height);
         if pixels.len() != expected {
-            return Err(SizeMismatch {
-                expected,
-                actual: pixels.len(),
-            });
+            return Err(SizeMismatch { expected, actual: pixels.len() });
         }
-        Ok(Self {
-            pixels,
-            width,
-            height,
-        })
+        Ok(Self { pixels, width, height })
     }
 
     /// The pixels, row-major.
@@ -92,11 +81,7 @@ impl<'a> Canvas<'a> {
             let mut rows = [[0; 3]; 8];
             let mut b = 0;
             while b < 8 {
-                rows[b] = [
-                    INK * (b as u8 >> 2 & 1),
-                    INK * (b as u8 >> 1 & 1),
-                    INK * (b as u8 & 1),
-                ];
+                rows[b] = [INK * (b as u8 >> 2 & 1), INK * (b as u8 >> 1 & 1), INK * (b as u8 & 1)];
                 b += 1;
             }
             rows
@@ -129,19 +114,12 @@ impl<'a> Canvas<'a> {
     /// Write this canvas as seen through `flip` into `out` (same size; nothing if the size differs).
     pub fn write_flipped(&self, flip: Flip, out: &mut [u8]) -> Result<(), SizeMismatch> {
         if out.len() != self.pixels.len() {
-            return Err(SizeMismatch {
-                expected: self.pixels.len(),
-                actual: out.len(),
-            });
+            return Err(SizeMismatch { expected: self.pixels.len(), actual: out.len() });
         }
         let (rows_reversed, cols_reversed) = flip.axes();
         let w = self.width;
         for (r, dst) in out.chunks_exact_mut(w.max(1)).enumerate() {
-            let src_row = if rows_reversed {
-                self.height - 1 - r
-            } else {
-                r
-            };
+            let src_row = if rows_reversed { self.height - 1 - r } else { r };
             let src = &self.pixels[src_row * w..src_row * w + w];
             dst.copy_from_slice(src);
             if cols_reversed {
@@ -221,13 +199,7 @@ mod tests {
     #[test]
     fn canvas_checks_its_buffer() {
         let mut buf = [0u8; 12];
-        assert_eq!(
-            Canvas::new(&mut buf, 5, 2).unwrap_err(),
-            SizeMismatch {
-                expected: 10,
-                actual: 12
-            }
-        );
+        assert_eq!(Canvas::new(&mut buf, 5, 2).unwrap_err(), SizeMismatch { expected: 10, actual: 12 });
         assert!(Canvas::new(&mut buf, usize::MAX, 2).is_err());
         assert!(Canvas::new(&mut buf, 4, 3).is_ok());
     }
@@ -260,11 +232,7 @@ mod tests {
                 let mut b = Canvas::new(&mut big, 10, 10).unwrap();
                 b.patch(x, y, mask);
                 for r in 0..6 {
-                    assert_eq!(
-                        small[r * 6..r * 6 + 6],
-                        big[r * 10..r * 10 + 6],
-                        "{mask} {x} {y}"
-                    );
+                    assert_eq!(small[r * 6..r * 6 + 6], big[r * 10..r * 10 + 6], "{mask} {x} {y}");
                 }
             }
         }
@@ -293,15 +261,7 @@ mod tests {
             c.write_flipped(f, &mut out).unwrap();
             seen[f as usize] = out;
         }
-        assert_eq!(
-            seen,
-            [
-                [4, 5, 6, 1, 2, 3],
-                [1, 2, 3, 4, 5, 6],
-                [6, 5, 4, 3, 2, 1],
-                [3, 2, 1, 6, 5, 4]
-            ]
-        );
+        assert_eq!(seen, [[4, 5, 6, 1, 2, 3], [1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [3, 2, 1, 6, 5, 4]]);
         assert!(c.write_flipped(Flip::Flip0, &mut [0u8; 5]).is_err());
         assert_eq!(Flip::from_index(3), Some(Flip::Flip3));
         assert_eq!(Flip::from_index(4), None);

@@ -20,12 +20,7 @@ pub struct ChaosGame<'a, R> {
 impl<'a, R: Rng> ChaosGame<'a, R> {
     /// The chaos game of `ifs`, its map choices drawn from `rng`.
     pub fn new(ifs: &'a Ifs2, rng: R) -> Self {
-        Self {
-            ifs,
-            rng,
-            point: (0.0, 0.0),
-            started: false,
-        }
+        Self { ifs, rng, point: (0.0, 0.0), started: false }
     }
 }
 
@@ -52,12 +47,7 @@ mod tests {
 
     #[test]
     fn starts_at_origin_and_stays_on_the_sierpinski_triangle() {
-        let half = |e, f| {
-            (
-                Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, e, f]),
-                1.0 / 3.0,
-            )
-        };
+        let half = |e, f| (Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, e, f]), 1.0 / 3.0);
         let ifs = Ifs2::new([half(0.0, 0.0), half(0.5, 0.0), half(0.0, 0.5)]).unwrap();
         let key = StreamKey {
             seed: 0,
@@ -75,10 +65,6 @@ mod tests {
             assert!(x >= 0.0 && y >= 0.0 && x + y <= 1.0);
         }
         // Same key, same points.
-        assert!(
-            ChaosGame::new(&ifs, key.rng())
-                .take(64)
-                .eq(points.iter().copied())
-        );
+        assert!(ChaosGame::new(&ifs, key.rng()).take(64).eq(points.iter().copied()));
     }
 }

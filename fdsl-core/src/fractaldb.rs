@@ -47,11 +47,7 @@ pub struct Recipe {
 }
 
 /// FractalDB-1k as published (`exe.sh`): 362x362, 200,000 points, patch mode.
-pub const FRACTALDB_1K: Recipe = Recipe {
-    grid: Grid::square(362),
-    points: 200_000,
-    draw: Draw::Patch,
-};
+pub const FRACTALDB_1K: Recipe = Recipe { grid: Grid::square(362), points: 200_000, draw: Draw::Patch };
 
 /// Why a recipe or buffer cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,58 +212,23 @@ mod tests {
         for i in 0..INSTANCES_PER_CATEGORY {
             assert_eq!(Instance::from_index(i).unwrap().index(), i);
         }
-        assert_eq!(
-            Instance::from_index(47),
-            Some(Instance {
-                weight: 1,
-                count: 1,
-                flip: Flip::Flip3
-            })
-        );
+        assert_eq!(Instance::from_index(47), Some(Instance { weight: 1, count: 1, flip: Flip::Flip3 }));
         assert_eq!(Instance::from_index(1000), None);
     }
 
     #[test]
     fn recipe_checks() {
         assert_eq!(FRACTALDB_1K.check(), Ok(()));
-        let bad = |grid, points| {
-            Recipe {
-                grid,
-                points,
-                draw: Draw::Point,
-            }
-            .check()
-        };
+        let bad = |grid, points| Recipe { grid, points, draw: Draw::Point }.check();
         assert_eq!(bad(Grid::square(12), 1), Err(RecipeError::Size));
         assert_eq!(bad(Grid::square(13), 1), Ok(()));
         assert_eq!(bad(Grid::square(0), 1), Err(RecipeError::Size));
         assert_eq!(bad(Grid::square(65536), 1), Err(RecipeError::Size));
-        assert_eq!(
-            bad(
-                Grid {
-                    width: 100,
-                    height: 4,
-                    pad: 2
-                },
-                1
-            ),
-            Err(RecipeError::Size)
-        );
+        assert_eq!(bad(Grid { width: 100, height: 4, pad: 2 }, 1), Err(RecipeError::Size));
         assert_eq!(bad(Grid::square(100), 0), Err(RecipeError::Points));
-        let ifs = Ifs2::new([(
-            Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, 0.0, 0.0]),
-            1.0,
-        )])
-        .unwrap();
-        let r = Recipe {
-            grid: Grid::square(100),
-            points: 10,
-            draw: Draw::Point,
-        };
-        assert_eq!(
-            trace(&ifs, 0, 0, 0, &r, &mut [0; 9]),
-            Err(RecipeError::Buffer)
-        );
+        let ifs = Ifs2::new([(Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, 0.0, 0.0]), 1.0)]).unwrap();
+        let r = Recipe { grid: Grid::square(100), points: 10, draw: Draw::Point };
+        assert_eq!(trace(&ifs, 0, 0, 0, &r, &mut [0; 9]), Err(RecipeError::Buffer));
         assert_eq!(trace(&ifs, 0, 0, 0, &r, &mut [0; 10]), Ok(10));
     }
 }

@@ -113,11 +113,7 @@ impl Axis {
     #[inline(always)]
     fn pixel(&self, v: f64) -> Option<u32> {
         let shifted = v - self.min;
-        let t = if self.extent == 0.0 {
-            0.0
-        } else {
-            shifted / self.extent
-        };
+        let t = if self.extent == 0.0 { 0.0 } else { shifted / self.extent };
         let p = t * self.span + self.pad;
         // `p` is NaN, negative or too large only for overflowing extents; `!(..)` catches NaN.
         if !(p >= 0.0 && p < f64::from(self.pixels)) {
@@ -142,11 +138,7 @@ pub struct Grid {
 impl Grid {
     /// A square grid with the reference padding.
     pub const fn square(size: u32) -> Self {
-        Self {
-            width: size,
-            height: size,
-            pad: REFERENCE_PAD,
-        }
+        Self { width: size, height: size, pad: REFERENCE_PAD }
     }
 }
 
@@ -215,20 +207,8 @@ mod tests {
 
     #[test]
     fn extremes_map_to_pad_and_far_edge() {
-        let b = Bounds {
-            min_x: -2.0,
-            max_x: 2.0,
-            min_y: 0.0,
-            max_y: 1.0,
-        };
-        let f = Frame::new(
-            &b,
-            Grid {
-                width: 100,
-                height: 50,
-                pad: 6,
-            },
-        );
+        let b = Bounds { min_x: -2.0, max_x: 2.0, min_y: 0.0, max_y: 1.0 };
+        let f = Frame::new(&b, Grid { width: 100, height: 50, pad: 6 });
         assert_eq!(f.pixel((-2.0, 0.0)), Some((6, 6)));
         assert_eq!(f.pixel((2.0, 1.0)), Some((94, 44)));
         assert_eq!(f.pixel((0.0, 0.5)), Some((50, 25)));
@@ -238,15 +218,7 @@ mod tests {
 
     #[test]
     fn zero_extent_sits_at_pad() {
-        let f = Frame::new(
-            &Bounds {
-                min_x: 1.0,
-                max_x: 1.0,
-                min_y: 0.0,
-                max_y: 0.0,
-            },
-            Grid::square(20),
-        );
+        let f = Frame::new(&Bounds { min_x: 1.0, max_x: 1.0, min_y: 0.0, max_y: 0.0 }, Grid::square(20));
         assert_eq!(f.pixel((1.0, 0.0)), Some((6, 6)));
     }
 
@@ -256,45 +228,25 @@ mod tests {
         let grow = Affine2::from_coefficients([2.0, 0.0, 0.0, 1.0, 1.0, 0.0]);
         let ifs = Ifs2::new([(grow, 1.0)]).unwrap();
         let scan = Scan::chaos_game(&ifs, &rng(), 5000);
-        let first_inf = ChaosGame::new(&ifs, rng())
-            .position(|p| !p.0.is_finite())
-            .unwrap();
+        let first_inf = ChaosGame::new(&ifs, rng()).position(|p| !p.0.is_finite()).unwrap();
         assert_eq!(scan.kept, first_inf - DIVERGENCE_MARGIN);
         assert!(scan.bounds.max_x.is_finite() && scan.bounds.min_x == 0.0);
         // Divergence within the first 100 points keeps nothing.
         let blow = Affine2::from_coefficients([1e300, 0.0, 0.0, 1.0, 1e300, 0.0]);
         let ifs = Ifs2::new([(blow, 1.0)]).unwrap();
         assert_eq!(Scan::chaos_game(&ifs, &rng(), 5000).kept, 0);
-        assert_eq!(
-            for_each_pixel(&ifs, &rng(), 5000, Grid::square(64), |_, _| panic!()),
-            0
-        );
+        assert_eq!(for_each_pixel(&ifs, &rng(), 5000, Grid::square(64), |_, _| panic!()), 0);
     }
 
     #[test]
     fn visits_every_convergent_point_inside_the_padded_canvas() {
-        let half = |e, f| {
-            (
-                Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, e, f]),
-                1.0 / 3.0,
-            )
-        };
+        let half = |e, f| (Affine2::from_coefficients([0.5, 0.0, 0.0, 0.5, e, f]), 1.0 / 3.0);
         let ifs = Ifs2::new([half(0.0, 0.0), half(0.5, 0.0), half(0.0, 0.5)]).unwrap();
         let mut max = (0, 0);
-        let n = for_each_pixel(
-            &ifs,
-            &rng(),
-            10_000,
-            Grid {
-                width: 64,
-                height: 48,
-                pad: 6,
-            },
-            |x, y| {
-                assert!((6..=58).contains(&x) && (6..=42).contains(&y));
-                max = (max.0.max(x), max.1.max(y));
-            },
-        );
+        let n = for_each_pixel(&ifs, &rng(), 10_000, Grid { width: 64, height: 48, pad: 6 }, |x, y| {
+            assert!((6..=58).contains(&x) && (6..=42).contains(&y));
+            max = (max.0.max(x), max.1.max(y));
+        });
         assert_eq!(n, 10_000);
         assert!(max.0 >= 56 && max.1 >= 40, "{max:?}");
     }

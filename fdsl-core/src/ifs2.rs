@@ -103,19 +103,14 @@ impl Ifs2 {
         let mut dets = [0.0; MAX_MAPS];
         let mut sum = 0.0;
         for (map, det) in maps.iter_mut().zip(&mut dets).take(n) {
-            *map =
-                Affine2::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)));
+            *map = Affine2::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)));
             *det = libm::fabs(map.det());
             sum += *det;
         }
         // Every |det| is finite and at most 2, and their sum is positive with probability 1; an
         // all-zero draw (never seen) falls back to equal probabilities rather than failing.
         let p = |i: usize| {
-            if sum > 0.0 {
-                dets[i] / sum
-            } else {
-                1.0 / n as f64
-            }
+            if sum > 0.0 { dets[i] / sum } else { 1.0 / n as f64 }
         };
         Self::new((0..n).map(|i| (maps[i], p(i)))).unwrap_or_else(|_| unreachable!("finite maps"))
     }
@@ -175,10 +170,7 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         assert_eq!(Ifs2::new([]), Err(IfsError::Empty));
-        assert_eq!(
-            Ifs2::new([(unit(f64::NAN), 1.0)]),
-            Err(IfsError::NotFinite { map: 0 })
-        );
+        assert_eq!(Ifs2::new([(unit(f64::NAN), 1.0)]), Err(IfsError::NotFinite { map: 0 }));
         assert_eq!(
             Ifs2::new([(unit(0.5), 1.0), (unit(0.5), f64::INFINITY)]),
             Err(IfsError::NotFinite { map: 1 })
@@ -187,14 +179,8 @@ mod tests {
             Ifs2::new([(unit(0.5), 1.0), (unit(0.5), -0.1)]),
             Err(IfsError::NegativeProbability { map: 1 })
         );
-        assert_eq!(
-            Ifs2::new([(unit(0.5), 0.0)]),
-            Err(IfsError::ZeroProbability)
-        );
-        assert_eq!(
-            Ifs2::new([(unit(0.5), 1.0); MAX_MAPS + 1]),
-            Err(IfsError::TooManyMaps)
-        );
+        assert_eq!(Ifs2::new([(unit(0.5), 0.0)]), Err(IfsError::ZeroProbability));
+        assert_eq!(Ifs2::new([(unit(0.5), 1.0); MAX_MAPS + 1]), Err(IfsError::TooManyMaps));
         assert!(Ifs2::new([(unit(0.5), 1.0); MAX_MAPS]).is_ok());
     }
 
@@ -231,17 +217,12 @@ mod tests {
             for (m, p) in ifs.maps().iter().zip(ifs.probabilities()) {
                 assert!(m.coefficients().iter().all(|k| (-1.0..1.0).contains(k)));
                 assert!(
-                    (p - m.det().abs() / ifs.maps().iter().map(|m| m.det().abs()).sum::<f64>())
-                        .abs()
-                        < 1e-12
+                    (p - m.det().abs() / ifs.maps().iter().map(|m| m.det().abs()).sum::<f64>()).abs() < 1e-12
                 );
             }
         }
         assert_eq!(counts[..2], [0, 0]);
-        assert!(
-            counts[2..8].iter().all(|&n| (420..580).contains(&n)),
-            "{counts:?}"
-        );
+        assert!(counts[2..8].iter().all(|&n| (420..580).contains(&n)), "{counts:?}");
         assert_eq!(counts[8..].iter().sum::<usize>(), 0);
     }
 }

@@ -22,11 +22,7 @@ pub struct Criteria {
 }
 
 /// The reference's search: 512x512, pad 6, 100,000 points, filling rate ≥ 0.2.
-pub const REFERENCE: Criteria = Criteria {
-    grid: Grid::square(512),
-    points: 100_000,
-    threshold: 0.2,
-};
+pub const REFERENCE: Criteria = Criteria { grid: Grid::square(512), points: 100_000, threshold: 0.2 };
 
 /// One tried candidate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,35 +36,15 @@ pub struct Candidate {
 }
 
 fn key(seed: u64, index: u64, purpose: Purpose) -> StreamKey {
-    StreamKey {
-        seed,
-        generator: Generator::FractalSearch,
-        category: index,
-        instance: 0,
-        purpose,
-    }
+    StreamKey { seed, generator: Generator::FractalSearch, category: index, instance: 0, purpose }
 }
 
 /// Try candidate `index` of the search with `seed`, drawing on `canvas` (whose size must be the
 /// criteria's grid; it is cleared first).
-pub fn try_candidate(
-    seed: u64,
-    index: u64,
-    criteria: &Criteria,
-    canvas: &mut Canvas<'_>,
-) -> Candidate {
+pub fn try_candidate(seed: u64, index: u64, criteria: &Criteria, canvas: &mut Canvas<'_>) -> Candidate {
     let ifs = Ifs2::sample_fractaldb(&mut key(seed, index, Purpose::Parameters).rng());
-    let filling_rate = filling_rate(
-        &ifs,
-        &key(seed, index, Purpose::Chain).rng(),
-        criteria,
-        canvas,
-    );
-    Candidate {
-        ifs,
-        filling_rate,
-        accepted: filling_rate >= criteria.threshold,
-    }
+    let filling_rate = filling_rate(&ifs, &key(seed, index, Purpose::Chain).rng(), criteria, canvas);
+    Candidate { ifs, filling_rate, accepted: filling_rate >= criteria.threshold }
 }
 
 /// The point-mode filling rate of `ifs` under the chain stream `rng`, drawn on `canvas`.
@@ -79,9 +55,7 @@ pub fn filling_rate<R: rand_core::Rng + Clone>(
     canvas: &mut Canvas<'_>,
 ) -> f64 {
     canvas.clear();
-    for_each_pixel(ifs, rng, criteria.points as usize, criteria.grid, |x, y| {
-        canvas.point(x, y)
-    });
+    for_each_pixel(ifs, rng, criteria.points as usize, criteria.grid, |x, y| canvas.point(x, y));
     canvas.filling_rate()
 }
 
@@ -91,11 +65,7 @@ mod tests {
 
     #[test]
     fn candidates_are_pure_functions_of_seed_and_index() {
-        let criteria = Criteria {
-            grid: Grid::square(64),
-            points: 5_000,
-            threshold: 0.2,
-        };
+        let criteria = Criteria { grid: Grid::square(64), points: 5_000, threshold: 0.2 };
         let mut buf = [0u8; 64 * 64];
         let mut canvas = Canvas::new(&mut buf, 64, 64).unwrap();
         let a = try_candidate(1, 17, &criteria, &mut canvas);

@@ -29,6 +29,8 @@ pub enum Purpose {
     Chain = 2,
     /// The 3x3 patch masks of patch-mode rendering.
     Patches = 3,
+    /// The order of samples in an exported dataset.
+    Order = 4,
 }
 
 /// The identity of one random stream.
@@ -60,13 +62,7 @@ const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
 impl StreamKey {
     /// The key's hash: each field is absorbed in turn, `h = mix64(h + GAMMA ^ field)`.
     pub const fn hash(&self) -> u64 {
-        let fields = [
-            self.seed,
-            self.generator as u64,
-            self.category,
-            self.instance,
-            self.purpose as u64,
-        ];
+        let fields = [self.seed, self.generator as u64, self.category, self.instance, self.purpose as u64];
         let mut h: u64 = 0x6664_736c_2d76_3031; // "fdsl-v01"
         let mut i = 0;
         while i < fields.len() {
@@ -115,18 +111,22 @@ pub fn below<R: Rng>(rng: &mut R, n: u32) -> u32 {
     }
 }
 
+/// Shuffle `items` uniformly (Durstenfeld's Fisher–Yates: for `i` from the end, swap `items[i]` with
+/// `items[below(i + 1)]`). At most `u32::MAX` items are shuffled; the rest stay in place.
+pub fn shuffle<T, R: Rng>(rng: &mut R, items: &mut [T]) {
+    let n = items.len().min(u32::MAX as usize);
+    for i in (1..n).rev() {
+        let j = below(rng, i as u32 + 1) as usize;
+        items.swap(i, j);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key(seed: u64, category: u64, instance: u64, purpose: Purpose) -> StreamKey {
-        StreamKey {
-            seed,
-            generator: Generator::FractalDb,
-            category,
-            instance,
-            purpose,
-        }
+        StreamKey { seed, generator: Generator::FractalDb, category, instance, purpose }
     }
 
     #[test]
@@ -141,10 +141,7 @@ mod tests {
             key(7, 4, 2, Purpose::Chain),
             key(7, 3, 3, Purpose::Chain),
             key(7, 3, 2, Purpose::Patches),
-            StreamKey {
-                generator: Generator::FractalSearch,
-                ..k
-            },
+            StreamKey { generator: Generator::FractalSearch, ..k },
         ];
         for v in variants {
             assert_ne!(v.hash(), k.hash(), "{v:?}");
@@ -155,14 +152,8 @@ mod tests {
     #[test]
     fn hash_is_pinned() {
         // A change here changes every dataset: it is a format-version change.
-        assert_eq!(
-            key(0, 0, 0, Purpose::Parameters).hash(),
-            0x1260_30b4_cb8d_31ce
-        );
-        assert_eq!(
-            key(0, 0, 0, Purpose::Parameters).rng().next_u32(),
-            767_868_888
-        );
+        assert_eq!(key(0, 0, 0, Purpose::Parameters).hash(), 0x1260_30b4_cb8d_31ce);
+        assert_eq!(key(0, 0, 0, Purpose::Parameters).rng().next_u32(), 767_868_888);
     }
 
     #[test]
@@ -173,6 +164,22 @@ mod tests {
             seen[below(&mut rng, 6) as usize] += 1;
         }
         assert!(seen.iter().all(|&c| (850..1150).contains(&c)), "{seen:?}");
+    }
+
+    #[test]
+    fn shuffle_is_a_uniform_permutation() {
+        let mut rng = key(4, 0, 0, Purpose::Order).rng();
+        let mut first = [0u32; 4];
+        for _ in 0..8000 {
+            let mut v = [0, 1, 2, 3];
+            shuffle(&mut rng, &mut v);
+            let mut sorted = v;
+            sorted.sort();
+            assert_eq!(sorted, [0, 1, 2, 3]);
+            first[v[0]] += 1;
+        }
+        assert!(first.iter().all(|&n| (1800..2200).contains(&n)), "{first:?}");
+        shuffle(&mut rng, &mut [0u8; 0]);
     }
 
     #[test]

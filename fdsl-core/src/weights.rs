@@ -23,11 +23,8 @@ pub fn instance_weights(w: f64) -> [[f64; 6]; WEIGHT_ROWS] {
     let mut rows = [[1.0; 6]; WEIGHT_ROWS];
     let mut slots = rows.iter_mut();
     for coefficient in 0..6 {
-        let ks: &[f64] = if coefficient == 0 {
-            &[-2.0, -1.0, 0.0, 1.0, 2.0]
-        } else {
-            &[-2.0, -1.0, 1.0, 2.0]
-        };
+        let ks: &[f64] =
+            if coefficient == 0 { &[-2.0, -1.0, 0.0, 1.0, 2.0] } else { &[-2.0, -1.0, 1.0, 2.0] };
         for (&k, row) in ks.iter().zip(&mut slots) {
             row[coefficient] = factor(k);
         }

@@ -10,29 +10,15 @@ use fdsl_core::{Canvas, Flip};
 use sha2::{Digest, Sha256};
 
 fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A category from the search (seed 11): the first accepted candidate.
 fn category() -> fdsl_core::Ifs2 {
-    let criteria = Criteria {
-        grid: Grid::square(128),
-        points: 20_000,
-        threshold: 0.2,
-    };
+    let criteria = Criteria { grid: Grid::square(128), points: 20_000, threshold: 0.2 };
     let mut buf = vec![0u8; 128 * 128];
     (0..)
-        .map(|j| {
-            try_candidate(
-                11,
-                j,
-                &criteria,
-                &mut Canvas::new(&mut buf, 128, 128).unwrap(),
-            )
-        })
+        .map(|j| try_candidate(11, j, &criteria, &mut Canvas::new(&mut buf, 128, 128).unwrap()))
         .find(|c| c.accepted)
         .unwrap()
         .ifs
@@ -46,10 +32,7 @@ fn chaos_game_points_are_pinned() {
         bytes.extend(x.to_le_bytes());
         bytes.extend(y.to_le_bytes());
     }
-    assert_eq!(
-        hex(&bytes),
-        "d30213f7defab96b86d0a6232524f9e3c09e8a59601f40455607e0e1b4e4e39b"
-    );
+    assert_eq!(hex(&bytes), "d30213f7defab96b86d0a6232524f9e3c09e8a59601f40455607e0e1b4e4e39b");
 }
 
 #[test]
@@ -62,21 +45,9 @@ fn rasters_are_pinned() {
         (Draw::Patch, 7, 9, Flip::Flip2),
         (Draw::Point, 24, 0, Flip::Flip3),
     ] {
-        let recipe = Recipe {
-            grid: Grid::square(200),
-            points: 50_000,
-            draw,
-        };
+        let recipe = Recipe { grid: Grid::square(200), points: 50_000, draw };
         let mut positions = vec![0; 50_000];
-        let n = trace(
-            &ifs.scaled(&weights[weight]),
-            5,
-            2,
-            weight,
-            &recipe,
-            &mut positions,
-        )
-        .unwrap();
+        let n = trace(&ifs.scaled(&weights[weight]), 5, 2, weight, &recipe, &mut positions).unwrap();
         let mut pixels = vec![0; 200 * 200];
         let mut canvas = Canvas::new(&mut pixels, 200, 200).unwrap();
         paint(&mut canvas, &positions[..n], draw, 5, 2, weight, count);

@@ -23,10 +23,7 @@ fn coefficient() -> impl Strategy<Value = f64> {
 }
 
 fn map() -> impl Strategy<Value = (Affine2, f64)> {
-    (
-        prop::array::uniform6(coefficient()),
-        prop_oneof![3 => 0.0..1.0f64, 1 => coefficient()],
-    )
+    (prop::array::uniform6(coefficient()), prop_oneof![3 => 0.0..1.0f64, 1 => coefficient()])
         .prop_map(|(k, p)| (Affine2::from_coefficients(k), p))
 }
 

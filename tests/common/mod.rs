@@ -7,20 +7,13 @@ use std::process::{Command, Output};
 
 /// Run `fdsl` with `args`.
 pub fn fdsl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fdsl"))
-        .args(args)
-        .output()
-        .expect("run fdsl")
+    Command::new(env!("CARGO_BIN_EXE_fdsl")).args(args).output().expect("run fdsl")
 }
 
 /// Run `fdsl` and require success.
 pub fn fdsl_ok(args: &[&str]) -> Output {
     let out = fdsl(args);
-    assert!(
-        out.status.success(),
-        "fdsl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "fdsl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
 
@@ -32,11 +25,7 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 walk(root, &path, files);
             } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
                 files.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -49,10 +38,7 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// SHA-256 of bytes, hex.
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A path inside a temporary folder, as a string argument.

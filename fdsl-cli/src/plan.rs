@@ -1,0 +1,332 @@
+//! The files of a dataset in its output format, grouped into tasks, and how each is made.
+//!
+//! A task is the unit of parallel work, of resume (the journal records finished tasks) and of
+//! `--shard K/N` (part K owns the tasks whose index is K modulo N).
+//! - `png`: one task per rendering unit (category, weight): up to 40 files
+//!   `{split}/{class:05}/{key}.png`, ImageFolder style.
+//! - `webdataset`: one task per tar shard `{split}-{NNNNNN}.tar`; members `{key}.cls` (class index
+//!   in ASCII decimal), `{key}.json` (what made the sample), `{key}.png`, adjacent per sample;
+//!   deterministic headers (mtime 0, uid/gid 0, mode 0644, no user names).
+//! - `npy`: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order) and
+//!   `{split}/labels-{NNNNNN}.npy` (int64, N).
+//!
+//! Sample order of the sharded formats, per split: the rendering units are put in a seeded random
+//! order and their samples concatenated; that sequence is cut into shards of `shard_size`, and the
+//! samples of each shard are shuffled (seeded). A shard thus mixes the classes of about
+//! `shard_size / 40` random units, and renders whole units, so the 10 counts still share a chaos
+//! game; only the units cut by a shard boundary are traced twice.
+
+use crate::dataset::{Dataset, Sample, Scratch, Split, Unit};
+use crate::encode::encode_grey_png;
+use crate::spec::Format;
+use anyhow::{Context, Result};
+use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One task: a set of output files made together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// The PNG files of one rendering unit.
+    Unit(Unit),
+    /// Shard `index` of a split (a tar file, or an images/labels pair of npy files).
+    Shard {
+        /// The split.
+        split: Split,
+        /// The shard's index within the split.
+        index: usize,
+    },
+}
+
+/// The plan of a dataset: its tasks and, for sharded formats, the samples of every shard.
+pub struct Plan<'a> {
+    /// The dataset.
+    pub dataset: &'a Dataset,
+    tasks: Vec<Task>,
+    shards: BTreeMap<Split, Vec<Vec<Sample>>>,
+}
+
+/// The JSON sidecar of a WebDataset sample: what made it.
+#[derive(Serialize)]
+struct SampleInfo<'a> {
+    key: &'a str,
+    class: usize,
+    category_file: String,
+    split: &'static str,
+    instance: usize,
+    weight: usize,
+    weight_factors: [f64; 6],
+    count: usize,
+    flip: usize,
+    seed: u64,
+    size: u32,
+    points: u32,
+    draw: crate::spec::DrawMode,
+}
+
+/// `_info.json` in the shape timm's WebDataset reader reads.
+#[derive(Serialize)]
+struct Info {
+    name: String,
+    num_classes: usize,
+    splits: BTreeMap<&'static str, SplitInfo>,
+}
+
+#[derive(Serialize)]
+struct SplitInfo {
+    name: &'static str,
+    num_samples: usize,
+    filenames: Vec<String>,
+    shard_lengths: Vec<usize>,
+}
+
+fn order_key(seed: u64, split: Split, step: u64) -> StreamKey {
+    let split_id = match split {
+        Split::Train => 0,
+        Split::Val => 1,
+    };
+    StreamKey {
+        seed,
+        generator: Generator::FractalDb,
+        category: u64::MAX,
+        instance: split_id << 48 | step,
+        purpose: Purpose::Order,
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// The plan of `dataset`.
+    pub fn new(dataset: &'a Dataset) -> Self {
+        let spec = &dataset.spec;
+        let mut shards = BTreeMap::new();
+        let tasks = match spec.shard_size {
+            None => dataset.units().into_iter().map(Task::Unit).collect(),
+            Some(size) => {
+                let mut tasks = Vec::new();
+                for split in dataset.splits() {
+                    let split_shards = Self::shard_samples(dataset, split, size);
+                    tasks.extend((0..split_shards.len()).map(|index| Task::Shard { split, index }));
+                    shards.insert(split, split_shards);
+                }
+                tasks
+            }
+        };
+        Self { dataset, tasks, shards }
+    }
+
+    /// The samples of each shard of `split`, in file order.
+    fn shard_samples(dataset: &Dataset, split: Split, size: usize) -> Vec<Vec<Sample>> {
+        let seed = dataset.spec.seed;
+        let mut units: Vec<Vec<Sample>> = dataset
+            .units()
+            .into_iter()
+            .map(|u| dataset.unit_samples(u).filter(|s| dataset.split_of(s.instance) == split).collect())
+            .filter(|samples: &Vec<Sample>| !samples.is_empty())
+            .collect();
+        shuffle(&mut order_key(seed, split, 0).rng(), &mut units);
+        let sequence = units.concat();
+        sequence
+            .chunks(size)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let mut shard = chunk.to_vec();
+                shuffle(&mut order_key(seed, split, i as u64 + 1).rng(), &mut shard);
+                shard
+            })
+            .collect()
+    }
+
+    /// All tasks, in their canonical order (part K of N owns the indices ≡ K mod N).
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// The samples of a shard.
+    pub fn shard(&self, split: Split, index: usize) -> &[Sample] {
+        &self.shards[&split][index]
+    }
+
+    /// The number of samples a task renders.
+    pub fn sample_count(&self, task: Task) -> usize {
+        match task {
+            Task::Unit(unit) => self.dataset.unit_samples(unit).count(),
+            Task::Shard { split, index } => self.shard(split, index).len(),
+        }
+    }
+
+    fn png_path(&self, sample: &Sample) -> String {
+        let split = self.dataset.split_of(sample.instance).name();
+        format!("{split}/{}/{}.png", Dataset::class_name(sample.category), sample.key())
+    }
+
+    fn tar_name(split: Split, index: usize) -> String {
+        format!("{}-{index:06}.tar", split.name())
+    }
+
+    /// The files a task writes (paths relative to the dataset folder).
+    pub fn files_of(&self, task: Task) -> Vec<String> {
+        match (task, self.dataset.spec.format) {
+            (Task::Unit(unit), _) => self.dataset.unit_samples(unit).map(|s| self.png_path(&s)).collect(),
+            (Task::Shard { split, index }, Format::Npy) => {
+                let s = split.name();
+                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
+            }
+            (Task::Shard { split, index }, _) => vec![Self::tar_name(split, index)],
+        }
+    }
+
+    /// Make the files of a task: `(path, bytes)` in the order of [`Plan::files_of`].
+    pub fn render(&self, task: Task, scratch: &mut Scratch) -> Result<Vec<(String, Vec<u8>)>> {
+        let size = self.dataset.spec.size;
+        match task {
+            Task::Unit(unit) => {
+                let mut files = Vec::new();
+                self.dataset.render_unit(
+                    unit,
+                    self.dataset.unit_samples(unit),
+                    scratch,
+                    |sample, raster| {
+                        files.push((self.png_path(&sample), encode_grey_png(raster, size)?));
+                        Ok(())
+                    },
+                )?;
+                Ok(files)
+            }
+            Task::Shard { split, index } => {
+                let samples = self.shard(split, index);
+                let names = self.files_of(task);
+                match self.dataset.spec.format {
+                    Format::Npy => {
+                        let pixels = (size as usize).pow(2);
+                        let mut images =
+                            crate::npy::header("|u1", &[samples.len(), size as usize, size as usize]);
+                        let start = images.len();
+                        images.resize(start + samples.len() * pixels, 0);
+                        let rasters = self.rasters(samples, |raster| Ok(raster.to_vec()))?;
+                        for (slot, raster) in images[start..].chunks_exact_mut(pixels).zip(rasters) {
+                            slot.copy_from_slice(&raster);
+                        }
+                        let mut labels = crate::npy::header("<i8", &[samples.len()]);
+                        labels.extend(samples.iter().flat_map(|s| (s.category as i64).to_le_bytes()));
+                        Ok(names.into_iter().zip([images, labels]).collect())
+                    }
+                    _ => {
+                        let pngs = self.rasters(samples, |raster| encode_grey_png(raster, size))?;
+                        let tar = self.tar(samples, &pngs)?;
+                        Ok(names.into_iter().zip([tar]).collect())
+                    }
+                }
+            }
+        }
+    }
+
+    /// `make(raster)` of each of `samples`, in order, rendering the units they need in parallel.
+    fn rasters(
+        &self,
+        samples: &[Sample],
+        make: impl Fn(&[u8]) -> Result<Vec<u8>> + Sync,
+    ) -> Result<Vec<Vec<u8>>> {
+        let mut by_unit: BTreeMap<Unit, Vec<(usize, Sample)>> = BTreeMap::new();
+        for (position, sample) in samples.iter().enumerate() {
+            by_unit.entry(sample.unit()).or_default().push((position, *sample));
+        }
+        let made: Vec<Vec<(usize, Vec<u8>)>> = by_unit
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, (unit, mut wanted)| {
+                wanted.sort_by_key(|(_, s)| s.instance);
+                let positions: BTreeMap<Sample, usize> = wanted.iter().map(|&(p, s)| (s, p)).collect();
+                let mut out = Vec::with_capacity(wanted.len());
+                self.dataset.render_unit(
+                    unit,
+                    wanted.iter().map(|&(_, s)| s),
+                    scratch,
+                    |sample, raster| {
+                        out.push((positions[&sample], make(raster)?));
+                        Ok(())
+                    },
+                )?;
+                Ok(out)
+            })
+            .collect::<Result<_>>()?;
+        let mut ordered = vec![Vec::new(); samples.len()];
+        for (position, bytes) in made.into_iter().flatten() {
+            ordered[position] = bytes;
+        }
+        Ok(ordered)
+    }
+
+    /// A POSIX tar of the samples: `{key}.cls`, `{key}.json`, `{key}.png` each.
+    fn tar(&self, samples: &[Sample], pngs: &[Vec<u8>]) -> Result<Vec<u8>> {
+        let spec = &self.dataset.spec;
+        let mut builder = tar::Builder::new(Vec::with_capacity(pngs.iter().map(|p| p.len() + 2048).sum()));
+        for (sample, png) in samples.iter().zip(pngs) {
+            let key = sample.key();
+            let instance = sample.instance();
+            let info = SampleInfo {
+                key: &key,
+                class: sample.category,
+                category_file: format!("categories/{}.csv", Dataset::class_name(sample.category)),
+                split: self.dataset.split_of(sample.instance).name(),
+                instance: sample.instance,
+                weight: instance.weight,
+                weight_factors: self.dataset.weight_factors(instance.weight),
+                count: instance.count,
+                flip: instance.flip as usize,
+                seed: spec.seed,
+                size: spec.size,
+                points: spec.points,
+                draw: spec.draw,
+            };
+            let members: [(&str, Vec<u8>); 3] = [
+                ("cls", sample.category.to_string().into_bytes()),
+                ("json", serde_json::to_vec(&info)?),
+                ("png", png.clone()),
+            ];
+            for (extension, data) in members {
+                let mut header = tar::Header::new_ustar();
+                header.set_size(data.len() as u64);
+                header.set_mode(0o644);
+                header.set_uid(0);
+                header.set_gid(0);
+                header.set_mtime(0);
+                header.set_entry_type(tar::EntryType::Regular);
+                builder
+                    .append_data(&mut header, format!("{key}.{extension}"), data.as_slice())
+                    .context("building a tar shard")?;
+            }
+        }
+        builder.into_inner().context("finishing a tar shard")
+    }
+
+    /// The small files every part writes: `classes.txt`, `categories/*.csv`, and for WebDataset
+    /// `_info.json`.
+    pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
+        let dataset = self.dataset;
+        let classes: String = (0..dataset.categories.len()).map(|c| Dataset::class_name(c) + "\n").collect();
+        let mut files = vec![("classes.txt".to_owned(), classes.into_bytes())];
+        for (c, cat) in dataset.categories.iter().enumerate() {
+            files.push((format!("categories/{}.csv", Dataset::class_name(c)), cat.text.clone().into_bytes()));
+        }
+        if dataset.spec.format == Format::Webdataset {
+            let splits = self
+                .shards
+                .iter()
+                .map(|(&split, shards)| {
+                    let info = SplitInfo {
+                        name: split.name(),
+                        num_samples: shards.iter().map(Vec::len).sum(),
+                        filenames: (0..shards.len()).map(|i| Self::tar_name(split, i)).collect(),
+                        shard_lengths: shards.iter().map(Vec::len).collect(),
+                    };
+                    (split.name(), info)
+                })
+                .collect();
+            let info =
+                Info { name: dataset.spec.preset.clone(), num_classes: dataset.categories.len(), splits };
+            let text = serde_json::to_string_pretty(&info).expect("serialisable");
+            files.push(("_info.json".to_owned(), text.into_bytes()));
+        }
+        files
+    }
+}
