@@ -253,7 +253,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
-    let s = render::render(&plan, &a.out, part)?;
+    let s = render::render(&plan, &a.out, part).map_err(with_io_hint)?;
     let secs = s.elapsed.as_secs_f64();
     println!(
         "rendered {} images ({} already there) into {} in {secs:.2} s ({:.0} images/s){}",
@@ -268,6 +268,21 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Add the fix to an I/O error that has one: a full disk, a folder that cannot be written.
+fn with_io_hint(e: anyhow::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let kind = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>()).map(std::io::Error::kind);
+    match kind {
+        Some(ErrorKind::StorageFull) => {
+            e.context("the disk is full: free space (or choose another --out) and run the same command again; finished files are kept")
+        }
+        Some(ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem) => {
+            e.context("the output folder cannot be written: choose a writable --out")
+        }
+        _ => e,
+    }
 }
 
 fn verify_command(a: &VerifyArgs) -> Result<ExitCode> {

@@ -168,6 +168,15 @@ fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<bool> {
     Ok(true)
 }
 
+/// `bytes` with a decimal unit: `3.08 MB`, `43.70 GB`.
+fn human_bytes(bytes: f64) -> String {
+    let (value, unit) = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
+        .into_iter()
+        .find(|&(scale, _)| bytes >= scale)
+        .map_or((bytes, "bytes"), |(scale, unit)| (bytes / scale, unit));
+    format!("{value:.2} {unit}")
+}
+
 /// What `--dry-run` reports: the samples and files this run (or part) would write, and their size.
 pub fn dry_run(plan: &Plan, part: Part) -> String {
     let dataset = plan.dataset;
@@ -178,15 +187,23 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
     let pixels = (spec.size as usize).pow(2);
-    // Measured averages of fast-compressed PNGs (see BENCHMARKS.md): 0.31 bytes/pixel for patch mode,
-    // 0.06 for point mode at the published sizes.
+    // Measured averages of fast-compressed PNGs (BENCHMARKS.md): 0.31 bytes/pixel in patch mode,
+    // 0.06 in point mode, at the published sizes.
     let png = pixels as f64 * if spec.draw == crate::spec::DrawMode::Patch { 0.31 } else { 0.06 };
-    let per_sample = match spec.format {
-        crate::spec::Format::Png => png,
-        crate::spec::Format::Webdataset => png + 4.0 * 512.0 + 1024.0, // 3 headers, padding, cls, json
-        crate::spec::Format::Npy => pixels as f64 + 8.0,
+    let task_bytes = |task| {
+        let n = plan.sample_count(task);
+        match spec.format {
+            crate::spec::Format::Png => n as f64 * png,
+            // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the PNG.
+            crate::spec::Format::Webdataset => n as f64 * (png + 2048.0 + 256.0) + 1024.0,
+            crate::spec::Format::Npy => {
+                let side = spec.size as usize;
+                let images = crate::npy::header("|u1", &[n, side, side]).len() + n * pixels;
+                (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
+            }
+        }
     };
-    let bytes = samples as f64 * per_sample + metadata_bytes as f64;
+    let bytes = owned.iter().map(|&t| task_bytes(plan.tasks()[t])).sum::<f64>() + metadata_bytes as f64;
     let mut lines = vec![format!(
         "dataset: {} ({:?}), {} classes, seed {}",
         spec.preset,
@@ -199,11 +216,11 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     }
     let part_name = if part == Part::WHOLE { String::from("whole run") } else { format!("part {part}") };
     lines.push(format!(
-        "{part_name}: {samples} samples in {} tasks, {} files (+{} small metadata files), about {:.2} GB{}",
+        "{part_name}: {samples} samples in {} tasks, {} files (+{} small metadata files), about {}{}",
         owned.len(),
         files,
         metadata.len(),
-        bytes / 1e9,
+        human_bytes(bytes),
         if spec.format == crate::spec::Format::Npy { " (exact)" } else { " (estimated)" }
     ));
     lines.join("\n")

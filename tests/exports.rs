@@ -1,0 +1,211 @@
+//! Export formats end to end: sharded runs, the union of parts, killed runs, and the Python readers.
+
+mod common;
+use common::{arg, fdsl, fdsl_ok, tree};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+/// A small dataset in `format`: 6 classes, 60 instances (2 weight rows, so units and shards cut
+/// across each other), 10 of them val, 64 samples per shard.
+fn args(out: &str, format: &str, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "render",
+        "--out",
+        out,
+        "--categories",
+        "6",
+        "--instances",
+        "60",
+        "--val-per-class",
+        "10",
+        "--format",
+        format,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if !extra.contains(&"--size") {
+        a.extend(["--size", "128", "--points", "30000"].map(str::to_owned));
+    }
+    if format != "png" {
+        a.extend(["--shard-size", "64"].map(str::to_owned));
+    }
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+fn run(out: &str, format: &str, extra: &[&str]) -> std::process::Output {
+    let a = args(out, format, extra);
+    fdsl_ok(&a.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn without_manifests(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    files.iter().filter(|(k, _)| !k.starts_with("manifest")).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+#[test]
+fn parts_in_one_folder_or_apart_make_the_single_run() {
+    for format in ["png", "webdataset", "npy"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let single = arg(tmp.path(), "single");
+        run(&single, format, &[]);
+        let single_tree = tree(&tmp.path().join("single"));
+
+        // The parts one after another into one shared folder: the last one writes manifest.json.
+        let shared = arg(tmp.path(), "shared");
+        for k in 0..3 {
+            let said =
+                String::from_utf8(run(&shared, format, &["--shard", &format!("{k}/3")]).stdout).unwrap();
+            assert_eq!(said.contains("was the last"), k == 2, "{format} {k}: {said}");
+        }
+        assert!(tree(&tmp.path().join("shared")) == single_tree, "{format}: shared-folder parts differ");
+
+        // The parts on "separate machines": disjoint data files, whose union is the single run's.
+        let mut union = BTreeMap::new();
+        for k in 0..3 {
+            let dir = arg(tmp.path(), &format!("part{k}"));
+            run(&dir, format, &["--shard", &format!("{k}/3")]);
+            let part = tree(&tmp.path().join(format!("part{k}")));
+            assert!(part.contains_key(&format!("manifest.part-{k}-of-3.json")));
+            assert!(!part.contains_key("manifest.json"));
+            for (path, bytes) in without_manifests(&part) {
+                if let Some(other) = union.insert(path.clone(), bytes.clone()) {
+                    // Only the small metadata files are written by every part, all alike.
+                    let metadata =
+                        path == "classes.txt" || path == "_info.json" || path.starts_with("categories/");
+                    assert!(metadata && other == bytes, "{format}: {path} written by two parts");
+                }
+            }
+        }
+        assert!(union == without_manifests(&single_tree), "{format}: the union of the parts differs");
+
+        // Copied together with their part manifests, a whole run over them only writes manifest.json.
+        let merged = tmp.path().join("merged");
+        for k in 0..3 {
+            let name = format!("manifest.part-{k}-of-3.json");
+            union.insert(
+                name.clone(),
+                std::fs::read(tmp.path().join(format!("part{k}")).join(&name)).unwrap(),
+            );
+        }
+        for (path, bytes) in &union {
+            std::fs::create_dir_all(merged.join(path).parent().unwrap()).unwrap();
+            std::fs::write(merged.join(path), bytes).unwrap();
+        }
+        let said = String::from_utf8(run(merged.to_str().unwrap(), format, &[]).stdout).unwrap();
+        assert!(said.starts_with("rendered 0 images (360 already there)"), "{format}: {said}");
+        assert!(tree(&merged) == single_tree, "{format}: merged parts differ from the single run");
+    }
+}
+
+#[test]
+fn parts_running_at_once_in_one_folder_make_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (single, shared) = (arg(tmp.path(), "single"), arg(tmp.path(), "shared"));
+    run(&single, "webdataset", &[]);
+    let children: Vec<_> = (0..4)
+        .map(|k| {
+            Command::new(env!("CARGO_BIN_EXE_fdsl"))
+                .args(args(&shared, "webdataset", &["--shard", &format!("{k}/4"), "--threads", "1"]))
+                .output()
+        })
+        .collect();
+    for child in children {
+        let out = child.unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(tree(&tmp.path().join("shared")) == tree(&tmp.path().join("single")));
+    fdsl_ok(&["verify", &shared]);
+}
+
+#[test]
+fn killed_sharded_runs_resume_to_the_same_bytes() {
+    for format in ["webdataset", "npy"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (clean, killed) = (arg(tmp.path(), "clean"), arg(tmp.path(), "killed"));
+        let big = ["--size", "362", "--points", "200000"];
+        run(&clean, format, &big);
+        for delay_ms in [40, 150, 300] {
+            let mut child =
+                Command::new(env!("CARGO_BIN_EXE_fdsl")).args(args(&killed, format, &big)).spawn().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            // Whatever stands under a final name is complete: it is a file of the clean run.
+            let clean_tree = tree(&tmp.path().join("clean"));
+            for (path, bytes) in tree(&tmp.path().join("killed")) {
+                if !path.starts_with("manifest") && !path.contains(".fdsl-") {
+                    assert!(clean_tree.get(&path) == Some(&bytes), "{format}: partial {path} after a kill");
+                }
+            }
+        }
+        run(&killed, format, &big);
+        assert!(tree(&tmp.path().join("killed")) == tree(&tmp.path().join("clean")), "{format}");
+    }
+}
+
+#[test]
+fn dry_run_writes_nothing_and_counts_right() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "d");
+    let said = String::from_utf8(run(&out, "npy", &["--dry-run", "--shard", "1/2"]).stdout).unwrap();
+    assert!(!tmp.path().join("d").exists());
+    assert!(said.contains("train: 300 samples") && said.contains("val: 60 samples"), "{said}");
+    // Train: 300 samples in 5 shards of 64 (the last 44), val: 60 in one; part 1 of 2 owns tasks 1, 3, 5.
+    assert!(said.contains("part 1/2: 188 samples in 3 tasks, 6 files"), "{said}");
+    // npy sizes are exact: 188 images of 128 x 128 and their labels, plus the 128-byte headers.
+    assert!(said.contains("about 3.09 MB (exact)"), "{said}");
+    let whole = String::from_utf8(run(&out, "png", &["--dry-run"]).stdout).unwrap();
+    assert!(whole.contains("whole run: 360 samples in 12 tasks, 360 files"), "{whole}");
+}
+
+#[test]
+fn bad_export_flags_are_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "d");
+    for (extra, needle) in [
+        (&["--shard", "3/3"][..], "is not K/N with 0 <= K < N"),
+        (&["--shard", "1"], "is not K/N"),
+        (&["--shard=-1/2"], "is not K/N"),
+        (&["--instances", "60", "--val-per-class", "60"], "--val-per-class 60 leaves no training image"),
+        (&["--shard-size", "0"], "--shard-size must be between 1 and"),
+        (&["--shard-size", "1000001"], "--shard-size must be between 1 and"),
+    ] {
+        let mut a = vec!["render", "--out", &out, "--format", "webdataset"];
+        a.extend_from_slice(extra);
+        let o = fdsl(&a);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(needle) && err.lines().count() == 1, "{extra:?}: {err}");
+    }
+    let png_shards = fdsl(&["render", "--out", &out, "--shard-size", "10"]);
+    assert!(
+        String::from_utf8_lossy(&png_shards.stderr)
+            .contains("--shard-size applies to --format webdataset and npy only")
+    );
+    assert!(!tmp.path().join("d").exists());
+}
+
+#[test]
+fn webdataset_and_numpy_read_the_exports() {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = Command::new(&python).args(["-c", "import webdataset, numpy, PIL"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("FDSL_REQUIRE_PYTHON").is_none(),
+            "FDSL_REQUIRE_PYTHON is set but `{python} -c 'import webdataset, numpy, PIL'` fails: \
+             pip install webdataset numpy pillow"
+        );
+        eprintln!("skipped: {python} lacks webdataset/numpy/pillow (pip install webdataset numpy pillow)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (w, n) = (arg(tmp.path(), "wds"), arg(tmp.path(), "npy"));
+    run(&w, "webdataset", &[]);
+    run(&n, "npy", &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_exports.py");
+    let out = Command::new(&python).arg(script).args([&w, &n]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("360 samples read with webdataset and numpy"), "{said}");
+}
