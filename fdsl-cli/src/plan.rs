@@ -198,21 +198,25 @@ impl<'a> Plan<'a> {
                 let names = self.files_of(task);
                 match self.dataset.spec.format {
                     Format::Npy => {
-                        let pixels = (size as usize).pow(2);
-                        let mut images =
-                            crate::npy::header("|u1", &[samples.len(), size as usize, size as usize]);
-                        let start = images.len();
-                        images.resize(start + samples.len() * pixels, 0);
-                        let rasters = self.rasters(samples, |raster| Ok(raster.to_vec()))?;
-                        for (slot, raster) in images[start..].chunks_exact_mut(pixels).zip(rasters) {
-                            slot.copy_from_slice(&raster);
-                        }
+                        let side = size as usize;
+                        let header = crate::npy::header("|u1", &[samples.len(), side, side]);
+                        let mut images = vec![0u8; header.len() + samples.len() * side * side];
+                        images[..header.len()].copy_from_slice(&header);
+                        let slots = images[header.len()..].chunks_exact_mut(side * side);
+                        self.fill(samples, slots.collect(), |slot, raster| {
+                            slot.copy_from_slice(raster);
+                            Ok(())
+                        })?;
                         let mut labels = crate::npy::header("<i8", &[samples.len()]);
                         labels.extend(samples.iter().flat_map(|s| (s.category as i64).to_le_bytes()));
                         Ok(names.into_iter().zip([images, labels]).collect())
                     }
                     _ => {
-                        let pngs = self.rasters(samples, |raster| encode_grey_png(raster, size))?;
+                        let mut pngs = vec![Vec::new(); samples.len()];
+                        self.fill(samples, pngs.iter_mut().collect(), |png, raster| {
+                            **png = encode_grey_png(raster, size)?;
+                            Ok(())
+                        })?;
                         let tar = self.tar(samples, &pngs)?;
                         Ok(names.into_iter().zip([tar]).collect())
                     }
@@ -221,39 +225,29 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// `make(raster)` of each of `samples`, in order, rendering the units they need in parallel.
-    fn rasters(
+    /// Render `samples` and `fill` each one's output (`outputs[i]` for `samples[i]`) from its
+    /// raster, the units they need rendered in parallel, each unit once.
+    fn fill<T: Send>(
         &self,
         samples: &[Sample],
-        make: impl Fn(&[u8]) -> Result<Vec<u8>> + Sync,
-    ) -> Result<Vec<Vec<u8>>> {
-        let mut by_unit: BTreeMap<Unit, Vec<(usize, Sample)>> = BTreeMap::new();
-        for (position, sample) in samples.iter().enumerate() {
-            by_unit.entry(sample.unit()).or_default().push((position, *sample));
+        outputs: Vec<T>,
+        fill: impl Fn(&mut T, &[u8]) -> Result<()> + Sync,
+    ) -> Result<()> {
+        let mut by_unit: BTreeMap<Unit, Vec<(Sample, T)>> = BTreeMap::new();
+        for (sample, output) in samples.iter().zip(outputs) {
+            by_unit.entry(sample.unit()).or_default().push((*sample, output));
         }
-        let made: Vec<Vec<(usize, Vec<u8>)>> = by_unit
+        by_unit
             .into_par_iter()
             .map_init(Scratch::default, |scratch, (unit, mut wanted)| {
-                wanted.sort_by_key(|(_, s)| s.instance);
-                let positions: BTreeMap<Sample, usize> = wanted.iter().map(|&(p, s)| (s, p)).collect();
-                let mut out = Vec::with_capacity(wanted.len());
-                self.dataset.render_unit(
-                    unit,
-                    wanted.iter().map(|&(_, s)| s),
-                    scratch,
-                    |sample, raster| {
-                        out.push((positions[&sample], make(raster)?));
-                        Ok(())
-                    },
-                )?;
-                Ok(out)
+                wanted.sort_by_key(|(s, _)| s.instance);
+                let (samples, mut outputs): (Vec<Sample>, Vec<T>) = wanted.into_iter().unzip();
+                let mut next = outputs.iter_mut();
+                self.dataset.render_unit(unit, samples, scratch, |_, raster| {
+                    fill(next.next().expect("one output per sample"), raster)
+                })
             })
-            .collect::<Result<_>>()?;
-        let mut ordered = vec![Vec::new(); samples.len()];
-        for (position, bytes) in made.into_iter().flatten() {
-            ordered[position] = bytes;
-        }
-        Ok(ordered)
+            .collect()
     }
 
     /// A POSIX tar of the samples: `{key}.cls`, `{key}.json`, `{key}.png` each.
@@ -278,11 +272,8 @@ impl<'a> Plan<'a> {
                 points: spec.points,
                 draw: spec.draw,
             };
-            let members: [(&str, Vec<u8>); 3] = [
-                ("cls", sample.category.to_string().into_bytes()),
-                ("json", serde_json::to_vec(&info)?),
-                ("png", png.clone()),
-            ];
+            let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);
+            let members: [(&str, &[u8]); 3] = [("cls", cls.as_bytes()), ("json", &json), ("png", png)];
             for (extension, data) in members {
                 let mut header = tar::Header::new_ustar();
                 header.set_size(data.len() as u64);
@@ -292,7 +283,7 @@ impl<'a> Plan<'a> {
                 header.set_mtime(0);
                 header.set_entry_type(tar::EntryType::Regular);
                 builder
-                    .append_data(&mut header, format!("{key}.{extension}"), data.as_slice())
+                    .append_data(&mut header, format!("{key}.{extension}"), data)
                     .context("building a tar shard")?;
             }
         }
