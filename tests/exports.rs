@@ -209,3 +209,24 @@ fn webdataset_and_numpy_read_the_exports() {
     assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("360 samples read with webdataset and numpy"), "{said}");
 }
+
+#[test]
+fn verify_names_changed_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (w, n) = (arg(tmp.path(), "w"), arg(tmp.path(), "n"));
+    run(&w, "webdataset", &[]);
+    run(&n, "npy", &[]);
+    fdsl_ok(&["verify", &w]);
+    fdsl_ok(&["verify", &n]);
+    let tar = tmp.path().join("w/train-000002.tar");
+    let mut bytes = std::fs::read(&tar).unwrap();
+    bytes[700] ^= 1;
+    std::fs::write(&tar, bytes).unwrap();
+    std::fs::remove_file(tmp.path().join("n/val/labels-000000.npy")).unwrap();
+    for (dir, needle) in [(&w, "differs: train-000002.tar"), (&n, "missing: val/labels-000000.npy")] {
+        let o = fdsl(&["verify", dir]);
+        assert_eq!(o.status.code(), Some(1));
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert!(said.contains(needle) && said.contains("1 problem(s)"), "{said}");
+    }
+}
