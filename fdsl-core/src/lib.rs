@@ -53,6 +53,8 @@ pub mod chaos_game;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs2;
+pub mod line;
+pub mod perlin;
 pub mod search;
 pub mod stream;
 pub mod weights;

@@ -17,6 +17,8 @@ pub enum Generator {
     FractalDb = 1,
     /// The FractalDB category search.
     FractalSearch = 2,
+    /// RCDB (radial contours).
+    Rcdb = 3,
 }
 
 /// What a stream is used for, within one (generator, category, instance).
@@ -31,6 +33,8 @@ pub enum Purpose {
     Patches = 3,
     /// The order of samples in an exported dataset.
     Order = 4,
+    /// The draws that shape one instance (RCDB's ellipse, centre and contour noise).
+    Shape = 5,
 }
 
 /// The identity of one random stream.
