@@ -61,6 +61,19 @@ impl<'a> Canvas<'a> {
         self.pixels.fill(0);
     }
 
+    /// Set every pixel to `value`.
+    pub fn fill(&mut self, value: u8) {
+        self.pixels.fill(value);
+    }
+
+    /// Set pixel `(x, y)` to `value`; nothing outside the canvas.
+    #[inline(always)]
+    pub fn set(&mut self, x: usize, y: usize, value: u8) {
+        if x < self.width && y < self.height {
+            self.pixels[y * self.width + x] = value;
+        }
+    }
+
     /// Set pixel `(x, y)` to [`INK`] (FractalDB's point mode); nothing outside the canvas.
     #[inline(always)]
     pub fn point(&mut self, x: u32, y: u32) {

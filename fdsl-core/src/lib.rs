@@ -16,7 +16,10 @@
 //! - [`canvas`]: caller-owned 8-bit images, points, 3x3 patches, flips, filling rate;
 //! - [`weights`]: the FractalDB instance weights (the 25-row scheme);
 //! - [`fractaldb`]: the FractalDB recipe: one category and weight traced, patches drawn;
-//! - [`search`]: the FractalDB category search.
+//! - [`search`]: the FractalDB category search;
+//! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
+//! - [`line`]: a clipped Bresenham line rasteriser;
+//! - [`rcdb`]: RCDB radial contours.
 //!
 //! # Example: one FractalDB image into your own buffers
 //!
@@ -55,6 +58,7 @@ pub mod frame;
 pub mod ifs2;
 pub mod line;
 pub mod perlin;
+pub mod rcdb;
 pub mod search;
 pub mod stream;
 pub mod weights;

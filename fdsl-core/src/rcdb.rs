@@ -1,0 +1,219 @@
+//! RCDB, the Radial Contour DataBase (Kataoka et al., CVPR 2022, `rcdb_render/make_rcdb.py`).
+//!
+//! A category is four numbers ([`RcdbCategory`]); an instance is an ellipse of `V` vertices,
+//! `vertex_k = (cos θ_k · r0 · ox, sin θ_k · r0 · oy)` with `θ_k = 2πk / V`, pushed outward `L` times
+//! by Perlin noise, each of the `L` contours drawn as a closed 1-px polygon in a random grey on white.
+
+use crate::canvas::Canvas;
+use crate::line::line_pixels;
+use crate::perlin::pnoise1;
+use crate::stream::{below, uniform_f64, unit_f64};
+use rand_core::Rng;
+
+/// The most vertices a contour may have.
+pub const MAX_VERTICES: u32 = 1024;
+
+/// The parameters of one RCDB category, drawn once per category and kept for all its instances.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RcdbCategory {
+    /// `V`, vertices of every contour (3 to [`MAX_VERTICES`]).
+    pub vertices: u32,
+    /// `L`, contours per image (at least 1).
+    pub contours: u32,
+    /// `c`, the Perlin noise coefficient: a vertex moves by `pnoise1(·)·2c − c`.
+    pub perlin_coefficient: f64,
+    /// `lw`, the reference's "line width", really a constant outward offset per contour.
+    pub line_width: f64,
+}
+
+/// The reference's drawing ranges (the `exe_rcdb_1k.sh` arguments).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RcdbRanges {
+    /// Largest `V` (`vertex_num`, 200).
+    pub max_vertices: u32,
+    /// Largest `L` (200).
+    pub max_contours: u32,
+    /// Largest `c` (4).
+    pub max_perlin_coefficient: f64,
+    /// Largest `lw` (`line_width`, 0.1).
+    pub max_line_width: f64,
+    /// Largest start radius `r0` (100; the smallest is `radius_min`, 0).
+    pub max_radius: u32,
+    /// Largest oval rate `ox`, `oy` (`oval_rate`, 2; the smallest is 1).
+    pub max_oval_rate: f64,
+    /// The centre moves by up to this many pixels before halving (`start_pos`, 400).
+    pub start_position: u32,
+}
+
+/// The ranges of RCDB-1k and RCDB-21k.
+pub const REFERENCE_RANGES: RcdbRanges = RcdbRanges {
+    max_vertices: 200,
+    max_contours: 200,
+    max_perlin_coefficient: 4.0,
+    max_line_width: 0.1,
+    max_radius: 100,
+    max_oval_rate: 2.0,
+    start_position: 400,
+};
+
+/// Why a category cannot be rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RcdbError {
+    /// `V` outside 3 to [`MAX_VERTICES`].
+    Vertices,
+    /// `L` is 0.
+    Contours,
+    /// `c` or `lw` is NaN or infinite.
+    NotFinite,
+}
+
+impl core::fmt::Display for RcdbError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Vertices => "vertex_number must be between 3 and 1024",
+            Self::Contours => "contour_number must be at least 1",
+            Self::NotFinite => "perlin_coefficient and line_width must be finite numbers",
+        })
+    }
+}
+
+impl core::error::Error for RcdbError {}
+
+impl RcdbCategory {
+    /// Draw a category as the reference does: `V = ⌊Exponential(mean 100)⌋` drawn again until
+    /// `2 < V ≤ max_vertices`; `L` uniform in `[1, max_contours]`; `c ~ U(0, max c)`; `lw ~ U(0, max lw)`.
+    pub fn sample<R: Rng>(rng: &mut R, ranges: &RcdbRanges) -> Self {
+        let vertices = loop {
+            // Inverse CDF of the exponential law: −100 · ln(1 − u), u in [0, 1).
+            let v = libm::floor(-100.0 * libm::log(1.0 - unit_f64(rng)));
+            if v > 2.0 && v <= f64::from(ranges.max_vertices) {
+                break v as u32;
+            }
+        };
+        Self {
+            vertices,
+            contours: 1 + below(rng, ranges.max_contours),
+            perlin_coefficient: uniform_f64(rng, 0.0, ranges.max_perlin_coefficient),
+            line_width: uniform_f64(rng, 0.0, ranges.max_line_width),
+        }
+    }
+
+    /// Check the values (categories read from files may hold anything).
+    pub fn check(&self) -> Result<(), RcdbError> {
+        if !(3..=MAX_VERTICES).contains(&self.vertices) {
+            return Err(RcdbError::Vertices);
+        }
+        if self.contours == 0 {
+            return Err(RcdbError::Contours);
+        }
+        if !(self.perlin_coefficient.is_finite() && self.line_width.is_finite()) {
+            return Err(RcdbError::NotFinite);
+        }
+        Ok(())
+    }
+
+    /// Draw one instance onto `canvas` (cleared to white first) with the instance's own stream:
+    /// `r0` uniform integer in `[0, max r]`, `ox, oy ~ U(1, max oval)`, centre
+    /// `(W + U{−s, …, s}) / 2` per axis; then for each contour a grey `min(U{0, …, 256}, 255)` and, per
+    /// vertex, `n_x = pnoise1(U(0, 10⁴))·2c − c` and `n_y` likewise, moving the vertex by
+    /// `x −= cos θ·(n_x − lw)`, `y −= sin θ·(n_y − lw)` before the contour is drawn.
+    pub fn draw<R: Rng>(
+        &self,
+        rng: &mut R,
+        ranges: &RcdbRanges,
+        canvas: &mut Canvas<'_>,
+    ) -> Result<(), RcdbError> {
+        self.check()?;
+        canvas.fill(255);
+        let (w, h) = (canvas.width(), canvas.height());
+        let r0 = f64::from(below(rng, ranges.max_radius + 1));
+        let ox = uniform_f64(rng, 1.0, ranges.max_oval_rate);
+        let oy = uniform_f64(rng, 1.0, ranges.max_oval_rate);
+        let s = ranges.start_position;
+        let mut centre = |side: usize| (side as f64 + f64::from(below(rng, 2 * s + 1)) - f64::from(s)) / 2.0;
+        let (cx, cy) = (centre(w), centre(h));
+        let n = self.vertices as usize;
+        let mut directions = [(0.0, 0.0); MAX_VERTICES as usize];
+        let mut points = [(0.0, 0.0); MAX_VERTICES as usize];
+        for (k, (d, p)) in directions.iter_mut().zip(points.iter_mut()).take(n).enumerate() {
+            let theta = 2.0 * core::f64::consts::PI * k as f64 / n as f64;
+            *d = (libm::cos(theta), libm::sin(theta));
+            *p = (d.0 * r0 * ox, d.1 * r0 * oy);
+        }
+        let c = self.perlin_coefficient;
+        for _ in 0..self.contours {
+            let grey = below(rng, 257).min(255) as u8;
+            for (d, p) in directions.iter().zip(points.iter_mut()).take(n) {
+                let nx = pnoise1(uniform_f64(rng, 0.0, 10_000.0)) * 2.0 * c - c;
+                let ny = pnoise1(uniform_f64(rng, 0.0, 10_000.0)) * 2.0 * c - c;
+                p.0 -= d.0 * (nx - self.line_width);
+                p.1 -= d.1 * (ny - self.line_width);
+            }
+            for k in 0..n {
+                let (a, b) = (points[k], points[(k + 1) % n]);
+                line_pixels((a.0 + cx, a.1 + cy), (b.0 + cx, b.1 + cy), w, h, |x, y| canvas.set(x, y, grey));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{Generator, Purpose, StreamKey};
+
+    fn rng(category: u64, instance: u64, purpose: Purpose) -> rand_pcg::Pcg32 {
+        StreamKey { seed: 0, generator: Generator::Rcdb, category, instance, purpose }.rng()
+    }
+
+    #[test]
+    fn category_draws_follow_the_reference_laws() {
+        let n = 20_000;
+        let cats: [RcdbCategory; 20_000] = core::array::from_fn(|c| {
+            RcdbCategory::sample(&mut rng(c as u64, 0, Purpose::Parameters), &REFERENCE_RANGES)
+        });
+        let mean = |f: &dyn Fn(&RcdbCategory) -> f64| cats.iter().map(f).sum::<f64>() / n as f64;
+        assert!(cats.iter().all(|c| (3..=200).contains(&c.vertices) && (1..=200).contains(&c.contours)));
+        assert!(
+            cats.iter()
+                .all(|c| (0.0..4.0).contains(&c.perlin_coefficient) && (0.0..0.1).contains(&c.line_width))
+        );
+        // ⌊Exp(mean 100)⌋ restricted to 3..=200: P(V = v) ∝ e^{−v/100} − e^{−(v+1)/100}.
+        let (mut num, mut den) = (0.0, 0.0);
+        for v in 3..=200 {
+            let p = libm::exp(-f64::from(v) / 100.0) - libm::exp(-f64::from(v + 1) / 100.0);
+            num += f64::from(v) * p;
+            den += p;
+        }
+        let expected = num / den;
+        let got = mean(&|c| f64::from(c.vertices));
+        assert!((got - expected).abs() < 1.0, "mean V {got}, expected {expected}");
+        assert!((mean(&|c| f64::from(c.contours)) - 100.5).abs() < 1.5);
+        assert!((mean(&|c| c.perlin_coefficient) - 2.0).abs() < 0.03);
+        assert!((mean(&|c| c.line_width) - 0.05).abs() < 0.001);
+        assert!(cats.iter().any(|c| c.vertices == 3) && cats.iter().any(|c| c.vertices == 200));
+    }
+
+    #[test]
+    fn instances_draw_grey_contours_on_white() {
+        let cat = RcdbCategory { vertices: 50, contours: 20, perlin_coefficient: 2.0, line_width: 0.05 };
+        let mut a = [0u8; 128 * 128];
+        let mut canvas = Canvas::new(&mut a, 128, 128).unwrap();
+        let ranges = RcdbRanges { max_radius: 20, start_position: 40, ..REFERENCE_RANGES };
+        cat.draw(&mut rng(1, 7, Purpose::Shape), &ranges, &mut canvas).unwrap();
+        let drawn = canvas.pixels().iter().filter(|&&v| v != 255).count();
+        assert!(drawn > 200, "{drawn}");
+        let mut b = [0u8; 128 * 128];
+        cat.draw(&mut rng(1, 7, Purpose::Shape), &ranges, &mut Canvas::new(&mut b, 128, 128).unwrap())
+            .unwrap();
+        assert_eq!(a, b);
+        let bad = RcdbCategory { vertices: 2, ..cat };
+        assert_eq!(
+            bad.draw(&mut rng(1, 7, Purpose::Shape), &ranges, &mut Canvas::new(&mut b, 128, 128).unwrap()),
+            Err(RcdbError::Vertices)
+        );
+        let nan = RcdbCategory { perlin_coefficient: f64::NAN, ..cat };
+        assert_eq!(nan.check(), Err(RcdbError::NotFinite));
+    }
+}
