@@ -17,7 +17,7 @@ fn filling_rates(n: usize, recipe: Recipe) -> Vec<f64> {
         .iter()
         .enumerate()
         .map(|(c, cat)| {
-            let k = trace(&cat.ifs, 0, c as u64, 0, &recipe, &mut positions).unwrap();
+            let k = trace(&cat.params, 0, c as u64, 0, &recipe, &mut positions).unwrap();
             let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
             paint(&mut canvas, &positions[..k], recipe.draw, 0, c as u64, 0, 0);
             canvas.filling_rate()

@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_cli::categories::fractaldb_1k;
-use fdsl_cli::dataset::{Dataset, Scratch, Unit};
+use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
 use fdsl_cli::encode::encode_grey_png;
 use fdsl_cli::plan::{Plan, Task};
 use fdsl_cli::spec::Spec;
@@ -23,7 +23,7 @@ fn steps(c: &mut Criterion) {
     g.bench_function("chaos game, 200k points", |b| {
         b.iter(|| {
             let mut sum = 0.0;
-            for (x, y) in ChaosGame::new(&category.ifs, chain_key(0, 0, 2).rng()).take(points) {
+            for (x, y) in ChaosGame::new(&category.params, chain_key(0, 0, 2).rng()).take(points) {
                 sum += x + y;
             }
             black_box(sum)
@@ -31,9 +31,9 @@ fn steps(c: &mut Criterion) {
     });
     let mut positions = vec![0u32; points];
     g.bench_function("trace (bounds + pixels), 200k points", |b| {
-        b.iter(|| trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap())
+        b.iter(|| trace(&category.params, 0, 0, 2, &recipe, &mut positions).unwrap())
     });
-    let n = trace(&category.ifs, 0, 0, 2, &recipe, &mut positions).unwrap();
+    let n = trace(&category.params, 0, 0, 2, &recipe, &mut positions).unwrap();
     let mut pixels = vec![0u8; side * side];
     for (name, draw) in
         [("paint patches, 200k points", Draw::Patch), ("paint points, 200k points", Draw::Point)]
@@ -58,8 +58,9 @@ fn steps(c: &mut Criterion) {
 
 fn units(c: &mut Criterion) {
     let mut g = c.benchmark_group("fractaldb-1k unit");
-    let spec = Spec::published("fractaldb-1k", "bench", 1);
-    let dataset = Dataset::new(spec, fractaldb_1k(1).unwrap()).unwrap();
+    let categories = Categories::Fractal(fractaldb_1k(1).unwrap());
+    let spec = Spec { categories_sha256: categories.sha256(), ..Spec::published("fractaldb-1k", "bench", 1) };
+    let dataset = Dataset::new(spec, categories).unwrap();
     let plan = Plan::new(&dataset);
     let mut scratch = Scratch::default();
     g.throughput(Throughput::Elements(40));

@@ -5,9 +5,9 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::categories::fractaldb_1k;
-use fdsl_cli::dataset::{Dataset, Scratch};
+use fdsl_cli::dataset::{Categories, Dataset, Scratch};
 use fdsl_cli::plan::Plan;
-use fdsl_cli::spec::{DrawMode, Format, Spec, categories_sha256};
+use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -64,10 +64,11 @@ fn main() -> Result<()> {
             Output::Webdataset => Format::Webdataset,
             Output::Npy => Format::Npy,
         };
+        let cats = Categories::Fractal(cats);
         let spec = Spec {
-            categories_sha256: categories_sha256(&cats),
+            categories_sha256: cats.sha256(),
             instances,
-            draw,
+            generator: Generator::Fractaldb { points: 200_000, draw, weight_step: 0.4 },
             ..Spec::published("fractaldb-1k", "fractaldb-1k", categories).with_format(format, None)
         };
         let dataset = Dataset::new(spec, cats)?;

@@ -1,60 +1,155 @@
-//! Category parameter files in the official FractalDB format, and where categories come from.
+//! Category parameter files, and where categories come from.
 //!
-//! One CSV file per category, `{category:05d}.csv`, one row per affine map: `a,b,c,d,e,f,p`,
-//! no header, decimal floats (numpy's `savetxt` writes `%.18e`).
+//! FractalDB (the official format): one CSV file per category, `{category:05d}.csv`, one row per
+//! affine map `a,b,c,d,e,f,p`, no header, decimal floats (numpy's `savetxt` writes `%.18e`).
+//! RCDB (the reference's `param/{category:05d}.csv`): `key,value` rows `vertex_number`,
+//! `contour_number`, `perlin_coefficient`, `line_width`.
 
 use anyhow::{Context, Result, bail};
+use fdsl_core::rcdb::RcdbCategory;
 use fdsl_core::{Affine2, Ifs2};
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/fractaldb_1k.rs"));
 
-/// One category: its IFS and the exact text of its parameter file.
+/// Category parameters that have a text file format.
+pub trait Params: Sized + Clone + Send + Sync {
+    /// What one line of the file holds, for messages.
+    const FORMAT: &'static str;
+    /// Parse a file's text; errors name `source` and the line.
+    fn parse(source: &str, text: &str) -> Result<Self>;
+    /// The file text of these parameters.
+    fn to_text(&self) -> String;
+}
+
+/// One category: its parameters and the exact text of its parameter file.
 #[derive(Clone, Debug)]
-pub struct Category {
+pub struct Category<P = Ifs2> {
     /// The file it came from (for messages and the manifest).
     pub source: String,
     /// The file's text, written unchanged into the dataset.
     pub text: String,
-    /// The parsed IFS.
-    pub ifs: Ifs2,
+    /// The parsed parameters.
+    pub params: P,
 }
 
-impl Category {
+impl<P: Params> Category<P> {
     /// Parse the text of a category file; errors name `source` and the line.
     pub fn parse(source: &str, text: &str) -> Result<Self> {
-        let mut maps = Vec::new();
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            if fields.len() != 7 {
-                bail!(
-                    "{source} line {}: expected 7 comma-separated numbers a,b,c,d,e,f,p, found {} fields",
-                    n + 1,
-                    fields.len()
-                );
-            }
-            let mut v = [0.0; 7];
-            for (slot, field) in v.iter_mut().zip(&fields) {
-                *slot = field
-                    .parse()
-                    .with_context(|| format!("{source} line {}: {field:?} is not a number", n + 1))?;
-            }
-            let [a, b, c, d, e, f, p] = v;
-            maps.push((Affine2::from_coefficients([a, b, c, d, e, f]), p));
-        }
-        let ifs = Ifs2::new(maps).with_context(|| format!("{source}: not a usable IFS"))?;
-        Ok(Self { source: source.to_owned(), text: text.to_owned(), ifs })
+        Ok(Self { source: source.to_owned(), text: text.to_owned(), params: P::parse(source, text)? })
     }
 
-    /// A category found by the search, with its file text in numpy's `%.18e` format.
-    pub fn from_ifs(source: String, ifs: Ifs2) -> Self {
+    /// A category made by fdsl (a search, a seed), with its file text.
+    pub fn new(source: String, params: P) -> Self {
+        Self { source, text: params.to_text(), params }
+    }
+}
+
+/// The numbers of one comma-separated line, exactly `N` of them.
+fn numbers<const N: usize>(source: &str, n: usize, line: &str, what: &str) -> Result<[f64; N]> {
+    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+    if fields.len() != N {
+        bail!(
+            "{source} line {}: expected {N} comma-separated numbers {what}, found {} fields",
+            n + 1,
+            fields.len()
+        );
+    }
+    let mut v = [0.0; N];
+    for (slot, field) in v.iter_mut().zip(&fields) {
+        *slot =
+            field.parse().with_context(|| format!("{source} line {}: {field:?} is not a number", n + 1))?;
+    }
+    Ok(v)
+}
+
+/// The non-blank lines of a text, numbered from 0.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty())
+}
+
+impl Params for Ifs2 {
+    const FORMAT: &'static str = "one row a,b,c,d,e,f,p per map";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let mut maps = Vec::new();
+        for (n, line) in lines(text) {
+            let [a, b, c, d, e, f, p] = numbers::<7>(source, n, line, "a,b,c,d,e,f,p")?;
+            maps.push((Affine2::from_coefficients([a, b, c, d, e, f]), p));
+        }
+        Ifs2::new(maps).with_context(|| format!("{source}: not a usable IFS"))
+    }
+
+    fn to_text(&self) -> String {
         let mut text = String::new();
-        for (map, p) in ifs.maps().iter().zip(ifs.probabilities()) {
+        for (map, p) in self.maps().iter().zip(self.probabilities()) {
             let row: Vec<String> = map.coefficients().iter().chain([p]).map(|&x| numpy_e18(x)).collect();
             text.push_str(&row.join(","));
             text.push('\n');
         }
-        Self { source, text, ifs }
+        text
+    }
+}
+
+/// The keys of an RCDB category file, in file order.
+const RCDB_KEYS: [&str; 4] = ["vertex_number", "contour_number", "perlin_coefficient", "line_width"];
+
+impl Params for RcdbCategory {
+    const FORMAT: &'static str =
+        "rows key,value: vertex_number, contour_number, perlin_coefficient, line_width";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let mut values = [None; 4];
+        for (n, line) in lines(text) {
+            let Some((key, value)) = line.split_once(',') else {
+                bail!("{source} line {}: expected key,value", n + 1);
+            };
+            let Some(slot) = RCDB_KEYS.iter().position(|k| *k == key.trim()) else {
+                bail!(
+                    "{source} line {}: unknown key {:?} (expected one of {})",
+                    n + 1,
+                    key.trim(),
+                    RCDB_KEYS.join(", ")
+                );
+            };
+            let value: f64 = value
+                .trim()
+                .parse()
+                .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
+            if values[slot].replace(value).is_some() {
+                bail!("{source} line {}: {} given twice", n + 1, RCDB_KEYS[slot]);
+            }
+        }
+        let [Some(v), Some(l), Some(c), Some(lw)] = values else {
+            let missing: Vec<&str> =
+                RCDB_KEYS.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+            bail!("{source}: missing {}", missing.join(", "));
+        };
+        let count = |x: f64, key: &str| {
+            if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+                Ok(x as u32)
+            } else {
+                Err(anyhow::anyhow!("{source}: {key} must be a whole number, not {x}"))
+            }
+        };
+        let category = RcdbCategory {
+            vertices: count(v, "vertex_number")?,
+            contours: count(l, "contour_number")?,
+            perlin_coefficient: c,
+            line_width: lw,
+        };
+        category.check().with_context(|| format!("{source}: not a usable RCDB category"))?;
+        Ok(category)
+    }
+
+    fn to_text(&self) -> String {
+        format!(
+            "vertex_number,{}\ncontour_number,{}\nperlin_coefficient,{}\nline_width,{}\n",
+            self.vertices,
+            self.contours,
+            numpy_e18(self.perlin_coefficient),
+            numpy_e18(self.line_width)
+        )
     }
 }
 
@@ -69,7 +164,7 @@ fn numpy_e18(x: f64) -> String {
 }
 
 /// The first `n` official FractalDB-1k categories.
-pub fn fractaldb_1k(n: usize) -> Result<Vec<Category>> {
+pub fn fractaldb_1k(n: usize) -> Result<Vec<Category<Ifs2>>> {
     if n > FRACTALDB_1K.len() {
         bail!(
             "the fractaldb-1k preset has {} categories; --categories {n} asks for more",
@@ -83,7 +178,7 @@ pub fn fractaldb_1k(n: usize) -> Result<Vec<Category>> {
 }
 
 /// The category files (`*.csv`, sorted by name) of `dir`; the first `n` of them, or all.
-pub fn from_dir(dir: &Path, n: Option<usize>) -> Result<Vec<Category>> {
+pub fn from_dir<P: Params>(dir: &Path, n: Option<usize>) -> Result<Vec<Category<P>>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the category folder {}", dir.display()))?;
     let mut files = Vec::new();
@@ -96,7 +191,7 @@ pub fn from_dir(dir: &Path, n: Option<usize>) -> Result<Vec<Category>> {
     }
     files.sort();
     if files.is_empty() {
-        bail!("{} holds no category files (*.csv, one row a,b,c,d,e,f,p per map)", dir.display());
+        bail!("{} holds no category files (*.csv, {})", dir.display(), P::FORMAT);
     }
     let n = n.unwrap_or(files.len());
     if n > files.len() {
@@ -121,7 +216,7 @@ mod tests {
         let all = fractaldb_1k(1000).unwrap();
         let mut counts = [0; 8];
         for c in &all {
-            counts[c.ifs.len()] += 1;
+            counts[c.params.len()] += 1;
         }
         assert_eq!(counts[2..], [231, 294, 218, 146, 77, 34]);
         assert!(fractaldb_1k(1001).is_err());
@@ -130,19 +225,37 @@ mod tests {
     #[test]
     fn search_output_round_trips_exactly() {
         let c = &fractaldb_1k(1).unwrap()[0];
-        let again = Category::from_ifs("x".into(), c.ifs);
+        let again = Category::new("x".into(), c.params);
         assert_eq!(again.text.lines().next().unwrap().split(',').next().unwrap(), "1.724223243171234543e-01");
-        assert_eq!(Category::parse("x", &again.text).unwrap().ifs, c.ifs);
+        assert_eq!(Category::<Ifs2>::parse("x", &again.text).unwrap().params, c.params);
         assert_eq!(numpy_e18(-0.000123), "-1.230000000000000082e-04");
         assert_eq!(numpy_e18(12.5), "1.250000000000000000e+01");
     }
 
     #[test]
     fn malformed_files_name_the_file_and_line() {
-        let err = |text: &str| format!("{:#}", Category::parse("f.csv", text).unwrap_err());
+        let err = |text: &str| format!("{:#}", Category::<Ifs2>::parse("f.csv", text).unwrap_err());
         assert!(err("1,2,3\n").contains("f.csv line 1: expected 7"));
         assert!(err("0.5,0,0,0.5,0,0,1\n0.5,0,0,x,0,0,1\n").contains("f.csv line 2: \"x\" is not a number"));
         assert!(err("0.5,0,0,NaN,0,0,1\n").contains("map 1 has a NaN"));
         assert!(err("\n\n").contains("no map"));
+    }
+
+    #[test]
+    fn rcdb_files_round_trip_and_errors_name_the_line() {
+        let c = RcdbCategory { vertices: 76, contours: 154, perlin_coefficient: 1.25, line_width: 0.0625 };
+        let text = c.to_text();
+        assert_eq!(text.lines().next(), Some("vertex_number,76"));
+        assert_eq!(Category::<RcdbCategory>::parse("r.csv", &text).unwrap().params, c);
+        let err = |text: &str| format!("{:#}", Category::<RcdbCategory>::parse("r.csv", text).unwrap_err());
+        assert!(
+            err("vertex_number,76\n")
+                .contains("r.csv: missing contour_number, perlin_coefficient, line_width")
+        );
+        assert!(err("colour,3\n").contains("r.csv line 1: unknown key \"colour\""));
+        assert!(err(&text.replace("76", "2.5")).contains("vertex_number must be a whole number"));
+        assert!(err(&text.replace("76", "2")).contains("vertex_number must be between 3 and 1024"));
+        assert!(err(&(text.clone() + "line_width,1\n")).contains("line 5: line_width given twice"));
+        assert!(err(&text.replace("1.250000000000000000e+00", "nan")).contains("must be finite"));
     }
 }

@@ -1,14 +1,17 @@
 //! Command-line arguments and their dispatch.
 
 use crate::categories::{self, Category};
+use crate::dataset::Categories;
 use crate::dataset::Dataset;
 use crate::output::Part;
 use crate::plan::Plan;
-use crate::spec::{DrawMode, Format, Spec, categories_sha256};
+use crate::spec::{DrawMode, Format, Generator, Spec};
 use crate::{render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::frame::Grid;
+use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
+use fdsl_core::stream::{Purpose, StreamKey};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,9 +80,10 @@ struct SearchArgs {
 #[derive(Args)]
 #[command(allow_negative_numbers = true)]
 struct RenderArgs {
-    /// Dataset preset: fractaldb-1k (the 1,000 official categories, 1,000 images each) or
-    /// fractaldb-10k (10,000 categories found by `fdsl search` with seed 10000, 1,000 images each).
-    /// Both: 362x362, 200,000 points, patch mode, weight step 0.4, 10 patch draws, 4 flips.
+    /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
+    /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
+    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. rcdb-1k / rcdb-21k: 1,000 / 21,000
+    /// radial-contour classes drawn from --seed, 1,000 images per class, 512x512.
     #[arg(long, default_value = "fractaldb-1k")]
     preset: String,
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
@@ -195,54 +199,99 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
 
 /// The spec and categories a render command asks for, all checked; nothing is written.
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
-    let (preset_categories, source) = match a.preset.as_str() {
-        "fractaldb-1k" => (1000, "fractaldb-1k (official, AIST, MIT)".to_owned()),
-        "fractaldb-10k" => (
+    let published = match a.preset.as_str() {
+        "fractaldb-1k" => Spec::published("fractaldb-1k", "fractaldb-1k (official, AIST, MIT)", 1000),
+        "fractaldb-10k" => Spec::published(
+            "fractaldb-10k",
+            &format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"),
             10_000,
-            format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"),
         ),
-        other => bail!("unknown preset {other:?}; choose fractaldb-1k or fractaldb-10k"),
+        "rcdb-1k" => Spec::published_rcdb("rcdb-1k", "drawn from the dataset seed", 1000),
+        "rcdb-21k" => Spec::published_rcdb("rcdb-21k", "drawn from the dataset seed", 21_000),
+        other => bail!("unknown preset {other:?}; choose fractaldb-1k, fractaldb-10k, rcdb-1k or rcdb-21k"),
     };
-    let published = Spec::published(&a.preset, &source, preset_categories);
+    let preset_categories = published.categories;
+    let generator = match published.generator {
+        Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
+            points: a.points.unwrap_or(points),
+            draw: a.draw.unwrap_or(draw),
+            weight_step: a.weight_step.unwrap_or(weight_step),
+        },
+        Generator::Rcdb => {
+            let flags = [
+                ("--points", a.points.is_some()),
+                ("--draw", a.draw.is_some()),
+                ("--weight-step", a.weight_step.is_some()),
+            ];
+            if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
+                bail!("{flag} applies to the FractalDB presets only, not {}", a.preset);
+            }
+            Generator::Rcdb
+        }
+    };
     let mut spec = Spec {
+        generator,
         categories: a.categories.unwrap_or(preset_categories),
         instances: a.instances.unwrap_or(published.instances),
         size: a.size.unwrap_or(published.size),
-        points: a.points.unwrap_or(published.points),
-        draw: a.draw.unwrap_or(published.draw),
-        weight_step: a.weight_step.unwrap_or(published.weight_step),
         seed: a.seed,
         val_per_class: a.val_per_class,
         ..published.with_format(a.format, a.shard_size)
     };
     spec.check()?;
-    let categories: Vec<Category> = if let Some(dir) = &a.categories_from {
-        let cats = categories::from_dir(dir, a.categories)?;
-        spec.categories = cats.len();
+    let categories = if let Some(dir) = &a.categories_from {
         spec.category_source = dir.display().to_string();
-        cats
-    } else if a.preset == "fractaldb-1k" {
-        categories::fractaldb_1k(spec.categories)?
+        match spec.generator {
+            Generator::Fractaldb { .. } => Categories::Fractal(categories::from_dir(dir, a.categories)?),
+            Generator::Rcdb => Categories::Rcdb(categories::from_dir(dir, a.categories)?),
+        }
     } else {
         if spec.categories > preset_categories {
             bail!(
-                "the fractaldb-10k preset has {preset_categories} categories; --categories {} asks for more",
+                "the {} preset has {preset_categories} categories; --categories {} asks for more",
+                a.preset,
                 spec.categories
             );
         }
-        let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
-        let (found, _) = search::search(
-            FRACTALDB_10K_SEARCH_SEED,
-            &fdsl_core::search::REFERENCE,
-            spec.categories,
-            u64::MAX,
-            &bar,
-        )?;
-        bar.finish_and_clear();
-        found.into_iter().map(|f| f.category).collect()
+        preset_categories_of(&spec)?
     };
-    spec.categories_sha256 = categories_sha256(&categories);
+    spec.categories = categories.len();
+    spec.categories_sha256 = categories.sha256();
     Dataset::new(spec, categories)
+}
+
+/// The categories a preset defines: the official files, a search, or draws from the seed.
+fn preset_categories_of(spec: &Spec) -> Result<Categories> {
+    Ok(match spec.preset.as_str() {
+        "fractaldb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
+        "fractaldb-10k" => {
+            let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
+            let (found, _) = search::search(
+                FRACTALDB_10K_SEARCH_SEED,
+                &fdsl_core::search::REFERENCE,
+                spec.categories,
+                u64::MAX,
+                &bar,
+            )?;
+            bar.finish_and_clear();
+            Categories::Fractal(found.into_iter().map(|f| f.category).collect())
+        }
+        _ => Categories::Rcdb(
+            (0..spec.categories)
+                .map(|c| {
+                    let key = StreamKey {
+                        seed: spec.seed,
+                        generator: fdsl_core::stream::Generator::Rcdb,
+                        category: c as u64,
+                        instance: 0,
+                        purpose: Purpose::Parameters,
+                    };
+                    let params = RcdbCategory::sample(&mut key.rng(), &REFERENCE_RANGES);
+                    Category::new(format!("{}/{c:05}", spec.preset), params)
+                })
+                .collect(),
+        ),
+    })
 }
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {

@@ -1,16 +1,19 @@
-//! A FractalDB dataset: its samples, their splits, and the rendering of their rasters.
+//! A dataset: its samples, their splits, and the rendering of their rasters.
 //!
-//! A sample is (class, instance), the instance indexed in the order weight, count, flip
-//! ([`Instance`]). The first `instances − val_per_class` instances of each class are in the `train`
-//! split, the rest in `val`. Rasters are rendered in units of one (category, weight): the 10 counts
-//! share one chaos game and the 4 flips share one painted canvas.
+//! A sample is (class, instance). The first `instances − val_per_class` instances of each class are
+//! in the `train` split, the rest in `val`. Rasters are rendered in units of 40 consecutive instances
+//! of one class. FractalDB indexes instances in the order weight, count, flip ([`Instance`]), so a
+//! unit is one (category, weight): its 10 counts share one chaos game and its 4 flips share one
+//! painted canvas. RCDB instances are independent; the unit only groups work.
 
 use crate::categories::Category;
-use crate::spec::{DrawMode, Spec};
+use crate::spec::{Generator, Spec, categories_sha256};
 use anyhow::{Context, Result};
-use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
+use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
+use fdsl_core::stream::{Generator as StreamGenerator, Purpose, StreamKey};
 use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
+use fdsl_core::{Canvas, Ifs2};
 use serde::{Deserialize, Serialize};
 
 /// Images per weight row: 10 counts × 4 flips.
@@ -55,12 +58,6 @@ impl Sample {
     pub fn unit(&self) -> Unit {
         Unit { category: self.category, weight: self.instance / PER_WEIGHT }
     }
-
-    /// Its name: `{class:05}_{weight:02}_count_{count}_flip{flip}`, the reference's file stem (no dots).
-    pub fn key(&self) -> String {
-        let i = self.instance();
-        format!("{:05}_{:02}_count_{}_flip{}", self.category, i.weight, i.count, i.flip as usize)
-    }
 }
 
 /// One unit of rendering: the images of one (category, weight).
@@ -72,15 +69,68 @@ pub struct Unit {
     pub weight: usize,
 }
 
+/// The categories of a dataset, as its generator reads them.
+#[derive(Debug)]
+pub enum Categories {
+    /// FractalDB: 2-D IFSs.
+    Fractal(Vec<Category<Ifs2>>),
+    /// RCDB: radial contour parameters.
+    Rcdb(Vec<Category<RcdbCategory>>),
+}
+
+impl Categories {
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        match self {
+            Categories::Fractal(c) => c.len(),
+            Categories::Rcdb(c) => c.len(),
+        }
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The category files' texts, in class order.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Categories::Fractal(c) => c.iter().map(|c| c.text.as_str()).collect(),
+            Categories::Rcdb(c) => c.iter().map(|c| c.text.as_str()).collect(),
+        }
+    }
+
+    /// The hash recorded in the spec.
+    pub fn sha256(&self) -> String {
+        categories_sha256(self.texts())
+    }
+
+    /// Parse category file texts as the categories of `generator`.
+    pub fn parse(generator: &Generator, files: &[(String, String)]) -> Result<Self> {
+        Ok(match generator {
+            Generator::Fractaldb { .. } => {
+                Categories::Fractal(files.iter().map(|(s, t)| Category::parse(s, t)).collect::<Result<_>>()?)
+            }
+            Generator::Rcdb => {
+                Categories::Rcdb(files.iter().map(|(s, t)| Category::parse(s, t)).collect::<Result<_>>()?)
+            }
+        })
+    }
+}
+
+/// What each generator needs to render, beyond the spec.
+#[derive(Debug)]
+enum Kind {
+    Fractal { categories: Vec<Category<Ifs2>>, weights: Box<[[f64; 6]; WEIGHT_ROWS]>, recipe: Recipe },
+    Rcdb { categories: Vec<Category<RcdbCategory>> },
+}
+
 /// A dataset ready to render: its spec and categories.
 #[derive(Debug)]
 pub struct Dataset {
     /// The specification.
     pub spec: Spec,
-    /// The categories, in class order.
-    pub categories: Vec<Category>,
-    weights: [[f64; 6]; WEIGHT_ROWS],
-    recipe: Recipe,
+    kind: Kind,
 }
 
 /// Per-worker buffers, reused across units.
@@ -92,12 +142,75 @@ pub struct Scratch {
 }
 
 impl Dataset {
-    /// A dataset from a checked spec and its categories.
-    pub fn new(spec: Spec, categories: Vec<Category>) -> Result<Self> {
+    /// A dataset from a checked spec and its categories (of the spec's generator).
+    pub fn new(spec: Spec, categories: Categories) -> Result<Self> {
         spec.check()?;
-        let recipe = spec.recipe();
-        recipe.check().context("the recipe")?;
-        Ok(Self { weights: instance_weights(spec.weight_step), recipe, spec, categories })
+        if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
+            anyhow::bail!("the categories are not those the spec names (count or SHA-256 differ)");
+        }
+        let kind = match (&spec.generator, categories) {
+            (Generator::Fractaldb { weight_step, .. }, Categories::Fractal(categories)) => {
+                let recipe = spec.fractaldb_recipe().expect("a FractalDB spec");
+                recipe.check().context("the recipe")?;
+                Kind::Fractal { categories, weights: Box::new(instance_weights(*weight_step)), recipe }
+            }
+            (Generator::Rcdb, Categories::Rcdb(categories)) => Kind::Rcdb { categories },
+            _ => anyhow::bail!("the categories are not of the spec's generator"),
+        };
+        Ok(Self { spec, kind })
+    }
+
+    /// Number of classes.
+    pub fn class_count(&self) -> usize {
+        match &self.kind {
+            Kind::Fractal { categories, .. } => categories.len(),
+            Kind::Rcdb { categories } => categories.len(),
+        }
+    }
+
+    /// The category files, `(path in the dataset, text)`, in class order.
+    pub fn category_files(&self) -> Vec<(String, String)> {
+        let texts: Vec<&str> = match &self.kind {
+            Kind::Fractal { categories, .. } => categories.iter().map(|c| c.text.as_str()).collect(),
+            Kind::Rcdb { categories } => categories.iter().map(|c| c.text.as_str()).collect(),
+        };
+        texts.into_iter().enumerate().map(|(c, t)| (Self::category_path(c), t.to_owned())).collect()
+    }
+
+    /// Path of class `c`'s category file in the dataset.
+    pub fn category_path(c: usize) -> String {
+        format!("categories/{}.csv", Self::class_name(c))
+    }
+
+    /// The name of a sample, unique within its split and free of dots: FractalDB's reference stem
+    /// `{class:05}_{weight:02}_count_{count}_flip{flip}`, RCDB's `{class:05}_{instance:04}`.
+    pub fn key(&self, sample: &Sample) -> String {
+        match &self.kind {
+            Kind::Fractal { .. } => {
+                let i = sample.instance();
+                format!("{:05}_{:02}_count_{}_flip{}", sample.category, i.weight, i.count, i.flip as usize)
+            }
+            Kind::Rcdb { .. } => format!("{:05}_{:04}", sample.category, sample.instance),
+        }
+    }
+
+    /// What made a sample, beyond its class, instance and the spec: for the WebDataset sidecar.
+    pub fn sample_parameters(&self, sample: &Sample) -> serde_json::Value {
+        match &self.kind {
+            Kind::Fractal { weights, .. } => {
+                let i = sample.instance();
+                serde_json::json!({
+                    "weight": i.weight, "weight_factors": weights[i.weight], "count": i.count, "flip": i.flip as usize,
+                })
+            }
+            Kind::Rcdb { categories } => {
+                let c = &categories[sample.category].params;
+                serde_json::json!({
+                    "vertex_number": c.vertices, "contour_number": c.contours,
+                    "perlin_coefficient": c.perlin_coefficient, "line_width": c.line_width,
+                })
+            }
+        }
     }
 
     /// Folder name of class `c`.
@@ -117,7 +230,7 @@ impl Dataset {
 
     /// The samples of a split, class by class, instances in order.
     pub fn samples(&self, split: Split) -> Vec<Sample> {
-        (0..self.categories.len())
+        (0..self.class_count())
             .flat_map(|category| (0..self.spec.instances).map(move |instance| Sample { category, instance }))
             .filter(|s| self.split_of(s.instance) == split)
             .collect()
@@ -129,13 +242,13 @@ impl Dataset {
             Split::Train => self.spec.instances - self.spec.val_per_class,
             Split::Val => self.spec.val_per_class,
         };
-        per_class * self.categories.len()
+        per_class * self.class_count()
     }
 
     /// All units, in class then weight order.
     pub fn units(&self) -> Vec<Unit> {
         let weights = self.spec.instances.div_ceil(PER_WEIGHT);
-        (0..self.categories.len())
+        (0..self.class_count())
             .flat_map(|category| (0..weights).map(move |weight| Unit { category, weight }))
             .collect()
     }
@@ -149,18 +262,51 @@ impl Dataset {
 
     /// Total number of images.
     pub fn image_count(&self) -> usize {
-        self.categories.len() * self.spec.instances
-    }
-
-    /// The six coefficient multipliers of weight row `w`.
-    pub fn weight_factors(&self, w: usize) -> [f64; 6] {
-        self.weights[w]
+        self.class_count() * self.spec.instances
     }
 
     /// Render `samples` of one unit (sorted by instance), handing each sample's final raster
-    /// (`size × size` bytes, flipped) to `emit`, in order.
+    /// (`size × size` bytes) to `emit`, in order.
     pub fn render_unit(
         &self,
+        unit: Unit,
+        samples: impl IntoIterator<Item = Sample>,
+        scratch: &mut Scratch,
+        emit: impl FnMut(Sample, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let side = self.spec.size as usize;
+        scratch.canvas.resize(side * side, 0);
+        scratch.flipped.resize(side * side, 0);
+        match &self.kind {
+            Kind::Fractal { categories, weights, recipe } => {
+                let ifs = categories[unit.category].params.scaled(&weights[unit.weight]);
+                self.render_fractal(&ifs, recipe, unit, samples, scratch, emit)
+            }
+            Kind::Rcdb { categories } => {
+                let category = &categories[unit.category].params;
+                let mut emit = emit;
+                for sample in samples {
+                    let key = StreamKey {
+                        seed: self.spec.seed,
+                        generator: StreamGenerator::Rcdb,
+                        category: sample.category as u64,
+                        instance: sample.instance as u64,
+                        purpose: Purpose::Shape,
+                    };
+                    let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
+                    category.draw(&mut key.rng(), &REFERENCE_RANGES, &mut canvas)?;
+                    emit(sample, &scratch.canvas)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// FractalDB: trace the unit's chaos game once, paint each count once, flip each sample.
+    fn render_fractal(
+        &self,
+        ifs: &Ifs2,
+        recipe: &Recipe,
         unit: Unit,
         samples: impl IntoIterator<Item = Sample>,
         scratch: &mut Scratch,
@@ -168,27 +314,22 @@ impl Dataset {
     ) -> Result<()> {
         let seed = self.spec.seed;
         let (category, weight) = (unit.category as u64, unit.weight);
-        let ifs = self.categories[unit.category].ifs.scaled(&self.weights[weight]);
         let side = self.spec.size as usize;
-        scratch.positions.resize(self.recipe.points as usize, 0);
-        scratch.canvas.resize(self.recipe.canvas_len(), 0);
-        scratch.flipped.resize(self.recipe.canvas_len(), 0);
+        scratch.positions.resize(recipe.points as usize, 0);
         let mut traced = None;
         let mut painted = None;
         for sample in samples {
             debug_assert_eq!(sample.unit(), unit);
             let n = match traced {
                 Some(n) => n,
-                None => {
-                    *traced.insert(trace(&ifs, seed, category, weight, &self.recipe, &mut scratch.positions)?)
-                }
+                None => *traced.insert(trace(ifs, seed, category, weight, recipe, &mut scratch.positions)?),
             };
             let instance = sample.instance();
             let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
             // Point mode draws no masks: every count is the same image, painted once.
-            let count = if self.spec.draw == DrawMode::Point { 0 } else { instance.count };
+            let count = if recipe.draw == fdsl_core::fractaldb::Draw::Point { 0 } else { instance.count };
             if painted != Some(count) {
-                paint(&mut canvas, &scratch.positions[..n], self.recipe.draw, seed, category, weight, count);
+                paint(&mut canvas, &scratch.positions[..n], recipe.draw, seed, category, weight, count);
                 painted = Some(count);
             }
             canvas.write_flipped(instance.flip, &mut scratch.flipped).expect("sized above");

@@ -55,14 +55,12 @@ struct SampleInfo<'a> {
     category_file: String,
     split: &'static str,
     instance: usize,
-    weight: usize,
-    weight_factors: [f64; 6],
-    count: usize,
-    flip: usize,
     seed: u64,
     size: u32,
-    points: u32,
-    draw: crate::spec::DrawMode,
+    #[serde(flatten)]
+    generator: &'a crate::spec::Generator,
+    #[serde(flatten)]
+    parameters: serde_json::Value,
 }
 
 /// `_info.json` in the shape timm's WebDataset reader reads.
@@ -157,7 +155,7 @@ impl<'a> Plan<'a> {
 
     fn png_path(&self, sample: &Sample) -> String {
         let split = self.dataset.split_of(sample.instance).name();
-        format!("{split}/{}/{}.png", Dataset::class_name(sample.category), sample.key())
+        format!("{split}/{}/{}.png", Dataset::class_name(sample.category), self.dataset.key(sample))
     }
 
     fn tar_name(split: Split, index: usize) -> String {
@@ -255,22 +253,17 @@ impl<'a> Plan<'a> {
         let spec = &self.dataset.spec;
         let mut builder = tar::Builder::new(Vec::with_capacity(pngs.iter().map(|p| p.len() + 2048).sum()));
         for (sample, png) in samples.iter().zip(pngs) {
-            let key = sample.key();
-            let instance = sample.instance();
+            let key = self.dataset.key(sample);
             let info = SampleInfo {
                 key: &key,
                 class: sample.category,
-                category_file: format!("categories/{}.csv", Dataset::class_name(sample.category)),
+                category_file: Dataset::category_path(sample.category),
                 split: self.dataset.split_of(sample.instance).name(),
                 instance: sample.instance,
-                weight: instance.weight,
-                weight_factors: self.dataset.weight_factors(instance.weight),
-                count: instance.count,
-                flip: instance.flip as usize,
                 seed: spec.seed,
                 size: spec.size,
-                points: spec.points,
-                draw: spec.draw,
+                generator: &spec.generator,
+                parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);
             let members: [(&str, &[u8]); 3] = [("cls", cls.as_bytes()), ("json", &json), ("png", png)];
@@ -294,11 +287,9 @@ impl<'a> Plan<'a> {
     /// `_info.json`.
     pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
         let dataset = self.dataset;
-        let classes: String = (0..dataset.categories.len()).map(|c| Dataset::class_name(c) + "\n").collect();
+        let classes: String = (0..dataset.class_count()).map(|c| Dataset::class_name(c) + "\n").collect();
         let mut files = vec![("classes.txt".to_owned(), classes.into_bytes())];
-        for (c, cat) in dataset.categories.iter().enumerate() {
-            files.push((format!("categories/{}.csv", Dataset::class_name(c)), cat.text.clone().into_bytes()));
-        }
+        files.extend(dataset.category_files().into_iter().map(|(path, text)| (path, text.into_bytes())));
         if dataset.spec.format == Format::Webdataset {
             let splits = self
                 .shards
@@ -313,8 +304,7 @@ impl<'a> Plan<'a> {
                     (split.name(), info)
                 })
                 .collect();
-            let info =
-                Info { name: dataset.spec.preset.clone(), num_classes: dataset.categories.len(), splits };
+            let info = Info { name: dataset.spec.preset.clone(), num_classes: dataset.class_count(), splits };
             let text = serde_json::to_string_pretty(&info).expect("serialisable");
             files.push(("_info.json".to_owned(), text.into_bytes()));
         }

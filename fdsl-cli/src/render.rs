@@ -187,9 +187,13 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
     let pixels = (spec.size as usize).pow(2);
-    // Measured averages of fast-compressed PNGs (BENCHMARKS.md): 0.31 bytes/pixel in patch mode,
-    // 0.06 in point mode, at the published sizes.
-    let png = pixels as f64 * if spec.draw == crate::spec::DrawMode::Patch { 0.31 } else { 0.06 };
+    // Measured averages of fast-compressed PNGs (BENCHMARKS.md) at the published sizes, bytes/pixel.
+    let bytes_per_pixel = match spec.generator {
+        crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => 0.31,
+        crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => 0.06,
+        crate::spec::Generator::Rcdb => 0.15,
+    };
+    let png = pixels as f64 * bytes_per_pixel;
     let task_bytes = |task| {
         let n = plan.sample_count(task);
         match spec.format {
@@ -208,7 +212,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         "dataset: {} ({:?}), {} classes, seed {}",
         spec.preset,
         spec.format,
-        dataset.categories.len(),
+        dataset.class_count(),
         spec.seed
     )];
     for split in dataset.splits() {

@@ -4,8 +4,8 @@ use crate::categories::Category;
 use crate::output::{is_empty_dir, write_atomic};
 use crate::progress;
 use anyhow::{Result, bail};
-use fdsl_core::Canvas;
 use fdsl_core::search::{Criteria, try_candidate};
+use fdsl_core::{Canvas, Ifs2};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,7 +22,7 @@ pub struct Found {
     pub file: String,
     #[serde(skip)]
     /// The category.
-    pub category: Category,
+    pub category: Category<Ifs2>,
 }
 
 /// Check search criteria; messages name the flag.
@@ -90,7 +90,7 @@ pub fn search(
                 break;
             }
             let file = format!("{:05}.csv", found.len());
-            let category = Category::from_ifs(file.clone(), c.ifs);
+            let category = Category::new(file.clone(), c.ifs);
             found.push(Found { candidate: j, filling_rate: c.filling_rate, file, category });
             bar.inc(1);
         }

@@ -1,6 +1,5 @@
 //! What a dataset is: the full specification recorded in its manifest.
 
-use crate::categories::Category;
 use anyhow::{Result, bail};
 use fdsl_core::fractaldb::{Draw, INSTANCES_PER_CATEGORY, Recipe};
 use fdsl_core::frame::Grid;
@@ -53,12 +52,32 @@ impl Format {
 /// The largest `--shard-size`.
 pub const MAX_SHARD_SIZE: usize = 1_000_000;
 
-/// A FractalDB dataset: every output byte is a function of this and the category files.
+/// What the generator draws, with the settings only it has (serialised flat, tagged by `generator`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(tag = "generator", rename_all = "lowercase")]
+pub enum Generator {
+    /// FractalDB: 2-D IFS images.
+    Fractaldb {
+        /// Points per chaos game.
+        points: u32,
+        /// Point or patch drawing.
+        draw: DrawMode,
+        /// Step of the instance weights (0: every instance uses the unscaled IFS).
+        weight_step: f64,
+    },
+    /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
+    Rcdb,
+}
+
+/// The most instances per class of an RCDB dataset (FractalDB has exactly 1,000 distinct ones).
+pub const MAX_RCDB_INSTANCES: usize = 1_000_000;
+
+/// A dataset: every output byte is a function of this and the category files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
-    /// The generator: `"fractaldb"`.
-    pub generator: String,
+    /// The generator and its own settings.
+    #[serde(flatten)]
+    pub generator: Generator,
     /// The preset the run started from.
     pub preset: String,
     /// Where the categories came from (preset name or folder).
@@ -67,16 +86,10 @@ pub struct Spec {
     pub categories_sha256: String,
     /// Number of categories (classes).
     pub categories: usize,
-    /// Images per category: the first this many in the order weight, count, flip.
+    /// Images per category (FractalDB: the first this many in the order weight, count, flip).
     pub instances: usize,
     /// Image side in pixels.
     pub size: u32,
-    /// Points per chaos game.
-    pub points: u32,
-    /// Point or patch drawing.
-    pub draw: DrawMode,
-    /// Step of the instance weights (0: every instance uses the unscaled IFS).
-    pub weight_step: f64,
     /// Dataset seed of every random stream.
     pub seed: u64,
     /// Output format.
@@ -96,21 +109,23 @@ impl Spec {
     /// categories from `category_source` (their hash still to be set).
     pub fn published(preset: &str, category_source: &str, categories: usize) -> Self {
         Self {
-            generator: "fractaldb".into(),
+            generator: Generator::Fractaldb { points: 200_000, draw: DrawMode::Patch, weight_step: 0.4 },
             preset: preset.into(),
             category_source: category_source.into(),
             categories_sha256: String::new(),
             categories,
-            instances: fdsl_core::fractaldb::INSTANCES_PER_CATEGORY,
+            instances: INSTANCES_PER_CATEGORY,
             size: 362,
-            points: 200_000,
-            draw: DrawMode::Patch,
-            weight_step: 0.4,
             seed: 0,
             format: Format::Png,
             val_per_class: 0,
             shard_size: None,
         }
+    }
+
+    /// The published RCDB recipe (`exe_rcdb_1k.sh`: 512 px, 1,000 instances per class), seed 0, PNG.
+    pub fn published_rcdb(preset: &str, category_source: &str, categories: usize) -> Self {
+        Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
@@ -123,29 +138,28 @@ impl Spec {
 
     /// Check the values against what the generator supports; the messages name the flag to fix.
     pub fn check(&self) -> Result<()> {
-        if self.generator != "fractaldb" {
-            bail!("unknown generator {:?}", self.generator);
-        }
         if self.categories == 0 {
             bail!("--categories must be at least 1");
         }
-        if !(1..=INSTANCES_PER_CATEGORY).contains(&self.instances) {
-            bail!(
-                "--instances must be between 1 and {INSTANCES_PER_CATEGORY} (25 weights x 10 counts x 4 flips), not {}",
-                self.instances
-            );
+        let max_instances = match self.generator {
+            Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
+            Generator::Rcdb => MAX_RCDB_INSTANCES,
+        };
+        if !(1..=max_instances).contains(&self.instances) {
+            bail!("--instances must be between 1 and {max_instances}, not {}", self.instances);
         }
         if !SIZES.contains(&self.size) {
             bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
         }
-        if !POINTS.contains(&self.points) {
-            bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), self.points);
-        }
-        if !(0.0..=0.5).contains(&self.weight_step) {
-            bail!(
-                "--weight-step must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {}",
-                self.weight_step
-            );
+        if let Generator::Fractaldb { points, weight_step, .. } = self.generator {
+            if !POINTS.contains(&points) {
+                bail!("--points must be between {} and {}, not {points}", POINTS.start(), POINTS.end());
+            }
+            if !(0.0..=0.5).contains(&weight_step) {
+                bail!(
+                    "--weight-step must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {weight_step}"
+                );
+            }
         }
         if self.val_per_class >= self.instances {
             bail!(
@@ -166,17 +180,22 @@ impl Spec {
         Ok(())
     }
 
-    /// The core's rendering recipe.
-    pub fn recipe(&self) -> Recipe {
-        Recipe { grid: Grid::square(self.size), points: self.points, draw: self.draw.into() }
+    /// The core's FractalDB rendering recipe (`None` for other generators).
+    pub fn fractaldb_recipe(&self) -> Option<Recipe> {
+        match self.generator {
+            Generator::Fractaldb { points, draw, .. } => {
+                Some(Recipe { grid: Grid::square(self.size), points, draw: draw.into() })
+            }
+            Generator::Rcdb => None,
+        }
     }
 }
 
-/// The hash recorded as [`Spec::categories_sha256`].
-pub fn categories_sha256(categories: &[Category]) -> String {
+/// The hash recorded as [`Spec::categories_sha256`], over the category files' texts.
+pub fn categories_sha256<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     let mut h = Sha256::new();
-    for c in categories {
-        h.update(c.text.as_bytes());
+    for text in texts {
+        h.update(text.as_bytes());
         h.update([0]);
     }
     hex(&h.finalize())

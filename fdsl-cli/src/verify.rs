@@ -1,7 +1,6 @@
 //! `fdsl verify`: recompute every file of a dataset from its manifest and compare.
 
-use crate::categories::Category;
-use crate::dataset::{Dataset, Scratch};
+use crate::dataset::{Categories, Dataset, Scratch};
 use crate::output::{MANIFEST, Manifest, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
@@ -50,19 +49,20 @@ pub fn verify(dir: &Path) -> Result<Report> {
         }
     };
     let spec = manifest.spec.clone();
-    let mut categories = Vec::with_capacity(spec.categories);
+    let mut files = Vec::with_capacity(spec.categories);
     for c in 0..spec.categories {
-        let path = dir.join(format!("categories/{}.csv", Dataset::class_name(c)));
+        let path = dir.join(Dataset::category_path(c));
         let text =
             std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        categories.push(Category::parse(&path.display().to_string(), &text)?);
+        files.push((path.display().to_string(), text));
     }
-    if categories_sha256(&categories) != spec.categories_sha256 {
+    if categories_sha256(files.iter().map(|(_, t)| t.as_str())) != spec.categories_sha256 {
         report
             .problems
             .push("differs: categories/ (not the category files the manifest's spec names)".into());
         return Ok(report);
     }
+    let categories = Categories::parse(&spec.generator, &files)?;
     let dataset = Dataset::new(spec, categories)?;
     let plan = Plan::new(&dataset);
     let mut expected = BTreeSet::new();
