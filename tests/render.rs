@@ -48,37 +48,37 @@ fn golden_hashes() {
         (
             &patch,
             "train/00000/00000_00_count_0_flip0.png",
-            "a5052720aca5664f94fb5a0c091b85d65e601765b962b96fa4485da667774bd9",
+            "933835ca88e591a7646facd3e6d42c4d9659d37a3d20e7cdf94c094c490a3f98",
         ),
         (
             &patch,
             "train/00000/00000_02_count_5_flip1.png",
-            "2f22667133e275db494b81125b25bdd3d67af94198a5c3a6de9736fded693d10",
+            "2acd690419500694cf0638b3ffc4fd28826c2fd473803d3a433b86cad649d97a",
         ),
         (
             &patch,
             "train/00001/00001_13_count_7_flip2.png",
-            "d6b331b8492242c945171fa44786fa7d4f5163ea67f20f50147f005dd1798808",
+            "2ed7fcaf238412b9304f3204ee04ea5b25131473e348b11b65e0076ec91f3987",
         ),
         (
             &patch,
             "train/00001/00001_24_count_9_flip3.png",
-            "64482fe7c5a350ed6617c6936975586717c27bfe9e7bfc1535f5e5d4a60cc2ce",
+            "d833afce7067236251a768b50a3f69c6790fb4d78069820ca5290568335587cd",
         ),
         (
             &point,
             "train/00000/00000_00_count_0_flip0.png",
-            "cf6ed5b24cc76a3a0c8a3c2c0a2ff9fa4d828075c9c44759ca41dd71a9876812",
+            "33b4d1bf499238b0e1939317582d9a94427cc5c86b4027e6e2421221b1ac664f",
         ),
         (
             &point,
             "train/00000/00000_02_count_3_flip3.png",
-            "2e7418bbc9ad0f394e27506efffca80f55cc241e8c46e45c65364a90192eef31",
+            "15a640d481071932cc69fbeb266cd7626913015e298b56aa731523ad3374dcca",
         ),
         (
             &point,
             "train/00001/00001_01_count_9_flip2.png",
-            "d846b8156f3817e57d069b74cdf78e69790904b808fa7a3c1b0acb9937d2c8dc",
+            "e0f28da2a6e7d49231170c5da95ea8fdc816230410c228149d20d940bff2ad06",
         ),
     ];
     let mut wrong = Vec::new();
@@ -90,8 +90,8 @@ fn golden_hashes() {
     }
     // Every file of both trees at once: the manifests' (path, SHA-256) lists.
     for (root, want) in [
-        (&patch, "6b90cd93356f5686ac35fe64f9a7f0ed86149c129ac1ed7e0d6e8c83fe4a597a"),
-        (&point, "96665bf5e96be7a566f104ab09ff8e79611a37babf07708b11d1e27e5ca345da"),
+        (&patch, "d533d68ac7507310ca1faddcbf7a76a96be6d5b04bf1775834b838d7a888b5b5"),
+        (&point, "d95b7627021a7632a7f2efea4f9e9d2377de4895471d36435b62862917be27a4"),
     ] {
         let got = sha256(files_listing(root).as_bytes());
         if got != want {

@@ -1,12 +1,12 @@
-//! `fdsl-bench`: throughput of the FractalDB recipe in memory (no disk), per format and thread count.
+//! `fdsl-bench`: throughput of a preset in memory (no disk), per output and thread count.
 //!
-//! `cargo run --release -p fdsl-bench -- throughput --categories 8 --threads 1,2 --formats raster,png,webdataset,npy`
+//! `cargo run --release -p fdsl-bench -- throughput --preset fractaldb-1k --categories 8 --threads 1,2 --formats raster,png,webdataset,npy`
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use fdsl_cli::categories::fractaldb_1k;
-use fdsl_cli::dataset::{Categories, Dataset, Scratch};
+use fdsl_cli::dataset::{Dataset, Scratch};
 use fdsl_cli::plan::Plan;
+use fdsl_cli::presets;
 use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
@@ -33,44 +33,50 @@ enum Output {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render FractalDB-1k samples in memory and report images/s per output and thread count.
+    /// Render a preset's samples in memory and report images/s per output and thread count.
     Throughput {
-        /// Official categories to render (1,000 images each unless --instances).
+        /// The preset (its published recipe).
+        #[arg(long, default_value = "fractaldb-1k")]
+        preset: String,
+        /// Categories to render (1,000 images each unless --instances).
         #[arg(long, default_value_t = 4)]
         categories: usize,
-        /// Instances per category.
-        #[arg(long, default_value_t = 1000)]
-        instances: usize,
+        /// Instances per category [default: the preset's].
+        #[arg(long)]
+        instances: Option<usize>,
         /// Thread counts to measure, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
         /// Outputs to measure, comma-separated.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "raster,png")]
         formats: Vec<Output>,
-        /// Point or patch drawing.
-        #[arg(long, value_enum, default_value = "patch")]
-        draw: DrawMode,
+        /// FractalDB only: point or patch drawing [default: patch].
+        #[arg(long, value_enum)]
+        draw: Option<DrawMode>,
     },
 }
 
 fn main() -> Result<()> {
-    let Command::Throughput { categories, instances, threads, formats, draw } = Cli::parse().command;
-    println!("| output | threads | images | seconds | images/s | MB |");
+    let Command::Throughput { preset, categories, instances, threads, formats, draw } = Cli::parse().command;
+    println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
     for output in formats {
-        let cats = fractaldb_1k(categories)?;
         let format = match output {
             Output::Raster | Output::Png => Format::Png,
             Output::Webdataset => Format::Webdataset,
             Output::Npy => Format::Npy,
         };
-        let cats = Categories::Fractal(cats);
-        let spec = Spec {
-            categories_sha256: cats.sha256(),
-            instances,
-            generator: Generator::Fractaldb { points: 200_000, draw, weight_step: 0.4 },
-            ..Spec::published("fractaldb-1k", "fractaldb-1k", categories).with_format(format, None)
+        let published = presets::published(&preset)?;
+        let mut spec = Spec {
+            categories,
+            instances: instances.unwrap_or(published.instances),
+            ..published.with_format(format, None)
         };
+        if let (Generator::Fractaldb { draw: d, .. }, Some(draw)) = (&mut spec.generator, draw) {
+            *d = draw;
+        }
+        let cats = presets::categories(&spec)?;
+        spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
         let plan = Plan::new(&dataset);
         for &t in &threads {

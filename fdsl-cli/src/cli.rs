@@ -1,23 +1,18 @@
 //! Command-line arguments and their dispatch.
 
-use crate::categories::{self, Category};
+use crate::categories;
 use crate::dataset::Categories;
 use crate::dataset::Dataset;
 use crate::output::Part;
 use crate::plan::Plan;
 use crate::spec::{DrawMode, Format, Generator, Spec};
-use crate::{render, search, verify};
+use crate::{presets, render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::frame::Grid;
-use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
-use fdsl_core::stream::{Purpose, StreamKey};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The seed of the search that defines the fractaldb-10k preset's categories.
-pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 
 #[derive(Parser)]
 #[command(
@@ -199,17 +194,7 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
 
 /// The spec and categories a render command asks for, all checked; nothing is written.
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
-    let published = match a.preset.as_str() {
-        "fractaldb-1k" => Spec::published("fractaldb-1k", "fractaldb-1k (official, AIST, MIT)", 1000),
-        "fractaldb-10k" => Spec::published(
-            "fractaldb-10k",
-            &format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"),
-            10_000,
-        ),
-        "rcdb-1k" => Spec::published_rcdb("rcdb-1k", "drawn from the dataset seed", 1000),
-        "rcdb-21k" => Spec::published_rcdb("rcdb-21k", "drawn from the dataset seed", 21_000),
-        other => bail!("unknown preset {other:?}; choose fractaldb-1k, fractaldb-10k, rcdb-1k or rcdb-21k"),
-    };
+    let published = presets::published(&a.preset)?;
     let preset_categories = published.categories;
     let generator = match published.generator {
         Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
@@ -253,45 +238,11 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
                 spec.categories
             );
         }
-        preset_categories_of(&spec)?
+        presets::categories(&spec)?
     };
     spec.categories = categories.len();
     spec.categories_sha256 = categories.sha256();
     Dataset::new(spec, categories)
-}
-
-/// The categories a preset defines: the official files, a search, or draws from the seed.
-fn preset_categories_of(spec: &Spec) -> Result<Categories> {
-    Ok(match spec.preset.as_str() {
-        "fractaldb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
-        "fractaldb-10k" => {
-            let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
-            let (found, _) = search::search(
-                FRACTALDB_10K_SEARCH_SEED,
-                &fdsl_core::search::REFERENCE,
-                spec.categories,
-                u64::MAX,
-                &bar,
-            )?;
-            bar.finish_and_clear();
-            Categories::Fractal(found.into_iter().map(|f| f.category).collect())
-        }
-        _ => Categories::Rcdb(
-            (0..spec.categories)
-                .map(|c| {
-                    let key = StreamKey {
-                        seed: spec.seed,
-                        generator: fdsl_core::stream::Generator::Rcdb,
-                        category: c as u64,
-                        instance: 0,
-                        purpose: Purpose::Parameters,
-                    };
-                    let params = RcdbCategory::sample(&mut key.rng(), &REFERENCE_RANGES);
-                    Category::new(format!("{}/{c:05}", spec.preset), params)
-                })
-                .collect(),
-        ),
-    })
 }
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {

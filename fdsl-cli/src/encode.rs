@@ -2,15 +2,17 @@
 
 use anyhow::Result;
 
-/// An 8-bit greyscale PNG of a square `side × side` image, with the `png` crate's fast settings
-/// (fdeflate, its default filter for that level). Deterministic for a given `png` version
-/// (pinned in Cargo.lock), which the golden hashes of the tests rely on.
+/// An 8-bit greyscale PNG of a square `side × side` image, with the `png` crate's fastest settings:
+/// fdeflate and the Up filter. Measured against `Compression::Fast` (fdeflate, adaptive filter):
+/// FractalDB images 19 % faster and 2 % smaller, RCDB images 16 % faster and 32 % larger (41 KB; the
+/// reference's are 38 KB). Deterministic for a given `png` version (pinned in Cargo.lock), which the
+/// golden hashes of the tests rely on.
 pub fn encode_grey_png(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(pixels.len() / 4);
     let mut encoder = png::Encoder::new(&mut out, side, side);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
+    encoder.set_compression(png::Compression::Fastest);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(pixels)?;
     writer.finish()?;

@@ -33,15 +33,18 @@ fn gradient(h: u8, d: f64) -> f64 {
     g * d
 }
 
-/// `pnoise1(x)`: 1-D Perlin noise at `x` (any finite `x`; a non-finite `x` gives 0).
+/// Beyond this magnitude every `f64` is an integer, where the noise is 0.
+const INTEGRAL: f64 = 9_007_199_254_740_992.0; // 2^53
+
+/// `pnoise1(x)`: 1-D Perlin noise at `x` (0 at non-finite `x`).
 pub fn pnoise1(x: f64) -> f64 {
-    if !x.is_finite() {
+    // On the lattice (every |x| ≥ 2^53 is on it) the noise is 0; NaN and infinities give 0 too.
+    if x.is_nan() || libm::fabs(x) >= INTEGRAL {
         return 0.0;
     }
     let floor = libm::floor(x);
-    // `floor` of a finite f64 fits i64 after the modulo's range reduction below.
-    let cell = libm::fmod(floor, REPEAT as f64) as i64;
-    let i = cell.rem_euclid(REPEAT);
+    let i = (floor as i64).rem_euclid(REPEAT); // exact: |floor| < 2^53
+
     let ii = (i + 1) % REPEAT;
     let (hi, hii) = (PERMUTATION[(i & 255) as usize], PERMUTATION[(ii & 255) as usize]);
     let t = x - floor;

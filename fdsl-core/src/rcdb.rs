@@ -7,7 +7,7 @@
 use crate::canvas::Canvas;
 use crate::line::line_pixels;
 use crate::perlin::pnoise1;
-use crate::stream::{below, uniform_f64, unit_f64};
+use crate::stream::{below, uniform_f64, unit_f64, unit_f64_from_u32};
 use rand_core::Rng;
 
 /// The most vertices a contour may have.
@@ -79,6 +79,13 @@ impl core::fmt::Display for RcdbError {
 
 impl core::error::Error for RcdbError {}
 
+/// A noise argument `U(0, 10⁴)` from one 32-bit draw (the reference passes it to `pnoise1` as a C
+/// `float`, so 32 bits are more than it resolves).
+#[inline(always)]
+fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
+    unit_f64_from_u32(rng) * 10_000.0
+}
+
 impl RcdbCategory {
     /// Draw a category as the reference does: `V = ⌊Exponential(mean 100)⌋` drawn again until
     /// `2 < V ≤ max_vertices`; `L` uniform in `[1, max_contours]`; `c ~ U(0, max c)`; `lw ~ U(0, max lw)`.
@@ -115,7 +122,7 @@ impl RcdbCategory {
     /// Draw one instance onto `canvas` (cleared to white first) with the instance's own stream:
     /// `r0` uniform integer in `[0, max r]`, `ox, oy ~ U(1, max oval)`, centre
     /// `(W + U{−s, …, s}) / 2` per axis; then for each contour a grey `min(U{0, …, 256}, 255)` and, per
-    /// vertex, `n_x = pnoise1(U(0, 10⁴))·2c − c` and `n_y` likewise, moving the vertex by
+    /// vertex, `n_x = pnoise1(U(0, 10⁴))·2c − c` (the argument from 32 random bits) and `n_y` likewise, moving the vertex by
     /// `x −= cos θ·(n_x − lw)`, `y −= sin θ·(n_y − lw)` before the contour is drawn.
     pub fn draw<R: Rng>(
         &self,
@@ -144,8 +151,8 @@ impl RcdbCategory {
         for _ in 0..self.contours {
             let grey = below(rng, 257).min(255) as u8;
             for (d, p) in directions.iter().zip(points.iter_mut()).take(n) {
-                let nx = pnoise1(uniform_f64(rng, 0.0, 10_000.0)) * 2.0 * c - c;
-                let ny = pnoise1(uniform_f64(rng, 0.0, 10_000.0)) * 2.0 * c - c;
+                let nx = pnoise1(noise_argument(rng)) * 2.0 * c - c;
+                let ny = pnoise1(noise_argument(rng)) * 2.0 * c - c;
                 p.0 -= d.0 * (nx - self.line_width);
                 p.1 -= d.1 * (ny - self.line_width);
             }

@@ -64,3 +64,27 @@ fn rasters_are_pinned() {
         ]
     );
 }
+
+#[test]
+fn rcdb_rasters_are_pinned() {
+    use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
+    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    let key =
+        |instance, purpose| StreamKey { seed: 3, generator: Generator::Rcdb, category: 9, instance, purpose };
+    let category = RcdbCategory::sample(&mut key(0, Purpose::Parameters).rng(), &REFERENCE_RANGES);
+    let mut got = Vec::new();
+    for instance in [0, 1, 999] {
+        let mut pixels = vec![0; 512 * 512];
+        let mut canvas = Canvas::new(&mut pixels, 512, 512).unwrap();
+        category.draw(&mut key(instance, Purpose::Shape).rng(), &REFERENCE_RANGES, &mut canvas).unwrap();
+        got.push(hex(&pixels));
+    }
+    assert_eq!(
+        got,
+        [
+            "361df4dcd3dcb4a7006b405c35877aeab6b6d4bc348e22194697818c6bd7e0d9",
+            "e4037501052a792b64f6d4a7da134cd283b566fd9f9d5e562c132957d96ba580",
+            "3727e0d0fbddd931ad68e96c1b243f5307c17f84aec274642198b528f4ef720f",
+        ]
+    );
+}

@@ -1,0 +1,90 @@
+//! RCDB end to end: determinism, golden hashes, category files, exports, bad flags.
+
+mod common;
+use common::{arg, fdsl, fdsl_ok, sha256, tree};
+
+fn small(out: &str, extra: &[&str]) {
+    let mut a = vec![
+        "render",
+        "--preset",
+        "rcdb-1k",
+        "--out",
+        out,
+        "--categories",
+        "3",
+        "--instances",
+        "12",
+        "--size",
+        "256",
+    ];
+    a.extend_from_slice(extra);
+    fdsl_ok(&a);
+}
+
+#[test]
+fn threads_do_not_change_the_bytes_and_goldens_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    small(&a, &["--threads", "1"]);
+    small(&b, &["--threads", "2"]);
+    let files = tree(&tmp.path().join("a"));
+    assert!(files == tree(&tmp.path().join("b")));
+    assert_eq!(files.keys().filter(|k| k.ends_with(".png")).count(), 36);
+    let golden = [
+        ("train/00000/00000_0000.png", "0e9894a8e9f8daced827d82876d1a558df5a91e4edbad4fe0ae35c230a8d47ef"),
+        ("train/00002/00002_0011.png", "c67a3aada98a91f850ccdee6e8f9b9ca7981497d8696ea0b6bb660d560d06dfb"),
+        ("categories/00001.csv", "88310714e76cbc9c3a8b7cf6986db1c5d1aa5490188f6169e5a095a82583204b"),
+    ];
+    let got: Vec<(&str, String)> = golden.iter().map(|(p, _)| (*p, sha256(&files[*p]))).collect();
+    let want: Vec<(&str, String)> = golden.iter().map(|(p, h)| (*p, h.to_string())).collect();
+    assert_eq!(got, want);
+    fdsl_ok(&["verify", &a]);
+}
+
+#[test]
+fn category_files_render_as_given_and_the_seed_matters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"), arg(tmp.path(), "c"));
+    small(&a, &[]);
+    small(&b, &["--categories-from", &format!("{a}/categories")]);
+    let (ta, tb) = (tree(&tmp.path().join("a")), tree(&tmp.path().join("b")));
+    assert!(
+        ta.iter()
+            .filter(|(k, _)| !k.starts_with("manifest"))
+            .eq(tb.iter().filter(|(k, _)| !k.starts_with("manifest")))
+    );
+    small(&c, &["--seed", "1"]);
+    let tc = tree(&tmp.path().join("c"));
+    assert_ne!(ta["categories/00000.csv"], tc["categories/00000.csv"]);
+    assert_ne!(ta["train/00000/00000_0000.png"], tc["train/00000/00000_0000.png"]);
+}
+
+#[test]
+fn exports_and_splits_work_for_rcdb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "w");
+    small(&out, &["--format", "webdataset", "--val-per-class", "2", "--shard-size", "10"]);
+    let files = tree(&tmp.path().join("w"));
+    let info: serde_json::Value = serde_json::from_slice(&files["_info.json"]).unwrap();
+    assert_eq!(info["splits"]["train"]["num_samples"], 30);
+    assert_eq!(info["splits"]["val"]["num_samples"], 6);
+    fdsl_ok(&["verify", &out]);
+}
+
+#[test]
+fn fractaldb_flags_are_refused_for_rcdb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "x");
+    for (flag, value) in [("--points", "1000"), ("--draw", "point"), ("--weight-step", "0.1")] {
+        let o = fdsl(&["render", "--preset", "rcdb-21k", "--out", &out, flag, value]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            err.contains(&format!("{flag} applies to the FractalDB presets only, not rcdb-21k")),
+            "{err}"
+        );
+    }
+    let o = fdsl(&["render", "--preset", "rcdb-1k", "--out", &out, "--categories", "1001"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the rcdb-1k preset has 1000 categories"));
+    assert!(!tmp.path().join("x").exists());
+}
