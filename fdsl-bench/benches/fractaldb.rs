@@ -1,5 +1,5 @@
 //! Criterion benches of the FractalDB pipeline, step by step, at the published recipe
-//! (362x362, 200,000 points, patch mode): `cargo bench -p fdsl-bench`.
+//! (362x362, 200,000 points, patch mode), and of RCDB: `cargo bench -p fdsl-bench`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_cli::categories::fractaldb_1k;
@@ -87,5 +87,36 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, steps, units, search);
+fn rcdb(c: &mut Criterion) {
+    use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
+    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    let key = |category, instance, purpose| StreamKey {
+        seed: 0,
+        generator: Generator::Rcdb,
+        category,
+        instance,
+        purpose,
+    };
+    let categories: Vec<RcdbCategory> = (0..64)
+        .map(|c| RcdbCategory::sample(&mut key(c, 0, Purpose::Parameters).rng(), &REFERENCE_RANGES))
+        .collect();
+    let mut pixels = vec![0u8; 512 * 512];
+    let mut g = c.benchmark_group("rcdb-1k");
+    g.throughput(Throughput::Elements(64));
+    g.bench_function("64 instances of 64 categories (512 px), one thread", |b| {
+        b.iter(|| {
+            for (c, category) in categories.iter().enumerate() {
+                let mut canvas = Canvas::new(&mut pixels, 512, 512).unwrap();
+                category
+                    .draw(&mut key(c as u64, 1, Purpose::Shape).rng(), &REFERENCE_RANGES, &mut canvas)
+                    .unwrap();
+            }
+        })
+    });
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("PNG encode, one 512 px image", |b| b.iter(|| encode_grey_png(&pixels, 512).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, steps, units, search, rcdb);
 criterion_main!(benches);

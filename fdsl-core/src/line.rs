@@ -41,6 +41,10 @@ pub fn line_pixels(
 
 /// Liang–Barsky: the part of `p → q` inside `[0, xmax] × [0, ymax]`.
 fn clip(p: (f64, f64), q: (f64, f64), (xmax, ymax): (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+    let inside = |(x, y): (f64, f64)| (0.0..=xmax).contains(&x) && (0.0..=ymax).contains(&y);
+    if inside(p) && inside(q) {
+        return Some((p, q)); // the common case: nothing to clip (NaN is never inside)
+    }
     if !(p.0.is_finite() && p.1.is_finite() && q.0.is_finite() && q.1.is_finite()) || xmax < 0.0 || ymax < 0.0
     {
         return None;
