@@ -118,11 +118,11 @@ impl Categories {
     }
 }
 
-/// What each generator needs to render, beyond the spec.
+/// What FractalDB needs to render, beyond the spec and the categories.
 #[derive(Debug)]
-enum Kind {
-    Fractal { categories: Vec<Category<Ifs2>>, weights: Box<[[f64; 6]; WEIGHT_ROWS]>, recipe: Recipe },
-    Rcdb { categories: Vec<Category<RcdbCategory>> },
+struct FractalRecipe {
+    weights: Box<[[f64; 6]; WEIGHT_ROWS]>,
+    recipe: Recipe,
 }
 
 /// A dataset ready to render: its spec and categories.
@@ -130,7 +130,9 @@ enum Kind {
 pub struct Dataset {
     /// The specification.
     pub spec: Spec,
-    kind: Kind,
+    categories: Categories,
+    /// `Some` exactly when the categories are FractalDB's.
+    fractal: Option<FractalRecipe>,
 }
 
 /// Per-worker buffers, reused across units.
@@ -148,32 +150,26 @@ impl Dataset {
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             anyhow::bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }
-        let kind = match (&spec.generator, categories) {
-            (Generator::Fractaldb { weight_step, .. }, Categories::Fractal(categories)) => {
+        let fractal = match (&spec.generator, &categories) {
+            (Generator::Fractaldb { weight_step, .. }, Categories::Fractal(_)) => {
                 let recipe = spec.fractaldb_recipe().expect("a FractalDB spec");
                 recipe.check().context("the recipe")?;
-                Kind::Fractal { categories, weights: Box::new(instance_weights(*weight_step)), recipe }
+                Some(FractalRecipe { weights: Box::new(instance_weights(*weight_step)), recipe })
             }
-            (Generator::Rcdb, Categories::Rcdb(categories)) => Kind::Rcdb { categories },
+            (Generator::Rcdb, Categories::Rcdb(_)) => None,
             _ => anyhow::bail!("the categories are not of the spec's generator"),
         };
-        Ok(Self { spec, kind })
+        Ok(Self { spec, categories, fractal })
     }
 
     /// Number of classes.
     pub fn class_count(&self) -> usize {
-        match &self.kind {
-            Kind::Fractal { categories, .. } => categories.len(),
-            Kind::Rcdb { categories } => categories.len(),
-        }
+        self.categories.len()
     }
 
     /// The category files, `(path in the dataset, text)`, in class order.
     pub fn category_files(&self) -> Vec<(String, String)> {
-        let texts: Vec<&str> = match &self.kind {
-            Kind::Fractal { categories, .. } => categories.iter().map(|c| c.text.as_str()).collect(),
-            Kind::Rcdb { categories } => categories.iter().map(|c| c.text.as_str()).collect(),
-        };
+        let texts = self.categories.texts();
         texts.into_iter().enumerate().map(|(c, t)| (Self::category_path(c), t.to_owned())).collect()
     }
 
@@ -185,25 +181,28 @@ impl Dataset {
     /// The name of a sample, unique within its split and free of dots: FractalDB's reference stem
     /// `{class:05}_{weight:02}_count_{count}_flip{flip}`, RCDB's `{class:05}_{instance:04}`.
     pub fn key(&self, sample: &Sample) -> String {
-        match &self.kind {
-            Kind::Fractal { .. } => {
+        match &self.categories {
+            Categories::Fractal(_) => {
                 let i = sample.instance();
                 format!("{:05}_{:02}_count_{}_flip{}", sample.category, i.weight, i.count, i.flip as usize)
             }
-            Kind::Rcdb { .. } => format!("{:05}_{:04}", sample.category, sample.instance),
+            Categories::Rcdb(_) => format!("{:05}_{:04}", sample.category, sample.instance),
         }
     }
 
     /// What made a sample, beyond its class, instance and the spec: for the WebDataset sidecar.
     pub fn sample_parameters(&self, sample: &Sample) -> serde_json::Value {
-        match &self.kind {
-            Kind::Fractal { weights, .. } => {
+        match (&self.categories, &self.fractal) {
+            (Categories::Fractal(_), Some(FractalRecipe { weights, .. })) => {
                 let i = sample.instance();
                 serde_json::json!({
                     "weight": i.weight, "weight_factors": weights[i.weight], "count": i.count, "flip": i.flip as usize,
                 })
             }
-            Kind::Rcdb { categories } => {
+            (Categories::Fractal(_), None) => {
+                unreachable!("Dataset::new pairs FractalDB categories with a recipe")
+            }
+            (Categories::Rcdb(categories), _) => {
                 let c = &categories[sample.category].params;
                 serde_json::json!({
                     "vertex_number": c.vertices, "contour_number": c.contours,
@@ -277,12 +276,15 @@ impl Dataset {
         let side = self.spec.size as usize;
         scratch.canvas.resize(side * side, 0);
         scratch.flipped.resize(side * side, 0);
-        match &self.kind {
-            Kind::Fractal { categories, weights, recipe } => {
+        match (&self.categories, &self.fractal) {
+            (Categories::Fractal(categories), Some(FractalRecipe { weights, recipe })) => {
                 let ifs = categories[unit.category].params.scaled(&weights[unit.weight]);
                 self.render_fractal(&ifs, recipe, unit, samples, scratch, emit)
             }
-            Kind::Rcdb { categories } => {
+            (Categories::Fractal(_), None) => {
+                unreachable!("Dataset::new pairs FractalDB categories with a recipe")
+            }
+            (Categories::Rcdb(categories), _) => {
                 let category = &categories[unit.category].params;
                 let mut emit = emit;
                 for sample in samples {
