@@ -87,7 +87,8 @@ struct RenderArgs {
     /// Use only the first N categories.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
-    /// Render only the first M instances of each category, in the order weight, count, flip (1 to 1000).
+    /// Images per category: FractalDB the first M in the order weight, count, flip (1 to 1000);
+    /// RCDB any number up to 1,000,000 [default: 1000].
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
     /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
