@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Search random IFSs for FractalDB categories; writes 00000.csv, … (a,b,c,d,e,f,p rows) and search.json.
     Search(SearchArgs),
-    /// Render a dataset as an ImageFolder (train/CLASS/*.png) with classes.txt, categories/ and manifest.json.
+    /// Render a dataset (PNG ImageFolder, WebDataset or npy shards) with classes.txt, categories/ and manifest.json.
     ///
     /// Re-running the same command on the same folder keeps every file the manifest verifies and
     /// renders the rest (resume after an interruption).
@@ -94,16 +94,17 @@ struct RenderArgs {
     /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
-    /// Image side, pixels (16 to 8192).
+    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB].
     #[arg(long, value_name = "PX")]
     size: Option<u32>,
-    /// Points per chaos game (origin included).
+    /// FractalDB: points per chaos game, origin included [default: 200000].
     #[arg(long, value_name = "T")]
     points: Option<u32>,
-    /// Point or patch drawing.
+    /// FractalDB: point or patch drawing [default: patch].
     #[arg(long, value_enum)]
     draw: Option<DrawMode>,
-    /// Instance weight step W: coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every instance unscaled).
+    /// FractalDB: instance weight step W, coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every
+    /// instance unscaled) [default: 0.4].
     #[arg(long, value_name = "W")]
     weight_step: Option<f64>,
     /// Dataset seed of every random stream.
