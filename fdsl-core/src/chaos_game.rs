@@ -4,35 +4,36 @@
 //! the sequence starts with the origin itself, then each step draws `u ~ U[0, 1)`, picks the map
 //! with [`Ifs2::select`] and applies it to the previous point. No burn-in: the transient is kept.
 
-use crate::ifs2::Ifs2;
+use crate::affine::Map;
+use crate::ifs::Ifs;
 use crate::stream::unit_f64_from_u32;
 use rand_core::Rng;
 
-/// The endless point sequence `p_0 = (0, 0)`, `p_{k+1} = w_{i_k}(p_k)`; take as many as needed.
+/// The endless point sequence `p_0 = origin`, `p_{k+1} = w_{i_k}(p_k)`; take as many as needed
+/// (the 3-D references drop the origin: `.skip(1)`).
 #[derive(Clone, Debug)]
-pub struct ChaosGame<'a, R> {
-    ifs: &'a Ifs2,
+pub struct ChaosGame<'a, M: Map, R> {
+    ifs: &'a Ifs<M>,
     rng: R,
-    point: (f64, f64),
+    point: M::Point,
     started: bool,
 }
 
-impl<'a, R: Rng> ChaosGame<'a, R> {
+impl<'a, M: Map, R: Rng> ChaosGame<'a, M, R> {
     /// The chaos game of `ifs`, its map choices drawn from `rng`.
-    pub fn new(ifs: &'a Ifs2, rng: R) -> Self {
-        Self { ifs, rng, point: (0.0, 0.0), started: false }
+    pub fn new(ifs: &'a Ifs<M>, rng: R) -> Self {
+        Self { ifs, rng, point: M::ORIGIN, started: false }
     }
 }
 
-impl<R: Rng> Iterator for ChaosGame<'_, R> {
-    type Item = (f64, f64);
+impl<M: Map, R: Rng> Iterator for ChaosGame<'_, M, R> {
+    type Item = M::Point;
 
     #[inline(always)]
-    fn next(&mut self) -> Option<(f64, f64)> {
+    fn next(&mut self) -> Option<M::Point> {
         if self.started {
             let u = unit_f64_from_u32(&mut self.rng);
-            let (x, y) = self.point;
-            self.point = self.ifs.select(u).apply(x, y);
+            self.point = self.ifs.select(u).apply(self.point);
         }
         self.started = true;
         Some(self.point)
@@ -43,6 +44,7 @@ impl<R: Rng> Iterator for ChaosGame<'_, R> {
 mod tests {
     use super::*;
     use crate::affine::Affine2;
+    use crate::ifs::Ifs2;
     use crate::stream::{Generator, Purpose, StreamKey};
 
     #[test]

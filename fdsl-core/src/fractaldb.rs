@@ -13,7 +13,7 @@
 
 use crate::canvas::{Canvas, Flip, random_mask};
 use crate::frame::{Grid, for_each_pixel};
-use crate::ifs2::Ifs2;
+use crate::ifs::Ifs2;
 use crate::stream::{Generator, Purpose, StreamKey};
 use crate::weights::WEIGHT_ROWS;
 

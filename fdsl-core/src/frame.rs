@@ -11,7 +11,7 @@
 //! the canvas (possible only when the extent itself overflows) is not drawn.
 
 use crate::chaos_game::ChaosGame;
-use crate::ifs2::Ifs2;
+use crate::ifs::Ifs2;
 use rand_core::Rng;
 
 /// The padding of the reference renderer, in pixels, on every side.

@@ -9,8 +9,8 @@
 //!
 //! Modules, one concept each:
 //! - [`stream`]: keyed PCG streams and the uniform draws built on them;
-//! - [`affine`]: the affine map `Affine2` of the plane;
-//! - [`ifs2`]: `Ifs2`, a 2-D iterated function system, and its random sampling;
+//! - [`affine`]: affine maps `Affine2` of the plane and `Affine3` of space, the `Map` trait;
+//! - [`ifs`]: `Ifs2` and `Ifs3`, iterated function systems, and their random sampling;
 //! - [`chaos_game`]: the point sequence of an IFS;
 //! - [`frame`]: the reference's normalisation of a point set onto pixels;
 //! - [`canvas`]: caller-owned 8-bit images, points, 3x3 patches, flips, filling rate;
@@ -55,7 +55,7 @@ pub mod canvas;
 pub mod chaos_game;
 pub mod fractaldb;
 pub mod frame;
-pub mod ifs2;
+pub mod ifs;
 pub mod line;
 pub mod perlin;
 pub mod rcdb;
@@ -63,7 +63,7 @@ pub mod search;
 pub mod stream;
 pub mod weights;
 
-pub use affine::Affine2;
+pub use affine::{Affine2, Affine3, Map};
 pub use canvas::{Canvas, Flip};
-pub use ifs2::{Ifs2, IfsError};
+pub use ifs::{Ifs, Ifs2, Ifs3, IfsError};
 pub use stream::{Generator, Purpose, StreamKey};

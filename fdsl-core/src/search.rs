@@ -7,7 +7,7 @@
 
 use crate::canvas::Canvas;
 use crate::frame::{Grid, for_each_pixel};
-use crate::ifs2::Ifs2;
+use crate::ifs::Ifs2;
 use crate::stream::{Generator, Purpose, StreamKey};
 
 /// What a candidate must do to be accepted.

@@ -4,7 +4,7 @@
 use fdsl_core::canvas::INK;
 use fdsl_core::fractaldb::{Draw, Instance, Recipe, paint, trace};
 use fdsl_core::frame::{Bounds, Frame, Grid};
-use fdsl_core::ifs2::MAX_MAPS;
+use fdsl_core::ifs::MAX_MAPS;
 use fdsl_core::search::{Criteria, try_candidate};
 use fdsl_core::{Affine2, Canvas, Flip, Ifs2};
 use proptest::prelude::*;

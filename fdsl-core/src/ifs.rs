@@ -1,10 +1,11 @@
-//! 2-D iterated function systems: maps with selection probabilities.
+//! Iterated function systems: affine maps with selection probabilities, in 2-D ([`Ifs2`]) and 3-D
+//! ([`Ifs3`]), one generic [`Ifs`] over the [`Map`] trait.
 
-use crate::affine::Affine2;
-use crate::stream::{below, uniform_f64};
+use crate::affine::{Affine2, Affine3, Map};
+use crate::stream::below;
 use rand_core::Rng;
 
-/// The most maps an [`Ifs2`] holds. FractalDB samples 2 to 7; files may hold up to this many.
+/// The most maps an [`Ifs`] holds. FractalDB samples 2 to 7; files may hold up to this many.
 pub const MAX_MAPS: usize = 16;
 
 /// Why a set of maps is not a usable IFS.
@@ -44,27 +45,32 @@ impl core::fmt::Display for IfsError {
 
 impl core::error::Error for IfsError {}
 
-/// An IFS of the plane: up to [`MAX_MAPS`] affine maps `w_i`, each chosen with probability `p_i`.
+/// An IFS: up to [`MAX_MAPS`] affine maps `w_i`, each chosen with probability `p_i`.
 ///
 /// Stored flat and `Copy` (`#[repr(C)]`), so it can be passed by value to a GPU kernel.
 /// The cumulative sums `cumsum(p)_i` are precomputed, left to right in `f64`, as the
 /// reference's running `temp_proba += proba`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[repr(C)]
-pub struct Ifs2 {
+pub struct Ifs<M> {
     len: usize,
-    maps: [Affine2; MAX_MAPS],
+    maps: [M; MAX_MAPS],
     probabilities: [f64; MAX_MAPS],
     cumulative: [f64; MAX_MAPS],
 }
 
-impl Ifs2 {
+/// An IFS of the plane (FractalDB).
+pub type Ifs2 = Ifs<Affine2>;
+/// An IFS of space (ExFractalDB, PC-FractalDB).
+pub type Ifs3 = Ifs<Affine3>;
+
+impl<M: Map> Ifs<M> {
     /// An IFS from `(map, p)` pairs, probabilities as given (not renormalised, as in the reference;
     /// the last map catches any rounding shortfall of the cumulative sum).
-    pub fn new(maps: impl IntoIterator<Item = (Affine2, f64)>) -> Result<Self, IfsError> {
+    pub fn new(maps: impl IntoIterator<Item = (M, f64)>) -> Result<Self, IfsError> {
         let mut ifs = Self {
             len: 0,
-            maps: [Affine2::default(); MAX_MAPS],
+            maps: [M::default(); MAX_MAPS],
             probabilities: [0.0; MAX_MAPS],
             cumulative: [0.0; MAX_MAPS],
         };
@@ -73,7 +79,7 @@ impl Ifs2 {
             if i == MAX_MAPS {
                 return Err(IfsError::TooManyMaps);
             }
-            if !map.coefficients().iter().all(|k| k.is_finite()) || !p.is_finite() {
+            if !map.is_finite() || !p.is_finite() {
                 return Err(IfsError::NotFinite { map: i });
             }
             if p < 0.0 {
@@ -94,20 +100,20 @@ impl Ifs2 {
         Ok(ifs)
     }
 
-    /// FractalDB's random IFS (`ifs_search.py`): N uniform in {2, …, 7}; for each map the six
-    /// coefficients a, b, c, d, e, f ~ U(−1, 1) independently; p_i = |a_i d_i − b_i c_i| / Σ_j |a_j d_j − b_j c_j|.
-    /// No contractivity check.
+    /// The random IFS of the FractalDB searches (`ifs_search.py`, and the 3-D search of ExFractalDB
+    /// and PC-FractalDB): N uniform in {2, …, 7}; for each map every coefficient ~ U(−1, 1)
+    /// independently ([`Map::random`]); p_i = |det A_i| / Σ_j |det A_j|. No contractivity check.
     pub fn sample_fractaldb<R: Rng>(rng: &mut R) -> Self {
         let n = 2 + below(rng, 6) as usize;
-        let mut maps = [Affine2::default(); MAX_MAPS];
+        let mut maps = [M::default(); MAX_MAPS];
         let mut dets = [0.0; MAX_MAPS];
         let mut sum = 0.0;
         for (map, det) in maps.iter_mut().zip(&mut dets).take(n) {
-            *map = Affine2::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)));
+            *map = M::random(rng);
             *det = libm::fabs(map.det());
             sum += *det;
         }
-        // Every |det| is finite and at most 2, and their sum is positive with probability 1; an
+        // Every |det| is finite and bounded, and their sum is positive with probability 1; an
         // all-zero draw (never seen) falls back to equal probabilities rather than failing.
         let p = |i: usize| {
             if sum > 0.0 { dets[i] / sum } else { 1.0 / n as f64 }
@@ -126,7 +132,7 @@ impl Ifs2 {
     }
 
     /// The maps.
-    pub fn maps(&self) -> &[Affine2] {
+    pub fn maps(&self) -> &[M] {
         &self.maps[..self.len]
     }
 
@@ -135,9 +141,9 @@ impl Ifs2 {
         &self.probabilities[..self.len]
     }
 
-    /// The same IFS with every map's coefficients multiplied by `factors` (a, b, c, d, e, f);
+    /// The same IFS with every map's coefficients multiplied by `factors` (in coefficient order);
     /// probabilities unchanged, as in the reference's `set_param(..., weight_a=...)`.
-    pub fn scaled(&self, factors: &[f64; 6]) -> Self {
+    pub fn scaled(&self, factors: &M::Factors) -> Self {
         let mut out = *self;
         for m in &mut out.maps[..self.len] {
             *m = m.scaled(factors);
@@ -149,7 +155,7 @@ impl Ifs2 {
     /// the last map if none (a cumulative sum short of 1 by rounding). Branch-free: the index is the
     /// number of the first `len − 1` cumulative sums that are `< u`.
     #[inline(always)]
-    pub fn select(&self, u: f64) -> &Affine2 {
+    pub fn select(&self, u: f64) -> &M {
         let mut i = 0;
         for &c in &self.cumulative[..self.len - 1] {
             i += usize::from(u > c);
@@ -211,6 +217,8 @@ mod tests {
                 purpose: Purpose::Parameters,
             };
             let ifs = Ifs2::sample_fractaldb(&mut key.rng());
+            let ifs3 = Ifs3::sample_fractaldb(&mut key.rng());
+            assert!((2..=7).contains(&ifs3.len()));
             counts[ifs.len()] += 1;
             let sum: f64 = ifs.probabilities().iter().sum();
             assert!((sum - 1.0).abs() < 1e-12);
