@@ -19,7 +19,9 @@
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
 //! - [`line`]: a clipped Bresenham line rasteriser;
-//! - [`rcdb`]: RCDB radial contours.
+//! - [`rcdb`]: RCDB radial contours;
+//! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
+//! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views).
 //!
 //! # Example: one FractalDB image into your own buffers
 //!
@@ -51,8 +53,10 @@
 #![forbid(unsafe_code)]
 
 pub mod affine;
+pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
+pub mod cloud;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs;

@@ -19,6 +19,10 @@ pub enum Generator {
     FractalSearch = 2,
     /// RCDB (radial contours).
     Rcdb = 3,
+    /// The 3-D IFS category search (ExFractalDB, MV-FractalDB, PC-FractalDB).
+    FractalSearch3d = 4,
+    /// ExFractalDB and MV-FractalDB rendering (3-D IFS images).
+    ExFractalDb = 5,
 }
 
 /// What a stream is used for, within one (generator, category, instance).

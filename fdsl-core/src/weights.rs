@@ -9,6 +9,12 @@
 /// Rows in a weight file: weights per category.
 pub const WEIGHT_ROWS: usize = 25;
 
+/// `x` rounded to 9 decimals, `round(x · 10⁹) / 10⁹`: the `f64` that parsing its short decimal text
+/// gives.
+pub fn round9(x: f64) -> f64 {
+    libm::round(x * 1e9) / 1e9
+}
+
 /// The smallest multiplier (the official `weights_0.5.csv` uses it for `1 − 2·0.5`).
 pub const MIN_FACTOR: f64 = 0.01;
 
@@ -19,7 +25,7 @@ pub const MIN_FACTOR: f64 = 0.01;
 /// 0.19999999999999996 in binary, the file says `0.2`), and is at least 0.01: the official file for
 /// `w = 0.5` has 0.01 where `1 − 2w` would zero the coefficient.
 pub fn instance_weights(w: f64) -> [[f64; 6]; WEIGHT_ROWS] {
-    let factor = |k: f64| libm::fmax(libm::round((1.0 + k * w) * 1e9) / 1e9, MIN_FACTOR);
+    let factor = |k: f64| libm::fmax(round9(1.0 + k * w), MIN_FACTOR);
     let mut rows = [[1.0; 6]; WEIGHT_ROWS];
     let mut slots = rows.iter_mut();
     for coefficient in 0..6 {
