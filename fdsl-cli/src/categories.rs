@@ -2,12 +2,13 @@
 //!
 //! FractalDB (the official format): one CSV file per category, `{category:05d}.csv`, one row per
 //! affine map `a,b,c,d,e,f,p`, no header, decimal floats (numpy's `savetxt` writes `%.18e`).
-//! RCDB (the reference's `param/{category:05d}.csv`): `key,value` rows `vertex_number`,
+//! 3-D IFS (ExFractalDB, MV-FractalDB): one row `a,b,c,d,e,f,g,h,i,j,k,l,p` per map (a 3x3 matrix by
+//! rows, a translation, a probability). RCDB (the reference's `param/{category:05d}.csv`): `key,value` rows `vertex_number`,
 //! `contour_number`, `perlin_coefficient`, `line_width`.
 
 use anyhow::{Context, Result, bail};
 use fdsl_core::rcdb::RcdbCategory;
-use fdsl_core::{Affine2, Ifs2};
+use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/fractaldb_1k.rs"));
@@ -68,26 +69,53 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty())
 }
 
+/// An IFS file: one row of `N` coefficients and the probability per map.
+fn parse_ifs<M: Map, const N: usize, const ROW: usize>(
+    source: &str,
+    text: &str,
+    what: &str,
+    map: fn([f64; N]) -> M,
+) -> Result<Ifs<M>> {
+    let mut maps = Vec::new();
+    for (n, line) in lines(text) {
+        let row = numbers::<ROW>(source, n, line, what)?;
+        maps.push((map(core::array::from_fn(|i| row[i])), row[N]));
+    }
+    Ifs::new(maps).with_context(|| format!("{source}: not a usable IFS"))
+}
+
+/// The text of an IFS file: per map its coefficients then its probability, numpy's `%.18e`.
+fn ifs_text<M: Map>(ifs: &Ifs<M>, coefficients: fn(&M) -> Vec<f64>) -> String {
+    let mut text = String::new();
+    for (map, &p) in ifs.maps().iter().zip(ifs.probabilities()) {
+        let row: Vec<String> = coefficients(map).into_iter().chain([p]).map(numpy_e18).collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    text
+}
+
 impl Params for Ifs2 {
     const FORMAT: &'static str = "one row a,b,c,d,e,f,p per map";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let mut maps = Vec::new();
-        for (n, line) in lines(text) {
-            let [a, b, c, d, e, f, p] = numbers::<7>(source, n, line, "a,b,c,d,e,f,p")?;
-            maps.push((Affine2::from_coefficients([a, b, c, d, e, f]), p));
-        }
-        Ifs2::new(maps).with_context(|| format!("{source}: not a usable IFS"))
+        parse_ifs::<_, 6, 7>(source, text, "a,b,c,d,e,f,p", Affine2::from_coefficients)
     }
 
     fn to_text(&self) -> String {
-        let mut text = String::new();
-        for (map, p) in self.maps().iter().zip(self.probabilities()) {
-            let row: Vec<String> = map.coefficients().iter().chain([p]).map(|&x| numpy_e18(x)).collect();
-            text.push_str(&row.join(","));
-            text.push('\n');
-        }
-        text
+        ifs_text(self, |m| m.coefficients().to_vec())
+    }
+}
+
+impl Params for Ifs3 {
+    const FORMAT: &'static str = "one row a,b,c,d,e,f,g,h,i,j,k,l,p per map";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        parse_ifs::<_, 12, 13>(source, text, "a,b,c,d,e,f,g,h,i,j,k,l,p", Affine3::from_coefficients)
+    }
+
+    fn to_text(&self) -> String {
+        ifs_text(self, |m| m.k.to_vec())
     }
 }
 
@@ -178,7 +206,7 @@ pub fn fractaldb_1k(n: usize) -> Result<Vec<Category<Ifs2>>> {
 }
 
 /// The category files (`*.csv`, sorted by name) of `dir`; the first `n` of them, or all.
-pub fn from_dir<P: Params>(dir: &Path, n: Option<usize>) -> Result<Vec<Category<P>>> {
+pub fn csv_files(dir: &Path, n: Option<usize>) -> Result<Vec<std::path::PathBuf>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the category folder {}", dir.display()))?;
     let mut files = Vec::new();
@@ -191,20 +219,14 @@ pub fn from_dir<P: Params>(dir: &Path, n: Option<usize>) -> Result<Vec<Category<
     }
     files.sort();
     if files.is_empty() {
-        bail!("{} holds no category files (*.csv, {})", dir.display(), P::FORMAT);
+        bail!("{} holds no category files (*.csv)", dir.display());
     }
     let n = n.unwrap_or(files.len());
     if n > files.len() {
         bail!("{} holds {} category files; --categories {n} asks for more", dir.display(), files.len());
     }
-    files[..n]
-        .iter()
-        .map(|path| {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Category::parse(&path.display().to_string(), &text)
-        })
-        .collect()
+    files.truncate(n);
+    Ok(files)
 }
 
 #[cfg(test)]

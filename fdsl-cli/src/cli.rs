@@ -1,6 +1,5 @@
 //! Command-line arguments and their dispatch.
 
-use crate::categories;
 use crate::dataset::Categories;
 use crate::dataset::Dataset;
 use crate::output::Part;
@@ -45,6 +44,11 @@ enum Command {
 #[derive(Args)]
 #[command(allow_negative_numbers = true)]
 struct SearchArgs {
+    /// What to search: ifs2 (FractalDB: 2-D IFS, accepted by point-mode filling rate) or ifs3d
+    /// (ExFractalDB, MV-FractalDB: 3-D IFS, accepted by the variance of each axis of the normalised
+    /// cloud; 13-column files a..l,p).
+    #[arg(long, value_enum, default_value = "ifs2")]
+    kind: SearchKind,
     /// Number of categories to find.
     #[arg(long, default_value_t = 1000)]
     categories: usize,
@@ -54,22 +58,32 @@ struct SearchArgs {
     /// Output folder (new or empty).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Side of the point-mode test rendering, pixels.
+    /// ifs2: side of the point-mode test rendering, pixels.
     #[arg(long, value_name = "PX", default_value_t = 512)]
     size: u32,
-    /// Points of the test chaos game.
-    #[arg(long, default_value_t = 100_000)]
-    points: u32,
-    /// Least filling rate (share of non-zero pixels) of an accepted category.
-    #[arg(long, default_value_t = 0.2)]
-    threshold: f64,
+    /// Points of the test chaos game [default: ifs2 100000; ifs3d 9999, the origin dropped].
+    #[arg(long)]
+    points: Option<u32>,
+    /// ifs2: least filling rate of an accepted category [default: 0.2]. ifs3d: least variance of
+    /// each axis [default: 0.05, the published run scripts; the paper used 0.15].
+    #[arg(long)]
+    threshold: Option<f64>,
     /// Give up (exit 2) after this many candidates [default: 1000 per category; the reference
-    /// criteria accept about 1 in 45].
+    /// criteria accept about 1 in 45 (ifs2) and 1 in 55 (ifs3d)].
     #[arg(long, value_name = "K")]
     max_candidates: Option<u64>,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+/// What `fdsl search` looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SearchKind {
+    /// 2-D IFS (FractalDB).
+    Ifs2,
+    /// 3-D IFS (ExFractalDB, MV-FractalDB, PC-FractalDB).
+    Ifs3d,
 }
 
 #[derive(Args)]
@@ -182,10 +196,33 @@ fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Res
 }
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
-    let criteria =
-        fdsl_core::search::Criteria { grid: Grid::square(a.size), points: a.points, threshold: a.threshold };
     let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
-    let (n, tried) = search::run(a.seed, &criteria, a.categories, max, &a.out)?;
+    let (n, tried) = match a.kind {
+        SearchKind::Ifs2 => {
+            let reference = fdsl_core::search::REFERENCE;
+            let criteria = fdsl_core::search::Criteria {
+                grid: Grid::square(a.size),
+                points: a.points.unwrap_or(reference.points),
+                threshold: a.threshold.unwrap_or(reference.threshold),
+            };
+            search::check(&criteria)?;
+            let json = serde_json::json!({
+                "size": a.size, "points": criteria.points, "filling_rate_threshold": criteria.threshold,
+            });
+            search::run(&criteria, "ifs2", json, a.seed, a.categories, max, &a.out)?
+        }
+        SearchKind::Ifs3d => {
+            let reference = fdsl_core::cloud::REFERENCE_3D;
+            let criteria = fdsl_core::cloud::Criteria3 {
+                points: a.points.unwrap_or(reference.points),
+                threshold: a.threshold.unwrap_or(reference.threshold),
+            };
+            search::check_3d(&criteria)?;
+            let json =
+                serde_json::json!({ "points": criteria.points, "variance_threshold": criteria.threshold });
+            search::run(&criteria, "ifs3d", json, a.seed, a.categories, max, &a.out)?
+        }
+    };
     println!(
         "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
         100.0 * n as f64 / tried as f64,
@@ -198,6 +235,12 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
     let published = presets::published(&a.preset)?;
     let preset_categories = published.categories;
+    // Each flag applies to the generators that have the setting.
+    let refuse = |flags: &[(&str, bool)]| match flags.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => bail!("{flag} does not apply to the {} preset", a.preset),
+        None => Ok(()),
+    };
+    let fractal_only = [("--draw", a.draw.is_some()), ("--weight-step", a.weight_step.is_some())];
     let generator = match published.generator {
         Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
             points: a.points.unwrap_or(points),
@@ -205,15 +248,17 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
             weight_step: a.weight_step.unwrap_or(weight_step),
         },
         Generator::Rcdb => {
-            let flags = [
-                ("--points", a.points.is_some()),
-                ("--draw", a.draw.is_some()),
-                ("--weight-step", a.weight_step.is_some()),
-            ];
-            if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
-                bail!("{flag} applies to the FractalDB presets only, not {}", a.preset);
-            }
+            refuse(&[("--points", a.points.is_some())])?;
+            refuse(&fractal_only)?;
             Generator::Rcdb
+        }
+        Generator::Exfractaldb { points } => {
+            refuse(&fractal_only)?;
+            Generator::Exfractaldb { points: a.points.unwrap_or(points) }
+        }
+        Generator::Mvfractaldb { points, views } => {
+            refuse(&fractal_only)?;
+            Generator::Mvfractaldb { points: a.points.unwrap_or(points), views }
         }
     };
     let mut spec = Spec {
@@ -228,10 +273,7 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
     spec.check()?;
     let categories = if let Some(dir) = &a.categories_from {
         spec.category_source = dir.display().to_string();
-        match spec.generator {
-            Generator::Fractaldb { .. } => Categories::Fractal(categories::from_dir(dir, a.categories)?),
-            Generator::Rcdb => Categories::Rcdb(categories::from_dir(dir, a.categories)?),
-        }
+        Categories::from_dir(&spec.generator, dir, a.categories)?
     } else {
         if spec.categories > preset_categories {
             bail!(

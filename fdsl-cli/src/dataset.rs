@@ -6,15 +6,18 @@
 //! unit is one (category, weight): its 10 counts share one chaos game and its 4 flips share one
 //! painted canvas. RCDB instances are independent; the unit only groups work.
 
-use crate::categories::Category;
+use crate::categories::{Category, Params};
 use crate::spec::{Generator, Spec, categories_sha256};
 use anyhow::{Context, Result};
+use fdsl_core::camera::Camera;
+use fdsl_core::cloud::{self, WEIGHT_ROWS_3D, instance_weights_3d};
 use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
 use fdsl_core::stream::{Generator as StreamGenerator, Purpose, StreamKey};
 use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
-use fdsl_core::{Canvas, Ifs2};
+use fdsl_core::{Canvas, Ifs2, Ifs3};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Images per weight row: 10 counts × 4 flips.
 pub const PER_WEIGHT: usize = COUNTS * FLIPS;
@@ -76,6 +79,8 @@ pub enum Categories {
     Fractal(Vec<Category<Ifs2>>),
     /// RCDB: radial contour parameters.
     Rcdb(Vec<Category<RcdbCategory>>),
+    /// ExFractalDB and MV-FractalDB: 3-D IFSs.
+    Fractal3(Vec<Category<Ifs3>>),
 }
 
 impl Categories {
@@ -84,6 +89,7 @@ impl Categories {
         match self {
             Categories::Fractal(c) => c.len(),
             Categories::Rcdb(c) => c.len(),
+            Categories::Fractal3(c) => c.len(),
         }
     }
 
@@ -97,6 +103,7 @@ impl Categories {
         match self {
             Categories::Fractal(c) => c.iter().map(|c| c.text.as_str()).collect(),
             Categories::Rcdb(c) => c.iter().map(|c| c.text.as_str()).collect(),
+            Categories::Fractal3(c) => c.iter().map(|c| c.text.as_str()).collect(),
         }
     }
 
@@ -105,16 +112,33 @@ impl Categories {
         categories_sha256(self.texts())
     }
 
-    /// Parse category file texts as the categories of `generator`.
+    /// Parse category file texts, `(source, text)`, as the categories of `generator`.
     pub fn parse(generator: &Generator, files: &[(String, String)]) -> Result<Self> {
+        fn all<P: Params>(files: &[(String, String)]) -> Result<Vec<Category<P>>> {
+            files.iter().map(|(source, text)| Category::parse(source, text)).collect()
+        }
         Ok(match generator {
-            Generator::Fractaldb { .. } => {
-                Categories::Fractal(files.iter().map(|(s, t)| Category::parse(s, t)).collect::<Result<_>>()?)
-            }
-            Generator::Rcdb => {
-                Categories::Rcdb(files.iter().map(|(s, t)| Category::parse(s, t)).collect::<Result<_>>()?)
+            Generator::Fractaldb { .. } => Categories::Fractal(all(files)?),
+            Generator::Rcdb => Categories::Rcdb(all(files)?),
+            Generator::Exfractaldb { .. } | Generator::Mvfractaldb { .. } => {
+                Categories::Fractal3(all(files)?)
             }
         })
+    }
+
+    /// The category files (`*.csv`, sorted by name) of `dir`, the first `n` or all, as the
+    /// categories of `generator`.
+    pub fn from_dir(generator: &Generator, dir: &Path, n: Option<usize>) -> Result<Self> {
+        let paths = crate::categories::csv_files(dir, n)?;
+        let files: Vec<(String, String)> = paths
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Ok((path.display().to_string(), text))
+            })
+            .collect::<Result<_>>()?;
+        Self::parse(generator, &files)
     }
 }
 
@@ -125,14 +149,26 @@ struct FractalRecipe {
     recipe: Recipe,
 }
 
+/// What each generator needs to render beyond the spec and the categories.
+#[derive(Debug)]
+enum Extras {
+    Fractal(FractalRecipe),
+    Rcdb,
+    /// 3-D: the 145 weight rows, points per model, views per model (`None`: random on the sphere).
+    Cloud {
+        weights: Box<[[f64; 12]; WEIGHT_ROWS_3D]>,
+        points: u32,
+        views: Option<u32>,
+    },
+}
+
 /// A dataset ready to render: its spec and categories.
 #[derive(Debug)]
 pub struct Dataset {
     /// The specification.
     pub spec: Spec,
     categories: Categories,
-    /// `Some` exactly when the categories are FractalDB's.
-    fractal: Option<FractalRecipe>,
+    extras: Extras,
 }
 
 /// Per-worker buffers, reused across units.
@@ -141,6 +177,10 @@ pub struct Scratch {
     positions: Vec<u32>,
     canvas: Vec<u8>,
     flipped: Vec<u8>,
+    /// The normalised point cloud of `cloud_of` = (class, model), its first `cloud_len` points.
+    cloud: Vec<[f32; 3]>,
+    cloud_of: Option<(usize, usize)>,
+    cloud_len: usize,
 }
 
 impl Dataset {
@@ -150,16 +190,22 @@ impl Dataset {
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             anyhow::bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }
-        let fractal = match (&spec.generator, &categories) {
+        let extras = match (&spec.generator, &categories) {
             (Generator::Fractaldb { weight_step, .. }, Categories::Fractal(_)) => {
                 let recipe = spec.fractaldb_recipe().expect("a FractalDB spec");
                 recipe.check().context("the recipe")?;
-                Some(FractalRecipe { weights: Box::new(instance_weights(*weight_step)), recipe })
+                Extras::Fractal(FractalRecipe { weights: Box::new(instance_weights(*weight_step)), recipe })
             }
-            (Generator::Rcdb, Categories::Rcdb(_)) => None,
+            (Generator::Rcdb, Categories::Rcdb(_)) => Extras::Rcdb,
+            (&Generator::Exfractaldb { points }, Categories::Fractal3(_)) => {
+                Extras::Cloud { weights: Box::new(instance_weights_3d()), points, views: None }
+            }
+            (&Generator::Mvfractaldb { points, views }, Categories::Fractal3(_)) => {
+                Extras::Cloud { weights: Box::new(instance_weights_3d()), points, views: Some(views) }
+            }
             _ => anyhow::bail!("the categories are not of the spec's generator"),
         };
-        Ok(Self { spec, categories, fractal })
+        Ok(Self { spec, categories, extras })
     }
 
     /// Number of classes.
@@ -178,29 +224,45 @@ impl Dataset {
         format!("categories/{}.csv", Self::class_name(c))
     }
 
-    /// The name of a sample, unique within its split and free of dots: FractalDB's reference stem
-    /// `{class:05}_{weight:02}_count_{count}_flip{flip}`, RCDB's `{class:05}_{instance:04}`.
-    pub fn key(&self, sample: &Sample) -> String {
-        match &self.categories {
-            Categories::Fractal(_) => {
-                let i = sample.instance();
-                format!("{:05}_{:02}_count_{}_flip{}", sample.category, i.weight, i.count, i.flip as usize)
+    /// The 3-D model (weight row) and view of a sample: ExFractalDB cycles through the 145 models
+    /// (`instance mod 145`, view = the instance); MV-FractalDB shows each model from every view
+    /// (`instance = model · views + view`).
+    fn model_and_view(&self, sample: &Sample) -> (usize, usize) {
+        match self.extras {
+            Extras::Cloud { views: Some(v), .. } => {
+                (sample.instance / v as usize, sample.instance % v as usize)
             }
-            Categories::Rcdb(_) => format!("{:05}_{:04}", sample.category, sample.instance),
+            _ => (sample.instance % WEIGHT_ROWS_3D, sample.instance),
+        }
+    }
+
+    /// The name of a sample, unique within its split and free of dots: FractalDB's reference stem
+    /// `{class:05}_{weight:02}_count_{count}_flip{flip}`, RCDB's `{class:05}_{instance:04}`,
+    /// MV-FractalDB's `{class:05}_{model:05}_{view:03}`, ExFractalDB's `{class:05}_{instance:05}`.
+    pub fn key(&self, sample: &Sample) -> String {
+        let c = sample.category;
+        match &self.extras {
+            Extras::Fractal(_) => {
+                let i = sample.instance();
+                format!("{c:05}_{:02}_count_{}_flip{}", i.weight, i.count, i.flip as usize)
+            }
+            Extras::Rcdb => format!("{c:05}_{:04}", sample.instance),
+            Extras::Cloud { views: Some(_), .. } => {
+                let (model, view) = self.model_and_view(sample);
+                format!("{c:05}_{model:05}_{view:03}")
+            }
+            Extras::Cloud { views: None, .. } => format!("{c:05}_{:05}", sample.instance),
         }
     }
 
     /// What made a sample, beyond its class, instance and the spec: for the WebDataset sidecar.
     pub fn sample_parameters(&self, sample: &Sample) -> serde_json::Value {
-        match (&self.categories, &self.fractal) {
-            (Categories::Fractal(_), Some(FractalRecipe { weights, .. })) => {
+        match (&self.categories, &self.extras) {
+            (_, Extras::Fractal(FractalRecipe { weights, .. })) => {
                 let i = sample.instance();
                 serde_json::json!({
                     "weight": i.weight, "weight_factors": weights[i.weight], "count": i.count, "flip": i.flip as usize,
                 })
-            }
-            (Categories::Fractal(_), None) => {
-                unreachable!("Dataset::new pairs FractalDB categories with a recipe")
             }
             (Categories::Rcdb(categories), _) => {
                 let c = &categories[sample.category].params;
@@ -209,6 +271,11 @@ impl Dataset {
                     "perlin_coefficient": c.perlin_coefficient, "line_width": c.line_width,
                 })
             }
+            (_, Extras::Cloud { weights, .. }) => {
+                let (model, view) = self.model_and_view(sample);
+                serde_json::json!({ "model": model, "weight_factors": weights[model], "view": view })
+            }
+            _ => unreachable!("Dataset::new pairs each generator's categories with its extras"),
         }
     }
 
@@ -276,31 +343,67 @@ impl Dataset {
         let side = self.spec.size as usize;
         scratch.canvas.resize(side * side, 0);
         scratch.flipped.resize(side * side, 0);
-        match (&self.categories, &self.fractal) {
-            (Categories::Fractal(categories), Some(FractalRecipe { weights, recipe })) => {
+        match (&self.categories, &self.extras) {
+            (Categories::Fractal(categories), Extras::Fractal(FractalRecipe { weights, recipe })) => {
                 let ifs = categories[unit.category].params.scaled(&weights[unit.weight]);
                 self.render_fractal(&ifs, recipe, unit, samples, scratch, emit)
             }
-            (Categories::Fractal(_), None) => {
-                unreachable!("Dataset::new pairs FractalDB categories with a recipe")
-            }
-            (Categories::Rcdb(categories), _) => {
+            (Categories::Rcdb(categories), Extras::Rcdb) => {
                 let category = &categories[unit.category].params;
                 let mut emit = emit;
                 for sample in samples {
-                    let key = StreamKey {
-                        seed: self.spec.seed,
-                        generator: StreamGenerator::Rcdb,
-                        category: sample.category as u64,
-                        instance: sample.instance as u64,
-                        purpose: Purpose::Shape,
-                    };
+                    let key = self.stream(StreamGenerator::Rcdb, &sample, sample.instance, Purpose::Shape);
                     let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
                     category.draw(&mut key.rng(), &REFERENCE_RANGES, &mut canvas)?;
                     emit(sample, &scratch.canvas)?;
                 }
                 Ok(())
             }
+            (Categories::Fractal3(categories), Extras::Cloud { weights, points, views }) => {
+                let mut emit = emit;
+                scratch.cloud.resize(*points as usize, [0.0; 3]);
+                for sample in samples {
+                    let (model, view) = self.model_and_view(&sample);
+                    if scratch.cloud_of != Some((sample.category, model)) {
+                        // The model: the category scaled by its weight row, its chaos game normalised.
+                        let ifs = categories[sample.category].params.scaled(&weights[model]);
+                        let chain = self.stream(StreamGenerator::ExFractalDb, &sample, model, Purpose::Chain);
+                        scratch.cloud_len = cloud::chaos_game(&ifs, chain.rng(), &mut scratch.cloud);
+                        cloud::normalise(&mut scratch.cloud[..scratch.cloud_len]);
+                        scratch.cloud_of = Some((sample.category, model));
+                    }
+                    let mut rng = self
+                        .stream(StreamGenerator::ExFractalDb, &sample, sample.instance, Purpose::Shape)
+                        .rng();
+                    let camera = match views {
+                        Some(v) => Camera::mv_view_jittered(view as u32, *v, &mut rng),
+                        None => Camera::on_sphere(&mut rng),
+                    };
+                    let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
+                    canvas.clear();
+                    camera.draw(&scratch.cloud[..scratch.cloud_len], &mut canvas);
+                    emit(sample, &scratch.canvas)?;
+                }
+                Ok(())
+            }
+            _ => unreachable!("Dataset::new pairs each generator's categories with its extras"),
+        }
+    }
+
+    /// The stream of `purpose` for `instance` (an instance or a model index) of the sample's class.
+    fn stream(
+        &self,
+        generator: StreamGenerator,
+        sample: &Sample,
+        instance: usize,
+        purpose: Purpose,
+    ) -> StreamKey {
+        StreamKey {
+            seed: self.spec.seed,
+            generator,
+            category: sample.category as u64,
+            instance: instance as u64,
+            purpose,
         }
     }
 

@@ -10,9 +10,19 @@ use fdsl_core::stream::{Purpose, StreamKey};
 
 /// The seed of the search that defines the fractaldb-10k preset's categories.
 pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
+/// The seed of the 3-D search that defines the categories of the ExFractalDB and MV-FractalDB presets.
+pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name.
-pub const NAMES: [&str; 4] = ["fractaldb-1k", "fractaldb-10k", "rcdb-1k", "rcdb-21k"];
+pub const NAMES: [&str; 7] = [
+    "fractaldb-1k",
+    "fractaldb-10k",
+    "rcdb-1k",
+    "rcdb-21k",
+    "exfractaldb-1k",
+    "exfractaldb-21k",
+    "mv-fractaldb-1k",
+];
 
 /// The published spec of a preset (its category hash still to be set).
 pub fn published(preset: &str) -> Result<Spec> {
@@ -25,8 +35,18 @@ pub fn published(preset: &str) -> Result<Spec> {
         ),
         "rcdb-1k" => Spec::published_rcdb("rcdb-1k", "drawn from the dataset seed", 1000),
         "rcdb-21k" => Spec::published_rcdb("rcdb-21k", "drawn from the dataset seed", 21_000),
+        "exfractaldb-1k" => Spec::published_3d("exfractaldb-1k", &search_3d(), 1000, false),
+        "exfractaldb-21k" => Spec::published_3d("exfractaldb-21k", &search_3d(), 21_000, false),
+        "mv-fractaldb-1k" => Spec::published_3d("mv-fractaldb-1k", &search_3d(), 1000, true),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
+}
+
+/// Where the 3-D presets' categories come from.
+fn search_3d() -> String {
+    format!(
+        "fdsl search --kind ifs3d --seed {EXFRACTALDB_SEARCH_SEED} (9999 points, variance threshold 0.05)"
+    )
 }
 
 /// The categories a preset defines: the official files, a search, or draws from the seed.
@@ -36,14 +56,26 @@ pub fn categories(spec: &Spec) -> Result<Categories> {
         "fractaldb-10k" => {
             let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
             let (found, _) = search::search(
-                FRACTALDB_10K_SEARCH_SEED,
                 &fdsl_core::search::REFERENCE,
+                FRACTALDB_10K_SEARCH_SEED,
                 spec.categories,
                 u64::MAX,
                 &bar,
             )?;
             bar.finish_and_clear();
             Categories::Fractal(found.into_iter().map(|f| f.category).collect())
+        }
+        "exfractaldb-1k" | "exfractaldb-21k" | "mv-fractaldb-1k" => {
+            let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
+            let (found, _) = search::search(
+                &fdsl_core::cloud::REFERENCE_3D,
+                EXFRACTALDB_SEARCH_SEED,
+                spec.categories,
+                u64::MAX,
+                &bar,
+            )?;
+            bar.finish_and_clear();
+            Categories::Fractal3(found.into_iter().map(|f| f.category).collect())
         }
         _ => Categories::Rcdb(
             (0..spec.categories)

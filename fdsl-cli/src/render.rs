@@ -192,6 +192,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => 0.31,
         crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => 0.06,
         crate::spec::Generator::Rcdb => 0.33,
+        crate::spec::Generator::Exfractaldb { .. } | crate::spec::Generator::Mvfractaldb { .. } => 0.1,
     };
     let png = pixels as f64 * bytes_per_pixel;
     let task_bytes = |task| {

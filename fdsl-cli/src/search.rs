@@ -1,31 +1,77 @@
-//! `fdsl search`: find FractalDB categories, in parallel, deterministically.
+//! `fdsl search`: find FractalDB categories (2-D, or 3-D for ExFractalDB / MV-FractalDB), in
+//! parallel, deterministically.
 
-use crate::categories::Category;
+use crate::categories::{Category, Params};
 use crate::output::{is_empty_dir, write_atomic};
 use crate::progress;
 use anyhow::{Result, bail};
-use fdsl_core::search::{Criteria, try_candidate};
-use fdsl_core::{Canvas, Ifs2};
+use fdsl_core::cloud::Criteria3;
+use fdsl_core::search::Criteria;
+use fdsl_core::{Canvas, Ifs2, Ifs3};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
 
+/// A search: what it tries, and how a tried candidate scores.
+pub trait Searcher: Sync {
+    /// The category parameters it finds.
+    type Found: Params;
+    /// Per-worker buffers.
+    type Scratch: Send;
+    /// Fresh buffers.
+    fn scratch(&self) -> Self::Scratch;
+    /// Candidate `index` of the search with `seed`: its parameters, its score (the filling rate in
+    /// 2-D, the smallest axis variance in 3-D), and whether it is accepted.
+    fn try_one(&self, seed: u64, index: u64, scratch: &mut Self::Scratch) -> (Self::Found, f64, bool);
+}
+
+impl Searcher for Criteria {
+    type Found = Ifs2;
+    type Scratch = Vec<u8>;
+
+    fn scratch(&self) -> Vec<u8> {
+        vec![0; self.grid.width as usize * self.grid.height as usize]
+    }
+
+    fn try_one(&self, seed: u64, index: u64, buf: &mut Vec<u8>) -> (Ifs2, f64, bool) {
+        let (w, h) = (self.grid.width as usize, self.grid.height as usize);
+        let mut canvas = Canvas::new(buf, w, h).expect("sized by scratch()");
+        let c = fdsl_core::search::try_candidate(seed, index, self, &mut canvas);
+        (c.ifs, c.filling_rate, c.accepted)
+    }
+}
+
+impl Searcher for Criteria3 {
+    type Found = Ifs3;
+    type Scratch = Vec<[f32; 3]>;
+
+    fn scratch(&self) -> Vec<[f32; 3]> {
+        vec![[0.0; 3]; self.points as usize]
+    }
+
+    fn try_one(&self, seed: u64, index: u64, points: &mut Vec<[f32; 3]>) -> (Ifs3, f64, bool) {
+        let c = fdsl_core::cloud::try_candidate(seed, index, self, points);
+        (c.ifs, c.variances.iter().copied().fold(f64::INFINITY, f64::min), c.accepted)
+    }
+}
+
 /// An accepted candidate.
 #[derive(Clone, Debug, Serialize)]
-pub struct Found {
+#[serde(bound(serialize = ""))]
+pub struct Found<P> {
     /// Its index in the candidate sequence of the seed.
     pub candidate: u64,
-    /// Its point-mode filling rate.
-    pub filling_rate: f64,
+    /// Its score: the point-mode filling rate (2-D) or the smallest axis variance (3-D).
+    pub score: f64,
     /// The category file it became.
     pub file: String,
     #[serde(skip)]
     /// The category.
-    pub category: Category<Ifs2>,
+    pub category: Category<P>,
 }
 
-/// Check search criteria; messages name the flag.
+/// Check 2-D search criteria; messages name the flag.
 pub fn check(criteria: &Criteria) -> Result<()> {
     let pixels = f64::from(criteria.grid.width) * f64::from(criteria.grid.height);
     let side = criteria.grid.width;
@@ -36,12 +82,7 @@ pub fn check(criteria: &Criteria) -> Result<()> {
             crate::spec::SIZES.end()
         );
     }
-    if !crate::spec::POINTS.contains(&criteria.points) {
-        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
-    }
-    if !(criteria.threshold > 0.0 && criteria.threshold <= 1.0) {
-        bail!("--threshold must be in (0, 1], not {}", criteria.threshold);
-    }
+    check_points_threshold(criteria.points, criteria.threshold, 1.0)?;
     if f64::from(criteria.points) < criteria.threshold * pixels {
         bail!(
             "--points {} can fill at most {:.1} % of a {side}x{side} canvas, below --threshold {}: no candidate could pass",
@@ -53,17 +94,31 @@ pub fn check(criteria: &Criteria) -> Result<()> {
     Ok(())
 }
 
-/// The first `n` accepted candidates of the search with `seed`, in candidate order, and the number
+/// Check 3-D search criteria (a variance of a cloud in [−1, 1]³ is at most 1).
+pub fn check_3d(criteria: &Criteria3) -> Result<()> {
+    check_points_threshold(criteria.points, criteria.threshold, 1.0)
+}
+
+fn check_points_threshold(points: u32, threshold: f64, max: f64) -> Result<()> {
+    if !crate::spec::POINTS.contains(&points) {
+        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
+    }
+    if !(threshold > 0.0 && threshold <= max) {
+        bail!("--threshold must be in (0, {max}], not {threshold}");
+    }
+    Ok(())
+}
+
+/// The first `n` accepted candidates of `searcher` with `seed`, in candidate order, and the number
 /// of candidates tried, trying at most `max_candidates`. Candidates are tried in parallel batches;
 /// the result does not depend on the number of threads.
-pub fn search(
+pub fn search<S: Searcher>(
+    searcher: &S,
     seed: u64,
-    criteria: &Criteria,
     n: usize,
     max_candidates: u64,
     bar: &ProgressBar,
-) -> Result<(Vec<Found>, u64)> {
-    let side = criteria.grid.width as usize;
+) -> Result<(Vec<Found<S::Found>>, u64)> {
     let batch = 64 * rayon::current_num_threads() as u64;
     let mut found = Vec::with_capacity(n);
     let mut next = 0u64;
@@ -76,22 +131,16 @@ pub fn search(
         }
         let accepted: Vec<_> = (next..(next + batch).min(max_candidates))
             .into_par_iter()
-            .map_init(
-                || vec![0u8; side * side],
-                |buf, j| {
-                    let mut canvas = Canvas::new(buf, side, side).expect("sized above");
-                    (j, try_candidate(seed, j, criteria, &mut canvas))
-                },
-            )
-            .filter(|(_, c)| c.accepted)
+            .map_init(|| searcher.scratch(), |scratch, j| (j, searcher.try_one(seed, j, scratch)))
+            .filter(|(_, (_, _, accepted))| *accepted)
             .collect();
-        for (j, c) in accepted {
+        for (j, (params, score, _)) in accepted {
             if found.len() == n {
                 break;
             }
             let file = format!("{:05}.csv", found.len());
-            let category = Category::new(file.clone(), c.ifs);
-            found.push(Found { candidate: j, filling_rate: c.filling_rate, file, category });
+            let category = Category::new(file.clone(), params);
+            found.push(Found { candidate: j, score, file, category });
             bar.inc(1);
         }
         next += batch;
@@ -102,25 +151,27 @@ pub fn search(
 
 /// What `search.json` records.
 #[derive(Serialize)]
-struct Record<'a> {
+#[serde(bound(serialize = ""))]
+struct Record<'a, P> {
     tool: &'a str,
+    kind: &'a str,
     seed: u64,
-    size: u32,
-    points: u32,
-    threshold: f64,
+    criteria: serde_json::Value,
     candidates_tried: u64,
-    categories: &'a [Found],
+    categories: &'a [Found<P>],
 }
 
-/// `fdsl search`: write `n` category files and `search.json` into `out`, which must be new or empty.
-pub fn run(
+/// `fdsl search`: write `n` category files and `search.json` (with `criteria` as given) into `out`,
+/// which must be new or empty.
+pub fn run<S: Searcher>(
+    searcher: &S,
+    kind: &str,
+    criteria: serde_json::Value,
     seed: u64,
-    criteria: &Criteria,
     n: usize,
     max_candidates: u64,
     out: &Path,
 ) -> Result<(usize, u64)> {
-    check(criteria)?;
     if n == 0 {
         bail!("--categories must be at least 1");
     }
@@ -128,17 +179,16 @@ pub fn run(
         bail!("{} is not empty; choose a new or empty folder for the category files", out.display());
     }
     let bar = progress::bar(n as u64, "searching", "categories");
-    let (found, tried) = search(seed, criteria, n, max_candidates, &bar)?;
+    let (found, tried) = search(searcher, seed, n, max_candidates, &bar)?;
     bar.finish_and_clear();
     for f in &found {
         write_atomic(out, &f.file, f.category.text.as_bytes())?;
     }
     let record = Record {
         tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")),
+        kind,
         seed,
-        size: criteria.grid.width,
-        points: criteria.points,
-        threshold: criteria.threshold,
+        criteria,
         candidates_tried: tried,
         categories: &found,
     };

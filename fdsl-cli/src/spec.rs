@@ -1,6 +1,7 @@
 //! What a dataset is: the full specification recorded in its manifest.
 
 use anyhow::{Result, bail};
+use fdsl_core::cloud::WEIGHT_ROWS_3D;
 use fdsl_core::fractaldb::{Draw, INSTANCES_PER_CATEGORY, Recipe};
 use fdsl_core::frame::Grid;
 use serde::{Deserialize, Serialize};
@@ -67,10 +68,25 @@ pub enum Generator {
     },
     /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
     Rcdb,
+    /// ExFractalDB: 3-D IFS models (145 weight variants), each image from a random viewpoint on the
+    /// sphere.
+    Exfractaldb {
+        /// Points per model (the origin not kept).
+        points: u32,
+    },
+    /// MV-FractalDB: 3-D IFS models (145 weight variants), each seen from `views` viewpoints about
+    /// the Y axis.
+    Mvfractaldb {
+        /// Points per model (the origin not kept).
+        points: u32,
+        /// Views per model.
+        views: u32,
+    },
 }
 
-/// The most instances per class of an RCDB dataset (FractalDB has exactly 1,000 distinct ones).
-pub const MAX_RCDB_INSTANCES: usize = 1_000_000;
+/// The most instances per class of RCDB and ExFractalDB (FractalDB has exactly 1,000 distinct ones,
+/// MV-FractalDB 145 models times the views).
+pub const MAX_INSTANCES: usize = 1_000_000;
 
 /// A dataset: every output byte is a function of this and the category files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,6 +144,18 @@ impl Spec {
         Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
+    /// The published 3-D recipes (`ExFractalDB_render.sh`): 224 px, 9,999 points per model (the
+    /// reference's `calculate(10000)`); ExFractalDB 1,000 images per class, MV-FractalDB 145 models
+    /// x 12 views = 1,740.
+    pub fn published_3d(preset: &str, category_source: &str, categories: usize, multi_view: bool) -> Self {
+        let (generator, instances) = if multi_view {
+            (Generator::Mvfractaldb { points: 9_999, views: 12 }, 145 * 12)
+        } else {
+            (Generator::Exfractaldb { points: 9_999 }, 1000)
+        };
+        Self { generator, size: 224, instances, ..Self::published(preset, category_source, categories) }
+    }
+
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
     /// (default [`DEFAULT_SHARD_SIZE`]).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
@@ -143,13 +171,22 @@ impl Spec {
         }
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
-            Generator::Rcdb => MAX_RCDB_INSTANCES,
+            Generator::Rcdb | Generator::Exfractaldb { .. } => MAX_INSTANCES,
+            Generator::Mvfractaldb { views, .. } => WEIGHT_ROWS_3D * views as usize,
         };
         if !(1..=max_instances).contains(&self.instances) {
             bail!("--instances must be between 1 and {max_instances}, not {}", self.instances);
         }
         if !SIZES.contains(&self.size) {
             bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
+        }
+        if let Generator::Exfractaldb { points } | Generator::Mvfractaldb { points, .. } = self.generator
+            && !POINTS.contains(&points)
+        {
+            bail!("--points must be between {} and {}, not {points}", POINTS.start(), POINTS.end());
+        }
+        if let Generator::Mvfractaldb { views: 0, .. } = self.generator {
+            bail!("MV-FractalDB needs at least one view");
         }
         if let Generator::Fractaldb { points, weight_step, .. } = self.generator {
             if !POINTS.contains(&points) {
@@ -186,7 +223,7 @@ impl Spec {
             Generator::Fractaldb { points, draw, .. } => {
                 Some(Recipe { grid: Grid::square(self.size), points, draw: draw.into() })
             }
-            Generator::Rcdb => None,
+            _ => None,
         }
     }
 }

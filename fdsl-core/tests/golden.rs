@@ -88,3 +88,41 @@ fn rcdb_rasters_are_pinned() {
         ]
     );
 }
+
+#[test]
+fn clouds_and_views_are_pinned() {
+    use fdsl_core::camera::Camera;
+    use fdsl_core::cloud::{REFERENCE_3D, chaos_game, instance_weights_3d, normalise, try_candidate};
+    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    let mut points = vec![[0.0f32; 3]; 9_999];
+    let found = (0..).map(|j| try_candidate(4, j, &REFERENCE_3D, &mut points)).find(|c| c.accepted).unwrap();
+    let key = |instance, purpose| StreamKey {
+        seed: 4,
+        generator: Generator::ExFractalDb,
+        category: 0,
+        instance,
+        purpose,
+    };
+    let ifs = found.ifs.scaled(&instance_weights_3d()[17]);
+    let n = chaos_game(&ifs, key(17, Purpose::Chain).rng(), &mut points);
+    normalise(&mut points[..n]);
+    let cloud: Vec<u8> = points[..n].iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
+    let mut rasters = Vec::new();
+    for camera in [
+        Camera::mv_view_jittered(3, 12, &mut key(5, Purpose::Shape).rng()),
+        Camera::on_sphere(&mut key(6, Purpose::Shape).rng()),
+    ] {
+        let mut pixels = vec![0; 224 * 224];
+        camera.draw(&points[..n], &mut Canvas::new(&mut pixels, 224, 224).unwrap());
+        rasters.push(hex(&pixels));
+    }
+    assert_eq!(n, 9_999);
+    assert_eq!(hex(&cloud), "f0eb5f3c602da09506dc63924184f59ab3d1749007534365bb0f511d6cbbdb88");
+    assert_eq!(
+        rasters,
+        [
+            "45680a39f2f79e6c418834a15563a7ddbc5aff99cd2118acb9460fa3e6402808",
+            "35f494124253ac8f997f4464b1d10c6973fbd12d244ca3ad73aa0fa965e262c8",
+        ]
+    );
+}
