@@ -24,7 +24,7 @@ pub fn chaos_game<R: Rng>(ifs: &Ifs3, rng: R, points: &mut [[f32; 3]]) -> usize 
     points.len()
 }
 
-/// Map all coordinates together onto `[−1, 1]`, `v ↦ 2(v − min) / (max − min) − 1` with one min and
+/// Map all coordinates together onto `[−1, 1]`, `v ↦ (v − min) · (2 / (max − min)) − 1` with one min and
 /// max over every axis (numpy's `axis=None`), then subtract the centroid (the mean of each axis). A
 /// zero extent maps everything to −1 before centring.
 pub fn normalise(points: &mut [[f32; 3]]) {
@@ -36,12 +36,13 @@ pub fn normalise(points: &mut [[f32; 3]]) {
         lo = lo.min(f64::from(*v));
         hi = hi.max(f64::from(*v));
     }
+    // One division, then multiplications: `2 / (max − min)` (0 for a zero extent).
     let extent = hi - lo;
+    let scale = if extent > 0.0 { 2.0 / extent } else { 0.0 };
     let mut sum = [0.0f64; 3];
     for p in points.iter_mut() {
         for (v, s) in p.iter_mut().zip(&mut sum) {
-            let t = if extent > 0.0 { (f64::from(*v) - lo) / extent } else { 0.0 };
-            *v = (t * 2.0 - 1.0) as f32;
+            *v = ((f64::from(*v) - lo) * scale - 1.0) as f32;
             *s += f64::from(*v);
         }
     }
@@ -60,20 +61,21 @@ pub fn variances(points: &[[f32; 3]]) -> [f64; 3] {
         return [0.0; 3];
     }
     let n = points.len() as f64;
-    let mut mean = [0.0f64; 3];
+    let mut sum = [0.0f64; 3];
     for p in points {
-        for (m, v) in mean.iter_mut().zip(p) {
-            *m += f64::from(*v) / n;
+        for (s, v) in sum.iter_mut().zip(p) {
+            *s += f64::from(*v);
         }
     }
-    let mut var = [0.0f64; 3];
+    let mean = sum.map(|s| s / n);
+    let mut squares = [0.0f64; 3];
     for p in points {
-        for ((s, v), m) in var.iter_mut().zip(p).zip(mean) {
+        for ((s, v), m) in squares.iter_mut().zip(p).zip(mean) {
             let d = f64::from(*v) - m;
-            *s += d * d / n;
+            *s += d * d;
         }
     }
-    var
+    squares.map(|s| s / n)
 }
 
 /// What a 3-D category must do to be accepted by the search.
