@@ -86,6 +86,29 @@ fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
     unit_f64_from_u32(rng) * 10_000.0
 }
 
+/// The starting ellipse of one instance, drawn anew for every instance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ellipse {
+    /// `r0`, uniform integer in `[0, max r]`.
+    pub radius: f64,
+    /// `(ox, oy)`, each `~ U(1, max oval)`.
+    pub oval: (f64, f64),
+    /// `((W + U{−s, …, s}) / 2, (H + U{−s, …, s}) / 2)`.
+    pub centre: (f64, f64),
+}
+
+impl Ellipse {
+    /// Draw an instance's ellipse for a `width × height` canvas, in the order r0, ox, oy, cx, cy.
+    pub fn sample<R: Rng>(rng: &mut R, ranges: &RcdbRanges, width: usize, height: usize) -> Self {
+        let radius = f64::from(below(rng, ranges.max_radius + 1));
+        let oval = (uniform_f64(rng, 1.0, ranges.max_oval_rate), uniform_f64(rng, 1.0, ranges.max_oval_rate));
+        let s = ranges.start_position;
+        let mut centre = |side: usize| (side as f64 + f64::from(below(rng, 2 * s + 1)) - f64::from(s)) / 2.0;
+        let centre = (centre(width), centre(height));
+        Self { radius, oval, centre }
+    }
+}
+
 impl RcdbCategory {
     /// Draw a category as the reference does: `V = ⌊Exponential(mean 100)⌋` drawn again until
     /// `2 < V ≤ max_vertices`; `L` uniform in `[1, max_contours]`; `c ~ U(0, max c)`; `lw ~ U(0, max lw)`.
@@ -133,12 +156,7 @@ impl RcdbCategory {
         self.check()?;
         canvas.fill(255);
         let (w, h) = (canvas.width(), canvas.height());
-        let r0 = f64::from(below(rng, ranges.max_radius + 1));
-        let ox = uniform_f64(rng, 1.0, ranges.max_oval_rate);
-        let oy = uniform_f64(rng, 1.0, ranges.max_oval_rate);
-        let s = ranges.start_position;
-        let mut centre = |side: usize| (side as f64 + f64::from(below(rng, 2 * s + 1)) - f64::from(s)) / 2.0;
-        let (cx, cy) = (centre(w), centre(h));
+        let Ellipse { radius: r0, oval: (ox, oy), centre: (cx, cy) } = Ellipse::sample(rng, ranges, w, h);
         let n = self.vertices as usize;
         let mut directions = [(0.0, 0.0); MAX_VERTICES as usize];
         let mut points = [(0.0, 0.0); MAX_VERTICES as usize];
@@ -200,6 +218,27 @@ mod tests {
         assert!((mean(&|c| c.perlin_coefficient) - 2.0).abs() < 0.03);
         assert!((mean(&|c| c.line_width) - 0.05).abs() < 0.001);
         assert!(cats.iter().any(|c| c.vertices == 3) && cats.iter().any(|c| c.vertices == 200));
+    }
+
+    #[test]
+    fn instance_ellipses_follow_the_reference_laws() {
+        let n = 20_000;
+        let mut rng = rng(5, 0, Purpose::Shape);
+        let (mut radius, mut ox, mut cx, mut radii) = (0.0, 0.0, 0.0, [0u32; 101]);
+        let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+        for _ in 0..n {
+            let e = Ellipse::sample(&mut rng, &REFERENCE_RANGES, 512, 512);
+            radii[e.radius as usize] += 1;
+            radius += e.radius / n as f64;
+            ox += e.oval.0 / n as f64;
+            cx += e.centre.0 / n as f64;
+            assert!((1.0..2.0).contains(&e.oval.0) && (1.0..2.0).contains(&e.oval.1));
+            lo = lo.min(e.centre.1);
+            hi = hi.max(e.centre.1);
+        }
+        assert!((radius - 50.0).abs() < 0.6 && (ox - 1.5).abs() < 0.01 && (cx - 256.0).abs() < 2.5);
+        assert!(radii.iter().all(|&c| (130..270).contains(&c)), "r0 uniform on 0..=100");
+        assert_eq!((lo, hi), (56.0, 456.0), "centre (512 ± 400) / 2");
     }
 
     #[test]
