@@ -12,19 +12,21 @@ use crate::weights::round9;
 use rand_core::Rng;
 
 /// Fill `points` with the chaos game of `ifs` under `rng`, without the origin: `points[k] = p_{k+1}`.
-/// Returns how many leading points are finite; a non-finite point stays non-finite under any affine
-/// map, so the rest are dropped (the reference discards such a model).
+/// Returns how many leading points are finite (in `f32`); a non-finite point stays non-finite under
+/// any affine map, so the rest are dropped (the reference discards such a model).
 pub fn chaos_game<R: Rng>(ifs: &Ifs3, rng: R, points: &mut [[f32; 3]]) -> usize {
     for (k, (slot, p)) in points.iter_mut().zip(ChaosGame::new(ifs, rng).skip(1)).enumerate() {
-        if !p.iter().all(|v| v.is_finite()) {
+        // Finite in f32: a coordinate beyond f32's range counts as divergent too.
+        let q = p.map(|v| v as f32);
+        if !q.iter().all(|v| v.is_finite()) {
             return k;
         }
-        *slot = p.map(|v| v as f32);
+        *slot = q;
     }
     points.len()
 }
 
-/// Map all coordinates together onto `[−1, 1]`, `v ↦ (v − min) · (2 / (max − min)) − 1` with one min and
+/// Map all coordinates together onto `[−1, 1]`, `v ↦ 2(v − min) / (max − min) − 1` with one min and
 /// max over every axis (numpy's `axis=None`), then subtract the centroid (the mean of each axis). A
 /// zero extent maps everything to −1 before centring.
 pub fn normalise(points: &mut [[f32; 3]]) {
@@ -36,13 +38,14 @@ pub fn normalise(points: &mut [[f32; 3]]) {
         lo = lo.min(f64::from(*v));
         hi = hi.max(f64::from(*v));
     }
-    // One division, then multiplications: `2 / (max − min)` (0 for a zero extent).
-    let extent = hi - lo;
-    let scale = if extent > 0.0 { 2.0 / extent } else { 0.0 };
+    // In halves, so that no difference overflows (scaling by 1/2 is exact): `(v/2 − min/2) ·
+    // (2 / (max/2 − min/2))`, the same value as `(v − min) · 2 / (max − min)`. One division in all.
+    let half_extent = hi * 0.5 - lo * 0.5;
+    let scale = if half_extent > 0.0 { 2.0 / half_extent } else { 0.0 };
     let mut sum = [0.0f64; 3];
     for p in points.iter_mut() {
         for (v, s) in p.iter_mut().zip(&mut sum) {
-            *v = ((f64::from(*v) - lo) * scale - 1.0) as f32;
+            *v = ((f64::from(*v) * 0.5 - lo * 0.5) * scale - 1.0) as f32;
             *s += f64::from(*v);
         }
     }

@@ -21,7 +21,8 @@
 //! - [`line`]: a clipped Bresenham line rasteriser;
 //! - [`rcdb`]: RCDB radial contours;
 //! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
-//! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views).
+//! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
+//! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes.
 //!
 //! # Example: one FractalDB image into your own buffers
 //!
@@ -61,6 +62,7 @@ pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
 pub mod line;
+pub mod pc;
 pub mod perlin;
 pub mod rcdb;
 pub mod search;

@@ -23,6 +23,8 @@ pub enum Generator {
     FractalSearch3d = 4,
     /// ExFractalDB and MV-FractalDB rendering (3-D IFS images).
     ExFractalDb = 5,
+    /// PC-FractalDB point clouds and scenes.
+    PcFractalDb = 6,
 }
 
 /// What a stream is used for, within one (generator, category, instance).

@@ -134,4 +134,24 @@ proptest! {
         prop_assert_eq!(c.accepted, c.filling_rate >= threshold);
         prop_assert!((2..=7).contains(&c.ifs.len()));
     }
+
+    #[test]
+    fn noise_mixes_are_centred_finite_and_sized(seed: u64, a in 0u64..64, b in 0u64..64, total in 2usize..3000, ratio in 0.0..=1.0f64) {
+        use fdsl_core::pc::{NoiseMix, mix, part};
+        use fdsl_core::stream::{Generator, Purpose, StreamKey};
+        let key = |category, purpose| StreamKey { seed, generator: Generator::PcFractalDb, category, instance: 0, purpose };
+        let split = NoiseMix::with_ratio(total, ratio);
+        prop_assert_eq!(split.total(), total);
+        let mut main = vec![[9.0f32; 3]; split.main];
+        let mut noise = vec![[9.0f32; 3]; split.noise];
+        part(&fdsl_core::Ifs3::sample_fractaldb(&mut key(a, Purpose::Parameters).rng()), key(a, Purpose::Chain).rng(), &mut main);
+        part(&fdsl_core::Ifs3::sample_fractaldb(&mut key(b, Purpose::Parameters).rng()), key(b, Purpose::Chain).rng(), &mut noise);
+        let mut out = vec![[7.0f32; 3]; total];
+        mix(&main, &noise, &mut out);
+        prop_assert!(out.iter().flatten().all(|v| v.is_finite() && v.abs() <= 4.0));
+        for axis in 0..3 {
+            let mean = out.iter().map(|p| f64::from(p[axis])).sum::<f64>() / total as f64;
+            prop_assert!(mean.abs() < 1e-5, "axis {} mean {}", axis, mean);
+        }
+    }
 }

@@ -1,0 +1,262 @@
+//! PC-FractalDB (Yamada et al., CVPR 2022; `fractal_noise_mix.py`, `generate_scene.py`): 3-D fractal
+//! point clouds mixed with another category's points (FractalNoiseMix), and scenes of such objects
+//! for 3-D detection pre-training. Everything writes into caller-owned buffers.
+
+use crate::cloud::{chaos_game, normalise};
+use crate::ifs::Ifs3;
+use crate::stream::{shuffle, unit_f64};
+use rand_core::Rng;
+
+/// The points of one FractalNoiseMix instance: `main` of the category's own fractal and `noise` of a
+/// partner category's (the reference: 10,000 points, ratio 0.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoiseMix {
+    /// Points of the category's own fractal.
+    pub main: usize,
+    /// Points of the partner's fractal.
+    pub noise: usize,
+}
+
+/// The reference's mix: 8,000 + 2,000 points.
+pub const REFERENCE_MIX: NoiseMix = NoiseMix { main: 8_000, noise: 2_000 };
+
+impl NoiseMix {
+    /// `total` points, `ratio` of them (rounded to nearest) the category's own.
+    pub fn with_ratio(total: usize, ratio: f64) -> Self {
+        let main = libm::round(total as f64 * ratio.clamp(0.0, 1.0)) as usize;
+        Self { main: main.min(total), noise: total - main.min(total) }
+    }
+
+    /// Points of one instance.
+    pub fn total(&self) -> usize {
+        self.main + self.noise
+    }
+}
+
+/// One part of a mix: the chaos game of `ifs` (origin dropped) into `out`, normalised onto
+/// `[−1, 1]` and centred on its own. Returns how many leading points are finite (the rest of `out`
+/// is zeros).
+pub fn part<R: Rng>(ifs: &Ifs3, rng: R, out: &mut [[f32; 3]]) -> usize {
+    let finite = chaos_game(ifs, rng, out);
+    out[finite..].fill([0.0; 3]);
+    normalise(&mut out[..finite]);
+    finite
+}
+
+/// Concatenate a category's `main` part and a partner's `noise` part into `out` (their total length),
+/// then centre the whole on its centroid (not normalised again), as the reference does.
+pub fn mix(main: &[[f32; 3]], noise: &[[f32; 3]], out: &mut [[f32; 3]]) {
+    let n = (main.len() + noise.len()).min(out.len());
+    let out = &mut out[..n];
+    for (slot, p) in out.iter_mut().zip(main.iter().chain(noise)) {
+        *slot = *p;
+    }
+    centre(out);
+}
+
+/// Subtract the centroid (the mean of each axis).
+pub fn centre(points: &mut [[f32; 3]]) {
+    if points.is_empty() {
+        return;
+    }
+    let mut sum = [0.0f64; 3];
+    for p in points.iter() {
+        for (s, v) in sum.iter_mut().zip(p) {
+            *s += f64::from(*v);
+        }
+    }
+    let mean = sum.map(|s| s / points.len() as f64);
+    for p in points.iter_mut() {
+        for (v, m) in p.iter_mut().zip(mean) {
+            *v = (f64::from(*v) - m) as f32;
+        }
+    }
+}
+
+/// The partner categories: `0..n` in a random order (the reference's `random.sample`, unseeded
+/// there); instance `j` of every category mixes with partner `partners[j mod n]`.
+pub fn partners<R: Rng>(rng: &mut R, out: &mut [u32]) {
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = i as u32;
+    }
+    shuffle(rng, out);
+}
+
+/// How scenes are laid out (`generate_scene.py`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SceneParams {
+    /// Objects before the Poisson term (the script's `--numof_object`; 15 by default, 5 passed).
+    pub base_objects: u32,
+    /// Mean of the Poisson term added to the object count (5).
+    pub poisson_mean: f64,
+    /// Side of the square floor, centred on the origin (15).
+    pub room: f64,
+    /// Tries to place an object without overlap before the scene stops growing (100).
+    pub max_tries: u32,
+}
+
+/// The published scenes (the run script passes 5 base objects).
+pub const REFERENCE_SCENES: SceneParams =
+    SceneParams { base_objects: 5, poisson_mean: 5.0, room: 15.0, max_tries: 100 };
+
+/// One object of a scene: an upright box, as a 3-D detector's loader wants it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SceneObject {
+    /// Box size (x, y, z): `U(0.75, 1.25) · (1, U(0.9, 1.1), U(0.9, 1.1))`.
+    pub size: [f64; 3],
+    /// Box centre: x, y `~ U(−room/2, room/2)`, z = half the height (standing on the floor).
+    pub centre: [f64; 3],
+    /// Rotation about z, `U(−π, π)`.
+    pub heading: f64,
+    /// Which object it shows: an index the caller maps to (class, instance), `U{0, …, pool − 1}`.
+    pub pick: u64,
+}
+
+impl SceneObject {
+    /// The reference's overlap test in the floor plane: the centres are closer than half the sum of
+    /// the boxes' xy diagonals plus 0.25.
+    pub fn overlaps(&self, other: &SceneObject) -> bool {
+        let d = libm::hypot(self.centre[0] - other.centre[0], self.centre[1] - other.centre[1]);
+        let diagonal = |o: &SceneObject| libm::hypot(o.size[0], o.size[1]);
+        d < (diagonal(self) + diagonal(other)) * 0.5 + 0.25
+    }
+
+    /// Place `points` (a normalised, centred instance) in the scene: scale each axis by half the box
+    /// size, rotate by the heading about z, move to the centre. Writes `out[..points.len()]`.
+    pub fn place(&self, points: &[[f32; 3]], out: &mut [[f32; 3]]) {
+        let (s, c) = (libm::sin(self.heading), libm::cos(self.heading));
+        for (slot, p) in out.iter_mut().zip(points) {
+            let [x, y, z] = [0, 1, 2].map(|a| f64::from(p[a]) * self.size[a] * 0.5);
+            *slot = [
+                (c * x - s * y + self.centre[0]) as f32,
+                (s * x + c * y + self.centre[1]) as f32,
+                (z + self.centre[2]) as f32,
+            ];
+        }
+    }
+}
+
+/// A Poisson variate (Knuth's multiplication method; means up to a few hundred).
+fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
+    let limit = libm::exp(-mean);
+    let (mut k, mut p) = (0u32, 1.0);
+    loop {
+        p *= unit_f64(rng);
+        if p <= limit || k == 10_000 {
+            return k;
+        }
+        k += 1;
+    }
+}
+
+/// Lay out one scene into `out`: `base + Poisson(mean)` objects (at most `out.len()`), each with a
+/// size, then up to `max_tries` positions until it overlaps no earlier object (the scene stops at the
+/// first object that finds none), a heading and a pick in `0..pool`. Returns the number placed.
+pub fn scene<R: Rng>(rng: &mut R, params: &SceneParams, pool: u64, out: &mut [SceneObject]) -> usize {
+    let wanted = (params.base_objects + poisson(rng, params.poisson_mean)) as usize;
+    let mut placed = 0;
+    while placed < wanted.min(out.len()) {
+        let base = 0.75 + unit_f64(rng) * 0.5;
+        let size = [base, base * (0.9 + unit_f64(rng) * 0.2), base * (0.9 + unit_f64(rng) * 0.2)];
+        let mut position = None;
+        for _ in 0..params.max_tries {
+            let x = (1.0 - unit_f64(rng) * 2.0) * params.room * 0.5;
+            let y = (1.0 - unit_f64(rng) * 2.0) * params.room * 0.5;
+            let candidate = SceneObject { size, centre: [x, y, size[2] * 0.5], ..SceneObject::default() };
+            if !out[..placed].iter().any(|o| o.overlaps(&candidate)) {
+                position = Some(candidate);
+                break;
+            }
+        }
+        let Some(mut object) = position else { break };
+        object.heading = (1.0 - unit_f64(rng) * 2.0) * core::f64::consts::PI;
+        object.pick = if pool == 0 { 0 } else { (unit_f64(rng) * pool as f64) as u64 % pool };
+        out[placed] = object;
+        placed += 1;
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{Generator, Purpose, StreamKey};
+
+    fn rng(instance: u64) -> rand_pcg::Pcg32 {
+        StreamKey {
+            seed: 2,
+            generator: Generator::PcFractalDb,
+            category: 0,
+            instance,
+            purpose: Purpose::Shape,
+        }
+        .rng()
+    }
+
+    #[test]
+    fn ratios_split_the_total() {
+        assert_eq!(NoiseMix::with_ratio(10_000, 0.8), REFERENCE_MIX);
+        assert_eq!(NoiseMix::with_ratio(10, 1.5), NoiseMix { main: 10, noise: 0 });
+        assert_eq!(NoiseMix::with_ratio(7, 0.5).total(), 7);
+    }
+
+    #[test]
+    fn poisson_has_its_mean() {
+        let mut r = rng(0);
+        let n = 20_000;
+        let mean = (0..n).map(|_| f64::from(poisson(&mut r, 5.0))).sum::<f64>() / f64::from(n);
+        assert!((mean - 5.0).abs() < 0.06, "{mean}");
+    }
+
+    #[test]
+    fn scenes_never_overlap_and_stand_on_the_floor() {
+        let mut objects = [SceneObject::default(); 64];
+        let mut counts = 0;
+        for s in 0..300 {
+            let n = scene(&mut rng(s), &REFERENCE_SCENES, 1000, &mut objects);
+            counts += n;
+            assert!(n >= 1 && n <= 64);
+            for (i, a) in objects[..n].iter().enumerate() {
+                assert!(
+                    a.size[0] >= 0.75 && a.size[0] < 1.25 && (a.centre[2] - a.size[2] / 2.0).abs() < 1e-12
+                );
+                assert!(
+                    a.centre[0].abs() <= 7.5
+                        && a.centre[1].abs() <= 7.5
+                        && a.heading.abs() <= core::f64::consts::PI
+                );
+                assert!(a.pick < 1000);
+                for b in &objects[..i] {
+                    assert!(!a.overlaps(b));
+                }
+            }
+        }
+        // 5 + Poisson(5) objects, nearly all placed in a 15 x 15 room.
+        let mean = counts as f64 / 300.0;
+        assert!((9.0..10.5).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn placing_scales_rotates_and_moves() {
+        let o = SceneObject {
+            size: [2.0, 4.0, 6.0],
+            centre: [1.0, 2.0, 3.0],
+            heading: core::f64::consts::FRAC_PI_2,
+            pick: 0,
+        };
+        let mut out = [[0.0f32; 3]; 2];
+        o.place(&[[1.0, 0.0, 1.0], [0.0, 1.0, -1.0]], &mut out);
+        let close = |a: [f32; 3], b: [f32; 3]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
+        assert!(close(out[0], [1.0, 3.0, 6.0]) && close(out[1], [-1.0, 2.0, 0.0]), "{out:?}");
+    }
+
+    #[test]
+    fn partners_are_a_permutation() {
+        let mut p = [0u32; 50];
+        partners(&mut rng(1), &mut p);
+        let mut sorted = p;
+        sorted.sort_unstable();
+        assert!(sorted.iter().enumerate().all(|(i, &v)| v as usize == i));
+        assert_ne!(p, sorted);
+    }
+}
