@@ -215,7 +215,7 @@ mod tests {
         for s in 0..300 {
             let n = scene(&mut rng(s), &REFERENCE_SCENES, 1000, &mut objects);
             counts += n;
-            assert!(n >= 1 && n <= 64);
+            assert!((1..=64).contains(&n));
             for (i, a) in objects[..n].iter().enumerate() {
                 assert!(
                     a.size[0] >= 0.75 && a.size[0] < 1.25 && (a.centre[2] - a.size[2] / 2.0).abs() < 1e-12
