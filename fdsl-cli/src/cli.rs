@@ -124,10 +124,15 @@ struct RenderArgs {
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Output format: png (ImageFolder), webdataset (tar shards + _info.json for timm/webdataset),
-    /// npy (uint8 image and int64 label arrays per shard, memory-mappable).
-    #[arg(long, value_enum, default_value = "png")]
-    format: Format,
+    /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
+    /// for timm/webdataset), npy (uint8 image and int64 label arrays per shard, memory-mappable).
+    /// Point clouds: ply (binary, the default), ply-ascii, npy (float32 N x P x 3 per shard), webdataset.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
+    /// partner category (FractalNoiseMix) [default: 0.8].
+    #[arg(long, value_name = "R")]
+    mix_ratio: Option<f64>,
     /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-* shards).
     #[arg(long, value_name = "K", default_value_t = 0)]
     val_per_class: usize,
@@ -260,7 +265,21 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
             refuse(&fractal_only)?;
             Generator::Mvfractaldb { points: a.points.unwrap_or(points), views }
         }
+        Generator::Pcfractaldb { main, noise } => {
+            refuse(&fractal_only)?;
+            refuse(&[("--size", a.size.is_some())])?;
+            let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
+            if !(0.0..=1.0).contains(&ratio) {
+                bail!("--mix-ratio must be between 0 and 1, not {ratio}");
+            }
+            let total = a.points.unwrap_or(main + noise) as usize;
+            let split = fdsl_core::pc::NoiseMix::with_ratio(total, ratio);
+            Generator::Pcfractaldb { main: split.main as u32, noise: split.noise as u32 }
+        }
     };
+    if !matches!(generator, Generator::Pcfractaldb { .. }) {
+        refuse(&[("--mix-ratio", a.mix_ratio.is_some())])?;
+    }
     let mut spec = Spec {
         generator,
         categories: a.categories.unwrap_or(preset_categories),
@@ -268,7 +287,7 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         size: a.size.unwrap_or(published.size),
         seed: a.seed,
         val_per_class: a.val_per_class,
-        ..published.with_format(a.format, a.shard_size)
+        ..published.clone().with_format(a.format.unwrap_or(published.format), a.shard_size)
     };
     spec.check()?;
     let categories = if let Some(dir) = &a.categories_from {
@@ -299,8 +318,9 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     }
     let s = render::render(&plan, &a.out, part).map_err(with_io_hint)?;
     let secs = s.elapsed.as_secs_f64();
+    let noun = dataset.payload().noun();
     println!(
-        "rendered {} images ({} already there) into {} in {secs:.2} s ({:.0} images/s){}",
+        "rendered {} {noun} ({} already there) into {} in {secs:.2} s ({:.0} {noun}/s){}",
         s.written,
         s.kept,
         a.out.display(),

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use fdsl_core::camera::Camera;
 use fdsl_core::cloud::{self, WEIGHT_ROWS_3D, instance_weights_3d};
 use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
+use fdsl_core::pc::{self, NoiseMix};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
 use fdsl_core::stream::{Generator as StreamGenerator, Purpose, StreamKey};
 use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
@@ -120,7 +121,7 @@ impl Categories {
         Ok(match generator {
             Generator::Fractaldb { .. } => Categories::Fractal(all(files)?),
             Generator::Rcdb => Categories::Rcdb(all(files)?),
-            Generator::Exfractaldb { .. } | Generator::Mvfractaldb { .. } => {
+            Generator::Exfractaldb { .. } | Generator::Mvfractaldb { .. } | Generator::Pcfractaldb { .. } => {
                 Categories::Fractal3(all(files)?)
             }
         })
@@ -160,6 +161,36 @@ enum Extras {
         points: u32,
         views: Option<u32>,
     },
+    /// PC-FractalDB: the split of points, and the partner of instance `j` is `partners[j mod n]`.
+    NoiseMix {
+        mix: NoiseMix,
+        partners: Vec<u32>,
+    },
+}
+
+impl Payload {
+    /// What to call samples in messages: `images` or `point clouds`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Payload::Image { .. } => "images",
+            Payload::Cloud { .. } => "point clouds",
+        }
+    }
+}
+
+/// What a sample is, as bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payload {
+    /// A `side × side` 8-bit greyscale image, row-major.
+    Image {
+        /// Pixels per side.
+        side: usize,
+    },
+    /// `points` points, each little-endian `f32` x, y, z.
+    Cloud {
+        /// Points per sample.
+        points: usize,
+    },
 }
 
 /// A dataset ready to render: its spec and categories.
@@ -181,6 +212,10 @@ pub struct Scratch {
     cloud: Vec<[f32; 3]>,
     cloud_of: Option<(usize, usize)>,
     cloud_len: usize,
+    /// PC-FractalDB: the partner's part, the mix, the mix as bytes.
+    noise: Vec<[f32; 3]>,
+    mixed: Vec<[f32; 3]>,
+    bytes: Vec<u8>,
 }
 
 impl Dataset {
@@ -203,9 +238,37 @@ impl Dataset {
             (&Generator::Mvfractaldb { points, views }, Categories::Fractal3(_)) => {
                 Extras::Cloud { weights: Box::new(instance_weights_3d()), points, views: Some(views) }
             }
+            (&Generator::Pcfractaldb { main, noise }, Categories::Fractal3(c)) => {
+                let mut partners = vec![0; c.len()];
+                let key = StreamKey {
+                    seed: spec.seed,
+                    generator: StreamGenerator::PcFractalDb,
+                    category: u64::MAX,
+                    instance: 0,
+                    purpose: Purpose::Order,
+                };
+                pc::partners(&mut key.rng(), &mut partners);
+                Extras::NoiseMix { mix: NoiseMix { main: main as usize, noise: noise as usize }, partners }
+            }
             _ => anyhow::bail!("the categories are not of the spec's generator"),
         };
         Ok(Self { spec, categories, extras })
+    }
+
+    /// What each sample is.
+    pub fn payload(&self) -> Payload {
+        match &self.extras {
+            Extras::NoiseMix { mix, .. } => Payload::Cloud { points: mix.total() },
+            _ => Payload::Image { side: self.spec.size as usize },
+        }
+    }
+
+    /// Bytes of one sample's payload.
+    pub fn payload_len(&self) -> usize {
+        match self.payload() {
+            Payload::Image { side } => side * side,
+            Payload::Cloud { points } => points * 12,
+        }
     }
 
     /// Number of classes.
@@ -252,6 +315,7 @@ impl Dataset {
                 format!("{c:05}_{model:05}_{view:03}")
             }
             Extras::Cloud { views: None, .. } => format!("{c:05}_{:05}", sample.instance),
+            Extras::NoiseMix { .. } => format!("{c:05}_{:04}", sample.instance),
         }
     }
 
@@ -274,6 +338,9 @@ impl Dataset {
             (_, Extras::Cloud { weights, .. }) => {
                 let (model, view) = self.model_and_view(sample);
                 serde_json::json!({ "model": model, "weight_factors": weights[model], "view": view })
+            }
+            (_, Extras::NoiseMix { partners, .. }) => {
+                serde_json::json!({ "partner": partners[sample.instance % partners.len()] })
             }
             _ => unreachable!("Dataset::new pairs each generator's categories with its extras"),
         }
@@ -331,8 +398,8 @@ impl Dataset {
         self.class_count() * self.spec.instances
     }
 
-    /// Render `samples` of one unit (sorted by instance), handing each sample's final raster
-    /// (`size × size` bytes) to `emit`, in order.
+    /// Render `samples` of one unit (sorted by instance), handing each sample's payload (see
+    /// [`Dataset::payload`]) to `emit`, in order.
     pub fn render_unit(
         &self,
         unit: Unit,
@@ -383,6 +450,31 @@ impl Dataset {
                     canvas.clear();
                     camera.draw(&scratch.cloud[..scratch.cloud_len], &mut canvas);
                     emit(sample, &scratch.canvas)?;
+                }
+                Ok(())
+            }
+            (Categories::Fractal3(categories), Extras::NoiseMix { mix, partners }) => {
+                let mut emit = emit;
+                scratch.cloud.resize(mix.main, [0.0; 3]);
+                scratch.noise.resize(mix.noise, [0.0; 3]);
+                scratch.mixed.resize(mix.total(), [0.0; 3]);
+                for sample in samples {
+                    if scratch.cloud_of != Some((sample.category, usize::MAX)) {
+                        // The category's own part, once per category.
+                        let ifs = &categories[sample.category].params;
+                        let chain =
+                            self.stream(StreamGenerator::PcFractalDb, &sample, usize::MAX, Purpose::Chain);
+                        pc::part(ifs, chain.rng(), &mut scratch.cloud);
+                        scratch.cloud_of = Some((sample.category, usize::MAX));
+                    }
+                    let partner = partners[sample.instance % partners.len()] as usize;
+                    let chain =
+                        self.stream(StreamGenerator::PcFractalDb, &sample, sample.instance, Purpose::Chain);
+                    pc::part(&categories[partner].params, chain.rng(), &mut scratch.noise);
+                    pc::mix(&scratch.cloud, &scratch.noise, &mut scratch.mixed);
+                    scratch.bytes.clear();
+                    scratch.bytes.extend(scratch.mixed.iter().flatten().flat_map(|v| v.to_le_bytes()));
+                    emit(sample, &scratch.bytes)?;
                 }
                 Ok(())
             }

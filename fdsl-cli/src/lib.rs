@@ -12,6 +12,7 @@ pub mod encode;
 pub mod npy;
 pub mod output;
 pub mod plan;
+pub mod ply;
 pub mod presets;
 pub mod progress;
 pub mod render;

@@ -16,7 +16,7 @@
 //! `shard_size / 40` random units, and renders whole units, so the 10 counts still share a chaos
 //! game; only the units cut by a shard boundary are traced twice.
 
-use crate::dataset::{Dataset, Sample, Scratch, Split, Unit};
+use crate::dataset::{Dataset, Payload, Sample, Scratch, Split, Unit};
 use crate::encode::encode_grey_png;
 use crate::spec::Format;
 use anyhow::{Context, Result};
@@ -153,9 +153,37 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn png_path(&self, sample: &Sample) -> String {
+    /// The file extension of one sample: `png` for images, `ply` for point clouds.
+    fn extension(&self) -> &'static str {
+        match self.dataset.payload() {
+            Payload::Image { .. } => "png",
+            Payload::Cloud { .. } => "ply",
+        }
+    }
+
+    /// One sample's file: a PNG, or a binary or ASCII PLY.
+    fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
+        match (self.dataset.payload(), self.dataset.spec.format) {
+            (Payload::Image { side }, _) => encode_grey_png(payload, side as u32),
+            (Payload::Cloud { .. }, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
+            (Payload::Cloud { .. }, _) => Ok(crate::ply::binary(payload)),
+        }
+    }
+
+    /// The dtype and shape of the npy array of `n` samples: images `|u1` (N, H, W), point clouds
+    /// `<f4` (N, P, 3).
+    pub fn npy_array(&self, n: usize) -> (&'static str, Vec<usize>) {
+        match self.dataset.payload() {
+            Payload::Image { side } => ("|u1", vec![n, side, side]),
+            Payload::Cloud { points } => ("<f4", vec![n, points, 3]),
+        }
+    }
+
+    fn sample_path(&self, sample: &Sample) -> String {
         let split = self.dataset.split_of(sample.instance).name();
-        format!("{split}/{}/{}.png", Dataset::class_name(sample.category), self.dataset.key(sample))
+        let (class, key, ext) =
+            (Dataset::class_name(sample.category), self.dataset.key(sample), self.extension());
+        format!("{split}/{class}/{key}.{ext}")
     }
 
     fn tar_name(split: Split, index: usize) -> String {
@@ -165,10 +193,14 @@ impl<'a> Plan<'a> {
     /// The files a task writes (paths relative to the dataset folder).
     pub fn files_of(&self, task: Task) -> Vec<String> {
         match (task, self.dataset.spec.format) {
-            (Task::Unit(unit), _) => self.dataset.unit_samples(unit).map(|s| self.png_path(&s)).collect(),
+            (Task::Unit(unit), _) => self.dataset.unit_samples(unit).map(|s| self.sample_path(&s)).collect(),
             (Task::Shard { split, index }, Format::Npy) => {
                 let s = split.name();
-                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
+                let data = match self.dataset.payload() {
+                    Payload::Image { .. } => "images",
+                    Payload::Cloud { .. } => "points",
+                };
+                vec![format!("{s}/{data}-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
             }
             (Task::Shard { split, index }, _) => vec![Self::tar_name(split, index)],
         }
@@ -176,7 +208,6 @@ impl<'a> Plan<'a> {
 
     /// Make the files of a task: `(path, bytes)` in the order of [`Plan::files_of`].
     pub fn render(&self, task: Task, scratch: &mut Scratch) -> Result<Vec<(String, Vec<u8>)>> {
-        let size = self.dataset.spec.size;
         match task {
             Task::Unit(unit) => {
                 let mut files = Vec::new();
@@ -185,7 +216,7 @@ impl<'a> Plan<'a> {
                     self.dataset.unit_samples(unit),
                     scratch,
                     |sample, raster| {
-                        files.push((self.png_path(&sample), encode_grey_png(raster, size)?));
+                        files.push((self.sample_path(&sample), self.encode(raster)?));
                         Ok(())
                     },
                 )?;
@@ -196,11 +227,12 @@ impl<'a> Plan<'a> {
                 let names = self.files_of(task);
                 match self.dataset.spec.format {
                     Format::Npy => {
-                        let side = size as usize;
-                        let header = crate::npy::header("|u1", &[samples.len(), side, side]);
-                        let mut images = vec![0u8; header.len() + samples.len() * side * side];
+                        let (descr, shape) = self.npy_array(samples.len());
+                        let header = crate::npy::header(descr, &shape);
+                        let sample_len = self.dataset.payload_len();
+                        let mut images = vec![0u8; header.len() + samples.len() * sample_len];
                         images[..header.len()].copy_from_slice(&header);
-                        let slots = images[header.len()..].chunks_exact_mut(side * side);
+                        let slots = images[header.len()..].chunks_exact_mut(sample_len);
                         self.fill(samples, slots.collect(), |slot, raster| {
                             slot.copy_from_slice(raster);
                             Ok(())
@@ -212,7 +244,7 @@ impl<'a> Plan<'a> {
                     _ => {
                         let mut pngs = vec![Vec::new(); samples.len()];
                         self.fill(samples, pngs.iter_mut().collect(), |png, raster| {
-                            **png = encode_grey_png(raster, size)?;
+                            **png = self.encode(raster)?;
                             Ok(())
                         })?;
                         let tar = self.tar(samples, &pngs)?;
@@ -266,7 +298,8 @@ impl<'a> Plan<'a> {
                 parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);
-            let members: [(&str, &[u8]); 3] = [("cls", cls.as_bytes()), ("json", &json), ("png", png)];
+            let members: [(&str, &[u8]); 3] =
+                [("cls", cls.as_bytes()), ("json", &json), (self.extension(), png)];
             for (extension, data) in members {
                 let mut header = tar::Header::new_ustar();
                 header.set_size(data.len() as u64);

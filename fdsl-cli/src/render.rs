@@ -1,5 +1,6 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
+use crate::dataset::Payload;
 use crate::dataset::Scratch;
 use crate::output::{
     Journal, JournalEntry, MANIFEST, Manifest, Part, file_sha256, is_empty_dir, remove_if_present,
@@ -7,7 +8,7 @@ use crate::output::{
 };
 use crate::plan::Plan;
 use crate::progress;
-use crate::spec::{Spec, differences, sha256_hex};
+use crate::spec::{Format, Generator, Spec, differences, sha256_hex};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -112,7 +113,7 @@ pub fn render(plan: &Plan, out: &Path, part: Part) -> Result<Summary> {
     let pending: Vec<usize> =
         (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
     let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
-    let bar = progress::bar(total as u64, "rendering", "images");
+    let bar = progress::bar(total as u64, "rendering", plan.dataset.payload().noun());
     bar.set_position(kept as u64);
     let rendered: Vec<Vec<(String, String)>> = pending
         .par_iter()
@@ -186,25 +187,28 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let files: usize = owned.iter().map(|&t| plan.files_of(plan.tasks()[t]).len()).sum();
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
-    let pixels = (spec.size as usize).pow(2);
-    // Measured averages of fast-compressed PNGs (BENCHMARKS.md) at the published sizes, bytes/pixel.
+    // Measured averages of fastest-compressed PNGs (BENCHMARKS.md) at the published sizes, bytes/pixel.
     let bytes_per_pixel = match spec.generator {
-        crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => 0.31,
-        crate::spec::Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => 0.06,
-        crate::spec::Generator::Rcdb => 0.33,
-        crate::spec::Generator::Exfractaldb { .. } | crate::spec::Generator::Mvfractaldb { .. } => 0.1,
+        Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => 0.31,
+        Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => 0.06,
+        Generator::Rcdb => 0.33,
+        _ => 0.04,
     };
-    let png = pixels as f64 * bytes_per_pixel;
+    let sample_file = match (dataset.payload(), spec.format) {
+        (Payload::Image { side }, _) => (side * side) as f64 * bytes_per_pixel,
+        (Payload::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
+        (Payload::Cloud { .. }, _) => dataset.payload_len() as f64 + 200.0,
+    };
     let task_bytes = |task| {
         let n = plan.sample_count(task);
         match spec.format {
-            crate::spec::Format::Png => n as f64 * png,
-            // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the PNG.
-            crate::spec::Format::Webdataset => n as f64 * (png + 2048.0 + 256.0) + 1024.0,
-            crate::spec::Format::Npy => {
-                let side = spec.size as usize;
-                let images = crate::npy::header("|u1", &[n, side, side]).len() + n * pixels;
-                (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
+            Format::Png | Format::Ply | Format::PlyAscii => n as f64 * sample_file,
+            // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the file.
+            Format::Webdataset => n as f64 * (sample_file + 2048.0 + 256.0) + 1024.0,
+            Format::Npy => {
+                let (descr, shape) = plan.npy_array(n);
+                let data = crate::npy::header(descr, &shape).len() + n * dataset.payload_len();
+                (data + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
             }
         }
     };
@@ -226,7 +230,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         files,
         metadata.len(),
         human_bytes(bytes),
-        if spec.format == crate::spec::Format::Npy { " (exact)" } else { " (estimated)" }
+        if spec.format == Format::Npy { " (exact)" } else { " (estimated)" }
     ));
     lines.join("\n")
 }

@@ -39,14 +39,20 @@ pub enum Format {
     Png,
     /// WebDataset: POSIX tar shards `train-NNNNNN.tar` of `KEY.cls`, `KEY.json`, `KEY.png`, and `_info.json`.
     Webdataset,
-    /// NumPy: per shard `train/images-NNNNNN.npy` (uint8, N x H x W) and `train/labels-NNNNNN.npy` (int64).
+    /// NumPy: per shard `train/images-NNNNNN.npy` (uint8, N x H x W; point clouds: `points-NNNNNN.npy`,
+    /// float32 N x P x 3) and `train/labels-NNNNNN.npy` (int64).
     Npy,
+    /// Point clouds: one binary little-endian PLY per sample, `train/CLASS/NAME.ply`.
+    Ply,
+    /// Point clouds: one ASCII PLY per sample.
+    #[serde(rename = "ply-ascii")]
+    PlyAscii,
 }
 
 impl Format {
     /// Whether samples are grouped in shards (and so ordered by a seeded permutation).
     pub fn is_sharded(self) -> bool {
-        self != Format::Png
+        matches!(self, Format::Webdataset | Format::Npy)
     }
 }
 
@@ -82,6 +88,21 @@ pub enum Generator {
         /// Views per model.
         views: u32,
     },
+    /// PC-FractalDB: FractalNoiseMix point clouds, `main` points of the category's fractal and `noise`
+    /// of a partner category's.
+    Pcfractaldb {
+        /// Points of the category's own fractal.
+        main: u32,
+        /// Points of the partner's fractal.
+        noise: u32,
+    },
+}
+
+impl Generator {
+    /// Whether its samples are point clouds (else images).
+    pub fn makes_clouds(&self) -> bool {
+        matches!(self, Generator::Pcfractaldb { .. })
+    }
 }
 
 /// The most instances per class of RCDB and ExFractalDB (FractalDB has exactly 1,000 distinct ones,
@@ -156,6 +177,17 @@ impl Spec {
         Self { generator, size: 224, instances, ..Self::published(preset, category_source, categories) }
     }
 
+    /// The published PC-FractalDB models (`fractal_noise_mix.py`): 8,000 + 2,000 points, 1,000 instances
+    /// per class, binary PLY.
+    pub fn published_pc(preset: &str, category_source: &str, categories: usize) -> Self {
+        Self {
+            generator: Generator::Pcfractaldb { main: 8_000, noise: 2_000 },
+            format: Format::Ply,
+            size: 0, // point clouds have no image size
+            ..Self::published(preset, category_source, categories)
+        }
+    }
+
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
     /// (default [`DEFAULT_SHARD_SIZE`]).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
@@ -171,13 +203,13 @@ impl Spec {
         }
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
-            Generator::Rcdb | Generator::Exfractaldb { .. } => MAX_INSTANCES,
+            Generator::Rcdb | Generator::Exfractaldb { .. } | Generator::Pcfractaldb { .. } => MAX_INSTANCES,
             Generator::Mvfractaldb { views, .. } => WEIGHT_ROWS_3D * views as usize,
         };
         if !(1..=max_instances).contains(&self.instances) {
             bail!("--instances must be between 1 and {max_instances}, not {}", self.instances);
         }
-        if !SIZES.contains(&self.size) {
+        if !self.generator.makes_clouds() && !SIZES.contains(&self.size) {
             bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
         }
         if let Generator::Exfractaldb { points } | Generator::Mvfractaldb { points, .. } = self.generator
@@ -187,6 +219,20 @@ impl Spec {
         }
         if let Generator::Mvfractaldb { views: 0, .. } = self.generator {
             bail!("MV-FractalDB needs at least one view");
+        }
+        if let Generator::Pcfractaldb { main, noise } = self.generator
+            && !POINTS.contains(&(main + noise))
+        {
+            bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), main + noise);
+        }
+        match (self.generator.makes_clouds(), self.format) {
+            (true, Format::Png) => {
+                bail!("--format png makes images; point clouds take ply, ply-ascii, npy or webdataset")
+            }
+            (false, Format::Ply | Format::PlyAscii) => {
+                bail!("--format {:?} writes point clouds; images take png, npy or webdataset", self.format)
+            }
+            _ => {}
         }
         if let Generator::Fractaldb { points, weight_step, .. } = self.generator {
             if !POINTS.contains(&points) {

@@ -1,0 +1,125 @@
+//! PC-FractalDB models end to end: determinism, golden hashes, point counts and bounds, flags, and
+//! the Python readers (plyfile, numpy).
+
+mod common;
+use common::{arg, fdsl, fdsl_ok, sha256, tree};
+use std::process::Command;
+
+fn render(out: &str, extra: &[&str]) {
+    let mut a =
+        vec!["render", "--preset", "pc-fractaldb-1k", "--out", out, "--categories", "3", "--instances", "12"];
+    a.extend_from_slice(extra);
+    fdsl_ok(&a);
+}
+
+/// The vertices of a binary little-endian PLY written by fdsl.
+fn ply_points(bytes: &[u8]) -> Vec<[f32; 3]> {
+    let end = b"end_header\n";
+    let start = bytes.windows(end.len()).position(|w| w == end).unwrap() + end.len();
+    let header = std::str::from_utf8(&bytes[..start]).unwrap();
+    let n: usize = header.lines().find_map(|l| l.strip_prefix("element vertex ")).unwrap().parse().unwrap();
+    let data = &bytes[start..];
+    assert_eq!(data.len(), n * 12);
+    data.chunks_exact(12)
+        .map(|p| [0, 4, 8].map(|i| f32::from_le_bytes(p[i..i + 4].try_into().unwrap())))
+        .collect()
+}
+
+#[test]
+fn models_are_deterministic_pinned_centred_and_sized() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    render(&a, &["--threads", "1"]);
+    render(&b, &["--threads", "2"]);
+    let files = tree(&tmp.path().join("a"));
+    assert!(files == tree(&tmp.path().join("b")));
+    let plys: Vec<&String> = files.keys().filter(|k| k.ends_with(".ply")).collect();
+    assert_eq!(plys.len(), 36);
+    for path in plys {
+        let points = ply_points(&files[path]);
+        assert_eq!(points.len(), 10_000, "{path}");
+        assert!(points.iter().flatten().all(|v| v.is_finite() && v.abs() <= 4.0), "{path}");
+        for axis in 0..3 {
+            let mean = points.iter().map(|p| f64::from(p[axis])).sum::<f64>() / 10_000.0;
+            assert!(mean.abs() < 1e-5, "{path} axis {axis}: {mean}");
+        }
+    }
+    let golden = [
+        ("train/00000/00000_0000.ply", "1292eba7f303e118a3a0e69e3b8caf3305f10db7157869267f5283fca0281ed5"),
+        ("train/00002/00002_0011.ply", "08080d4b484da69d5707187820b152a467145c04c203053e50c3c10b8e74b0c8"),
+    ];
+    let got: Vec<String> = golden.iter().map(|(p, _)| format!("{p} {}", sha256(&files[*p]))).collect();
+    let want: Vec<String> = golden.iter().map(|(p, h)| format!("{p} {h}")).collect();
+    assert_eq!(got, want);
+    // Every instance of a class shares its main part: the first 8,000 points before re-centring
+    // differ between instances only by the re-centring shift.
+    let (p0, p1) =
+        (ply_points(&files["train/00001/00001_0000.ply"]), ply_points(&files["train/00001/00001_0001.ply"]));
+    let shift = [0, 1, 2].map(|a| p1[0][a] - p0[0][a]);
+    assert!(
+        p0[..8000]
+            .iter()
+            .zip(&p1[..8000])
+            .all(|(x, y)| (0..3).all(|a| (y[a] - x[a] - shift[a]).abs() < 1e-5))
+    );
+    fdsl_ok(&["verify", &a]);
+}
+
+#[test]
+fn mix_ratio_points_and_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "m");
+    render(&out, &["--points", "500", "--mix-ratio", "0.5", "--format", "ply-ascii"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("m/manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        (manifest["spec"]["main"].as_u64(), manifest["spec"]["noise"].as_u64()),
+        (Some(250), Some(250))
+    );
+    let text = std::fs::read_to_string(tmp.path().join("m/train/00000/00000_0003.ply")).unwrap();
+    assert!(text.contains("format ascii 1.0") && text.lines().count() == 8 + 500);
+    let x = arg(tmp.path(), "x");
+    for (extra, needle) in [
+        (&["--size", "64"][..], "--size does not apply to the pc-fractaldb-1k preset"),
+        (&["--draw", "patch"], "--draw does not apply"),
+        (&["--format", "png"], "--format png makes images"),
+        (&["--mix-ratio", "1.5"], "--mix-ratio must be between 0 and 1"),
+    ] {
+        let mut a = vec!["render", "--preset", "pc-fractaldb-1k", "--out", &x];
+        a.extend_from_slice(extra);
+        let o = fdsl(&a);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.code() == Some(2) && err.contains(needle), "{extra:?}: {err}");
+    }
+    let o = fdsl(&["render", "--preset", "rcdb-1k", "--out", &x, "--mix-ratio", "0.5"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--mix-ratio does not apply to the rcdb-1k preset"));
+    let o = fdsl(&["render", "--preset", "rcdb-1k", "--out", &x, "--format", "ply"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("writes point clouds; images take png, npy or webdataset")
+    );
+    assert!(!tmp.path().join("x").exists());
+}
+
+#[test]
+fn plyfile_and_numpy_read_the_clouds() {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = Command::new(&python).args(["-c", "import plyfile, numpy"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("FDSL_REQUIRE_PYTHON").is_none(),
+            "FDSL_REQUIRE_PYTHON is set but `{python} -c 'import plyfile, numpy'` fails: pip install plyfile numpy"
+        );
+        eprintln!("skipped: {python} lacks plyfile/numpy (pip install plyfile numpy)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (p, n) = (arg(tmp.path(), "p"), arg(tmp.path(), "n"));
+    render(&p, &[]);
+    render(&n, &["--format", "npy", "--shard-size", "10", "--val-per-class", "2"]);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_ply.py");
+    let out = Command::new(&python).arg(script).args([&p, &n]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("36 PLY files read with plyfile and 36 npy rows"), "{said}");
+}
