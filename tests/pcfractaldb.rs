@@ -123,3 +123,81 @@ fn plyfile_and_numpy_read_the_clouds() {
     assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("36 PLY files read with plyfile and 36 npy rows"), "{said}");
 }
+
+#[test]
+fn scenes_are_deterministic_pinned_and_never_overlap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    let args = |out: &str, threads: &str| {
+        [
+            "render",
+            "--preset",
+            "pc-fractaldb-scenes",
+            "--out",
+            out,
+            "--categories",
+            "4",
+            "--instances",
+            "6",
+            "--threads",
+            threads,
+        ]
+        .map(str::to_owned)
+    };
+    fdsl_ok(&args(&a, "1").each_ref().map(String::as_str));
+    fdsl_ok(&args(&b, "2").each_ref().map(String::as_str));
+    let files = tree(&tmp.path().join("a"));
+    assert!(files == tree(&tmp.path().join("b")));
+    assert_eq!(
+        sha256(&files["train/scene_00003.ply"]),
+        "45faeeae5cbff2444b8b2377955db5d02b86db00b518a76e7adefc97da8243a6"
+    );
+    assert_eq!(
+        sha256(&files["train/scene_00003.json"]),
+        "07335010b4e9eee8efc14a1cf38c459f8742b67893af1d3c13d3732fcd992ed2"
+    );
+    for s in 0..6 {
+        let layout: serde_json::Value =
+            serde_json::from_slice(&files[&format!("train/scene_{s:05}.json")]).unwrap();
+        let objects = layout.as_array().unwrap();
+        let points = ply_points(&files[&format!("train/scene_{s:05}.ply")]);
+        assert!(objects.len() >= 5, "5 + Poisson(5) objects in an empty 15 x 15 room");
+        assert_eq!(points.len(), objects.len() * 10_000);
+        let v = |o: &serde_json::Value, k: &str, i: usize| o[k][i].as_f64().unwrap();
+        for (i, o) in objects.iter().enumerate() {
+            assert!(o["class"].as_u64().unwrap() < 4);
+            let (lo, hi) =
+                (o["points"][0].as_u64().unwrap() as usize, o["points"][1].as_u64().unwrap() as usize);
+            assert_eq!((lo, hi), (i * 10_000, (i + 1) * 10_000));
+            // Its points stay near its box: the instance spans at most [-4, 4] per axis before
+            // scaling by half the box.
+            let reach = 2.0 * (v(o, "size", 0).hypot(v(o, "size", 1)) + v(o, "size", 2));
+            for p in &points[lo..hi] {
+                let d = (f64::from(p[0]) - v(o, "centre", 0)).hypot(f64::from(p[1]) - v(o, "centre", 1));
+                assert!(d <= reach && p.iter().all(|c| c.is_finite()));
+            }
+            for other in &objects[..i] {
+                let d = (v(o, "centre", 0) - v(other, "centre", 0))
+                    .hypot(v(o, "centre", 1) - v(other, "centre", 1));
+                let diagonal = |x: &serde_json::Value| v(x, "size", 0).hypot(v(x, "size", 1));
+                assert!(d >= (diagonal(o) + diagonal(other)) / 2.0 + 0.25, "scene {s}: objects overlap");
+            }
+        }
+    }
+    fdsl_ok(&["verify", &a]);
+    let o = fdsl(&[
+        "render",
+        "--preset",
+        "pc-fractaldb-scenes",
+        "--out",
+        &arg(tmp.path(), "w"),
+        "--format",
+        "webdataset",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--format webdataset does not hold scenes"));
+    let o =
+        fdsl(&["render", "--preset", "pc-fractaldb-1k", "--out", &arg(tmp.path(), "w"), "--objects", "3"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--objects does not apply to the pc-fractaldb-1k preset")
+    );
+}

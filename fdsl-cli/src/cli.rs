@@ -133,6 +133,10 @@ struct RenderArgs {
     /// partner category (FractalNoiseMix) [default: 0.8].
     #[arg(long, value_name = "R")]
     mix_ratio: Option<f64>,
+    /// PC-FractalDB scenes: objects per scene before the Poisson(5) term [default: 5, as the run
+    /// script passes; the scene script's own default is 15].
+    #[arg(long, value_name = "N")]
+    objects: Option<u32>,
     /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-* shards).
     #[arg(long, value_name = "K", default_value_t = 0)]
     val_per_class: usize,
@@ -276,8 +280,22 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
             let split = fdsl_core::pc::NoiseMix::with_ratio(total, ratio);
             Generator::Pcfractaldb { main: split.main as u32, noise: split.noise as u32 }
         }
+        Generator::Pcscenes { main, noise, models, base_objects } => {
+            refuse(&fractal_only)?;
+            refuse(&[("--size", a.size.is_some())])?;
+            let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
+            if !(0.0..=1.0).contains(&ratio) {
+                bail!("--mix-ratio must be between 0 and 1, not {ratio}");
+            }
+            let split = fdsl_core::pc::NoiseMix::with_ratio(a.points.unwrap_or(main + noise) as usize, ratio);
+            let base_objects = a.objects.unwrap_or(base_objects);
+            Generator::Pcscenes { main: split.main as u32, noise: split.noise as u32, models, base_objects }
+        }
     };
-    if !matches!(generator, Generator::Pcfractaldb { .. }) {
+    if !matches!(generator, Generator::Pcscenes { .. }) {
+        refuse(&[("--objects", a.objects.is_some())])?;
+    }
+    if !generator.makes_clouds() {
         refuse(&[("--mix-ratio", a.mix_ratio.is_some())])?;
     }
     let mut spec = Spec {

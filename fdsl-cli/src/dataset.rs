@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use fdsl_core::camera::Camera;
 use fdsl_core::cloud::{self, WEIGHT_ROWS_3D, instance_weights_3d};
 use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
-use fdsl_core::pc::{self, NoiseMix};
+use fdsl_core::pc::{self, NoiseMix, REFERENCE_SCENES, SceneObject, SceneParams};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
 use fdsl_core::stream::{Generator as StreamGenerator, Purpose, StreamKey};
 use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
@@ -121,9 +121,10 @@ impl Categories {
         Ok(match generator {
             Generator::Fractaldb { .. } => Categories::Fractal(all(files)?),
             Generator::Rcdb => Categories::Rcdb(all(files)?),
-            Generator::Exfractaldb { .. } | Generator::Mvfractaldb { .. } | Generator::Pcfractaldb { .. } => {
-                Categories::Fractal3(all(files)?)
-            }
+            Generator::Exfractaldb { .. }
+            | Generator::Mvfractaldb { .. }
+            | Generator::Pcfractaldb { .. }
+            | Generator::Pcscenes { .. } => Categories::Fractal3(all(files)?),
         })
     }
 
@@ -141,6 +142,20 @@ impl Categories {
             .collect::<Result<_>>()?;
         Self::parse(generator, &files)
     }
+}
+
+/// PC-FractalDB's extras: the split of points and the partners, drawn from the seed.
+fn noise_mix(spec: &Spec, categories: usize, main: u32, noise: u32, scenes: Option<Scenes>) -> Extras {
+    let mut partners = vec![0; categories];
+    let key = StreamKey {
+        seed: spec.seed,
+        generator: StreamGenerator::PcFractalDb,
+        category: u64::MAX,
+        instance: 0,
+        purpose: Purpose::Order,
+    };
+    pc::partners(&mut key.rng(), &mut partners);
+    Extras::NoiseMix { mix: NoiseMix { main: main as usize, noise: noise as usize }, partners, scenes }
 }
 
 /// What FractalDB needs to render, beyond the spec and the categories.
@@ -161,11 +176,21 @@ enum Extras {
         points: u32,
         views: Option<u32>,
     },
-    /// PC-FractalDB: the split of points, and the partner of instance `j` is `partners[j mod n]`.
+    /// PC-FractalDB: the split of points, and the partner of instance `j` is `partners[j mod n]`;
+    /// with `scenes`, the samples are scenes of such instances.
     NoiseMix {
         mix: NoiseMix,
         partners: Vec<u32>,
+        scenes: Option<Scenes>,
     },
+}
+
+/// How PC-FractalDB scenes pick and lay out their objects.
+#[derive(Debug)]
+struct Scenes {
+    /// Objects are model `pick mod models` of class `pick / models`.
+    models: usize,
+    params: SceneParams,
 }
 
 impl Payload {
@@ -174,6 +199,7 @@ impl Payload {
         match self {
             Payload::Image { .. } => "images",
             Payload::Cloud { .. } => "point clouds",
+            Payload::Scene => "scenes",
         }
     }
 }
@@ -191,6 +217,8 @@ pub enum Payload {
         /// Points per sample.
         points: usize,
     },
+    /// A scene: a point cloud of varying size (little-endian `f32` x, y, z) and its JSON layout.
+    Scene,
 }
 
 /// A dataset ready to render: its spec and categories.
@@ -239,16 +267,11 @@ impl Dataset {
                 Extras::Cloud { weights: Box::new(instance_weights_3d()), points, views: Some(views) }
             }
             (&Generator::Pcfractaldb { main, noise }, Categories::Fractal3(c)) => {
-                let mut partners = vec![0; c.len()];
-                let key = StreamKey {
-                    seed: spec.seed,
-                    generator: StreamGenerator::PcFractalDb,
-                    category: u64::MAX,
-                    instance: 0,
-                    purpose: Purpose::Order,
-                };
-                pc::partners(&mut key.rng(), &mut partners);
-                Extras::NoiseMix { mix: NoiseMix { main: main as usize, noise: noise as usize }, partners }
+                noise_mix(&spec, c.len(), main, noise, None)
+            }
+            (&Generator::Pcscenes { main, noise, models, base_objects }, Categories::Fractal3(c)) => {
+                let params = SceneParams { base_objects, ..REFERENCE_SCENES };
+                noise_mix(&spec, c.len(), main, noise, Some(Scenes { models: models as usize, params }))
             }
             _ => anyhow::bail!("the categories are not of the spec's generator"),
         };
@@ -258,17 +281,24 @@ impl Dataset {
     /// What each sample is.
     pub fn payload(&self) -> Payload {
         match &self.extras {
+            Extras::NoiseMix { scenes: Some(_), .. } => Payload::Scene,
             Extras::NoiseMix { mix, .. } => Payload::Cloud { points: mix.total() },
             _ => Payload::Image { side: self.spec.size as usize },
         }
     }
 
-    /// Bytes of one sample's payload.
+    /// Bytes of one sample's payload (0 for scenes, whose size varies).
     pub fn payload_len(&self) -> usize {
         match self.payload() {
             Payload::Image { side } => side * side,
             Payload::Cloud { points } => points * 12,
+            Payload::Scene => 0,
         }
+    }
+
+    /// Groups of samples: the classes, or one group of scenes.
+    fn sample_groups(&self) -> usize {
+        if self.payload() == Payload::Scene { 1 } else { self.class_count() }
     }
 
     /// Number of classes.
@@ -315,6 +345,7 @@ impl Dataset {
                 format!("{c:05}_{model:05}_{view:03}")
             }
             Extras::Cloud { views: None, .. } => format!("{c:05}_{:05}", sample.instance),
+            Extras::NoiseMix { scenes: Some(_), .. } => format!("scene_{:05}", sample.instance),
             Extras::NoiseMix { .. } => format!("{c:05}_{:04}", sample.instance),
         }
     }
@@ -361,27 +392,19 @@ impl Dataset {
         if instance + self.spec.val_per_class >= self.spec.instances { Split::Val } else { Split::Train }
     }
 
-    /// The samples of a split, class by class, instances in order.
-    pub fn samples(&self, split: Split) -> Vec<Sample> {
-        (0..self.class_count())
-            .flat_map(|category| (0..self.spec.instances).map(move |instance| Sample { category, instance }))
-            .filter(|s| self.split_of(s.instance) == split)
-            .collect()
-    }
-
     /// Number of samples of a split.
     pub fn sample_count(&self, split: Split) -> usize {
         let per_class = match split {
             Split::Train => self.spec.instances - self.spec.val_per_class,
             Split::Val => self.spec.val_per_class,
         };
-        per_class * self.class_count()
+        per_class * self.sample_groups()
     }
 
     /// All units, in class then weight order.
     pub fn units(&self) -> Vec<Unit> {
         let weights = self.spec.instances.div_ceil(PER_WEIGHT);
-        (0..self.class_count())
+        (0..self.sample_groups())
             .flat_map(|category| (0..weights).map(move |weight| Unit { category, weight }))
             .collect()
     }
@@ -393,9 +416,9 @@ impl Dataset {
         (start..end).map(move |instance| Sample { category: unit.category, instance })
     }
 
-    /// Total number of images.
+    /// Total number of samples.
     pub fn image_count(&self) -> usize {
-        self.class_count() * self.spec.instances
+        self.sample_groups() * self.spec.instances
     }
 
     /// Render `samples` of one unit (sorted by instance), handing each sample's payload (see
@@ -453,33 +476,101 @@ impl Dataset {
                 }
                 Ok(())
             }
-            (Categories::Fractal3(categories), Extras::NoiseMix { mix, partners }) => {
+            (Categories::Fractal3(categories), Extras::NoiseMix { mix, partners, scenes }) => {
                 let mut emit = emit;
-                scratch.cloud.resize(mix.main, [0.0; 3]);
-                scratch.noise.resize(mix.noise, [0.0; 3]);
-                scratch.mixed.resize(mix.total(), [0.0; 3]);
                 for sample in samples {
-                    if scratch.cloud_of != Some((sample.category, usize::MAX)) {
-                        // The category's own part, once per category.
-                        let ifs = &categories[sample.category].params;
-                        let chain =
-                            self.stream(StreamGenerator::PcFractalDb, &sample, usize::MAX, Purpose::Chain);
-                        pc::part(ifs, chain.rng(), &mut scratch.cloud);
-                        scratch.cloud_of = Some((sample.category, usize::MAX));
+                    let mut bytes = core::mem::take(&mut scratch.bytes);
+                    bytes.clear();
+                    match scenes {
+                        None => {
+                            let points = self.mixed(categories, mix, partners, sample, scratch);
+                            bytes.extend(points.iter().flatten().flat_map(|v| v.to_le_bytes()));
+                        }
+                        Some(scenes) => {
+                            for o in self.scene_layout(sample.instance) {
+                                let (class, model) =
+                                    (o.pick as usize / scenes.models, o.pick as usize % scenes.models);
+                                let object = Sample { category: class, instance: model };
+                                let points = self.mixed(categories, mix, partners, object, scratch);
+                                let mut placed = vec![[0.0f32; 3]; points.len()];
+                                o.place(points, &mut placed);
+                                bytes.extend(placed.iter().flatten().flat_map(|v| v.to_le_bytes()));
+                            }
+                        }
                     }
-                    let partner = partners[sample.instance % partners.len()] as usize;
-                    let chain =
-                        self.stream(StreamGenerator::PcFractalDb, &sample, sample.instance, Purpose::Chain);
-                    pc::part(&categories[partner].params, chain.rng(), &mut scratch.noise);
-                    pc::mix(&scratch.cloud, &scratch.noise, &mut scratch.mixed);
-                    scratch.bytes.clear();
-                    scratch.bytes.extend(scratch.mixed.iter().flatten().flat_map(|v| v.to_le_bytes()));
-                    emit(sample, &scratch.bytes)?;
+                    emit(sample, &bytes)?;
+                    scratch.bytes = bytes;
                 }
                 Ok(())
             }
             _ => unreachable!("Dataset::new pairs each generator's categories with its extras"),
         }
+    }
+
+    /// PC-FractalDB instance `sample` (a model): the class's own part (cached per class), mixed with
+    /// the partner's part of this instance, re-centred. In `scratch.mixed`.
+    fn mixed<'s>(
+        &self,
+        categories: &[Category<Ifs3>],
+        mix: &NoiseMix,
+        partners: &[u32],
+        sample: Sample,
+        scratch: &'s mut Scratch,
+    ) -> &'s [[f32; 3]] {
+        scratch.cloud.resize(mix.main, [0.0; 3]);
+        scratch.noise.resize(mix.noise, [0.0; 3]);
+        scratch.mixed.resize(mix.total(), [0.0; 3]);
+        if scratch.cloud_of != Some((sample.category, usize::MAX)) {
+            let chain = self.stream(StreamGenerator::PcFractalDb, &sample, usize::MAX, Purpose::Chain);
+            pc::part(&categories[sample.category].params, chain.rng(), &mut scratch.cloud);
+            scratch.cloud_of = Some((sample.category, usize::MAX));
+        }
+        let partner = partners[sample.instance % partners.len()] as usize;
+        let chain = self.stream(StreamGenerator::PcFractalDb, &sample, sample.instance, Purpose::Chain);
+        pc::part(&categories[partner].params, chain.rng(), &mut scratch.noise);
+        pc::mix(&scratch.cloud, &scratch.noise, &mut scratch.mixed);
+        &scratch.mixed
+    }
+
+    /// The objects of scene `scene` (empty for datasets without scenes).
+    pub fn scene_layout(&self, scene: usize) -> Vec<SceneObject> {
+        let Extras::NoiseMix { scenes: Some(scenes), .. } = &self.extras else { return Vec::new() };
+        let key = StreamKey {
+            seed: self.spec.seed,
+            generator: StreamGenerator::PcFractalDb,
+            category: u64::MAX - 1,
+            instance: scene as u64,
+            purpose: Purpose::Shape,
+        };
+        let pool = (self.class_count() * scenes.models) as u64;
+        let mut objects = vec![SceneObject::default(); scenes.params.base_objects as usize + 100];
+        let n = pc::scene(&mut key.rng(), &scenes.params, pool, &mut objects);
+        objects.truncate(n);
+        objects
+    }
+
+    /// The JSON layout of scene `scene`: per object its class index and folder name, model, box
+    /// size, centre and heading (radians about z), and the range of its points in the scene's cloud.
+    pub fn scene_json(&self, scene: usize) -> Vec<u8> {
+        let Extras::NoiseMix { mix, scenes: Some(scenes), .. } = &self.extras else { return Vec::new() };
+        let objects: Vec<serde_json::Value> = self
+            .scene_layout(scene)
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let class = o.pick as usize / scenes.models;
+                serde_json::json!({
+                    "class": class,
+                    "class_name": Self::class_name(class),
+                    "model": o.pick as usize % scenes.models,
+                    "size": o.size,
+                    "centre": o.centre,
+                    "heading": o.heading,
+                    "points": [i * mix.total(), (i + 1) * mix.total()],
+                })
+            })
+            .collect();
+        serde_json::to_vec_pretty(&objects).expect("serialisable")
     }
 
     /// The stream of `purpose` for `instance` (an instance or a model index) of the sample's class.

@@ -155,9 +155,10 @@ impl<'a> Plan<'a> {
 
     /// The file extension of one sample: `png` for images, `ply` for point clouds.
     fn extension(&self) -> &'static str {
-        match self.dataset.payload() {
-            Payload::Image { .. } => "png",
-            Payload::Cloud { .. } => "ply",
+        match (self.dataset.payload(), self.dataset.spec.format) {
+            (Payload::Image { .. }, _) => "png",
+            (Payload::Scene, Format::Npy) => "npy",
+            _ => "ply",
         }
     }
 
@@ -165,8 +166,13 @@ impl<'a> Plan<'a> {
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
         match (self.dataset.payload(), self.dataset.spec.format) {
             (Payload::Image { side }, _) => encode_grey_png(payload, side as u32),
-            (Payload::Cloud { .. }, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
-            (Payload::Cloud { .. }, _) => Ok(crate::ply::binary(payload)),
+            (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
+            (Payload::Scene, Format::Npy) => {
+                let mut npy = crate::npy::header("<f4", &[payload.len() / 12, 3]);
+                npy.extend_from_slice(payload);
+                Ok(npy)
+            }
+            _ => Ok(crate::ply::binary(payload)),
         }
     }
 
@@ -176,14 +182,29 @@ impl<'a> Plan<'a> {
         match self.dataset.payload() {
             Payload::Image { side } => ("|u1", vec![n, side, side]),
             Payload::Cloud { points } => ("<f4", vec![n, points, 3]),
+            Payload::Scene => ("<f4", vec![0, 3]), // scenes are never in shards
         }
     }
 
     fn sample_path(&self, sample: &Sample) -> String {
         let split = self.dataset.split_of(sample.instance).name();
-        let (class, key, ext) =
-            (Dataset::class_name(sample.category), self.dataset.key(sample), self.extension());
-        format!("{split}/{class}/{key}.{ext}")
+        let (key, ext) = (self.dataset.key(sample), self.extension());
+        match self.dataset.payload() {
+            Payload::Scene => format!("{split}/{key}.{ext}"),
+            _ => format!("{split}/{}/{key}.{ext}", Dataset::class_name(sample.category)),
+        }
+    }
+
+    /// The files of one sample: its data, and for a scene its JSON layout beside it.
+    fn sample_files(&self, sample: &Sample) -> Vec<String> {
+        let data = self.sample_path(sample);
+        match self.dataset.payload() {
+            Payload::Scene => {
+                let json = format!("{}.json", data.rsplit_once('.').map_or(data.as_str(), |(stem, _)| stem));
+                vec![data, json]
+            }
+            _ => vec![data],
+        }
     }
 
     fn tar_name(split: Split, index: usize) -> String {
@@ -193,12 +214,14 @@ impl<'a> Plan<'a> {
     /// The files a task writes (paths relative to the dataset folder).
     pub fn files_of(&self, task: Task) -> Vec<String> {
         match (task, self.dataset.spec.format) {
-            (Task::Unit(unit), _) => self.dataset.unit_samples(unit).map(|s| self.sample_path(&s)).collect(),
+            (Task::Unit(unit), _) => {
+                self.dataset.unit_samples(unit).flat_map(|s| self.sample_files(&s)).collect()
+            }
             (Task::Shard { split, index }, Format::Npy) => {
                 let s = split.name();
                 let data = match self.dataset.payload() {
                     Payload::Image { .. } => "images",
-                    Payload::Cloud { .. } => "points",
+                    Payload::Cloud { .. } | Payload::Scene => "points",
                 };
                 vec![format!("{s}/{data}-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
             }
@@ -216,7 +239,11 @@ impl<'a> Plan<'a> {
                     self.dataset.unit_samples(unit),
                     scratch,
                     |sample, raster| {
-                        files.push((self.sample_path(&sample), self.encode(raster)?));
+                        let mut names = self.sample_files(&sample).into_iter();
+                        files.push((names.next().expect("a data file"), self.encode(raster)?));
+                        if let Some(json) = names.next() {
+                            files.push((json, self.dataset.scene_json(sample.instance)));
+                        }
                         Ok(())
                     },
                 )?;

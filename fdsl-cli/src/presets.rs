@@ -39,6 +39,7 @@ pub fn published(preset: &str) -> Result<Spec> {
         "exfractaldb-21k" => Spec::published_3d("exfractaldb-21k", &search_3d(), 21_000, false),
         "mv-fractaldb-1k" => Spec::published_3d("mv-fractaldb-1k", &search_3d(), 1000, true),
         "pc-fractaldb-1k" => Spec::published_pc("pc-fractaldb-1k", &search_3d(), 1000),
+        "pc-fractaldb-scenes" => Spec::published_scenes("pc-fractaldb-scenes", &search_3d(), 1000),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }
@@ -66,7 +67,11 @@ pub fn categories(spec: &Spec) -> Result<Categories> {
             bar.finish_and_clear();
             Categories::Fractal(found.into_iter().map(|f| f.category).collect())
         }
-        "exfractaldb-1k" | "exfractaldb-21k" | "mv-fractaldb-1k" | "pc-fractaldb-1k" => {
+        "exfractaldb-1k"
+        | "exfractaldb-21k"
+        | "mv-fractaldb-1k"
+        | "pc-fractaldb-1k"
+        | "pc-fractaldb-scenes" => {
             let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
             let (found, _) = search::search(
                 &fdsl_core::cloud::REFERENCE_3D,

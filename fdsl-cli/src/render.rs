@@ -198,6 +198,14 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         (Payload::Image { side }, _) => (side * side) as f64 * bytes_per_pixel,
         (Payload::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
         (Payload::Cloud { .. }, _) => dataset.payload_len() as f64 + 200.0,
+        // 5 + Poisson(5) objects of main + noise points each, and the JSON layout.
+        (Payload::Scene, _) => {
+            let points = match spec.generator {
+                Generator::Pcscenes { main, noise, base_objects, .. } => (main + noise) * (base_objects + 5),
+                _ => 0,
+            };
+            f64::from(points) * if spec.format == Format::PlyAscii { 30.0 } else { 12.0 } + 2500.0
+        }
     };
     let task_bytes = |task| {
         let n = plan.sample_count(task);

@@ -96,12 +96,29 @@ pub enum Generator {
         /// Points of the partner's fractal.
         noise: u32,
     },
+    /// PC-FractalDB scenes: objects picked from the models (the classes times `models` instances
+    /// each, mixed as `Pcfractaldb`), laid out without overlap on a 15 x 15 floor.
+    Pcscenes {
+        /// Points of each object's own fractal.
+        main: u32,
+        /// Points of each object's partner fractal.
+        noise: u32,
+        /// Models per class to pick objects from.
+        models: u32,
+        /// Objects per scene before the Poisson(5) term.
+        base_objects: u32,
+    },
 }
 
 impl Generator {
     /// Whether its samples are point clouds (else images).
     pub fn makes_clouds(&self) -> bool {
-        matches!(self, Generator::Pcfractaldb { .. })
+        matches!(self, Generator::Pcfractaldb { .. } | Generator::Pcscenes { .. })
+    }
+
+    /// Whether its samples are scenes (point clouds of varying size, with a JSON layout each).
+    pub fn makes_scenes(&self) -> bool {
+        matches!(self, Generator::Pcscenes { .. })
     }
 }
 
@@ -188,11 +205,21 @@ impl Spec {
         }
     }
 
+    /// The published PC-FractalDB scenes (`generate_scene.py` as the run script calls it): 10,000
+    /// scenes of 5 + Poisson(5) objects picked from 1,000 models per class, binary PLY and JSON.
+    pub fn published_scenes(preset: &str, category_source: &str, categories: usize) -> Self {
+        Self {
+            generator: Generator::Pcscenes { main: 8_000, noise: 2_000, models: 1000, base_objects: 5 },
+            instances: 10_000,
+            ..Self::published_pc(preset, category_source, categories)
+        }
+    }
+
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
-    /// (default [`DEFAULT_SHARD_SIZE`]).
+    /// (default [`DEFAULT_SHARD_SIZE`]; scenes are never sharded).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
-        let shard_size =
-            if format.is_sharded() { Some(shard_size.unwrap_or(DEFAULT_SHARD_SIZE)) } else { shard_size };
+        let sharded = format.is_sharded() && !self.generator.makes_scenes();
+        let shard_size = if sharded { Some(shard_size.unwrap_or(DEFAULT_SHARD_SIZE)) } else { shard_size };
         Self { format, shard_size, ..self }
     }
 
@@ -203,7 +230,10 @@ impl Spec {
         }
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
-            Generator::Rcdb | Generator::Exfractaldb { .. } | Generator::Pcfractaldb { .. } => MAX_INSTANCES,
+            Generator::Rcdb
+            | Generator::Exfractaldb { .. }
+            | Generator::Pcfractaldb { .. }
+            | Generator::Pcscenes { .. } => MAX_INSTANCES,
             Generator::Mvfractaldb { views, .. } => WEIGHT_ROWS_3D * views as usize,
         };
         if !(1..=max_instances).contains(&self.instances) {
@@ -220,10 +250,22 @@ impl Spec {
         if let Generator::Mvfractaldb { views: 0, .. } = self.generator {
             bail!("MV-FractalDB needs at least one view");
         }
-        if let Generator::Pcfractaldb { main, noise } = self.generator
+        if let Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } =
+            self.generator
             && !POINTS.contains(&(main + noise))
         {
             bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), main + noise);
+        }
+        if let Generator::Pcscenes { models, base_objects, .. } = self.generator {
+            if models == 0 {
+                bail!("--models must be at least 1");
+            }
+            if base_objects > 1000 {
+                bail!("--objects must be at most 1000, not {base_objects}");
+            }
+            if self.format == Format::Webdataset {
+                bail!("--format webdataset does not hold scenes; take ply, ply-ascii or npy");
+            }
         }
         match (self.generator.makes_clouds(), self.format) {
             (true, Format::Png) => {
@@ -251,13 +293,15 @@ impl Spec {
                 self.instances
             );
         }
-        match (self.format.is_sharded(), self.shard_size) {
+        match (self.format.is_sharded() && !self.generator.makes_scenes(), self.shard_size) {
             (true, Some(n)) if (1..=MAX_SHARD_SIZE).contains(&n) => {}
             (true, Some(n)) => {
                 bail!("--shard-size must be between 1 and {MAX_SHARD_SIZE} samples, not {n}")
             }
             (true, None) => bail!("the {:?} format needs a shard size", self.format),
-            (false, Some(_)) => bail!("--shard-size applies to --format webdataset and npy only"),
+            (false, Some(_)) => {
+                bail!("--shard-size applies to image and model shards (--format webdataset, npy) only")
+            }
             (false, None) => {}
         }
         Ok(())
