@@ -4,7 +4,8 @@
 A transcription of `IteratedFunctionSystem.calculate` and the `min_max` / `centoroid` / `np.var`
 steps of `category_search.py` (ExFractalDB / PC-FractalDB references): a Python loop over 10,000
 points with dict lookups per map, numpy for the rest. Prints seconds per candidate.
-usage: reference_3d_timing.py [CANDIDATES]   (needs numpy)
+usage: reference_3d_timing.py [CANDIDATES] [POINTS]   (needs numpy; POINTS defaults to 10,000;
+2,000 times PC-FractalDB's per-instance noise part)
 """
 import sys
 import time
@@ -12,7 +13,7 @@ import time
 import numpy as np
 
 
-def candidate(rng):
+def candidate(rng, points):
     n = rng.integers(2, 8)
     maps = []
     total = 0.0
@@ -25,10 +26,10 @@ def candidate(rng):
     for m in maps:
         acc += m["proba"] / total
         cum.append(acc)
-    rand = np.random.random(10000)
+    rand = np.random.random(points)
     xs, ys, zs = [], [], []
     x = y = z = 0.0
-    for i in range(10000 - 1):
+    for i in range(points - 1):
         for j in range(len(cum)):
             if rand[i] <= cum[j]:
                 f = maps[j]
@@ -40,18 +41,19 @@ def candidate(rng):
         x, y, z = nx, ny, nz
     pts = np.array((xs, ys, zs), dtype=float)
     pts = (pts - pts.min()) / (pts.max() - pts.min()) * 2 - 1
-    pts = pts - pts.sum(axis=1, keepdims=True) / 10000
+    pts = pts - pts.sum(axis=1, keepdims=True) / points
     return np.var(pts, axis=1)
 
 
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    points = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
     rng = np.random.default_rng(0)
     start = time.perf_counter()
     with np.errstate(all="ignore"):
         for _ in range(count):
-            candidate(rng)
-    print(f"{(time.perf_counter() - start) / count:.4f} s per candidate (10,000-point chain + normalisation)")
+            candidate(rng, points)
+    print(f"{(time.perf_counter() - start) / count:.4f} s per candidate ({points}-point chain + normalisation)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ struct Cli {
 /// What to produce in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Output {
-    /// Rasters only: trace, paint, flip; no encoding.
+    /// Rasters (or point clouds) only: no encoding.
     Raster,
     /// PNG ImageFolder files.
     Png,
@@ -29,6 +29,8 @@ enum Output {
     Webdataset,
     /// NumPy shards.
     Npy,
+    /// Binary PLY files (point clouds).
+    Ply,
 }
 
 #[derive(Subcommand)]
@@ -61,12 +63,14 @@ fn main() -> Result<()> {
     println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
     for output in formats {
+        let published = presets::published(&preset)?;
         let format = match output {
-            Output::Raster | Output::Png => Format::Png,
+            Output::Raster => published.format,
+            Output::Png => Format::Png,
             Output::Webdataset => Format::Webdataset,
             Output::Npy => Format::Npy,
+            Output::Ply => Format::Ply,
         };
-        let published = presets::published(&preset)?;
         let mut spec = Spec {
             categories,
             instances: instances.unwrap_or(published.instances),
