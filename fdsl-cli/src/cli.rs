@@ -250,6 +250,16 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         None => Ok(()),
     };
     let fractal_only = [("--draw", a.draw.is_some()), ("--weight-step", a.weight_step.is_some())];
+    // PC-FractalDB: --points and --mix-ratio split the points of an instance.
+    let mix_split = |main: u32, noise: u32| {
+        refuse(&fractal_only)?;
+        refuse(&[("--size", a.size.is_some())])?;
+        let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
+        if !(0.0..=1.0).contains(&ratio) {
+            bail!("--mix-ratio must be between 0 and 1, not {ratio}");
+        }
+        Ok(fdsl_core::pc::NoiseMix::with_ratio(a.points.unwrap_or(main + noise) as usize, ratio))
+    };
     let generator = match published.generator {
         Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
             points: a.points.unwrap_or(points),
@@ -270,24 +280,11 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
             Generator::Mvfractaldb { points: a.points.unwrap_or(points), views }
         }
         Generator::Pcfractaldb { main, noise } => {
-            refuse(&fractal_only)?;
-            refuse(&[("--size", a.size.is_some())])?;
-            let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
-            if !(0.0..=1.0).contains(&ratio) {
-                bail!("--mix-ratio must be between 0 and 1, not {ratio}");
-            }
-            let total = a.points.unwrap_or(main + noise) as usize;
-            let split = fdsl_core::pc::NoiseMix::with_ratio(total, ratio);
+            let split = mix_split(main, noise)?;
             Generator::Pcfractaldb { main: split.main as u32, noise: split.noise as u32 }
         }
         Generator::Pcscenes { main, noise, models, base_objects } => {
-            refuse(&fractal_only)?;
-            refuse(&[("--size", a.size.is_some())])?;
-            let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
-            if !(0.0..=1.0).contains(&ratio) {
-                bail!("--mix-ratio must be between 0 and 1, not {ratio}");
-            }
-            let split = fdsl_core::pc::NoiseMix::with_ratio(a.points.unwrap_or(main + noise) as usize, ratio);
+            let split = mix_split(main, noise)?;
             let base_objects = a.objects.unwrap_or(base_objects);
             Generator::Pcscenes { main: split.main as u32, noise: split.noise as u32, models, base_objects }
         }

@@ -51,38 +51,32 @@ fn search_3d() -> String {
     )
 }
 
+/// The first `n` categories a search finds, with a progress bar.
+fn searched<S: search::Searcher>(searcher: &S, seed: u64, n: usize) -> Result<Vec<Category<S::Found>>> {
+    let bar = crate::progress::bar(n as u64, "searching", "categories");
+    let (found, _) = search::search(searcher, seed, n, u64::MAX, &bar)?;
+    bar.finish_and_clear();
+    Ok(found.into_iter().map(|f| f.category).collect())
+}
+
 /// The categories a preset defines: the official files, a search, or draws from the seed.
 pub fn categories(spec: &Spec) -> Result<Categories> {
     Ok(match spec.preset.as_str() {
         "fractaldb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
-        "fractaldb-10k" => {
-            let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
-            let (found, _) = search::search(
-                &fdsl_core::search::REFERENCE,
-                FRACTALDB_10K_SEARCH_SEED,
-                spec.categories,
-                u64::MAX,
-                &bar,
-            )?;
-            bar.finish_and_clear();
-            Categories::Fractal(found.into_iter().map(|f| f.category).collect())
-        }
+        "fractaldb-10k" => Categories::Fractal(searched(
+            &fdsl_core::search::REFERENCE,
+            FRACTALDB_10K_SEARCH_SEED,
+            spec.categories,
+        )?),
         "exfractaldb-1k"
         | "exfractaldb-21k"
         | "mv-fractaldb-1k"
         | "pc-fractaldb-1k"
-        | "pc-fractaldb-scenes" => {
-            let bar = crate::progress::bar(spec.categories as u64, "searching", "categories");
-            let (found, _) = search::search(
-                &fdsl_core::cloud::REFERENCE_3D,
-                EXFRACTALDB_SEARCH_SEED,
-                spec.categories,
-                u64::MAX,
-                &bar,
-            )?;
-            bar.finish_and_clear();
-            Categories::Fractal3(found.into_iter().map(|f| f.category).collect())
-        }
+        | "pc-fractaldb-scenes" => Categories::Fractal3(searched(
+            &fdsl_core::cloud::REFERENCE_3D,
+            EXFRACTALDB_SEARCH_SEED,
+            spec.categories,
+        )?),
         _ => Categories::Rcdb(
             (0..spec.categories)
                 .map(|c| {
