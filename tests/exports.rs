@@ -1,9 +1,8 @@
 //! Export formats end to end: sharded runs, the union of parts, killed runs, and the Python readers.
 
 mod common;
-use common::{arg, fdsl, fdsl_ok, tree};
+use common::{arg, fdsl, fdsl_ok, run_python, tree};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 
 /// A small dataset in `format`: 6 classes, 60 instances (2 weight rows, so units and shards cut
@@ -188,26 +187,14 @@ fn bad_export_flags_are_rejected() {
 
 #[test]
 fn webdataset_and_numpy_read_the_exports() {
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = Command::new(&python).args(["-c", "import webdataset, numpy, PIL"]).output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("FDSL_REQUIRE_PYTHON").is_none(),
-            "FDSL_REQUIRE_PYTHON is set but `{python} -c 'import webdataset, numpy, PIL'` fails: \
-             pip install webdataset numpy pillow"
-        );
-        eprintln!("skipped: {python} lacks webdataset/numpy/pillow (pip install webdataset numpy pillow)");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (w, n) = (arg(tmp.path(), "wds"), arg(tmp.path(), "npy"));
     run(&w, "webdataset", &[]);
     run(&n, "npy", &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_exports.py");
-    let out = Command::new(&python).arg(script).args([&w, &n]).output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(said.contains("360 samples read with webdataset and numpy"), "{said}");
+    let packages = "webdataset numpy pillow";
+    if let Some(said) = run_python("webdataset, numpy, PIL", packages, "check_exports.py", &[&w, &n]) {
+        assert!(said.contains("360 samples read with webdataset and numpy"), "{said}");
+    }
 }
 
 #[test]

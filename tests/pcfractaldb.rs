@@ -2,8 +2,7 @@
 //! the Python readers (plyfile, numpy).
 
 mod common;
-use common::{arg, fdsl, fdsl_ok, sha256, tree};
-use std::process::Command;
+use common::{arg, fdsl, fdsl_ok, run_python, sha256, tree};
 
 fn render(out: &str, extra: &[&str]) {
     let mut a =
@@ -103,25 +102,13 @@ fn mix_ratio_points_and_flags() {
 
 #[test]
 fn plyfile_and_numpy_read_the_clouds() {
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = Command::new(&python).args(["-c", "import plyfile, numpy"]).output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("FDSL_REQUIRE_PYTHON").is_none(),
-            "FDSL_REQUIRE_PYTHON is set but `{python} -c 'import plyfile, numpy'` fails: pip install plyfile numpy"
-        );
-        eprintln!("skipped: {python} lacks plyfile/numpy (pip install plyfile numpy)");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (p, n) = (arg(tmp.path(), "p"), arg(tmp.path(), "n"));
     render(&p, &[]);
     render(&n, &["--format", "npy", "--shard-size", "10", "--val-per-class", "2"]);
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_ply.py");
-    let out = Command::new(&python).arg(script).args([&p, &n]).output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(said.contains("36 PLY files read with plyfile and 36 npy rows"), "{said}");
+    if let Some(said) = run_python("plyfile, numpy", "plyfile numpy", "check_ply.py", &[&p, &n]) {
+        assert!(said.contains("36 PLY files read with plyfile and 36 npy rows"), "{said}");
+    }
 }
 
 #[test]

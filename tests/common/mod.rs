@@ -45,3 +45,24 @@ pub fn sha256(bytes: &[u8]) -> String {
 pub fn arg(dir: &Path, name: &str) -> String {
     dir.join(name).to_string_lossy().into_owned()
 }
+
+/// The Python interpreter (`$PYTHON` or `python3`) if it imports `modules` (comma-separated), to
+/// run `tests/python/SCRIPT` with `args`; its standard output. `None` (the test skips, saying so)
+/// when the modules are missing, unless `FDSL_REQUIRE_PYTHON` is set (CI), where that fails.
+pub fn run_python(modules: &str, packages: &str, script: &str, args: &[&str]) -> Option<String> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = Command::new(&python).args(["-c", &format!("import {modules}")]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("FDSL_REQUIRE_PYTHON").is_none(),
+            "FDSL_REQUIRE_PYTHON is set but `{python} -c 'import {modules}'` fails: pip install {packages}"
+        );
+        eprintln!("skipped: {python} lacks {modules} (pip install {packages})");
+        return None;
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python").join(script);
+    let out = Command::new(&python).arg(path).args(args).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    Some(said)
+}
