@@ -3,6 +3,7 @@
 
 mod common;
 use common::{arg, fdsl, fdsl_ok, run_python, sha256, tree};
+use std::process::Command;
 
 fn render(out: &str, extra: &[&str]) {
     let mut a =
@@ -187,4 +188,34 @@ fn scenes_are_deterministic_pinned_and_never_overlap() {
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("--objects does not apply to the pc-fractaldb-1k preset")
     );
+}
+
+#[test]
+fn clouds_resume_after_a_kill_and_parts_make_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = ["render", "--preset", "pc-fractaldb-1k", "--categories", "6", "--instances", "200"];
+    let with = |out: &str, extra: &[&str]| {
+        let mut a: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+        a.extend(["--out".to_owned(), out.to_owned()]);
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let (clean, killed, parts) =
+        (arg(tmp.path(), "clean"), arg(tmp.path(), "killed"), arg(tmp.path(), "parts"));
+    fdsl_ok(&with(&clean, &[]).iter().map(String::as_str).collect::<Vec<_>>());
+    for delay_ms in [20, 60, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fdsl")).args(with(&killed, &[])).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    fdsl_ok(&with(&killed, &[]).iter().map(String::as_str).collect::<Vec<_>>());
+    let clean_tree = tree(&tmp.path().join("clean"));
+    assert!(tree(&tmp.path().join("killed")) == clean_tree, "resumed clouds differ from a clean run");
+    for k in 0..2 {
+        fdsl_ok(
+            &with(&parts, &["--shard", &format!("{k}/2")]).iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+    }
+    assert!(tree(&tmp.path().join("parts")) == clean_tree, "the two parts differ from a single run");
 }
