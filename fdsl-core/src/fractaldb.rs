@@ -28,6 +28,7 @@ pub const MAX_SIDE: u32 = 1 << 16;
 
 /// How points are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
 pub enum Draw {
     /// One pixel of value 127 per point.
     Point,
@@ -36,7 +37,9 @@ pub enum Draw {
 }
 
 /// What one rendering needs besides the category: the grid, the chain length and the drawing.
+/// `#[repr(C)]`: GPU kernels take it by value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Recipe {
     /// The canvas and its margin.
     pub grid: Grid,

@@ -126,6 +126,7 @@ impl Axis {
 /// The pixel grid points are normalised onto: `width × height` pixels with `pad` pixels of margin
 /// on every side. Valid when `2·pad < width` and `2·pad < height`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Grid {
     /// Columns.
     pub width: u32,
