@@ -91,8 +91,11 @@ enum SearchKind {
 struct RenderArgs {
     /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
     /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
-    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. rcdb-1k / rcdb-21k: 1,000 / 21,000
-    /// radial-contour classes drawn from --seed, 1,000 images per class, 512x512.
+    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. rcdb-1k / rcdb-21k: radial contours drawn
+    /// from --seed, 1,000 images per class, 512x512. exfractaldb-1k / exfractaldb-21k: 3-D IFS classes
+    /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
+    /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
+    /// FractalNoiseMix point clouds per class (PLY). pc-fractaldb-scenes: 10,000 scenes of those.
     #[arg(long, default_value = "fractaldb-1k")]
     preset: String,
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
