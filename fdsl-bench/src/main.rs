@@ -103,7 +103,7 @@ fn main() -> Result<()> {
                     .sum::<Result<usize>>()
             })?;
             let secs = start.elapsed().as_secs_f64();
-            let n = dataset.image_count();
+            let n = dataset.sample_total();
             println!(
                 "| {output:?} | {t} | {n} | {secs:.2} | {:.0} | {:.1} |",
                 n as f64 / secs,

@@ -417,7 +417,7 @@ impl Dataset {
     }
 
     /// Total number of samples.
-    pub fn image_count(&self) -> usize {
+    pub fn sample_total(&self) -> usize {
         self.sample_groups() * self.spec.instances
     }
 

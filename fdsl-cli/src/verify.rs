@@ -83,7 +83,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
         let disk = file_sha256(dir, &path);
         check(&mut report, (path, sha256_hex(&bytes), disk));
     }
-    let bar = progress::bar(dataset.image_count() as u64, "verifying", dataset.payload().noun());
+    let bar = progress::bar(dataset.sample_total() as u64, "verifying", dataset.payload().noun());
     let recomputed: Vec<Vec<_>> = plan
         .tasks()
         .par_iter()
