@@ -1,4 +1,5 @@
-//! `fdsl-bench`: throughput of a preset in memory (no disk), per output and thread count.
+//! `fdsl-bench`: throughput of a preset in memory (no disk), per output and thread count; and on a GPU,
+//! the CPU = GPU cross-check and the GPU throughput (`scripts/gpu-check.sh` runs them).
 //!
 //! `cargo run --release -p fdsl-bench -- throughput --preset fractaldb-1k --categories 8 --threads 1,2 --formats raster,png,webdataset,npy`
 
@@ -56,14 +57,155 @@ enum Command {
         #[arg(long, value_enum)]
         draw: Option<DrawMode>,
     },
+    /// Render FractalDB canvases on the CPU and on the GPU and compare them byte for byte: every
+    /// weight row, every count, patch and point mode, the published recipe (exit 1 on a mismatch).
+    Crosscheck {
+        /// Official categories to take (each gives 25 weights x 10 counts patch + 25 point canvases).
+        #[arg(long, default_value_t = 8)]
+        categories: usize,
+        /// Dataset seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// FractalDB-1k canvases rendered into GPU memory per second (the published recipe).
+    GpuThroughput {
+        /// Canvases to render.
+        #[arg(long, default_value_t = 65_536)]
+        canvases: usize,
+        /// Canvases per launch.
+        #[arg(long, default_value_t = 16_384)]
+        batch: usize,
+    },
 }
 
-fn main() -> Result<()> {
-    let Command::Throughput { preset, categories, instances, threads, formats, draw } = Cli::parse().command;
+/// The GPU runners.
+mod gpu {
+    use anyhow::{Result, bail};
+    use fdsl_cli::categories::fractaldb_1k;
+    use fdsl_core::Canvas;
+    use fdsl_core::fractaldb::{COUNTS, Draw, FRACTALDB_1K, Job, Recipe};
+    use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
+    use fdsl_cuda::Gpu;
+    use rayon::prelude::*;
+    use std::time::Instant;
+
+    /// Every (category, weight, count) job of the first `categories` official categories.
+    fn jobs(categories: usize, counts: usize) -> Result<Vec<Job>> {
+        let weights = instance_weights(0.4);
+        let cats = fractaldb_1k(categories)?;
+        Ok(cats
+            .iter()
+            .enumerate()
+            .flat_map(|(c, cat)| {
+                (0..WEIGHT_ROWS).flat_map(move |w| {
+                    (0..counts).map(move |count| Job {
+                        ifs: cat.params.scaled(&weights[w]),
+                        category: c as u64,
+                        weight: w as u64,
+                        count: count as u64,
+                    })
+                })
+            })
+            .collect())
+    }
+
+    /// The CPU's canvases of `jobs`, in order.
+    fn on_cpu(jobs: &[Job], seed: u64, recipe: &Recipe) -> Vec<Vec<u8>> {
+        let side = recipe.grid.width as usize;
+        jobs.par_iter()
+            .map_init(
+                || vec![0u32; recipe.points as usize],
+                |positions, job| {
+                    let mut pixels = vec![0u8; side * side];
+                    let mut canvas = Canvas::new(&mut pixels, side, side).expect("sized");
+                    job.render(seed, recipe, positions, &mut canvas).expect("checked recipe");
+                    pixels
+                },
+            )
+            .collect()
+    }
+
+    pub fn crosscheck(categories: usize, seed: u64) -> Result<()> {
+        let gpu = Gpu::new()?;
+        println!("device: {}", gpu.name());
+        println!("| draw | canvases | images (x4 flips) | mismatches | cpu s | gpu s |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        let mut bad = 0;
+        for draw in [Draw::Patch, Draw::Point] {
+            let recipe = Recipe { draw, ..FRACTALDB_1K };
+            let jobs = jobs(categories, if draw == Draw::Patch { COUNTS } else { 1 })?;
+            let t = Instant::now();
+            let cpu = on_cpu(&jobs, seed, &recipe);
+            let cpu_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let gpu_bytes = gpu.fractaldb_render(&jobs, seed, &recipe)?;
+            let gpu_s = t.elapsed().as_secs_f64();
+            let side2 = (recipe.grid.width as usize).pow(2);
+            let mismatches =
+                cpu.iter().zip(gpu_bytes.chunks_exact(side2)).filter(|(c, g)| c.as_slice() != *g).count();
+            bad += mismatches;
+            println!(
+                "| {draw:?} | {} | {} | {mismatches} | {cpu_s:.2} | {gpu_s:.2} |",
+                jobs.len(),
+                4 * jobs.len()
+            );
+        }
+        if bad > 0 {
+            bail!("{bad} canvases differ between CPU and GPU");
+        }
+        Ok(())
+    }
+
+    pub fn throughput(canvases: usize, batch: usize) -> Result<()> {
+        let gpu = Gpu::new()?;
+        let all = jobs(1000, COUNTS)?;
+        let jobs: Vec<Job> = all.iter().cycle().take(canvases).copied().collect();
+        let _ = gpu.fractaldb_render(&jobs[..batch.min(jobs.len())], 0, &FRACTALDB_1K)?; // warm up
+        let t = Instant::now();
+        for chunk in jobs.chunks(batch.max(1)) {
+            gpu.fractaldb_render(chunk, 0, &FRACTALDB_1K)?;
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!("device: {}", gpu.name());
+        println!("| recipe | canvases | seconds | canvases/s (GPU memory, incl. copies back) |");
+        println!("|---|---:|---:|---:|");
+        println!(
+            "| fractaldb-1k patch, 362 px, 200k points | {canvases} | {s:.2} | {:.0} |",
+            canvases as f64 / s
+        );
+        Ok(())
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let done = match Cli::parse().command {
+        Command::Throughput { preset, categories, instances, threads, formats, draw } => {
+            throughput(&preset, categories, instances, &threads, &formats, draw)
+        }
+        Command::Crosscheck { categories, seed } => gpu::crosscheck(categories, seed),
+        Command::GpuThroughput { canvases, batch } => gpu::throughput(canvases, batch),
+    };
+    match done {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn throughput(
+    preset: &str,
+    categories: usize,
+    instances: Option<usize>,
+    threads: &[usize],
+    formats: &[Output],
+    draw: Option<DrawMode>,
+) -> Result<()> {
     println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for output in formats {
-        let published = presets::published(&preset)?;
+    for &output in formats {
+        let published = presets::published(preset)?;
         let format = match output {
             Output::Raster => published.format,
             Output::Png => Format::Png,
@@ -83,7 +225,7 @@ fn main() -> Result<()> {
         spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
         let plan = Plan::new(&dataset);
-        for &t in &threads {
+        for &t in threads {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
             let start = Instant::now();
             let bytes: usize = pool.install(|| {

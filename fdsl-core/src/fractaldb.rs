@@ -126,6 +126,38 @@ impl Instance {
     }
 }
 
+/// One canvas of the recipe to render: a category's IFS already scaled by its weight row, and which
+/// (category, weight, count) it is. `#[repr(C)]`: GPU kernels take arrays of them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+pub struct Job {
+    /// The category's IFS scaled by the weight row.
+    pub ifs: Ifs2,
+    /// Class index.
+    pub category: u64,
+    /// Weight row.
+    pub weight: u64,
+    /// Patch draw.
+    pub count: u64,
+}
+
+impl Job {
+    /// Trace and paint this job onto `canvas` (sized as the recipe's grid), using `positions` (at
+    /// least `recipe.points` long) as scratch: the unflipped canvas of (category, weight, count).
+    pub fn render(
+        &self,
+        seed: u64,
+        recipe: &Recipe,
+        positions: &mut [u32],
+        canvas: &mut Canvas<'_>,
+    ) -> Result<(), RecipeError> {
+        let weight = self.weight as usize;
+        let n = trace(&self.ifs, seed, self.category, weight, recipe, positions)?;
+        paint(canvas, &positions[..n], recipe.draw, seed, self.category, weight, self.count as usize);
+        Ok(())
+    }
+}
+
 /// The stream of the map choices of (category, weight).
 pub fn chain_key(seed: u64, category: u64, weight: usize) -> StreamKey {
     StreamKey {

@@ -1,35 +1,21 @@
 //! fdsl-core's functions as PTX kernels: the very same code the CPU runs, compiled for
 //! `nvptx64-nvidia-cuda` (see `../../shared/GPU.md` in the project's notes and `fdsl-cuda/README.md`).
 //!
-//! The first kernel is the obvious design: one thread per FractalDB image, its chaos game traced into
-//! its own slice of a positions buffer and painted into its own canvas, with
-//! `fdsl_core::fractaldb::{trace, paint}` unchanged. Faster schemes (on-chip bitmaps) come later; they
+//! The first kernel is the obvious design: one thread per FractalDB canvas, `fdsl_core::fractaldb::Job::render`
+//! unchanged: its chaos game traced into its own slice of a positions buffer and painted into its own
+//! canvas. Faster schemes (on-chip bitmaps) come later; they
 //! must give the same bytes.
 #![no_std]
 #![feature(abi_ptx, stdarch_nvptx)]
 
 use core::arch::nvptx::{_block_dim_x, _block_idx_x, _thread_idx_x};
-use fdsl_core::fractaldb::{Recipe, paint, trace};
-use fdsl_core::{Canvas, Ifs2};
+use fdsl_core::Canvas;
+use fdsl_core::fractaldb::{Job, Recipe};
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     // SAFETY: `trap` aborts the kernel; nothing is left to observe.
     unsafe { core::arch::nvptx::trap() }
-}
-
-/// One FractalDB image to render.
-#[derive(Clone, Copy)]
-#[repr(C)]
-pub struct Job {
-    /// The category's IFS, already scaled by its weight row.
-    pub ifs: Ifs2,
-    /// Class index.
-    pub category: u64,
-    /// Weight row.
-    pub weight: u64,
-    /// Patch draw.
-    pub count: u64,
 }
 
 /// Render `n` jobs: thread `i` traces `jobs[i]` into `positions[i·points ..]` and paints it into
@@ -60,17 +46,6 @@ pub unsafe extern "ptx-kernel" fn fractaldb_render(
             core::slice::from_raw_parts_mut(canvases.add(i as usize * side * side), side * side),
         )
     };
-    let Ok(traced) = trace(&job.ifs, seed, job.category, job.weight as usize, &recipe, positions) else {
-        return;
-    };
     let Ok(mut canvas) = Canvas::new(pixels, side, side) else { return };
-    paint(
-        &mut canvas,
-        &positions[..traced],
-        recipe.draw,
-        seed,
-        job.category,
-        job.weight as usize,
-        job.count as usize,
-    );
+    let _ = job.render(seed, &recipe, positions, &mut canvas);
 }

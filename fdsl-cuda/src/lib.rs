@@ -1,0 +1,117 @@
+//! `fdsl-cuda`: fdsl-core's own functions, compiled to PTX by `kernels/` (see its README), launched
+//! on an NVIDIA GPU through `cudarc`. Builds with stable Rust and no CUDA: the driver is loaded at run
+//! time, and its absence is an error, never a panic.
+//!
+//! Not yet exercised on a GPU: see `README.md` in this folder.
+
+use cudarc::driver::{CudaContext, CudaFunction, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg};
+use cudarc::nvrtc::Ptx;
+use fdsl_core::fractaldb::{Job, Recipe};
+use std::sync::Arc;
+
+/// The PTX of `kernels/`, checked fresh by `scripts/ptx.sh --check`.
+pub const PTX: &str = include_str!("../kernels/fdsl.ptx");
+
+/// Why the GPU cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    /// No `libcuda` on this machine.
+    #[error("no NVIDIA driver found; use --device cpu")]
+    NoDriver,
+    /// The driver refused something (no device, out of memory, a bad launch…).
+    #[error("CUDA: {0}")]
+    Driver(String),
+    /// The job cannot run (its recipe does not fit the buffers).
+    #[error("{0}")]
+    Job(String),
+}
+
+fn driver(e: impl std::fmt::Debug) -> GpuError {
+    GpuError::Driver(format!("{e:?}"))
+}
+
+/// `Job` by value in a kernel argument array.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+struct DeviceJob(Job);
+// SAFETY: `Job` is `#[repr(C)]` plain data (numbers and a flat array), as the kernel reads it.
+unsafe impl DeviceRepr for DeviceJob {}
+
+/// `Recipe` by value as a kernel parameter.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+struct DeviceRecipe(Recipe);
+// SAFETY: `Recipe` is `#[repr(C)]` plain data (`Grid` is `repr(C)`, `Draw` is `repr(u32)`).
+unsafe impl DeviceRepr for DeviceRecipe {}
+
+/// One GPU, its stream and the loaded kernels.
+pub struct Gpu {
+    ctx: Arc<CudaContext>,
+    stream: Arc<CudaStream>,
+    fractaldb_render: CudaFunction,
+}
+
+impl Gpu {
+    /// The first GPU, with the kernels loaded. `NoDriver` where there is no NVIDIA driver.
+    pub fn new() -> Result<Self, GpuError> {
+        // SAFETY: only probes whether the driver library can be loaded (CudaContext::new would panic).
+        if !unsafe { cudarc::driver::sys::is_culib_present() } {
+            return Err(GpuError::NoDriver);
+        }
+        let ctx = CudaContext::new(0).map_err(driver)?;
+        let module = ctx.load_module(Ptx::from_src(PTX)).map_err(driver)?;
+        let fractaldb_render = module.load_function("fractaldb_render").map_err(driver)?;
+        let stream = ctx.default_stream();
+        Ok(Self { ctx, stream, fractaldb_render })
+    }
+
+    /// The device's name.
+    pub fn name(&self) -> String {
+        self.ctx.name().unwrap_or_else(|e| format!("unknown ({e:?})"))
+    }
+
+    /// Render `jobs` (one thread each) and return their unflipped canvases, `side²` bytes each, in
+    /// order: the bytes `Job::render` gives on the CPU.
+    pub fn fractaldb_render(&self, jobs: &[Job], seed: u64, recipe: &Recipe) -> Result<Vec<u8>, GpuError> {
+        recipe.check().map_err(|e| GpuError::Job(e.to_string()))?;
+        let n = jobs.len();
+        let side = recipe.grid.width as usize;
+        let device_jobs: Vec<DeviceJob> = jobs.iter().copied().map(DeviceJob).collect();
+        let jobs_dev = self.stream.clone_htod(&device_jobs).map_err(driver)?;
+        let mut positions = self.stream.alloc_zeros::<u32>(n * recipe.points as usize).map_err(driver)?;
+        let mut canvases = self.stream.alloc_zeros::<u8>(n * side * side).map_err(driver)?;
+        let (count, recipe) = (n as u64, DeviceRecipe(*recipe));
+        let threads = 128u32;
+        let blocks = (n as u32).div_ceil(threads);
+        let cfg = LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 };
+        let mut launch = self.stream.launch_builder(&self.fractaldb_render);
+        launch.arg(&jobs_dev).arg(&count).arg(&seed).arg(&recipe).arg(&mut positions).arg(&mut canvases);
+        // SAFETY: the arguments match the kernel's signature and the buffers hold n jobs, n · points
+        // positions and n · side² bytes, as `fractaldb_render` requires.
+        unsafe { launch.launch(cfg) }.map_err(driver)?;
+        self.stream.clone_dtoh(&canvases).map_err(driver)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ptx_has_the_kernels_the_host_launches() {
+        assert!(PTX.contains(".visible .entry fractaldb_render("));
+        assert!(!PTX.contains(".extern .func"));
+    }
+
+    #[test]
+    fn no_driver_is_an_error_not_a_panic() {
+        // On machines without libcuda (CI) this must say so; with a GPU it must load the module.
+        match Gpu::new() {
+            Err(GpuError::NoDriver) => {
+                assert_eq!(GpuError::NoDriver.to_string(), "no NVIDIA driver found; use --device cpu")
+            }
+            Err(e) => panic!("a driver is present but: {e}"),
+            Ok(gpu) => assert!(!gpu.name().is_empty()),
+        }
+    }
+}
