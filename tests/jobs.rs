@@ -1,0 +1,60 @@
+//! `fdsl_core::fractaldb::Job::render` — what the GPU kernel runs, one canvas per thread — gives the
+//! very canvases the CPU dataset path renders (which shares one trace among a weight's 10 counts).
+
+use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
+use fdsl_cli::presets;
+use fdsl_cli::spec::Spec;
+use fdsl_core::Canvas;
+use fdsl_core::fractaldb::{Instance, Job};
+use fdsl_core::weights::instance_weights;
+
+#[test]
+fn jobs_render_the_datasets_canvases() {
+    for draw in [fdsl_cli::spec::DrawMode::Patch, fdsl_cli::spec::DrawMode::Point] {
+        let published = presets::published("fractaldb-1k").unwrap();
+        let mut spec = Spec {
+            categories: 2,
+            instances: 120,
+            seed: 9,
+            generator: fdsl_cli::spec::Generator::Fractaldb { points: 50_000, draw, weight_step: 0.4 },
+            size: 128,
+            ..published
+        };
+        let categories = presets::categories(&spec).unwrap();
+        spec.categories_sha256 = categories.sha256();
+        let Categories::Fractal(cats) = &categories else { unreachable!() };
+        let ifs: Vec<_> = cats.iter().map(|c| c.params).collect();
+        let dataset = Dataset::new(spec.clone(), categories).unwrap();
+        let recipe = spec.fractaldb_recipe().unwrap();
+        let weights = instance_weights(0.4);
+        let mut positions = vec![0u32; 50_000];
+        let mut compared = 0;
+        for unit in [Unit { category: 0, weight: 0 }, Unit { category: 1, weight: 2 }] {
+            dataset
+                .render_unit(unit, dataset.unit_samples(unit), &mut Scratch::default(), |sample, raster| {
+                    let instance = Instance::from_index(sample.instance).unwrap();
+                    if instance.flip as usize != 1 {
+                        return Ok(()); // flip1 is the canvas as drawn
+                    }
+                    let job = Job {
+                        ifs: ifs[sample.category].scaled(&weights[instance.weight]),
+                        category: sample.category as u64,
+                        weight: instance.weight as u64,
+                        count: if draw == fdsl_cli::spec::DrawMode::Point {
+                            0
+                        } else {
+                            instance.count as u64
+                        },
+                    };
+                    let mut pixels = vec![0u8; 128 * 128];
+                    job.render(9, &recipe, &mut positions, &mut Canvas::new(&mut pixels, 128, 128).unwrap())
+                        .unwrap();
+                    assert!(pixels == raster, "{draw:?} {sample:?}");
+                    compared += 1;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        assert_eq!(compared, 20);
+    }
+}
