@@ -180,7 +180,7 @@ fn bad_export_flags_are_rejected() {
     let png_shards = fdsl(&["render", "--out", &out, "--shard-size", "10"]);
     assert!(
         String::from_utf8_lossy(&png_shards.stderr)
-            .contains("--shard-size applies to image and model shards (--format webdataset, npy) only")
+            .contains("--shard-size applies to shards only (--format webdataset; npy for images)")
     );
     assert!(!tmp.path().join("d").exists());
 }

@@ -157,17 +157,17 @@ impl<'a> Plan<'a> {
     fn extension(&self) -> &'static str {
         match (self.dataset.payload(), self.dataset.spec.format) {
             (Payload::Image { .. }, _) => "png",
-            (Payload::Scene, Format::Npy) => "npy",
+            (_, Format::Npy) => "npy",
             _ => "ply",
         }
     }
 
-    /// One sample's file: a PNG, or a binary or ASCII PLY.
+    /// One sample's file: a PNG; a point cloud's binary or ASCII PLY, or its `.npy` (float32, N x 3).
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
         match (self.dataset.payload(), self.dataset.spec.format) {
             (Payload::Image { side }, _) => encode_grey_png(payload, side as u32),
             (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
-            (Payload::Scene, Format::Npy) => {
+            (_, Format::Npy) => {
                 let mut npy = crate::npy::header("<f4", &[payload.len() / 12, 3]);
                 npy.extend_from_slice(payload);
                 Ok(npy)
@@ -176,13 +176,11 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The dtype and shape of the npy array of `n` samples: images `|u1` (N, H, W), point clouds
-    /// `<f4` (N, P, 3).
-    pub fn npy_array(&self, n: usize) -> (&'static str, Vec<usize>) {
+    /// The image side of an npy shard (only images are sharded in npy: `spec::shards`).
+    fn npy_side(&self) -> usize {
         match self.dataset.payload() {
-            Payload::Image { side } => ("|u1", vec![n, side, side]),
-            Payload::Cloud { points } => ("<f4", vec![n, points, 3]),
-            Payload::Scene => ("<f4", vec![0, 3]), // scenes are never in shards
+            Payload::Image { side } => side,
+            _ => unreachable!("Spec::check allows npy shards of images only"),
         }
     }
 
@@ -219,11 +217,7 @@ impl<'a> Plan<'a> {
             }
             (Task::Shard { split, index }, Format::Npy) => {
                 let s = split.name();
-                let data = match self.dataset.payload() {
-                    Payload::Image { .. } => "images",
-                    Payload::Cloud { .. } | Payload::Scene => "points",
-                };
-                vec![format!("{s}/{data}-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
+                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
             }
             (Task::Shard { split, index }, _) => vec![Self::tar_name(split, index)],
         }
@@ -254,9 +248,9 @@ impl<'a> Plan<'a> {
                 let names = self.files_of(task);
                 match self.dataset.spec.format {
                     Format::Npy => {
-                        let (descr, shape) = self.npy_array(samples.len());
-                        let header = crate::npy::header(descr, &shape);
-                        let sample_len = self.dataset.payload_len();
+                        let side = self.npy_side();
+                        let header = crate::npy::header("|u1", &[samples.len(), side, side]);
+                        let sample_len = side * side;
                         let mut images = vec![0u8; header.len() + samples.len() * sample_len];
                         images[..header.len()].copy_from_slice(&header);
                         let slots = images[header.len()..].chunks_exact_mut(sample_len);

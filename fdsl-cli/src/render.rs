@@ -8,7 +8,7 @@ use crate::output::{
 };
 use crate::plan::Plan;
 use crate::progress;
-use crate::spec::{Format, Generator, Spec, differences, sha256_hex};
+use crate::spec::{Format, Generator, Spec, differences, sha256_hex, shards};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -210,14 +210,14 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let task_bytes = |task| {
         let n = plan.sample_count(task);
         match spec.format {
-            Format::Png | Format::Ply | Format::PlyAscii => n as f64 * sample_file,
             // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the file.
             Format::Webdataset => n as f64 * (sample_file + 2048.0 + 256.0) + 1024.0,
-            Format::Npy => {
-                let (descr, shape) = plan.npy_array(n);
-                let data = crate::npy::header(descr, &shape).len() + n * dataset.payload_len();
-                (data + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
+            Format::Npy if shards(&spec.generator, Format::Npy) => {
+                let side = spec.size as usize;
+                let images = crate::npy::header("|u1", &[n, side, side]).len() + n * side * side;
+                (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
             }
+            _ => n as f64 * sample_file,
         }
     };
     let bytes = owned.iter().map(|&t| task_bytes(plan.tasks()[t])).sum::<f64>() + metadata_bytes as f64;
@@ -238,7 +238,11 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         files,
         metadata.len(),
         human_bytes(bytes),
-        if spec.format == Format::Npy { " (exact)" } else { " (estimated)" }
+        if shards(&spec.generator, spec.format) && spec.format == Format::Npy {
+            " (exact)"
+        } else {
+            " (estimated)"
+        }
     ));
     lines.join("\n")
 }

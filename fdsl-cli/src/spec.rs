@@ -39,8 +39,8 @@ pub enum Format {
     Png,
     /// WebDataset: POSIX tar shards `train-NNNNNN.tar` of `KEY.cls`, `KEY.json`, `KEY.png`, and `_info.json`.
     Webdataset,
-    /// NumPy: per shard `train/images-NNNNNN.npy` (uint8, N x H x W; point clouds: `points-NNNNNN.npy`,
-    /// float32 N x P x 3) and `train/labels-NNNNNN.npy` (int64).
+    /// NumPy. Images: per shard `train/images-NNNNNN.npy` (uint8, N x H x W) and
+    /// `train/labels-NNNNNN.npy` (int64). Point clouds: one `.npy` per sample (float32, N x 3).
     Npy,
     /// Point clouds: one binary little-endian PLY per sample, `train/CLASS/NAME.ply`.
     Ply,
@@ -49,10 +49,13 @@ pub enum Format {
     PlyAscii,
 }
 
-impl Format {
-    /// Whether samples are grouped in shards (and so ordered by a seeded permutation).
-    pub fn is_sharded(self) -> bool {
-        matches!(self, Format::Webdataset | Format::Npy)
+/// Whether `generator` writes `format` in shards: WebDataset always (but not scenes); npy for images
+/// (N x H x W arrays), while a point cloud's npy is one file per sample (N x 3, like its PLY).
+pub fn shards(generator: &Generator, format: Format) -> bool {
+    match format {
+        Format::Webdataset => !generator.makes_scenes(),
+        Format::Npy => !generator.makes_clouds(),
+        _ => false,
     }
 }
 
@@ -218,7 +221,7 @@ impl Spec {
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
     /// (default [`DEFAULT_SHARD_SIZE`]; scenes are never sharded).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
-        let sharded = format.is_sharded() && !self.generator.makes_scenes();
+        let sharded = shards(&self.generator, format);
         let shard_size = if sharded { Some(shard_size.unwrap_or(DEFAULT_SHARD_SIZE)) } else { shard_size };
         Self { format, shard_size, ..self }
     }
@@ -293,14 +296,14 @@ impl Spec {
                 self.instances
             );
         }
-        match (self.format.is_sharded() && !self.generator.makes_scenes(), self.shard_size) {
+        match (shards(&self.generator, self.format), self.shard_size) {
             (true, Some(n)) if (1..=MAX_SHARD_SIZE).contains(&n) => {}
             (true, Some(n)) => {
                 bail!("--shard-size must be between 1 and {MAX_SHARD_SIZE} samples, not {n}")
             }
             (true, None) => bail!("the {:?} format needs a shard size", self.format),
             (false, Some(_)) => {
-                bail!("--shard-size applies to image and model shards (--format webdataset, npy) only")
+                bail!("--shard-size applies to shards only (--format webdataset; npy for images)")
             }
             (false, None) => {}
         }

@@ -3,7 +3,7 @@
 
 usage: check_ply.py PLY_DIR NPY_DIR    (both the same PC-FractalDB spec, --format ply and npy)
 Every PLY of the manifest parses with `plyfile`, has main + noise vertices, finite, centred, within
-[-4, 4]; every npy shard loads memory-mapped as float32 N x P x 3 with int64 labels.
+[-4, 4]; every .npy loads memory-mapped as float32 N x 3 and holds the same points as its PLY.
 Needs: pip install plyfile numpy.
 """
 import json
@@ -42,16 +42,15 @@ def main():
         check_cloud(points, expected, f)
     n = manifest(npy_root)
     rows = 0
-    for f in sorted(x for x in n["files"] if "/points-" in x):
-        clouds = np.load(os.path.join(npy_root, f), mmap_mode="r")
-        labels = np.load(os.path.join(npy_root, f.replace("points-", "labels-")), mmap_mode="r")
-        assert clouds.dtype == np.float32 and labels.dtype == np.int64 and len(clouds) == len(labels), f
-        for i in range(len(clouds)):
-            check_cloud(np.asarray(clouds[i]), expected, f"{f}[{i}]")
-        assert ((0 <= labels) & (labels < spec["categories"])).all(), f
-        rows += len(clouds)
+    for f in sorted(x for x in n["files"] if x.endswith(".npy")):
+        points = np.load(os.path.join(npy_root, f), mmap_mode="r")
+        assert points.dtype == np.float32, f
+        check_cloud(np.asarray(points), expected, f)
+        vertex = PlyData.read(os.path.join(ply_root, f[:-4] + ".ply"))["vertex"]
+        assert np.array_equal(points, np.stack([vertex["x"], vertex["y"], vertex["z"]], axis=1)), f
+        rows += 1
     assert rows == len(plys), (rows, len(plys))
-    print(f"python readers: {len(plys)} PLY files read with plyfile and {rows} npy rows, all centred and finite")
+    print(f"python readers: {len(plys)} PLY files read with plyfile and {rows} npy files, the same points, centred and finite")
 
 
 if __name__ == "__main__":
