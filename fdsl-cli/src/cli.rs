@@ -129,7 +129,8 @@ struct RenderArgs {
     seed: u64,
     /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
     /// for timm/webdataset), npy (uint8 image and int64 label arrays per shard, memory-mappable).
-    /// Point clouds: ply (binary, the default), ply-ascii, npy (float32 N x P x 3 per shard), webdataset.
+    /// Point clouds: ply (binary, the default), ply-ascii, npy (one float32 N x 3 file per cloud),
+    /// webdataset (models only).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
