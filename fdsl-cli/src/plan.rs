@@ -2,13 +2,14 @@
 //!
 //! A task is the unit of parallel work, of resume (the journal records finished tasks) and of
 //! `--shard K/N` (part K owns the tasks whose index is K modulo N).
-//! - `png`: one task per rendering unit (category, weight): up to 40 files
-//!   `{split}/{class:05}/{key}.png`, ImageFolder style.
+//! - a file per sample (`png`; point clouds' `ply`, `ply-ascii`, `npy`): one task per rendering
+//!   unit (40 consecutive instances of a class): `{split}/{class:05}/{key}.{ext}`, ImageFolder style;
+//!   scenes `{split}/{key}.{ext}` with `{split}/{key}.json` beside.
 //! - `webdataset`: one task per tar shard `{split}-{NNNNNN}.tar`; members `{key}.cls` (class index
-//!   in ASCII decimal), `{key}.json` (what made the sample), `{key}.png`, adjacent per sample;
-//!   deterministic headers (mtime 0, uid/gid 0, mode 0644, no user names).
-//! - `npy`: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order) and
-//!   `{split}/labels-{NNNNNN}.npy` (int64, N).
+//!   in ASCII decimal), `{key}.json` (what made the sample), `{key}.png` (or `.ply`), adjacent per
+//!   sample; deterministic headers (mtime 0, uid/gid 0, mode 0644, no user names).
+//! - `npy` of images: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order)
+//!   and `{split}/labels-{NNNNNN}.npy` (int64, N).
 //!
 //! Sample order of the sharded formats, per split: the rendering units are put in a seeded random
 //! order and their samples concatenated; that sequence is cut into shards of `shard_size`, and the
@@ -28,7 +29,7 @@ use std::collections::BTreeMap;
 /// One task: a set of output files made together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
-    /// The PNG files of one rendering unit.
+    /// The files of one rendering unit's samples.
     Unit(Unit),
     /// Shard `index` of a split (a tar file, or an images/labels pair of npy files).
     Shard {
