@@ -67,6 +67,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// The FractalDB category search on the GPU: time to find `categories` categories.
+    GpuSearch {
+        /// Categories to find.
+        #[arg(long, default_value_t = 10_000)]
+        categories: usize,
+        /// Candidates per launch (each needs a 512x512 canvas in GPU memory).
+        #[arg(long, default_value_t = 32_768)]
+        batch: usize,
+    },
     /// FractalDB-1k canvases rendered into GPU memory per second (the published recipe).
     GpuThroughput {
         /// Canvases to render.
@@ -150,9 +159,49 @@ mod gpu {
                 4 * jobs.len()
             );
         }
+        // The category search: the same filling rates (to the bit), so the same categories.
+        let (criteria, n) = (fdsl_core::search::REFERENCE, 4096usize);
+        let t = Instant::now();
+        let cpu_rates: Vec<f64> = (0..n as u64)
+            .into_par_iter()
+            .map_init(
+                || vec![0u8; 512 * 512],
+                |buf, j| {
+                    let mut canvas = Canvas::new(buf, 512, 512).expect("sized");
+                    fdsl_core::search::try_candidate(seed, j, &criteria, &mut canvas).filling_rate
+                },
+            )
+            .collect();
+        let cpu_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let gpu_rates = gpu.search_filling_rates(seed, 0, n, &criteria)?;
+        let gpu_s = t.elapsed().as_secs_f64();
+        let differ = cpu_rates.iter().zip(&gpu_rates).filter(|(c, g)| c.to_bits() != g.to_bits()).count();
+        let accepted = cpu_rates.iter().filter(|&&r| r >= criteria.threshold).count();
+        println!("| search | {n} candidates ({accepted} accepted) | | {differ} | {cpu_s:.2} | {gpu_s:.2} |");
+        bad += differ;
         if bad > 0 {
-            bail!("{bad} canvases differ between CPU and GPU");
+            bail!("{bad} canvases or filling rates differ between CPU and GPU");
         }
+        Ok(())
+    }
+
+    /// The GPU search for `categories` categories (the reference criteria), in batches.
+    pub fn search(categories: usize, batch: usize) -> Result<()> {
+        let gpu = Gpu::new()?;
+        let criteria = fdsl_core::search::REFERENCE;
+        let t = Instant::now();
+        let (mut found, mut next) = (0usize, 0u64);
+        while found < categories {
+            let rates = gpu.search_filling_rates(0, next, batch, &criteria)?;
+            found += rates.iter().filter(|&&r| r >= criteria.threshold).count();
+            next += batch as u64;
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!("device: {}", gpu.name());
+        println!("| search | categories | candidates tried | seconds |");
+        println!("|---|---:|---:|---:|");
+        println!("| 512 px, 100k points, fill >= 0.2 | {found} (>= {categories}) | {next} | {s:.2} |");
         Ok(())
     }
 
@@ -184,6 +233,7 @@ fn main() -> std::process::ExitCode {
         }
         Command::Crosscheck { categories, seed } => gpu::crosscheck(categories, seed),
         Command::GpuThroughput { canvases, batch } => gpu::throughput(canvases, batch),
+        Command::GpuSearch { categories, batch } => gpu::search(categories, batch),
     };
     match done {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,8 +10,9 @@ use crate::frame::{Grid, for_each_pixel};
 use crate::ifs::Ifs2;
 use crate::stream::{Generator, Purpose, StreamKey};
 
-/// What a candidate must do to be accepted.
+/// What a candidate must do to be accepted. `#[repr(C)]`: GPU kernels take it by value.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
 pub struct Criteria {
     /// The canvas of the point-mode rendering.
     pub grid: Grid,

@@ -7,6 +7,7 @@
 use cudarc::driver::{CudaContext, CudaFunction, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg};
 use cudarc::nvrtc::Ptx;
 use fdsl_core::fractaldb::{Job, Recipe};
+use fdsl_core::search::Criteria;
 use std::sync::Arc;
 
 /// The PTX of `kernels/`, checked fresh by `scripts/ptx.sh --check`.
@@ -44,11 +45,19 @@ struct DeviceRecipe(Recipe);
 // SAFETY: `Recipe` is `#[repr(C)]` plain data (`Grid` is `repr(C)`, `Draw` is `repr(u32)`).
 unsafe impl DeviceRepr for DeviceRecipe {}
 
+/// `Criteria` by value as a kernel parameter.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+struct DeviceCriteria(Criteria);
+// SAFETY: `Criteria` is `#[repr(C)]` plain data (`Grid`, a `u32`, an `f64`).
+unsafe impl DeviceRepr for DeviceCriteria {}
+
 /// One GPU, its stream and the loaded kernels.
 pub struct Gpu {
     ctx: Arc<CudaContext>,
     stream: Arc<CudaStream>,
     fractaldb_render: CudaFunction,
+    search_candidates: CudaFunction,
 }
 
 impl Gpu {
@@ -61,8 +70,9 @@ impl Gpu {
         let ctx = CudaContext::new(0).map_err(driver)?;
         let module = ctx.load_module(Ptx::from_src(PTX)).map_err(driver)?;
         let fractaldb_render = module.load_function("fractaldb_render").map_err(driver)?;
+        let search_candidates = module.load_function("search_candidates").map_err(driver)?;
         let stream = ctx.default_stream();
-        Ok(Self { ctx, stream, fractaldb_render })
+        Ok(Self { ctx, stream, fractaldb_render, search_candidates })
     }
 
     /// The device's name.
@@ -81,15 +91,45 @@ impl Gpu {
         let mut positions = self.stream.alloc_zeros::<u32>(n * recipe.points as usize).map_err(driver)?;
         let mut canvases = self.stream.alloc_zeros::<u8>(n * side * side).map_err(driver)?;
         let (count, recipe) = (n as u64, DeviceRecipe(*recipe));
-        let threads = 128u32;
-        let blocks = (n as u32).div_ceil(threads);
-        let cfg = LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 };
+        let cfg = one_thread_each(n);
         let mut launch = self.stream.launch_builder(&self.fractaldb_render);
         launch.arg(&jobs_dev).arg(&count).arg(&seed).arg(&recipe).arg(&mut positions).arg(&mut canvases);
         // SAFETY: the arguments match the kernel's signature and the buffers hold n jobs, n · points
         // positions and n · side² bytes, as `fractaldb_render` requires.
         unsafe { launch.launch(cfg) }.map_err(driver)?;
         self.stream.clone_dtoh(&canvases).map_err(driver)
+    }
+}
+
+impl Gpu {
+    /// The point-mode filling rates of candidates `first .. first + n` of the search with `seed`
+    /// (one thread each): the rates `fdsl_core::search::try_candidate` computes on the CPU.
+    pub fn search_filling_rates(
+        &self,
+        seed: u64,
+        first: u64,
+        n: usize,
+        criteria: &Criteria,
+    ) -> Result<Vec<f64>, GpuError> {
+        let side = criteria.grid.width as usize;
+        let mut canvases = self.stream.alloc_zeros::<u8>(n * side * side).map_err(driver)?;
+        let mut rates = self.stream.alloc_zeros::<f64>(n).map_err(driver)?;
+        let (count, criteria) = (n as u64, DeviceCriteria(*criteria));
+        let mut launch = self.stream.launch_builder(&self.search_candidates);
+        launch.arg(&seed).arg(&first).arg(&count).arg(&criteria).arg(&mut canvases).arg(&mut rates);
+        // SAFETY: the arguments match the kernel's signature; the buffers hold n canvases and n rates.
+        unsafe { launch.launch(one_thread_each(n)) }.map_err(driver)?;
+        self.stream.clone_dtoh(&rates).map_err(driver)
+    }
+}
+
+/// A launch of `n` threads in blocks of 128.
+fn one_thread_each(n: usize) -> LaunchConfig {
+    let threads = 128u32;
+    LaunchConfig {
+        grid_dim: ((n as u32).div_ceil(threads), 1, 1),
+        block_dim: (threads, 1, 1),
+        shared_mem_bytes: 0,
     }
 }
 
@@ -100,6 +140,7 @@ mod tests {
     #[test]
     fn the_ptx_has_the_kernels_the_host_launches() {
         assert!(PTX.contains(".visible .entry fractaldb_render("));
+        assert!(PTX.contains(".visible .entry search_candidates("));
         assert!(!PTX.contains(".extern .func"));
     }
 

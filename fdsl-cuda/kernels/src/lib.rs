@@ -11,6 +11,7 @@
 use core::arch::nvptx::{_block_dim_x, _block_idx_x, _thread_idx_x};
 use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{Job, Recipe};
+use fdsl_core::search::{Criteria, try_candidate};
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
@@ -48,4 +49,35 @@ pub unsafe extern "ptx-kernel" fn fractaldb_render(
     };
     let Ok(mut canvas) = Canvas::new(pixels, side, side) else { return };
     let _ = job.render(seed, &recipe, positions, &mut canvas);
+}
+
+/// Try candidates `first .. first + n` of the FractalDB search with `seed`: thread `j` draws candidate
+/// `first + j` on its own canvas `canvases[j·side² ..]` and writes its point-mode filling rate to
+/// `rates[j]` (the host re-derives the IFS, a pure function of seed and index, and the acceptance).
+///
+/// # Safety
+/// `canvases` holds `n · side²` bytes and `rates` `n` values.
+#[unsafe(no_mangle)]
+pub unsafe extern "ptx-kernel" fn search_candidates(
+    seed: u64,
+    first: u64,
+    n: u64,
+    criteria: Criteria,
+    canvases: *mut u8,
+    rates: *mut f64,
+) {
+    let j = u64::from(unsafe { _block_idx_x() * _block_dim_x() + _thread_idx_x() });
+    if j >= n {
+        return;
+    }
+    let side = criteria.grid.width as usize;
+    // SAFETY: each thread takes its own disjoint slice and slot, within the sizes the caller guarantees.
+    let (pixels, rate) = unsafe {
+        (
+            core::slice::from_raw_parts_mut(canvases.add(j as usize * side * side), side * side),
+            &mut *rates.add(j as usize),
+        )
+    };
+    let Ok(mut canvas) = Canvas::new(pixels, side, side) else { return };
+    *rate = try_candidate(seed, first + j, &criteria, &mut canvas).filling_rate;
 }
