@@ -114,3 +114,30 @@ fn no_arguments_prints_help_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: fdsl <COMMAND>"));
 }
+
+#[test]
+fn devices_without_a_gpu() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, x) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"), arg(tmp.path(), "x"));
+    // This machine (and CI) has no NVIDIA driver: cuda is a clear error, auto falls back to the CPU.
+    if std::path::Path::new("/dev/nvidiactl").exists() {
+        eprintln!("skipped: a GPU is present");
+        return;
+    }
+    rejected(
+        &["render", "--out", &x, "--categories", "1", "--instances", "4", "--device", "cuda"],
+        "no NVIDIA driver found; use --device cpu",
+    );
+    rejected(
+        &["search", "--out", &x, "--categories", "1", "--device", "cuda"],
+        "no NVIDIA driver found; use --device cpu",
+    );
+    rejected(
+        &["render", "--preset", "rcdb-1k", "--out", &x, "--device", "cuda"],
+        "only FractalDB rendering and the ifs2 search have a GPU path",
+    );
+    assert!(!tmp.path().join("x").exists());
+    fdsl_ok(&["render", "--out", &a, "--categories", "2", "--instances", "8", "--device", "auto"]);
+    fdsl_ok(&["render", "--out", &b, "--categories", "2", "--instances", "8", "--device", "cpu"]);
+    assert!(tree(&tmp.path().join("a")) == tree(&tmp.path().join("b")));
+}

@@ -58,3 +58,49 @@ fn jobs_render_the_datasets_canvases() {
         assert_eq!(compared, 20);
     }
 }
+
+/// What the GPU path of `fdsl render` does, with the CPU standing in for the GPU: the canvases of a
+/// batch of tasks rendered as jobs, then the tasks made from them, give the same files.
+#[test]
+fn precomputed_canvases_make_the_same_files() {
+    use fdsl_cli::dataset::Canvases;
+    use fdsl_cli::plan::Plan;
+    use fdsl_cli::spec::Format;
+    for (draw, format) in [
+        (fdsl_cli::spec::DrawMode::Patch, Format::Png),
+        (fdsl_cli::spec::DrawMode::Point, Format::Png),
+        (fdsl_cli::spec::DrawMode::Patch, Format::Webdataset),
+    ] {
+        let published = presets::published("fractaldb-1k").unwrap();
+        let mut spec = Spec {
+            categories: 2,
+            instances: 90,
+            size: 96,
+            generator: fdsl_cli::spec::Generator::Fractaldb { points: 20_000, draw, weight_step: 0.4 },
+            ..published.with_format(format, (format == Format::Webdataset).then_some(64))
+        };
+        let categories = presets::categories(&spec).unwrap();
+        spec.categories_sha256 = categories.sha256();
+        let dataset = Dataset::new(spec.clone(), categories).unwrap();
+        let plan = Plan::new(&dataset);
+        let recipe = *dataset.fractal_recipe().unwrap();
+        let tasks: Vec<_> = plan.tasks().to_vec();
+        let jobs = dataset.fractal_jobs(tasks.iter().flat_map(|&t| plan.samples_of(t)));
+        let mut positions = vec![0u32; 20_000];
+        let canvases: Canvases = std::sync::Arc::new(
+            jobs.iter()
+                .map(|(key, job)| {
+                    let mut pixels = vec![0u8; 96 * 96];
+                    job.render(0, &recipe, &mut positions, &mut Canvas::new(&mut pixels, 96, 96).unwrap())
+                        .unwrap();
+                    (*key, pixels)
+                })
+                .collect(),
+        );
+        for task in tasks {
+            let cpu = plan.render(task, &mut Scratch::default()).unwrap();
+            let given = plan.render(task, &mut Scratch::with_canvases(canvases.clone())).unwrap();
+            assert!(cpu == given, "{draw:?} {format:?} {task:?}");
+        }
+    }
+}

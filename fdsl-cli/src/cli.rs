@@ -75,6 +75,10 @@ struct SearchArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Where candidates are tried: cpu, cuda (the ifs2 search on an NVIDIA GPU; the same categories),
+    /// or auto (the GPU when one works).
+    #[arg(long, value_enum, default_value = "cpu")]
+    device: Device,
 }
 
 /// What `fdsl search` looks for.
@@ -158,6 +162,10 @@ struct RenderArgs {
     /// Worker threads (0: one per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Where FractalDB canvases are rendered: cpu, cuda (an NVIDIA GPU; the same bytes), or auto (the
+    /// GPU when one works). Other presets render on the CPU.
+    #[arg(long, value_enum, default_value = "cpu")]
+    device: Device,
 }
 
 #[derive(Args)]
@@ -210,7 +218,10 @@ fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Res
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
     let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
-    let (n, tried) = match a.kind {
+    let n = a.categories;
+    let gpu = gpu_for(a.device, a.kind == SearchKind::Ifs2)?;
+    let bar = crate::progress::bar(n as u64, "searching", "categories");
+    let tried = match a.kind {
         SearchKind::Ifs2 => {
             let reference = fdsl_core::search::REFERENCE;
             let criteria = fdsl_core::search::Criteria {
@@ -219,10 +230,16 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
                 threshold: a.threshold.unwrap_or(reference.threshold),
             };
             search::check(&criteria)?;
+            search::check_request(n, &a.out)?;
+            let (found, tried) = match &gpu {
+                Some(gpu) => search::search_gpu(gpu, &criteria, a.seed, n, max, &bar)?,
+                None => search::search(&criteria, a.seed, n, max, &bar)?,
+            };
             let json = serde_json::json!({
                 "size": a.size, "points": criteria.points, "filling_rate_threshold": criteria.threshold,
             });
-            search::run(&criteria, "ifs2", json, a.seed, a.categories, max, &a.out)?
+            search::write(&a.out, "ifs2", json, a.seed, &found, tried)?;
+            tried
         }
         SearchKind::Ifs3d => {
             let reference = fdsl_core::cloud::REFERENCE_3D;
@@ -231,17 +248,46 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
                 threshold: a.threshold.unwrap_or(reference.threshold),
             };
             search::check_3d(&criteria)?;
+            search::check_request(n, &a.out)?;
+            let (found, tried) = search::search(&criteria, a.seed, n, max, &bar)?;
             let json =
                 serde_json::json!({ "points": criteria.points, "variance_threshold": criteria.threshold });
-            search::run(&criteria, "ifs3d", json, a.seed, a.categories, max, &a.out)?
+            search::write(&a.out, "ifs3d", json, a.seed, &found, tried)?;
+            tried
         }
     };
+    bar.finish_and_clear();
     println!(
         "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
         100.0 * n as f64 / tried as f64,
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where work runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Device {
+    /// The CPU cores (rayon).
+    Cpu,
+    /// The first NVIDIA GPU; an error where there is none, or where the work has no GPU path.
+    Cuda,
+    /// The GPU when one works and the work has a GPU path, else the CPU.
+    Auto,
+}
+
+/// The GPU to use for work that has a GPU path (`gpu_path`) or not.
+fn gpu_for(device: Device, gpu_path: bool) -> Result<Option<fdsl_cuda::Gpu>> {
+    Ok(match device {
+        Device::Cpu => None,
+        Device::Cuda if !gpu_path => {
+            bail!(
+                "--device cuda: only FractalDB rendering and the ifs2 search have a GPU path; use --device cpu"
+            )
+        }
+        Device::Cuda => Some(fdsl_cuda::Gpu::new()?),
+        Device::Auto => gpu_path.then(|| fdsl_cuda::Gpu::new().ok()).flatten(),
+    })
 }
 
 /// The spec and categories a render command asks for, all checked; nothing is written.
@@ -335,7 +381,8 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
-    let s = render::render(&plan, &a.out, part).map_err(with_io_hint)?;
+    let gpu = gpu_for(a.device, dataset.fractal_recipe().is_some())?;
+    let s = render::render(&plan, &a.out, part, gpu.as_ref()).map_err(with_io_hint)?;
     let secs = s.elapsed.as_secs_f64();
     let noun = dataset.payload().noun();
     println!(

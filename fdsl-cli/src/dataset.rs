@@ -11,7 +11,7 @@ use crate::spec::{Generator, Spec, categories_sha256};
 use anyhow::{Context, Result};
 use fdsl_core::camera::Camera;
 use fdsl_core::cloud::{self, WEIGHT_ROWS_3D, instance_weights_3d};
-use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Recipe, paint, trace};
+use fdsl_core::fractaldb::{COUNTS, FLIPS, Instance, Job, Recipe, paint, trace};
 use fdsl_core::pc::{self, NoiseMix, REFERENCE_SCENES, SceneObject, SceneParams};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
 use fdsl_core::stream::{Generator as StreamGenerator, Purpose, StreamKey};
@@ -244,7 +244,19 @@ pub struct Scratch {
     noise: Vec<[f32; 3]>,
     mixed: Vec<[f32; 3]>,
     bytes: Vec<u8>,
+    /// FractalDB canvases rendered elsewhere (a GPU), used instead of tracing and painting.
+    precomputed: Option<Canvases>,
 }
+
+impl Scratch {
+    /// Buffers that take FractalDB canvases from `canvases` where it has them.
+    pub fn with_canvases(canvases: Canvases) -> Self {
+        Self { precomputed: Some(canvases), ..Self::default() }
+    }
+}
+
+/// Unflipped FractalDB canvases by (class, weight row, count).
+pub type Canvases = std::sync::Arc<std::collections::HashMap<(usize, usize, usize), Vec<u8>>>;
 
 impl Dataset {
     /// A dataset from a checked spec and its categories (of the spec's generator).
@@ -590,7 +602,48 @@ impl Dataset {
         }
     }
 
-    /// FractalDB: trace the unit's chaos game once, paint each count once, flip each sample.
+    /// The FractalDB canvases `samples` need, each once, as jobs for `Job::render` (on a GPU), with
+    /// their keys (class, weight row, count); empty for other generators. Point mode needs count 0 only.
+    pub fn fractal_jobs(
+        &self,
+        samples: impl IntoIterator<Item = Sample>,
+    ) -> Vec<((usize, usize, usize), Job)> {
+        let (Categories::Fractal(categories), Extras::Fractal(FractalRecipe { weights, recipe })) =
+            (&self.categories, &self.extras)
+        else {
+            return Vec::new();
+        };
+        let mut keys: Vec<(usize, usize, usize)> = samples
+            .into_iter()
+            .map(|s| {
+                let i = s.instance();
+                (
+                    s.category,
+                    i.weight,
+                    if recipe.draw == fdsl_core::fractaldb::Draw::Point { 0 } else { i.count },
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .map(|(c, w, count)| {
+                let ifs = categories[c].params.scaled(&weights[w]);
+                ((c, w, count), Job { ifs, category: c as u64, weight: w as u64, count: count as u64 })
+            })
+            .collect()
+    }
+
+    /// The FractalDB recipe, if this is a FractalDB dataset.
+    pub fn fractal_recipe(&self) -> Option<&Recipe> {
+        match &self.extras {
+            Extras::Fractal(f) => Some(&f.recipe),
+            _ => None,
+        }
+    }
+
+    /// FractalDB: trace the unit's chaos game once, paint each count once (or take the canvases
+    /// `scratch.precomputed` holds), flip each sample.
     fn render_fractal(
         &self,
         ifs: &Ifs2,
@@ -608,18 +661,31 @@ impl Dataset {
         let mut painted = None;
         for sample in samples {
             debug_assert_eq!(sample.unit(), unit);
-            let n = match traced {
-                Some(n) => n,
-                None => *traced.insert(trace(ifs, seed, category, weight, recipe, &mut scratch.positions)?),
-            };
             let instance = sample.instance();
-            let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
             // Point mode draws no masks: every count is the same image, painted once.
             let count = if recipe.draw == fdsl_core::fractaldb::Draw::Point { 0 } else { instance.count };
             if painted != Some(count) {
-                paint(&mut canvas, &scratch.positions[..n], recipe.draw, seed, category, weight, count);
+                let given = scratch.precomputed.as_ref().and_then(|p| p.get(&(unit.category, weight, count)));
+                if let Some(pixels) = given {
+                    scratch.canvas.copy_from_slice(pixels);
+                } else {
+                    let n = match traced {
+                        Some(n) => n,
+                        None => *traced.insert(trace(
+                            ifs,
+                            seed,
+                            category,
+                            weight,
+                            recipe,
+                            &mut scratch.positions,
+                        )?),
+                    };
+                    let mut canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
+                    paint(&mut canvas, &scratch.positions[..n], recipe.draw, seed, category, weight, count);
+                }
                 painted = Some(count);
             }
+            let canvas = Canvas::new(&mut scratch.canvas, side, side).expect("sized above");
             canvas.write_flipped(instance.flip, &mut scratch.flipped).expect("sized above");
             emit(sample, &scratch.flipped)?;
         }

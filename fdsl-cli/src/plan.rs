@@ -146,6 +146,14 @@ impl<'a> Plan<'a> {
         &self.shards[&split][index]
     }
 
+    /// The samples a task renders.
+    pub fn samples_of(&self, task: Task) -> Vec<Sample> {
+        match task {
+            Task::Unit(unit) => self.dataset.unit_samples(unit).collect(),
+            Task::Shard { split, index } => self.shard(split, index).to_vec(),
+        }
+    }
+
     /// The number of samples a task renders.
     pub fn sample_count(&self, task: Task) -> usize {
         match task {

@@ -1,7 +1,7 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
 use crate::dataset::Payload;
-use crate::dataset::Scratch;
+use crate::dataset::{Canvases, Scratch};
 use crate::output::{
     Journal, JournalEntry, MANIFEST, Manifest, Part, file_sha256, is_empty_dir, remove_if_present,
     write_atomic,
@@ -88,7 +88,9 @@ fn still_valid(plan: &Plan, out: &Path, entry: &JournalEntry) -> bool {
 
 /// Render the tasks of `part` of `plan` into `out`: new files for what is missing, nothing rewritten
 /// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
-pub fn render(plan: &Plan, out: &Path, part: Part) -> Result<Summary> {
+/// With `gpu`, FractalDB canvases are rendered there (the same bytes; flips, encoding and files stay
+/// on the CPU); other generators ignore it.
+pub fn render(plan: &Plan, out: &Path, part: Part, gpu: Option<&fdsl_cuda::Gpu>) -> Result<Summary> {
     let start = Instant::now();
     let spec = &plan.dataset.spec;
     let manifests = check_output(spec, out)?;
@@ -115,19 +117,36 @@ pub fn render(plan: &Plan, out: &Path, part: Part) -> Result<Summary> {
     let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
     let bar = progress::bar(total as u64, "rendering", plan.dataset.payload().noun());
     bar.set_position(kept as u64);
-    let rendered: Vec<Vec<(String, String)>> = pending
-        .par_iter()
-        .map_init(Scratch::default, |scratch, &task| {
-            let mut written = Vec::new();
-            for (path, bytes) in plan.render(plan.tasks()[task], scratch)? {
-                write_atomic(out, &path, &bytes)?;
-                written.push((path, sha256_hex(&bytes)));
+    let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
+        let mut written = Vec::new();
+        for (path, bytes) in plan.render(plan.tasks()[task], scratch)? {
+            write_atomic(out, &path, &bytes)?;
+            written.push((path, sha256_hex(&bytes)));
+        }
+        journal.record(&JournalEntry { task, files: written.clone() })?;
+        bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
+        Ok(written)
+    };
+    let rendered: Vec<Vec<(String, String)>> = match (gpu, plan.dataset.fractal_recipe()) {
+        (Some(gpu), Some(recipe)) => {
+            // Batches of about 4,096 canvases on the GPU, then flips, encoding and files on the CPU.
+            let per_task = plan.tasks().iter().map(|&t| plan.sample_count(t)).max().unwrap_or(1).div_ceil(4);
+            let mut rendered = Vec::with_capacity(pending.len());
+            for chunk in pending.chunks((4096 / per_task.max(1)).max(1)) {
+                let samples = chunk.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t]));
+                let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.fractal_jobs(samples).into_iter().unzip();
+                let bytes = gpu.fractaldb_render(&jobs, spec.seed, recipe)?;
+                let side2 = recipe.canvas_len();
+                let canvases: Canvases = std::sync::Arc::new(
+                    keys.into_iter().zip(bytes.chunks_exact(side2).map(<[u8]>::to_vec)).collect(),
+                );
+                let scratch = || Scratch::with_canvases(canvases.clone());
+                rendered.extend(chunk.par_iter().map_init(scratch, run).collect::<Result<Vec<_>>>()?);
             }
-            journal.record(&JournalEntry { task, files: written.clone() })?;
-            bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
-            Ok(written)
-        })
-        .collect::<Result<_>>()?;
+            rendered
+        }
+        _ => pending.par_iter().map_init(Scratch::default, run).collect::<Result<_>>()?,
+    };
     bar.finish_and_clear();
     let written = total - kept;
     files.extend(rendered.into_iter().flatten());

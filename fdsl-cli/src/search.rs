@@ -3,7 +3,6 @@
 
 use crate::categories::{Category, Params};
 use crate::output::{is_empty_dir, write_atomic};
-use crate::progress;
 use anyhow::{Result, bail};
 use fdsl_core::cloud::Criteria3;
 use fdsl_core::search::Criteria;
@@ -149,6 +148,42 @@ pub fn search<S: Searcher>(
     Ok((found, tried))
 }
 
+/// The same search as [`search`] for 2-D criteria, the candidates tried on `gpu` in batches of
+/// `batch` (their filling rates there, their IFSs re-derived here: pure functions of seed and index).
+pub fn search_gpu(
+    gpu: &fdsl_cuda::Gpu,
+    criteria: &Criteria,
+    seed: u64,
+    n: usize,
+    max_candidates: u64,
+    bar: &ProgressBar,
+) -> Result<(Vec<Found<Ifs2>>, u64)> {
+    const BATCH: u64 = 16_384;
+    let mut found = Vec::with_capacity(n);
+    let mut next = 0u64;
+    while found.len() < n {
+        if next >= max_candidates {
+            bail!(
+                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
+                found.len()
+            );
+        }
+        let count = BATCH.min(max_candidates - next);
+        let rates = gpu.search_filling_rates(seed, next, count as usize, criteria)?;
+        for (j, score) in (next..).zip(rates) {
+            if score >= criteria.threshold && found.len() < n {
+                let file = format!("{:05}.csv", found.len());
+                let category = Category::new(file.clone(), fdsl_core::search::candidate_ifs(seed, j));
+                found.push(Found { candidate: j, score, file, category });
+                bar.inc(1);
+            }
+        }
+        next += count;
+    }
+    let tried = found.last().map_or(0, |f| f.candidate + 1);
+    Ok((found, tried))
+}
+
 /// What `search.json` records.
 #[derive(Serialize)]
 #[serde(bound(serialize = ""))]
@@ -161,27 +196,28 @@ struct Record<'a, P> {
     categories: &'a [Found<P>],
 }
 
-/// `fdsl search`: write `n` category files and `search.json` (with `criteria` as given) into `out`,
-/// which must be new or empty.
-pub fn run<S: Searcher>(
-    searcher: &S,
-    kind: &str,
-    criteria: serde_json::Value,
-    seed: u64,
-    n: usize,
-    max_candidates: u64,
-    out: &Path,
-) -> Result<(usize, u64)> {
+/// Check `fdsl search`'s request before searching: at least one category, an output folder that is
+/// new or empty.
+pub fn check_request(n: usize, out: &Path) -> Result<()> {
     if n == 0 {
         bail!("--categories must be at least 1");
     }
     if out.exists() && !is_empty_dir(out)? {
         bail!("{} is not empty; choose a new or empty folder for the category files", out.display());
     }
-    let bar = progress::bar(n as u64, "searching", "categories");
-    let (found, tried) = search(searcher, seed, n, max_candidates, &bar)?;
-    bar.finish_and_clear();
-    for f in &found {
+    Ok(())
+}
+
+/// Write what a search found into `out`: the category files and `search.json` (with `criteria`).
+pub fn write<P: Params>(
+    out: &Path,
+    kind: &str,
+    criteria: serde_json::Value,
+    seed: u64,
+    found: &[Found<P>],
+    tried: u64,
+) -> Result<()> {
+    for f in found {
         write_atomic(out, &f.file, f.category.text.as_bytes())?;
     }
     let record = Record {
@@ -190,8 +226,7 @@ pub fn run<S: Searcher>(
         seed,
         criteria,
         candidates_tried: tried,
-        categories: &found,
+        categories: found,
     };
-    write_atomic(out, "search.json", serde_json::to_string_pretty(&record)?.as_bytes())?;
-    Ok((found.len(), tried))
+    write_atomic(out, "search.json", serde_json::to_string_pretty(&record)?.as_bytes())
 }

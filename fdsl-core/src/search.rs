@@ -40,10 +40,15 @@ fn key(seed: u64, index: u64, purpose: Purpose) -> StreamKey {
     StreamKey { seed, generator: Generator::FractalSearch, category: index, instance: 0, purpose }
 }
 
+/// The IFS of candidate `index` of the search with `seed`.
+pub fn candidate_ifs(seed: u64, index: u64) -> Ifs2 {
+    Ifs2::sample_fractaldb(&mut key(seed, index, Purpose::Parameters).rng())
+}
+
 /// Try candidate `index` of the search with `seed`, drawing on `canvas` (whose size must be the
 /// criteria's grid; it is cleared first).
 pub fn try_candidate(seed: u64, index: u64, criteria: &Criteria, canvas: &mut Canvas<'_>) -> Candidate {
-    let ifs = Ifs2::sample_fractaldb(&mut key(seed, index, Purpose::Parameters).rng());
+    let ifs = candidate_ifs(seed, index);
     let filling_rate = filling_rate(&ifs, &key(seed, index, Purpose::Chain).rng(), criteria, canvas);
     Candidate { ifs, filling_rate, accepted: filling_rate >= criteria.threshold }
 }
