@@ -108,6 +108,40 @@ fn check_points_threshold(points: u32, threshold: f64, max: f64) -> Result<()> {
     Ok(())
 }
 
+/// The first `n` accepted candidates, in candidate order, and the number of candidates tried,
+/// trying at most `max_candidates`, `batch` at a time: `accepted(range)` gives the accepted candidates
+/// of a range (index, parameters, score), in order.
+fn first_accepted<P: Params>(
+    n: usize,
+    max_candidates: u64,
+    batch: u64,
+    bar: &ProgressBar,
+    mut accepted: impl FnMut(std::ops::Range<u64>) -> Result<Vec<(u64, P, f64)>>,
+) -> Result<(Vec<Found<P>>, u64)> {
+    let mut found = Vec::with_capacity(n);
+    let mut next = 0u64;
+    while found.len() < n {
+        if next >= max_candidates {
+            bail!(
+                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
+                found.len()
+            );
+        }
+        let end = (next + batch).min(max_candidates);
+        for (candidate, params, score) in accepted(next..end)? {
+            if found.len() == n {
+                break;
+            }
+            let file = format!("{:05}.csv", found.len());
+            found.push(Found { candidate, score, file: file.clone(), category: Category::new(file, params) });
+            bar.inc(1);
+        }
+        next = end;
+    }
+    let tried = found.last().map_or(0, |f| f.candidate + 1);
+    Ok((found, tried))
+}
+
 /// The first `n` accepted candidates of `searcher` with `seed`, in candidate order, and the number
 /// of candidates tried, trying at most `max_candidates`. Candidates are tried in parallel batches;
 /// the result does not depend on the number of threads.
@@ -119,37 +153,18 @@ pub fn search<S: Searcher>(
     bar: &ProgressBar,
 ) -> Result<(Vec<Found<S::Found>>, u64)> {
     let batch = 64 * rayon::current_num_threads() as u64;
-    let mut found = Vec::with_capacity(n);
-    let mut next = 0u64;
-    while found.len() < n {
-        if next >= max_candidates {
-            bail!(
-                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
-                found.len()
-            );
-        }
-        let accepted: Vec<_> = (next..(next + batch).min(max_candidates))
+    first_accepted(n, max_candidates, batch, bar, |range| {
+        Ok(range
             .into_par_iter()
             .map_init(|| searcher.scratch(), |scratch, j| (j, searcher.try_one(seed, j, scratch)))
             .filter(|(_, (_, _, accepted))| *accepted)
-            .collect();
-        for (j, (params, score, _)) in accepted {
-            if found.len() == n {
-                break;
-            }
-            let file = format!("{:05}.csv", found.len());
-            let category = Category::new(file.clone(), params);
-            found.push(Found { candidate: j, score, file, category });
-            bar.inc(1);
-        }
-        next += batch;
-    }
-    let tried = found.last().map_or(0, |f| f.candidate + 1);
-    Ok((found, tried))
+            .map(|(j, (params, score, _))| (j, params, score))
+            .collect())
+    })
 }
 
-/// The same search as [`search`] for 2-D criteria, the candidates tried on `gpu` in batches of
-/// `batch` (their filling rates there, their IFSs re-derived here: pure functions of seed and index).
+/// The same search as [`search`] for 2-D criteria, the candidates tried on `gpu` in batches (their
+/// filling rates there, their IFSs re-derived here: pure functions of seed and index).
 pub fn search_gpu(
     gpu: &fdsl_cuda::Gpu,
     criteria: &Criteria,
@@ -158,30 +173,15 @@ pub fn search_gpu(
     max_candidates: u64,
     bar: &ProgressBar,
 ) -> Result<(Vec<Found<Ifs2>>, u64)> {
-    const BATCH: u64 = 16_384;
-    let mut found = Vec::with_capacity(n);
-    let mut next = 0u64;
-    while found.len() < n {
-        if next >= max_candidates {
-            bail!(
-                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
-                found.len()
-            );
-        }
-        let count = BATCH.min(max_candidates - next);
-        let rates = gpu.search_filling_rates(seed, next, count as usize, criteria)?;
-        for (j, score) in (next..).zip(rates) {
-            if score >= criteria.threshold && found.len() < n {
-                let file = format!("{:05}.csv", found.len());
-                let category = Category::new(file.clone(), fdsl_core::search::candidate_ifs(seed, j));
-                found.push(Found { candidate: j, score, file, category });
-                bar.inc(1);
-            }
-        }
-        next += count;
-    }
-    let tried = found.last().map_or(0, |f| f.candidate + 1);
-    Ok((found, tried))
+    first_accepted(n, max_candidates, 16_384, bar, |range| {
+        let rates =
+            gpu.search_filling_rates(seed, range.start, (range.end - range.start) as usize, criteria)?;
+        Ok(range
+            .zip(rates)
+            .filter(|&(_, score)| score >= criteria.threshold)
+            .map(|(j, score)| (j, fdsl_core::search::candidate_ifs(seed, j), score))
+            .collect())
+    })
 }
 
 /// What `search.json` records.
