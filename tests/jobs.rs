@@ -1,31 +1,35 @@
 //! `fdsl_core::fractaldb::Job::render` — what the GPU kernel runs, one canvas per thread — gives the
 //! very canvases the CPU dataset path renders (which shares one trace among a weight's 10 counts).
 
-use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
+use fdsl_cli::dataset::{Dataset, Scratch, Unit};
 use fdsl_cli::presets;
-use fdsl_cli::spec::Spec;
+use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
 use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{Instance, Job};
 use fdsl_core::weights::instance_weights;
 
+/// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
+fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
+    let published = presets::published("fractaldb-1k").unwrap();
+    let mut spec = Spec {
+        categories: 2,
+        instances,
+        size: side,
+        seed,
+        generator: Generator::Fractaldb { points, draw, weight_step: 0.4 },
+        ..published.with_format(format, (format == Format::Webdataset).then_some(64))
+    };
+    let categories = presets::categories(&spec).unwrap();
+    spec.categories_sha256 = categories.sha256();
+    Dataset::new(spec, categories).unwrap()
+}
+
 #[test]
 fn jobs_render_the_datasets_canvases() {
-    for draw in [fdsl_cli::spec::DrawMode::Patch, fdsl_cli::spec::DrawMode::Point] {
-        let published = presets::published("fractaldb-1k").unwrap();
-        let mut spec = Spec {
-            categories: 2,
-            instances: 120,
-            seed: 9,
-            generator: fdsl_cli::spec::Generator::Fractaldb { points: 50_000, draw, weight_step: 0.4 },
-            size: 128,
-            ..published
-        };
-        let categories = presets::categories(&spec).unwrap();
-        spec.categories_sha256 = categories.sha256();
-        let Categories::Fractal(cats) = &categories else { unreachable!() };
-        let ifs: Vec<_> = cats.iter().map(|c| c.params).collect();
-        let dataset = Dataset::new(spec.clone(), categories).unwrap();
-        let recipe = spec.fractaldb_recipe().unwrap();
+    for draw in [DrawMode::Patch, DrawMode::Point] {
+        let dataset = dataset(draw, 120, 128, 50_000, Format::Png, 9);
+        let ifs: Vec<_> = fdsl_cli::categories::fractaldb_1k(2).unwrap().iter().map(|c| c.params).collect();
+        let recipe = *dataset.fractal_recipe().unwrap();
         let weights = instance_weights(0.4);
         let mut positions = vec![0u32; 50_000];
         let mut compared = 0;
@@ -65,23 +69,12 @@ fn jobs_render_the_datasets_canvases() {
 fn precomputed_canvases_make_the_same_files() {
     use fdsl_cli::dataset::Canvases;
     use fdsl_cli::plan::Plan;
-    use fdsl_cli::spec::Format;
     for (draw, format) in [
-        (fdsl_cli::spec::DrawMode::Patch, Format::Png),
-        (fdsl_cli::spec::DrawMode::Point, Format::Png),
-        (fdsl_cli::spec::DrawMode::Patch, Format::Webdataset),
+        (DrawMode::Patch, Format::Png),
+        (DrawMode::Point, Format::Png),
+        (DrawMode::Patch, Format::Webdataset),
     ] {
-        let published = presets::published("fractaldb-1k").unwrap();
-        let mut spec = Spec {
-            categories: 2,
-            instances: 90,
-            size: 96,
-            generator: fdsl_cli::spec::Generator::Fractaldb { points: 20_000, draw, weight_step: 0.4 },
-            ..published.with_format(format, (format == Format::Webdataset).then_some(64))
-        };
-        let categories = presets::categories(&spec).unwrap();
-        spec.categories_sha256 = categories.sha256();
-        let dataset = Dataset::new(spec.clone(), categories).unwrap();
+        let dataset = dataset(draw, 90, 96, 20_000, format, 0);
         let plan = Plan::new(&dataset);
         let recipe = *dataset.fractal_recipe().unwrap();
         let tasks: Vec<_> = plan.tasks().to_vec();

@@ -617,11 +617,7 @@ impl Dataset {
             .into_iter()
             .map(|s| {
                 let i = s.instance();
-                (
-                    s.category,
-                    i.weight,
-                    if recipe.draw == fdsl_core::fractaldb::Draw::Point { 0 } else { i.count },
-                )
+                (s.category, i.weight, i.canvas_count(recipe.draw))
             })
             .collect();
         keys.sort_unstable();
@@ -662,8 +658,7 @@ impl Dataset {
         for sample in samples {
             debug_assert_eq!(sample.unit(), unit);
             let instance = sample.instance();
-            // Point mode draws no masks: every count is the same image, painted once.
-            let count = if recipe.draw == fdsl_core::fractaldb::Draw::Point { 0 } else { instance.count };
+            let count = instance.canvas_count(recipe.draw);
             if painted != Some(count) {
                 let given = scratch.precomputed.as_ref().and_then(|p| p.get(&(unit.category, weight, count)));
                 if let Some(pixels) = given {

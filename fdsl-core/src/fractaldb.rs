@@ -124,6 +124,12 @@ impl Instance {
     pub fn index(&self) -> usize {
         (self.weight * COUNTS + self.count) * FLIPS + self.flip as usize
     }
+
+    /// The patch draw whose canvas this instance shows: its count, or 0 in point mode, which draws
+    /// no masks (every count is the same image).
+    pub fn canvas_count(&self, draw: Draw) -> usize {
+        if draw == Draw::Point { 0 } else { self.count }
+    }
 }
 
 /// One canvas of the recipe to render: a category's IFS already scaled by its weight row, and which

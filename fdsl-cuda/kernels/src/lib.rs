@@ -13,6 +13,13 @@ use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{Job, Recipe};
 use fdsl_core::search::{Criteria, try_candidate};
 
+/// This thread's index in a one-dimensional launch.
+#[inline(always)]
+fn thread_index() -> u64 {
+    // SAFETY: reading the special registers of the running thread.
+    u64::from(unsafe { _block_idx_x() * _block_dim_x() + _thread_idx_x() })
+}
+
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     // SAFETY: `trap` aborts the kernel; nothing is left to observe.
@@ -33,7 +40,7 @@ pub unsafe extern "ptx-kernel" fn fractaldb_render(
     positions: *mut u32,
     canvases: *mut u8,
 ) {
-    let i = u64::from(unsafe { _block_idx_x() * _block_dim_x() + _thread_idx_x() });
+    let i = thread_index();
     if i >= n {
         return;
     }
@@ -66,7 +73,7 @@ pub unsafe extern "ptx-kernel" fn search_candidates(
     canvases: *mut u8,
     rates: *mut f64,
 ) {
-    let j = u64::from(unsafe { _block_idx_x() * _block_dim_x() + _thread_idx_x() });
+    let j = thread_index();
     if j >= n {
         return;
     }
