@@ -46,6 +46,11 @@ impl<'a> Canvas<'a> {
         self.pixels
     }
 
+    /// The pixels, row-major, to draw into.
+    pub fn pixels_mut(&mut self) -> &mut [u8] {
+        self.pixels
+    }
+
     /// Columns.
     pub fn width(&self) -> usize {
         self.width

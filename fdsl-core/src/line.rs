@@ -1,49 +1,64 @@
 //! A deterministic integer line rasteriser: Liang–Barsky clipping, rounding, Bresenham.
 
-/// The pixels of the segment `from → to` inside a `width × height` grid, in order from `from`.
+/// The pixels of the segment `from → to` inside a `width × height` grid, in order from `from`, as
+/// row-major indices `y · width + x`.
 ///
 /// The segment is first clipped to the rectangle of pixel centres `[0, width − 1] × [0, height − 1]`
 /// (Liang & Barsky 1984), its clipped end points are rounded to the nearest pixel (halves away from
-/// zero), and the pixels between them are Bresenham's (1965), both end points included. A segment
-/// with a non-finite coordinate, or wholly outside, has no pixel.
+/// zero), and the pixels between them are Bresenham's (1965), both end points included: along the
+/// major axis, of length `a = max(|Δx|, |Δy|)`, with the minor length `b = min(|Δx|, |Δy|)` and the
+/// error `f = a − b`, each of the `a + 1` pixels is followed by a step along the major axis, and
+/// along the minor one too when `2f ≤ a` (then `f += a − b`, else `f −= b`); a diagonal counts as
+/// x-major. A segment with a non-finite coordinate, or wholly outside, has no pixel.
+#[inline]
 pub fn line_pixels(
     from: (f64, f64),
     to: (f64, f64),
     width: usize,
     height: usize,
-    mut visit: impl FnMut(usize, usize),
+    mut visit: impl FnMut(usize),
 ) {
     let Some(((x0, y0), (x1, y1))) = clip(from, to, (width as f64 - 1.0, height as f64 - 1.0)) else {
         return;
     };
-    // Rounded inside [0, w − 1] × [0, h − 1], so the casts and the steps below stay in the grid.
-    let (mut x, mut y) = (libm::round(x0) as i64, libm::round(y0) as i64);
-    let (xe, ye) = (libm::round(x1) as i64, libm::round(y1) as i64);
-    let (dx, dy) = ((xe - x).abs(), -(ye - y).abs());
-    let (sx, sy) = (if x < xe { 1 } else { -1 }, if y < ye { 1 } else { -1 });
-    let mut err = dx + dy;
-    loop {
-        visit(x as usize, y as usize);
-        if x == xe && y == ye {
-            return;
-        }
-        let e2 = 2 * err;
-        if e2 >= dy {
-            err += dy;
-            x += sx;
-        }
-        if e2 <= dx {
-            err += dx;
-            y += sy;
-        }
+    // Rounded inside [0, w − 1] × [0, h − 1], so every visited index is in the grid.
+    let ((x, y), (xe, ye)) = ((nearest(x0), nearest(y0)), (nearest(x1), nearest(y1)));
+    let (dx, dy) = ((xe - x).abs(), (ye - y).abs());
+    let step_x = if x < xe { 1 } else { -1 };
+    let step_y = if y < ye { width as isize } else { -(width as isize) };
+    let (a, b, major, minor) = if dx >= dy { (dx, dy, step_x, step_y) } else { (dy, dx, step_y, step_x) };
+    let mut index = y * width as isize + x;
+    let mut f = a - b;
+    for _ in 0..=a {
+        visit(index as usize);
+        let both = 2 * f <= a;
+        f += if both { a - b } else { -b };
+        index += if both { major + minor } else { major };
     }
 }
 
+/// `x` rounded to the nearest integer, halves away from zero, for `0 ≤ x < 2⁵²`: the sum is
+/// truncated, and `0.5 − ε/4` (not `0.5`) keeps `0.5 − ε/4` itself from rounding up (the formula of
+/// musl's and libm's `round`).
+#[inline(always)]
+fn nearest(x: f64) -> isize {
+    (x + (0.5 - 0.25 * f64::EPSILON)) as isize
+}
+
 /// Liang–Barsky: the part of `p → q` inside `[0, xmax] × [0, ymax]`.
+#[inline]
 fn clip(p: (f64, f64), q: (f64, f64), (xmax, ymax): (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
     let inside = |(x, y): (f64, f64)| (0.0..=xmax).contains(&x) && (0.0..=ymax).contains(&y);
     if inside(p) && inside(q) {
         return Some((p, q)); // the common case: nothing to clip (NaN is never inside)
+    }
+    // Both ends beyond the same side: nothing inside (Liang–Barsky would find that too, slower).
+    if (p.0 < 0.0 && q.0 < 0.0)
+        || (p.0 > xmax && q.0 > xmax)
+        || (p.1 < 0.0 && q.1 < 0.0)
+        || (p.1 > ymax && q.1 > ymax)
+    {
+        return None;
     }
     if !(p.0.is_finite() && p.1.is_finite() && q.0.is_finite() && q.1.is_finite()) || xmax < 0.0 || ymax < 0.0
     {
@@ -78,7 +93,7 @@ mod tests {
 
     fn pixels(from: (f64, f64), to: (f64, f64), w: usize, h: usize) -> [[u8; 8]; 8] {
         let mut grid = [[0u8; 8]; 8];
-        line_pixels(from, to, w, h, |x, y| grid[y][x] += 1);
+        line_pixels(from, to, w, h, |i| grid[i / w][i % w] += 1);
         grid
     }
 
@@ -106,7 +121,7 @@ mod tests {
         let g = pixels((f64::MAX, 0.0), (f64::MIN, 7.0), 8, 8);
         assert!(g.iter().flatten().filter(|&&v| v > 0).count() <= 8);
         let mut n = 0;
-        line_pixels((0.0, 0.0), (3.0, 3.0), 0, 0, |_, _| n += 1);
+        line_pixels((0.0, 0.0), (3.0, 3.0), 0, 0, |_| n += 1);
         assert_eq!(n, 0);
     }
 }

@@ -174,9 +174,12 @@ impl RcdbCategory {
                 p.0 -= d.0 * (nx - self.line_width);
                 p.1 -= d.1 * (ny - self.line_width);
             }
-            for k in 0..n {
-                let (a, b) = (points[k], points[(k + 1) % n]);
-                line_pixels((a.0 + cx, a.1 + cy), (b.0 + cx, b.1 + cy), w, h, |x, y| canvas.set(x, y, grey));
+            let pixels = canvas.pixels_mut();
+            let mut from = (points[n - 1].0 + cx, points[n - 1].1 + cy);
+            for p in &points[..n] {
+                let to = (p.0 + cx, p.1 + cy);
+                line_pixels(from, to, w, h, |i| pixels[i] = grey);
+                from = to;
             }
         }
         Ok(())
