@@ -28,11 +28,12 @@ pub fn line_pixels(
     let step_y = if y < ye { width as isize } else { -(width as isize) };
     let (a, b, major, minor) = if dx >= dy { (dx, dy, step_x, step_y) } else { (dy, dx, step_y, step_x) };
     let mut index = y * width as isize + x;
-    let mut f = a - b;
+    // `g = 2f − a`, so that the test is against zero.
+    let mut g = a - 2 * b;
     for _ in 0..=a {
         visit(index as usize);
-        let both = 2 * f <= a;
-        f += if both { a - b } else { -b };
+        let both = g <= 0;
+        g += if both { 2 * (a - b) } else { -2 * b };
         index += if both { major + minor } else { major };
     }
 }
