@@ -71,6 +71,50 @@ fn exports_and_splits_work_for_rcdb() {
     fdsl_ok(&["verify", &out]);
 }
 
+/// The pixels of a greyscale PNG.
+fn decode(png: &[u8]) -> Vec<u8> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    reader.next_frame(&mut pixels).unwrap();
+    pixels
+}
+
+#[test]
+fn png_compression_changes_the_size_not_the_pixels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    small(&a, &[]);
+    small(&b, &["--png-compression", "balanced"]);
+    let (ta, tb) = (tree(&tmp.path().join("a")), tree(&tmp.path().join("b")));
+    let pngs = |t: &std::collections::BTreeMap<String, Vec<u8>>| {
+        t.iter().filter(|(k, _)| k.ends_with(".png")).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>()
+    };
+    let (pa, pb) = (pngs(&ta), pngs(&tb));
+    assert_eq!(pa.len(), 36);
+    for ((ka, va), (kb, vb)) in pa.iter().zip(&pb) {
+        assert_eq!(ka, kb);
+        assert_eq!(decode(va), decode(vb), "{ka}");
+    }
+    let size = |p: &[(String, Vec<u8>)]| p.iter().map(|(_, v)| v.len()).sum::<usize>();
+    assert!(size(&pb) * 10 < size(&pa) * 6, "balanced {} vs fastest {}", size(&pb), size(&pa));
+    let manifest: serde_json::Value = serde_json::from_slice(&tb["manifest.json"]).unwrap();
+    assert_eq!(manifest["spec"]["png_compression"], "balanced");
+    fdsl_ok(&["verify", &b]);
+    // The level is part of the dataset: resuming with another one is refused.
+    let common = ["render", "--preset", "rcdb-1k", "--categories", "3", "--instances", "12", "--size", "256"];
+    let o = fdsl(&[&common[..], &["--out", &b, "--png-compression", "fast"]].concat());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("png_compression"), "{err}");
+    let o = fdsl(
+        &[&common[..], &["--out", &arg(tmp.path(), "n"), "--format", "npy", "--png-compression", "high"]]
+            .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--png-compression applies to images written as PNG")
+    );
+}
+
 #[test]
 fn fractaldb_flags_are_refused_for_rcdb() {
     let tmp = tempfile::tempdir().unwrap();

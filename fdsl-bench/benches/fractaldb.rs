@@ -6,6 +6,7 @@ use fdsl_cli::categories::fractaldb_1k;
 use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
 use fdsl_cli::encode::encode_grey_png;
 use fdsl_cli::plan::{Plan, Task};
+use fdsl_cli::spec::PngCompression;
 use fdsl_cli::spec::Spec;
 use fdsl_core::chaos_game::ChaosGame;
 use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
@@ -52,7 +53,9 @@ fn steps(c: &mut Criterion) {
     g.bench_function("flip, one image", |b| {
         b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap())
     });
-    g.bench_function("PNG encode, one image", |b| b.iter(|| encode_grey_png(&flipped, side as u32).unwrap()));
+    g.bench_function("PNG encode, one image", |b| {
+        b.iter(|| encode_grey_png(&flipped, side as u32, PngCompression::Fastest).unwrap())
+    });
     g.finish();
 }
 
@@ -114,7 +117,9 @@ fn rcdb(c: &mut Criterion) {
         })
     });
     g.throughput(Throughput::Elements(1));
-    g.bench_function("PNG encode, one 512 px image", |b| b.iter(|| encode_grey_png(&pixels, 512).unwrap()));
+    g.bench_function("PNG encode, one 512 px image", |b| {
+        b.iter(|| encode_grey_png(&pixels, 512, PngCompression::Fastest).unwrap())
+    });
     g.finish();
 }
 

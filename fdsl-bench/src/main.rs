@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::dataset::{Dataset, Scratch};
 use fdsl_cli::plan::Plan;
 use fdsl_cli::presets;
-use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
+use fdsl_cli::spec::{DrawMode, Format, Generator, PngCompression, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -56,6 +56,9 @@ enum Command {
         /// FractalDB only: point or patch drawing [default: patch].
         #[arg(long, value_enum)]
         draw: Option<DrawMode>,
+        /// PNG compression of the png and webdataset outputs.
+        #[arg(long, value_enum, default_value = "fastest")]
+        png_compression: PngCompression,
     },
     /// Render FractalDB canvases on the CPU and on the GPU and compare them byte for byte: every
     /// weight row, every count, patch and point mode, the published recipe (exit 1 on a mismatch).
@@ -228,8 +231,8 @@ mod gpu {
 
 fn main() -> std::process::ExitCode {
     let done = match Cli::parse().command {
-        Command::Throughput { preset, categories, instances, threads, formats, draw } => {
-            throughput(&preset, categories, instances, &threads, &formats, draw)
+        Command::Throughput { preset, categories, instances, threads, formats, draw, png_compression } => {
+            throughput(&preset, categories, instances, &threads, &formats, draw, png_compression)
         }
         Command::Crosscheck { categories, seed } => gpu::crosscheck(categories, seed),
         Command::GpuThroughput { canvases, batch } => gpu::throughput(canvases, batch),
@@ -251,6 +254,7 @@ fn throughput(
     threads: &[usize],
     formats: &[Output],
     draw: Option<DrawMode>,
+    png_compression: PngCompression,
 ) -> Result<()> {
     println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -266,6 +270,7 @@ fn throughput(
         let mut spec = Spec {
             categories,
             instances: instances.unwrap_or(published.instances),
+            png_compression,
             ..published.with_format(format, None)
         };
         if let (Generator::Fractaldb { draw: d, .. }, Some(draw)) = (&mut spec.generator, draw) {

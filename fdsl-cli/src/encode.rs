@@ -1,21 +1,40 @@
 //! PNG encoding of canvases.
 
+use crate::spec::PngCompression;
 use anyhow::{Result, ensure};
 
 /// PNG's filter type 2, "Up": each byte minus the byte above it (the row above the first is zeros).
 const UP: u8 = 2;
 
-/// An 8-bit greyscale PNG of a square `side × side` image: every row Up-filtered and compressed by
-/// fdeflate, the `png` crate's `Compression::Fastest` — the same bytes as that setting, which the
-/// golden hashes of the tests check, with the zlib stream written here so that fdeflate writes into a
-/// `Vec` and the rows are filtered without copies: 20 % faster than the `png` crate's own path for
-/// RCDB images. Measured against `Compression::Fast` (fdeflate, adaptive filter): FractalDB images
-/// 19 % faster and 2 % smaller (about 41 KB), RCDB images 23 % faster and 21 % larger (about 89 KB
-/// against 73 KB; the reference's, zlib at its default level, are 56 KB in RGB). Deterministic for a
-/// given `fdeflate` and `png` (pinned in Cargo.lock).
-pub fn encode_grey_png(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
+/// An 8-bit greyscale PNG of a square `side × side` image, compressed as `compression` says by the
+/// `png` crate's settings of the same names. Deterministic for a given `png`, `fdeflate` and zlib
+/// backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
+pub fn encode_grey_png(pixels: &[u8], side: u32, compression: PngCompression) -> Result<Vec<u8>> {
     let width = side as usize;
     ensure!(pixels.len() == width * width, "{} pixels for a {side}x{side} image", pixels.len());
+    let level = match compression {
+        PngCompression::Fastest => return fastest(pixels, side),
+        PngCompression::Fast => png::Compression::Fast,
+        PngCompression::Balanced => png::Compression::Balanced,
+        PngCompression::High => png::Compression::High,
+    };
+    let mut out = Vec::with_capacity(pixels.len() / 4);
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(level);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(pixels)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// `Compression::Fastest`, every row Up-filtered and compressed by fdeflate — the same bytes as the
+/// `png` crate's (tested below), with the zlib stream written here so that fdeflate writes into a
+/// `Vec` and the rows are filtered without copies: 21 % faster than the `png` crate's own path on
+/// RCDB images.
+fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
+    let width = side as usize;
     let mut deflate = fdeflate::Compressor::new(Vec::with_capacity(pixels.len() / 3))?;
     let mut row = vec![0; width + 1];
     row[0] = UP;
@@ -65,6 +84,14 @@ mod tests {
         out
     }
 
+    /// The pixels of a greyscale PNG.
+    fn decode(png: &[u8]) -> Vec<u8> {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut pixels).unwrap();
+        pixels
+    }
+
     #[test]
     fn same_bytes_as_the_png_crate_fastest_setting() {
         let mut state = 7u64;
@@ -79,9 +106,26 @@ mod tests {
             // Incompressible: the stored-blocks fallback.
             let noise: Vec<u8> = (0..n).map(|_| next()).collect();
             for pixels in [white, sparse, noise] {
-                assert_eq!(encode_grey_png(&pixels, side).unwrap(), png_crate(&pixels, side), "side {side}");
+                assert_eq!(fastest(&pixels, side).unwrap(), png_crate(&pixels, side), "side {side}");
             }
         }
-        assert!(encode_grey_png(&[0; 5], 2).is_err());
+    }
+
+    #[test]
+    fn every_level_keeps_the_pixels_and_higher_levels_are_smaller() {
+        let side = 128;
+        let pixels: Vec<u8> =
+            (0..side * side).map(|i| if i % 7 == 0 || i % 131 < 9 { (i % 251) as u8 } else { 255 }).collect();
+        let sizes: Vec<usize> =
+            [PngCompression::Fastest, PngCompression::Fast, PngCompression::Balanced, PngCompression::High]
+                .into_iter()
+                .map(|level| {
+                    let png = encode_grey_png(&pixels, side as u32, level).unwrap();
+                    assert_eq!(decode(&png), pixels, "{level:?}");
+                    png.len()
+                })
+                .collect();
+        assert!(sizes[2] < sizes[1] && sizes[1] < sizes[0] && sizes[3] <= sizes[2], "{sizes:?}");
+        assert!(encode_grey_png(&[0; 5], 2, PngCompression::Fastest).is_err());
     }
 }

@@ -174,7 +174,9 @@ impl<'a> Plan<'a> {
     /// One sample's file: a PNG; a point cloud's binary or ASCII PLY, or its `.npy` (float32, N x 3).
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
         match (self.dataset.payload(), self.dataset.spec.format) {
-            (Payload::Image { side }, _) => encode_grey_png(payload, side as u32),
+            (Payload::Image { side }, _) => {
+                encode_grey_png(payload, side as u32, self.dataset.spec.png_compression)
+            }
             (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
             (_, Format::Npy) => {
                 let mut npy = crate::npy::header("<f4", &[payload.len() / 12, 3]);
