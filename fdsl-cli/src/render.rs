@@ -206,13 +206,15 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let files: usize = owned.iter().map(|&t| plan.files_of(plan.tasks()[t]).len()).sum();
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
-    // Measured averages of fastest-compressed PNGs (BENCHMARKS.md) at the published sizes, bytes/pixel.
-    let bytes_per_pixel = match spec.generator {
-        Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => 0.31,
-        Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => 0.06,
-        Generator::Rcdb => 0.33,
-        _ => 0.04,
+    // Measured averages of PNGs at the published sizes, bytes per pixel, for fastest, fast,
+    // balanced and high compression (`fdsl-bench throughput --png-compression`, BENCHMARKS.md).
+    let png_bytes_per_pixel = match spec.generator {
+        Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
+        Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
+        Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
+        _ => [0.040, 0.035, 0.030, 0.025],
     };
+    let bytes_per_pixel = png_bytes_per_pixel[spec.png_compression as usize];
     let sample_file = match (dataset.payload(), spec.format) {
         (Payload::Image { side }, _) => (side * side) as f64 * bytes_per_pixel,
         (Payload::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
