@@ -3,8 +3,10 @@
 //! FractalDB (the official format): one CSV file per category, `{category:05d}.csv`, one row per
 //! affine map `a,b,c,d,e,f,p`, no header, decimal floats (numpy's `savetxt` writes `%.18e`).
 //! 3-D IFS (ExFractalDB, MV-FractalDB): one row `a,b,c,d,e,f,g,h,i,j,k,l,p` per map (a 3x3 matrix by
-//! rows, a translation, a probability). RCDB (the reference's `param/{category:05d}.csv`): `key,value` rows `vertex_number`,
-//! `contour_number`, `perlin_coefficient`, `line_width`.
+//! rows, a translation, a probability). RCDB (the reference's `param/{category:05d}.csv`): `key,value`
+//! rows `Vertex`, `Perlin_noise`, `line_width`, `Line_num` (V, c, lw, L); the reference's other rows,
+//! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
+//! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
 
 use anyhow::{Context, Result, bail};
 use fdsl_core::rcdb::RcdbCategory;
@@ -119,12 +121,15 @@ impl Params for Ifs3 {
     }
 }
 
-/// The keys of an RCDB category file, in file order.
-const RCDB_KEYS: [&str; 4] = ["vertex_number", "contour_number", "perlin_coefficient", "line_width"];
+/// The keys of an RCDB category file (the reference's), in file order: V, c, lw, L.
+const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"];
+
+/// The reference's rows of its first instance's ellipse, which fdsl draws per instance.
+const RCDB_INSTANCE_KEYS: [&str; 5] =
+    ["Center_rad", "Oval_rate_x", "Oval_rate_y", "start_pos_h", "start_pos_w"];
 
 impl Params for RcdbCategory {
-    const FORMAT: &'static str =
-        "rows key,value: vertex_number, contour_number, perlin_coefficient, line_width";
+    const FORMAT: &'static str = "rows key,value: Vertex, Perlin_noise, line_width, Line_num";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
         let mut values = [None; 4];
@@ -132,6 +137,13 @@ impl Params for RcdbCategory {
             let Some((key, value)) = line.split_once(',') else {
                 bail!("{source} line {}: expected key,value", n + 1);
             };
+            let value: f64 = value
+                .trim()
+                .parse()
+                .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
+            if RCDB_INSTANCE_KEYS.contains(&key.trim()) {
+                continue;
+            }
             let Some(slot) = RCDB_KEYS.iter().position(|k| *k == key.trim()) else {
                 bail!(
                     "{source} line {}: unknown key {:?} (expected one of {})",
@@ -140,15 +152,11 @@ impl Params for RcdbCategory {
                     RCDB_KEYS.join(", ")
                 );
             };
-            let value: f64 = value
-                .trim()
-                .parse()
-                .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
             if values[slot].replace(value).is_some() {
                 bail!("{source} line {}: {} given twice", n + 1, RCDB_KEYS[slot]);
             }
         }
-        let [Some(v), Some(l), Some(c), Some(lw)] = values else {
+        let [Some(v), Some(c), Some(lw), Some(l)] = values else {
             let missing: Vec<&str> =
                 RCDB_KEYS.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
             bail!("{source}: missing {}", missing.join(", "));
@@ -161,8 +169,8 @@ impl Params for RcdbCategory {
             }
         };
         let category = RcdbCategory {
-            vertices: count(v, "vertex_number")?,
-            contours: count(l, "contour_number")?,
+            vertices: count(v, "Vertex")?,
+            contours: count(l, "Line_num")?,
             perlin_coefficient: c,
             line_width: lw,
         };
@@ -170,13 +178,12 @@ impl Params for RcdbCategory {
         Ok(category)
     }
 
+    /// The reference's rows as Python's `csv` writer ends them (`\r\n`), the numbers as it writes
+    /// them (shortest round-trip decimals; here without exponents).
     fn to_text(&self) -> String {
         format!(
-            "vertex_number,{}\ncontour_number,{}\nperlin_coefficient,{}\nline_width,{}\n",
-            self.vertices,
-            self.contours,
-            numpy_e18(self.perlin_coefficient),
-            numpy_e18(self.line_width)
+            "Vertex,{}\r\nPerlin_noise,{}\r\nline_width,{}\r\nLine_num,{}\r\n",
+            self.vertices, self.perlin_coefficient, self.line_width, self.contours
         )
     }
 }
@@ -267,17 +274,33 @@ mod tests {
     fn rcdb_files_round_trip_and_errors_name_the_line() {
         let c = RcdbCategory { vertices: 76, contours: 154, perlin_coefficient: 1.25, line_width: 0.0625 };
         let text = c.to_text();
-        assert_eq!(text.lines().next(), Some("vertex_number,76"));
+        assert_eq!(text, "Vertex,76\r\nPerlin_noise,1.25\r\nline_width,0.0625\r\nLine_num,154\r\n");
         assert_eq!(Category::<RcdbCategory>::parse("r.csv", &text).unwrap().params, c);
         let err = |text: &str| format!("{:#}", Category::<RcdbCategory>::parse("r.csv", text).unwrap_err());
-        assert!(
-            err("vertex_number,76\n")
-                .contains("r.csv: missing contour_number, perlin_coefficient, line_width")
-        );
+        assert!(err("Vertex,76\n").contains("r.csv: missing Perlin_noise, line_width, Line_num"));
         assert!(err("colour,3\n").contains("r.csv line 1: unknown key \"colour\""));
-        assert!(err(&text.replace("76", "2.5")).contains("vertex_number must be a whole number"));
-        assert!(err(&text.replace("76", "2")).contains("vertex_number must be between 3 and 1024"));
+        assert!(err(&text.replace("76", "2.5")).contains("Vertex must be a whole number"));
+        assert!(err(&text.replace("76", "2")).contains("Vertex must be between 3 and 1024"));
         assert!(err(&(text.clone() + "line_width,1\n")).contains("line 5: line_width given twice"));
-        assert!(err(&text.replace("1.250000000000000000e+00", "nan")).contains("must be finite"));
+        assert!(err(&text.replace("1.25", "nan")).contains("must be finite"));
+        assert!(err(&text.replace("154", "x")).contains("line 4: \"x\" is not a number"));
+    }
+
+    #[test]
+    fn rcdb_reads_the_reference_files() {
+        // A file of the reference's `make_rcdb.py` (Python's csv writer, its key order).
+        let text = "Vertex,14\r\nPerlin_noise,0.2524272875508373\r\nline_width,0.011791870367106105\r\n\
+                    Center_rad,33\r\nLine_num,128\r\nOval_rate_x,1.1634064039548\r\n\
+                    Oval_rate_y,1.6964218574934045\r\nstart_pos_h,340.5\r\nstart_pos_w,127.0\r\n";
+        let c = Category::<RcdbCategory>::parse("00000.csv", text).unwrap().params;
+        assert_eq!(
+            c,
+            RcdbCategory {
+                vertices: 14,
+                contours: 128,
+                perlin_coefficient: 0.2524272875508373,
+                line_width: 0.011791870367106105
+            }
+        );
     }
 }

@@ -70,9 +70,9 @@ pub enum RcdbError {
 impl core::fmt::Display for RcdbError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            Self::Vertices => "vertex_number must be between 3 and 1024",
-            Self::Contours => "contour_number must be at least 1",
-            Self::NotFinite => "perlin_coefficient and line_width must be finite numbers",
+            Self::Vertices => "Vertex must be between 3 and 1024",
+            Self::Contours => "Line_num must be at least 1",
+            Self::NotFinite => "Perlin_noise and line_width must be finite numbers",
         })
     }
 }
