@@ -1,11 +1,13 @@
 //! `fdsl_core::fractaldb::Job::render` — what the GPU kernel runs, one canvas per thread — gives the
 //! very canvases the CPU dataset path renders (which shares one trace among a weight's 10 counts).
 
+mod common;
+
 use fdsl_cli::dataset::{Dataset, Scratch, Unit};
 use fdsl_cli::presets;
 use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Instance, Job};
+use fdsl_core::fractaldb::{Instance, Job, Recipe};
 use fdsl_core::weights::instance_weights;
 
 /// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
@@ -95,5 +97,55 @@ fn precomputed_canvases_make_the_same_files() {
             let given = plan.render(task, &mut Scratch::with_canvases(canvases.clone())).unwrap();
             assert!(cpu == given, "{draw:?} {format:?} {task:?}");
         }
+    }
+}
+
+/// The CPU standing in for `fdsl_cuda::Gpu::fractaldb_render`: each job's canvas, in order.
+fn cpu_batch(jobs: &[Job], seed: u64, recipe: &Recipe) -> anyhow::Result<Vec<u8>> {
+    let side = recipe.grid.width as usize;
+    let mut canvases = vec![0u8; jobs.len() * side * side];
+    let mut positions = vec![0u32; recipe.points as usize];
+    for (job, pixels) in jobs.iter().zip(canvases.chunks_exact_mut(side * side)) {
+        job.render(seed, recipe, &mut positions, &mut Canvas::new(pixels, side, side)?)?;
+    }
+    Ok(canvases)
+}
+
+/// `fdsl render --device cuda`'s pipeline, the CPU standing in for the GPU: batches rendered on
+/// another thread while the files of the batch before are written make the CPU path's dataset, and
+/// a renderer that fails mid-way leaves a dataset that resumes to the same bytes.
+#[test]
+fn batches_rendered_ahead_make_the_same_dataset() {
+    use fdsl_cli::output::Part;
+    use fdsl_cli::plan::Plan;
+    use fdsl_cli::render::{CanvasBatches, render};
+    for (draw, format) in [(DrawMode::Patch, Format::Png), (DrawMode::Point, Format::Webdataset)] {
+        let dataset = dataset(draw, 90, 96, 20_000, format, 3);
+        let plan = Plan::new(&dataset);
+        let tmp = tempfile::tempdir().unwrap();
+        let (cpu, batched, failed) =
+            (tmp.path().join("cpu"), tmp.path().join("batched"), tmp.path().join("failed"));
+        render(&plan, &cpu, Part::WHOLE, None).unwrap();
+        // About 25 canvases per batch: several batches, each of whole tasks.
+        render(&plan, &batched, Part::WHOLE, Some(&CanvasBatches { canvases: 25, render: &cpu_batch }))
+            .unwrap();
+        assert!(common::tree(&cpu) == common::tree(&batched), "{draw:?} {format:?}");
+
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let failing = |jobs: &[Job], seed: u64, recipe: &Recipe| {
+            if calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 2 {
+                anyhow::bail!("device lost");
+            }
+            cpu_batch(jobs, seed, recipe)
+        };
+        let err =
+            render(&plan, &failed, Part::WHOLE, Some(&CanvasBatches { canvases: 25, render: &failing }))
+                .unwrap_err();
+        assert!(format!("{err:#}").contains("device lost"), "{err:#}");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(failed.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["complete"], false);
+        render(&plan, &failed, Part::WHOLE, None).unwrap();
+        assert!(common::tree(&cpu) == common::tree(&failed), "{draw:?} {format:?} resumed");
     }
 }

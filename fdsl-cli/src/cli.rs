@@ -8,6 +8,7 @@ use crate::spec::{DrawMode, Format, Generator, PngCompression, Spec};
 use crate::{presets, render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use fdsl_core::fractaldb::{Job, Recipe};
 use fdsl_core::frame::Grid;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -393,7 +394,14 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let gpu = gpu_for(a.device, dataset.fractal_recipe().is_some())?;
-    let s = render::render(&plan, &a.out, part, gpu.as_ref()).map_err(with_io_hint)?;
+    let on_gpu = gpu.as_ref().map(|gpu| {
+        move |jobs: &[Job], seed: u64, recipe: &Recipe| -> Result<Vec<u8>> {
+            Ok(gpu.fractaldb_render(jobs, seed, recipe)?)
+        }
+    });
+    // Batches of about 4,096 canvases: 0.5 GB of 362 px canvases on the host per batch in flight.
+    let batches = on_gpu.as_ref().map(|render| render::CanvasBatches { canvases: 4096, render });
+    let s = render::render(&plan, &a.out, part, batches.as_ref()).map_err(with_io_hint)?;
     let secs = s.elapsed.as_secs_f64();
     let noun = dataset.payload().noun();
     println!(

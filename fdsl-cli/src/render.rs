@@ -9,7 +9,8 @@ use crate::output::{
 use crate::plan::Plan;
 use crate::progress;
 use crate::spec::{Format, Generator, Spec, differences, sha256_hex, shards};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
+use fdsl_core::fractaldb::{Job, Recipe};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -86,11 +87,24 @@ fn still_valid(plan: &Plan, out: &Path, entry: &JournalEntry) -> bool {
             .all(|(w, (path, sha))| w == path && file_sha256(out, path).as_deref() == Some(sha.as_str()))
 }
 
+/// The canvases of `jobs` for the dataset seed and recipe, `side²` bytes each, in job order.
+pub type RenderJobs<'a> = dyn Fn(&[Job], u64, &Recipe) -> Result<Vec<u8>> + Sync + 'a;
+
+/// Renders the canvases of FractalDB jobs in batches: `fdsl_cuda::Gpu::fractaldb_render` on a GPU
+/// (the tests stand the CPU in).
+pub struct CanvasBatches<'a> {
+    /// Canvases per batch, about (batches hold whole tasks).
+    pub canvases: usize,
+    /// The renderer.
+    pub render: &'a RenderJobs<'a>,
+}
+
 /// Render the tasks of `part` of `plan` into `out`: new files for what is missing, nothing rewritten
 /// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
-/// With `gpu`, FractalDB canvases are rendered there (the same bytes; flips, encoding and files stay
-/// on the CPU); other generators ignore it.
-pub fn render(plan: &Plan, out: &Path, part: Part, gpu: Option<&fdsl_cuda::Gpu>) -> Result<Summary> {
+/// With `batches`, FractalDB canvases come from there (the same bytes), each batch rendered on
+/// another thread while the CPU flips, encodes and writes the files of the batch before; other
+/// generators ignore it.
+pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
     let spec = &plan.dataset.spec;
     let manifests = check_output(spec, out)?;
@@ -127,23 +141,46 @@ pub fn render(plan: &Plan, out: &Path, part: Part, gpu: Option<&fdsl_cuda::Gpu>)
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
         Ok(written)
     };
-    let rendered: Vec<Vec<(String, String)>> = match (gpu, plan.dataset.fractal_recipe()) {
-        (Some(gpu), Some(recipe)) => {
-            // Batches of about 4,096 canvases on the GPU, then flips, encoding and files on the CPU.
+    let rendered: Vec<Vec<(String, String)>> = match (batches, plan.dataset.fractal_recipe()) {
+        (Some(batches), Some(recipe)) => {
             let per_task = plan.tasks().iter().map(|&t| plan.sample_count(t)).max().unwrap_or(1).div_ceil(4);
-            let mut rendered = Vec::with_capacity(pending.len());
-            for chunk in pending.chunks((4096 / per_task.max(1)).max(1)) {
+            let chunks: Vec<&[usize]> = pending.chunks((batches.canvases / per_task.max(1)).max(1)).collect();
+            let canvases_of = |chunk: &[usize]| -> Result<Canvases> {
                 let samples = chunk.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t]));
                 let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.fractal_jobs(samples).into_iter().unzip();
-                let bytes = gpu.fractaldb_render(&jobs, spec.seed, recipe)?;
-                let side2 = recipe.canvas_len();
-                let canvases: Canvases = std::sync::Arc::new(
-                    keys.into_iter().zip(bytes.chunks_exact(side2).map(<[u8]>::to_vec)).collect(),
+                let bytes = (batches.render)(&jobs, spec.seed, recipe)?;
+                ensure!(
+                    bytes.len() == jobs.len() * recipe.canvas_len(),
+                    "the canvas renderer returned {} bytes",
+                    bytes.len()
                 );
-                let scratch = || Scratch::with_canvases(canvases.clone());
-                rendered.extend(chunk.par_iter().map_init(scratch, run).collect::<Result<Vec<_>>>()?);
-            }
-            rendered
+                Ok(std::sync::Arc::new(
+                    keys.into_iter()
+                        .zip(bytes.chunks_exact(recipe.canvas_len()).map(<[u8]>::to_vec))
+                        .collect(),
+                ))
+            };
+            std::thread::scope(|scope| -> Result<Vec<_>> {
+                // A rendezvous channel: the renderer runs one batch ahead of the files, no more.
+                let (next, batch) = std::sync::mpsc::sync_channel::<Result<Canvases>>(0);
+                let chunks = &chunks;
+                scope.spawn(move || {
+                    for chunk in chunks {
+                        let canvases = canvases_of(chunk);
+                        let failed = canvases.is_err();
+                        if next.send(canvases).is_err() || failed {
+                            return;
+                        }
+                    }
+                });
+                let mut rendered = Vec::with_capacity(pending.len());
+                for chunk in chunks {
+                    let canvases = batch.recv().context("the canvas renderer stopped")??;
+                    let scratch = || Scratch::with_canvases(canvases.clone());
+                    rendered.extend(chunk.par_iter().map_init(scratch, run).collect::<Result<Vec<_>>>()?);
+                }
+                Ok(rendered)
+            })?
         }
         _ => pending.par_iter().map_init(Scratch::default, run).collect::<Result<_>>()?,
     };
