@@ -154,4 +154,65 @@ proptest! {
             prop_assert!(mean.abs() < 1e-5, "axis {} mean {}", axis, mean);
         }
     }
+
+    #[test]
+    fn lines_stay_in_their_grid_and_join_inner_ends(from in prop::array::uniform2(point()), to in prop::array::uniform2(point()),
+                                                     w in 0usize..40, h in 0usize..40) {
+        use fdsl_core::line::line_pixels;
+        let (from, to) = ((from[0], from[1]), (to[0], to[1]));
+        let mut pixels = Vec::new();
+        line_pixels(from, to, w, h, |i| pixels.push(i));
+        prop_assert!(pixels.iter().all(|&i| i < w * h));
+        prop_assert!(pixels.len() <= w.max(h));
+        // Consecutive pixels are 8-neighbours, never the same pixel twice.
+        for pair in pixels.windows(2) {
+            let (a, b) = ((pair[0] % w, pair[0] / w), (pair[1] % w, pair[1] / w));
+            prop_assert!(a != b && a.0.abs_diff(b.0) <= 1 && a.1.abs_diff(b.1) <= 1, "{:?} {:?}", a, b);
+        }
+        let inside = |(x, y): (f64, f64)| (0.0..=w as f64 - 1.0).contains(&x) && (0.0..=h as f64 - 1.0).contains(&y);
+        if inside(from) && inside(to) {
+            let pixel = |(x, y): (f64, f64)| x.round() as usize + y.round() as usize * w;
+            let (dx, dy) = ((from.0.round() - to.0.round()).abs(), (from.1.round() - to.1.round()).abs());
+            prop_assert_eq!(pixels.first(), Some(&pixel(from)));
+            prop_assert_eq!(pixels.last(), Some(&pixel(to)));
+            prop_assert_eq!(pixels.len(), dx.max(dy) as usize + 1);
+        }
+    }
+
+    #[test]
+    fn pnoise1_is_finite_bounded_and_zero_on_the_lattice(x in coefficient(), k in -1_000_000i64..1_000_000) {
+        use fdsl_core::perlin::pnoise1;
+        let v = pnoise1(x);
+        // Over every pair of gradients and every fraction the largest |value| is 0.952.
+        prop_assert!(v.is_finite() && v.abs() < 1.0, "pnoise1({}) = {}", x, v);
+        prop_assert_eq!(pnoise1(k as f64), 0.0);
+        // The lattice repeats every 256 cells: an exact shift by a multiple of 256 keeps the value.
+        let t = (x.abs().fract() * 1024.0).floor() / 1024.0;
+        prop_assert_eq!(pnoise1(k as f64 + t), pnoise1((k + 256) as f64 + t));
+    }
+
+    #[test]
+    fn rcdb_any_category_draws_deterministically_or_refuses(vertices in 0u32..1100, contours in 0u32..40,
+                                                          c in coefficient(), lw in coefficient(), side in 1usize..80, seed: u64) {
+        use fdsl_core::rcdb::{RcdbCategory, RcdbRanges, REFERENCE_RANGES};
+        use fdsl_core::stream::{Generator, Purpose, StreamKey};
+        let category = RcdbCategory { vertices, contours, perlin_coefficient: c, line_width: lw };
+        let ranges = RcdbRanges { max_radius: side as u32, start_position: side as u32, ..REFERENCE_RANGES };
+        let key = StreamKey { seed, generator: Generator::Rcdb, category: 0, instance: 0, purpose: Purpose::Shape };
+        let mut a = vec![7u8; side * side];
+        let drawn = category.draw(&mut key.rng(), &ranges, &mut Canvas::new(&mut a, side, side).unwrap());
+        prop_assert_eq!(drawn.is_ok(), category.check().is_ok());
+        if drawn.is_ok() {
+            let mut b = vec![0u8; side * side];
+            category.draw(&mut key.rng(), &ranges, &mut Canvas::new(&mut b, side, side).unwrap()).unwrap();
+            prop_assert!(a == b);
+        } else {
+            prop_assert!(a.iter().all(|&v| v == 7), "a refused category leaves the canvas alone");
+        }
+    }
+}
+
+/// A coordinate: mostly near a small grid, sometimes anything.
+fn point() -> impl Strategy<Value = f64> {
+    prop_oneof![8 => -10.0..50.0f64, 1 => coefficient()]
 }
