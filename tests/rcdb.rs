@@ -31,8 +31,8 @@ fn threads_do_not_change_the_bytes_and_goldens_hold() {
     assert!(files == tree(&tmp.path().join("b")));
     assert_eq!(files.keys().filter(|k| k.ends_with(".png")).count(), 36);
     let golden = [
-        ("train/00000/00000_0000.png", "0e9894a8e9f8daced827d82876d1a558df5a91e4edbad4fe0ae35c230a8d47ef"),
-        ("train/00002/00002_0011.png", "c67a3aada98a91f850ccdee6e8f9b9ca7981497d8696ea0b6bb660d560d06dfb"),
+        ("train/00000/00000_0000.png", "606f631188aa3386e6aa602424c33c96c6e52960f4c58da7a6d870f7a91e8c95"),
+        ("train/00002/00002_0011.png", "19bc3238e9b6cc8c740f2d451c5fc98d8dbc301b06c9dfa836344b1369121f46"),
         ("categories/00001.csv", "cde2debf64d6109cf4f6d1fc7837baed789786fd58bc9de8574b1e00584395d5"),
     ];
     let got: Vec<(&str, String)> = golden.iter().map(|(p, _)| (*p, sha256(&files[*p]))).collect();

@@ -82,9 +82,9 @@ fn rcdb_rasters_are_pinned() {
     assert_eq!(
         got,
         [
-            "361df4dcd3dcb4a7006b405c35877aeab6b6d4bc348e22194697818c6bd7e0d9",
-            "e4037501052a792b64f6d4a7da134cd283b566fd9f9d5e562c132957d96ba580",
-            "3727e0d0fbddd931ad68e96c1b243f5307c17f84aec274642198b528f4ef720f",
+            "fd66bd6725489fae863254bef9fed32d3c9f9a8e35a738d578315942c2763bd9",
+            "ef6c1af87825b942ddea3249410842efc2fe0cc05b93902abd0806bd8b16197f",
+            "7b0011baf685e4fbae115820cc212399853580c60c5a39429b47fbdf45aac6e9",
         ]
     );
 }

@@ -156,7 +156,7 @@ proptest! {
     }
 
     #[test]
-    fn lines_stay_in_their_grid_and_join_inner_ends(from in prop::array::uniform2(point()), to in prop::array::uniform2(point()),
+    fn lines_stay_in_their_grid_and_join_their_ends(from in prop::array::uniform2(point()), to in prop::array::uniform2(point()),
                                                      w in 0usize..40, h in 0usize..40) {
         use fdsl_core::line::line_pixels;
         let (from, to) = ((from[0], from[1]), (to[0], to[1]));
@@ -169,14 +169,44 @@ proptest! {
             let (a, b) = ((pair[0] % w, pair[0] / w), (pair[1] % w, pair[1] / w));
             prop_assert!(a != b && a.0.abs_diff(b.0) <= 1 && a.1.abs_diff(b.1) <= 1, "{:?} {:?}", a, b);
         }
-        let inside = |(x, y): (f64, f64)| (0.0..=w as f64 - 1.0).contains(&x) && (0.0..=h as f64 - 1.0).contains(&y);
-        if inside(from) && inside(to) {
-            let pixel = |(x, y): (f64, f64)| x.round() as usize + y.round() as usize * w;
-            let (dx, dy) = ((from.0.round() - to.0.round()).abs(), (from.1.round() - to.1.round()).abs());
-            prop_assert_eq!(pixels.first(), Some(&pixel(from)));
-            prop_assert_eq!(pixels.last(), Some(&pixel(to)));
-            prop_assert_eq!(pixels.len(), dx.max(dy) as usize + 1);
+        // End points truncated toward zero (PIL's `(int)`) inside the grid: both drawn, and one
+        // pixel per step along the major axis.
+        let pixel = |(x, y): (f64, f64)| (x as i64, y as i64);
+        let inside = |(x, y): (i64, i64)| (0..w as i64).contains(&x) && (0..h as i64).contains(&y);
+        let (p, q) = (pixel(from), pixel(to));
+        if from.0.is_finite() && from.1.is_finite() && to.0.is_finite() && to.1.is_finite() && inside(p) && inside(q) {
+            let index = |(x, y): (i64, i64)| x as usize + y as usize * w;
+            prop_assert_eq!(pixels.first(), Some(&index(p)));
+            prop_assert_eq!(pixels.last(), Some(&index(q)));
+            prop_assert_eq!(pixels.len(), (p.0 - q.0).abs().max((p.1 - q.1).abs()) as usize + 1);
         }
+    }
+
+    #[test]
+    fn lines_from_outside_keep_the_course_of_the_whole_line(x0 in -300.0..300.0f64, y0 in -300.0..300.0f64,
+                                                            x1 in -300.0..300.0f64, y1 in -300.0..300.0f64,
+                                                            w in 1usize..40, h in 1usize..40) {
+        // PIL walks the whole integer line and drops the pixels outside; `line_pixels` starts at
+        // the first pixel inside. Walk it whole here (PIL's loop) and compare.
+        let (p, q) = ((x0 as i64, y0 as i64), (x1 as i64, y1 as i64));
+        let (dx, dy) = ((q.0 - p.0).abs(), (q.1 - p.1).abs());
+        let (sx, sy) = (if q.0 >= p.0 { 1 } else { -1 }, if q.1 >= p.1 { 1 } else { -1 });
+        let (mut x, mut y, mut whole) = (p.0, p.1, Vec::new());
+        let (n, mut e) = if dx >= dy { (dx, 2 * dy - dx) } else { (dy, 2 * dx - dy) };
+        for _ in 0..=n {
+            if (0..w as i64).contains(&x) && (0..h as i64).contains(&y) {
+                whole.push(x as usize + y as usize * w);
+            }
+            if e >= 0 {
+                if dx >= dy { y += sy } else { x += sx }
+                e -= 2 * n;
+            }
+            e += 2 * if dx >= dy { dy } else { dx };
+            if dx >= dy { x += sx } else { y += sy }
+        }
+        let mut ours = Vec::new();
+        fdsl_core::line::line_pixels((x0, y0), (x1, y1), w, h, |i| ours.push(i));
+        prop_assert_eq!(ours, whole);
     }
 
     #[test]
