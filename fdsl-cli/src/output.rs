@@ -25,6 +25,10 @@ use std::sync::Mutex;
 pub const MANIFEST: &str = "manifest.json";
 /// The manifest format this version writes and reads.
 pub const FORMAT: &str = "fdsl-dataset/1";
+/// The tool that writes manifests: datasets are rebuilt byte for byte only by the version that
+/// wrote them (a version whose output bytes differ gets a new number: 0.2.0 draws RCDB's lines as
+/// PIL does and writes RCDB category files in the reference's keys).
+pub const TOOL: &str = concat!("fdsl ", env!("CARGO_PKG_VERSION"));
 const TMP_SUFFIX: &str = ".fdsl-tmp";
 
 /// Part `index` of `count` of a run (`--shard K/N`); the whole run is part 0 of 1.
@@ -107,7 +111,7 @@ impl Manifest {
     pub fn new(spec: Spec, part: Part, complete: bool, files: BTreeMap<String, String>) -> Self {
         Self {
             format: FORMAT.into(),
-            tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")).into(),
+            tool: TOOL.into(),
             complete,
             part: (part != Part::WHOLE).then(|| part.to_string()),
             spec,

@@ -3,7 +3,7 @@
 use crate::dataset::Payload;
 use crate::dataset::{Canvases, Scratch};
 use crate::output::{
-    Journal, JournalEntry, MANIFEST, Manifest, Part, file_sha256, is_empty_dir, remove_if_present,
+    Journal, JournalEntry, MANIFEST, Manifest, Part, TOOL, file_sha256, is_empty_dir, remove_if_present,
     write_atomic,
 };
 use crate::plan::Plan;
@@ -40,6 +40,15 @@ pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> 
     }
     let manifests = Manifest::all(out)?;
     for (name, m) in &manifests {
+        if m.tool != TOOL {
+            bail!(
+                "{} was written by {} ({name}); this is {TOOL}, whose bytes may differ: resume it with {}, \
+                 or choose another --out",
+                out.display(),
+                m.tool,
+                m.tool
+            );
+        }
         if m.spec != *spec {
             bail!(
                 "{} holds a different dataset ({name}: {}); choose another --out or delete it",

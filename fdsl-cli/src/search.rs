@@ -221,7 +221,7 @@ pub fn write<P: Params>(
         write_atomic(out, &f.file, f.category.text.as_bytes())?;
     }
     let record = Record {
-        tool: concat!("fdsl ", env!("CARGO_PKG_VERSION")),
+        tool: crate::output::TOOL,
         kind,
         seed,
         criteria,

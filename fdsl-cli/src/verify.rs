@@ -1,7 +1,7 @@
 //! `fdsl verify`: recompute every file of a dataset from its manifest and compare.
 
 use crate::dataset::{Categories, Dataset, Scratch};
-use crate::output::{MANIFEST, Manifest, file_sha256};
+use crate::output::{MANIFEST, Manifest, TOOL, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
 use crate::spec::{categories_sha256, sha256_hex};
@@ -48,6 +48,14 @@ pub fn verify(dir: &Path) -> Result<Report> {
             return Ok(report);
         }
     };
+    if manifest.tool != TOOL {
+        bail!(
+            "{} was written by {}; this is {TOOL}, whose bytes may differ: verify it with {}",
+            dir.display(),
+            manifest.tool,
+            manifest.tool
+        );
+    }
     let spec = manifest.spec.clone();
     let mut files = Vec::with_capacity(spec.categories);
     for c in 0..spec.categories {
