@@ -17,53 +17,72 @@
 /// that starts or ends outside without walking the rest. A segment with a non-finite coordinate has
 /// no pixel.
 #[inline]
-pub fn line_pixels(
-    from: (f64, f64),
-    to: (f64, f64),
-    width: usize,
-    height: usize,
-    mut visit: impl FnMut(usize),
-) {
+pub fn line_pixels(from: (f64, f64), to: (f64, f64), width: usize, height: usize, visit: impl FnMut(usize)) {
     // The common case: both end points on the grid (NaN never is), so every pixel is (it is convex).
     let on_grid = |(x, y): (f64, f64)| (0.0..width as f64).contains(&x) && (0.0..height as f64).contains(&y);
-    let common = on_grid(from) && on_grid(to);
+    if on_grid(from) && on_grid(to) {
+        let (x0, y0, x1, y1) = (from.0 as i64, from.1 as i64, to.0 as i64, to.1 as i64); // truncated
+        let line = Bresenham::new(x0, y0, x1, y1, width as i64);
+        return line.walk(y0 * width as i64 + x0, line.a - 2 * line.b, line.a + 1, visit);
+    }
+    // Pixels stay within the end points' bounding box: nothing if it misses the grid (an end point
+    // truncates below 0 when it is at most −1).
+    let (xs, ys) = ((from.0.min(to.0), from.0.max(to.0)), (from.1.min(to.1), from.1.max(to.1)));
     let finite = from.0.is_finite() && from.1.is_finite() && to.0.is_finite() && to.1.is_finite();
-    if !(common || finite) {
+    if !finite || xs.1 <= -1.0 || xs.0 >= width as f64 || ys.1 <= -1.0 || ys.0 >= height as f64 {
         return;
     }
     let int = |v: f64| v.clamp(-LIMIT, LIMIT) as i64; // `as` truncates toward zero
     let (x0, y0, x1, y1) = (int(from.0), int(from.1), int(to.0), int(to.1));
-    let (dx, dy) = ((x1 - x0).abs(), (y1 - y0).abs());
     let (w, h) = (width as i64, height as i64);
-    let step_x = if x0 < x1 { 1 } else { -1 };
-    let step_y = if y0 < y1 { w } else { -w };
-    let (a, b, major, minor) = if dx >= dy { (dx, dy, step_x, step_y) } else { (dy, dx, step_y, step_x) };
-    let (first, last, q, mut g) = if common {
-        (0, a, 0, a - 2 * b)
-    } else {
-        // Pixels stay within the end points' bounding box: nothing if it misses the grid.
-        if (x0.max(x1) < 0 || x0.min(x1) >= w) || (y0.max(y1) < 0 || y0.min(y1) >= h) {
-            return;
-        }
-        let Some((first, last)) = inside_steps(x0, y0, x1, y1, a, b, (w, h)) else {
-            return;
-        };
-        // Pixel `first` is `first` major and `q` minor steps from the start; its error
-        // `g = a − 2b(first + 1) + 2aq` lies in (−2b, 2(a − b)].
-        let q = minor_steps(a, b, first);
-        (first, last, q, a - 2 * b * (first + 1) + 2 * a * q)
+    let line = Bresenham::new(x0, y0, x1, y1, w);
+    let Some((first, last)) = inside_steps(x0, y0, x1, y1, line.a, line.b, (w, h)) else {
+        return;
     };
+    // Pixel `first` is `first` major and `q` minor steps from the start; its error
+    // `g = a − 2b(first + 1) + 2aq` lies in (−2b, 2(a − b)].
+    let (a, b) = (line.a, line.b);
+    let q = if first == 0 { 0 } else { minor_steps(a, b, first) };
     // Wrapping: a start far outside may overflow on the way; the sum, a pixel of the grid, does not.
-    let mut index = y0
+    let index = y0
         .wrapping_mul(w)
         .wrapping_add(x0)
-        .wrapping_add(first.wrapping_mul(major))
-        .wrapping_add(q.wrapping_mul(minor));
-    for _ in first..=last {
-        visit(index as usize);
-        let both = g <= 0;
-        g += if both { 2 * (a - b) } else { -2 * b };
-        index += if both { major + minor } else { major };
+        .wrapping_add(first.wrapping_mul(line.major))
+        .wrapping_add(q.wrapping_mul(line.minor));
+    line.walk(index, a - 2 * b * (first + 1) + 2 * a * q, last - first + 1, visit);
+}
+
+/// Bresenham's steps between two integer points of a grid `w` wide, as row-major index moves.
+struct Bresenham {
+    /// The major length `max(|Δx|, |Δy|)`.
+    a: i64,
+    /// The minor length `min(|Δx|, |Δy|)`.
+    b: i64,
+    /// The index move of a major step.
+    major: i64,
+    /// The index move of a minor step.
+    minor: i64,
+}
+
+impl Bresenham {
+    #[inline(always)]
+    fn new(x0: i64, y0: i64, x1: i64, y1: i64, w: i64) -> Self {
+        let (dx, dy) = ((x1 - x0).abs(), (y1 - y0).abs());
+        let step_x = if x0 < x1 { 1 } else { -1 };
+        let step_y = if y0 < y1 { w } else { -w };
+        let (a, b, major, minor) = if dx >= dy { (dx, dy, step_x, step_y) } else { (dy, dx, step_y, step_x) };
+        Self { a, b, major, minor }
+    }
+
+    /// Visit `count` pixels from `index`, whose error is `g`.
+    #[inline(always)]
+    fn walk(&self, mut index: i64, mut g: i64, count: i64, mut visit: impl FnMut(usize)) {
+        for _ in 0..count {
+            visit(index as usize);
+            let both = g <= 0;
+            g += if both { 2 * (self.a - self.b) } else { -2 * self.b };
+            index += if both { self.major + self.minor } else { self.major };
+        }
     }
 }
 
@@ -96,16 +115,17 @@ fn inside_steps(
     last = last.min(a);
     // The minor steps q = ⌊(2bk + a) / 2a⌋ must keep n0 ± q in [0, n_len − 1].
     let (q_lo, q_hi) = if n1 >= n0 { (-n0, n_len - 1 - n0) } else { (n0 - (n_len - 1), n0) };
-    // q is in [0, b] anyway; clamped, the products below stay under 2⁶⁰ on any grid.
-    let (q_lo, q_hi) = (q_lo.max(0), q_hi.min(b));
-    if b == 0 {
-        if !(q_lo..=q_hi).contains(&0) {
-            return None;
-        }
-    } else {
-        // q ≥ t  ⇔  2bk + a ≥ 2at  ⇔  k ≥ ⌈(2at − a) / 2b⌉;  q ≤ t  ⇔  k ≤ ⌈(2at + a) / 2b⌉ − 1.
-        let ceil = |n: i64, d: i64| n.div_euclid(d) + i64::from(n.rem_euclid(d) != 0);
+    // q is in [0, b] anyway: a bound outside that costs no division, and inside it the products
+    // below stay under 2⁶⁰ on any grid.
+    // q ≥ t  ⇔  2bk + a ≥ 2at  ⇔  k ≥ ⌈(2at − a) / 2b⌉;  q ≤ t  ⇔  k ≤ ⌈(2at + a) / 2b⌉ − 1.
+    let ceil = |n: i64, d: i64| n.div_euclid(d) + i64::from(n.rem_euclid(d) != 0);
+    if q_lo > b || q_hi < 0 {
+        return None;
+    }
+    if q_lo > 0 {
         first = first.max(ceil(2 * a * q_lo - a, 2 * b));
+    }
+    if q_hi < b {
         last = last.min(ceil(2 * a * q_hi + a, 2 * b) - 1);
     }
     (first <= last).then_some((first, last))
