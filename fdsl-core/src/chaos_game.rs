@@ -2,7 +2,7 @@
 //!
 //! Barnsley's random iteration as FractalDB's reference runs it (`ifs_function.calculate`):
 //! the sequence starts with the origin itself, then each step draws `u ~ U[0, 1)`, picks the map
-//! with [`Ifs2::select`] and applies it to the previous point. No burn-in: the transient is kept.
+//! with [`Ifs::select`] and applies it to the previous point. No burn-in: the transient is kept.
 
 use crate::affine::Map;
 use crate::ifs::Ifs;

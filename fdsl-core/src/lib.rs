@@ -18,7 +18,7 @@
 //! - [`fractaldb`]: the FractalDB recipe: one category and weight traced, patches drawn;
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
-//! - [`line`]: a clipped Bresenham line rasteriser;
+//! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
 //! - [`rcdb`]: RCDB radial contours;
 //! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
