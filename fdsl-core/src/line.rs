@@ -36,13 +36,13 @@ pub fn line_pixels(from: (f64, f64), to: (f64, f64), width: usize, height: usize
     let (x0, y0, x1, y1) = (int(from.0), int(from.1), int(to.0), int(to.1));
     let (w, h) = (width as i64, height as i64);
     let line = Bresenham::new(x0, y0, x1, y1, w);
-    let Some((first, last)) = inside_steps(x0, y0, x1, y1, line.a, line.b, (w, h)) else {
+    let Some((first, last)) = line.steps_inside((x0, y0), (x1, y1), (w, h)) else {
         return;
     };
     // Pixel `first` is `first` major and `q` minor steps from the start; its error
     // `g = a − 2b(first + 1) + 2aq` lies in (−2b, 2(a − b)].
     let (a, b) = (line.a, line.b);
-    let q = if first == 0 { 0 } else { minor_steps(a, b, first) };
+    let q = if first == 0 { 0 } else { line.minor_steps(first) };
     // Wrapping: a start far outside may overflow on the way; the sum, a pixel of the grid, does not.
     let index = y0
         .wrapping_mul(w)
@@ -74,6 +74,46 @@ impl Bresenham {
         Self { a, b, major, minor }
     }
 
+    /// `⌊(2bk + a) / 2a⌋`: the minor steps before pixel `k` (0 if `a = 0`).
+    fn minor_steps(&self, k: i64) -> i64 {
+        if self.a == 0 { 0 } else { (2 * self.b * k + self.a) / (2 * self.a) }
+    }
+
+    /// The first and last `k` in `0..=a` whose pixel lies in the `w × h` grid, if any, for the line
+    /// from `(x0, y0)` to `(x1, y1)`: the major coordinate moves by one per step, the minor one by
+    /// `⌊(2bk + a) / 2a⌋`, both monotone, so each bounds `k` to an interval.
+    fn steps_inside(
+        &self,
+        (x0, y0): (i64, i64),
+        (x1, y1): (i64, i64),
+        (w, h): (i64, i64),
+    ) -> Option<(i64, i64)> {
+        let (a, b) = (self.a, self.b);
+        let x_major = (x1 - x0).abs() >= (y1 - y0).abs(); // as in `new`
+        let ((m0, m1, m_len), (n0, n1, n_len)) =
+            if x_major { ((x0, x1, w), (y0, y1, h)) } else { ((y0, y1, h), (x0, x1, w)) };
+        // The major coordinate m0 ± k must be in [0, m_len − 1].
+        let (mut first, mut last) = if m1 >= m0 { (-m0, m_len - 1 - m0) } else { (m0 - (m_len - 1), m0) };
+        first = first.max(0);
+        last = last.min(a);
+        // The minor steps q = ⌊(2bk + a) / 2a⌋ must keep n0 ± q in [0, n_len − 1]. q is in [0, b]
+        // anyway: a bound outside that costs no division, and inside it the products below stay
+        // under 2⁶⁰ on any grid.
+        // q ≥ t  ⇔  2bk + a ≥ 2at  ⇔  k ≥ ⌈(2at − a) / 2b⌉;  q ≤ t  ⇔  k ≤ ⌈(2at + a) / 2b⌉ − 1.
+        let (q_lo, q_hi) = if n1 >= n0 { (-n0, n_len - 1 - n0) } else { (n0 - (n_len - 1), n0) };
+        if q_lo > b || q_hi < 0 {
+            return None;
+        }
+        let ceil = |n: i64, d: i64| n.div_euclid(d) + i64::from(n.rem_euclid(d) != 0);
+        if q_lo > 0 {
+            first = first.max(ceil(2 * a * q_lo - a, 2 * b));
+        }
+        if q_hi < b {
+            last = last.min(ceil(2 * a * q_hi + a, 2 * b) - 1);
+        }
+        (first <= last).then_some((first, last))
+    }
+
     /// Visit `count` pixels from `index`, whose error is `g`.
     #[inline(always)]
     fn walk(&self, mut index: i64, mut g: i64, count: i64, mut visit: impl FnMut(usize)) {
@@ -88,48 +128,6 @@ impl Bresenham {
 
 /// The largest end point coordinate, in pixels: `a, b ≤ 2²⁹` keep every product below in `i64`.
 const LIMIT: f64 = 268_435_456.0;
-
-/// `⌊(2bk + a) / 2a⌋`: the minor steps before pixel `k` of a line of major length `a` (0 if `a = 0`).
-fn minor_steps(a: i64, b: i64, k: i64) -> i64 {
-    if a == 0 { 0 } else { (2 * b * k + a) / (2 * a) }
-}
-
-/// The first and last `k` in `0..=a` whose pixel lies in the `w × h` grid, if any: the major
-/// coordinate moves by one per step, the minor one by `⌊(2bk + a) / 2a⌋`, both monotone, so each
-/// bounds `k` to an interval.
-fn inside_steps(
-    x0: i64,
-    y0: i64,
-    x1: i64,
-    y1: i64,
-    a: i64,
-    b: i64,
-    (w, h): (i64, i64),
-) -> Option<(i64, i64)> {
-    let x_major = (x1 - x0).abs() >= (y1 - y0).abs();
-    let ((m0, m1, m_len), (n0, n1, n_len)) =
-        if x_major { ((x0, x1, w), (y0, y1, h)) } else { ((y0, y1, h), (x0, x1, w)) };
-    // The major coordinate m0 ± k must be in [0, m_len − 1].
-    let (mut first, mut last) = if m1 >= m0 { (-m0, m_len - 1 - m0) } else { (m0 - (m_len - 1), m0) };
-    first = first.max(0);
-    last = last.min(a);
-    // The minor steps q = ⌊(2bk + a) / 2a⌋ must keep n0 ± q in [0, n_len − 1].
-    let (q_lo, q_hi) = if n1 >= n0 { (-n0, n_len - 1 - n0) } else { (n0 - (n_len - 1), n0) };
-    // q is in [0, b] anyway: a bound outside that costs no division, and inside it the products
-    // below stay under 2⁶⁰ on any grid.
-    // q ≥ t  ⇔  2bk + a ≥ 2at  ⇔  k ≥ ⌈(2at − a) / 2b⌉;  q ≤ t  ⇔  k ≤ ⌈(2at + a) / 2b⌉ − 1.
-    let ceil = |n: i64, d: i64| n.div_euclid(d) + i64::from(n.rem_euclid(d) != 0);
-    if q_lo > b || q_hi < 0 {
-        return None;
-    }
-    if q_lo > 0 {
-        first = first.max(ceil(2 * a * q_lo - a, 2 * b));
-    }
-    if q_hi < b {
-        last = last.min(ceil(2 * a * q_hi + a, 2 * b) - 1);
-    }
-    (first <= last).then_some((first, last))
-}
 
 #[cfg(test)]
 mod tests {
