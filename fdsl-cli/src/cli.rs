@@ -18,8 +18,8 @@ use std::process::ExitCode;
 #[command(
     name = "fdsl",
     version,
-    about = "Formula-driven pre-training datasets (FractalDB), fast and reproducible to the byte",
-    long_about = "Formula-driven pre-training datasets (FractalDB), fast and reproducible to the byte.\n\n\
+    about = "Formula-driven pre-training datasets (FractalDB, RCDB, ExFractalDB, MV-FractalDB, PC-FractalDB), fast and reproducible to the byte",
+    long_about = "Formula-driven pre-training datasets (FractalDB, RCDB, ExFractalDB, MV-FractalDB, PC-FractalDB), fast and reproducible to the byte.\n\n\
         Every output byte is a function of the dataset spec and the seed: the same command gives the \
         same files on any machine and any number of threads.\n\n\
         Exit codes: 0 success, 1 `verify` found differences, 2 bad input or another error."
@@ -31,9 +31,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Search random IFSs for FractalDB categories; writes 00000.csv, … (a,b,c,d,e,f,p rows) and search.json.
+    /// Search random IFSs for categories: FractalDB's 2-D ones (a,b,c,d,e,f,p rows) or, with --kind ifs3d,
+    /// the 3-D ones of ExFractalDB, MV-FractalDB and PC-FractalDB (a..l,p rows); writes 00000.csv, … and
+    /// search.json.
     Search(SearchArgs),
-    /// Render a dataset (PNG ImageFolder, WebDataset or npy shards) with classes.txt, categories/ and manifest.json.
+    /// Render a dataset (PNG ImageFolder, WebDataset or npy shards; PLY or npy point clouds) with
+    /// classes.txt, categories/ and manifest.json.
     ///
     /// Re-running the same command on the same folder keeps every file the manifest verifies and
     /// renders the rest (resume after an interruption).
