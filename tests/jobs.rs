@@ -147,5 +147,16 @@ fn batches_rendered_ahead_make_the_same_dataset() {
         assert_eq!(manifest["complete"], false);
         render(&plan, &failed, Part::WHOLE, None).unwrap();
         assert!(common::tree(&cpu) == common::tree(&failed), "{draw:?} {format:?} resumed");
+
+        // A renderer that returns the wrong number of bytes is an error, not a short dataset.
+        let short = |_: &[Job], _: u64, _: &Recipe| Ok(vec![0u8; 7]);
+        let err = render(
+            &plan,
+            &tmp.path().join("short"),
+            Part::WHOLE,
+            Some(&CanvasBatches { canvases: 25, render: &short }),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("the canvas renderer returned 7 bytes"), "{err:#}");
     }
 }
