@@ -29,8 +29,14 @@ ptxas=${PTXAS:-$(command -v ptxas || true)}
 if [ -n "$ptxas" ]; then
     "$ptxas" -arch=sm_90 "$out" -o target/fdsl.cubin || fail "ptxas rejects $out"
 fi
-# Anonymous constants are named by a hash of the source path: compare without them.
-normal() { sed -E 's/anon_\$_[0-9a-f]+_\$_/anon_/g' "$1"; }
+# Anonymous constants are named by a hash of the source path and a counter that varies with it:
+# compare with each renamed after its first appearance.
+normal() {
+    awk '{ while (match($0, /anon_\$_[0-9a-f]+_\$_[0-9]+/)) {
+               s = substr($0, RSTART, RLENGTH); if (!(s in m)) m[s] = "anon#" n++
+               $0 = substr($0, 1, RSTART - 1) m[s] substr($0, RSTART + RLENGTH) }
+           print }' "$1"
+}
 if [ "${1:-}" = "--check" ]; then
     cmp -s <(normal fdsl.ptx) <(normal "$out") || fail "fdsl-cuda/kernels/fdsl.ptx is stale: run scripts/ptx.sh and commit it"
     echo "ptx: fdsl.ptx is fresh and sound ($(grep -c '\.entry' "$out") kernels, $(wc -c < "$out") bytes)"
