@@ -19,14 +19,20 @@ pub fn encode_grey_png(pixels: &[u8], side: u32, compression: PngCompression) ->
         PngCompression::High => png::Compression::High,
     };
     let mut out = Vec::with_capacity(pixels.len() / 4);
-    let mut encoder = png::Encoder::new(&mut out, side, side);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
+    let mut encoder = grey_encoder(&mut out, side);
     encoder.set_compression(level);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(pixels)?;
     writer.finish()?;
     Ok(out)
+}
+
+/// The `png` crate's encoder of an 8-bit greyscale `side × side` image into `out`.
+fn grey_encoder(out: &mut Vec<u8>, side: u32) -> png::Encoder<'_, &mut Vec<u8>> {
+    let mut encoder = png::Encoder::new(out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
 }
 
 /// `Compression::Fastest`, every row Up-filtered and compressed by fdeflate — the same bytes as the
@@ -59,10 +65,7 @@ fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
         zlib = stored.finish()?.into_inner();
     }
     let mut out = Vec::with_capacity(zlib.len() + 64);
-    let mut encoder = png::Encoder::new(&mut out, side, side);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header()?;
+    let mut writer = grey_encoder(&mut out, side).write_header()?;
     writer.write_chunk(png::chunk::IDAT, &zlib)?;
     writer.finish()?;
     Ok(out)
@@ -75,8 +78,7 @@ mod tests {
     /// The `png` crate's own encoding with `Compression::Fastest`.
     fn png_crate(pixels: &[u8], side: u32) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut encoder = png::Encoder::new(&mut out, side, side);
-        encoder.set_color(png::ColorType::Grayscale);
+        let mut encoder = grey_encoder(&mut out, side);
         encoder.set_compression(png::Compression::Fastest);
         let mut writer = encoder.write_header().unwrap();
         writer.write_image_data(pixels).unwrap();
