@@ -96,7 +96,7 @@ fn mix_ratio_points_and_flags() {
     let o = fdsl(&["render", "--preset", "rcdb-1k", "--out", &x, "--format", "ply"]);
     assert!(
         String::from_utf8_lossy(&o.stderr)
-            .contains("writes point clouds; images take png, npy or webdataset")
+            .contains("--format ply writes point clouds; images take png, npy or webdataset")
     );
     assert!(!tmp.path().join("x").exists());
 }

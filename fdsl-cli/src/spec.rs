@@ -296,7 +296,11 @@ impl Spec {
                 bail!("--format png makes images; point clouds take ply, ply-ascii, npy or webdataset")
             }
             (false, Format::Ply | Format::PlyAscii) => {
-                bail!("--format {:?} writes point clouds; images take png, npy or webdataset", self.format)
+                let name = clap::ValueEnum::to_possible_value(&self.format).map(|v| v.get_name().to_owned());
+                bail!(
+                    "--format {} writes point clouds; images take png, npy or webdataset",
+                    name.unwrap_or_default()
+                )
             }
             _ => {}
         }
