@@ -132,6 +132,57 @@ fn rcdb(c: &mut Criterion) {
         b.iter(|| encode_grey_png(&pixels, 512, PngCompression::Fastest).unwrap())
     });
     g.finish();
+    deflaters(c, &categories, key);
+}
+
+/// The DEFLATE encoders at hand on the 64 images of [`rcdb`], Up-filtered as PNG stores them: why
+/// fdsl's fastest PNG setting is fdeflate (the fastest of them by far, and the bulk of a PNG's cost).
+fn deflaters(
+    c: &mut Criterion,
+    categories: &[fdsl_core::rcdb::RcdbCategory],
+    key: impl Fn(u64, u64, fdsl_core::Purpose) -> fdsl_core::StreamKey,
+) {
+    let side = 512;
+    let rows: Vec<Vec<u8>> = categories
+        .iter()
+        .enumerate()
+        .map(|(c, category)| {
+            let mut pixels = vec![0u8; side * side];
+            let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
+            let mut rng = key(c as u64, 1, fdsl_core::Purpose::Shape).rng();
+            category.draw(&mut rng, &fdsl_core::rcdb::REFERENCE_RANGES, &mut canvas).unwrap();
+            // PNG's Up filter: a filter-type byte (2), then each byte minus the one above it.
+            let mut filtered = Vec::with_capacity((side + 1) * side);
+            let mut above = &[0u8; 512][..];
+            for line in pixels.chunks_exact(side) {
+                filtered.push(2);
+                filtered.extend(line.iter().zip(above).map(|(&v, &up)| v.wrapping_sub(up)));
+                above = line;
+            }
+            filtered
+        })
+        .collect();
+    let mut g = c.benchmark_group("rcdb-1k deflate");
+    g.throughput(Throughput::Elements(rows.len() as u64));
+    g.bench_function("fdeflate, 64 Up-filtered images", |b| {
+        b.iter(|| rows.iter().map(|r| fdeflate::compress_to_vec(r).len()).sum::<usize>())
+    });
+    g.bench_function("zlib-rs level 1 (flate2), 64 Up-filtered images", |b| {
+        b.iter(|| {
+            rows.iter()
+                .map(|r| {
+                    let mut z = flate2::Compress::new(flate2::Compression::fast(), true);
+                    let mut out = Vec::with_capacity(r.len());
+                    z.compress_vec(r, &mut out, flate2::FlushCompress::Finish).unwrap();
+                    out.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("miniz_oxide level 1, 64 Up-filtered images", |b| {
+        b.iter(|| rows.iter().map(|r| miniz_oxide::deflate::compress_to_vec_zlib(r, 1).len()).sum::<usize>())
+    });
+    g.finish();
 }
 
 criterion_group!(benches, steps, units, search, rcdb);
