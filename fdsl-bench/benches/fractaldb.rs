@@ -167,18 +167,6 @@ fn deflaters(
     g.bench_function("fdeflate, 64 Up-filtered images", |b| {
         b.iter(|| rows.iter().map(|r| fdeflate::compress_to_vec(r).len()).sum::<usize>())
     });
-    g.bench_function("zlib-rs level 1 (flate2), 64 Up-filtered images", |b| {
-        b.iter(|| {
-            rows.iter()
-                .map(|r| {
-                    let mut z = flate2::Compress::new(flate2::Compression::fast(), true);
-                    let mut out = Vec::with_capacity(r.len());
-                    z.compress_vec(r, &mut out, flate2::FlushCompress::Finish).unwrap();
-                    out.len()
-                })
-                .sum::<usize>()
-        })
-    });
     g.bench_function("miniz_oxide level 1, 64 Up-filtered images", |b| {
         b.iter(|| rows.iter().map(|r| miniz_oxide::deflate::compress_to_vec_zlib(r, 1).len()).sum::<usize>())
     });

@@ -130,4 +130,32 @@ mod tests {
         assert!(sizes[2] < sizes[1] && sizes[1] < sizes[0] && sizes[3] <= sizes[2], "{sizes:?}");
         assert!(encode_grey_png(&[0; 5], 2, PngCompression::Fastest).is_err());
     }
+
+    /// Every level's bytes are pinned: they change only with the encoders in Cargo.lock, or with the
+    /// zlib backend flate2 is built with (a dependency asking flate2 for `zlib-rs` switches the
+    /// png crate's balanced and high levels from miniz_oxide to it, wherever Cargo unifies features).
+    #[test]
+    fn every_level_gives_the_pinned_bytes() {
+        use sha2::Digest;
+        let side = 128;
+        let pixels: Vec<u8> =
+            (0..side * side).map(|i| if i % 7 == 0 || i % 131 < 9 { (i % 251) as u8 } else { 255 }).collect();
+        let hashes: Vec<String> =
+            [PngCompression::Fastest, PngCompression::Fast, PngCompression::Balanced, PngCompression::High]
+                .into_iter()
+                .map(|level| {
+                    let png = encode_grey_png(&pixels, side as u32, level).unwrap();
+                    sha2::Sha256::digest(png).iter().map(|b| format!("{b:02x}")).collect()
+                })
+                .collect();
+        assert_eq!(
+            hashes,
+            [
+                "23cd72c6d6c5bdfaecf6d892059e2b2b7e41e7a0160557584e602dc8a811c603",
+                "662c4fd94b11f314fbdaa27a9aaa931803d8dd57d6c0d9c7715aa6139caf819c",
+                "bdd0110355534a73f8ab88e9dc2faf0dd4012a0e44e37368ad7fc06f092f4a69",
+                "9ee384d6b9d82eeaa4f5422154d72aac9d65f4cef5c5666a4947be128c5362d4",
+            ]
+        );
+    }
 }
