@@ -4,7 +4,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_cli::categories::fractaldb_1k;
 use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
-use fdsl_cli::encode::encode_grey_png;
+use fdsl_cli::encode::{encode_grey_png, up_filtered_rows};
 use fdsl_cli::plan::{Plan, Task};
 use fdsl_cli::spec::PngCompression;
 use fdsl_cli::spec::Spec;
@@ -151,14 +151,12 @@ fn deflaters(
             let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
             let mut rng = key(c as u64, 1, fdsl_core::Purpose::Shape).rng();
             category.draw(&mut rng, &fdsl_core::rcdb::REFERENCE_RANGES, &mut canvas).unwrap();
-            // PNG's Up filter: a filter-type byte (2), then each byte minus the one above it.
             let mut filtered = Vec::with_capacity((side + 1) * side);
-            let mut above = &[0u8; 512][..];
-            for line in pixels.chunks_exact(side) {
-                filtered.push(2);
-                filtered.extend(line.iter().zip(above).map(|(&v, &up)| v.wrapping_sub(up)));
-                above = line;
-            }
+            let rows = up_filtered_rows(&pixels, side, |row| {
+                filtered.extend_from_slice(row);
+                Ok::<_, std::convert::Infallible>(())
+            });
+            rows.unwrap();
             filtered
         })
         .collect();

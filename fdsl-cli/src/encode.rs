@@ -42,17 +42,7 @@ fn grey_encoder(out: &mut Vec<u8>, side: u32) -> png::Encoder<'_, &mut Vec<u8>> 
 fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
     let width = side as usize;
     let mut deflate = fdeflate::Compressor::new(Vec::with_capacity(pixels.len() / 3))?;
-    let mut row = vec![0; width + 1];
-    row[0] = UP;
-    let zeros = vec![0; width];
-    let mut above = zeros.as_slice();
-    for line in pixels.chunks_exact(width.max(1)) {
-        for ((out, &v), &up) in row[1..].iter_mut().zip(line).zip(above) {
-            *out = v.wrapping_sub(up);
-        }
-        deflate.write_data(&row)?;
-        above = line;
-    }
+    up_filtered_rows(pixels, width, |row| deflate.write_data(row))?;
     let mut zlib = deflate.finish()?;
     // As the `png` crate does: stored blocks when compressing does not pay.
     let filtered = (width + 1) * width;
@@ -69,6 +59,28 @@ fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
     writer.write_chunk(png::chunk::IDAT, &zlib)?;
     writer.finish()?;
     Ok(out)
+}
+
+/// Each row of a `width`-pixel-wide greyscale image as PNG stores it with the Up filter: the filter
+/// type byte 2, then each pixel minus the one above it (modulo 256; the row above the first is
+/// zeros), given to `row` in one reused buffer.
+pub fn up_filtered_rows<E>(
+    pixels: &[u8],
+    width: usize,
+    mut row: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut filtered = vec![0; width + 1];
+    filtered[0] = UP;
+    let zeros = vec![0; width];
+    let mut above = zeros.as_slice();
+    for line in pixels.chunks_exact(width.max(1)) {
+        for ((out, &v), &up) in filtered[1..].iter_mut().zip(line).zip(above) {
+            *out = v.wrapping_sub(up);
+        }
+        row(&filtered)?;
+        above = line;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -113,20 +125,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_level_keeps_the_pixels_and_higher_levels_are_smaller() {
+    /// A 128 px test image with runs, sparse pixels and all grey levels, and its PNG at every level
+    /// from fastest to high.
+    fn at_every_level() -> (Vec<u8>, [Vec<u8>; 4]) {
         let side = 128;
         let pixels: Vec<u8> =
             (0..side * side).map(|i| if i % 7 == 0 || i % 131 < 9 { (i % 251) as u8 } else { 255 }).collect();
-        let sizes: Vec<usize> =
+        let pngs =
             [PngCompression::Fastest, PngCompression::Fast, PngCompression::Balanced, PngCompression::High]
-                .into_iter()
-                .map(|level| {
-                    let png = encode_grey_png(&pixels, side as u32, level).unwrap();
-                    assert_eq!(decode(&png), pixels, "{level:?}");
-                    png.len()
-                })
-                .collect();
+                .map(|level| encode_grey_png(&pixels, side as u32, level).unwrap());
+        (pixels, pngs)
+    }
+
+    #[test]
+    fn every_level_keeps_the_pixels_and_higher_levels_are_smaller() {
+        let (pixels, pngs) = at_every_level();
+        for png in &pngs {
+            assert_eq!(decode(png), pixels);
+        }
+        let sizes = pngs.map(|png| png.len());
         assert!(sizes[2] < sizes[1] && sizes[1] < sizes[0] && sizes[3] <= sizes[2], "{sizes:?}");
         assert!(encode_grey_png(&[0; 5], 2, PngCompression::Fastest).is_err());
     }
@@ -137,17 +154,9 @@ mod tests {
     #[test]
     fn every_level_gives_the_pinned_bytes() {
         use sha2::Digest;
-        let side = 128;
-        let pixels: Vec<u8> =
-            (0..side * side).map(|i| if i % 7 == 0 || i % 131 < 9 { (i % 251) as u8 } else { 255 }).collect();
-        let hashes: Vec<String> =
-            [PngCompression::Fastest, PngCompression::Fast, PngCompression::Balanced, PngCompression::High]
-                .into_iter()
-                .map(|level| {
-                    let png = encode_grey_png(&pixels, side as u32, level).unwrap();
-                    sha2::Sha256::digest(png).iter().map(|b| format!("{b:02x}")).collect()
-                })
-                .collect();
+        let hashes = at_every_level()
+            .1
+            .map(|png| sha2::Sha256::digest(png).iter().map(|b| format!("{b:02x}")).collect::<String>());
         assert_eq!(
             hashes,
             [
