@@ -82,24 +82,32 @@ fn decode(png: &[u8]) -> Vec<u8> {
 #[test]
 fn png_compression_changes_the_size_not_the_pixels() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
+    let (a, b, c) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"), arg(tmp.path(), "c"));
     small(&a, &[]);
     small(&b, &["--png-compression", "balanced"]);
-    let (ta, tb) = (tree(&tmp.path().join("a")), tree(&tmp.path().join("b")));
-    let pngs = |t: &std::collections::BTreeMap<String, Vec<u8>>| {
-        t.iter().filter(|(k, _)| k.ends_with(".png")).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>()
+    small(&c, &["--png-compression", "none"]);
+    let pngs = |name: &str| {
+        let t = tree(&tmp.path().join(name));
+        let pngs: Vec<(String, Vec<u8>)> =
+            t.iter().filter(|(k, _)| k.ends_with(".png")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let manifest: serde_json::Value = serde_json::from_slice(&t["manifest.json"]).unwrap();
+        (pngs, manifest["spec"]["png_compression"].clone())
     };
-    let (pa, pb) = (pngs(&ta), pngs(&tb));
+    let ((pa, la), (pb, lb), (pc, lc)) = (pngs("a"), pngs("b"), pngs("c"));
+    assert_eq!((la.as_str(), lb.as_str(), lc.as_str()), (Some("fastest"), Some("balanced"), Some("none")));
     assert_eq!(pa.len(), 36);
-    for ((ka, va), (kb, vb)) in pa.iter().zip(&pb) {
-        assert_eq!(ka, kb);
-        assert_eq!(decode(va), decode(vb), "{ka}");
+    for other in [&pb, &pc] {
+        for ((ka, va), (kb, vb)) in pa.iter().zip(other) {
+            assert_eq!(ka, kb);
+            assert_eq!(decode(va), decode(vb), "{ka}");
+        }
     }
     let size = |p: &[(String, Vec<u8>)]| p.iter().map(|(_, v)| v.len()).sum::<usize>();
     assert!(size(&pb) * 10 < size(&pa) * 6, "balanced {} vs fastest {}", size(&pb), size(&pa));
-    let manifest: serde_json::Value = serde_json::from_slice(&tb["manifest.json"]).unwrap();
-    assert_eq!(manifest["spec"]["png_compression"], "balanced");
+    // Uncompressed: each 256 px image's bytes, a filter byte per row, and the container.
+    assert!(pc.iter().all(|(_, v)| v.len() > 256 * 257), "none");
     fdsl_ok(&["verify", &b]);
+    fdsl_ok(&["verify", &c]);
     // The level is part of the dataset: resuming with another one is refused.
     let common = ["render", "--preset", "rcdb-1k", "--categories", "3", "--instances", "12", "--size", "256"];
     let o = fdsl(&[&common[..], &["--out", &b, "--png-compression", "fast"]].concat());

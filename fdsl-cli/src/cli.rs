@@ -141,10 +141,10 @@ struct RenderArgs {
     /// webdataset (models only).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// PNG compression of images (png and webdataset formats): fastest (fdeflate, Up filter; RCDB
-    /// 512 px: 0.23 ms and 85 KB per image), fast (fdeflate, adaptive filters: 0.29 ms, 70 KB), balanced
-    /// (zlib level 6 like the references' PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB)
-    /// [default: fastest].
+    /// PNG compression of images (png and webdataset formats): none (stored DEFLATE blocks; RCDB
+    /// 512 px: 0.02 ms and 263 KB per image), fastest (fdeflate, Up filter: 0.23 ms, 85 KB), fast
+    /// (fdeflate, adaptive filters: 0.29 ms, 70 KB), balanced (zlib level 6 like the references'
+    /// PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB) [default: fastest].
     #[arg(long, value_enum, value_name = "LEVEL")]
     png_compression: Option<PngCompression>,
     /// PC-FractalDB: the share of each instance's points from its own category, the rest from a

@@ -50,11 +50,17 @@ pub enum Format {
 }
 
 /// How hard PNG images are compressed (serialised in lowercase). Measured on RCDB-1k images (512 px,
-/// one core): `fastest` 0.23 ms and 85 KB per image, `fast` 0.29 ms and 70 KB, `balanced` 3.6 ms and
-/// 31 KB, `high` 7.6 ms and 31 KB (the reference's RGB PNGs: 7.8 ms and 56 KB).
+/// one core): `none` 0.02 ms and 263 KB per image, `fastest` 0.23 ms and 85 KB, `fast` 0.29 ms
+/// and 70 KB, `balanced` 3.6 ms and 31 KB, `high` 7.6 ms and 31 KB (the reference's RGB PNGs: 7.8 ms
+/// and 56 KB).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum PngCompression {
+    /// No compression: unfiltered rows in stored DEFLATE blocks (`Compression::NoCompression`), for
+    /// when encoding time matters more than disk space.
+    #[serde(rename = "none")]
+    #[value(name = "none")]
+    Uncompressed,
     /// fdeflate, every row Up-filtered (the `png` crate's `Compression::Fastest`).
     #[default]
     Fastest,
