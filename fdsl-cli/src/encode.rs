@@ -12,7 +12,7 @@ const UP: u8 = 2;
 /// backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
 pub fn encode_grey_png(pixels: &[u8], side: u32, compression: PngCompression) -> Result<Vec<u8>> {
     let width = side as usize;
-    ensure!(pixels.len() == width * width, "{} pixels for a {side}x{side} image", pixels.len());
+    ensure!(side > 0 && pixels.len() == width * width, "{} pixels for a {side}x{side} image", pixels.len());
     let level = match compression {
         PngCompression::Uncompressed => return Ok(uncompressed(pixels, side)?),
         PngCompression::Fastest => return fastest(pixels, side),
@@ -154,27 +154,31 @@ mod tests {
         pixels
     }
 
-    #[test]
-    fn same_bytes_as_the_png_crate_at_fastest_and_none() {
-        let mut state = 7u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) as u8
-        };
-        for side in [1, 2, 7, 64, 362] {
-            let n = (side * side) as usize;
-            let white = vec![255; n];
-            let sparse: Vec<u8> = (0..n).map(|_| if next() < 16 { next() } else { 255 }).collect();
-            // Incompressible: the stored-blocks fallback.
-            let noise: Vec<u8> = (0..n).map(|_| next()).collect();
-            for pixels in [white, sparse, noise] {
-                for (ours, theirs) in [
-                    (PngCompression::Fastest, png::Compression::Fastest),
-                    (PngCompression::Uncompressed, png::Compression::NoCompression),
-                ] {
-                    let png = encode_grey_png(&pixels, side, ours).unwrap();
-                    assert_eq!(png, png_crate(&pixels, side, theirs).unwrap(), "side {side}, {ours:?}");
-                }
+    proptest::proptest! {
+        /// Any image, mostly white or incompressible (fastest falls back to stored blocks), small or
+        /// over one stored block (65,535 bytes): the levels written here give the `png` crate's
+        /// bytes, and the pixels back.
+        #[test]
+        fn any_image_gives_the_png_crate_bytes(
+            side in 1u32..300,
+            seed in proptest::prelude::any::<u64>(),
+            white in 0u8..=255,
+        ) {
+            let mut state = seed;
+            let pixels: Vec<u8> = (0..side * side)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let [a, b, ..] = (state >> 32).to_le_bytes();
+                    if a < white { 255 } else { b }
+                })
+                .collect();
+            for (ours, theirs) in [
+                (PngCompression::Fastest, png::Compression::Fastest),
+                (PngCompression::Uncompressed, png::Compression::NoCompression),
+            ] {
+                let png = encode_grey_png(&pixels, side, ours).unwrap();
+                proptest::prop_assert_eq!(&png, &png_crate(&pixels, side, theirs).unwrap());
+                proptest::prop_assert_eq!(decode(&png), pixels.clone());
             }
         }
     }
@@ -204,7 +208,10 @@ mod tests {
         }
         let sizes = pngs.map(|png| png.len());
         assert!(sizes.windows(2).all(|pair| pair[1] <= pair[0]) && sizes[3] < sizes[2], "{sizes:?}");
-        assert!(encode_grey_png(&[0; 5], 2, PngCompression::Fastest).is_err());
+        for level in [PngCompression::Uncompressed, PngCompression::Fastest, PngCompression::High] {
+            assert!(encode_grey_png(&[0; 5], 2, level).is_err());
+            assert!(encode_grey_png(&[], 0, level).is_err());
+        }
     }
 
     /// Every level's bytes are pinned: they change only with the encoders in Cargo.lock, or with the
