@@ -128,9 +128,11 @@ fn rcdb(c: &mut Criterion) {
             &mut Canvas::new(&mut pixels, 512, 512).unwrap(),
         )
         .unwrap();
-    g.bench_function("PNG encode, one 512 px image", |b| {
-        b.iter(|| encode_grey_png(&pixels, 512, PngCompression::Fastest).unwrap())
-    });
+    for (name, level) in [("fastest", PngCompression::Fastest), ("none", PngCompression::Uncompressed)] {
+        g.bench_function(format!("PNG encode ({name}), one 512 px image"), |b| {
+            b.iter(|| encode_grey_png(&pixels, 512, level).unwrap())
+        });
+    }
     g.finish();
     deflaters(c, &categories, key);
 }
