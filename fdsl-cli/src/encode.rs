@@ -55,7 +55,7 @@ fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
 }
 
 /// `Compression::NoCompression`: unfiltered rows (filter type byte 0) in stored DEFLATE blocks, the
-/// `png` crate's bytes (tested below) in one buffer.
+/// `png` crate's bytes (tested below) in one buffer. `side` is not 0.
 fn uncompressed(pixels: &[u8], side: u32) -> io::Result<Vec<u8>> {
     let width = side as usize;
     let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((width + 1) * width);
@@ -64,7 +64,7 @@ fn uncompressed(pixels: &[u8], side: u32) -> io::Result<Vec<u8>> {
         let mut cursor = io::Cursor::new(out);
         cursor.set_position(end);
         let mut deflate = fdeflate::StoredOnlyCompressor::new(cursor)?;
-        for line in pixels.chunks_exact(width.max(1)) {
+        for line in pixels.chunks_exact(width) {
             deflate.write_data(&[0])?;
             deflate.write_data(line)?;
         }
