@@ -1,11 +1,11 @@
 //! Fidelity to the FractalDB reference: filling rates of the official categories, and the
 //! official weight files.
 
-use fdsl_cli::categories::fractaldb_1k;
 use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{Draw, Recipe, paint, trace};
 use fdsl_core::frame::Grid;
 use fdsl_core::weights::instance_weights;
+use fdsl_dataset::categories::fractaldb_1k;
 
 /// Filling rate of each category's unscaled IFS (weight step 0), count 0, rendered with `recipe`.
 fn filling_rates(n: usize, recipe: Recipe) -> Vec<f64> {
@@ -62,7 +62,7 @@ fn patch_mode_erases_as_the_reference_does() {
 /// The computed weight rows are the official files' values, to the bit.
 #[test]
 fn weights_equal_the_official_files() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fdsl-cli/data/fractaldb-1k/weights");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fdsl-dataset/data/fractaldb-1k/weights");
     for step in ["0.0125", "0.025", "0.05", "0.1", "0.2", "0.3", "0.4", "0.5"] {
         let text = std::fs::read_to_string(dir.join(format!("weights_{step}.csv"))).unwrap();
         let official: Vec<Vec<f64>> =

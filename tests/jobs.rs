@@ -3,12 +3,13 @@
 
 mod common;
 
-use fdsl_cli::dataset::{Dataset, Scratch, Unit};
-use fdsl_cli::presets;
-use fdsl_cli::spec::{DrawMode, Format, Generator, Spec};
 use fdsl_core::Canvas;
 use fdsl_core::fractaldb::{Instance, Job, Recipe};
 use fdsl_core::weights::instance_weights;
+use fdsl_dataset::Dataset;
+use fdsl_dataset::dataset::{Chunk, Scratch};
+use fdsl_dataset::presets;
+use fdsl_dataset::spec::{DrawMode, Format, Generator, Spec};
 
 /// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
 fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
@@ -21,7 +22,7 @@ fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: For
         generator: Generator::Fractaldb { points, draw, weight_step: 0.4 },
         ..published.with_format(format, (format == Format::Webdataset).then_some(64))
     };
-    let categories = presets::categories(&spec).unwrap();
+    let categories = presets::categories(&spec, &|_, _| {}).unwrap();
     spec.categories_sha256 = categories.sha256();
     Dataset::new(spec, categories).unwrap()
 }
@@ -30,14 +31,15 @@ fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: For
 fn jobs_render_the_datasets_canvases() {
     for draw in [DrawMode::Patch, DrawMode::Point] {
         let dataset = dataset(draw, 120, 128, 50_000, Format::Png, 9);
-        let ifs: Vec<_> = fdsl_cli::categories::fractaldb_1k(2).unwrap().iter().map(|c| c.params).collect();
-        let recipe = *dataset.fractal_recipe().unwrap();
+        let ifs: Vec<_> =
+            fdsl_dataset::categories::fractaldb_1k(2).unwrap().iter().map(|c| c.params).collect();
+        let recipe = *dataset.canvas_recipe().unwrap();
         let weights = instance_weights(0.4);
         let mut positions = vec![0u32; 50_000];
         let mut compared = 0;
-        for unit in [Unit { category: 0, weight: 0 }, Unit { category: 1, weight: 2 }] {
+        for chunk in [Chunk { category: 0, index: 0 }, Chunk { category: 1, index: 2 }] {
             dataset
-                .render_unit(unit, dataset.unit_samples(unit), &mut Scratch::default(), |sample, raster| {
+                .render_samples(dataset.chunk_samples(chunk), &mut Scratch::default(), |sample, raster| {
                     let instance = Instance::from_index(sample.instance).unwrap();
                     if instance.flip as usize != 1 {
                         return Ok(()); // flip1 is the canvas as drawn
@@ -46,11 +48,7 @@ fn jobs_render_the_datasets_canvases() {
                         ifs: ifs[sample.category].scaled(&weights[instance.weight]),
                         category: sample.category as u64,
                         weight: instance.weight as u64,
-                        count: if draw == fdsl_cli::spec::DrawMode::Point {
-                            0
-                        } else {
-                            instance.count as u64
-                        },
+                        count: if draw == DrawMode::Point { 0 } else { instance.count as u64 },
                     };
                     let mut pixels = vec![0u8; 128 * 128];
                     job.render(9, &recipe, &mut positions, &mut Canvas::new(&mut pixels, 128, 128).unwrap())
@@ -69,8 +67,8 @@ fn jobs_render_the_datasets_canvases() {
 /// batch of tasks rendered as jobs, then the tasks made from them, give the same files.
 #[test]
 fn precomputed_canvases_make_the_same_files() {
-    use fdsl_cli::dataset::Canvases;
     use fdsl_cli::plan::Plan;
+    use fdsl_dataset::dataset::Canvases;
     for (draw, format) in [
         (DrawMode::Patch, Format::Png),
         (DrawMode::Point, Format::Png),
@@ -78,9 +76,9 @@ fn precomputed_canvases_make_the_same_files() {
     ] {
         let dataset = dataset(draw, 90, 96, 20_000, format, 0);
         let plan = Plan::new(&dataset);
-        let recipe = *dataset.fractal_recipe().unwrap();
+        let recipe = *dataset.canvas_recipe().unwrap();
         let tasks: Vec<_> = plan.tasks().to_vec();
-        let jobs = dataset.fractal_jobs(tasks.iter().flat_map(|&t| plan.samples_of(t)));
+        let jobs = dataset.canvas_jobs(tasks.iter().flat_map(|&t| plan.samples_of(t))).unwrap();
         let mut positions = vec![0u32; 20_000];
         let canvases: Canvases = std::sync::Arc::new(
             jobs.iter()

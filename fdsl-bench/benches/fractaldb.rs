@@ -2,16 +2,16 @@
 //! (362x362, 200,000 points, patch mode), and of RCDB: `cargo bench -p fdsl-bench`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fdsl_cli::categories::fractaldb_1k;
-use fdsl_cli::dataset::{Categories, Dataset, Scratch, Unit};
 use fdsl_cli::encode::{encode_grey_png, up_filtered_rows};
 use fdsl_cli::plan::{Plan, Task};
-use fdsl_cli::spec::PngCompression;
-use fdsl_cli::spec::Spec;
 use fdsl_core::chaos_game::ChaosGame;
 use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
 use fdsl_core::search::{REFERENCE, try_candidate};
 use fdsl_core::{Canvas, Flip};
+use fdsl_dataset::Dataset;
+use fdsl_dataset::categories::fractaldb_1k;
+use fdsl_dataset::dataset::{Categories, Chunk, Scratch};
+use fdsl_dataset::spec::{PngCompression, Spec};
 use std::hint::black_box;
 
 fn steps(c: &mut Criterion) {
@@ -71,7 +71,7 @@ fn units(c: &mut Criterion) {
     g.throughput(Throughput::Elements(40));
     g.sample_size(20);
     g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
-        b.iter(|| black_box(plan.render(Task::Unit(Unit { category: 0, weight: 2 }), &mut scratch).unwrap()))
+        b.iter(|| black_box(plan.render(Task::Chunk(Chunk { category: 0, index: 2 }), &mut scratch).unwrap()))
     });
     g.finish();
 }

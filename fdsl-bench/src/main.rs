@@ -5,10 +5,11 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use fdsl_cli::dataset::{Dataset, Scratch};
 use fdsl_cli::plan::Plan;
-use fdsl_cli::presets;
-use fdsl_cli::spec::{DrawMode, Format, Generator, PngCompression, Spec};
+use fdsl_dataset::Dataset;
+use fdsl_dataset::dataset::Scratch;
+use fdsl_dataset::presets;
+use fdsl_dataset::spec::{DrawMode, Format, Generator, PngCompression, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -54,10 +55,10 @@ enum Command {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "raster,png")]
         formats: Vec<Output>,
         /// FractalDB only: point or patch drawing [default: patch].
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = fdsl_cli::cli::choice::<DrawMode>())]
         draw: Option<DrawMode>,
         /// PNG compression of the png and webdataset outputs.
-        #[arg(long, value_enum, default_value = "fastest")]
+        #[arg(long, value_parser = fdsl_cli::cli::choice::<PngCompression>(), default_value = "fastest")]
         png_compression: PngCompression,
     },
     /// Render FractalDB canvases on the CPU and on the GPU and compare them byte for byte: every
@@ -93,11 +94,11 @@ enum Command {
 /// The GPU runners.
 mod gpu {
     use anyhow::{Result, bail};
-    use fdsl_cli::categories::fractaldb_1k;
     use fdsl_core::Canvas;
     use fdsl_core::fractaldb::{COUNTS, Draw, FRACTALDB_1K, Job, Recipe};
     use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
     use fdsl_cuda::Gpu;
+    use fdsl_dataset::categories::fractaldb_1k;
     use rayon::prelude::*;
     use std::time::Instant;
 
@@ -276,7 +277,7 @@ fn throughput(
         if let (Generator::Fractaldb { draw: d, .. }, Some(draw)) = (&mut spec.generator, draw) {
             *d = draw;
         }
-        let cats = presets::categories(&spec)?;
+        let cats = presets::categories(&spec, &|_, _| {})?;
         spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
         let plan = Plan::new(&dataset);
@@ -287,9 +288,9 @@ fn throughput(
                 plan.tasks()
                     .par_iter()
                     .map_init(Scratch::default, |scratch, &task| match (output, task) {
-                        (Output::Raster, fdsl_cli::plan::Task::Unit(unit)) => {
+                        (Output::Raster, fdsl_cli::plan::Task::Chunk(chunk)) => {
                             let mut bytes = 0;
-                            dataset.render_unit(unit, dataset.unit_samples(unit), scratch, |_, r| {
+                            dataset.render_samples(dataset.chunk_samples(chunk), scratch, |_, r| {
                                 bytes += r.len();
                                 Ok(())
                             })?;
@@ -300,7 +301,7 @@ fn throughput(
                     .sum::<Result<usize>>()
             })?;
             let secs = start.elapsed().as_secs_f64();
-            let n = dataset.sample_total();
+            let n = dataset.len();
             println!(
                 "| {output:?} | {t} | {n} | {secs:.2} | {:.0} | {:.1} |",
                 n as f64 / secs,

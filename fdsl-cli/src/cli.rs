@@ -1,15 +1,15 @@
 //! Command-line arguments and their dispatch.
 
-use crate::dataset::Categories;
-use crate::dataset::Dataset;
 use crate::output::Part;
 use crate::plan::Plan;
-use crate::spec::{DrawMode, Format, Generator, PngCompression, Spec};
-use crate::{presets, render, search, verify};
+use crate::{render, search, verify};
 use anyhow::{Context, Result, bail};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::fractaldb::{Job, Recipe};
 use fdsl_core::frame::Grid;
+use fdsl_dataset::spec::{Choice, DrawMode, Format, PngCompression};
+use fdsl_dataset::{Dataset, Request};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -126,7 +126,7 @@ struct RenderArgs {
     #[arg(long, value_name = "T")]
     points: Option<u32>,
     /// FractalDB: point or patch drawing [default: patch].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<DrawMode>())]
     draw: Option<DrawMode>,
     /// FractalDB: instance weight step W, coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every
     /// instance unscaled) [default: 0.4].
@@ -139,13 +139,13 @@ struct RenderArgs {
     /// for timm/webdataset), npy (uint8 image and int64 label arrays per shard, memory-mappable).
     /// Point clouds: ply (binary, the default), ply-ascii, npy (one float32 N x 3 file per cloud),
     /// webdataset (models only).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Format>())]
     format: Option<Format>,
     /// PNG compression of images (png and webdataset formats): none (stored DEFLATE blocks; RCDB
     /// 512 px: 0.02 ms and 263 KB per image), fastest (fdeflate, Up filter: 0.23 ms, 85 KB), fast
     /// (fdeflate, adaptive filters: 0.29 ms, 70 KB), balanced (zlib level 6 like the references'
     /// PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB) [default: fastest].
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", value_parser = choice::<PngCompression>())]
     png_compression: Option<PngCompression>,
     /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
     /// partner category (FractalNoiseMix) [default: 0.8].
@@ -231,6 +231,7 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
     let n = a.categories;
     let gpu = gpu_for(a.device, a.kind == SearchKind::Ifs2)?;
     let bar = crate::progress::bar(n as u64, "searching", "categories");
+    let progress = |found, _| bar.set_position(found);
     let tried = match a.kind {
         SearchKind::Ifs2 => {
             let reference = fdsl_core::search::REFERENCE;
@@ -239,11 +240,11 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
                 points: a.points.unwrap_or(reference.points),
                 threshold: a.threshold.unwrap_or(reference.threshold),
             };
-            search::check(&criteria)?;
+            fdsl_dataset::search::check(&criteria)?;
             search::check_request(n, &a.out)?;
             let (found, tried) = match &gpu {
-                Some(gpu) => search::search_gpu(gpu, &criteria, a.seed, n, max, &bar)?,
-                None => search::search(&criteria, a.seed, n, max, &bar)?,
+                Some(gpu) => search::search_gpu(gpu, &criteria, a.seed, n, max, &progress)?,
+                None => fdsl_dataset::search::search(&criteria, a.seed, n, max, &progress)?,
             };
             let json = serde_json::json!({
                 "size": a.size, "points": criteria.points, "filling_rate_threshold": criteria.threshold,
@@ -257,9 +258,9 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
                 points: a.points.unwrap_or(reference.points),
                 threshold: a.threshold.unwrap_or(reference.threshold),
             };
-            search::check_3d(&criteria)?;
+            fdsl_dataset::search::check_3d(&criteria)?;
             search::check_request(n, &a.out)?;
-            let (found, tried) = search::search(&criteria, a.seed, n, max, &bar)?;
+            let (found, tried) = fdsl_dataset::search::search(&criteria, a.seed, n, max, &progress)?;
             let json =
                 serde_json::json!({ "points": criteria.points, "variance_threshold": criteria.threshold });
             search::write(&a.out, "ifs3d", json, a.seed, &found, tried)?;
@@ -300,92 +301,40 @@ fn gpu_for(device: Device, gpu_path: bool) -> Result<Option<fdsl_cuda::Gpu>> {
     })
 }
 
-/// The spec and categories a render command asks for, all checked; nothing is written.
+/// The values of a library setting, with their help, as a clap parser.
+pub fn choice<T: Choice + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    let values = T::ALL.iter().map(|&(_, name, help)| PossibleValue::new(name).help(help));
+    PossibleValuesParser::new(values).map(|name| T::from_name(&name).expect("one of the possible values"))
+}
+
+/// The dataset a render command asks for, all checked; nothing is written.
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
-    let published = presets::published(&a.preset)?;
-    let preset_categories = published.categories;
-    // Each flag applies to the generators that have the setting.
-    let refuse = |flags: &[(&str, bool)]| match flags.iter().find(|(_, given)| *given) {
-        Some((flag, _)) => bail!("{flag} does not apply to the {} preset", a.preset),
-        None => Ok(()),
-    };
-    let fractal_only = [("--draw", a.draw.is_some()), ("--weight-step", a.weight_step.is_some())];
-    // PC-FractalDB: --points and --mix-ratio split the points of an instance.
-    let mix_split = |main: u32, noise: u32| {
-        refuse(&fractal_only)?;
-        refuse(&[("--size", a.size.is_some())])?;
-        let ratio = a.mix_ratio.unwrap_or(f64::from(main) / f64::from(main + noise));
-        if !(0.0..=1.0).contains(&ratio) {
-            bail!("--mix-ratio must be between 0 and 1, not {ratio}");
-        }
-        Ok(fdsl_core::pc::NoiseMix::with_ratio(a.points.unwrap_or(main + noise) as usize, ratio))
-    };
-    let generator = match published.generator {
-        Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
-            points: a.points.unwrap_or(points),
-            draw: a.draw.unwrap_or(draw),
-            weight_step: a.weight_step.unwrap_or(weight_step),
-        },
-        Generator::Rcdb => {
-            refuse(&[("--points", a.points.is_some())])?;
-            refuse(&fractal_only)?;
-            Generator::Rcdb
-        }
-        Generator::Exfractaldb { points } => {
-            refuse(&fractal_only)?;
-            Generator::Exfractaldb { points: a.points.unwrap_or(points) }
-        }
-        Generator::Mvfractaldb { points, views } => {
-            refuse(&fractal_only)?;
-            Generator::Mvfractaldb { points: a.points.unwrap_or(points), views }
-        }
-        Generator::Pcfractaldb { main, noise } => {
-            let split = mix_split(main, noise)?;
-            Generator::Pcfractaldb { main: split.main as u32, noise: split.noise as u32 }
-        }
-        Generator::Pcscenes { main, noise, models, base_objects } => {
-            let split = mix_split(main, noise)?;
-            let base_objects = a.objects.unwrap_or(base_objects);
-            Generator::Pcscenes { main: split.main as u32, noise: split.noise as u32, models, base_objects }
-        }
-    };
-    if !matches!(generator, Generator::Pcscenes { .. }) {
-        refuse(&[("--objects", a.objects.is_some())])?;
-    }
-    if !generator.makes_clouds() {
-        refuse(&[("--mix-ratio", a.mix_ratio.is_some())])?;
-    }
-    let mut spec = Spec {
-        generator,
-        categories: a.categories.unwrap_or(preset_categories),
-        instances: a.instances.unwrap_or(published.instances),
-        size: a.size.unwrap_or(published.size),
+    let request = Request {
+        preset: a.preset.clone(),
         seed: a.seed,
+        categories: a.categories,
+        instances: a.instances,
+        categories_from: a.categories_from.clone(),
+        size: a.size,
+        points: a.points,
+        draw: a.draw,
+        weight_step: a.weight_step,
+        format: a.format,
+        png_compression: a.png_compression,
+        mix_ratio: a.mix_ratio,
+        objects: a.objects,
         val_per_class: a.val_per_class,
-        png_compression: a.png_compression.unwrap_or_default(),
-        ..published.clone().with_format(a.format.unwrap_or(published.format), a.shard_size)
+        shard_size: a.shard_size,
     };
-    let makes_png = !spec.generator.makes_clouds() && matches!(spec.format, Format::Png | Format::Webdataset);
-    if a.png_compression.is_some() && !makes_png {
-        bail!("--png-compression applies to images written as PNG (--format png or webdataset)");
+    // A bar only for presets whose categories come from a search.
+    let bar = std::cell::OnceCell::new();
+    let dataset = request.dataset(&|found, wanted| {
+        bar.get_or_init(|| crate::progress::bar(wanted, "searching", "categories")).set_position(found)
+    });
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
     }
-    spec.check()?;
-    let categories = if let Some(dir) = &a.categories_from {
-        spec.category_source = dir.display().to_string();
-        Categories::from_dir(&spec.generator, dir, a.categories)?
-    } else {
-        if spec.categories > preset_categories {
-            bail!(
-                "the {} preset has {preset_categories} categories; --categories {} asks for more",
-                a.preset,
-                spec.categories
-            );
-        }
-        presets::categories(&spec)?
-    };
-    spec.categories = categories.len();
-    spec.categories_sha256 = categories.sha256();
-    Dataset::new(spec, categories)
+    dataset
 }
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {
@@ -396,7 +345,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
-    let gpu = gpu_for(a.device, dataset.fractal_recipe().is_some())?;
+    let gpu = gpu_for(a.device, dataset.canvas_recipe().is_some())?;
     let on_gpu = gpu.as_ref().map(|gpu| {
         move |jobs: &[Job], seed: u64, recipe: &Recipe| -> Result<Vec<u8>> {
             Ok(gpu.fractaldb_render(jobs, seed, recipe)?)
@@ -406,7 +355,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     let batches = on_gpu.as_ref().map(|render| render::CanvasBatches { canvases: 4096, render });
     let s = render::render(&plan, &a.out, part, batches.as_ref()).map_err(with_io_hint)?;
     let secs = s.elapsed.as_secs_f64();
-    let noun = dataset.payload().noun();
+    let noun = dataset.noun();
     println!(
         "rendered {} {noun} ({} already there) into {} in {secs:.2} s ({:.0} {noun}/s){}",
         s.written,

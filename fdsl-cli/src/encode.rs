@@ -1,7 +1,7 @@
 //! PNG encoding of canvases.
 
-use crate::spec::PngCompression;
 use anyhow::{Result, ensure};
+use fdsl_dataset::spec::PngCompression;
 use std::io;
 
 /// PNG's filter type 2, "Up": each byte minus the byte above it (the row above the first is zeros).

@@ -11,8 +11,9 @@
 //! finishes in a shared folder it merges the part manifests into `manifest.json` (the very bytes a
 //! whole run writes) and removes them.
 
-use crate::spec::Spec;
 use anyhow::{Context, Result, bail};
+use fdsl_dataset::Spec;
+pub use fdsl_dataset::{MANIFEST, MANIFEST_FORMAT as FORMAT, TOOL};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
@@ -21,14 +22,6 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
 
-/// The manifest of a whole dataset.
-pub const MANIFEST: &str = "manifest.json";
-/// The manifest format this version writes and reads.
-pub const FORMAT: &str = "fdsl-dataset/1";
-/// The tool that writes manifests: datasets are rebuilt byte for byte only by the version that
-/// wrote them (a version whose output bytes differ gets a new number: 0.2.0 draws RCDB's lines as
-/// PIL does and writes RCDB category files in the reference's keys).
-pub const TOOL: &str = concat!("fdsl ", env!("CARGO_PKG_VERSION"));
 const TMP_SUFFIX: &str = ".fdsl-tmp";
 
 /// Part `index` of `count` of a run (`--shard K/N`); the whole run is part 0 of 1.
@@ -205,7 +198,7 @@ pub fn is_empty_dir(dir: &Path) -> Result<bool> {
 
 /// SHA-256 of the file `root/rel`, `None` if it cannot be read.
 pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
-    fs::read(root.join(rel)).ok().map(|bytes| crate::spec::sha256_hex(&bytes))
+    fs::read(root.join(rel)).ok().map(|bytes| fdsl_dataset::spec::sha256_hex(&bytes))
 }
 
 /// One journal line: a finished task and its files' hashes.

@@ -3,7 +3,7 @@
 //! A task is the unit of parallel work, of resume (the journal records finished tasks) and of
 //! `--shard K/N` (part K owns the tasks whose index is K modulo N).
 //! - a file per sample (`png`; point clouds' `ply`, `ply-ascii`, `npy`): one task per rendering
-//!   unit (40 consecutive instances of a class): `{split}/{class:05}/{key}.{ext}`, ImageFolder style;
+//!   chunk (40 consecutive instances of a class): `{split}/{class:05}/{key}.{ext}`, ImageFolder style;
 //!   scenes `{split}/{key}.{ext}` with `{split}/{key}.json` beside.
 //! - `webdataset`: one task per tar shard `{split}-{NNNNNN}.tar`; members `{key}.cls` (class index
 //!   in ASCII decimal), `{key}.json` (what made the sample), `{key}.png` (or `.ply`), adjacent per
@@ -17,20 +17,20 @@
 //! `shard_size / 40` random units, and renders whole units, so the 10 counts still share a chaos
 //! game; only the units cut by a shard boundary are traced twice.
 
-use crate::dataset::{Dataset, Payload, Sample, Scratch, Split, Unit};
 use crate::encode::encode_grey_png;
-use crate::spec::Format;
 use anyhow::{Context, Result};
 use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
-use rayon::prelude::*;
+use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
+use fdsl_dataset::spec::Format;
+use fdsl_dataset::{Dataset, SampleShape};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One task: a set of output files made together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
-    /// The files of one rendering unit's samples.
-    Unit(Unit),
+    /// The files of one chunk's samples.
+    Chunk(Chunk),
     /// Shard `index` of a split (a tar file, or an images/labels pair of npy files).
     Shard {
         /// The split.
@@ -59,7 +59,7 @@ struct SampleInfo<'a> {
     seed: u64,
     size: u32,
     #[serde(flatten)]
-    generator: &'a crate::spec::Generator,
+    generator: &'a fdsl_dataset::spec::Generator,
     #[serde(flatten)]
     parameters: serde_json::Value,
 }
@@ -100,7 +100,7 @@ impl<'a> Plan<'a> {
         let spec = &dataset.spec;
         let mut shards = BTreeMap::new();
         let tasks = match spec.shard_size {
-            None => dataset.units().into_iter().map(Task::Unit).collect(),
+            None => dataset.chunks().into_iter().map(Task::Chunk).collect(),
             Some(size) => {
                 let mut tasks = Vec::new();
                 for split in dataset.splits() {
@@ -118,9 +118,9 @@ impl<'a> Plan<'a> {
     fn shard_samples(dataset: &Dataset, split: Split, size: usize) -> Vec<Vec<Sample>> {
         let seed = dataset.spec.seed;
         let mut units: Vec<Vec<Sample>> = dataset
-            .units()
+            .chunks()
             .into_iter()
-            .map(|u| dataset.unit_samples(u).filter(|s| dataset.split_of(s.instance) == split).collect())
+            .map(|u| dataset.chunk_samples(u).filter(|s| dataset.split_of(s.instance) == split).collect())
             .filter(|samples: &Vec<Sample>| !samples.is_empty())
             .collect();
         shuffle(&mut order_key(seed, split, 0).rng(), &mut units);
@@ -149,7 +149,7 @@ impl<'a> Plan<'a> {
     /// The samples a task renders.
     pub fn samples_of(&self, task: Task) -> Vec<Sample> {
         match task {
-            Task::Unit(unit) => self.dataset.unit_samples(unit).collect(),
+            Task::Chunk(chunk) => self.dataset.chunk_samples(chunk).collect(),
             Task::Shard { split, index } => self.shard(split, index).to_vec(),
         }
     }
@@ -157,15 +157,15 @@ impl<'a> Plan<'a> {
     /// The number of samples a task renders.
     pub fn sample_count(&self, task: Task) -> usize {
         match task {
-            Task::Unit(unit) => self.dataset.unit_samples(unit).count(),
+            Task::Chunk(chunk) => self.dataset.chunk_samples(chunk).count(),
             Task::Shard { split, index } => self.shard(split, index).len(),
         }
     }
 
     /// The file extension of one sample: `png` for images, `ply` for point clouds.
     fn extension(&self) -> &'static str {
-        match (self.dataset.payload(), self.dataset.spec.format) {
-            (Payload::Image { .. }, _) => "png",
+        match (self.dataset.sample_shape(), self.dataset.spec.format) {
+            (SampleShape::Image { .. }, _) => "png",
             (_, Format::Npy) => "npy",
             _ => "ply",
         }
@@ -173,8 +173,8 @@ impl<'a> Plan<'a> {
 
     /// One sample's file: a PNG; a point cloud's binary or ASCII PLY, or its `.npy` (float32, N x 3).
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
-        match (self.dataset.payload(), self.dataset.spec.format) {
-            (Payload::Image { side }, _) => {
+        match (self.dataset.sample_shape(), self.dataset.spec.format) {
+            (SampleShape::Image { side, .. }, _) => {
                 encode_grey_png(payload, side as u32, self.dataset.spec.png_compression)
             }
             (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
@@ -189,8 +189,8 @@ impl<'a> Plan<'a> {
 
     /// The image side of an npy shard (only images are sharded in npy: `spec::shards`).
     fn npy_side(&self) -> usize {
-        match self.dataset.payload() {
-            Payload::Image { side } => side,
+        match self.dataset.sample_shape() {
+            SampleShape::Image { side, .. } => side,
             _ => unreachable!("Spec::check allows npy shards of images only"),
         }
     }
@@ -198,8 +198,8 @@ impl<'a> Plan<'a> {
     fn sample_path(&self, sample: &Sample) -> String {
         let split = self.dataset.split_of(sample.instance).name();
         let (key, ext) = (self.dataset.key(sample), self.extension());
-        match self.dataset.payload() {
-            Payload::Scene => format!("{split}/{key}.{ext}"),
+        match self.dataset.sample_shape() {
+            SampleShape::Scene { .. } => format!("{split}/{key}.{ext}"),
             _ => format!("{split}/{}/{key}.{ext}", Dataset::class_name(sample.category)),
         }
     }
@@ -207,8 +207,8 @@ impl<'a> Plan<'a> {
     /// The files of one sample: its data, and for a scene its JSON layout beside it.
     fn sample_files(&self, sample: &Sample) -> Vec<String> {
         let data = self.sample_path(sample);
-        match self.dataset.payload() {
-            Payload::Scene => {
+        match self.dataset.sample_shape() {
+            SampleShape::Scene { .. } => {
                 let json = format!("{}.json", data.rsplit_once('.').map_or(data.as_str(), |(stem, _)| stem));
                 vec![data, json]
             }
@@ -223,8 +223,8 @@ impl<'a> Plan<'a> {
     /// The files a task writes (paths relative to the dataset folder).
     pub fn files_of(&self, task: Task) -> Vec<String> {
         match (task, self.dataset.spec.format) {
-            (Task::Unit(unit), _) => {
-                self.dataset.unit_samples(unit).flat_map(|s| self.sample_files(&s)).collect()
+            (Task::Chunk(chunk), _) => {
+                self.dataset.chunk_samples(chunk).flat_map(|s| self.sample_files(&s)).collect()
             }
             (Task::Shard { split, index }, Format::Npy) => {
                 let s = split.name();
@@ -237,17 +237,16 @@ impl<'a> Plan<'a> {
     /// Make the files of a task: `(path, bytes)` in the order of [`Plan::files_of`].
     pub fn render(&self, task: Task, scratch: &mut Scratch) -> Result<Vec<(String, Vec<u8>)>> {
         match task {
-            Task::Unit(unit) => {
+            Task::Chunk(chunk) => {
                 let mut files = Vec::new();
-                self.dataset.render_unit(
-                    unit,
-                    self.dataset.unit_samples(unit),
+                self.dataset.render_samples(
+                    self.dataset.chunk_samples(chunk),
                     scratch,
                     |sample, raster| {
                         let mut names = self.sample_files(&sample).into_iter();
                         files.push((names.next().expect("a data file"), self.encode(raster)?));
-                        if let Some(json) = names.next() {
-                            files.push((json, self.dataset.scene_json(sample.instance)));
+                        if let (Some(json), Some(layout)) = (names.next(), self.dataset.scene_json(&sample)) {
+                            files.push((json, layout));
                         }
                         Ok(())
                     },
@@ -288,28 +287,15 @@ impl<'a> Plan<'a> {
     }
 
     /// Render `samples` and `fill` each one's output (`outputs[i]` for `samples[i]`) from its
-    /// raster, the units they need rendered in parallel, each unit once.
+    /// raster, in parallel, the work the samples share done once.
     fn fill<T: Send>(
         &self,
         samples: &[Sample],
         outputs: Vec<T>,
         fill: impl Fn(&mut T, &[u8]) -> Result<()> + Sync,
     ) -> Result<()> {
-        let mut by_unit: BTreeMap<Unit, Vec<(Sample, T)>> = BTreeMap::new();
-        for (sample, output) in samples.iter().zip(outputs) {
-            by_unit.entry(sample.unit()).or_default().push((*sample, output));
-        }
-        by_unit
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, (unit, mut wanted)| {
-                wanted.sort_by_key(|(s, _)| s.instance);
-                let (samples, mut outputs): (Vec<Sample>, Vec<T>) = wanted.into_iter().unzip();
-                let mut next = outputs.iter_mut();
-                self.dataset.render_unit(unit, samples, scratch, |_, raster| {
-                    fill(next.next().expect("one output per sample"), raster)
-                })
-            })
-            .collect()
+        let items = samples.iter().copied().zip(outputs).collect();
+        self.dataset.render_grouped(items, |raster, mut output| fill(&mut output, raster))
     }
 
     /// A POSIX tar of the samples: `{key}.cls`, `{key}.json`, `{key}.png` each.

@@ -1,16 +1,16 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
-use crate::dataset::Payload;
-use crate::dataset::{Canvases, Scratch};
 use crate::output::{
     Journal, JournalEntry, MANIFEST, Manifest, Part, TOOL, file_sha256, is_empty_dir, remove_if_present,
     write_atomic,
 };
 use crate::plan::Plan;
 use crate::progress;
-use crate::spec::{Format, Generator, Spec, differences, sha256_hex, shards};
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::fractaldb::{Job, Recipe};
+use fdsl_dataset::SampleShape;
+use fdsl_dataset::dataset::{Canvases, Scratch};
+use fdsl_dataset::spec::{Format, Spec, differences, sha256_hex, shards};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -138,7 +138,7 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     let pending: Vec<usize> =
         (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
     let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
-    let bar = progress::bar(total as u64, "rendering", plan.dataset.payload().noun());
+    let bar = progress::bar(total as u64, "rendering", plan.dataset.noun());
     bar.set_position(kept as u64);
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
@@ -150,13 +150,13 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
         Ok(written)
     };
-    let rendered: Vec<Vec<(String, String)>> = match (batches, plan.dataset.fractal_recipe()) {
+    let rendered: Vec<Vec<(String, String)>> = match (batches, plan.dataset.canvas_recipe()) {
         (Some(batches), Some(recipe)) => {
             let per_task = plan.tasks().iter().map(|&t| plan.sample_count(t)).max().unwrap_or(1).div_ceil(4);
             let chunks: Vec<&[usize]> = pending.chunks((batches.canvases / per_task.max(1)).max(1)).collect();
             let canvases_of = |chunk: &[usize]| -> Result<Canvases> {
                 let samples = chunk.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t]));
-                let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.fractal_jobs(samples).into_iter().unzip();
+                let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.canvas_jobs(samples)?.into_iter().unzip();
                 let bytes = (batches.render)(&jobs, spec.seed, recipe)?;
                 ensure!(
                     bytes.len() == jobs.len() * recipe.canvas_len(),
@@ -252,26 +252,14 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let files: usize = owned.iter().map(|&t| plan.files_of(plan.tasks()[t]).len()).sum();
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
-    // Measured averages of PNGs at the published sizes, bytes per pixel, for fastest, fast,
-    // balanced and high compression (`fdsl-bench throughput --png-compression`, BENCHMARKS.md).
-    let png_bytes_per_pixel = match spec.generator {
-        Generator::Fractaldb { draw: crate::spec::DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
-        Generator::Fractaldb { draw: crate::spec::DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
-        Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
-        _ => [0.040, 0.035, 0.030, 0.025],
-    };
-    let bytes_per_pixel = png_bytes_per_pixel[spec.png_compression as usize];
-    let sample_file = match (dataset.payload(), spec.format) {
-        (Payload::Image { side }, _) => (side * side) as f64 * bytes_per_pixel,
-        (Payload::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
-        (Payload::Cloud { .. }, _) => dataset.payload_len() as f64 + 200.0,
-        // 5 + Poisson(5) objects of main + noise points each, and the JSON layout.
-        (Payload::Scene, _) => {
-            let points = match spec.generator {
-                Generator::Pcscenes { main, noise, base_objects, .. } => (main + noise) * (base_objects + 5),
-                _ => 0,
-            };
-            f64::from(points) * if spec.format == Format::PlyAscii { 30.0 } else { 12.0 } + 2500.0
+    let sample_file = match (dataset.sample_shape(), spec.format) {
+        (SampleShape::Image { side, .. }, _) => (side * side) as f64 * spec.png_bytes_per_pixel(),
+        (SampleShape::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
+        (SampleShape::Cloud { points }, _) => (points * 12) as f64 + 200.0,
+        // The typical points of a scene, and the JSON layout.
+        (SampleShape::Scene { .. }, _) => {
+            let bytes_per_point = if spec.format == Format::PlyAscii { 30.0 } else { 12.0 };
+            spec.typical_scene_points() as f64 * bytes_per_point + 2500.0
         }
     };
     let task_bytes = |task| {

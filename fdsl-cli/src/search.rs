@@ -1,167 +1,14 @@
-//! `fdsl search`: find FractalDB categories (2-D, or 3-D for ExFractalDB / MV-FractalDB), in
-//! parallel, deterministically.
+//! `fdsl search`: the library's category searches (or the 2-D one on a GPU), written as category
+//! files and `search.json`.
 
-use crate::categories::{Category, Params};
 use crate::output::{is_empty_dir, write_atomic};
 use anyhow::{Result, bail};
-use fdsl_core::cloud::Criteria3;
+use fdsl_core::Ifs2;
 use fdsl_core::search::Criteria;
-use fdsl_core::{Canvas, Ifs2, Ifs3};
-use indicatif::ProgressBar;
-use rayon::prelude::*;
+use fdsl_dataset::categories::Params;
+use fdsl_dataset::search::{Found, Progress, first_accepted};
 use serde::Serialize;
 use std::path::Path;
-
-/// A search: what it tries, and how a tried candidate scores.
-pub trait Searcher: Sync {
-    /// The category parameters it finds.
-    type Found: Params;
-    /// Per-worker buffers.
-    type Scratch: Send;
-    /// Fresh buffers.
-    fn scratch(&self) -> Self::Scratch;
-    /// Candidate `index` of the search with `seed`: its parameters, its score (the filling rate in
-    /// 2-D, the smallest axis variance in 3-D), and whether it is accepted.
-    fn try_one(&self, seed: u64, index: u64, scratch: &mut Self::Scratch) -> (Self::Found, f64, bool);
-}
-
-impl Searcher for Criteria {
-    type Found = Ifs2;
-    type Scratch = Vec<u8>;
-
-    fn scratch(&self) -> Vec<u8> {
-        vec![0; self.grid.width as usize * self.grid.height as usize]
-    }
-
-    fn try_one(&self, seed: u64, index: u64, buf: &mut Vec<u8>) -> (Ifs2, f64, bool) {
-        let (w, h) = (self.grid.width as usize, self.grid.height as usize);
-        let mut canvas = Canvas::new(buf, w, h).expect("sized by scratch()");
-        let c = fdsl_core::search::try_candidate(seed, index, self, &mut canvas);
-        (c.ifs, c.filling_rate, c.accepted)
-    }
-}
-
-impl Searcher for Criteria3 {
-    type Found = Ifs3;
-    type Scratch = Vec<[f32; 3]>;
-
-    fn scratch(&self) -> Vec<[f32; 3]> {
-        vec![[0.0; 3]; self.points as usize]
-    }
-
-    fn try_one(&self, seed: u64, index: u64, points: &mut Vec<[f32; 3]>) -> (Ifs3, f64, bool) {
-        let c = fdsl_core::cloud::try_candidate(seed, index, self, points);
-        (c.ifs, c.variances.iter().copied().fold(f64::INFINITY, f64::min), c.accepted)
-    }
-}
-
-/// An accepted candidate.
-#[derive(Clone, Debug, Serialize)]
-#[serde(bound(serialize = ""))]
-pub struct Found<P> {
-    /// Its index in the candidate sequence of the seed.
-    pub candidate: u64,
-    /// Its score: the point-mode filling rate (2-D) or the smallest axis variance (3-D).
-    pub score: f64,
-    /// The category file it became.
-    pub file: String,
-    #[serde(skip)]
-    /// The category.
-    pub category: Category<P>,
-}
-
-/// Check 2-D search criteria; messages name the flag.
-pub fn check(criteria: &Criteria) -> Result<()> {
-    let pixels = f64::from(criteria.grid.width) * f64::from(criteria.grid.height);
-    let side = criteria.grid.width;
-    if !crate::spec::SIZES.contains(&side) {
-        bail!(
-            "--size must be between {} and {} pixels, not {side}",
-            crate::spec::SIZES.start(),
-            crate::spec::SIZES.end()
-        );
-    }
-    check_points_threshold(criteria.points, criteria.threshold, 1.0)?;
-    if f64::from(criteria.points) < criteria.threshold * pixels {
-        bail!(
-            "--points {} can fill at most {:.1} % of a {side}x{side} canvas, below --threshold {}: no candidate could pass",
-            criteria.points,
-            100.0 * f64::from(criteria.points) / pixels,
-            criteria.threshold
-        );
-    }
-    Ok(())
-}
-
-/// Check 3-D search criteria (a variance of a cloud in [−1, 1]³ is at most 1).
-pub fn check_3d(criteria: &Criteria3) -> Result<()> {
-    check_points_threshold(criteria.points, criteria.threshold, 1.0)
-}
-
-fn check_points_threshold(points: u32, threshold: f64, max: f64) -> Result<()> {
-    if !crate::spec::POINTS.contains(&points) {
-        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
-    }
-    if !(threshold > 0.0 && threshold <= max) {
-        bail!("--threshold must be in (0, {max}], not {threshold}");
-    }
-    Ok(())
-}
-
-/// The first `n` accepted candidates, in candidate order, and the number of candidates tried,
-/// trying at most `max_candidates`, `batch` at a time: `accepted(range)` gives the accepted candidates
-/// of a range (index, parameters, score), in order.
-fn first_accepted<P: Params>(
-    n: usize,
-    max_candidates: u64,
-    batch: u64,
-    bar: &ProgressBar,
-    mut accepted: impl FnMut(std::ops::Range<u64>) -> Result<Vec<(u64, P, f64)>>,
-) -> Result<(Vec<Found<P>>, u64)> {
-    let mut found = Vec::with_capacity(n);
-    let mut next = 0u64;
-    while found.len() < n {
-        if next >= max_candidates {
-            bail!(
-                "only {} of {n} categories passed in {max_candidates} candidates; lower --threshold or raise --max-candidates",
-                found.len()
-            );
-        }
-        let end = (next + batch).min(max_candidates);
-        for (candidate, params, score) in accepted(next..end)? {
-            if found.len() == n {
-                break;
-            }
-            let file = format!("{:05}.csv", found.len());
-            found.push(Found { candidate, score, file: file.clone(), category: Category::new(file, params) });
-            bar.inc(1);
-        }
-        next = end;
-    }
-    let tried = found.last().map_or(0, |f| f.candidate + 1);
-    Ok((found, tried))
-}
-
-/// The first `n` accepted candidates of `searcher` with `seed`, in candidate order, and the number
-/// of candidates tried, trying at most `max_candidates`. Candidates are tried in parallel batches;
-/// the result does not depend on the number of threads.
-pub fn search<S: Searcher>(
-    searcher: &S,
-    seed: u64,
-    n: usize,
-    max_candidates: u64,
-    bar: &ProgressBar,
-) -> Result<(Vec<Found<S::Found>>, u64)> {
-    let batch = 64 * rayon::current_num_threads() as u64;
-    first_accepted(n, max_candidates, batch, bar, |range| {
-        Ok(range
-            .into_par_iter()
-            .map_init(|| searcher.scratch(), |scratch, j| (j, searcher.try_one(seed, j, scratch)))
-            .filter(|(_, (_, _, accepted))| *accepted)
-            .map(|(j, (params, score, _))| (j, params, score))
-            .collect())
-    })
-}
 
 /// The same search as [`search`] for 2-D criteria, the candidates tried on `gpu` in batches (their
 /// filling rates there, their IFSs re-derived here: pure functions of seed and index).
@@ -171,9 +18,9 @@ pub fn search_gpu(
     seed: u64,
     n: usize,
     max_candidates: u64,
-    bar: &ProgressBar,
+    progress: Progress,
 ) -> Result<(Vec<Found<Ifs2>>, u64)> {
-    first_accepted(n, max_candidates, 16_384, bar, |range| {
+    first_accepted(n, max_candidates, 16_384, progress, |range| {
         let rates =
             gpu.search_filling_rates(seed, range.start, (range.end - range.start) as usize, criteria)?;
         Ok(range
@@ -220,13 +67,7 @@ pub fn write<P: Params>(
     for f in found {
         write_atomic(out, &f.file, f.category.text.as_bytes())?;
     }
-    let record = Record {
-        tool: crate::output::TOOL,
-        kind,
-        seed,
-        criteria,
-        candidates_tried: tried,
-        categories: found,
-    };
+    let record =
+        Record { tool: fdsl_dataset::TOOL, kind, seed, criteria, candidates_tried: tried, categories: found };
     write_atomic(out, "search.json", serde_json::to_string_pretty(&record)?.as_bytes())
 }

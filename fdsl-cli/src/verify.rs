@@ -1,11 +1,12 @@
 //! `fdsl verify`: recompute every file of a dataset from its manifest and compare.
 
-use crate::dataset::{Categories, Dataset, Scratch};
 use crate::output::{MANIFEST, Manifest, TOOL, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
-use crate::spec::{categories_sha256, sha256_hex};
 use anyhow::{Context, Result, bail};
+use fdsl_dataset::Dataset;
+use fdsl_dataset::dataset::{Categories, Scratch};
+use fdsl_dataset::spec::{categories_sha256, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -91,7 +92,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
         let disk = file_sha256(dir, &path);
         check(&mut report, (path, sha256_hex(&bytes), disk));
     }
-    let bar = progress::bar(dataset.sample_total() as u64, "verifying", dataset.payload().noun());
+    let bar = progress::bar(dataset.len(), "verifying", dataset.noun());
     let recomputed: Vec<Vec<_>> = plan
         .tasks()
         .par_iter()

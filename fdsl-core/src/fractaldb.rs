@@ -12,15 +12,18 @@
 //! thing replaced.
 
 use crate::canvas::{Canvas, Flip, random_mask};
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::frame::{Grid, for_each_pixel};
 use crate::ifs::Ifs2;
 use crate::stream::{Generator, Purpose, StreamKey};
-use crate::weights::WEIGHT_ROWS;
+use crate::weights::{WEIGHT_ROWS, instance_weights};
 
 /// Patch draws ("count") per weight in the published recipe.
 pub const COUNTS: usize = 10;
 /// Saved orientations per raster.
 pub const FLIPS: usize = 4;
+/// Images per weight row: 10 counts × 4 flips, one chaos game (the family's unit of shared work).
+pub const PER_WEIGHT: usize = COUNTS * FLIPS;
 /// Images per category in the published recipe: 25 weights × 10 counts × 4 flips.
 pub const INSTANCES_PER_CATEGORY: usize = WEIGHT_ROWS * COUNTS * FLIPS;
 /// The largest canvas side: pixel positions are packed as two 16-bit halves.
@@ -161,6 +164,163 @@ impl Job {
         let n = trace(&self.ifs, seed, self.category, weight, recipe, positions)?;
         paint(canvas, &positions[..n], recipe.draw, seed, self.category, weight, self.count as usize);
         Ok(())
+    }
+}
+
+/// Which canvas: (class, weight row, patch draw).
+pub type CanvasKey = (usize, usize, usize);
+
+/// The FractalDB family: categories, instance weights, recipe and seed. Instance `i` of a class is
+/// [`Instance::from_index`]`(i)`; its unit is its weight row (`i / 40`): the 10 counts of a weight
+/// share one chaos game, and the 4 flips one painted canvas.
+#[derive(Clone, Debug)]
+pub struct FractalDb<C> {
+    categories: C,
+    weights: [[f64; 6]; WEIGHT_ROWS],
+    recipe: Recipe,
+    seed: u64,
+}
+
+impl<C: AsRef<[Ifs2]>> FractalDb<C> {
+    /// The family of `categories` with instance weights of step `weight_step`
+    /// ([`instance_weights`]), drawn with `recipe` (checked), seeded by `seed`.
+    pub fn new(categories: C, weight_step: f64, recipe: Recipe, seed: u64) -> Result<Self, RecipeError> {
+        recipe.check()?;
+        Ok(Self { categories, weights: instance_weights(weight_step), recipe, seed })
+    }
+
+    /// The recipe.
+    pub fn recipe(&self) -> &Recipe {
+        &self.recipe
+    }
+
+    /// The dataset seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The unflipped canvas instance `instance` of class `class` shows, as a job to render elsewhere
+    /// (a GPU), and its key (class, weight, count); point mode needs count 0 only.
+    pub fn canvas_job(&self, class: usize, instance: u64) -> Result<(CanvasKey, Job), RenderError> {
+        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
+        let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
+        let count = i.canvas_count(self.recipe.draw);
+        let ifs = category.scaled(&self.weights[i.weight]);
+        Ok((
+            (class, i.weight, count),
+            Job { ifs, category: class as u64, weight: i.weight as u64, count: count as u64 },
+        ))
+    }
+
+    /// Take `pixels`, the canvas of `key` (from [`FractalDb::canvas_job`], rendered elsewhere), as
+    /// the workspace's painted canvas, so that [`Family::render`] of its samples only flips it.
+    pub fn adopt_canvas(
+        &self,
+        key: CanvasKey,
+        pixels: &[u8],
+        ws: &mut Workspace<'_>,
+    ) -> Result<(), RenderError> {
+        let (class, weight, count) = key;
+        let held = (class, canvas_key(weight, count));
+        if ws.held.canvas != Some(held) {
+            let canvas = ws.canvas.get_mut(..self.recipe.canvas_len()).ok_or(RenderError::Workspace)?;
+            if pixels.len() != canvas.len() {
+                return Err(RenderError::Output { needed: canvas.len() });
+            }
+            canvas.copy_from_slice(pixels);
+            ws.held.canvas = Some(held);
+        }
+        Ok(())
+    }
+}
+
+/// The workspace key of the canvas of (weight, count).
+fn canvas_key(weight: usize, count: usize) -> u64 {
+    (weight as u64) << 32 | count as u64
+}
+
+impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.recipe.grid.width as usize, channels: 1 }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen {
+            positions: self.recipe.points as usize,
+            canvas: self.recipe.canvas_len(),
+            ..ScratchLen::default()
+        }
+    }
+
+    fn classes(&self) -> usize {
+        self.categories.as_ref().len()
+    }
+
+    fn unit_of(&self, instance: u64) -> u64 {
+        instance / PER_WEIGHT as u64
+    }
+
+    /// Trace the unit's chaos game unless the workspace holds it, paint the instance's count unless
+    /// the workspace holds that canvas, and write it through the instance's flip.
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError> {
+        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
+        let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
+        let len = self.recipe.canvas_len();
+        let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
+        let out = output(out, len)?;
+        let count = i.canvas_count(self.recipe.draw);
+        let canvas_held = (class, canvas_key(i.weight, count));
+        let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
+        if ws.held.canvas != Some(canvas_held) {
+            let trace_held = (class, i.weight as u64);
+            let n = match ws.held.trace {
+                Some((c, k, n)) if (c, k) == trace_held => n,
+                _ => {
+                    let ifs = category.scaled(&self.weights[i.weight]);
+                    let n = trace(&ifs, self.seed, class as u64, i.weight, &self.recipe, ws.positions)
+                        .map_err(
+                            |e| if e == RecipeError::Buffer { RenderError::Workspace } else { e.into() },
+                        )?;
+                    ws.held.trace = Some((trace_held.0, trace_held.1, n));
+                    n
+                }
+            };
+            let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
+            paint(
+                &mut canvas,
+                &ws.positions[..n],
+                self.recipe.draw,
+                self.seed,
+                class as u64,
+                i.weight,
+                count,
+            );
+            ws.held.canvas = Some(canvas_held);
+        }
+        let canvas = Canvas::new(&mut ws.canvas[..len], w, h).map_err(|_| RenderError::Workspace)?;
+        canvas.write_flipped(i.flip, out).map_err(|_| RenderError::Workspace)?;
+        Ok(len)
+    }
+
+    /// The reference's stem `{class:05}_{weight:02}_count_{count}_flip{flip}`.
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        let i = Instance::from_index(instance as usize).ok_or(core::fmt::Error)?;
+        write!(out, "{class:05}_{:02}_count_{}_flip{}", i.weight, i.count, i.flip as usize)
+    }
+
+    /// `weight`, `weight_factors`, `count`, `flip`.
+    fn parameters(&self, _class: usize, instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        let Some(i) = Instance::from_index(instance as usize) else { return };
+        visit("weight", Parameter::Int(i.weight as u64));
+        visit("weight_factors", Parameter::Floats(&self.weights[i.weight]));
+        visit("count", Parameter::Int(i.count as u64));
+        visit("flip", Parameter::Int(i.flip as u64));
     }
 }
 

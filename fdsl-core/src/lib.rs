@@ -15,14 +15,16 @@
 //! - [`frame`]: the reference's normalisation of a point set onto pixels;
 //! - [`canvas`]: caller-owned 8-bit images, points, 3x3 patches, flips, filling rate;
 //! - [`weights`]: the FractalDB instance weights (the 25-row scheme);
-//! - [`fractaldb`]: the FractalDB recipe: one category and weight traced, patches drawn;
+//! - [`fractaldb`]: the FractalDB recipe and family: one category and weight traced, patches drawn;
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
 //! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
-//! - [`rcdb`]: RCDB radial contours;
+//! - [`rcdb`]: RCDB radial contours and their family;
 //! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
-//! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes.
+//! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
+//! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
+//! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
 //! # Example: one FractalDB image into your own buffers
 //!
@@ -58,6 +60,8 @@ pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
 pub mod cloud;
+pub mod exfractaldb;
+pub mod family;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
@@ -71,5 +75,6 @@ pub mod weights;
 
 pub use affine::{Affine2, Affine3, Map};
 pub use canvas::{Canvas, Flip};
+pub use family::{Family, RenderError, SampleShape, Workspace};
 pub use ifs::{Ifs, Ifs2, Ifs3, IfsError};
 pub use stream::{Generator, Purpose, StreamKey};

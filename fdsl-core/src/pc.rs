@@ -3,8 +3,12 @@
 //! for 3-D detection pre-training. Everything writes into caller-owned buffers.
 
 use crate::cloud::{chaos_game, normalise};
+use crate::family::{
+    Family, Held, Parameter, PlacedObject, RenderError, SampleShape, ScratchLen, Workspace, output,
+    write_points,
+};
 use crate::ifs::Ifs3;
-use crate::stream::{shuffle, unit_f64};
+use crate::stream::{Generator, Purpose, StreamKey, shuffle, unit_f64};
 use rand_core::Rng;
 
 /// The points of one FractalNoiseMix instance: `main` of the category's own fractal and `noise` of a
@@ -175,6 +179,233 @@ pub fn scene<R: Rng>(rng: &mut R, params: &SceneParams, pool: u64, out: &mut [Sc
         placed += 1;
     }
     placed
+}
+
+/// The stream of the partner permutation of the dataset with `seed` ([`partners`]).
+pub fn partners_key(seed: u64) -> StreamKey {
+    StreamKey {
+        seed,
+        generator: Generator::PcFractalDb,
+        category: u64::MAX,
+        instance: 0,
+        purpose: Purpose::Order,
+    }
+}
+
+/// The workspace key of a class's own part (an instance key never reaches it).
+const OWN_PART: u64 = u64::MAX;
+
+/// The PC-FractalDB family (FractalNoiseMix): instance `j` of class `c` is `c`'s own part (one chaos
+/// game per class, stream (seed, PcFractalDb, c, u64::MAX, Chain)) mixed with the part of partner
+/// `partners[j mod n]` (stream (seed, PcFractalDb, c, j, Chain)). A class's own part is the unit of
+/// shared work.
+#[derive(Clone, Debug)]
+pub struct PcFractalDb<C, P> {
+    categories: C,
+    partners: P,
+    mix: NoiseMix,
+    seed: u64,
+}
+
+impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcFractalDb<C, P> {
+    /// The family of `categories`, each instance split as `mix`, seeded by `seed`; `partners` is the
+    /// permutation [`partners`] draws from [`partners_key`]`(seed)` (one entry per category).
+    pub fn new(categories: C, partners: P, mix: NoiseMix, seed: u64) -> Result<Self, RenderError> {
+        let n = categories.as_ref().len();
+        if partners.as_ref().len() != n || partners.as_ref().iter().any(|&p| p as usize >= n) {
+            return Err(RenderError::Class);
+        }
+        Ok(Self { categories, partners, mix, seed })
+    }
+
+    /// The split of an instance's points.
+    pub fn mix(&self) -> NoiseMix {
+        self.mix
+    }
+
+    /// The partner class of instance `instance` (of any class).
+    pub fn partner(&self, instance: u64) -> usize {
+        let partners = self.partners.as_ref();
+        partners[(instance % partners.len().max(1) as u64) as usize] as usize
+    }
+
+    fn chain(&self, class: usize, instance: u64) -> StreamKey {
+        StreamKey {
+            seed: self.seed,
+            generator: Generator::PcFractalDb,
+            category: class as u64,
+            instance,
+            purpose: Purpose::Chain,
+        }
+    }
+
+    /// Instance `instance` of class `class`, mixed and re-centred, in `points` (at least twice the
+    /// instance's points: the class's own part, the partner's, then the mix, which is returned).
+    /// `held` says whether `points` already holds the class's own part.
+    fn mixed<'w>(
+        &self,
+        class: usize,
+        instance: u64,
+        points: &'w mut [[f32; 3]],
+        held: &mut Held,
+    ) -> Result<&'w [[f32; 3]], RenderError> {
+        let categories = self.categories.as_ref();
+        let own = categories.get(class).ok_or(RenderError::Class)?;
+        let NoiseMix { main, noise } = self.mix;
+        let points = points.get_mut(..main + noise + self.mix.total()).ok_or(RenderError::Workspace)?;
+        let (cloud, rest) = points.split_at_mut(main);
+        let (partner, mixed) = rest.split_at_mut(noise);
+        if held.trace.is_none_or(|(c, k, _)| (c, k) != (class, OWN_PART)) {
+            part(own, self.chain(class, OWN_PART).rng(), cloud);
+            held.trace = Some((class, OWN_PART, main));
+        }
+        part(&categories[self.partner(instance)], self.chain(class, instance).rng(), partner);
+        mix(cloud, partner, mixed);
+        Ok(mixed)
+    }
+}
+
+impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
+    fn shape(&self) -> SampleShape {
+        SampleShape::Cloud { points: self.mix.total() }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen { points: 2 * self.mix.total(), ..ScratchLen::default() }
+    }
+
+    fn classes(&self) -> usize {
+        self.categories.as_ref().len()
+    }
+
+    fn unit_of(&self, _instance: u64) -> u64 {
+        0
+    }
+
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError> {
+        let len = self.mix.total() * 12;
+        let out = output(out, len)?;
+        write_points(self.mixed(class, instance, ws.points, ws.held)?, out);
+        Ok(len)
+    }
+
+    /// `{class:05}_{instance:04}`.
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{class:05}_{instance:04}")
+    }
+
+    /// The `partner` class.
+    fn parameters(&self, _class: usize, instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        visit("partner", Parameter::Int(self.partner(instance) as u64));
+    }
+}
+
+/// PC-FractalDB scenes: scene `s` lays out objects ([`scene`], stream (seed, PcFractalDb, u64::MAX − 1,
+/// s, Shape)) picked from the models of every class (`pick` = class · models + model, each model a
+/// [`PcFractalDb`] instance), each placed by [`SceneObject::place`]; its cloud is the objects' points in
+/// order. Scenes have no class.
+#[derive(Clone, Debug)]
+pub struct PcScenes<C, P> {
+    objects: PcFractalDb<C, P>,
+    models: usize,
+    params: SceneParams,
+}
+
+/// Room for the Poisson term of a scene's object count beyond its base.
+const POISSON_ROOM: usize = 100;
+
+impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcScenes<C, P> {
+    /// Scenes of `objects`' instances, `models` per class, laid out as `params` says.
+    pub fn new(objects: PcFractalDb<C, P>, models: usize, params: SceneParams) -> Self {
+        Self { objects, models: models.max(1), params }
+    }
+
+    fn capacity(&self) -> usize {
+        self.params.base_objects as usize + POISSON_ROOM
+    }
+
+    /// The objects of scene `index` into `objects` (at most its length); returns how many.
+    fn objects_of(&self, index: u64, objects: &mut [SceneObject]) -> usize {
+        let key = StreamKey {
+            seed: self.objects.seed,
+            generator: Generator::PcFractalDb,
+            category: u64::MAX - 1,
+            instance: index,
+            purpose: Purpose::Shape,
+        };
+        let pool = (self.objects.classes() * self.models) as u64;
+        let n = self.capacity().min(objects.len());
+        scene(&mut key.rng(), &self.params, pool, &mut objects[..n])
+    }
+}
+
+impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
+    fn shape(&self) -> SampleShape {
+        SampleShape::Scene { max_points: self.capacity() * self.objects.mix.total() }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen { points: 3 * self.objects.mix.total(), objects: self.capacity(), ..ScratchLen::default() }
+    }
+
+    fn classes(&self) -> usize {
+        self.objects.classes()
+    }
+
+    fn labelled(&self) -> bool {
+        false
+    }
+
+    fn unit_of(&self, instance: u64) -> u64 {
+        instance
+    }
+
+    /// Lay the scene out, then each object's instance, placed.
+    fn render(
+        &self,
+        _class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError> {
+        let total = self.objects.mix.total();
+        if ws.objects.len() < self.capacity() || ws.points.len() < 3 * total {
+            return Err(RenderError::Workspace);
+        }
+        let n = self.objects_of(instance, ws.objects);
+        let out = output(out, n * total * 12)?;
+        let (work, placed) = ws.points.split_at_mut(2 * total);
+        for (o, slot) in ws.objects[..n].iter().zip(out.chunks_exact_mut(total * 12)) {
+            let (class, model) = (o.pick as usize / self.models, o.pick as usize % self.models);
+            let points = self.objects.mixed(class, model as u64, work, ws.held)?;
+            o.place(points, &mut placed[..total]);
+            write_points(&placed[..total], slot);
+        }
+        Ok(n * total * 12)
+    }
+
+    /// `scene_{instance:05}`.
+    fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "scene_{instance:05}")
+    }
+
+    fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+    }
+
+    fn layout(&self, instance: u64, objects: &mut [SceneObject], visit: &mut dyn FnMut(&PlacedObject)) {
+        let total = self.objects.mix.total();
+        let n = self.objects_of(instance, objects);
+        for (i, o) in objects[..n].iter().enumerate() {
+            let (class, model) = (o.pick as usize / self.models, o.pick as usize % self.models);
+            visit(&PlacedObject { class, model, object: *o, points: (i * total, (i + 1) * total) });
+        }
+    }
 }
 
 #[cfg(test)]

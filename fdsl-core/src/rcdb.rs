@@ -5,9 +5,10 @@
 //! by Perlin noise, each of the `L` contours drawn as a closed 1-px polygon in a random grey on white.
 
 use crate::canvas::Canvas;
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::line::line_pixels;
 use crate::perlin::pnoise1;
-use crate::stream::{below, uniform_f64, unit_f64, unit_f64_from_u32};
+use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
 use rand_core::Rng;
 
 /// The most vertices a contour may have.
@@ -183,6 +184,83 @@ impl RcdbCategory {
             }
         }
         Ok(())
+    }
+}
+
+/// The stream of category `category`'s parameters in the dataset with `seed`: the categories of
+/// the RCDB presets are [`RcdbCategory::sample`] of it, [`REFERENCE_RANGES`].
+pub fn category_key(seed: u64, category: u64) -> StreamKey {
+    StreamKey { seed, generator: Generator::Rcdb, category, instance: 0, purpose: Purpose::Parameters }
+}
+
+/// The stream of instance `instance` of category `category`: its ellipse and contour noise.
+pub fn instance_key(seed: u64, category: u64, instance: u64) -> StreamKey {
+    StreamKey { seed, generator: Generator::Rcdb, category, instance, purpose: Purpose::Shape }
+}
+
+/// The RCDB family: categories drawn at the reference's ranges on `side × side` canvases. Instances
+/// share no work (each is its own unit).
+#[derive(Clone, Debug)]
+pub struct Rcdb<C> {
+    categories: C,
+    side: usize,
+    seed: u64,
+}
+
+impl<C: AsRef<[RcdbCategory]>> Rcdb<C> {
+    /// The family of `categories` (each checked) on `side × side` images, seeded by `seed`.
+    pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, RcdbError> {
+        categories.as_ref().iter().try_for_each(RcdbCategory::check)?;
+        Ok(Self { categories, side, seed })
+    }
+}
+
+impl<C: AsRef<[RcdbCategory]>> Family for Rcdb<C> {
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.side, channels: 1 }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen::default()
+    }
+
+    fn classes(&self) -> usize {
+        self.categories.as_ref().len()
+    }
+
+    fn unit_of(&self, instance: u64) -> u64 {
+        instance
+    }
+
+    /// [`RcdbCategory::draw`] with the instance's stream ([`instance_key`]).
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        _: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError> {
+        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
+        let len = self.side * self.side;
+        let mut canvas =
+            Canvas::new(output(out, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
+        let mut rng = instance_key(self.seed, class as u64, instance).rng();
+        category.draw(&mut rng, &REFERENCE_RANGES, &mut canvas)?;
+        Ok(len)
+    }
+
+    /// The reference's `{class:05}_{instance:04}`.
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{class:05}_{instance:04}")
+    }
+
+    /// The category's `vertex_number`, `contour_number`, `perlin_coefficient`, `line_width`.
+    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        let Some(c) = self.categories.as_ref().get(class) else { return };
+        visit("vertex_number", Parameter::Int(u64::from(c.vertices)));
+        visit("contour_number", Parameter::Int(u64::from(c.contours)));
+        visit("perlin_coefficient", Parameter::Float(c.perlin_coefficient));
+        visit("line_width", Parameter::Float(c.line_width));
     }
 }
 

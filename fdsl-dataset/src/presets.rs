@@ -2,19 +2,18 @@
 
 use crate::categories::{self, Category};
 use crate::dataset::Categories;
-use crate::search;
+use crate::search::{self, Progress};
 use crate::spec::Spec;
 use anyhow::{Result, bail};
-use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
-use fdsl_core::stream::{Purpose, StreamKey};
+use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory, category_key};
 
 /// The seed of the search that defines the fractaldb-10k preset's categories.
 pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 /// The seed of the 3-D search that defines the categories of the ExFractalDB and MV-FractalDB presets.
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
-/// The presets, by name.
-pub const NAMES: [&str; 7] = [
+/// The presets, by name: the one table every list of presets comes from.
+pub const NAMES: [&str; 9] = [
     "fractaldb-1k",
     "fractaldb-10k",
     "rcdb-1k",
@@ -22,6 +21,8 @@ pub const NAMES: [&str; 7] = [
     "exfractaldb-1k",
     "exfractaldb-21k",
     "mv-fractaldb-1k",
+    "pc-fractaldb-1k",
+    "pc-fractaldb-scenes",
 ];
 
 /// The published spec of a preset (its category hash still to be set).
@@ -51,22 +52,27 @@ fn search_3d() -> String {
     )
 }
 
-/// The first `n` categories a search finds, with a progress bar.
-fn searched<S: search::Searcher>(searcher: &S, seed: u64, n: usize) -> Result<Vec<Category<S::Found>>> {
-    let bar = crate::progress::bar(n as u64, "searching", "categories");
-    let (found, _) = search::search(searcher, seed, n, u64::MAX, &bar)?;
-    bar.finish_and_clear();
+/// The first `n` categories a search finds.
+fn searched<S: search::Searcher>(
+    searcher: &S,
+    seed: u64,
+    n: usize,
+    progress: Progress,
+) -> Result<Vec<Category<S::Found>>> {
+    let (found, _) = search::search(searcher, seed, n, u64::MAX, progress)?;
     Ok(found.into_iter().map(|f| f.category).collect())
 }
 
-/// The categories a preset defines: the official files, a search, or draws from the seed.
-pub fn categories(spec: &Spec) -> Result<Categories> {
+/// The categories a preset defines: the official files, a search (reporting to `progress`), or
+/// draws from the seed.
+pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
     Ok(match spec.preset.as_str() {
         "fractaldb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
         "fractaldb-10k" => Categories::Fractal(searched(
             &fdsl_core::search::REFERENCE,
             FRACTALDB_10K_SEARCH_SEED,
             spec.categories,
+            progress,
         )?),
         "exfractaldb-1k"
         | "exfractaldb-21k"
@@ -76,21 +82,31 @@ pub fn categories(spec: &Spec) -> Result<Categories> {
             &fdsl_core::cloud::REFERENCE_3D,
             EXFRACTALDB_SEARCH_SEED,
             spec.categories,
+            progress,
         )?),
-        _ => Categories::Rcdb(
+        "rcdb-1k" | "rcdb-21k" => Categories::Rcdb(
             (0..spec.categories)
                 .map(|c| {
-                    let key = StreamKey {
-                        seed: spec.seed,
-                        generator: fdsl_core::stream::Generator::Rcdb,
-                        category: c as u64,
-                        instance: 0,
-                        purpose: Purpose::Parameters,
-                    };
-                    let params = RcdbCategory::sample(&mut key.rng(), &REFERENCE_RANGES);
+                    let params =
+                        RcdbCategory::sample(&mut category_key(spec.seed, c as u64).rng(), &REFERENCE_RANGES);
                     Category::new(format!("{}/{c:05}", spec.preset), params)
                 })
                 .collect(),
         ),
+        other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_preset_has_a_spec_and_the_unknown_message_lists_them_all() {
+        for name in NAMES {
+            assert_eq!(published(name).unwrap().preset, name);
+        }
+        let message = published("nope").unwrap_err().to_string();
+        assert!(NAMES.iter().all(|n| message.contains(n)), "{message}");
+    }
 }

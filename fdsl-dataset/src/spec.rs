@@ -7,19 +7,47 @@ use fdsl_core::frame::Grid;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// A setting with a fixed set of values: each with its name (in the spec's JSON and on the command
+/// line) and a line of help.
+pub trait Choice: Copy + PartialEq + 'static {
+    /// Every value, its name and its help.
+    const ALL: &'static [(Self, &'static str, &'static str)];
+
+    /// The value's name.
+    fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(v, _, _)| *v == self).map_or("", |(_, name, _)| name)
+    }
+
+    /// The value named `name`.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n, _)| *n == name).map(|(v, _, _)| *v)
+    }
+}
+
 /// Image sides accepted by the CLI (the reference uses 362 and 512).
 pub const SIZES: std::ops::RangeInclusive<u32> = 16..=8192;
 /// Chain lengths accepted by the CLI (the reference uses 100,000 and 200,000).
 pub const POINTS: std::ops::RangeInclusive<u32> = 1..=20_000_000;
 
 /// How points are drawn (serialised as `"point"` / `"patch"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DrawMode {
     /// One pixel of value 127 per point.
     Point,
     /// A random opaque 3x3 patch per point, the last writer winning (the published datasets).
     Patch,
+}
+
+impl Choice for DrawMode {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (DrawMode::Point, "point", "One pixel of value 127 per point"),
+        (
+            DrawMode::Patch,
+            "patch",
+            "A random opaque 3x3 patch per point, the last writer winning (the published datasets)",
+        ),
+    ];
 }
 
 impl From<DrawMode> for Draw {
@@ -32,7 +60,7 @@ impl From<DrawMode> for Draw {
 }
 
 /// How a dataset is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// ImageFolder: `train/CLASS/NAME.png` (and `val/…`), one 8-bit greyscale PNG per image.
@@ -53,13 +81,12 @@ pub enum Format {
 /// one core): `none` 0.02 ms and 263 KB per image, `fastest` 0.23 ms and 85 KB, `fast` 0.29 ms
 /// and 70 KB, `balanced` 3.6 ms and 31 KB, `high` 7.6 ms and 31 KB (the reference's RGB PNGs: 7.8 ms
 /// and 56 KB).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PngCompression {
     /// No compression: unfiltered rows in stored DEFLATE blocks (`Compression::NoCompression`), for
     /// when encoding time matters more than disk space.
     #[serde(rename = "none")]
-    #[value(name = "none")]
     Uncompressed,
     /// fdeflate, every row Up-filtered (the `png` crate's `Compression::Fastest`).
     #[default]
@@ -70,6 +97,51 @@ pub enum PngCompression {
     Balanced,
     /// zlib level 9, adaptive filters (`Compression::High`).
     High,
+}
+
+impl Choice for Format {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            Format::Png,
+            "png",
+            "ImageFolder: train/CLASS/NAME.png (and val/...), one 8-bit greyscale PNG per image",
+        ),
+        (
+            Format::Webdataset,
+            "webdataset",
+            "WebDataset: POSIX tar shards train-NNNNNN.tar of KEY.cls, KEY.json, KEY.png, and _info.json",
+        ),
+        (
+            Format::Npy,
+            "npy",
+            "NumPy. Images: per shard train/images-NNNNNN.npy (uint8, N x H x W) and train/labels-NNNNNN.npy \
+             (int64). Point clouds: one .npy per sample (float32, N x 3)",
+        ),
+        (Format::Ply, "ply", "Point clouds: one binary little-endian PLY per sample, train/CLASS/NAME.ply"),
+        (Format::PlyAscii, "ply-ascii", "Point clouds: one ASCII PLY per sample"),
+    ];
+}
+
+impl Choice for PngCompression {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            PngCompression::Uncompressed,
+            "none",
+            "No compression: unfiltered rows in stored DEFLATE blocks, for when encoding time matters more than disk space",
+        ),
+        (
+            PngCompression::Fastest,
+            "fastest",
+            "fdeflate, every row Up-filtered (the png crate's Compression::Fastest)",
+        ),
+        (PngCompression::Fast, "fast", "fdeflate, each row's filter chosen adaptively (Compression::Fast)"),
+        (
+            PngCompression::Balanced,
+            "balanced",
+            "zlib's default level 6, adaptive filters, as the references' PIL",
+        ),
+        (PngCompression::High, "high", "zlib level 9, adaptive filters"),
+    ];
 }
 
 /// Whether `generator` writes `format` in shards: WebDataset always (but not scenes); npy for images
@@ -302,10 +374,9 @@ impl Spec {
                 bail!("--format png makes images; point clouds take ply, ply-ascii, npy or webdataset")
             }
             (false, Format::Ply | Format::PlyAscii) => {
-                let name = clap::ValueEnum::to_possible_value(&self.format).map(|v| v.get_name().to_owned());
                 bail!(
                     "--format {} writes point clouds; images take png, npy or webdataset",
-                    name.unwrap_or_default()
+                    self.format.name()
                 )
             }
             _ => {}
@@ -348,6 +419,35 @@ impl Spec {
                 Some(Recipe { grid: Grid::square(self.size), points, draw: draw.into() })
             }
             _ => None,
+        }
+    }
+}
+
+impl Spec {
+    /// The mean size of a PNG image of this spec, bytes per pixel: measured averages at the published
+    /// sizes for each compression (`fdsl-bench throughput --png-compression`, BENCHMARKS.md); `none`
+    /// stores every byte.
+    pub fn png_bytes_per_pixel(&self) -> f64 {
+        let per_level = match self.generator {
+            Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
+            Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
+            Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
+            _ => [0.040, 0.035, 0.030, 0.025],
+        };
+        match self.png_compression {
+            PngCompression::Uncompressed => 1.0,
+            level => per_level[level as usize - 1],
+        }
+    }
+
+    /// The points of a typical scene: 5 + Poisson(5) objects of main + noise points each (0 for
+    /// datasets without scenes).
+    pub fn typical_scene_points(&self) -> usize {
+        match self.generator {
+            Generator::Pcscenes { main, noise, base_objects, .. } => {
+                ((main + noise) * (base_objects + 5)) as usize
+            }
+            _ => 0,
         }
     }
 }

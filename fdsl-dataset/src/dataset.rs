@@ -1,0 +1,575 @@
+//! A dataset: its spec, its categories, its family, and every sample by index.
+//!
+//! Samples are indexed globally: `index = class · instances + instance` (`instances` per class, as
+//! the spec says), and a sample's label is its class. Scenes have no class: scene `s` is index `s`
+//! and its label is −1. The first `instances − val_per_class` instances of every class are in the
+//! `train` split, the rest in `val`.
+//!
+//! What a sample *is* lives in the family ([`fdsl_core::family`]); this layer holds the categories
+//! and the family built from the spec, renders samples alone or in batches (grouped by the family's
+//! units of shared work, in parallel, the bytes independent of the order and the number of threads),
+//! and names them.
+
+use crate::categories::{Category, Params};
+use crate::spec::{Generator, Spec, categories_sha256};
+use anyhow::{Context, Result, bail, ensure};
+use fdsl_core::exfractaldb::ExFractalDb;
+use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
+use fdsl_core::fractaldb::{CanvasKey, FractalDb, Job, PER_WEIGHT, Recipe};
+use fdsl_core::pc::{self, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneObject, SceneParams};
+use fdsl_core::rcdb::{Rcdb, RcdbCategory};
+use fdsl_core::{Ifs2, Ifs3};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Instances per chunk: the files of a chunk of a class are made together, and sharded formats
+/// shuffle whole chunks. FractalDB's chunk is one weight row (its 10 counts share a chaos game);
+/// for the other families it only groups work (kept at 40 so that their shards keep their order).
+pub const CHUNK_LEN: usize = PER_WEIGHT;
+
+/// A split of the samples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    /// The first instances of every class.
+    Train,
+    /// The last `val_per_class` instances of every class.
+    Val,
+}
+
+impl Split {
+    /// `"train"` or `"val"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Val => "val",
+        }
+    }
+}
+
+/// One sample: instance `instance` of class `category` (scenes: scene `instance` of group 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sample {
+    /// Class index (0 for scenes).
+    pub category: usize,
+    /// Instance index within the class.
+    pub instance: usize,
+}
+
+impl Sample {
+    /// The chunk it is made in.
+    pub fn chunk(&self) -> Chunk {
+        Chunk { category: self.category, index: self.instance / CHUNK_LEN }
+    }
+}
+
+/// [`CHUNK_LEN`] consecutive instances of one class: `index · 40 ..`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Chunk {
+    /// Class index.
+    pub category: usize,
+    /// Which 40 instances (FractalDB: the weight row).
+    pub index: usize,
+}
+
+/// The categories of a dataset, as its generator reads them.
+#[derive(Debug)]
+pub enum Categories {
+    /// FractalDB: 2-D IFSs.
+    Fractal(Vec<Category<Ifs2>>),
+    /// RCDB: radial contour parameters.
+    Rcdb(Vec<Category<RcdbCategory>>),
+    /// ExFractalDB, MV-FractalDB, PC-FractalDB: 3-D IFSs.
+    Fractal3(Vec<Category<Ifs3>>),
+}
+
+impl Categories {
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.texts().len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The category files' texts, in class order.
+    pub fn texts(&self) -> Vec<&str> {
+        fn texts<P>(c: &[Category<P>]) -> Vec<&str> {
+            c.iter().map(|c| c.text.as_str()).collect()
+        }
+        match self {
+            Categories::Fractal(c) => texts(c),
+            Categories::Rcdb(c) => texts(c),
+            Categories::Fractal3(c) => texts(c),
+        }
+    }
+
+    /// The hash recorded in the spec.
+    pub fn sha256(&self) -> String {
+        categories_sha256(self.texts())
+    }
+
+    /// Parse category file texts, `(source, text)`, as the categories of `generator`.
+    pub fn parse(generator: &Generator, files: &[(String, String)]) -> Result<Self> {
+        fn all<P: Params>(files: &[(String, String)]) -> Result<Vec<Category<P>>> {
+            files.iter().map(|(source, text)| Category::parse(source, text)).collect()
+        }
+        Ok(match generator {
+            Generator::Fractaldb { .. } => Categories::Fractal(all(files)?),
+            Generator::Rcdb => Categories::Rcdb(all(files)?),
+            Generator::Exfractaldb { .. }
+            | Generator::Mvfractaldb { .. }
+            | Generator::Pcfractaldb { .. }
+            | Generator::Pcscenes { .. } => Categories::Fractal3(all(files)?),
+        })
+    }
+
+    /// The category files (`*.csv`, sorted by name) of `dir`, the first `n` or all, as the
+    /// categories of `generator`.
+    pub fn from_dir(generator: &Generator, dir: &Path, n: Option<usize>) -> Result<Self> {
+        let paths = crate::categories::csv_files(dir, n)?;
+        let files: Vec<(String, String)> = paths
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Ok((path.display().to_string(), text))
+            })
+            .collect::<Result<_>>()?;
+        Self::parse(generator, &files)
+    }
+}
+
+/// The parameters of categories, in class order.
+fn params<P: Clone>(categories: &[Category<P>]) -> Vec<P> {
+    categories.iter().map(|c| c.params.clone()).collect()
+}
+
+/// The family of a dataset, over its categories: the one place that pairs a spec's generator with
+/// the core's family.
+#[derive(Debug)]
+enum Families {
+    FractalDb(Box<FractalDb<Vec<Ifs2>>>),
+    Rcdb(Rcdb<Vec<RcdbCategory>>),
+    ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
+    PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
+    PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
+}
+
+impl Families {
+    /// The family that `spec` names over `categories` (of the spec's generator).
+    fn new(spec: &Spec, categories: &Categories) -> Result<Self> {
+        let seed = spec.seed;
+        let side = spec.size as usize;
+        // PC-FractalDB: instance `j` of every class mixes with `partners[j mod n]`, drawn from the seed.
+        let noise_mix = |c: &[Category<Ifs3>], main: u32, noise: u32| {
+            let mut partners = vec![0; c.len()];
+            pc::partners(&mut pc::partners_key(seed).rng(), &mut partners);
+            let mix = NoiseMix { main: main as usize, noise: noise as usize };
+            PcFractalDb::new(params(c), partners, mix, seed).context("the partners")
+        };
+        Ok(match (&spec.generator, categories) {
+            (&Generator::Fractaldb { weight_step, .. }, Categories::Fractal(c)) => {
+                let recipe = spec.fractaldb_recipe().context("a FractalDB spec")?;
+                let family = FractalDb::new(params(c), weight_step, recipe, seed).context("the recipe")?;
+                Families::FractalDb(Box::new(family))
+            }
+            (Generator::Rcdb, Categories::Rcdb(c)) => {
+                Families::Rcdb(Rcdb::new(params(c), side, seed).context("an RCDB category")?)
+            }
+            (&Generator::Exfractaldb { points }, Categories::Fractal3(c)) => Families::ExFractalDb(Box::new(
+                ExFractalDb::new(params(c), points as usize, None, side, seed),
+            )),
+            (&Generator::Mvfractaldb { points, views }, Categories::Fractal3(c)) => Families::ExFractalDb(
+                Box::new(ExFractalDb::new(params(c), points as usize, Some(views), side, seed)),
+            ),
+            (&Generator::Pcfractaldb { main, noise }, Categories::Fractal3(c)) => {
+                Families::PcFractalDb(noise_mix(c, main, noise)?)
+            }
+            (&Generator::Pcscenes { main, noise, models, base_objects }, Categories::Fractal3(c)) => {
+                let params = SceneParams { base_objects, ..REFERENCE_SCENES };
+                Families::PcScenes(PcScenes::new(noise_mix(c, main, noise)?, models as usize, params))
+            }
+            _ => bail!("the categories are not of the spec's generator"),
+        })
+    }
+
+    /// The family, for generic code.
+    fn family(&self) -> &(dyn Family + Sync) {
+        match self {
+            Families::FractalDb(f) => f.as_ref(),
+            Families::Rcdb(f) => f,
+            Families::ExFractalDb(f) => f.as_ref(),
+            Families::PcFractalDb(f) => f,
+            Families::PcScenes(f) => f,
+        }
+    }
+}
+
+/// Unflipped FractalDB canvases by (class, weight row, count), rendered elsewhere (a GPU).
+pub type Canvases = std::sync::Arc<std::collections::HashMap<CanvasKey, Vec<u8>>>;
+
+/// Per-worker buffers, reused across samples of one dataset (give each dataset its own).
+#[derive(Default)]
+pub struct Scratch {
+    positions: Vec<u32>,
+    canvas: Vec<u8>,
+    points: Vec<[f32; 3]>,
+    objects: Vec<SceneObject>,
+    held: Held,
+    /// One sample's bytes, for callers that take them by reference.
+    out: Vec<u8>,
+    /// FractalDB canvases rendered elsewhere, used instead of tracing and painting.
+    precomputed: Option<Canvases>,
+}
+
+impl Scratch {
+    /// Buffers that take FractalDB canvases from `canvases` where it has them.
+    pub fn with_canvases(canvases: Canvases) -> Self {
+        Self { precomputed: Some(canvases), ..Self::default() }
+    }
+}
+
+/// A dataset ready to render: its spec, categories and family.
+#[derive(Debug)]
+pub struct Dataset {
+    /// The specification.
+    pub spec: Spec,
+    texts: Vec<String>,
+    families: Families,
+}
+
+impl Dataset {
+    /// A dataset from a spec and its categories (of the spec's generator); both are checked.
+    pub fn new(spec: Spec, categories: Categories) -> Result<Self> {
+        spec.check()?;
+        if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
+            bail!("the categories are not those the spec names (count or SHA-256 differ)");
+        }
+        let families = Families::new(&spec, &categories)?;
+        let texts = categories.texts().into_iter().map(str::to_owned).collect();
+        Ok(Self { spec, texts, families })
+    }
+
+    fn family(&self) -> &(dyn Family + Sync) {
+        self.families.family()
+    }
+
+    /// What every sample is.
+    pub fn sample_shape(&self) -> SampleShape {
+        self.family().shape()
+    }
+
+    /// Bytes of one sample (for scenes, the most one can take).
+    pub fn sample_len(&self) -> usize {
+        self.sample_shape().max_len()
+    }
+
+    /// What to call samples in messages: `images`, `point clouds` or `scenes`.
+    pub fn noun(&self) -> &'static str {
+        match self.sample_shape() {
+            SampleShape::Image { .. } => "images",
+            SampleShape::Cloud { .. } => "point clouds",
+            SampleShape::Scene { .. } => "scenes",
+        }
+    }
+
+    /// Groups of samples: the classes, or one group of scenes.
+    fn sample_groups(&self) -> usize {
+        if self.family().labelled() { self.class_count() } else { 1 }
+    }
+
+    /// Number of classes.
+    pub fn class_count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Total number of samples.
+    pub fn len(&self) -> u64 {
+        (self.sample_groups() * self.spec.instances) as u64
+    }
+
+    /// Whether there is no sample (never, for a checked spec).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The sample of global index `index` (class · instances + instance).
+    pub fn sample(&self, index: u64) -> Result<Sample> {
+        ensure!(
+            index < self.len(),
+            "sample index {index} is past the end (the dataset has {} samples)",
+            self.len()
+        );
+        let instances = self.spec.instances as u64;
+        Ok(Sample { category: (index / instances) as usize, instance: (index % instances) as usize })
+    }
+
+    /// The global index of a sample.
+    pub fn index_of(&self, sample: Sample) -> u64 {
+        (sample.category * self.spec.instances + sample.instance) as u64
+    }
+
+    /// The label of sample `index`: its class, or −1 for scenes.
+    pub fn label(&self, index: u64) -> Result<i64> {
+        let sample = self.sample(index)?;
+        Ok(if self.family().labelled() { sample.category as i64 } else { -1 })
+    }
+
+    /// Render sample `index` into `out` (at least [`Dataset::sample_len`] bytes); returns the bytes
+    /// written.
+    pub fn render(&self, index: u64, out: &mut [u8]) -> Result<usize> {
+        let sample = self.sample(index)?;
+        self.render_into(sample, &mut Scratch::default(), out)
+    }
+
+    /// Render the samples `indices` into `out`, one after another, [`Dataset::sample_len`] bytes each,
+    /// on `threads` threads (0: the current rayon pool; 1: this thread). Samples sharing work (a
+    /// unit) are rendered together, once each; the bytes do not depend on `threads`. Scenes vary in
+    /// size: render them one at a time.
+    pub fn render_batch(&self, indices: &[u64], out: &mut [u8], threads: usize) -> Result<()> {
+        ensure!(
+            self.sample_shape().is_fixed(),
+            "scenes vary in size; render them one at a time (render), not in batches"
+        );
+        let len = self.sample_len();
+        let needed = indices.len().checked_mul(len).context("the batch is too large")?;
+        ensure!(
+            out.len() >= needed,
+            "the output buffer holds {} bytes; {} samples need {needed}",
+            out.len(),
+            indices.len()
+        );
+        let samples: Vec<Sample> = indices.iter().map(|&i| self.sample(i)).collect::<Result<_>>()?;
+        let items: Vec<(Sample, &mut [u8])> =
+            samples.into_iter().zip(out.chunks_exact_mut(len.max(1))).collect();
+        let render = |scratch: &mut Scratch, sample, slot: &mut [u8]| {
+            self.render_into(sample, scratch, slot).map(|_| ())
+        };
+        match threads {
+            0 => self.for_each_unit(items, render),
+            1 => {
+                let mut scratch = Scratch::default();
+                let mut items = items;
+                items.sort_by_key(|(s, _)| self.unit_order(s));
+                items.into_iter().try_for_each(|(s, slot)| render(&mut scratch, s, slot))
+            }
+            n => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .context("cannot start worker threads")?
+                .install(|| self.for_each_unit(items, render)),
+        }
+    }
+
+    /// Render `items`' samples, grouped by unit of shared work, the groups in parallel (the current
+    /// rayon pool), and hand each sample's bytes to `each` with its item.
+    pub fn render_grouped<T: Send>(
+        &self,
+        items: Vec<(Sample, T)>,
+        each: impl Fn(&[u8], T) -> Result<()> + Sync,
+    ) -> Result<()> {
+        self.for_each_unit(items, |scratch, sample, item| {
+            let mut out = std::mem::take(&mut scratch.out);
+            out.resize(self.sample_len(), 0);
+            let done = self.render_into(sample, scratch, &mut out).and_then(|n| each(&out[..n], item));
+            scratch.out = out;
+            done
+        })
+    }
+
+    /// Render `samples` in order with `scratch`, handing each one's bytes to `emit`. Consecutive
+    /// samples of one unit share its work.
+    pub fn render_samples(
+        &self,
+        samples: impl IntoIterator<Item = Sample>,
+        scratch: &mut Scratch,
+        mut emit: impl FnMut(Sample, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut out = std::mem::take(&mut scratch.out);
+        out.resize(self.sample_len(), 0);
+        let done = samples.into_iter().try_for_each(|sample| {
+            let n = self.render_into(sample, scratch, &mut out)?;
+            emit(sample, &out[..n])
+        });
+        scratch.out = out;
+        done
+    }
+
+    /// The key that puts samples of one unit together, in instance order.
+    fn unit_order(&self, sample: &Sample) -> (usize, u64, usize) {
+        (sample.category, self.family().unit_of(sample.instance as u64), sample.instance)
+    }
+
+    /// Call `f` on every item, grouped by unit (in instance order within one), the groups in
+    /// parallel, each worker with its own scratch.
+    fn for_each_unit<T: Send>(
+        &self,
+        mut items: Vec<(Sample, T)>,
+        f: impl Fn(&mut Scratch, Sample, T) -> Result<()> + Sync,
+    ) -> Result<()> {
+        items.sort_by_key(|(s, _)| self.unit_order(s));
+        let mut groups: Vec<Vec<(Sample, T)>> = Vec::new();
+        let mut last = None;
+        for (sample, item) in items {
+            let unit = Some((sample.category, self.family().unit_of(sample.instance as u64)));
+            if unit != last {
+                groups.push(Vec::new());
+                last = unit;
+            }
+            groups.last_mut().expect("pushed above").push((sample, item));
+        }
+        groups.into_par_iter().try_for_each_init(Scratch::default, |scratch, group| {
+            group.into_iter().try_for_each(|(sample, item)| f(scratch, sample, item))
+        })
+    }
+
+    /// Render one sample into `out` with `scratch`.
+    fn render_into(&self, sample: Sample, scratch: &mut Scratch, out: &mut [u8]) -> Result<usize> {
+        let family = self.family();
+        let need = family.scratch_len();
+        let Scratch { positions, canvas, points, objects, held, precomputed, .. } = scratch;
+        grow(positions, need.positions, 0);
+        grow(canvas, need.canvas, 0);
+        grow(points, need.points, [0.0; 3]);
+        grow(objects, need.objects, SceneObject::default());
+        let mut ws = Workspace::new(positions, canvas, points, objects, held);
+        let (class, instance) = (sample.category, sample.instance as u64);
+        let failed =
+            |e| anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample));
+        if let (Some(canvases), Families::FractalDb(f)) = (precomputed, &self.families) {
+            let (key, _) = f.canvas_job(class, instance).map_err(failed)?;
+            if let Some(pixels) = canvases.get(&key) {
+                f.adopt_canvas(key, pixels, &mut ws).map_err(failed)?;
+            }
+        }
+        family.render(class, instance, &mut ws, out).map_err(failed)
+    }
+
+    /// The FractalDB canvases `samples` need, each once, as jobs for `Job::render` (on a GPU), with
+    /// their keys (class, weight row, count); empty for other families.
+    pub fn canvas_jobs(&self, samples: impl IntoIterator<Item = Sample>) -> Result<Vec<(CanvasKey, Job)>> {
+        let Families::FractalDb(f) = &self.families else { return Ok(Vec::new()) };
+        let mut jobs = samples
+            .into_iter()
+            .map(|s| f.canvas_job(s.category, s.instance as u64).map_err(|e| anyhow::anyhow!("{e}")))
+            .collect::<Result<Vec<_>>>()?;
+        jobs.sort_unstable_by_key(|(key, _)| *key);
+        jobs.dedup_by_key(|(key, _)| *key);
+        Ok(jobs)
+    }
+
+    /// The recipe of the canvases [`Dataset::canvas_jobs`] makes (FractalDB only).
+    pub fn canvas_recipe(&self) -> Option<&Recipe> {
+        match &self.families {
+            Families::FractalDb(f) => Some(f.recipe()),
+            _ => None,
+        }
+    }
+
+    /// The category files, `(path in the dataset, text)`, in class order.
+    pub fn category_files(&self) -> Vec<(String, String)> {
+        self.texts.iter().enumerate().map(|(c, t)| (Self::category_path(c), t.clone())).collect()
+    }
+
+    /// Path of class `c`'s category file in the dataset.
+    pub fn category_path(c: usize) -> String {
+        format!("categories/{}.csv", Self::class_name(c))
+    }
+
+    /// Folder name of class `c`.
+    pub fn class_name(c: usize) -> String {
+        format!("{c:05}")
+    }
+
+    /// The name of a sample, unique within its split and free of dots: the family's reference stem
+    /// (FractalDB `{class:05}_{weight:02}_count_{count}_flip{flip}`, RCDB `{class:05}_{instance:04}`, …).
+    pub fn key(&self, sample: &Sample) -> String {
+        let mut name = String::new();
+        self.family()
+            .write_name(sample.category, sample.instance as u64, &mut name)
+            .expect("a checked spec names every sample");
+        name
+    }
+
+    /// What made a sample, beyond its class, instance and the spec: for the WebDataset sidecar.
+    pub fn sample_parameters(&self, sample: &Sample) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        self.family().parameters(sample.category, sample.instance as u64, &mut |name, value| {
+            let value = match value {
+                Parameter::Int(v) => serde_json::json!(v),
+                Parameter::Float(v) => serde_json::json!(v),
+                Parameter::Floats(v) => serde_json::json!(v),
+            };
+            map.insert(name.to_owned(), value);
+        });
+        serde_json::Value::Object(map)
+    }
+
+    /// The JSON layout of a scene sample, `None` for samples that are not scenes: per object its
+    /// class index and folder name, model, box size, centre, heading (radians about z), and the range
+    /// of its points in the scene's cloud.
+    pub fn scene_json(&self, sample: &Sample) -> Option<Vec<u8>> {
+        if self.sample_shape().is_fixed() {
+            return None;
+        }
+        let mut objects = vec![SceneObject::default(); self.family().scratch_len().objects];
+        let mut layout = Vec::new();
+        self.family().layout(sample.instance as u64, &mut objects, &mut |o| {
+            layout.push(serde_json::json!({
+                "class": o.class,
+                "class_name": Self::class_name(o.class),
+                "model": o.model,
+                "size": o.object.size,
+                "centre": o.object.centre,
+                "heading": o.object.heading,
+                "points": [o.points.0, o.points.1],
+            }));
+        });
+        Some(serde_json::to_vec_pretty(&layout).expect("serialisable"))
+    }
+
+    /// The splits present: `train`, and `val` when `val_per_class > 0`.
+    pub fn splits(&self) -> Vec<Split> {
+        if self.spec.val_per_class > 0 { vec![Split::Train, Split::Val] } else { vec![Split::Train] }
+    }
+
+    /// The split of instance `i`.
+    pub fn split_of(&self, instance: usize) -> Split {
+        if instance + self.spec.val_per_class >= self.spec.instances { Split::Val } else { Split::Train }
+    }
+
+    /// Number of samples of a split.
+    pub fn sample_count(&self, split: Split) -> usize {
+        let per_class = match split {
+            Split::Train => self.spec.instances - self.spec.val_per_class,
+            Split::Val => self.spec.val_per_class,
+        };
+        per_class * self.sample_groups()
+    }
+
+    /// All chunks, in class then chunk order.
+    pub fn chunks(&self) -> Vec<Chunk> {
+        let chunks = self.spec.instances.div_ceil(CHUNK_LEN);
+        (0..self.sample_groups())
+            .flat_map(|category| (0..chunks).map(move |index| Chunk { category, index }))
+            .collect()
+    }
+
+    /// The samples of a chunk, in order.
+    pub fn chunk_samples(&self, chunk: Chunk) -> impl Iterator<Item = Sample> + use<> {
+        let start = chunk.index * CHUNK_LEN;
+        let end = self.spec.instances.min(start + CHUNK_LEN);
+        (start..end).map(move |instance| Sample { category: chunk.category, instance })
+    }
+}
+
+/// Lengthen `v` to `len` with `value` (never shorten: a workspace may be longer than needed).
+fn grow<T: Clone>(v: &mut Vec<T>, len: usize, value: T) {
+    if v.len() < len {
+        v.resize(len, value);
+    }
+}
