@@ -1,0 +1,364 @@
+//! The C ABI of fdsl: `libfdsl.so` / `libfdsl.a`, declared by `include/fdsl.h` (made from this file by
+//! cbindgen and checked fresh by `tests/header.rs`).
+//!
+//! A dataset is opened from its spec as JSON — the `spec` of a rendered dataset's `manifest.json`,
+//! or the short form `{"preset": "fractaldb-1k", "seed": 0, "categories": 10}` — and renders any sample
+//! into the caller's buffer with the very bytes `fdsl render` writes. Sample `index` is
+//! `class * instances + instance`; its label is its class.
+//!
+//! Conventions (as rustls-ffi and zstd's API): an opaque handle, `int` status codes (`FDSL_OK` = 0,
+//! else one of the `FDSL_ERROR_*` codes), a one-line message of the calling thread's last failure
+//! (`fdsl_last_error`), buffers the caller owns, and a version call. Nothing aborts the host process:
+//! a Rust panic is caught at the boundary and reported as `FDSL_ERROR_PANIC`.
+
+use ::fdsl_dataset::{Dataset, SampleShape};
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly.
+pub const FDSL_ABI_VERSION: u32 = 1;
+
+/// Success.
+pub const FDSL_OK: c_int = 0;
+/// A pointer argument that must not be NULL was NULL.
+pub const FDSL_ERROR_NULL: c_int = 1;
+/// The spec is not a dataset: malformed JSON or not UTF-8, an unknown preset, a bad override, a
+/// category file that cannot be read or parsed.
+pub const FDSL_ERROR_SPEC: c_int = 2;
+/// A sample index past the end of the dataset.
+pub const FDSL_ERROR_INDEX: c_int = 3;
+/// An output buffer smaller than the samples need.
+pub const FDSL_ERROR_BUFFER: c_int = 4;
+/// The dataset's samples vary in size (PC-FractalDB scenes), which this ABI does not render.
+pub const FDSL_ERROR_VARIABLE_SIZE: c_int = 5;
+/// A sample could not be rendered (or worker threads could not be started).
+pub const FDSL_ERROR_RENDER: c_int = 6;
+/// An internal error: a panic, caught at the boundary. Please report it with the message.
+pub const FDSL_ERROR_PANIC: c_int = 7;
+
+/// An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
+/// from several threads at once.
+#[allow(non_camel_case_types)]
+pub struct fdsl_dataset {
+    dataset: Dataset,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Why a call failed: its status code and message.
+struct Failure {
+    code: c_int,
+    message: String,
+}
+
+fn failure(code: c_int, message: impl std::fmt::Display) -> Failure {
+    Failure { code, message: message.to_string() }
+}
+
+/// Run `body` with panics caught; record its outcome as this thread's last error (empty on success)
+/// and return its status code.
+fn guard(body: impl FnOnce() -> Result<(), Failure>) -> c_int {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(failure(FDSL_ERROR_PANIC, format!("internal error (a panic, caught): {what}")))
+    });
+    let (code, message) = match outcome {
+        Ok(()) => (FDSL_OK, String::new()),
+        Err(f) => (f.code, f.message),
+    };
+    let line: String = message.chars().map(|c| if c == '\n' || c == '\0' { ' ' } else { c }).collect();
+    LAST_ERROR.with(|e| *e.borrow_mut() = CString::new(line).unwrap_or_default());
+    code
+}
+
+/// The dataset behind a handle, or the NULL error.
+///
+/// # Safety
+/// `ds` is NULL or a live handle from `fdsl_dataset_open`.
+unsafe fn dataset<'a>(ds: *const fdsl_dataset) -> Result<&'a Dataset, Failure> {
+    // SAFETY: the caller passes NULL or a live handle, which points to an `fdsl_dataset`.
+    unsafe { ds.as_ref() }.map(|d| &d.dataset).ok_or_else(|| failure(FDSL_ERROR_NULL, "the dataset is NULL"))
+}
+
+/// Open the dataset `spec_json` describes (a NUL-terminated UTF-8 JSON object: a manifest's `spec`,
+/// or `{"preset": NAME, ...overrides}` with the overrides of `fdsl render`: `seed`, `categories`,
+/// `instances`, `size`, `points`, `draw`, `weight_step`, `categories_from`, `val_per_class`,
+/// `mix_ratio`, ...). On success `*out` is the new handle (free it with `fdsl_dataset_free`); on
+/// failure `*out` is NULL. Presets whose categories come from a search (fractaldb-10k, the 3-D
+/// presets) search when opened: about 1 s per 1,000 3-D categories per core. Scenes
+/// (pc-fractaldb-scenes) vary in size and are refused with `FDSL_ERROR_VARIABLE_SIZE`.
+///
+/// # Safety
+/// `spec_json` is NULL or a NUL-terminated string; `out` is NULL or points to writable storage for
+/// one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_dataset_open(spec_json: *const c_char, out: *mut *mut fdsl_dataset) -> c_int {
+    guard(|| {
+        // SAFETY: the caller passes NULL or a pointer writable for one pointer.
+        let out = unsafe { out.as_mut() }.ok_or_else(|| failure(FDSL_ERROR_NULL, "out is NULL"))?;
+        *out = std::ptr::null_mut();
+        if spec_json.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "spec_json is NULL"));
+        }
+        // SAFETY: not NULL, and the caller passes a NUL-terminated string.
+        let json = unsafe { CStr::from_ptr(spec_json) }
+            .to_str()
+            .map_err(|_| failure(FDSL_ERROR_SPEC, "spec_json is not UTF-8"))?;
+        let dataset = Dataset::open(json).map_err(|e| failure(FDSL_ERROR_SPEC, format!("{e:#}")))?;
+        if !dataset.sample_shape().is_fixed() {
+            return Err(failure(
+                FDSL_ERROR_VARIABLE_SIZE,
+                format!(
+                    "{}: scenes vary in size; the C API renders fixed-size samples only",
+                    dataset.spec.preset
+                ),
+            ));
+        }
+        *out = Box::into_raw(Box::new(fdsl_dataset { dataset }));
+        Ok(())
+    })
+}
+
+/// Release a dataset; NULL is a no-op.
+///
+/// # Safety
+/// `ds` is NULL or a handle from `fdsl_dataset_open` not yet freed, used by no other thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_dataset_free(ds: *mut fdsl_dataset) {
+    if !ds.is_null() {
+        // SAFETY: a handle made by `Box::into_raw` in `fdsl_dataset_open`, freed once.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(ds) })));
+    }
+}
+
+/// The number of samples (0 for NULL).
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_dataset_len(ds: *const fdsl_dataset) -> u64 {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.map_or(0, Dataset::len)
+}
+
+/// The number of classes (0 for NULL).
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_dataset_classes(ds: *const fdsl_dataset) -> u64 {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.map_or(0, |d| d.class_count() as u64)
+}
+
+/// The bytes of one sample (0 for NULL): images are row-major uint8 H x W (x C), point clouds
+/// little-endian float32 x, y, z per point.
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_sample_size(ds: *const fdsl_dataset) -> usize {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.map_or(0, Dataset::sample_len)
+}
+
+/// The shape of one sample as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
+/// (H, W) or, with several channels, (H, W, C) of uint8; a point cloud (N, 3) of float32.
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `dims` is NULL or writable for 3 `size_t`; `ndim` is NULL or
+/// writable for one.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_sample_dims(
+    ds: *const fdsl_dataset,
+    dims: *mut usize,
+    ndim: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let dataset = unsafe { dataset(ds) }?;
+        if dims.is_null() || ndim.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "dims or ndim is NULL"));
+        }
+        let shape: &[usize] = &match dataset.sample_shape() {
+            SampleShape::Image { side, channels: 1 } => vec![side, side],
+            SampleShape::Image { side, channels } => vec![side, side, channels],
+            SampleShape::Cloud { points } | SampleShape::Scene { max_points: points } => vec![points, 3],
+        };
+        // SAFETY: `dims` is writable for 3 entries (shape has at most 3), `ndim` for one.
+        unsafe {
+            std::ptr::copy_nonoverlapping(shape.as_ptr(), dims, shape.len());
+            *ndim = shape.len();
+        }
+        Ok(())
+    })
+}
+
+/// Render sample `index` into `out` (`out_len` bytes, at least `fdsl_sample_size`) and, unless
+/// `label` is NULL, store its label (its class).
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `out` is NULL or writable for `out_len` bytes; `label` is NULL or
+/// writable for one `int64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_render(
+    ds: *const fdsl_dataset,
+    index: u64,
+    out: *mut u8,
+    out_len: usize,
+    label: *mut i64,
+) -> c_int {
+    guard(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let dataset = unsafe { dataset(ds) }?;
+        if out.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "out is NULL"));
+        }
+        check_index(dataset, index)?;
+        let need = dataset.sample_len();
+        if out_len < need {
+            return Err(failure(
+                FDSL_ERROR_BUFFER,
+                format!("out holds {out_len} bytes; a sample needs {need}"),
+            ));
+        }
+        // SAFETY: `out` is writable for `out_len >= need` bytes.
+        let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
+        dataset.render(index, out).map_err(|e| failure(FDSL_ERROR_RENDER, format!("{e:#}")))?;
+        // SAFETY: `label` is NULL or writable for one value.
+        if let Some(label) = unsafe { label.as_mut() } {
+            *label = dataset.label(index).map_err(|e| failure(FDSL_ERROR_INDEX, e))?;
+        }
+        Ok(())
+    })
+}
+
+/// Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;
+/// `out_len` at least `n` times that), and unless `labels` is NULL their labels into `labels`
+/// (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread. Samples that share
+/// work (FractalDB's 40 images of one chaos game, a 3-D model's views) are rendered together; the
+/// bytes do not depend on `threads` or on the order of `indices`.
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `indices` is readable for `n` entries; `out` is writable for
+/// `out_len` bytes; `labels` is NULL or writable for `n` entries (the pointers may be NULL when `n`
+/// is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_render_batch(
+    ds: *const fdsl_dataset,
+    indices: *const u64,
+    n: usize,
+    out: *mut u8,
+    out_len: usize,
+    labels: *mut i64,
+    threads: u32,
+) -> c_int {
+    guard(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let dataset = unsafe { dataset(ds) }?;
+        if n == 0 {
+            return Ok(());
+        }
+        if indices.is_null() || out.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "indices or out is NULL"));
+        }
+        // SAFETY: `indices` is readable for `n` entries.
+        let indices = unsafe { std::slice::from_raw_parts(indices, n) };
+        for &index in indices {
+            check_index(dataset, index)?;
+        }
+        let need = n.checked_mul(dataset.sample_len()).unwrap_or(usize::MAX);
+        if out_len < need {
+            return Err(failure(
+                FDSL_ERROR_BUFFER,
+                format!("out holds {out_len} bytes; {n} samples need {need}"),
+            ));
+        }
+        // SAFETY: `out` is writable for `out_len >= need` bytes.
+        let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
+        dataset
+            .render_batch(indices, out, threads as usize)
+            .map_err(|e| failure(FDSL_ERROR_RENDER, format!("{e:#}")))?;
+        if !labels.is_null() {
+            // SAFETY: `labels` is writable for `n` entries.
+            let labels = unsafe { std::slice::from_raw_parts_mut(labels, n) };
+            for (slot, &index) in labels.iter_mut().zip(indices) {
+                *slot = dataset.label(index).map_err(|e| failure(FDSL_ERROR_INDEX, e))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn check_index(dataset: &Dataset, index: u64) -> Result<(), Failure> {
+    if index < dataset.len() {
+        Ok(())
+    } else {
+        Err(failure(
+            FDSL_ERROR_INDEX,
+            format!("index {index} is past the end: the dataset has {} samples", dataset.len()),
+        ))
+    }
+}
+
+/// The message of this thread's last failed call, one line ("" after a call that succeeded); valid
+/// until this thread's next fdsl call.
+#[unsafe(no_mangle)]
+pub extern "C" fn fdsl_last_error() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// `FDSL_ABI_VERSION` of the library linked.
+#[unsafe(no_mangle)]
+pub extern "C" fn fdsl_abi_version() -> u32 {
+    FDSL_ABI_VERSION
+}
+
+/// The library's version, `"fdsl X.Y.Z"`: datasets are rebuilt byte for byte by the version that
+/// wrote them (the `tool` of their manifest).
+#[unsafe(no_mangle)]
+pub extern "C" fn fdsl_version() -> *const c_char {
+    static VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!("fdsl ", env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => panic!("the version has no NUL"),
+        };
+    VERSION.as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_a_status_and_a_message_not_an_abort() {
+        let code = guard(|| panic!("boom"));
+        assert_eq!(code, FDSL_ERROR_PANIC);
+        // SAFETY: fdsl_last_error returns this thread's NUL-terminated message.
+        let message = unsafe { CStr::from_ptr(fdsl_last_error()) }.to_str().unwrap().to_owned();
+        assert_eq!(message, "internal error (a panic, caught): boom");
+        assert_eq!(guard(|| Ok(())), FDSL_OK);
+        // SAFETY: as above.
+        assert_eq!(unsafe { CStr::from_ptr(fdsl_last_error()) }.to_bytes(), b"");
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        assert_eq!(guard(|| Err(failure(FDSL_ERROR_SPEC, "a\nb\0c"))), FDSL_ERROR_SPEC);
+        // SAFETY: as above.
+        assert_eq!(unsafe { CStr::from_ptr(fdsl_last_error()) }.to_bytes(), b"a b c");
+    }
+
+    #[test]
+    fn the_version_names_the_tool() {
+        // SAFETY: a static NUL-terminated string.
+        assert_eq!(unsafe { CStr::from_ptr(fdsl_version()) }.to_str().unwrap(), ::fdsl_dataset::TOOL);
+    }
+}

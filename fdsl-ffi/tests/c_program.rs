@@ -1,0 +1,79 @@
+//! The C ABI from a C program (`tests/c/check.c`), linked statically and dynamically: it renders
+//! samples of several presets, which must be the Rust library's bytes, and walks every error path.
+
+use fdsl_dataset::Dataset;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Small datasets of every family with fixed-size samples.
+const SPECS: [&str; 6] = [
+    r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
+    r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
+    r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
+    r#"{"preset": "exfractaldb-1k", "categories": 2, "instances": 150, "size": 64, "points": 2000}"#,
+    r#"{"preset": "mv-fractaldb-1k", "categories": 2, "instances": 24, "size": 48, "points": 2000, "seed": 1}"#,
+    r#"{"preset": "pc-fractaldb-1k", "categories": 3, "instances": 4, "points": 500}"#,
+];
+
+/// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile
+/// folder above it, where `cargo build` copies them).
+fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap();
+    [deps, deps.parent().unwrap()].into_iter().find(|d| d.join("libfdsl.a").exists()).unwrap().to_owned()
+}
+
+fn compile(out: &Path, link: &[&str]) {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg("-I")
+        .arg(crate_dir.join("include"))
+        .arg(crate_dir.join("tests/c/check.c"))
+        .args(link)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .expect("a C compiler (cc)");
+    assert!(status.success(), "cc failed");
+}
+
+fn run_and_compare(program: &Path, tmp: &Path) {
+    let out = Command::new(program).arg(tmp).args(SPECS).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), SPECS.len(), "{said}");
+    for (k, (spec, line)) in SPECS.iter().zip(lines).enumerate() {
+        let ds = Dataset::open(spec).unwrap();
+        let len = ds.len();
+        let indices = [0, 1 % len, len / 2, len - 1];
+        let mut expected = Vec::new();
+        let mut labels = Vec::new();
+        for i in indices {
+            let mut sample = vec![0u8; ds.sample_len()];
+            ds.render(i, &mut sample).unwrap();
+            expected.extend(sample);
+            labels.push(ds.label(i).unwrap().to_string());
+        }
+        let got = std::fs::read(tmp.join(format!("{k}.bin"))).unwrap();
+        assert!(got == expected, "{spec}: C and Rust bytes differ");
+        let head = format!("{k} {len} {} {}", ds.sample_len(), ds.class_count());
+        assert_eq!(line, format!("{head} {}", labels.join(" ")), "{spec}");
+    }
+}
+
+#[test]
+fn a_c_program_gets_the_librarys_bytes_and_every_error() {
+    let dir = library_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let static_program = tmp.path().join("check-static");
+    let archive = dir.join("libfdsl.a");
+    compile(&static_program, &[archive.to_str().unwrap(), "-lpthread", "-ldl", "-lm"]);
+    run_and_compare(&static_program, tmp.path());
+    let dynamic_program = tmp.path().join("check-dynamic");
+    let search = format!("-L{}", dir.display());
+    let rpath = format!("-Wl,-rpath,{}", dir.display());
+    compile(&dynamic_program, &[&search, &rpath, "-lfdsl"]);
+    run_and_compare(&dynamic_program, tmp.path());
+}
