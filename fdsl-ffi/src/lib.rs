@@ -274,7 +274,7 @@ pub unsafe extern "C" fn fdsl_render_batch(
         for &index in indices {
             check_index(dataset, index)?;
         }
-        let need = n.checked_mul(dataset.sample_len()).unwrap_or(usize::MAX);
+        let need = n.saturating_mul(dataset.sample_len());
         if out_len < need {
             return Err(failure(
                 FDSL_ERROR_BUFFER,
