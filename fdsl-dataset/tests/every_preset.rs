@@ -1,0 +1,128 @@
+//! For every preset: a sample's bytes do not depend on how it is asked for — alone, in its units,
+//! in a random order through one workspace, or in batches on 1, 2 or all threads — nor on whether
+//! the dataset was opened from the short form or from its whole spec.
+
+use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
+use fdsl_dataset::dataset::Scratch;
+use fdsl_dataset::presets::NAMES;
+use fdsl_dataset::{Dataset, Sample};
+
+/// A small dataset of each preset (the short form of its spec).
+fn small(preset: &str) -> String {
+    let overrides = match preset {
+        "fractaldb-1k" | "fractaldb-10k" => {
+            r#""categories": 2, "instances": 120, "size": 48, "points": 3000"#
+        }
+        "rcdb-1k" | "rcdb-21k" => r#""categories": 3, "instances": 6, "size": 64"#,
+        "exfractaldb-1k" | "exfractaldb-21k" => {
+            r#""categories": 2, "instances": 150, "size": 48, "points": 1500"#
+        }
+        "mv-fractaldb-1k" => r#""categories": 2, "instances": 30, "size": 48, "points": 1500"#,
+        "pc-fractaldb-1k" => r#""categories": 3, "instances": 5, "points": 400"#,
+        "pc-fractaldb-scenes" => r#""categories": 3, "instances": 4, "points": 300, "objects": 2"#,
+        other => panic!("no small spec for {other}: add one"),
+    };
+    format!(r#"{{"preset": "{preset}", "seed": 3, {overrides}}}"#)
+}
+
+/// Every sample's bytes, rendered in index order through one scratch (units in turn).
+fn in_order(ds: &Dataset) -> Vec<Vec<u8>> {
+    let samples: Vec<Sample> = (0..ds.len()).map(|i| ds.sample(i).unwrap()).collect();
+    let mut bytes = Vec::new();
+    ds.render_samples(samples, &mut Scratch::default(), |_, b| {
+        bytes.push(b.to_vec());
+        Ok(())
+    })
+    .unwrap();
+    bytes
+}
+
+fn shuffled(n: u64, step: u64) -> Vec<u64> {
+    let mut order: Vec<u64> = (0..n).collect();
+    let key = StreamKey {
+        seed: 1,
+        generator: Generator::FractalDb,
+        category: 0,
+        instance: step,
+        purpose: Purpose::Order,
+    };
+    shuffle(&mut key.rng(), &mut order);
+    order
+}
+
+#[test]
+fn every_way_of_asking_gives_the_same_bytes() {
+    for preset in NAMES {
+        let ds = Dataset::open(&small(preset)).unwrap_or_else(|e| panic!("{preset}: {e:#}"));
+        let expected = in_order(&ds);
+        assert_eq!(expected.len() as u64, ds.len(), "{preset}");
+        assert!(expected.iter().any(|b| b.iter().any(|&v| v != expected[0][0])), "{preset}: blank samples");
+
+        // Alone, in a random order, each with fresh buffers.
+        let order = shuffled(ds.len(), 0);
+        for &i in order.iter().take(12) {
+            let mut out = vec![0u8; ds.sample_len()];
+            let n = ds.render(i, &mut out).unwrap();
+            assert!(out[..n] == expected[i as usize], "{preset}: sample {i} alone");
+        }
+        // In a random order through one scratch: what it holds from another unit must not leak.
+        let samples: Vec<Sample> = order.iter().map(|&i| ds.sample(i).unwrap()).collect();
+        let mut got = Vec::new();
+        ds.render_samples(samples, &mut Scratch::default(), |s, b| {
+            got.push((ds.index_of(s), b.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        for (i, b) in got {
+            assert!(b == expected[i as usize], "{preset}: sample {i} in a random order");
+        }
+        // The whole spec (as manifest.json records it) is the same dataset.
+        let whole = Dataset::open(&serde_json::to_string(&ds.spec).unwrap()).unwrap();
+        assert_eq!(whole.spec, ds.spec, "{preset}");
+        assert!(in_order(&whole) == expected, "{preset}: opened from its whole spec");
+        // Labels: the class, or -1 for scenes.
+        for i in [0, ds.len() - 1] {
+            let class = if ds.sample_shape().is_fixed() { ds.sample(i).unwrap().category as i64 } else { -1 };
+            assert_eq!(ds.label(i).unwrap(), class, "{preset}");
+        }
+        assert!(ds.sample(ds.len()).is_err() && ds.render(ds.len(), &mut [0; 1]).is_err());
+
+        if !ds.sample_shape().is_fixed() {
+            let err = ds.render_batch(&[0], &mut vec![0; ds.sample_len()], 1).unwrap_err();
+            assert!(err.to_string().contains("scenes vary in size"), "{err}");
+            continue;
+        }
+        // Batches: a random order with repeats, on 1, 2 and all threads.
+        let mut indices = shuffled(ds.len(), 1);
+        indices.extend_from_slice(&indices.clone()[..3]);
+        let len = ds.sample_len();
+        for threads in [1, 2, 0] {
+            let mut out = vec![0u8; indices.len() * len];
+            ds.render_batch(&indices, &mut out, threads).unwrap();
+            for (slot, &i) in out.chunks_exact(len).zip(&indices) {
+                assert!(slot == expected[i as usize], "{preset}: sample {i} in a batch on {threads} threads");
+            }
+        }
+        let err = ds.render_batch(&[0, 1], &mut vec![0; 2 * len - 1], 1).unwrap_err();
+        assert!(err.to_string().contains("samples need"), "{err}");
+    }
+}
+
+#[test]
+fn bad_specs_are_errors_that_say_why() {
+    let err = |json: &str| format!("{:#}", Dataset::open(json).unwrap_err());
+    assert!(err("{").contains("not valid JSON"));
+    assert!(err(r#"{"preset": "nope"}"#).contains("unknown preset \"nope\""));
+    assert!(err(r#"{"preset": "rcdb-1k", "color": 1}"#).contains("unknown field `color`"));
+    assert!(
+        err(r#"{"preset": "rcdb-1k", "points": 9}"#)
+            .contains("--points does not apply to the rcdb-1k preset")
+    );
+    assert!(err(r#"{"preset": "fractaldb-1k", "categories": 1001}"#).contains("has 1000 categories"));
+    assert!(err(r#"{"seed": 1}"#).contains("missing field `preset`"));
+    // A whole spec whose categories are not those it names.
+    let ds = Dataset::open(&small("rcdb-1k")).unwrap();
+    let mut spec = serde_json::to_value(&ds.spec).unwrap();
+    spec["categories_sha256"] = "00".into();
+    assert!(err(&spec.to_string()).contains("SHA-256 differs"));
+}
