@@ -80,6 +80,23 @@ enum Command {
         #[arg(long, default_value_t = 32_768)]
         batch: usize,
     },
+    /// The library's `Dataset::render_batch`: samples per second for batches of whole units (every
+    /// sample of a few units) and of isolated samples (each from another unit), and `render` one at
+    /// a time.
+    Batch {
+        /// The preset (its published recipe).
+        #[arg(long, default_value = "fractaldb-1k")]
+        preset: String,
+        /// Categories of the dataset (isolated samples are spread over all of them).
+        #[arg(long, default_value_t = 400)]
+        categories: usize,
+        /// Samples per batch.
+        #[arg(long, default_value_t = 400)]
+        samples: usize,
+        /// Thread counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1")]
+        threads: Vec<usize>,
+    },
     /// FractalDB-1k canvases rendered into GPU memory per second (the published recipe).
     GpuThroughput {
         /// Canvases to render.
@@ -235,6 +252,9 @@ fn main() -> std::process::ExitCode {
         Command::Throughput { preset, categories, instances, threads, formats, draw, png_compression } => {
             throughput(&preset, categories, instances, &threads, &formats, draw, png_compression)
         }
+        Command::Batch { preset, categories, samples, threads } => {
+            batch(&preset, categories, samples, &threads)
+        }
         Command::Crosscheck { categories, seed } => gpu::crosscheck(categories, seed),
         Command::GpuThroughput { canvases, batch } => gpu::throughput(canvases, batch),
         Command::GpuSearch { categories, batch } => gpu::search(categories, batch),
@@ -309,5 +329,47 @@ fn throughput(
             );
         }
     }
+    Ok(())
+}
+
+fn batch(preset: &str, categories: usize, samples: usize, threads: &[usize]) -> Result<()> {
+    let json = serde_json::json!({ "preset": preset, "categories": categories }).to_string();
+    let dataset = Dataset::open(&json)?;
+    // Whole units: 40 samples of each of some classes spread evenly over the dataset, taken unit by
+    // unit (FractalDB: one weight row; ExFractalDB: the instances of a few models). Isolated: one
+    // sample of each class in turn, each in another unit; with --categories at least --samples,
+    // every class once (both sets average over many classes).
+    let (classes, instances) = (dataset.class_count() as u64, dataset.spec.instances as u64);
+    let per_class = 40.min(instances);
+    let spread = (classes / (samples as u64).div_ceil(per_class)).max(1);
+    let mut whole = Vec::with_capacity(samples);
+    for class in (0..classes).step_by(spread as usize).cycle().take(samples.div_ceil(per_class as usize)) {
+        let mut by_unit: Vec<u64> = (0..instances).map(|i| class * instances + i).collect();
+        by_unit.sort_by_key(|&i| dataset.unit_of(i).map(|(_, unit)| unit).unwrap_or(0));
+        whole.extend(by_unit.into_iter().take(per_class as usize));
+    }
+    whole.truncate(samples);
+    let isolated: Vec<u64> =
+        (0..samples as u64).map(|j| j % classes * instances + (j / classes * 40 + 7) % instances).collect();
+    let mut out = vec![0u8; samples * dataset.sample_len()];
+    dataset.render_batch(&whole, &mut out, 1)?; // warm up: first touches of the buffers
+    println!("| {preset}: {samples} samples | threads | seconds | samples/s |");
+    println!("|---|---:|---:|---:|");
+    for &t in threads {
+        for (name, indices) in
+            [("render_batch, whole units", &whole), ("render_batch, isolated samples", &isolated)]
+        {
+            let start = Instant::now();
+            dataset.render_batch(indices, &mut out, t)?;
+            let secs = start.elapsed().as_secs_f64();
+            println!("| {name} | {t} | {secs:.3} | {:.0} |", indices.len() as f64 / secs);
+        }
+    }
+    let start = Instant::now();
+    for (&i, slot) in isolated.iter().zip(out.chunks_exact_mut(dataset.sample_len())) {
+        dataset.render(i, slot)?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("| render, one at a time (isolated) | 1 | {secs:.3} | {:.0} |", isolated.len() as f64 / secs);
     Ok(())
 }

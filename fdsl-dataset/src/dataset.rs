@@ -399,6 +399,15 @@ impl Dataset {
         done
     }
 
+    /// The unit of shared work of sample `index`: (class, the family's unit within it). Samples of
+    /// one unit rendered together (one batch, or in turn with one scratch) share its work:
+    /// FractalDB's weight row (40 images, one chaos game), a 3-D model's images, a PC-FractalDB
+    /// class's own part; RCDB and scenes share nothing (each sample is its own unit).
+    pub fn unit_of(&self, index: u64) -> Result<(usize, u64)> {
+        let sample = self.sample(index)?;
+        Ok((sample.category, self.family().unit_of(sample.instance as u64)))
+    }
+
     /// The key that puts samples of one unit together, in instance order.
     fn unit_order(&self, sample: &Sample) -> (usize, u64, usize) {
         (sample.category, self.family().unit_of(sample.instance as u64), sample.instance)
