@@ -197,3 +197,28 @@ fn another_versions_dataset_is_neither_resumed_nor_verified() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("verify it with fdsl 0.0.1"), "{err}");
 }
+
+/// `--dry-run` estimates every PNG level (`high` once indexed past the end of the estimates and
+/// panicked), the stored `none` the largest.
+#[test]
+fn dry_runs_estimate_every_png_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "d");
+    let estimate = |level: &str| -> f64 {
+        let said =
+            fdsl_ok(&["render", "--out", &out, "--categories", "2", "--dry-run", "--png-compression", level]);
+        let text = String::from_utf8_lossy(&said.stdout).into_owned();
+        let about = text.split("about ").nth(1).unwrap();
+        let (value, unit) = about.split_once(' ').unwrap();
+        let scale = match &unit[..2] {
+            "kB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            other => panic!("{other}"),
+        };
+        value.parse::<f64>().unwrap() * scale
+    };
+    let sizes: Vec<f64> = ["none", "fastest", "fast", "balanced", "high"].map(estimate).to_vec();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    assert!(sizes[0] > 2.0 * sizes[1] && !tmp.path().join("d").exists());
+}

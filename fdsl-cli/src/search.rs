@@ -10,7 +10,7 @@ use fdsl_dataset::search::{Found, Progress, first_accepted};
 use serde::Serialize;
 use std::path::Path;
 
-/// The same search as [`search`] for 2-D criteria, the candidates tried on `gpu` in batches (their
+/// The same search as [`fdsl_dataset::search::search`] for 2-D criteria, the candidates tried on `gpu` in batches (their
 /// filling rates there, their IFSs re-derived here: pure functions of seed and index).
 pub fn search_gpu(
     gpu: &fdsl_cuda::Gpu,

@@ -126,3 +126,48 @@ fn bad_specs_are_errors_that_say_why() {
     spec["categories_sha256"] = "00".into();
     assert!(err(&spec.to_string()).contains("SHA-256 differs"));
 }
+
+/// A value that is anything an f64 can be, NaN and infinities included.
+fn any_f64() -> impl proptest::strategy::Strategy<Value = f64> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(-0.0),
+        -2.0..2.0f64,
+        any::<f64>()
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Any request — out-of-range sizes, NaN or infinite weights and ratios, zero counts — is a
+    /// dataset or an error, never a panic; a dataset renders its first and last samples.
+    #[test]
+    fn any_request_opens_or_says_why(
+        preset in proptest::sample::select(NAMES.to_vec()),
+        seed in proptest::prelude::any::<u64>(),
+        categories in proptest::option::of(0usize..4),
+        instances in proptest::option::of(0usize..60),
+        size in proptest::option::of(0u32..200),
+        points in proptest::option::of(0u32..3000),
+        weight_step in proptest::option::of(any_f64()),
+        mix_ratio in proptest::option::of(any_f64()),
+        objects in proptest::option::of(0u32..1500),
+        val_per_class in 0usize..50,
+    ) {
+        let preset = preset.to_owned();
+        let request = fdsl_dataset::Request {
+            preset, seed, categories, instances, size, points, weight_step, mix_ratio, objects, val_per_class,
+            ..Default::default()
+        };
+        if let Ok(ds) = request.dataset(&|_, _| {}) {
+            let mut out = vec![0u8; ds.sample_len()];
+            for i in [0, ds.len() - 1] {
+                proptest::prop_assert!(ds.render(i, &mut out).is_ok());
+            }
+        }
+    }
+}
