@@ -97,24 +97,70 @@ fn parts_in_one_folder_or_apart_make_the_single_run() {
     }
 }
 
+/// What a Slurm array does: 8 parts started at the same moment into one folder. Every part
+/// succeeds, exactly one completes `manifest.json`, and the folder is the single run's, byte for byte
+/// (no temporary or lock file left), in every trial.
 #[test]
-fn parts_running_at_once_in_one_folder_make_the_single_run() {
+fn parts_started_together_in_one_folder_make_the_single_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let (single, shared) = (arg(tmp.path(), "single"), arg(tmp.path(), "shared"));
-    run(&single, "webdataset", &[]);
-    let children: Vec<_> = (0..4)
-        .map(|k| {
-            Command::new(env!("CARGO_BIN_EXE_fdsl"))
-                .args(args(&shared, "webdataset", &["--shard", &format!("{k}/4"), "--threads", "1"]))
-                .output()
-        })
-        .collect();
-    for child in children {
-        let out = child.unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for format in ["png", "webdataset"] {
+        let single = arg(tmp.path(), &format!("single-{format}"));
+        run(&single, format, &[]);
+        let single_tree = tree(std::path::Path::new(&single));
+        for trial in 0..6 {
+            let shared = arg(tmp.path(), &format!("shared-{format}-{trial}"));
+            let children: Vec<_> = (0..8)
+                .map(|k| {
+                    Command::new(env!("CARGO_BIN_EXE_fdsl"))
+                        .args(args(&shared, format, &["--shard", &format!("{k}/8"), "--threads", "1"]))
+                        .stdout(std::process::Stdio::piped())
+                        .stderr(std::process::Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            let mut completed = 0;
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{format} trial {trial}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                completed += String::from_utf8_lossy(&out.stdout).contains("was the last") as usize;
+            }
+            assert_eq!(completed, 1, "{format} trial {trial}: exactly one part completes manifest.json");
+            assert!(tree(std::path::Path::new(&shared)) == single_tree, "{format} trial {trial}");
+        }
+        fdsl_ok(&["verify", &single]);
     }
-    assert!(tree(&tmp.path().join("shared")) == tree(&tmp.path().join("single")));
-    fdsl_ok(&["verify", &shared]);
+}
+
+/// Two identical renders started into one folder at once: one writes, the other refuses with a
+/// message naming the lock, and the dataset is complete and right.
+#[test]
+fn a_twin_render_into_the_same_folder_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (clean, twin) = (arg(tmp.path(), "clean"), arg(tmp.path(), "twin"));
+    let big = ["--size", "362", "--points", "200000"];
+    run(&clean, "png", &big);
+    let slow: Vec<String> =
+        args(&twin, "png", &big).into_iter().chain(["--threads".into(), "1".into()]).collect();
+    let first = Command::new(env!("CARGO_BIN_EXE_fdsl")).args(&slow).spawn().unwrap();
+    let lock = tmp.path().join("twin/.fdsl-lock");
+    let started = std::time::Instant::now();
+    while !lock.exists() && started.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let second = fdsl(&args(&twin, "png", &big).iter().map(String::as_str).collect::<Vec<_>>());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("another `fdsl render` is writing this dataset into") && said.contains(".fdsl-lock"),
+        "{said}"
+    );
+    assert!(first.wait_with_output().unwrap().status.success());
+    assert!(tree(&tmp.path().join("twin")) == tree(&tmp.path().join("clean")));
 }
 
 #[test]

@@ -362,10 +362,11 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         s.kept,
         a.out.display(),
         s.written as f64 / secs.max(1e-9),
-        match (part == Part::WHOLE, s.completed) {
-            (true, _) => String::new(),
-            (false, true) => format!("; part {part} was the last: manifest.json is complete"),
-            (false, false) => format!("; part {part} done, manifest.json comes with the last part"),
+        match (part == Part::WHOLE, s.completed, s.completed_here) {
+            (true, ..) => String::new(),
+            (false, true, true) => format!("; part {part} was the last: manifest.json is complete"),
+            (false, true, false) => format!("; part {part} done, manifest.json is complete"),
+            (false, false, _) => format!("; part {part} done, manifest.json comes with the last part"),
         }
     );
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,9 @@
 //! Writing a dataset folder safely: atomic files, manifests, the progress journal, parts.
 //!
-//! Every file is written under a temporary name (`.{name}.fdsl-tmp`, in the same folder) and
-//! renamed into place, so a final name only ever holds a complete file. A run first writes its
+//! Every file is written under a temporary name unique to the writer (`.{name}.{tag}-{n}.fdsl-tmp`,
+//! in the same folder) and renamed into place, so a final name only ever holds a complete file, and
+//! parts writing the same shared file at once (`classes.txt`, `categories/*.csv`) each rename a whole
+//! copy of the same bytes over it. A run first writes its
 //! manifest with `"complete": false` (it claims the folder for this spec), appends each finished
 //! task to its journal with the SHA-256 of its files, and at the end rewrites the manifest with
 //! `"complete": true` and every file's hash, and removes the journal.
@@ -10,6 +12,11 @@
 //! `manifest.part-K-of-N.json` and `.fdsl-journal.part-K-of-N.jsonl`. When the last of N parts
 //! finishes in a shared folder it merges the part manifests into `manifest.json` (the very bytes a
 //! whole run writes) and removes them.
+//!
+//! Locks (`File::try_lock`, released by the system when the process ends, even by `kill -9`): a run
+//! holds `.fdsl-lock` (part K of N: `.fdsl-lock.part-K-of-N`) while it writes, so an identical run
+//! started into the same folder at the same time refuses instead of doing the work twice; the merge
+//! of the parts holds `.fdsl-lock.merge`, so exactly one part writes `manifest.json`.
 
 use anyhow::{Context, Result, bail};
 use fdsl_dataset::Spec;
@@ -21,8 +28,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const TMP_SUFFIX: &str = ".fdsl-tmp";
+/// The prefix of lock files.
+const LOCK_PREFIX: &str = ".fdsl-lock";
 
 /// Part `index` of `count` of a run (`--shard K/N`); the whole run is part 0 of 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +58,15 @@ impl Part {
             MANIFEST.into()
         } else {
             format!("manifest.part-{}-of-{}.json", self.index, self.count)
+        }
+    }
+
+    /// The lock this part holds while it writes.
+    pub fn lock_name(&self) -> String {
+        if *self == Self::WHOLE {
+            LOCK_PREFIX.into()
+        } else {
+            format!("{LOCK_PREFIX}.part-{}-of-{}", self.index, self.count)
         }
     }
 
@@ -128,9 +147,11 @@ impl Manifest {
         Ok(Some(manifest))
     }
 
-    /// Every manifest of `dir`: `manifest.json` and the part manifests, with their names.
+    /// Every manifest of `dir`: `manifest.json` and the part manifests, with their names, sorted.
+    /// The part manifests are read first and `manifest.json` last: parts merging meanwhile write
+    /// `manifest.json` before they remove the part manifests, so a dataset is never missed.
     pub fn all(dir: &Path) -> Result<Vec<(String, Self)>> {
-        let mut names = vec![MANIFEST.to_owned()];
+        let mut names = Vec::new();
         if let Ok(entries) = fs::read_dir(dir) {
             for entry in entries {
                 let name = entry.with_context(|| format!("cannot list {}", dir.display()))?.file_name();
@@ -140,13 +161,14 @@ impl Manifest {
                 }
             }
         }
-        names.sort();
+        names.push(MANIFEST.to_owned());
         let mut manifests = Vec::new();
         for name in names {
             if let Some(m) = Self::read(dir, &name)? {
                 manifests.push((name, m));
             }
         }
+        manifests.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(manifests)
     }
 
@@ -170,35 +192,142 @@ pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, &path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
 }
 
+/// Temporary names made by this process so far.
+static TEMPORARIES: AtomicU64 = AtomicU64::new(0);
+
+/// A tag of this process for temporary names: its id and start time, so that processes on several
+/// machines writing into one shared folder never share a temporary name.
+fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        format!("{:x}{:x}", std::process::id(), nanos % (1 << 48))
+    })
+}
+
 fn tmp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    path.with_file_name(format!(".{name}{TMP_SUFFIX}"))
+    let n = TEMPORARIES.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.{}-{n}{TMP_SUFFIX}", process_tag()))
 }
 
-/// Remove temporary files left by an interrupted run in `dir` and its sub-folders.
-pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+/// Whether `name` is a file fdsl writes for itself while it works: a temporary or a lock.
+pub fn is_private(name: &str) -> bool {
+    name.ends_with(TMP_SUFFIX) || name.starts_with(LOCK_PREFIX)
+}
+
+/// Whether `name` is a temporary file (of a run still going, or of an interrupted one).
+pub fn is_temporary(name: &str) -> bool {
+    name.ends_with(TMP_SUFFIX)
+}
+
+/// Remove temporary files in `dir` and its sub-folders, and lock files at its top: only once no
+/// run writes there any more (a dataset just completed).
+pub fn remove_leftovers(dir: &Path) -> Result<()> {
+    fn walk(dir: &Path, top: bool) -> Result<()> {
+        let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let (path, name) = (entry.path(), entry.file_name().to_string_lossy().into_owned());
+            if entry.file_type()?.is_dir() {
+                walk(&path, false)?;
+            } else if is_temporary(&name) || (top && name.starts_with(LOCK_PREFIX)) {
+                remove_if_present(dir, &name)?;
+            }
+        }
+        Ok(())
+    }
+    walk(dir, true)
+}
+
+/// Whether the folder `dir` holds nothing but fdsl's own temporaries and locks (a run just starting).
+pub fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let entries = dir.read_dir().with_context(|| format!("cannot list the folder {}", dir.display()))?;
     for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            remove_stale_temporaries(&path)?;
-        } else if entry.file_name().to_string_lossy().ends_with(TMP_SUFFIX) {
-            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        let entry = entry.with_context(|| format!("cannot list the folder {}", dir.display()))?;
+        if !is_private(&entry.file_name().to_string_lossy()) {
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Whether the folder `dir` has no entry at all.
-pub fn is_empty_dir(dir: &Path) -> Result<bool> {
-    let mut entries = dir.read_dir().with_context(|| format!("cannot list the folder {}", dir.display()))?;
-    Ok(entries.next().is_none())
+/// An exclusive lock on a file of a dataset folder, held until dropped or the process ends. Lock
+/// files are removed when released; a lock taken on a file another process has just removed is
+/// taken again on the new file (the same inode as the path), so two processes never both hold one.
+pub struct Lock {
+    _file: fs::File,
+    path: PathBuf,
+}
+
+impl Lock {
+    /// The lock `name` of `dir`, waiting while another process holds it (`wait`), or `None` then.
+    fn take(dir: &Path, name: &str, wait: bool) -> Result<Option<Self>> {
+        let path = dir.join(name);
+        loop {
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+            let locked = if wait {
+                file.lock().map(|()| true)
+            } else {
+                match file.try_lock() {
+                    Ok(()) => Ok(true),
+                    Err(fs::TryLockError::WouldBlock) => Ok(false),
+                    Err(fs::TryLockError::Error(e)) => Err(e),
+                }
+            };
+            if !locked.with_context(|| format!("cannot lock {}", path.display()))? {
+                return Ok(None);
+            }
+            if same_file(&file, &path) {
+                return Ok(Some(Self { _file: file, path }));
+            }
+        }
+    }
+
+    /// The lock `name` of `dir`, or `None` while another process holds it.
+    pub fn try_acquire(dir: &Path, name: &str) -> Result<Option<Self>> {
+        Self::take(dir, name, false)
+    }
+
+    /// The lock `name` of `dir`, waiting while another process holds it.
+    pub fn acquire(dir: &Path, name: &str) -> Result<Self> {
+        Ok(Self::take(dir, name, true)?.expect("a waiting lock is taken"))
+    }
+
+    /// Release the lock and remove its file.
+    pub fn remove(self) -> Result<()> {
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = self.path.parent().map(Path::to_owned).unwrap_or_default();
+        remove_if_present(&dir, &name)
+    }
 }
 
 /// SHA-256 of the file `root/rel`, `None` if it cannot be read.
 pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
     fs::read(root.join(rel)).ok().map(|bytes| fdsl_dataset::spec::sha256_hex(&bytes))
+}
+
+/// Whether the open `file` is still the file at `path` (not removed or replaced since it was opened).
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
 }
 
 /// One journal line: a finished task and its files' hashes.

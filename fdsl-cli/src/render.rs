@@ -1,8 +1,8 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
 use crate::output::{
-    Journal, JournalEntry, MANIFEST, Manifest, Part, TOOL, file_sha256, is_empty_dir, remove_if_present,
-    write_atomic,
+    Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, file_sha256, is_empty_dir,
+    remove_if_present, remove_leftovers, write_atomic,
 };
 use crate::plan::Plan;
 use crate::progress;
@@ -23,8 +23,10 @@ pub struct Summary {
     pub written: usize,
     /// Samples already present and verified (resume).
     pub kept: usize,
-    /// Whether this run completed the dataset's `manifest.json` (a whole run, or the last part).
+    /// Whether the dataset's `manifest.json` is complete after this run.
     pub completed: bool,
+    /// Whether this run wrote the complete `manifest.json` (a whole run, or the part that merged).
+    pub completed_here: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -38,6 +40,8 @@ pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> 
     if !out.is_dir() {
         bail!("--out {} exists and is not a folder", out.display());
     }
+    // Emptiness first: whatever another run writes after this look comes after its manifest.
+    let empty = is_empty_dir(out)?;
     let manifests = Manifest::all(out)?;
     for (name, m) in &manifests {
         if m.tool != TOOL {
@@ -57,7 +61,7 @@ pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> 
             );
         }
     }
-    if manifests.is_empty() && !is_empty_dir(out)? {
+    if manifests.is_empty() && !empty {
         bail!("{} is not empty and holds no fdsl manifest.json; choose a new or empty folder", out.display());
     }
     Ok(manifests)
@@ -118,6 +122,15 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     let spec = &plan.dataset.spec;
     let manifests = check_output(spec, out)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let Some(lock) = Lock::try_acquire(out, &part.lock_name())? else {
+        let what = if part == Part::WHOLE { String::from("this dataset") } else { format!("part {part}") };
+        bail!(
+            "another `fdsl render` is writing {what} into {} right now (it holds {}); wait for it to finish, \
+             or choose another --out",
+            out.display(),
+            out.join(part.lock_name()).display()
+        );
+    };
     let done: BTreeMap<usize, JournalEntry> = recorded(plan, out, &manifests, part)?
         .into_par_iter()
         .filter(|e| part.owns(e.task) && still_valid(plan, out, e))
@@ -198,13 +211,15 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     files.extend(rendered.into_iter().flatten());
     Manifest::new(spec.clone(), part, true, files).write(out, &part.manifest_name())?;
     remove_if_present(out, &part.journal_name())?;
-    let completed = if part == Part::WHOLE {
+    let (completed, completed_here) = if part == Part::WHOLE {
         remove_part_records(out)?;
-        true
+        remove_leftovers(out)?;
+        (true, true)
     } else {
         merge_parts(spec, out, part.count)?
     };
-    Ok(Summary { written, kept, completed, elapsed: start.elapsed() })
+    lock.remove()?;
+    Ok(Summary { written, kept, completed, completed_here, elapsed: start.elapsed() })
 }
 
 /// Remove every part manifest and part journal (a complete `manifest.json` covers them).
@@ -218,20 +233,34 @@ fn remove_part_records(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The lock of merging the parts.
+const MERGE_LOCK: &str = ".fdsl-lock.merge";
+
 /// If all `count` parts have complete manifests in `out`, write their union as `manifest.json`
-/// (the bytes a whole run writes) and remove the part records. Several parts finishing at once may
-/// all merge: they write the same bytes, and a part manifest already removed means another did.
-fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<bool> {
+/// (the bytes a whole run writes) and remove the part records; returns whether `manifest.json` is
+/// complete, and whether this call wrote it. Parts finishing at once take turns (a lock): the first
+/// that finds every part complete merges, the others find `manifest.json` complete and leave it.
+fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool)> {
+    let merging = Lock::acquire(out, MERGE_LOCK)?;
+    if Manifest::read(out, MANIFEST).ok().flatten().is_some_and(|m| m.complete) {
+        merging.remove()?;
+        return Ok((true, false));
+    }
     let mut files = BTreeMap::new();
     for index in 0..count {
         match Manifest::read(out, &Part { index, count }.manifest_name()) {
             Ok(Some(m)) if m.complete && m.spec == *spec => files.extend(m.files),
-            _ => return Ok(Manifest::read(out, MANIFEST).ok().flatten().is_some_and(|m| m.complete)),
+            _ => {
+                merging.remove()?;
+                return Ok((false, false));
+            }
         }
     }
     Manifest::new(spec.clone(), Part::WHOLE, true, files).write(out, MANIFEST)?;
     remove_part_records(out)?;
-    Ok(true)
+    remove_leftovers(out)?;
+    merging.remove()?;
+    Ok((true, true))
 }
 
 /// `bytes` with a decimal unit: `3.08 MB`, `43.70 GB`.
