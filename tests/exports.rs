@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 /// A small dataset in `format`: 6 classes, 60 instances (2 weight rows, so units and shards cut
-/// across each other), 10 of them val, 64 samples per shard.
+/// across each other), the last 20 (the second weight row's) val, 64 samples per shard.
 fn args(out: &str, format: &str, extra: &[&str]) -> Vec<String> {
     let mut a: Vec<String> = [
         "render",
@@ -17,7 +17,7 @@ fn args(out: &str, format: &str, extra: &[&str]) -> Vec<String> {
         "--instances",
         "60",
         "--val-per-class",
-        "10",
+        "20",
         "--format",
         format,
     ]
@@ -195,11 +195,12 @@ fn dry_run_writes_nothing_and_counts_right() {
     let out = arg(tmp.path(), "d");
     let said = String::from_utf8(run(&out, "npy", &["--dry-run", "--shard", "1/2"]).stdout).unwrap();
     assert!(!tmp.path().join("d").exists());
-    assert!(said.contains("train: 300 samples") && said.contains("val: 60 samples"), "{said}");
-    // Train: 300 samples in 5 shards of 64 (the last 44), val: 60 in one; part 1 of 2 owns tasks 1, 3, 5.
-    assert!(said.contains("part 1/2: 188 samples in 3 tasks, 6 files"), "{said}");
-    // npy sizes are exact: 188 images of 128 x 128 and their labels, plus the 128-byte headers.
-    assert!(said.contains("about 3.09 MB (exact)"), "{said}");
+    assert!(said.contains("train: 240 samples") && said.contains("val: 120 samples"), "{said}");
+    // Train: 240 samples in 4 shards of 64 (the last 48), val: 120 in 2 (64, 56); part 1 of 2 owns
+    // tasks 1, 3, 5: 64 + 48 + 56 samples.
+    assert!(said.contains("part 1/2: 168 samples in 3 tasks, 6 files"), "{said}");
+    // npy sizes are exact: 168 images of 128 x 128 and their labels, plus the 128-byte headers.
+    assert!(said.contains("about 2.76 MB (exact)"), "{said}");
     let whole = String::from_utf8(run(&out, "png", &["--dry-run"]).stdout).unwrap();
     assert!(whole.contains("whole run: 360 samples in 12 tasks, 360 files"), "{whole}");
 }

@@ -14,7 +14,7 @@ fn flags(preset: &str) -> &'static [&'static str] {
             "--categories",
             "2",
             "--instances",
-            "90",
+            "80",
             "--size",
             "48",
             "--points",

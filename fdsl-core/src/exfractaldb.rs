@@ -74,6 +74,13 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
         self.model_and_view(instance).0
     }
 
+    fn shared_work(&self) -> &'static str {
+        match self.views {
+            Some(_) => "the views of a 3-D model (instance / views) share its chaos game",
+            None => "instance i shows 3-D model i mod 145, and a model's images share its chaos game",
+        }
+    }
+
     /// The model's cloud unless the workspace holds it, then white points on black through the
     /// instance's camera.
     fn render(

@@ -212,6 +212,10 @@ pub trait Family {
     /// The unit of shared work instance `instance` of a class belongs to: samples of one (class,
     /// unit) rendered in turn with one workspace share it.
     fn unit_of(&self, instance: u64) -> u64;
+    /// What the samples of a unit share, in words (for messages).
+    fn shared_work(&self) -> &'static str {
+        "nothing"
+    }
     /// Render instance `instance` of class `class` into `out` (at least [`SampleShape::max_len`]
     /// bytes); returns the bytes written. Scenes ignore `class` (their sample is `instance`).
     fn render(

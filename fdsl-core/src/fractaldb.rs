@@ -260,6 +260,10 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
         instance / PER_WEIGHT as u64
     }
 
+    fn shared_work(&self) -> &'static str {
+        "the 40 images of a weight row share one chaos game, and each 4 flips one canvas"
+    }
+
     /// Trace the unit's chaos game unless the workspace holds it, paint the instance's count unless
     /// the workspace holds that canvas, and write it through the instance's flip.
     fn render(

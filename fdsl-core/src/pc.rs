@@ -282,6 +282,10 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
         0
     }
 
+    fn shared_work(&self) -> &'static str {
+        "every instance holds its class's own part (one chaos game per class)"
+    }
+
     fn render(
         &self,
         class: usize,

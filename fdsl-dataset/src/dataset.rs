@@ -251,7 +251,68 @@ impl Dataset {
         }
         let families = Families::new(&spec, &categories)?;
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        Ok(Self { spec, texts, families })
+        let dataset = Self { spec, texts, families };
+        dataset.check_val_split()?;
+        Ok(dataset)
+    }
+
+    /// Validation without leakage: no unit of shared work (a chaos game, a canvas, a 3-D model) may
+    /// have instances in both splits, else a val image would be a flip, a patch draw or another view
+    /// of a train image's very points.
+    fn check_val_split(&self) -> Result<()> {
+        let (n, k) = (self.spec.instances, self.spec.val_per_class);
+        if k == 0 || k >= n {
+            return Ok(()); // Spec::check names a val split that leaves no training image
+        }
+        let valid = self.val_sizes();
+        if valid[k] {
+            return Ok(());
+        }
+        let below = (0..k).rev().find(|&v| valid[v]).unwrap_or(0);
+        let above = (k + 1..n).find(|&v| valid[v]);
+        let family = self.family();
+        match (below, above) {
+            (0, None) => bail!(
+                "--val-per-class {k}: in {} {}, so any val split of the {n} instances per class would share \
+                 work with training images; validate on other categories instead",
+                self.spec.preset,
+                family.shared_work()
+            ),
+            _ => bail!(
+                "--val-per-class {k} would split shared work between train and val ({}: {}), so val images \
+                 would repeat training images' points; take {}",
+                self.spec.preset,
+                family.shared_work(),
+                match (below, above) {
+                    (0, Some(a)) => format!("{a} (or 0: no val split)"),
+                    (b, Some(a)) => format!("{b} or {a}"),
+                    (b, None) => format!("{b}"),
+                }
+            ),
+        }
+    }
+
+    /// `valid[k]`: whether the last `k` instances of a class share no unit with the others.
+    fn val_sizes(&self) -> Vec<bool> {
+        let n = self.spec.instances;
+        let mut spans: std::collections::HashMap<u64, (usize, usize)> = std::collections::HashMap::new();
+        for i in 0..n {
+            let span = spans.entry(self.family().unit_of(i as u64)).or_insert((i, i));
+            span.1 = i;
+        }
+        // The train/val boundary b = n − k is invalid inside any unit's span: min < b <= max.
+        let mut crossing = vec![0i64; n + 2];
+        for (lo, hi) in spans.into_values().filter(|(lo, hi)| lo < hi) {
+            crossing[lo + 1] += 1;
+            crossing[hi + 1] -= 1;
+        }
+        let mut inside = vec![false; n + 1];
+        let mut depth = 0;
+        for (b, slot) in inside.iter_mut().enumerate() {
+            depth += crossing[b];
+            *slot = depth > 0;
+        }
+        (0..=n).map(|k| !inside[n - k]).collect()
     }
 
     fn family(&self) -> &(dyn Family + Sync) {

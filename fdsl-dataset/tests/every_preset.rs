@@ -172,3 +172,39 @@ proptest::proptest! {
         }
     }
 }
+
+/// Validation without leakage: a val split that would share a unit of work (a chaos game, a
+/// canvas, a 3-D model) with training images is an error naming valid sizes; every split allowed
+/// keeps them apart, for every preset.
+#[test]
+fn validation_never_shares_work_with_training() {
+    let err = |json: &str| format!("{:#}", Dataset::open(json).unwrap_err());
+    let fractal = r#""preset": "fractaldb-1k", "categories": 1, "instances": 120, "size": 32, "points": 500"#;
+    let said = err(&format!("{{{fractal}, \"val_per_class\": 10}}"));
+    assert!(said.contains("one chaos game") && said.contains("take 40 (or 0: no val split)"), "{said}");
+    assert!(err(&format!("{{{fractal}, \"val_per_class\": 50}}")).contains("take 40 or 80"));
+    let mv = r#""preset": "mv-fractaldb-1k", "categories": 1, "instances": 30, "size": 32, "points": 500"#;
+    assert!(err(&format!("{{{mv}, \"val_per_class\": 5}}")).contains("take 6 (or 0"));
+    let ex = r#""preset": "exfractaldb-1k", "categories": 1, "instances": 150, "size": 32, "points": 500"#;
+    let said = err(&format!("{{{ex}, \"val_per_class\": 5}}"));
+    assert!(said.contains("model i mod 145") && said.contains("validate on other categories"), "{said}");
+    let pc = r#""preset": "pc-fractaldb-1k", "categories": 2, "instances": 10, "points": 100"#;
+    assert!(err(&format!("{{{pc}, \"val_per_class\": 2}}")).contains("its class's own part"));
+
+    let allowed = [
+        format!("{{{fractal}, \"val_per_class\": 80}}"),
+        format!("{{{mv}, \"val_per_class\": 18}}"),
+        r#"{"preset": "exfractaldb-1k", "categories": 1, "instances": 100, "size": 32, "points": 500, "val_per_class": 7}"#.into(),
+        r#"{"preset": "rcdb-1k", "categories": 2, "instances": 9, "size": 32, "val_per_class": 4}"#.into(),
+        r#"{"preset": "pc-fractaldb-scenes", "categories": 2, "instances": 9, "points": 100, "val_per_class": 4}"#.into(),
+    ];
+    for json in allowed {
+        let ds = Dataset::open(&json).unwrap_or_else(|e| panic!("{json}: {e:#}"));
+        let split = |i: u64| ds.split_of(ds.sample(i).unwrap().instance);
+        let units = |s| -> std::collections::HashSet<(usize, u64)> {
+            (0..ds.len()).filter(|&i| split(i) == s).map(|i| ds.unit_of(i).unwrap()).collect()
+        };
+        let (train, val) = (units(fdsl_dataset::Split::Train), units(fdsl_dataset::Split::Val));
+        assert!(!val.is_empty() && train.is_disjoint(&val), "{json}");
+    }
+}
