@@ -222,3 +222,67 @@ fn dry_runs_estimate_every_png_level() {
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
     assert!(sizes[0] > 2.0 * sizes[1] && !tmp.path().join("d").exists());
 }
+
+/// A dataset is its content: the same category files given by a relative or an absolute path, from
+/// another working directory, or as a copy of the folder, resume and merge into the single run's
+/// bytes (the path first recorded stays, as provenance).
+#[test]
+fn categories_by_another_path_or_a_copy_are_the_same_dataset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cats = tmp.path().join("cats");
+    std::fs::create_dir_all(&cats).unwrap();
+    let sierpinski = "0.5,0,0,0.5,0,0,0.34\n0.5,0,0,0.5,0.5,0,0.33\n0.5,0,0,0.5,0.25,0.5,0.33\n";
+    let fern = "0,0,0,0.16,0,0,0.01\n0.85,0.04,-0.04,0.85,0,1.6,0.85\n0.2,-0.26,0.23,0.22,0,1.6,0.07\n-0.15,0.28,0.26,0.24,0,0.44,0.07\n";
+    std::fs::write(cats.join("00000.csv"), sierpinski).unwrap();
+    std::fs::write(cats.join("00001.csv"), fern).unwrap();
+    copy_dir(&cats, &tmp.path().join("copy"));
+    std::fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
+    let run = |cwd: &str, cats: &str, out: &str, extra: &[&str]| {
+        let mut args =
+            vec!["render", "--out", out, "--categories-from", cats, "--instances", "80", "--size", "64"];
+        args.extend(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fdsl"))
+            .current_dir(tmp.path().join(cwd))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let absolute = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    run(".", "cats", "single", &[]);
+    // Part 0 by a relative path, part 1 from another folder by an absolute one: they merge.
+    run(".", "cats", "parts", &["--shard", "0/2"]);
+    let said = run("elsewhere", &absolute("cats"), &absolute("parts"), &["--shard", "1/2"]);
+    assert!(said.contains("was the last"), "{said}");
+    assert!(tree(&tmp.path().join("parts")) == tree(&tmp.path().join("single")));
+    // A copy of the category folder resumes the dataset: nothing to render.
+    let said = run("elsewhere", "../copy", &absolute("single"), &[]);
+    assert!(said.starts_with("rendered 0 images (160 already there)"), "{said}");
+    let manifest = std::fs::read_to_string(tmp.path().join("single/manifest.json")).unwrap();
+    assert!(manifest.contains("\"category_source\": \"cats\""), "the first provenance stays");
+    fdsl_ok(&["verify", &absolute("single")]);
+    // Other categories by the same name are another dataset.
+    std::fs::write(tmp.path().join("copy/00001.csv"), sierpinski).unwrap();
+    let out = fdsl(&[
+        "render",
+        "--out",
+        &absolute("single"),
+        "--categories-from",
+        &absolute("copy"),
+        "--instances",
+        "80",
+        "--size",
+        "64",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("categories_sha256"));
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}

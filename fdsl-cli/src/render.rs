@@ -53,7 +53,7 @@ pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> 
                 m.tool
             );
         }
-        if m.spec != *spec {
+        if !m.spec.same_dataset(spec) {
             bail!(
                 "{} holds a different dataset ({name}: {}); choose another --out or delete it",
                 out.display(),
@@ -119,8 +119,14 @@ pub struct CanvasBatches<'a> {
 /// generators ignore it.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
-    let spec = &plan.dataset.spec;
-    let manifests = check_output(spec, out)?;
+    let manifests = check_output(&plan.dataset.spec, out)?;
+    // The categories' provenance as the folder first recorded it (the same categories may come by
+    // another path now: another working directory, mount point, or a copy).
+    let mut spec = plan.dataset.spec.clone();
+    if let Some((_, m)) = manifests.first() {
+        spec.category_source.clone_from(&m.spec.category_source);
+    }
+    let spec = &spec;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let Some(lock) = Lock::try_acquire(out, &part.lock_name())? else {
         let what = if part == Part::WHOLE { String::from("this dataset") } else { format!("part {part}") };
@@ -246,17 +252,22 @@ fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool)> {
         merging.remove()?;
         return Ok((true, false));
     }
-    let mut files = BTreeMap::new();
+    let (mut files, mut first) = (BTreeMap::new(), None);
     for index in 0..count {
         match Manifest::read(out, &Part { index, count }.manifest_name()) {
-            Ok(Some(m)) if m.complete && m.spec == *spec => files.extend(m.files),
+            Ok(Some(m)) if m.complete && m.spec.same_dataset(spec) => {
+                first.get_or_insert_with(|| m.spec.clone());
+                files.extend(m.files);
+            }
             _ => {
                 merging.remove()?;
                 return Ok((false, false));
             }
         }
     }
-    Manifest::new(spec.clone(), Part::WHOLE, true, files).write(out, MANIFEST)?;
+    // Part 0's spec, whichever part merges: the same bytes every time (provenance may differ).
+    let spec = first.unwrap_or_else(|| spec.clone());
+    Manifest::new(spec, Part::WHOLE, true, files).write(out, MANIFEST)?;
     remove_part_records(out)?;
     remove_leftovers(out)?;
     merging.remove()?;

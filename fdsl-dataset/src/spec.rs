@@ -472,7 +472,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The fields in which two specs differ, as `name: ours vs theirs`.
+impl Spec {
+    /// Whether `other` is the same dataset: every field equal but `category_source`, which is only
+    /// provenance (the folder or preset the categories were read from; `categories_sha256` names
+    /// them), so that the same categories given by another path, from another working directory or
+    /// mount point, or from a copy, make the same dataset.
+    pub fn same_dataset(&self, other: &Spec) -> bool {
+        let content = |s: &Spec| Spec { category_source: String::new(), ..s.clone() };
+        content(self) == content(other)
+    }
+}
+
+/// The fields in which two specs differ as datasets, as `name: ours vs theirs` (not
+/// `category_source`, see [`Spec::same_dataset`]).
 pub fn differences(ours: &Spec, theirs: &Spec) -> Vec<String> {
     let (serde_json::Value::Object(a), serde_json::Value::Object(b)) =
         (serde_json::to_value(ours).unwrap_or_default(), serde_json::to_value(theirs).unwrap_or_default())
@@ -480,7 +492,7 @@ pub fn differences(ours: &Spec, theirs: &Spec) -> Vec<String> {
         return vec!["the specification".into()];
     };
     a.iter()
-        .filter(|(k, v)| b.get(*k) != Some(v))
+        .filter(|(k, v)| *k != "category_source" && b.get(*k) != Some(v))
         .map(|(k, v)| format!("{k}: {v} here, {} there", b.get(k).cloned().unwrap_or_default()))
         .collect()
 }
