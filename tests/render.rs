@@ -286,3 +286,49 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+/// `fdsl verify` names every file and folder the manifest does not list (exit 1): a junk image in
+/// a class folder, an extra class folder, a copied shard, an interrupted run's temporary; and
+/// `fdsl render` on such a folder warns.
+#[test]
+fn verify_and_render_name_extra_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (png, wds) = (arg(tmp.path(), "png"), arg(tmp.path(), "wds"));
+    let flags = ["--categories", "2", "--instances", "40", "--size", "48", "--points", "2000"];
+    let render = |out: &str, extra: &[&str]| {
+        let mut args = vec!["render", "--out", out];
+        args.extend(flags);
+        args.extend(extra);
+        fdsl(&args)
+    };
+    assert!(
+        render(&png, &[]).status.success()
+            && render(&wds, &["--format", "webdataset", "--shard-size", "30"]).status.success()
+    );
+    let root = tmp.path().join("png");
+    std::fs::write(root.join("train/00000/junk.png"), b"not a png").unwrap();
+    std::fs::create_dir_all(root.join("train/00007")).unwrap();
+    std::fs::write(root.join("train/00007/a.png"), b"x").unwrap();
+    std::fs::write(root.join("train/00001/.00001_00_count_0_flip0.png.1234-0.fdsl-tmp"), b"half").unwrap();
+    std::fs::copy(tmp.path().join("wds/train-000000.tar"), tmp.path().join("wds/train-000009.tar")).unwrap();
+    let verify = |dir: &str| {
+        let out = fdsl(&["verify", dir]);
+        assert_eq!(out.status.code(), Some(1), "{dir}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = verify(&png);
+    assert!(said.contains("extra: train/00000/junk.png\n"), "{said}");
+    assert!(said.contains("extra: train/00007/ (a folder the dataset does not have)"), "{said}");
+    assert!(!said.contains("train/00007/a.png"), "a folder is named once: {said}");
+    assert!(said.contains(".fdsl-tmp (a temporary file of an interrupted run)"), "{said}");
+    assert!(said.contains("3 problem(s)"), "{said}");
+    assert!(verify(&wds).contains("extra: train-000009.tar\n"));
+    // The run completes the dataset again: it removes the temporary and warns of the other two.
+    let again = render(&png, &[]);
+    let warned = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        again.status.success() && warned.contains("holds 2 file(s) or folder(s) the dataset does not list"),
+        "{warned}"
+    );
+    assert!(verify(&png).contains("2 problem(s)"));
+}

@@ -354,6 +354,16 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     // Batches of about 4,096 canvases: 0.5 GB of 362 px canvases on the host per batch in flight.
     let batches = on_gpu.as_ref().map(|render| render::CanvasBatches { canvases: 4096, render });
     let s = render::render(&plan, &a.out, part, batches.as_ref()).map_err(with_io_hint)?;
+    if let Some(first) = s.extras.first() {
+        eprintln!(
+            "warning: {} holds {} file(s) or folder(s) the dataset does not list ({first}{}); remove them before \
+             training (ImageFolder and shard patterns would read them as data); `fdsl verify {}` names them all",
+            a.out.display(),
+            s.extras.len(),
+            if s.extras.len() > 1 { ", ..." } else { "" },
+            a.out.display()
+        );
+    }
     let secs = s.elapsed.as_secs_f64();
     let noun = dataset.noun();
     println!(

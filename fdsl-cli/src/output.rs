@@ -241,6 +241,51 @@ pub fn remove_leftovers(dir: &Path) -> Result<()> {
     walk(dir, true)
 }
 
+/// Every file and folder under `dir` that is not in `listed` (paths relative to `dir`, `/`-separated),
+/// described for a person: `extra: PATH` (a folder once, with a trailing `/`, when nothing listed is
+/// inside it), or what fdsl left there: a temporary or lock file of an interrupted run.
+pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Result<Vec<String>> {
+    fn walk(
+        root: &Path,
+        rel: &str,
+        listed: &std::collections::BTreeSet<String>,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        let dir = root.join(rel);
+        let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .collect::<Result<_, _>>()?;
+        entries.sort_by_key(fs::DirEntry::file_name);
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            if entry.file_type()?.is_dir() {
+                let prefix = format!("{path}/");
+                if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
+                    walk(root, &path, listed, out)?;
+                } else {
+                    out.push(format!("extra: {prefix} (a folder the dataset does not have)"));
+                }
+            } else if !listed.contains(&path) {
+                out.push(if is_temporary(&name) {
+                    format!("extra: {path} (a temporary file of an interrupted run)")
+                } else if name.starts_with(LOCK_PREFIX)
+                    || name.starts_with(".fdsl-journal")
+                    || name.starts_with("manifest.part-")
+                {
+                    format!("extra: {path} (left by an interrupted run)")
+                } else {
+                    format!("extra: {path}")
+                });
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, "", listed, &mut out)?;
+    Ok(out)
+}
+
 /// Whether the folder `dir` holds nothing but fdsl's own temporaries and locks (a run just starting).
 pub fn is_empty_dir(dir: &Path) -> Result<bool> {
     let entries = dir.read_dir().with_context(|| format!("cannot list the folder {}", dir.display()))?;

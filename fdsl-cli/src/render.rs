@@ -27,6 +27,8 @@ pub struct Summary {
     pub completed: bool,
     /// Whether this run wrote the complete `manifest.json` (a whole run, or the part that merged).
     pub completed_here: bool,
+    /// What the complete folder holds beyond the dataset (`extra: PATH` lines, see `output::extras`).
+    pub extras: Vec<String>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -225,7 +227,14 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         merge_parts(spec, out, part.count)?
     };
     lock.remove()?;
-    Ok(Summary { written, kept, completed, completed_here, elapsed: start.elapsed() })
+    let extras = match Manifest::read(out, MANIFEST)? {
+        Some(m) if completed => {
+            let listed = m.files.into_keys().chain([MANIFEST.to_owned()]).collect();
+            crate::output::extras(out, &listed)?
+        }
+        _ => Vec::new(),
+    };
+    Ok(Summary { written, kept, completed, completed_here, extras, elapsed: start.elapsed() })
 }
 
 /// Remove every part manifest and part journal (a complete `manifest.json` covers them).

@@ -112,5 +112,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
     for path in manifest.files.keys().filter(|p| !expected.contains(*p)) {
         report.problems.push(format!("unexpected entry in manifest.json: {path}"));
     }
+    expected.insert(MANIFEST.to_owned());
+    report.problems.extend(crate::output::extras(dir, &expected)?);
     Ok(report)
 }
