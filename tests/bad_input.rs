@@ -141,3 +141,59 @@ fn devices_without_a_gpu() {
     fdsl_ok(&["render", "--out", &b, "--categories", "2", "--instances", "8", "--device", "cpu"]);
     assert!(tree(&tmp.path().join("a")) == tree(&tmp.path().join("b")));
 }
+
+/// Clap's whole message on one line: the missing argument's name, the typo's tip, the possible values.
+#[test]
+fn argument_errors_keep_everything_clap_says() {
+    let one_line = |args: &[&str], needles: &[&str]| {
+        let out = fdsl(args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!((out.status.code(), err.lines().count()), (Some(2), 1), "{args:?}: {err}");
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+        }
+    };
+    one_line(
+        &["render"],
+        &["the following required arguments were not provided: --out <DIR>", "fdsl render --help"],
+    );
+    one_line(
+        &["render", "--out", "x", "--categries", "3"],
+        &["tip: a similar argument exists: '--categories'"],
+    );
+    one_line(
+        &["render", "--out", "x", "--format", "bogus"],
+        &["[possible values: png, webdataset, npy, ply, ply-ascii]"],
+    );
+    one_line(&["render", "--out", "x", "--preset", "imagenet"], &["pc-fractaldb-1k, pc-fractaldb-scenes"]);
+}
+
+/// A manifest's bad spec is named by its fields, not by flags the user never passed.
+#[test]
+fn a_manifests_bad_spec_names_its_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "d");
+    fdsl_ok(&[
+        "render",
+        "--out",
+        &out,
+        "--categories",
+        "1",
+        "--instances",
+        "4",
+        "--size",
+        "32",
+        "--points",
+        "500",
+    ]);
+    let path = tmp.path().join("d/manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"instances\": 4", "\"instances\": 0");
+    std::fs::write(&path, text).unwrap();
+    let out = fdsl(&["verify", &out]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("the spec's \"instances\" must be between 1 and 1000, not 0") && !err.contains("--"),
+        "{err}"
+    );
+}

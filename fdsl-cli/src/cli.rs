@@ -109,20 +109,26 @@ struct RenderArgs {
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Use only the first N categories.
+    /// Use only the first N categories (classes) [default: the preset's: 1,000; 10,000 for
+    /// fractaldb-10k; 21,000 for rcdb-21k and exfractaldb-21k]. Scenes pick their objects from all N.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
-    /// Images per category: FractalDB the first M in the order weight, count, flip (1 to 1000);
-    /// RCDB any number up to 1,000,000 [default: 1000].
+    /// Samples per category. FractalDB: the first M in the order weight, count, flip, 1 to 1,000
+    /// (default 1,000). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
+    /// ExFractalDB, PC-FractalDB: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
+    /// scenes, 1 to 1,000,000 (default 10,000).
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
     /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
-    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB].
+    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB, 224
+    /// ExFractalDB and MV-FractalDB]. Point clouds have none.
     #[arg(long, value_name = "PX")]
     size: Option<u32>,
-    /// FractalDB: points per chaos game, origin included [default: 200000].
+    /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
+    /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
+    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB.
     #[arg(long, value_name = "T")]
     points: Option<u32>,
     /// FractalDB: point or patch drawing [default: patch].
@@ -155,7 +161,11 @@ struct RenderArgs {
     /// script passes; the scene script's own default is 15].
     #[arg(long, value_name = "N")]
     objects: Option<u32>,
-    /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-* shards).
+    /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-*
+    /// shards); scenes: the last K scenes. K must keep val apart from train: no val image may share a
+    /// chaos game or canvas with a train image, so FractalDB takes multiples of 40 (a weight row),
+    /// MV-FractalDB of 12 (a model's views); ExFractalDB past 145 instances and PC-FractalDB share a
+    /// class's models in every instance and take none.
     #[arg(long, value_name = "K", default_value_t = 0)]
     val_per_class: usize,
     /// Samples per shard for --format webdataset and npy [default: 1000].
@@ -201,11 +211,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
         Err(e) => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
             let command =
                 args.iter().skip(1).find_map(|a| ["search", "render", "verify"].into_iter().find(|c| a == c));
-            bail!("{first} (see `fdsl {}--help`)", command.map(|c| format!("{c} ")).unwrap_or_default());
+            bail!(
+                "{} (see `fdsl {}--help`)",
+                one_line(&e.render().to_string()),
+                command.map(|c| format!("{c} ")).unwrap_or_default()
+            );
         }
     };
     match cli.command {
@@ -213,6 +225,25 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Render(a) => in_pool(a.threads, || render_command(&a)),
         Command::Verify(a) => in_pool(a.threads, || verify_command(&a)),
     }
+}
+
+/// Clap's whole message on one line: what is wrong, the arguments it names, its tips and possible
+/// values (`; `-separated), without the usage lines that follow.
+fn one_line(text: &str) -> String {
+    let mut message = String::new();
+    for line in
+        text.lines().map(str::trim).take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+    {
+        let line = line.trim_start_matches("error: ");
+        if line.is_empty() {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(if line.starts_with('[') || message.ends_with(':') { " " } else { "; " });
+        }
+        message.push_str(line);
+    }
+    if message.is_empty() { "invalid arguments".into() } else { message }
 }
 
 fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {

@@ -37,9 +37,11 @@ pub struct Category<P = Ifs2> {
 }
 
 impl<P: Params> Category<P> {
-    /// Parse the text of a category file; errors name `source` and the line.
+    /// Parse the text of a category file (a UTF-8 byte-order mark, as some spreadsheets write,
+    /// is skipped); errors name `source` and the line.
     pub fn parse(source: &str, text: &str) -> Result<Self> {
-        Ok(Self { source: source.to_owned(), text: text.to_owned(), params: P::parse(source, text)? })
+        let content = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Ok(Self { source: source.to_owned(), text: text.to_owned(), params: P::parse(source, content)? })
     }
 
     /// A category made by fdsl (a search, a seed), with its file text.
@@ -284,6 +286,16 @@ mod tests {
         assert!(err(&(text.clone() + "line_width,1\n")).contains("line 5: line_width given twice"));
         assert!(err(&text.replace("1.25", "nan")).contains("must be finite"));
         assert!(err(&text.replace("154", "x")).contains("line 4: \"x\" is not a number"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_kept_in_the_text() {
+        let text = "\u{feff}0.5,0,0,0.5,0,0,1\n";
+        let c = Category::<Ifs2>::parse("bom.csv", text).unwrap();
+        assert_eq!(c.params, Category::<Ifs2>::parse("plain.csv", &text[3..]).unwrap().params);
+        assert_eq!(c.text, text);
+        let rcdb = "\u{feff}Vertex,76\r\nPerlin_noise,1.25\r\nline_width,0.0625\r\nLine_num,154\r\n";
+        assert_eq!(Category::<RcdbCategory>::parse("r.csv", rcdb).unwrap().params.vertices, 76);
     }
 
     #[test]

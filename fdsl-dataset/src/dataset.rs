@@ -243,9 +243,10 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// A dataset from a spec and its categories (of the spec's generator); both are checked.
+    /// A dataset from a spec and its categories (of the spec's generator); both are checked (the
+    /// messages name the spec's fields: a spec from flags was checked by [`Spec::check`] before).
     pub fn new(spec: Spec, categories: Categories) -> Result<Self> {
-        spec.check()?;
+        spec.check_named(crate::spec::Naming::Fields)?;
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }

@@ -224,6 +224,25 @@ impl Generator {
 /// MV-FractalDB 145 models times the views).
 pub const MAX_INSTANCES: usize = 1_000_000;
 
+/// How messages name a setting: as the command line's flag (what `fdsl render` and the short form
+/// were given), or as the spec's field (a spec read from a manifest or given whole).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `--instances`.
+    Flags,
+    /// `the spec's "instances"`.
+    Fields,
+}
+
+impl Naming {
+    fn name(self, flag: &str, field: &str) -> String {
+        match self {
+            Naming::Flags => flag.to_owned(),
+            Naming::Fields => format!("the spec's \"{field}\""),
+        }
+    }
+}
+
 /// A dataset: every output byte is a function of this and the category files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
@@ -327,8 +346,14 @@ impl Spec {
 
     /// Check the values against what the generator supports; the messages name the flag to fix.
     pub fn check(&self) -> Result<()> {
+        self.check_named(Naming::Flags)
+    }
+
+    /// Check the values; the messages name each setting as `naming` says.
+    pub fn check_named(&self, naming: Naming) -> Result<()> {
+        let n = |flag, field| naming.name(flag, field);
         if self.categories == 0 {
-            bail!("--categories must be at least 1");
+            bail!("{} must be at least 1", n("--categories", "categories"));
         }
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
@@ -339,73 +364,99 @@ impl Spec {
             Generator::Mvfractaldb { views, .. } => WEIGHT_ROWS_3D * views as usize,
         };
         if !(1..=max_instances).contains(&self.instances) {
-            bail!("--instances must be between 1 and {max_instances}, not {}", self.instances);
+            bail!(
+                "{} must be between 1 and {max_instances}, not {}",
+                n("--instances", "instances"),
+                self.instances
+            );
         }
         if !self.generator.makes_clouds() && !SIZES.contains(&self.size) {
-            bail!("--size must be between {} and {} pixels, not {}", SIZES.start(), SIZES.end(), self.size);
+            bail!(
+                "{} must be between {} and {} pixels, not {}",
+                n("--size", "size"),
+                SIZES.start(),
+                SIZES.end(),
+                self.size
+            );
         }
-        if let Generator::Exfractaldb { points } | Generator::Mvfractaldb { points, .. } = self.generator
-            && !POINTS.contains(&points)
-        {
-            bail!("--points must be between {} and {}, not {points}", POINTS.start(), POINTS.end());
+        let points = match self.generator {
+            Generator::Fractaldb { points, .. }
+            | Generator::Exfractaldb { points }
+            | Generator::Mvfractaldb { points, .. } => (points, n("--points", "points")),
+            Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
+                (main.saturating_add(noise), n("--points", "main + noise"))
+            }
+            Generator::Rcdb => (1, String::new()),
+        };
+        if !POINTS.contains(&points.0) {
+            bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
         }
         if let Generator::Mvfractaldb { views: 0, .. } = self.generator {
-            bail!("MV-FractalDB needs at least one view");
-        }
-        if let Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } =
-            self.generator
-            && !POINTS.contains(&(main + noise))
-        {
-            bail!("--points must be between {} and {}, not {}", POINTS.start(), POINTS.end(), main + noise);
+            bail!("MV-FractalDB needs at least one view ({})", n("its views", "views"));
         }
         if let Generator::Pcscenes { models, base_objects, .. } = self.generator {
             if models == 0 {
-                bail!("--models must be at least 1");
+                bail!("{} must be at least 1", n("the models per class", "models"));
             }
             if base_objects > 1000 {
-                bail!("--objects must be at most 1000, not {base_objects}");
+                bail!("{} must be at most 1000, not {base_objects}", n("--objects", "base_objects"));
             }
             if self.format == Format::Webdataset {
-                bail!("--format webdataset does not hold scenes; take ply, ply-ascii or npy");
+                bail!(
+                    "{} webdataset does not hold scenes; take ply, ply-ascii or npy",
+                    n("--format", "format")
+                );
             }
         }
         match (self.generator.makes_clouds(), self.format) {
             (true, Format::Png) => {
-                bail!("--format png makes images; point clouds take ply, ply-ascii, npy or webdataset")
+                bail!(
+                    "{} png makes images; point clouds take ply, ply-ascii, npy or webdataset",
+                    n("--format", "format")
+                )
             }
             (false, Format::Ply | Format::PlyAscii) => {
                 bail!(
-                    "--format {} writes point clouds; images take png, npy or webdataset",
+                    "{} {} writes point clouds; images take png, npy or webdataset",
+                    n("--format", "format"),
                     self.format.name()
                 )
             }
             _ => {}
         }
-        if let Generator::Fractaldb { points, weight_step, .. } = self.generator {
-            if !POINTS.contains(&points) {
-                bail!("--points must be between {} and {}, not {points}", POINTS.start(), POINTS.end());
-            }
-            if !(0.0..=0.5).contains(&weight_step) {
-                bail!(
-                    "--weight-step must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {weight_step}"
-                );
-            }
+        if let Generator::Fractaldb { weight_step, .. } = self.generator
+            && !(0.0..=0.5).contains(&weight_step)
+        {
+            bail!(
+                "{} must be between 0 and 0.5 (the official files use 0.0125 to 0.5), not {weight_step}",
+                n("--weight-step", "weight_step")
+            );
         }
         if self.val_per_class >= self.instances {
             bail!(
-                "--val-per-class {} leaves no training image of the {} instances per class; use fewer than --instances",
+                "{} {} leaves no training image of the {} instances per class; use fewer than {}",
+                n("--val-per-class", "val_per_class"),
                 self.val_per_class,
-                self.instances
+                self.instances,
+                n("--instances", "instances")
             );
         }
         match (shards(&self.generator, self.format), self.shard_size) {
-            (true, Some(n)) if (1..=MAX_SHARD_SIZE).contains(&n) => {}
-            (true, Some(n)) => {
-                bail!("--shard-size must be between 1 and {MAX_SHARD_SIZE} samples, not {n}")
+            (true, Some(size)) if (1..=MAX_SHARD_SIZE).contains(&size) => {}
+            (true, Some(size)) => {
+                bail!(
+                    "{} must be between 1 and {MAX_SHARD_SIZE} samples, not {size}",
+                    n("--shard-size", "shard_size")
+                )
             }
-            (true, None) => bail!("the {:?} format needs a shard size", self.format),
+            (true, None) => {
+                bail!("the {:?} format needs a shard size ({})", self.format, n("--shard-size", "shard_size"))
+            }
             (false, Some(_)) => {
-                bail!("--shard-size applies to shards only (--format webdataset; npy for images)")
+                bail!(
+                    "{} applies to shards only (--format webdataset; npy for images)",
+                    n("--shard-size", "shard_size")
+                )
             }
             (false, None) => {}
         }
