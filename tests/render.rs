@@ -332,3 +332,31 @@ fn verify_and_render_name_extra_files() {
     );
     assert!(verify(&png).contains("2 problem(s)"));
 }
+
+/// Piped (a batch job's log), long phases print plain lines: done / total, rate, ETA; a render of a
+/// folder that holds the dataset's categories takes them instead of searching again.
+#[test]
+fn logs_show_progress_and_a_resume_does_not_search_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "ex");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", "--preset", "exfractaldb-1k", "--out", &out, "--categories", "3"];
+        args.extend(["--instances", "40", "--size", "32", "--points", "500"]);
+        args.extend(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fdsl"))
+            .env("FDSL_PROGRESS_SECONDS", "0")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let first = run(&[]);
+    assert!(first.contains("searching categories: 3/3 categories (100.0 %)"), "{first}");
+    let line = first.lines().find(|l| l.starts_with("rendering: ")).expect("a rendering line");
+    assert!(line.contains("images/s") && line.contains("ETA"), "{line}");
+    let again = run(&["--dry-run"]);
+    assert!(!again.contains("searching"), "{again}");
+    let resumed = run(&[]);
+    assert!(!resumed.contains("searching") && resumed.contains("checking what is there"), "{resumed}");
+}

@@ -8,7 +8,8 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::fractaldb::{Job, Recipe};
 use fdsl_core::frame::Grid;
-use fdsl_dataset::spec::{Choice, DrawMode, Format, PngCompression};
+use fdsl_dataset::dataset::Categories;
+use fdsl_dataset::spec::{Choice, DrawMode, Format, PngCompression, Spec};
 use fdsl_dataset::{Dataset, Request};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -261,7 +262,7 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
     let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
     let n = a.categories;
     let gpu = gpu_for(a.device, a.kind == SearchKind::Ifs2)?;
-    let bar = crate::progress::bar(n as u64, "searching", "categories");
+    let bar = crate::progress::Progress::new(n as u64, "searching", "categories");
     let progress = |found, _| bar.set_position(found);
     let tried = match a.kind {
         SearchKind::Ifs2 => {
@@ -298,7 +299,7 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
             tried
         }
     };
-    bar.finish_and_clear();
+    bar.finish();
     println!(
         "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
         100.0 * n as f64 / tried as f64,
@@ -357,15 +358,36 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         val_per_class: a.val_per_class,
         shard_size: a.shard_size,
     };
-    // A bar only for presets whose categories come from a search.
+    // A bar only for presets whose categories come from a search; none when --out already holds
+    // this dataset's categories (a resume, a dry run of a render begun).
     let bar = std::cell::OnceCell::new();
-    let dataset = request.dataset(&|found, wanted| {
-        bar.get_or_init(|| crate::progress::bar(wanted, "searching", "categories")).set_position(found)
-    });
+    let reuse = |spec: &Spec| categories_in(&a.out, spec);
+    let dataset = request.dataset_reusing(
+        &|found, wanted| {
+            bar.get_or_init(|| crate::progress::Progress::new(wanted, "searching categories", "categories"))
+                .set_position(found)
+        },
+        &reuse,
+    );
     if let Some(bar) = bar.get() {
-        bar.finish_and_clear();
+        bar.finish();
     }
     dataset
+}
+
+/// The categories of the dataset `spec` names (its hash not yet set) if `out` holds it, whole or in
+/// part, written by this version: its `categories/` files, whose hash is the manifest's.
+fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<Categories> {
+    let manifests = crate::output::Manifest::all(out).ok()?;
+    let (_, m) = manifests.iter().find(|(_, m)| {
+        let ours = Spec { categories_sha256: m.spec.categories_sha256.clone(), ..spec.clone() };
+        m.tool == crate::output::TOOL
+            && m.spec.same_dataset(&ours)
+            && m.spec.category_source == spec.category_source
+    })?;
+    let categories =
+        Categories::from_dir(&spec.generator, &out.join("categories"), Some(spec.categories)).ok()?;
+    (categories.sha256() == m.spec.categories_sha256).then_some(categories)
 }
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {

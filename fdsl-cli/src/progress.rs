@@ -1,13 +1,140 @@
-//! Progress bars (on standard error, hidden when it is not a terminal).
+//! Progress of long work on standard error: a bar on a terminal; elsewhere (a batch job's log) a
+//! plain line at a steady interval — done / total, rate, ETA — so that a log shows life.
+//!
+//! The interval of plain lines is `FDSL_PROGRESS_SECONDS` (default 10; 0 to print at every step).
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanCount, HumanDuration, ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
-/// A bar over `total` items of `unit` (e.g. "images"), showing rate and ETA.
-pub fn bar(total: u64, what: &str, unit: &str) -> ProgressBar {
-    let style = ProgressStyle::with_template(&format!(
-        "{what} {{bar:40.cyan/blue}} {{human_pos}}/{{human_len}} {unit} [{{elapsed_precise}}, {{per_sec}}, ETA {{eta}}]"
-    ))
-    .expect("valid template")
-    .progress_chars("=> ");
-    ProgressBar::new(total).with_style(style)
+/// Seconds between plain progress lines unless `FDSL_PROGRESS_SECONDS` says otherwise.
+const DEFAULT_INTERVAL: f64 = 10.0;
+
+/// Progress over `total` items of one phase.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    plain: Plain,
+}
+
+/// The state of plain progress lines.
+struct Plain {
+    what: String,
+    unit: String,
+    total: AtomicU64,
+    done: AtomicU64,
+    /// When the phase started, with how many items were already done then, and the last line.
+    start: Instant,
+    done_at_start: AtomicU64,
+    last: Mutex<Option<Instant>>,
+    interval: Option<Duration>,
+}
+
+impl Progress {
+    /// Progress of `what` (e.g. "rendering") over `total` items of `unit` (e.g. "images").
+    pub fn new(total: u64, what: &str, unit: &str) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = terminal.then(|| {
+            let style = ProgressStyle::with_template(&format!(
+                "{what} {{bar:40.cyan/blue}} {{human_pos}}/{{human_len}} {unit} [{{elapsed_precise}}, {{per_sec}}, ETA {{eta}}]"
+            ))
+            .expect("valid template")
+            .progress_chars("=> ");
+            ProgressBar::new(total).with_style(style)
+        });
+        let interval = (!terminal).then(|| {
+            let seconds = std::env::var("FDSL_PROGRESS_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
+            Duration::from_secs_f64(
+                seconds.filter(|s| s.is_finite() && *s >= 0.0).unwrap_or(DEFAULT_INTERVAL),
+            )
+        });
+        let plain = Plain {
+            what: what.to_owned(),
+            unit: unit.to_owned(),
+            total: AtomicU64::new(total),
+            done: AtomicU64::new(0),
+            start: Instant::now(),
+            done_at_start: AtomicU64::new(0),
+            last: Mutex::new(None),
+            interval,
+        };
+        Self { bar, plain }
+    }
+
+    /// Set the total.
+    pub fn set_length(&self, total: u64) {
+        self.plain.total.store(total, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+        }
+    }
+
+    /// Items already done before this run (a resume): counted as done, not in the rate.
+    pub fn skip(&self, done: u64) {
+        self.plain.done_at_start.store(done, Ordering::Relaxed);
+        self.set_position(done);
+    }
+
+    /// Set how many items are done.
+    pub fn set_position(&self, done: u64) {
+        self.plain.done.store(done, Ordering::Relaxed);
+        match &self.bar {
+            Some(bar) => bar.set_position(done),
+            None => self.plain.report(false),
+        }
+    }
+
+    /// `n` more items are done.
+    pub fn inc(&self, n: u64) {
+        self.plain.done.fetch_add(n, Ordering::Relaxed);
+        match &self.bar {
+            Some(bar) => bar.inc(n),
+            None => self.plain.report(false),
+        }
+    }
+
+    /// The phase is over: clear the bar, or print the last plain line if any was printed.
+    pub fn finish(&self) {
+        match &self.bar {
+            Some(bar) => bar.finish_and_clear(),
+            None => self.plain.report(true),
+        }
+    }
+}
+
+impl Plain {
+    /// Print a line if the interval has passed since the last (or, `last`, if any line was printed).
+    fn report(&self, last: bool) {
+        let Some(interval) = self.interval else { return };
+        let mut printed = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let due = match *printed {
+            None => !last && now.duration_since(self.start) >= interval,
+            Some(at) => last || now.duration_since(at) >= interval,
+        };
+        if !due {
+            return;
+        }
+        *printed = Some(now);
+        let (done, total) = (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed));
+        let fresh = done.saturating_sub(self.done_at_start.load(Ordering::Relaxed));
+        let seconds = now.duration_since(self.start).as_secs_f64().max(1e-9);
+        let rate = fresh as f64 / seconds;
+        let eta = if rate > 0.0 {
+            HumanDuration(Duration::from_secs_f64(total.saturating_sub(done) as f64 / rate)).to_string()
+        } else {
+            String::from("unknown")
+        };
+        let percent = if total > 0 { 100.0 * done as f64 / total as f64 } else { 100.0 };
+        eprintln!(
+            "{}: {}/{} {} ({percent:.1} %), {rate:.0} {}/s, {} elapsed, ETA {eta}",
+            self.what,
+            HumanCount(done),
+            HumanCount(total),
+            self.unit,
+            self.unit,
+            HumanDuration(now.duration_since(self.start)),
+        );
+    }
 }

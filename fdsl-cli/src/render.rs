@@ -139,11 +139,18 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
             out.join(part.lock_name()).display()
         );
     };
-    let done: BTreeMap<usize, JournalEntry> = recorded(plan, out, &manifests, part)?
+    let recorded = recorded(plan, out, &manifests, part)?;
+    let checking = progress::Progress::new(recorded.len() as u64, "checking what is there", "tasks");
+    let done: BTreeMap<usize, JournalEntry> = recorded
         .into_par_iter()
-        .filter(|e| part.owns(e.task) && still_valid(plan, out, e))
+        .filter(|e| {
+            let valid = part.owns(e.task) && still_valid(plan, out, e);
+            checking.inc(1);
+            valid
+        })
         .map(|e| (e.task, e))
         .collect();
+    checking.finish();
     // Claim the folder: incomplete until the end, the journal holding what is verified so far.
     Manifest::new(spec.clone(), part, false, BTreeMap::new()).write(out, &part.manifest_name())?;
     let done: Vec<JournalEntry> = done.into_values().collect();
@@ -159,8 +166,8 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     let pending: Vec<usize> =
         (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
     let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
-    let bar = progress::bar(total as u64, "rendering", plan.dataset.noun());
-    bar.set_position(kept as u64);
+    let bar = progress::Progress::new(total as u64, "rendering", plan.dataset.noun());
+    bar.skip(kept as u64);
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
         for (path, bytes) in plan.render(plan.tasks()[task], scratch)? {
@@ -214,7 +221,7 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         }
         _ => pending.par_iter().map_init(Scratch::default, run).collect::<Result<_>>()?,
     };
-    bar.finish_and_clear();
+    bar.finish();
     let written = total - kept;
     files.extend(rendered.into_iter().flatten());
     Manifest::new(spec.clone(), part, true, files).write(out, &part.manifest_name())?;

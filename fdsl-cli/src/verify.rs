@@ -92,7 +92,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
         let disk = file_sha256(dir, &path);
         check(&mut report, (path, sha256_hex(&bytes), disk));
     }
-    let bar = progress::bar(dataset.len(), "verifying", dataset.noun());
+    let bar = progress::Progress::new(dataset.len(), "verifying", dataset.noun());
     let recomputed: Vec<Vec<_>> = plan
         .tasks()
         .par_iter()
@@ -105,7 +105,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
                 .collect())
         })
         .collect::<Result<_>>()?;
-    bar.finish_and_clear();
+    bar.finish();
     for (sha, disk, path) in recomputed.into_iter().flatten() {
         check(&mut report, (path, sha, disk));
     }

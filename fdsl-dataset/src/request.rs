@@ -48,15 +48,25 @@ pub struct Request {
     pub shard_size: Option<usize>,
 }
 
+/// Categories a caller already holds for a spec (its hash not yet set), tried before a preset makes
+/// them: a rendered folder's own `categories/`, so that resuming `fractaldb-10k` does not search
+/// again. The caller vouches for them (e.g. they match the folder's manifest).
+pub type Reuse<'a> = &'a dyn Fn(&Spec) -> Option<Categories>;
+
 impl Request {
     /// The dataset asked for, all checked; categories from a search report to `progress`.
     pub fn dataset(&self, progress: Progress) -> Result<Dataset> {
-        let (spec, categories) = self.spec_and_categories(progress)?;
+        self.dataset_reusing(progress, &|_| None)
+    }
+
+    /// [`Request::dataset`], taking a preset's categories from `reuse` where it has them.
+    pub fn dataset_reusing(&self, progress: Progress, reuse: Reuse) -> Result<Dataset> {
+        let (spec, categories) = self.spec_and_categories(progress, reuse)?;
         Dataset::new(spec, categories)
     }
 
     /// The spec and categories asked for, all checked.
-    pub fn spec_and_categories(&self, progress: Progress) -> Result<(Spec, Categories)> {
+    pub fn spec_and_categories(&self, progress: Progress, reuse: Reuse) -> Result<(Spec, Categories)> {
         let published = presets::published(&self.preset)?;
         let preset_categories = published.categories;
         // Each setting applies to the generators that have it.
@@ -142,7 +152,10 @@ impl Request {
                     spec.categories
                 );
             }
-            presets::categories(&spec, progress)?
+            match reuse(&spec) {
+                Some(categories) if categories.len() == spec.categories => categories,
+                _ => presets::categories(&spec, progress)?,
+            }
         };
         spec.categories = categories.len();
         spec.categories_sha256 = categories.sha256();
