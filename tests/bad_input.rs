@@ -197,3 +197,43 @@ fn a_manifests_bad_spec_names_its_field() {
         "{err}"
     );
 }
+
+/// Degenerate categories: absurd RCDB values are refused with their range, and category files
+/// that draw almost nothing are named in a warning before anything is rendered.
+#[test]
+fn degenerate_categories_are_refused_or_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rcdb = tmp.path().join("rcdb");
+    std::fs::create_dir_all(&rcdb).unwrap();
+    std::fs::write(
+        rcdb.join("00000.csv"),
+        "Vertex,50\nPerlin_noise,1\nline_width,0.05\nLine_num,1000000000\n",
+    )
+    .unwrap();
+    let out = arg(tmp.path(), "r");
+    rejected(
+        &["render", "--preset", "rcdb-1k", "--categories-from", rcdb.to_str().unwrap(), "--out", &out],
+        "Line_num must be between 1 and 10000",
+    );
+    let cats = tmp.path().join("cats");
+    std::fs::create_dir_all(&cats).unwrap();
+    std::fs::write(
+        cats.join("00000.csv"),
+        "0.5,0,0,0.5,0,0,0.34\n0.5,0,0,0.5,0.5,0,0.33\n0.5,0,0,0.5,0.25,0.5,0.33\n",
+    )
+    .unwrap();
+    // Every map collapses the plane onto one point: one patch per image.
+    std::fs::write(cats.join("00001.csv"), "0,0,0,0,0.3,0.3,0.5\n0,0,0,0,0.3,0.3,0.5\n").unwrap();
+    let out = fdsl(&[
+        "render",
+        "--categories-from",
+        cats.to_str().unwrap(),
+        "--out",
+        &arg(tmp.path(), "f"),
+        "--dry-run",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("1 of the 2 categories draw almost nothing") && err.contains("00001.csv"), "{err}");
+    assert!(!err.contains("00000.csv"), "{err}");
+}

@@ -390,8 +390,35 @@ fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<Categories> {
     (categories.sha256() == m.spec.categories_sha256).then_some(categories)
 }
 
+/// Share of an image's pixels under which a category counts as drawing almost nothing.
+const NEARLY_EMPTY: f64 = 0.005;
+
+/// Warn of category files whose first sample draws almost nothing, naming them (before a million
+/// samples of them are rendered).
+fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<()> {
+    let empty = dataset.nearly_empty_classes(NEARLY_EMPTY)?;
+    if empty.is_empty() {
+        return Ok(());
+    }
+    let files = fdsl_dataset::categories::csv_files(dir, Some(dataset.class_count()))?;
+    let named: Vec<String> = empty.iter().take(5).map(|&c| files[c].display().to_string()).collect();
+    eprintln!(
+        "warning: {} of the {} categories draw almost nothing (under {} % of the pixels, or one point, in their \
+         first sample): {}{}; check or remove them before rendering",
+        empty.len(),
+        dataset.class_count(),
+        NEARLY_EMPTY * 100.0,
+        named.join(", "),
+        if empty.len() > named.len() { ", ..." } else { "" }
+    );
+    Ok(())
+}
+
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     let dataset = dataset_of(a)?;
+    if let Some(dir) = &a.categories_from {
+        warn_of_empty_categories(&dataset, dir)?;
+    }
     let plan = Plan::new(&dataset);
     let part = a.shard.unwrap_or(Part::WHOLE);
     if a.dry_run {

@@ -13,6 +13,12 @@ use rand_core::Rng;
 
 /// The most vertices a contour may have.
 pub const MAX_VERTICES: u32 = 1024;
+/// The most contours an image may have (50 times the reference's 200: more is a typo, and an image
+/// would take minutes).
+pub const MAX_CONTOURS: u32 = 10_000;
+/// The largest magnitude of the Perlin coefficient and of the line width (the reference draws them
+/// below 4 and 0.1: past this, every contour leaves the canvas at once).
+pub const MAX_OFFSET: f64 = 100.0;
 
 /// The parameters of one RCDB category, drawn once per category and kept for all its instances.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,18 +68,23 @@ pub const REFERENCE_RANGES: RcdbRanges = RcdbRanges {
 pub enum RcdbError {
     /// `V` outside 3 to [`MAX_VERTICES`].
     Vertices,
-    /// `L` is 0.
+    /// `L` outside 1 to [`MAX_CONTOURS`].
     Contours,
     /// `c` or `lw` is NaN or infinite.
     NotFinite,
+    /// `|c|` or `|lw|` exceeds [`MAX_OFFSET`].
+    Offset,
 }
 
 impl core::fmt::Display for RcdbError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
             Self::Vertices => "Vertex must be between 3 and 1024",
-            Self::Contours => "Line_num must be at least 1",
+            Self::Contours => "Line_num must be between 1 and 10000 (the reference draws up to 200)",
             Self::NotFinite => "Perlin_noise and line_width must be finite numbers",
+            Self::Offset => {
+                "Perlin_noise and line_width must be between -100 and 100 (the reference draws them in [0, 4) and [0, 0.1))"
+            }
         })
     }
 }
@@ -134,11 +145,14 @@ impl RcdbCategory {
         if !(3..=MAX_VERTICES).contains(&self.vertices) {
             return Err(RcdbError::Vertices);
         }
-        if self.contours == 0 {
+        if !(1..=MAX_CONTOURS).contains(&self.contours) {
             return Err(RcdbError::Contours);
         }
         if !(self.perlin_coefficient.is_finite() && self.line_width.is_finite()) {
             return Err(RcdbError::NotFinite);
+        }
+        if self.perlin_coefficient.abs() > MAX_OFFSET || self.line_width.abs() > MAX_OFFSET {
+            return Err(RcdbError::Offset);
         }
         Ok(())
     }
@@ -342,5 +356,8 @@ mod tests {
         );
         let nan = RcdbCategory { perlin_coefficient: f64::NAN, ..cat };
         assert_eq!(nan.check(), Err(RcdbError::NotFinite));
+        assert_eq!(RcdbCategory { contours: 10_001, ..cat }.check(), Err(RcdbError::Contours));
+        assert_eq!(RcdbCategory { line_width: -100.5, ..cat }.check(), Err(RcdbError::Offset));
+        assert_eq!(RcdbCategory { perlin_coefficient: 100.0, contours: 10_000, ..cat }.check(), Ok(()));
     }
 }

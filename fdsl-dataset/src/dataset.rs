@@ -461,6 +461,38 @@ impl Dataset {
         done
     }
 
+    /// The classes whose first sample draws almost nothing: an image with under `share` of its
+    /// pixels unlike its background (its most common value), a point cloud collapsed to one point.
+    /// Renders one sample per class (on the current rayon pool): for categories read from files,
+    /// before rendering a million samples of them.
+    pub fn nearly_empty_classes(&self, share: f64) -> Result<Vec<usize>> {
+        if !self.family().labelled() {
+            return Ok(Vec::new());
+        }
+        let firsts: Vec<(Sample, usize)> =
+            (0..self.class_count()).map(|c| (Sample { category: c, instance: 0 }, c)).collect();
+        let shape = self.sample_shape();
+        let empty = std::sync::Mutex::new(Vec::new());
+        self.render_grouped(firsts, |bytes, class| {
+            let nearly_empty = match shape {
+                SampleShape::Image { .. } => {
+                    let mut counts = [0usize; 256];
+                    bytes.iter().for_each(|&v| counts[usize::from(v)] += 1);
+                    let background = counts.iter().max().copied().unwrap_or(0);
+                    ((bytes.len() - background) as f64) < share * bytes.len() as f64
+                }
+                _ => bytes.chunks_exact(12).all(|p| p == &bytes[..12]),
+            };
+            if nearly_empty {
+                empty.lock().unwrap_or_else(|p| p.into_inner()).push(class);
+            }
+            Ok(())
+        })?;
+        let mut empty = empty.into_inner().unwrap_or_else(|p| p.into_inner());
+        empty.sort_unstable();
+        Ok(empty)
+    }
+
     /// The unit of shared work of sample `index`: (class, the family's unit within it). Samples of
     /// one unit rendered together (one batch, or in turn with one scratch) share its work:
     /// FractalDB's weight row (40 images, one chaos game), a 3-D model's images, a PC-FractalDB
