@@ -264,3 +264,15 @@ fn verify_names_changed_shards() {
         assert!(said.contains(needle) && said.contains("1 problem(s)"), "{said}");
     }
 }
+
+/// A finished WebDataset render prints each split's brace pattern, which names exactly its shards.
+#[test]
+fn webdataset_renders_print_their_shard_patterns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "w");
+    let said = String::from_utf8(run(&out, "webdataset", &[]).stdout).unwrap();
+    assert!(said.contains(&format!("shards: {out}/train-{{000000..000003}}.tar\n")), "{said}");
+    assert!(said.contains(&format!("shards: {out}/val-{{000000..000001}}.tar\n")), "{said}");
+    let tars = tree(&tmp.path().join("w")).into_keys().filter(|k| k.ends_with(".tar")).count();
+    assert_eq!(tars, 6);
+}

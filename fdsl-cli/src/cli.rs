@@ -459,6 +459,11 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
             (false, false, _) => format!("; part {part} done, manifest.json comes with the last part"),
         }
     );
+    if s.completed {
+        for pattern in plan.shard_patterns() {
+            println!("shards: {}", a.out.join(pattern).display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -334,6 +334,18 @@ impl<'a> Plan<'a> {
         builder.into_inner().context("finishing a tar shard")
     }
 
+    /// The brace pattern of each split's tar shards (WebDataset; none for other formats), as
+    /// `webdataset` and `braceexpand` read it: `train-{000000..000011}.tar`.
+    pub fn shard_patterns(&self) -> Vec<String> {
+        if self.dataset.spec.format != Format::Webdataset {
+            return Vec::new();
+        }
+        self.shards
+            .iter()
+            .map(|(split, shards)| format!("{}-{{000000..{:06}}}.tar", split.name(), shards.len().saturating_sub(1)))
+            .collect()
+    }
+
     /// The small files every part writes: `classes.txt`, `categories/*.csv`, and for WebDataset
     /// `_info.json`.
     pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
