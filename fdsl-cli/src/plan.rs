@@ -342,7 +342,9 @@ impl<'a> Plan<'a> {
         }
         self.shards
             .iter()
-            .map(|(split, shards)| format!("{}-{{000000..{:06}}}.tar", split.name(), shards.len().saturating_sub(1)))
+            .map(|(split, shards)| {
+                format!("{}-{{000000..{:06}}}.tar", split.name(), shards.len().saturating_sub(1))
+            })
             .collect()
     }
 
