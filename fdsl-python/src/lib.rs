@@ -1,0 +1,221 @@
+//! `fdsl._fdsl`: the Rust side of the `fdsl` Python package (`python/fdsl/`). A thin layer over
+//! `fdsl_dataset::Dataset`: samples rendered into NumPy arrays with the GIL released; every error a
+//! Python exception carrying the library's message (`ValueError` for a bad spec, `IndexError` for an
+//! index past the end, `TypeError` for a wrong buffer); no global thread pool (worker threads are made
+//! per call, so the module is safe after `fork`).
+
+use fdsl_dataset::dataset::Categories;
+use fdsl_dataset::{Dataset as Inner, SampleShape, Spec};
+use numpy::{PyArray1, PyArrayMethods, PyReadwriteArrayDyn, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use std::sync::Arc;
+
+/// A dataset: its spec and categories, every sample by index (class x instances + instance).
+#[pyclass(module = "fdsl._fdsl", frozen)]
+struct Dataset {
+    inner: Arc<Inner>,
+}
+
+fn value_error(e: anyhow::Error) -> PyErr {
+    PyValueError::new_err(format!("{e:#}"))
+}
+
+impl Dataset {
+    fn check_indices(&self, indices: &[u64]) -> PyResult<()> {
+        let len = self.inner.len();
+        match indices.iter().find(|&&i| i >= len) {
+            Some(i) => Err(PyIndexError::new_err(format!(
+                "index {i} is past the end: the dataset has {len} samples"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The dimensions of one sample and whether it is float32 (point clouds) or uint8 (images).
+    fn dims(&self) -> PyResult<(Vec<usize>, bool)> {
+        Ok(match self.inner.sample_shape() {
+            SampleShape::Image { side, channels: 1 } => (vec![side, side], false),
+            SampleShape::Image { side, channels } => (vec![side, side, channels], false),
+            SampleShape::Cloud { points } => (vec![points, 3], true),
+            SampleShape::Scene { .. } => (vec![0, 3], true),
+        })
+    }
+
+    /// `bytes` (`n` samples, little-endian) as an array of `n` samples, uint8 or float32.
+    fn array<'py>(&self, py: Python<'py>, bytes: Vec<u8>, n: usize) -> PyResult<Bound<'py, PyAny>> {
+        let (mut dims, float) = self.dims()?;
+        if float {
+            let points = bytes.len() / 12;
+            dims[0] = points / n.max(1);
+            let values: Vec<f32> =
+                bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            let shape: Vec<usize> = [n].into_iter().chain(dims).collect();
+            Ok(PyArray1::from_vec(py, values).reshape(shape)?.into_any())
+        } else {
+            let shape: Vec<usize> = [n].into_iter().chain(dims).collect();
+            Ok(PyArray1::from_vec(py, bytes).reshape(shape)?.into_any())
+        }
+    }
+}
+
+#[pymethods]
+impl Dataset {
+    /// The dataset a spec describes, as JSON: a manifest's `spec`, or `{"preset": ..., ...overrides}`.
+    #[new]
+    fn new(py: Python<'_>, spec_json: &str) -> PyResult<Self> {
+        let json = spec_json.to_owned();
+        let inner = py.detach(move || Inner::open(&json)).map_err(value_error)?;
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// The dataset of a rendered folder (or its `manifest.json`).
+    #[staticmethod]
+    fn from_manifest(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let inner = py.detach(move || Inner::from_manifest(&path)).map_err(value_error)?;
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// The dataset of a whole spec (JSON) and its category files' texts, in class order: no search
+    /// and no file read (how a pickled dataset comes back).
+    #[staticmethod]
+    fn from_parts(spec_json: &str, texts: Vec<String>) -> PyResult<Self> {
+        let spec: Spec = serde_json::from_str(spec_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let files: Vec<(String, String)> =
+            texts.into_iter().enumerate().map(|(c, t)| (Inner::category_path(c), t)).collect();
+        let categories = Categories::parse(&spec.generator, &files).map_err(value_error)?;
+        Ok(Self { inner: Arc::new(Inner::new(spec, categories).map_err(value_error)?) })
+    }
+
+    /// The whole spec as JSON (what `manifest.json` records as `spec`).
+    fn spec_json(&self) -> String {
+        serde_json::to_string(&self.inner.spec).expect("a spec serialises")
+    }
+
+    /// The category files' texts, in class order.
+    fn category_texts(&self) -> Vec<String> {
+        self.inner.category_files().into_iter().map(|(_, text)| text).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len() as usize
+    }
+
+    /// The class folder names, in label order.
+    fn classes(&self) -> Vec<String> {
+        (0..self.inner.class_count()).map(Inner::class_name).collect()
+    }
+
+    /// The dimensions of one sample (H, W[, C]) or (N, 3).
+    fn sample_shape(&self) -> PyResult<Vec<usize>> {
+        Ok(self.dims()?.0)
+    }
+
+    /// `"uint8"` (images) or `"float32"` (point clouds).
+    fn dtype(&self) -> PyResult<&'static str> {
+        Ok(if self.dims()?.1 { "float32" } else { "uint8" })
+    }
+
+    /// The label of sample `index`: its class (-1 for scenes).
+    fn label(&self, index: u64) -> PyResult<i64> {
+        self.check_indices(&[index])?;
+        self.inner.label(index).map_err(value_error)
+    }
+
+    /// `"train"` or `"val"`: the split of sample `index`.
+    fn split(&self, index: u64) -> PyResult<&'static str> {
+        let sample = self.inner.sample(index).map_err(|e| PyIndexError::new_err(e.to_string()))?;
+        Ok(self.inner.split_of(sample.instance).name())
+    }
+
+    /// The unit of shared work of every sample, as one int64 per index (samples with the same value
+    /// share work: render them together).
+    fn units<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let inner = self.inner.clone();
+        let ids = py.detach(move || {
+            let mut seen = std::collections::HashMap::new();
+            (0..inner.len())
+                .map(|i| {
+                    let unit = inner.unit_of(i).expect("in range");
+                    let next = seen.len() as i64;
+                    *seen.entry(unit).or_insert(next)
+                })
+                .collect::<Vec<i64>>()
+        });
+        Ok(PyArray1::from_vec(py, ids))
+    }
+
+    /// Sample `index` as an array (uint8 H x W, or float32 N x 3).
+    fn render<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyAny>> {
+        self.check_indices(&[index])?;
+        let inner = self.inner.clone();
+        let bytes = py
+            .detach(move || {
+                let mut out = vec![0u8; inner.sample_len()];
+                inner.render(index, &mut out).map(|n| {
+                    out.truncate(n);
+                    out
+                })
+            })
+            .map_err(value_error)?;
+        self.array(py, bytes, 1)
+    }
+
+    /// The samples `indices` as one array (N x H x W or N x P x 3) and their labels (int64 N), on
+    /// `threads` threads (1: this one; the bytes do not depend on it).
+    fn render_batch<'py>(
+        &self,
+        py: Python<'py>,
+        indices: Vec<u64>,
+        threads: usize,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyArray1<i64>>)> {
+        self.check_indices(&indices)?;
+        let inner = self.inner.clone();
+        let n = indices.len();
+        let (bytes, labels) = py
+            .detach(move || -> anyhow::Result<(Vec<u8>, Vec<i64>)> {
+                let mut out = vec![0u8; n * inner.sample_len()];
+                inner.render_batch(&indices, &mut out, threads)?;
+                let labels = indices.iter().map(|&i| inner.label(i)).collect::<anyhow::Result<_>>()?;
+                Ok((out, labels))
+            })
+            .map_err(value_error)?;
+        Ok((self.array(py, bytes, n)?, PyArray1::from_vec(py, labels)))
+    }
+
+    /// Render the samples `indices` into `out`, a C-contiguous array of len(indices) samples of this
+    /// dataset's shape and dtype; returns nothing.
+    fn render_into(
+        &self,
+        py: Python<'_>,
+        indices: Vec<u64>,
+        mut out: PyReadwriteArrayDyn<'_, u8>,
+        threads: usize,
+    ) -> PyResult<()> {
+        self.check_indices(&indices)?;
+        let (dims, float) = self.dims()?;
+        if float {
+            return Err(PyTypeError::new_err(
+                "render_into takes uint8 images; render point clouds with render_batch",
+            ));
+        }
+        let want: Vec<usize> = [indices.len()].into_iter().chain(dims).collect();
+        if out.shape() != want.as_slice() {
+            return Err(PyTypeError::new_err(format!(
+                "out has shape {:?}; these samples need {want:?} (uint8)",
+                out.shape()
+            )));
+        }
+        let slice = out.as_slice_mut().map_err(|_| PyTypeError::new_err("out must be C-contiguous"))?;
+        let inner = self.inner.clone();
+        py.detach(move || inner.render_batch(&indices, slice, threads)).map_err(value_error)
+    }
+}
+
+/// The Rust side of the `fdsl` package.
+#[pymodule]
+fn _fdsl(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Dataset>()?;
+    m.add("TOOL", fdsl_dataset::TOOL)?;
+    Ok(())
+}

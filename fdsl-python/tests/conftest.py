@@ -1,0 +1,1 @@
+"""The tests import the installed package (`pip install ./fdsl-python`)."""
