@@ -7,17 +7,27 @@ import pathlib
 import pickle
 import subprocess
 
+import fdsl
 import numpy as np
 import pytest
 from PIL import Image
-
-import fdsl
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # `fdsl render` flags of a small dataset of each preset.
 SMALL = {
-    "fractaldb-1k": ["--categories", "2", "--instances", "80", "--size", "48", "--points", "3000", "--val-per-class", "40"],
+    "fractaldb-1k": [
+        "--categories",
+        "2",
+        "--instances",
+        "80",
+        "--size",
+        "48",
+        "--points",
+        "3000",
+        "--val-per-class",
+        "40",
+    ],
     "fractaldb-10k": ["--categories", "2", "--instances", "40", "--size", "48", "--points", "3000"],
     "rcdb-1k": ["--categories", "3", "--instances", "6", "--size", "64"],
     "rcdb-21k": ["--categories", "2", "--instances", "3", "--size", "64"],
@@ -50,7 +60,11 @@ def rendered(tmp_path_factory):
     base = tmp_path_factory.mktemp("rendered")
     for preset, flags in SMALL.items():
         folder = base / preset
-        subprocess.run([fdsl_binary(), "render", "--preset", preset, "--out", str(folder), "--seed", "4", *flags], check=True, capture_output=True)
+        subprocess.run(
+            [fdsl_binary(), "render", "--preset", preset, "--out", str(folder), "--seed", "4", *flags],
+            check=True,
+            capture_output=True,
+        )
         out[preset] = folder
     return out
 
@@ -67,7 +81,9 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
         train = spec["instances"] - spec["val_per_class"]
         split, position = ("val", instance - train) if instance >= train else ("train", instance)
         # Files are named by the reference's stems, whose sorted order is the instance order.
-        files = sorted(f for f in (folder / split).glob("*" if scenes else f"{ds.classes[cls]}/*") if f.suffix != ".json")
+        files = sorted(
+            f for f in (folder / split).glob("*" if scenes else f"{ds.classes[cls]}/*") if f.suffix != ".json"
+        )
         expected = payload(files[position])
         assert sample.dtype == expected.dtype and np.array_equal(sample, expected), f"{preset} sample {index}"
         assert label == (-1 if scenes else cls)
@@ -120,7 +136,7 @@ def test_splits_units_and_metadata(rendered):
 
 
 def test_bad_input_raises_with_the_librarys_message():
-    with pytest.raises(ValueError, match="unknown preset \"imagenet\""):
+    with pytest.raises(ValueError, match='unknown preset "imagenet"'):
         fdsl.Dataset("imagenet")
     with pytest.raises(ValueError, match="unknown field `colour`"):
         fdsl.Dataset("rcdb-1k", colour=3)

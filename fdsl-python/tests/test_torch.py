@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-import fdsl  # noqa: E402
-import fdsl.torch  # noqa: E402
+import fdsl
+import fdsl.torch
 
 
 def small():
@@ -59,7 +59,9 @@ def test_the_unit_sampler_covers_every_sample_once_across_ranks():
 
 def test_torchvision_transforms_take_the_samples():
     transforms = pytest.importorskip("torchvision.transforms")
-    pipeline = transforms.Compose([transforms.RandomResizedCrop(32), transforms.ToTensor(), transforms.Normalize([0.5], [0.5])])
+    pipeline = transforms.Compose(
+        [transforms.RandomResizedCrop(32), transforms.ToTensor(), transforms.Normalize([0.5], [0.5])]
+    )
     data = fdsl.torch.FdslDataset(small(), transform=pipeline)
     image, label = data[0]
     assert image.shape == (1, 32, 32) and image.dtype == torch.float32 and label == 0

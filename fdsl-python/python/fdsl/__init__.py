@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import _fdsl
 
-__all__ = ["Dataset", "TOOL"]
+__all__ = ["TOOL", "Dataset"]
 
 TOOL: str = _fdsl.TOOL
 
 
-def _threads(threads: Optional[int]) -> int:
+def _threads(threads: int | None) -> int:
     """``None`` is one thread (the caller's, as a DataLoader worker wants); 0 is one per core."""
     if threads is None:
         return 1
@@ -49,29 +50,29 @@ class Dataset:
         self._inner = _fdsl.Dataset(json.dumps(spec))
 
     @classmethod
-    def _wrap(cls, inner: "_fdsl.Dataset") -> "Dataset":
+    def _wrap(cls, inner: _fdsl.Dataset) -> Dataset:
         dataset = cls.__new__(cls)
         dataset._inner = inner
         return dataset
 
     @classmethod
-    def from_manifest(cls, path: "str | os.PathLike[str]") -> "Dataset":
+    def from_manifest(cls, path: str | os.PathLike[str]) -> Dataset:
         """The dataset a rendered folder (or its ``manifest.json``) describes."""
         return cls._wrap(_fdsl.Dataset.from_manifest(os.fspath(path)))
 
     @classmethod
-    def from_spec(cls, spec: "dict[str, Any] | str") -> "Dataset":
+    def from_spec(cls, spec: dict[str, Any] | str) -> Dataset:
         """The dataset of a whole spec (a manifest's ``spec``) or a short one, as a dict or JSON."""
         return cls._wrap(_fdsl.Dataset(spec if isinstance(spec, str) else json.dumps(spec)))
 
-    def __reduce__(self) -> Tuple[Any, Tuple[str, list]]:
+    def __reduce__(self) -> tuple[Any, tuple[str, list]]:
         # The whole spec and the category texts: no search or file read in the worker.
         return (_from_parts, (self._inner.spec_json(), self._inner.category_texts()))
 
     def __len__(self) -> int:
         return len(self._inner)
 
-    def __getitem__(self, index: int) -> Tuple[np.ndarray, int]:
+    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
         """Sample ``index`` (negative counts from the end) and its label."""
         if not isinstance(index, (int, np.integer)):
             raise TypeError(f"dataset indices are integers, not {type(index).__name__}")
@@ -81,13 +82,15 @@ class Dataset:
             raise IndexError(f"index {index} is out of range for {n} samples")
         return self._inner.render(i)[0], self._inner.label(i)
 
-    def render_batch(self, indices: Iterable[int], threads: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+    def render_batch(
+        self, indices: Iterable[int], threads: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Samples ``indices`` as one array (N x H x W uint8, or N x P x 3 float32) and their int64
         labels, on ``threads`` threads (None: this one; 0: one per core) with the GIL released. The
         bytes do not depend on ``threads`` or the order; samples of one unit share work."""
         return self._inner.render_batch(_indices(indices), _threads(threads))
 
-    def render_into(self, indices: Iterable[int], out: np.ndarray, threads: Optional[int] = None) -> None:
+    def render_into(self, indices: Iterable[int], out: np.ndarray, threads: int | None = None) -> None:
         """Render images ``indices`` into ``out`` (C-contiguous uint8, len(indices) x H x W)."""
         if not isinstance(out, np.ndarray) or out.dtype != np.uint8:
             raise TypeError("out must be a numpy array of dtype uint8")
@@ -103,12 +106,12 @@ class Dataset:
         return self._inner.classes()
 
     @property
-    def spec(self) -> "dict[str, Any]":
+    def spec(self) -> dict[str, Any]:
         """The whole spec, as ``manifest.json`` records it."""
         return json.loads(self._inner.spec_json())
 
     @property
-    def sample_shape(self) -> Tuple[int, ...]:
+    def sample_shape(self) -> tuple[int, ...]:
         return tuple(self._inner.sample_shape())
 
     @property
@@ -134,7 +137,9 @@ class Dataset:
 
 
 def _indices(indices: Iterable[int]) -> list:
-    values = [int(i) for i in np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices).ravel()]
+    values = [
+        int(i) for i in np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices).ravel()
+    ]
     if any(i < 0 for i in values):
         raise IndexError("batch indices must be non-negative")
     return values

@@ -19,7 +19,8 @@ The fully random alternative is torch's own ``RandomSampler`` (every sample rend
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -42,9 +43,9 @@ class FdslDataset(_TorchDataset):
     def __init__(
         self,
         dataset: fdsl.Dataset,
-        split: Optional[str] = None,
-        transform: Optional[Callable[[Any], Any]] = None,
-        target_transform: Optional[Callable[[int], Any]] = None,
+        split: str | None = None,
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[int], Any] | None = None,
         pil: bool = True,
     ) -> None:
         self.dataset = dataset
@@ -54,7 +55,7 @@ class FdslDataset(_TorchDataset):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def _item(self, sample: np.ndarray, label: int) -> Tuple[Any, Any]:
+    def _item(self, sample: np.ndarray, label: int) -> tuple[Any, Any]:
         if sample.dtype == np.uint8 and sample.ndim == 2:
             tensor = torch.from_numpy(np.ascontiguousarray(sample))[None]
         else:
@@ -71,11 +72,11 @@ class FdslDataset(_TorchDataset):
         target = self.target_transform(label) if self.target_transform is not None else label
         return item, target
 
-    def __getitem__(self, position: int) -> Tuple[Any, Any]:
+    def __getitem__(self, position: int) -> tuple[Any, Any]:
         sample, label = self.dataset[int(self.indices[position])]
         return self._item(sample, label)
 
-    def __getitems__(self, positions: Sequence[int]) -> List[Tuple[Any, Any]]:
+    def __getitems__(self, positions: Sequence[int]) -> list[tuple[Any, Any]]:
         """A whole batch in one render (what torch's DataLoader calls when it exists)."""
         indices = [int(self.indices[p]) for p in positions]
         if self.dataset.sample_shape[0] == 0:  # scenes vary in size: one at a time
@@ -110,7 +111,13 @@ class UnitSampler(Sampler[int]):
         order = np.argsort(units, kind="stable")
         starts = np.flatnonzero(np.r_[True, units[order][1:] != units[order][:-1]])
         self.groups = np.split(order, starts[1:])
-        self.seed, self.rank, self.world_size, self.shuffle, self.window = seed, rank, world_size, shuffle, window
+        self.seed, self.rank, self.world_size, self.shuffle, self.window = (
+            seed,
+            rank,
+            world_size,
+            shuffle,
+            window,
+        )
         self.epoch = 0
         self.total = len(data)
 
@@ -122,7 +129,9 @@ class UnitSampler(Sampler[int]):
         rng = np.random.Generator(np.random.PCG64([self.seed, self.epoch]))
         groups = [self.groups[i] for i in rng.permutation(len(self.groups))] if self.shuffle else self.groups
         if self.window > 1:
-            windows = [np.concatenate(groups[k : k + self.window]) for k in range(0, len(groups), self.window)]
+            windows = [
+                np.concatenate(groups[k : k + self.window]) for k in range(0, len(groups), self.window)
+            ]
             groups = [rng.permutation(w) if self.shuffle else w for w in windows]
         return np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
 
