@@ -22,7 +22,7 @@ from PIL import Image
 from plyfile import PlyData, PlyElement
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_3d_timing import candidate  # noqa: E402
+from reference_3d_timing import candidate
 
 
 def main():

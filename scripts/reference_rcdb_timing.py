@@ -27,7 +27,7 @@ def category(rng):
         v = int(rng.expovariate(1 / 100))
         if 2 < v <= 200:
             break
-    return dict(v=v, l=rng.randint(1, 200), c=rng.uniform(0, 4), lw=rng.uniform(0.0, 0.1))
+    return {"v": v, "l": rng.randint(1, 200), "c": rng.uniform(0, 4), "lw": rng.uniform(0.0, 0.1)}
 
 
 def instance(rng, cat):

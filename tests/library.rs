@@ -7,32 +7,13 @@ use fdsl_dataset::Dataset;
 use fdsl_dataset::presets::NAMES;
 use std::path::Path;
 
-/// `fdsl render` flags of a small dataset of each preset.
-fn flags(preset: &str) -> &'static [&'static str] {
-    match preset {
-        "fractaldb-1k" | "fractaldb-10k" => &[
-            "--categories",
-            "2",
-            "--instances",
-            "80",
-            "--size",
-            "48",
-            "--points",
-            "3000",
-            "--val-per-class",
-            "40",
-        ],
-        "rcdb-1k" | "rcdb-21k" => &["--categories", "3", "--instances", "6", "--size", "64"],
-        "exfractaldb-1k" | "exfractaldb-21k" => {
-            &["--categories", "2", "--instances", "150", "--size", "48", "--points", "1500"]
-        }
-        "mv-fractaldb-1k" => &["--categories", "2", "--instances", "30", "--size", "48", "--points", "1500"],
-        "pc-fractaldb-1k" => &["--categories", "3", "--instances", "5", "--points", "400"],
-        "pc-fractaldb-scenes" => {
-            &["--categories", "3", "--instances", "4", "--points", "300", "--objects", "2"]
-        }
-        other => panic!("no small dataset for {other}: add one"),
-    }
+/// `fdsl render` flags of a small dataset of each preset (`tests/data/small_datasets.json`, shared with
+/// the Python tests).
+fn flags(preset: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_datasets.json");
+    let table: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    table.get(preset).unwrap_or_else(|| panic!("no small dataset for {preset}: add one")).clone()
 }
 
 /// The sample bytes a file holds: PNG pixels (greyscale), or the points after a PLY or npy header.
@@ -66,7 +47,8 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
         for format in ["", "npy"] {
             let out = arg(tmp.path(), &format!("{preset}{format}"));
             let mut args = vec!["render", "--preset", preset, "--out", &out, "--seed", "4"];
-            args.extend(flags(preset));
+            let flags = flags(preset);
+            args.extend(flags.iter().map(String::as_str));
             let clouds = preset.starts_with("pc-");
             if !format.is_empty() {
                 if !clouds {

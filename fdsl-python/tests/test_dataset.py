@@ -1,6 +1,7 @@
 """fdsl's Python package without torch: every preset's samples are `fdsl render`'s files, batches are
 single samples, pickling and worker processes (fork, spawn) give the same bytes, bad input raises."""
 
+import json
 import multiprocessing
 import os
 import pathlib
@@ -14,29 +15,8 @@ from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-# `fdsl render` flags of a small dataset of each preset.
-SMALL = {
-    "fractaldb-1k": [
-        "--categories",
-        "2",
-        "--instances",
-        "80",
-        "--size",
-        "48",
-        "--points",
-        "3000",
-        "--val-per-class",
-        "40",
-    ],
-    "fractaldb-10k": ["--categories", "2", "--instances", "40", "--size", "48", "--points", "3000"],
-    "rcdb-1k": ["--categories", "3", "--instances", "6", "--size", "64"],
-    "rcdb-21k": ["--categories", "2", "--instances", "3", "--size", "64"],
-    "exfractaldb-1k": ["--categories", "2", "--instances", "150", "--size", "48", "--points", "1500"],
-    "exfractaldb-21k": ["--categories", "2", "--instances", "20", "--size", "48", "--points", "1500"],
-    "mv-fractaldb-1k": ["--categories", "2", "--instances", "30", "--size", "48", "--points", "1500"],
-    "pc-fractaldb-1k": ["--categories", "3", "--instances", "5", "--points", "400"],
-    "pc-fractaldb-scenes": ["--categories", "3", "--instances", "4", "--points", "300", "--objects", "2"],
-}
+# `fdsl render` flags of a small dataset of each preset (shared with tests/library.rs).
+SMALL = json.loads((ROOT / "tests/data/small_datasets.json").read_text())
 
 
 def fdsl_binary() -> str:
