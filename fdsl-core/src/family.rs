@@ -114,14 +114,6 @@ impl<'a> Workspace<'a> {
     ) -> Self {
         Self { positions, canvas, points, objects, held }
     }
-
-    /// Whether every buffer is at least as long as `need`.
-    pub fn fits(&self, need: &ScratchLen) -> bool {
-        self.positions.len() >= need.positions
-            && self.canvas.len() >= need.canvas
-            && self.points.len() >= need.points
-            && self.objects.len() >= need.objects
-    }
 }
 
 /// Why a sample cannot be rendered.

@@ -194,11 +194,6 @@ impl<C: AsRef<[Ifs2]>> FractalDb<C> {
         &self.recipe
     }
 
-    /// The dataset seed.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     /// The unflipped canvas instance `instance` of class `class` shows, as a job to render elsewhere
     /// (a GPU), and its key (class, weight, count); point mode needs count 0 only.
     pub fn canvas_job(&self, class: usize, instance: u64) -> Result<(CanvasKey, Job), RenderError> {

@@ -218,11 +218,6 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcFractalDb<C, P> {
         Ok(Self { categories, partners, mix, seed })
     }
 
-    /// The split of an instance's points.
-    pub fn mix(&self) -> NoiseMix {
-        self.mix
-    }
-
     /// The partner class of instance `instance` (of any class).
     pub fn partner(&self, instance: u64) -> usize {
         let partners = self.partners.as_ref();
@@ -334,6 +329,11 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcScenes<C, P> {
         self.params.base_objects as usize + POISSON_ROOM
     }
 
+    /// The (class, model) an object's `pick` names.
+    fn class_and_model(&self, pick: u64) -> (usize, usize) {
+        (pick as usize / self.models, pick as usize % self.models)
+    }
+
     /// The objects of scene `index` into `objects` (at most its length); returns how many.
     fn objects_of(&self, index: u64, objects: &mut [SceneObject]) -> usize {
         let key = StreamKey {
@@ -386,7 +386,7 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         let out = output(out, n * total * 12)?;
         let (work, placed) = ws.points.split_at_mut(2 * total);
         for (o, slot) in ws.objects[..n].iter().zip(out.chunks_exact_mut(total * 12)) {
-            let (class, model) = (o.pick as usize / self.models, o.pick as usize % self.models);
+            let (class, model) = self.class_and_model(o.pick);
             let points = self.objects.mixed(class, model as u64, work, ws.held)?;
             o.place(points, &mut placed[..total]);
             write_points(&placed[..total], slot);
@@ -406,7 +406,7 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         let total = self.objects.mix.total();
         let n = self.objects_of(instance, objects);
         for (i, o) in objects[..n].iter().enumerate() {
-            let (class, model) = (o.pick as usize / self.models, o.pick as usize % self.models);
+            let (class, model) = self.class_and_model(o.pick);
             visit(&PlacedObject { class, model, object: *o, points: (i * total, (i + 1) * total) });
         }
     }
