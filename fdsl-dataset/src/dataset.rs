@@ -412,18 +412,13 @@ impl Dataset {
             self.render_into(sample, scratch, slot).map(|_| ())
         };
         match threads {
-            0 => self.for_each_unit(items, render),
-            1 => {
-                let mut scratch = Scratch::default();
-                let mut items = items;
-                items.sort_by_key(|(s, _)| self.unit_order(s));
-                items.into_iter().try_for_each(|(s, slot)| render(&mut scratch, s, slot))
-            }
+            0 => self.for_each_unit(items, true, render),
+            1 => self.for_each_unit(items, false, render),
             n => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .context("cannot start worker threads")?
-                .install(|| self.for_each_unit(items, render)),
+                .install(|| self.for_each_unit(items, true, render)),
         }
     }
 
@@ -434,12 +429,10 @@ impl Dataset {
         items: Vec<(Sample, T)>,
         each: impl Fn(&[u8], T) -> Result<()> + Sync,
     ) -> Result<()> {
-        self.for_each_unit(items, |scratch, sample, item| {
-            let mut out = std::mem::take(&mut scratch.out);
-            out.resize(self.sample_len(), 0);
-            let done = self.render_into(sample, scratch, &mut out).and_then(|n| each(&out[..n], item));
-            scratch.out = out;
-            done
+        self.for_each_unit(items, true, |scratch, sample, item| {
+            self.with_out(scratch, |scratch, out| {
+                self.render_into(sample, scratch, out).and_then(|n| each(&out[..n], item))
+            })
         })
     }
 
@@ -451,12 +444,19 @@ impl Dataset {
         scratch: &mut Scratch,
         mut emit: impl FnMut(Sample, &[u8]) -> Result<()>,
     ) -> Result<()> {
+        self.with_out(scratch, |scratch, out| {
+            samples.into_iter().try_for_each(|sample| {
+                let n = self.render_into(sample, scratch, out)?;
+                emit(sample, &out[..n])
+            })
+        })
+    }
+
+    /// Call `f` with `scratch` and its one-sample output buffer, sized for this dataset, lent apart.
+    fn with_out<R>(&self, scratch: &mut Scratch, f: impl FnOnce(&mut Scratch, &mut [u8]) -> R) -> R {
         let mut out = std::mem::take(&mut scratch.out);
         out.resize(self.sample_len(), 0);
-        let done = samples.into_iter().try_for_each(|sample| {
-            let n = self.render_into(sample, scratch, &mut out)?;
-            emit(sample, &out[..n])
-        });
+        let done = f(scratch, &mut out);
         scratch.out = out;
         done
     }
@@ -508,26 +508,35 @@ impl Dataset {
     }
 
     /// Call `f` on every item, grouped by unit (in instance order within one), the groups in
-    /// parallel, each worker with its own scratch.
+    /// parallel on the current rayon pool (`parallel`) or in turn on this thread, each worker with
+    /// its own scratch.
     fn for_each_unit<T: Send>(
         &self,
-        mut items: Vec<(Sample, T)>,
+        items: Vec<(Sample, T)>,
+        parallel: bool,
         f: impl Fn(&mut Scratch, Sample, T) -> Result<()> + Sync,
     ) -> Result<()> {
-        items.sort_by_key(|(s, _)| self.unit_order(s));
+        let mut keyed: Vec<((usize, u64, usize), Sample, T)> =
+            items.into_iter().map(|(s, item)| (self.unit_order(&s), s, item)).collect();
+        keyed.sort_by_key(|(key, ..)| *key);
         let mut groups: Vec<Vec<(Sample, T)>> = Vec::new();
         let mut last = None;
-        for (sample, item) in items {
-            let unit = Some((sample.category, self.family().unit_of(sample.instance as u64)));
-            if unit != last {
+        for ((class, unit, _), sample, item) in keyed {
+            if last != Some((class, unit)) {
                 groups.push(Vec::new());
-                last = unit;
+                last = Some((class, unit));
             }
             groups.last_mut().expect("pushed above").push((sample, item));
         }
-        groups.into_par_iter().try_for_each_init(Scratch::default, |scratch, group| {
+        let run = |scratch: &mut Scratch, group: Vec<(Sample, T)>| {
             group.into_iter().try_for_each(|(sample, item)| f(scratch, sample, item))
-        })
+        };
+        if parallel {
+            groups.into_par_iter().try_for_each_init(Scratch::default, run)
+        } else {
+            let mut scratch = Scratch::default();
+            groups.into_iter().try_for_each(|group| run(&mut scratch, group))
+        }
     }
 
     /// Render one sample into `out` with `scratch`.
