@@ -222,33 +222,17 @@ pub fn is_temporary(name: &str) -> bool {
     name.ends_with(TMP_SUFFIX)
 }
 
-/// Remove temporary files in `dir` and its sub-folders, and lock files at its top: only once no
-/// run writes there any more (a dataset just completed).
-pub fn remove_leftovers(dir: &Path) -> Result<()> {
-    fn walk(dir: &Path, top: bool) -> Result<()> {
-        let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-            let (path, name) = (entry.path(), entry.file_name().to_string_lossy().into_owned());
-            if entry.file_type()?.is_dir() {
-                walk(&path, false)?;
-            } else if is_temporary(&name) || (top && name.starts_with(LOCK_PREFIX)) {
-                remove_if_present(dir, &name)?;
-            }
-        }
-        Ok(())
-    }
-    walk(dir, true)
-}
-
 /// Every file and folder under `dir` that is not in `listed` (paths relative to `dir`, `/`-separated),
 /// described for a person: `extra: PATH` (a folder once, with a trailing `/`, when nothing listed is
-/// inside it), or what fdsl left there: a temporary or lock file of an interrupted run.
-pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Result<Vec<String>> {
+/// inside it), or what fdsl left there: a temporary or lock file of an interrupted run. With `tidy`
+/// (only once no run writes there any more: a dataset just completed) the temporaries in the
+/// dataset's folders and the lock files at its top are removed instead of named.
+pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: bool) -> Result<Vec<String>> {
     fn walk(
         root: &Path,
         rel: &str,
         listed: &std::collections::BTreeSet<String>,
+        tidy: bool,
         out: &mut Vec<String>,
     ) -> Result<()> {
         let dir = root.join(rel);
@@ -262,10 +246,12 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Result
             if entry.file_type()?.is_dir() {
                 let prefix = format!("{path}/");
                 if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
-                    walk(root, &path, listed, out)?;
+                    walk(root, &path, listed, tidy, out)?;
                 } else {
                     out.push(format!("extra: {prefix} (a folder the dataset does not have)"));
                 }
+            } else if tidy && (is_temporary(&name) || (rel.is_empty() && name.starts_with(LOCK_PREFIX))) {
+                remove_if_present(&dir, &name)?;
             } else if !listed.contains(&path) {
                 out.push(if is_temporary(&name) {
                     format!("extra: {path} (a temporary file of an interrupted run)")
@@ -282,7 +268,7 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>) -> Result
         Ok(())
     }
     let mut out = Vec::new();
-    walk(dir, "", listed, &mut out)?;
+    walk(dir, "", listed, tidy, &mut out)?;
     Ok(out)
 }
 

@@ -1,8 +1,8 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
 use crate::output::{
-    Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, file_sha256, is_empty_dir,
-    remove_if_present, remove_leftovers, write_atomic,
+    Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, extras, file_sha256, is_empty_dir,
+    remove_if_present, write_atomic,
 };
 use crate::plan::Plan;
 use crate::progress;
@@ -224,24 +224,28 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     bar.finish();
     let written = total - kept;
     files.extend(rendered.into_iter().flatten());
+    let whole = (part == Part::WHOLE).then(|| listed_paths(&files));
     Manifest::new(spec.clone(), part, true, files).write(out, &part.manifest_name())?;
     remove_if_present(out, &part.journal_name())?;
-    let (completed, completed_here) = if part == Part::WHOLE {
-        remove_part_records(out)?;
-        remove_leftovers(out)?;
-        (true, true)
-    } else {
-        merge_parts(spec, out, part.count)?
+    let (completed, completed_here, extra) = match whole {
+        Some(listed) => {
+            remove_part_records(out)?;
+            (true, true, extras(out, &listed, true)?)
+        }
+        None => merge_parts(spec, out, part.count)?,
     };
     lock.remove()?;
-    let extras = match Manifest::read(out, MANIFEST)? {
-        Some(m) if completed => {
-            let listed = m.files.into_keys().chain([MANIFEST.to_owned()]).collect();
-            crate::output::extras(out, &listed)?
-        }
-        _ => Vec::new(),
+    // Another part completed the folder: name what it holds beyond the dataset, as that part did.
+    let extra = match Manifest::read(out, MANIFEST)? {
+        Some(m) if completed && !completed_here => extras(out, &listed_paths(&m.files), false)?,
+        _ => extra,
     };
-    Ok(Summary { written, kept, completed, completed_here, extras, elapsed: start.elapsed() })
+    Ok(Summary { written, kept, completed, completed_here, extras: extra, elapsed: start.elapsed() })
+}
+
+/// The paths a complete folder of `files` holds: them and `manifest.json`.
+fn listed_paths(files: &BTreeMap<String, String>) -> std::collections::BTreeSet<String> {
+    files.keys().cloned().chain([MANIFEST.to_owned()]).collect()
 }
 
 /// Remove every part manifest and part journal (a complete `manifest.json` covers them).
@@ -259,14 +263,15 @@ fn remove_part_records(out: &Path) -> Result<()> {
 const MERGE_LOCK: &str = ".fdsl-lock.merge";
 
 /// If all `count` parts have complete manifests in `out`, write their union as `manifest.json`
-/// (the bytes a whole run writes) and remove the part records; returns whether `manifest.json` is
-/// complete, and whether this call wrote it. Parts finishing at once take turns (a lock): the first
-/// that finds every part complete merges, the others find `manifest.json` complete and leave it.
-fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool)> {
+/// (the bytes a whole run writes), remove the part records and tidy the folder; returns whether
+/// `manifest.json` is complete, whether this call wrote it, and (if it did) what the complete folder
+/// holds beyond the dataset (`extra:` lines). Parts finishing at once take turns (a lock): the first that finds
+/// every part complete merges, the others find `manifest.json` complete and leave it.
+fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool, Vec<String>)> {
     let merging = Lock::acquire(out, MERGE_LOCK)?;
     if Manifest::read(out, MANIFEST).ok().flatten().is_some_and(|m| m.complete) {
         merging.remove()?;
-        return Ok((true, false));
+        return Ok((true, false, Vec::new()));
     }
     let (mut files, mut first) = (BTreeMap::new(), None);
     for index in 0..count {
@@ -277,17 +282,18 @@ fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool)> {
             }
             _ => {
                 merging.remove()?;
-                return Ok((false, false));
+                return Ok((false, false, Vec::new()));
             }
         }
     }
     // Part 0's spec, whichever part merges: the same bytes every time (provenance may differ).
     let spec = first.unwrap_or_else(|| spec.clone());
+    let listed = listed_paths(&files);
     Manifest::new(spec, Part::WHOLE, true, files).write(out, MANIFEST)?;
     remove_part_records(out)?;
-    remove_leftovers(out)?;
+    let extra = extras(out, &listed, true)?;
     merging.remove()?;
-    Ok((true, true))
+    Ok((true, true, extra))
 }
 
 /// `bytes` with a decimal unit: `3.08 MB`, `43.70 GB`.

@@ -113,6 +113,6 @@ pub fn verify(dir: &Path) -> Result<Report> {
         report.problems.push(format!("unexpected entry in manifest.json: {path}"));
     }
     expected.insert(MANIFEST.to_owned());
-    report.problems.extend(crate::output::extras(dir, &expected)?);
+    report.problems.extend(crate::output::extras(dir, &expected, false)?);
     Ok(report)
 }
