@@ -122,10 +122,18 @@ impl Dataset {
         self.inner.label(index).map_err(value_error)
     }
 
-    /// `"train"` or `"val"`: the split of sample `index`.
-    fn split(&self, index: u64) -> PyResult<&'static str> {
-        let sample = self.inner.sample(index).map_err(|e| PyIndexError::new_err(e.to_string()))?;
-        Ok(self.inner.split_of(sample.instance).name())
+    /// The indices of the split `"train"` or `"val"` (the last `val_per_class` instances of each
+    /// class), ascending.
+    fn split_indices<'py>(&self, py: Python<'py>, split: &str) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        if split != "train" && split != "val" {
+            return Err(PyValueError::new_err(format!("split is 'train' or 'val', not {split:?}")));
+        }
+        let inner = self.inner.clone();
+        let indices: Vec<i64> = (0..inner.len())
+            .filter(|&i| inner.sample(i).is_ok_and(|s| inner.split_of(s.instance).name() == split))
+            .map(|i| i as i64)
+            .collect();
+        Ok(PyArray1::from_vec(py, indices))
     }
 
     /// The unit of shared work of every sample, as one int64 per index (samples with the same value

@@ -110,6 +110,8 @@ def test_splits_units_and_metadata(rendered):
     ds = fdsl.Dataset.from_manifest(rendered["fractaldb-1k"])
     assert ds.classes == ["00000", "00001"] and ds.sample_shape == (48, 48) and len(ds) == 160
     assert list(ds.split_indices("val")) == list(range(40, 80)) + list(range(120, 160))
+    with pytest.raises(ValueError, match="split is 'train' or 'val'"):
+        ds.split_indices("test")
     units = ds.units()
     assert units.shape == (160,) and len(set(units[:40])) == 1 and units[0] != units[40]
     assert "fractaldb-1k" in repr(ds)

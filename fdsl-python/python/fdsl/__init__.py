@@ -120,12 +120,7 @@ class Dataset:
 
     def split_indices(self, split: str) -> np.ndarray:
         """The indices of ``"train"`` or ``"val"`` (the last ``val_per_class`` instances of each class)."""
-        if split not in ("train", "val"):
-            raise ValueError(f"split is 'train' or 'val', not {split!r}")
-        instances, val = self.spec["instances"], self.spec["val_per_class"]
-        index = np.arange(len(self), dtype=np.int64)
-        is_val = index % instances >= instances - val
-        return index[is_val if split == "val" else ~is_val]
+        return self._inner.split_indices(split)
 
     def units(self) -> np.ndarray:
         """One int64 per index: samples with the same value share work (a chaos game, a 3-D model)."""
