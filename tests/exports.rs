@@ -276,3 +276,64 @@ fn webdataset_renders_print_their_shard_patterns() {
     let tars = tree(&tmp.path().join("w")).into_keys().filter(|k| k.ends_with(".tar")).count();
     assert_eq!(tars, 6);
 }
+
+/// The pixels of a PNG, and its colour type.
+fn png_pixels(bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(info.buffer_size());
+    (info.color_type, pixels)
+}
+
+#[test]
+fn colour_images_are_rgb_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = ["--colour", "hue", "--size", "64", "--points", "5000"];
+    let (p, n, w) = (arg(tmp.path(), "png"), arg(tmp.path(), "npy"), arg(tmp.path(), "wds"));
+    run(&p, "png", &extra);
+    run(&n, "npy", &extra);
+    run(&w, "webdataset", &extra);
+    let pngs: BTreeMap<String, Vec<u8>> =
+        tree(tmp.path().join("png").as_path()).into_iter().filter(|(k, _)| k.starts_with("train/")).collect();
+    assert_eq!(pngs.len(), 6 * 40);
+    let images: std::collections::BTreeSet<Vec<u8>> = pngs
+        .values()
+        .map(|png| {
+            let (colour, pixels) = png_pixels(png);
+            assert_eq!((colour, pixels.len()), (png::ColorType::Rgb, 64 * 64 * 3));
+            assert!(pixels.iter().any(|&v| v != 0));
+            pixels
+        })
+        .collect();
+    // npy shards: N x 64 x 64 x 3, each row one of the PNGs' images, all of them once.
+    let mut from_npy = std::collections::BTreeSet::new();
+    for (k, shard) in
+        tree(tmp.path().join("npy").as_path()).iter().filter(|(k, _)| k.starts_with("train/images-"))
+    {
+        let header = u16::from_le_bytes([shard[8], shard[9]]) as usize;
+        let text = String::from_utf8_lossy(&shard[10..10 + header]);
+        assert!(text.contains(", 64, 64, 3)"), "{k}: {text}");
+        for row in shard[10 + header..].chunks_exact(64 * 64 * 3) {
+            assert!(from_npy.insert(row.to_vec()), "{k}: an image twice");
+        }
+    }
+    assert!(from_npy == images, "npy rows differ from the PNGs' pixels");
+    // WebDataset members are the ImageFolder's PNG files, byte for byte.
+    let mut members = std::collections::BTreeSet::new();
+    for (_, tar) in
+        tree(tmp.path().join("wds").as_path()).into_iter().filter(|(k, _)| k.starts_with("train-"))
+    {
+        let mut at = 0;
+        while at + 512 <= tar.len() && tar[at] != 0 {
+            let name = String::from_utf8_lossy(&tar[at..at + 100]).trim_end_matches('\0').to_owned();
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&tar[at + 124..at + 135]).trim(), 8).unwrap();
+            if name.ends_with(".png") {
+                members.insert(tar[at + 512..at + 512 + size].to_vec());
+            }
+            at += 512 + size.div_ceil(512) * 512;
+        }
+    }
+    assert!(members == pngs.values().cloned().collect(), "the shards' PNGs differ from the ImageFolder's");
+}

@@ -19,7 +19,7 @@ fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: For
         instances,
         size: side,
         seed,
-        generator: Generator::Fractaldb { points, draw, weight_step: 0.4 },
+        generator: Generator::Fractaldb { points, draw, weight_step: 0.4, colour: Default::default() },
         ..published.with_format(format, (format == Format::Webdataset).then_some(64))
     };
     let categories = presets::categories(&spec, &|_, _| {}).unwrap();

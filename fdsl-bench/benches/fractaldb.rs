@@ -2,7 +2,7 @@
 //! (362x362, 200,000 points, patch mode), and of RCDB: `cargo bench -p fdsl-bench`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fdsl_cli::encode::{encode_grey_png, up_filtered_rows};
+use fdsl_cli::encode::{Colour, encode_png, up_filtered_rows};
 use fdsl_cli::plan::{Plan, Task};
 use fdsl_core::chaos_game::ChaosGame;
 use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
@@ -56,7 +56,7 @@ fn steps(c: &mut Criterion) {
         b.iter(|| canvas.write_flipped(Flip::Flip2, &mut flipped).unwrap())
     });
     g.bench_function("PNG encode, one image", |b| {
-        b.iter(|| encode_grey_png(&flipped, side as u32, PngCompression::Fastest).unwrap())
+        b.iter(|| encode_png(&flipped, side as u32, Colour::Grey, PngCompression::Fastest).unwrap())
     });
     g.finish();
 }
@@ -130,7 +130,7 @@ fn rcdb(c: &mut Criterion) {
         .unwrap();
     for (name, level) in [("fastest", PngCompression::Fastest), ("none", PngCompression::Uncompressed)] {
         g.bench_function(format!("PNG encode ({name}), one 512 px image"), |b| {
-            b.iter(|| encode_grey_png(&pixels, 512, level).unwrap())
+            b.iter(|| encode_png(&pixels, 512, Colour::Grey, level).unwrap())
         });
     }
     g.finish();

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use fdsl_core::fractaldb::{Job, Recipe};
 use fdsl_core::frame::Grid;
 use fdsl_dataset::dataset::Categories;
-use fdsl_dataset::spec::{Choice, DrawMode, Format, PngCompression, Spec};
+use fdsl_dataset::spec::{Choice, ColourMode, DrawMode, Format, PngCompression, Spec};
 use fdsl_dataset::{Dataset, Request};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -100,7 +100,10 @@ enum SearchKind {
 struct RenderArgs {
     /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
     /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
-    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. rcdb-1k / rcdb-21k: radial contours drawn
+    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. ofdb-1k / ofdb-21k: One-instance
+    /// FractalDB, one image per class (FractalDB's instance 0: weight row 0, one patch draw, no flip)
+    /// of the official categories / 21,000 from the fractaldb-10k search; ofdb-3d-1k: one 3-D model per
+    /// class (MV-FractalDB's model 0) in 12 views. rcdb-1k / rcdb-21k: radial contours drawn
     /// from --seed, 1,000 images per class, 512x512. exfractaldb-1k / exfractaldb-21k: 3-D IFS classes
     /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
     /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
@@ -111,11 +114,11 @@ struct RenderArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Use only the first N categories (classes) [default: the preset's: 1,000; 10,000 for
-    /// fractaldb-10k; 21,000 for rcdb-21k and exfractaldb-21k]. Scenes pick their objects from all N.
+    /// fractaldb-10k; 21,000 for rcdb-21k, exfractaldb-21k and ofdb-21k]. Scenes pick their objects from all N.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
     /// Samples per category. FractalDB: the first M in the order weight, count, flip, 1 to 1,000
-    /// (default 1,000). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
+    /// (default 1,000; OFDB 1, its 3-D form 12). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
     /// ExFractalDB, PC-FractalDB: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
     /// scenes, 1 to 1,000,000 (default 10,000).
     #[arg(long, value_name = "M")]
@@ -139,6 +142,10 @@ struct RenderArgs {
     /// instance unscaled) [default: 0.4].
     #[arg(long, value_name = "W")]
     weight_step: Option<f64>,
+    /// FractalDB: grey, or hue (RGB images: the hue cycles with the point index, period 128 points,
+    /// as the reference's point_color / patch_color) [default: grey].
+    #[arg(long, visible_alias = "color", value_parser = choice::<ColourMode>())]
+    colour: Option<ColourMode>,
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -351,6 +358,7 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
         points: a.points,
         draw: a.draw,
         weight_step: a.weight_step,
+        colour: a.colour,
         format: a.format,
         png_compression: a.png_compression,
         mix_ratio: a.mix_ratio,

@@ -7,27 +7,87 @@ use std::io;
 /// PNG's filter type 2, "Up": each byte minus the byte above it (the row above the first is zeros).
 const UP: u8 = 2;
 
-/// An 8-bit greyscale PNG of a square `side × side` image, compressed as `compression` says by the
-/// `png` crate's settings of the same names. Deterministic for a given `png`, `fdeflate` and zlib
-/// backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
-pub fn encode_grey_png(pixels: &[u8], side: u32, compression: PngCompression) -> Result<Vec<u8>> {
+/// The pixels of a PNG: 8-bit greyscale or RGB (PNG specification, 11.2.2: colour types 0 and 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    /// One byte per pixel.
+    Grey,
+    /// Three bytes per pixel, R, G, B.
+    Rgb,
+}
+
+impl Colour {
+    /// The colour of images of `channels` bytes per pixel (1 or 3).
+    pub fn of_channels(channels: usize) -> Result<Self> {
+        match channels {
+            1 => Ok(Colour::Grey),
+            3 => Ok(Colour::Rgb),
+            n => anyhow::bail!("no PNG colour type for {n} channels"),
+        }
+    }
+
+    /// Bytes per pixel.
+    fn bytes(self) -> usize {
+        match self {
+            Colour::Grey => 1,
+            Colour::Rgb => 3,
+        }
+    }
+
+    /// The IHDR colour type.
+    fn png_type(self) -> u8 {
+        match self {
+            Colour::Grey => 0,
+            Colour::Rgb => 2,
+        }
+    }
+}
+
+/// A PNG of a square `side × side` image of 8-bit `colour` pixels, compressed as `compression`
+/// says by the `png` crate's settings of the same names. Deterministic for a given `png`, `fdeflate`
+/// and zlib backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
+pub fn encode_png(pixels: &[u8], side: u32, colour: Colour, compression: PngCompression) -> Result<Vec<u8>> {
     let width = side as usize;
-    ensure!(side > 0 && pixels.len() == width * width, "{} pixels for a {side}x{side} image", pixels.len());
+    ensure!(
+        side > 0 && pixels.len() == width * width * colour.bytes(),
+        "{} bytes for a {side}x{side} image of {} bytes per pixel",
+        pixels.len(),
+        colour.bytes()
+    );
+    let image = Image { pixels, side, colour };
     let level = match compression {
-        PngCompression::Uncompressed => return Ok(uncompressed(pixels, side)?),
-        PngCompression::Fastest => return fastest(pixels, side),
+        PngCompression::Uncompressed => return Ok(uncompressed(&image)?),
+        PngCompression::Fastest => return fastest(&image),
         PngCompression::Fast => png::Compression::Fast,
         PngCompression::Balanced => png::Compression::Balanced,
         PngCompression::High => png::Compression::High,
     };
-    png_crate(pixels, side, level)
+    png_crate(&image, level)
+}
+
+/// An image to encode, checked by [`encode_png`].
+struct Image<'a> {
+    pixels: &'a [u8],
+    side: u32,
+    colour: Colour,
+}
+
+impl Image<'_> {
+    /// Bytes per row.
+    fn row_len(&self) -> usize {
+        self.side as usize * self.colour.bytes()
+    }
 }
 
 /// The `png` crate's own encoding at `level`.
-fn png_crate(pixels: &[u8], side: u32, level: png::Compression) -> Result<Vec<u8>> {
+fn png_crate(image: &Image<'_>, level: png::Compression) -> Result<Vec<u8>> {
+    let Image { pixels, side, colour } = *image;
     let mut out = Vec::with_capacity(pixels.len() / 4);
     let mut encoder = png::Encoder::new(&mut out, side, side);
-    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_color(match colour {
+        Colour::Grey => png::ColorType::Grayscale,
+        Colour::Rgb => png::ColorType::Rgb,
+    });
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(level);
     let mut writer = encoder.write_header()?;
@@ -39,32 +99,32 @@ fn png_crate(pixels: &[u8], side: u32, level: png::Compression) -> Result<Vec<u8
 /// `Compression::Fastest`, every row Up-filtered and compressed by fdeflate — the same bytes as the
 /// `png` crate's (tested below), written here straight into the one buffer of the PNG with the rows
 /// filtered without copies: 21 % faster than the `png` crate's own path on RCDB images.
-fn fastest(pixels: &[u8], side: u32) -> Result<Vec<u8>> {
-    let width = side as usize;
-    let png = grey_png(side, pixels.len() / 3, |out| {
+fn fastest(image: &Image<'_>) -> Result<Vec<u8>> {
+    let row_len = image.row_len();
+    let png = png_file(image, image.pixels.len() / 3, |out| {
         let mut deflate = fdeflate::Compressor::new(out)?;
-        up_filtered_rows(pixels, width, |row| deflate.write_data(row))?;
+        up_filtered_rows(image.pixels, row_len, |row| deflate.write_data(row))?;
         deflate.finish()
     })?;
     // As the `png` crate does: stored blocks when compressing does not pay.
-    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((width + 1) * width);
+    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.side as usize);
     if png.len() - PNG_OVERHEAD > stored {
-        return Ok(uncompressed(pixels, side)?);
+        return Ok(uncompressed(image)?);
     }
     Ok(png)
 }
 
 /// `Compression::NoCompression`: unfiltered rows (filter type byte 0) in stored DEFLATE blocks, the
 /// `png` crate's bytes (tested below) in one buffer. `side` is not 0.
-fn uncompressed(pixels: &[u8], side: u32) -> io::Result<Vec<u8>> {
-    let width = side as usize;
-    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((width + 1) * width);
-    grey_png(side, stored, |out| {
+fn uncompressed(image: &Image<'_>) -> io::Result<Vec<u8>> {
+    let row_len = image.row_len();
+    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.side as usize);
+    png_file(image, stored, |out| {
         let end = out.len() as u64;
         let mut cursor = io::Cursor::new(out);
         cursor.set_position(end);
         let mut deflate = fdeflate::StoredOnlyCompressor::new(cursor)?;
-        for line in pixels.chunks_exact(width) {
+        for line in image.pixels.chunks_exact(row_len) {
             deflate.write_data(&[0])?;
             deflate.write_data(line)?;
         }
@@ -79,20 +139,20 @@ const PNG_SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
 /// lengths, types and CRCs, and IHDR's 13 bytes.
 const PNG_OVERHEAD: usize = 8 + 3 * 12 + 13;
 
-/// An 8-bit greyscale, non-interlaced `side × side` PNG (PNG specification, 11.2.2: IHDR, one IDAT,
+/// The non-interlaced PNG of `image`'s size and colour (PNG specification, 11.2.2: IHDR, one IDAT,
 /// IEND) whose zlib stream `zlib` appends to the buffer it is given, `capacity` bytes expected.
-fn grey_png(
-    side: u32,
+fn png_file(
+    image: &Image<'_>,
     capacity: usize,
     zlib: impl FnOnce(Vec<u8>) -> io::Result<Vec<u8>>,
 ) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(capacity + PNG_OVERHEAD);
     out.extend_from_slice(&PNG_SIGNATURE);
     let out = chunk(out, b"IHDR", |mut out| {
-        out.extend_from_slice(&side.to_be_bytes());
-        out.extend_from_slice(&side.to_be_bytes());
-        // Bit depth 8, colour type 0 (greyscale), compression 0, filter method 0, no interlace.
-        out.extend_from_slice(&[8, 0, 0, 0, 0]);
+        out.extend_from_slice(&image.side.to_be_bytes());
+        out.extend_from_slice(&image.side.to_be_bytes());
+        // Bit depth 8, the colour type, compression 0, filter method 0, no interlace.
+        out.extend_from_slice(&[8, image.colour.png_type(), 0, 0, 0]);
         Ok(out)
     })?;
     let out = chunk(out, b"IDAT", zlib)?;
@@ -120,19 +180,19 @@ fn chunk(
     Ok(out)
 }
 
-/// Each row of a `width`-pixel-wide greyscale image as PNG stores it with the Up filter: the filter
-/// type byte 2, then each pixel minus the one above it (modulo 256; the row above the first is
-/// zeros), given to `row` in one reused buffer.
+/// Each row of `row_len` bytes of an image as PNG stores it with the Up filter: the filter type
+/// byte 2, then each byte minus the one above it (modulo 256; the row above the first is zeros),
+/// given to `row` in one reused buffer.
 pub fn up_filtered_rows<E>(
     pixels: &[u8],
-    width: usize,
+    row_len: usize,
     mut row: impl FnMut(&[u8]) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut filtered = vec![0; width + 1];
+    let mut filtered = vec![0; row_len + 1];
     filtered[0] = UP;
-    let zeros = vec![0; width];
+    let zeros = vec![0; row_len];
     let mut above = zeros.as_slice();
-    for line in pixels.chunks_exact(width.max(1)) {
+    for line in pixels.chunks_exact(row_len.max(1)) {
         for ((out, &v), &up) in filtered[1..].iter_mut().zip(line).zip(above) {
             *out = v.wrapping_sub(up);
         }
@@ -146,7 +206,11 @@ pub fn up_filtered_rows<E>(
 mod tests {
     use super::*;
 
-    /// The pixels of a greyscale PNG.
+    fn encode_grey_png(pixels: &[u8], side: u32, compression: PngCompression) -> Result<Vec<u8>> {
+        encode_png(pixels, side, Colour::Grey, compression)
+    }
+
+    /// The pixels of a PNG.
     fn decode(png: &[u8]) -> Vec<u8> {
         let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
         let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
@@ -163,9 +227,11 @@ mod tests {
             side in 1u32..300,
             seed in proptest::prelude::any::<u64>(),
             white in 0u8..=255,
+            rgb in proptest::prelude::any::<bool>(),
         ) {
+            let colour = if rgb { Colour::Rgb } else { Colour::Grey };
             let mut state = seed;
-            let pixels: Vec<u8> = (0..side * side)
+            let pixels: Vec<u8> = (0..side * side * colour.bytes() as u32)
                 .map(|_| {
                     state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                     let [a, b, ..] = (state >> 32).to_le_bytes();
@@ -176,8 +242,9 @@ mod tests {
                 (PngCompression::Fastest, png::Compression::Fastest),
                 (PngCompression::Uncompressed, png::Compression::NoCompression),
             ] {
-                let png = encode_grey_png(&pixels, side, ours).unwrap();
-                proptest::prop_assert_eq!(&png, &png_crate(&pixels, side, theirs).unwrap());
+                let png = encode_png(&pixels, side, colour, ours).unwrap();
+                let image = Image { pixels: &pixels, side, colour };
+                proptest::prop_assert_eq!(&png, &png_crate(&image, theirs).unwrap());
                 proptest::prop_assert_eq!(decode(&png), pixels.clone());
             }
         }

@@ -17,7 +17,7 @@
 //! `shard_size / 40` random units, and renders whole units, so the 10 counts still share a chaos
 //! game; only the units cut by a shard boundary are traced twice.
 
-use crate::encode::encode_grey_png;
+use crate::encode::{Colour, encode_png};
 use anyhow::{Context, Result};
 use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
@@ -174,9 +174,12 @@ impl<'a> Plan<'a> {
     /// One sample's file: a PNG; a point cloud's binary or ASCII PLY, or its `.npy` (float32, N x 3).
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
         match (self.dataset.sample_shape(), self.dataset.spec.format) {
-            (SampleShape::Image { side, .. }, _) => {
-                encode_grey_png(payload, side as u32, self.dataset.spec.png_compression)
-            }
+            (SampleShape::Image { side, channels }, _) => encode_png(
+                payload,
+                side as u32,
+                Colour::of_channels(channels)?,
+                self.dataset.spec.png_compression,
+            ),
             (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
             (_, Format::Npy) => {
                 let mut npy = crate::npy::header("<f4", &[payload.len() / 12, 3]);
@@ -187,10 +190,12 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The image side of an npy shard (only images are sharded in npy: `spec::shards`).
-    fn npy_side(&self) -> usize {
+    /// The shape of one image of an npy shard: `[H, W]`, or `[H, W, C]` with several channels (only
+    /// images are sharded in npy: `spec::shards`).
+    pub fn npy_image_shape(&self) -> Vec<usize> {
         match self.dataset.sample_shape() {
-            SampleShape::Image { side, .. } => side,
+            SampleShape::Image { side, channels: 1 } => vec![side, side],
+            SampleShape::Image { side, channels } => vec![side, side, channels],
             _ => unreachable!("Spec::check allows npy shards of images only"),
         }
     }
@@ -258,9 +263,10 @@ impl<'a> Plan<'a> {
                 let names = self.files_of(task);
                 match self.dataset.spec.format {
                     Format::Npy => {
-                        let side = self.npy_side();
-                        let header = crate::npy::header("|u1", &[samples.len(), side, side]);
-                        let sample_len = side * side;
+                        let image = self.npy_image_shape();
+                        let sample_len = image.iter().product();
+                        let shape: Vec<usize> = [samples.len()].into_iter().chain(image).collect();
+                        let header = crate::npy::header("|u1", &shape);
                         let mut images = vec![0u8; header.len() + samples.len() * sample_len];
                         images[..header.len()].copy_from_slice(&header);
                         let slots = images[header.len()..].chunks_exact_mut(sample_len);

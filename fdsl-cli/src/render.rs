@@ -315,7 +315,9 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
     let sample_file = match (dataset.sample_shape(), spec.format) {
-        (SampleShape::Image { side, .. }, _) => (side * side) as f64 * spec.png_bytes_per_pixel(),
+        (SampleShape::Image { side, channels }, _) => {
+            (side * side * channels) as f64 * spec.png_bytes_per_pixel()
+        }
         (SampleShape::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
         (SampleShape::Cloud { points }, _) => (points * 12) as f64 + 200.0,
         // The typical points of a scene, and the JSON layout.
@@ -330,8 +332,10 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
             // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the file.
             Format::Webdataset => n as f64 * (sample_file + 2048.0 + 256.0) + 1024.0,
             Format::Npy if shards(&spec.generator, Format::Npy) => {
-                let side = spec.size as usize;
-                let images = crate::npy::header("|u1", &[n, side, side]).len() + n * side * side;
+                let image = plan.npy_image_shape();
+                let pixels: usize = image.iter().product();
+                let shape: Vec<usize> = [n].into_iter().chain(image).collect();
+                let images = crate::npy::header("|u1", &shape).len() + n * pixels;
                 (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
             }
             _ => n as f64 * sample_file,

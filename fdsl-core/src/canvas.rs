@@ -94,12 +94,20 @@ impl<'a> Canvas<'a> {
     /// to 0 if 0: zero cells erase what was drawn before.
     #[inline(always)]
     pub fn patch(&mut self, x: u32, y: u32, mask: u16) {
-        /// The three cells of one patch row, from its 3 mask bits.
+        self.patch_ink(x, y, mask, INK);
+    }
+
+    /// [`Canvas::patch`] with the set cells at `ink` instead of [`INK`].
+    #[inline(always)]
+    pub fn patch_ink(&mut self, x: u32, y: u32, mask: u16, ink: u8) {
+        /// The three cells of one patch row, from its 3 mask bits: all ones where set.
         const ROWS: [[u8; 3]; 8] = {
             let mut rows = [[0; 3]; 8];
             let mut b = 0;
             while b < 8 {
-                rows[b] = [INK * (b as u8 >> 2 & 1), INK * (b as u8 >> 1 & 1), INK * (b as u8 & 1)];
+                let on = b as u8;
+                rows[b] =
+                    [0u8.wrapping_sub(on >> 2 & 1), 0u8.wrapping_sub(on >> 1 & 1), 0u8.wrapping_sub(on & 1)];
                 b += 1;
             }
             rows
@@ -108,8 +116,8 @@ impl<'a> Canvas<'a> {
         if left + 3 <= self.width && top + 3 <= self.height {
             for r in 0..3 {
                 let start = (top + r) * self.width + left;
-                let bits = usize::from(mask >> (6 - 3 * r) & 7);
-                self.pixels[start..start + 3].copy_from_slice(&ROWS[bits]);
+                let [a, b, c] = ROWS[usize::from(mask >> (6 - 3 * r) & 7)];
+                self.pixels[start..start + 3].copy_from_slice(&[a & ink, b & ink, c & ink]);
             }
         } else {
             for r in 0..3 {
@@ -117,7 +125,7 @@ impl<'a> Canvas<'a> {
                     let (px, py) = (left + c, top + r);
                     if px < self.width && py < self.height {
                         let on = mask >> (8 - (3 * r + c)) & 1;
-                        self.pixels[py * self.width + px] = INK * on as u8;
+                        self.pixels[py * self.width + px] = ink * on as u8;
                     }
                 }
             }
@@ -142,6 +150,31 @@ impl<'a> Canvas<'a> {
             dst.copy_from_slice(src);
             if cols_reversed {
                 dst.reverse();
+            }
+        }
+        Ok(())
+    }
+
+    /// Write this canvas as seen through `flip` into `out` as RGB, each pixel `v` as `palette[v]`
+    /// (`out` holds 3 bytes per pixel; nothing if its size differs).
+    pub fn write_flipped_rgb(
+        &self,
+        flip: Flip,
+        palette: &[[u8; 3]; 256],
+        out: &mut [u8],
+    ) -> Result<(), SizeMismatch> {
+        let expected = self.pixels.len() * 3;
+        if out.len() != expected {
+            return Err(SizeMismatch { expected, actual: out.len() });
+        }
+        let (rows_reversed, cols_reversed) = flip.axes();
+        let w = self.width;
+        for (r, dst) in out.chunks_exact_mut(3 * w.max(1)).enumerate() {
+            let src_row = if rows_reversed { self.height - 1 - r } else { r };
+            let src = &self.pixels[src_row * w..src_row * w + w];
+            for (c, rgb) in dst.chunks_exact_mut(3).enumerate() {
+                let v = if cols_reversed { src[w - 1 - c] } else { src[c] };
+                rgb.copy_from_slice(&palette[usize::from(v)]);
             }
         }
         Ok(())
@@ -281,6 +314,15 @@ mod tests {
         }
         assert_eq!(seen, [[4, 5, 6, 1, 2, 3], [1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [3, 2, 1, 6, 5, 4]]);
         assert!(c.write_flipped(Flip::Flip0, &mut [0u8; 5]).is_err());
+        let palette = core::array::from_fn(|v| [v as u8, (10 * v) as u8, 255 - v as u8]);
+        let mut rgb = [0u8; 18];
+        for f in Flip::ALL {
+            c.write_flipped_rgb(f, &palette, &mut rgb).unwrap();
+            for (got, &v) in rgb.chunks_exact(3).zip(&seen[f as usize]) {
+                assert_eq!(got, palette[usize::from(v)]);
+            }
+        }
+        assert!(c.write_flipped_rgb(Flip::Flip0, &palette, &mut [0u8; 6]).is_err());
         assert_eq!(Flip::from_index(3), Some(Flip::Flip3));
         assert_eq!(Flip::from_index(4), None);
     }

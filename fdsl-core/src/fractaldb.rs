@@ -11,7 +11,7 @@
 //! (category, weight, count) from [`patch_key`]; the reference's unseeded Python RNGs are the only
 //! thing replaced.
 
-use crate::canvas::{Canvas, Flip, random_mask};
+use crate::canvas::{Canvas, Flip, INK, random_mask};
 use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::frame::{Grid, for_each_pixel};
 use crate::ifs::Ifs2;
@@ -37,6 +37,55 @@ pub enum Draw {
     Point,
     /// A random opaque 3x3 patch per point, the last one in point order winning.
     Patch,
+}
+
+/// How the drawn points are coloured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Colouring {
+    /// Grey [`INK`] on black: one channel (the published datasets).
+    #[default]
+    Grey,
+    /// The reference's `point_color` / `patch_color`: point `i` (and its patch) takes
+    /// [`hue_colour`]`(i)`, on black; RGB.
+    Hue,
+}
+
+/// Points per cycle of the hue along the point sequence (the reference's `n_div`).
+pub const HUE_PERIOD: usize = 128;
+
+/// The colour of point `i` in [`Colouring::Hue`]: the reference's `convert_color(i, 128)`
+/// (`fractal_renderer/ifs_function.py`), an HSI-to-RGB sector formula with S = I = 0.75:
+/// H = 2π (i mod 128) / 128, h = ⌊3H/π⌋, P = I(1 − S), Q = I(1 − S(3H/π − h)),
+/// T = I(1 − S(1 − 3H/π + h)), each × 255 truncated to `u8`, returned per sector h = 0…5 as
+/// (P, T, I), (P, I, Q), (T, I, P), (I, Q, P), (I, P, T), (Q, P, I). Its comment says "BGR", but the
+/// reference writes the triple into an RGB array, so the first value is red, as here. The same f64
+/// operations in the same order as the reference, so the same bytes (tested against its values).
+pub fn hue_colour(i: usize) -> [u8; 3] {
+    use core::f64::consts::PI;
+    let (s, intensity) = (0.75, 0.75);
+    let mut hue = 2.0 * PI * ((i % HUE_PERIOD) as f64 / HUE_PERIOD as f64);
+    if hue >= 2.0 * PI {
+        hue -= 2.0 * PI;
+    }
+    let h = libm::floor((3.0 / PI) * hue);
+    let p = intensity * (1.0 - s);
+    let q = intensity * (1.0 - s * ((3.0 / PI) * hue - h));
+    let t = intensity * (1.0 - s * ((1.0 - (3.0 / PI) * hue) + h));
+    let [i, p, q, t] = [intensity, p, q, t].map(|v| (v * 255.0) as u8);
+    match h as u32 {
+        0 => [p, t, i],
+        1 => [p, i, q],
+        2 => [t, i, p],
+        3 => [i, q, p],
+        4 => [i, p, t],
+        _ => [q, p, i],
+    }
+}
+
+/// The RGB palette of a [`Colouring::Hue`] canvas, which holds 0 for black and `1 + (i mod 128)`
+/// where point `i` decided a pixel.
+pub fn hue_palette() -> [[u8; 3]; 256] {
+    core::array::from_fn(|v| if v == 0 || v > HUE_PERIOD { [0; 3] } else { hue_colour(v - 1) })
 }
 
 /// What one rendering needs besides the category: the grid, the chain length and the drawing.
@@ -179,6 +228,8 @@ pub struct FractalDb<C> {
     weights: [[f64; 6]; WEIGHT_ROWS],
     recipe: Recipe,
     seed: u64,
+    /// The [`Colouring::Hue`] palette, or `None` for grey.
+    palette: Option<[[u8; 3]; 256]>,
 }
 
 impl<C: AsRef<[Ifs2]>> FractalDb<C> {
@@ -186,7 +237,16 @@ impl<C: AsRef<[Ifs2]>> FractalDb<C> {
     /// ([`instance_weights`]), drawn with `recipe` (checked), seeded by `seed`.
     pub fn new(categories: C, weight_step: f64, recipe: Recipe, seed: u64) -> Result<Self, RecipeError> {
         recipe.check()?;
-        Ok(Self { categories, weights: instance_weights(weight_step), recipe, seed })
+        Ok(Self { categories, weights: instance_weights(weight_step), recipe, seed, palette: None })
+    }
+
+    /// The same family with its points coloured as `colouring` says.
+    pub fn coloured(self, colouring: Colouring) -> Self {
+        let palette = match colouring {
+            Colouring::Grey => None,
+            Colouring::Hue => Some(hue_palette()),
+        };
+        Self { palette, ..self }
     }
 
     /// The recipe.
@@ -194,11 +254,20 @@ impl<C: AsRef<[Ifs2]>> FractalDb<C> {
         &self.recipe
     }
 
+    /// How the points are coloured.
+    pub fn colouring(&self) -> Colouring {
+        if self.palette.is_some() { Colouring::Hue } else { Colouring::Grey }
+    }
+
     /// The unflipped canvas instance `instance` of class `class` shows, as a job to render elsewhere
-    /// (a GPU), and its key (class, weight, count); point mode needs count 0 only.
+    /// (a GPU), and its key (class, weight, count); point mode needs count 0 only. Jobs paint grey:
+    /// a [`Colouring::Hue`] family has none ([`RenderError::Instance`]).
     pub fn canvas_job(&self, class: usize, instance: u64) -> Result<(CanvasKey, Job), RenderError> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
+        if self.palette.is_some() {
+            return Err(RenderError::Instance);
+        }
         let count = i.canvas_count(self.recipe.draw);
         let ifs = category.scaled(&self.weights[i.weight]);
         Ok((
@@ -236,7 +305,8 @@ fn canvas_key(weight: usize, count: usize) -> u64 {
 
 impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
     fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.recipe.grid.width as usize, channels: 1 }
+        let channels = if self.palette.is_some() { 3 } else { 1 };
+        SampleShape::Image { side: self.recipe.grid.width as usize, channels }
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -272,7 +342,8 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
         let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
         let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
-        let out = output(out, len)?;
+        let written = self.shape().max_len();
+        let out = output(out, written)?;
         let count = i.canvas_count(self.recipe.draw);
         let canvas_held = (class, canvas_key(i.weight, count));
         let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
@@ -291,20 +362,21 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
                 }
             };
             let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
-            paint(
-                &mut canvas,
-                &ws.positions[..n],
-                self.recipe.draw,
-                self.seed,
-                class as u64,
-                i.weight,
-                count,
-            );
+            let positions = &ws.positions[..n];
+            let (draw, seed) = (self.recipe.draw, self.seed);
+            match self.palette {
+                None => paint(&mut canvas, positions, draw, seed, class as u64, i.weight, count),
+                Some(_) => paint_hue(&mut canvas, positions, draw, seed, class as u64, i.weight, count),
+            }
             ws.held.canvas = Some(canvas_held);
         }
         let canvas = Canvas::new(&mut ws.canvas[..len], w, h).map_err(|_| RenderError::Workspace)?;
-        canvas.write_flipped(i.flip, out).map_err(|_| RenderError::Workspace)?;
-        Ok(len)
+        match &self.palette {
+            None => canvas.write_flipped(i.flip, out),
+            Some(palette) => canvas.write_flipped_rgb(i.flip, palette, out),
+        }
+        .map_err(|_| RenderError::Workspace)?;
+        Ok(written)
     }
 
     /// The reference's stem `{class:05}_{weight:02}_count_{count}_flip{flip}`.
@@ -385,18 +457,47 @@ pub fn paint(
     weight: usize,
     count: usize,
 ) {
+    paint_inked(canvas, positions, draw, patch_key(seed, category, weight, count), |_| INK);
+}
+
+/// [`paint`] for [`Colouring::Hue`]: point `i` inks its pixel (or its patch's set cells) with
+/// `1 + (i mod 128)`, the index into [`hue_palette`]; the masks are [`paint`]'s.
+pub fn paint_hue(
+    canvas: &mut Canvas<'_>,
+    positions: &[u32],
+    draw: Draw,
+    seed: u64,
+    category: u64,
+    weight: usize,
+    count: usize,
+) {
+    paint_inked(canvas, positions, draw, patch_key(seed, category, weight, count), |i| {
+        1 + (i % HUE_PERIOD) as u8
+    });
+}
+
+/// Paint `positions` onto a cleared `canvas`, point `i` with `ink(i)`; patches take their masks from
+/// the stream of `masks`, one per position in order.
+#[inline(always)]
+fn paint_inked(
+    canvas: &mut Canvas<'_>,
+    positions: &[u32],
+    draw: Draw,
+    masks: StreamKey,
+    ink: impl Fn(usize) -> u8,
+) {
     canvas.clear();
     let unpack = |p: u32| (p & 0xffff, p >> 16);
     match draw {
-        Draw::Point => positions.iter().for_each(|&p| {
+        Draw::Point => positions.iter().enumerate().for_each(|(i, &p)| {
             let (x, y) = unpack(p);
-            canvas.point(x, y);
+            canvas.set(x as usize, y as usize, ink(i));
         }),
         Draw::Patch => {
-            let mut rng = patch_key(seed, category, weight, count).rng();
-            for &p in positions {
+            let mut rng = masks.rng();
+            for (i, &p) in positions.iter().enumerate() {
                 let (x, y) = unpack(p);
-                canvas.patch(x, y, random_mask(&mut rng));
+                canvas.patch_ink(x, y, random_mask(&mut rng), ink(i));
             }
         }
     }

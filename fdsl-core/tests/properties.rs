@@ -2,7 +2,7 @@
 //! included), any canvas, any position: no panic, nothing out of bounds, same input same bytes.
 
 use fdsl_core::canvas::INK;
-use fdsl_core::fractaldb::{Draw, Instance, Recipe, paint, trace};
+use fdsl_core::fractaldb::{Draw, HUE_PERIOD, Instance, Recipe, paint, paint_hue, trace};
 use fdsl_core::frame::{Bounds, Frame, Grid};
 use fdsl_core::ifs::MAX_MAPS;
 use fdsl_core::search::{Criteria, try_candidate};
@@ -73,6 +73,9 @@ proptest! {
         }
         prop_assert!(a == b);
         prop_assert!(a.iter().all(|&v| v == 0 || v == INK));
+        // Hue colouring lights exactly the pixels grey lights, each with a palette index.
+        paint_hue(&mut Canvas::new(&mut b, w, h).unwrap(), &positions[..n], recipe.draw, seed, 3, weight, 1);
+        prop_assert!(a.iter().zip(&b).all(|(&g, &c)| (g == 0) == (c == 0) && usize::from(c) <= HUE_PERIOD));
         let mut again = vec![0u32; recipe.points as usize];
         prop_assert_eq!(trace(&ifs, seed, 3, weight, &recipe, &mut again).unwrap(), n);
         prop_assert!(again == positions);

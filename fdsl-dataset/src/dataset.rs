@@ -15,7 +15,7 @@ use crate::spec::{Generator, Spec, categories_sha256};
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::exfractaldb::ExFractalDb;
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
-use fdsl_core::fractaldb::{CanvasKey, FractalDb, Job, PER_WEIGHT, Recipe};
+use fdsl_core::fractaldb::{CanvasKey, Colouring, FractalDb, Job, PER_WEIGHT, Recipe};
 use fdsl_core::pc::{self, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneObject, SceneParams};
 use fdsl_core::rcdb::{Rcdb, RcdbCategory};
 use fdsl_core::{Ifs2, Ifs3};
@@ -172,10 +172,10 @@ impl Families {
             PcFractalDb::new(params(c), partners, mix, seed).context("the partners")
         };
         Ok(match (&spec.generator, categories) {
-            (&Generator::Fractaldb { weight_step, .. }, Categories::Fractal(c)) => {
+            (&Generator::Fractaldb { weight_step, colour, .. }, Categories::Fractal(c)) => {
                 let recipe = spec.fractaldb_recipe().context("a FractalDB spec")?;
                 let family = FractalDb::new(params(c), weight_step, recipe, seed).context("the recipe")?;
-                Families::FractalDb(Box::new(family))
+                Families::FractalDb(Box::new(family.coloured(colour.into())))
             }
             (Generator::Rcdb, Categories::Rcdb(c)) => {
                 Families::Rcdb(Rcdb::new(params(c), side, seed).context("an RCDB category")?)
@@ -574,10 +574,10 @@ impl Dataset {
         Ok(jobs)
     }
 
-    /// The recipe of the canvases [`Dataset::canvas_jobs`] makes (FractalDB only).
+    /// The recipe of the canvases [`Dataset::canvas_jobs`] makes (grey FractalDB only).
     pub fn canvas_recipe(&self) -> Option<&Recipe> {
         match &self.families {
-            Families::FractalDb(f) => Some(f.recipe()),
+            Families::FractalDb(f) if f.colouring() == Colouring::Grey => Some(f.recipe()),
             _ => None,
         }
     }

@@ -7,15 +7,20 @@ use crate::spec::Spec;
 use anyhow::{Result, bail};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory, category_key};
 
-/// The seed of the search that defines the fractaldb-10k preset's categories.
+/// The seed of the search that defines the categories of the fractaldb-10k and ofdb-21k presets (so
+/// the first 10,000 of ofdb-21k are fractaldb-10k's, as the reference OFDB search, FractalDB's
+/// `ifs_search.py` with its seed, starts with FractalDB's categories).
 pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 /// The seed of the 3-D search that defines the categories of the ExFractalDB and MV-FractalDB presets.
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name: the one table every list of presets comes from.
-pub const NAMES: [&str; 9] = [
+pub const NAMES: [&str; 12] = [
     "fractaldb-1k",
     "fractaldb-10k",
+    "ofdb-1k",
+    "ofdb-21k",
+    "ofdb-3d-1k",
     "rcdb-1k",
     "rcdb-21k",
     "exfractaldb-1k",
@@ -28,12 +33,13 @@ pub const NAMES: [&str; 9] = [
 /// The published spec of a preset (its category hash still to be set).
 pub fn published(preset: &str) -> Result<Spec> {
     Ok(match preset {
-        "fractaldb-1k" => Spec::published("fractaldb-1k", "fractaldb-1k (official, AIST, MIT)", 1000),
-        "fractaldb-10k" => Spec::published(
-            "fractaldb-10k",
-            &format!("fdsl search --seed {FRACTALDB_10K_SEARCH_SEED} (512 px, 100000 points, threshold 0.2)"),
-            10_000,
-        ),
+        "fractaldb-1k" => Spec::published("fractaldb-1k", OFFICIAL_1K, 1000),
+        "fractaldb-10k" => Spec::published("fractaldb-10k", &search_2d(FRACTALDB_10K_SEARCH_SEED), 10_000),
+        "ofdb-1k" => Spec::published_ofdb(Spec::published("ofdb-1k", OFFICIAL_1K, 1000)),
+        "ofdb-21k" => {
+            Spec::published_ofdb(Spec::published("ofdb-21k", &search_2d(FRACTALDB_10K_SEARCH_SEED), 21_000))
+        }
+        "ofdb-3d-1k" => Spec::published_ofdb(Spec::published_3d("ofdb-3d-1k", &search_3d(), 1000, true)),
         "rcdb-1k" => Spec::published_rcdb("rcdb-1k", "drawn from the dataset seed", 1000),
         "rcdb-21k" => Spec::published_rcdb("rcdb-21k", "drawn from the dataset seed", 21_000),
         "exfractaldb-1k" => Spec::published_3d("exfractaldb-1k", &search_3d(), 1000, false),
@@ -43,6 +49,14 @@ pub fn published(preset: &str) -> Result<Spec> {
         "pc-fractaldb-scenes" => Spec::published_scenes("pc-fractaldb-scenes", &search_3d(), 1000),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
+}
+
+/// Where the official FractalDB-1k categories come from.
+const OFFICIAL_1K: &str = "fractaldb-1k (official, AIST, MIT)";
+
+/// Where categories of the 2-D search with `seed` come from.
+fn search_2d(seed: u64) -> String {
+    format!("fdsl search --seed {seed} (512 px, 100000 points, threshold 0.2)")
 }
 
 /// Where the 3-D presets' categories come from.
@@ -67,14 +81,15 @@ fn searched<S: search::Searcher>(
 /// draws from the seed.
 pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
     Ok(match spec.preset.as_str() {
-        "fractaldb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
-        "fractaldb-10k" => Categories::Fractal(searched(
+        "fractaldb-1k" | "ofdb-1k" => Categories::Fractal(categories::fractaldb_1k(spec.categories)?),
+        "fractaldb-10k" | "ofdb-21k" => Categories::Fractal(searched(
             &fdsl_core::search::REFERENCE,
             FRACTALDB_10K_SEARCH_SEED,
             spec.categories,
             progress,
         )?),
         "exfractaldb-1k"
+        | "ofdb-3d-1k"
         | "exfractaldb-21k"
         | "mv-fractaldb-1k"
         | "pc-fractaldb-1k"

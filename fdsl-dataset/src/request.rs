@@ -4,7 +4,7 @@
 use crate::dataset::{Categories, Dataset};
 use crate::presets;
 use crate::search::Progress;
-use crate::spec::{DrawMode, Format, Generator, PngCompression, Spec};
+use crate::spec::{ColourMode, DrawMode, Format, Generator, PngCompression, Spec};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -33,6 +33,9 @@ pub struct Request {
     pub draw: Option<DrawMode>,
     /// FractalDB: instance weight step.
     pub weight_step: Option<f64>,
+    /// FractalDB: grey or hue colouring.
+    #[serde(alias = "color")]
+    pub colour: Option<ColourMode>,
     /// Output format (part of the dataset's identity in its manifest; samples do not depend on it).
     pub format: Option<Format>,
     /// PNG compression (images written as PNG).
@@ -74,7 +77,11 @@ impl Request {
             Some((flag, _)) => bail!("{flag} does not apply to the {} preset", self.preset),
             None => Ok(()),
         };
-        let fractal_only = [("--draw", self.draw.is_some()), ("--weight-step", self.weight_step.is_some())];
+        let fractal_only = [
+            ("--draw", self.draw.is_some()),
+            ("--weight-step", self.weight_step.is_some()),
+            ("--colour", self.colour.is_some()),
+        ];
         // PC-FractalDB: --points and --mix-ratio split the points of an instance.
         let mix_split = |main: u32, noise: u32| {
             refuse(&fractal_only)?;
@@ -86,10 +93,11 @@ impl Request {
             Ok(fdsl_core::pc::NoiseMix::with_ratio(self.points.unwrap_or(main + noise) as usize, ratio))
         };
         let generator = match published.generator {
-            Generator::Fractaldb { points, draw, weight_step } => Generator::Fractaldb {
+            Generator::Fractaldb { points, draw, weight_step, colour } => Generator::Fractaldb {
                 points: self.points.unwrap_or(points),
                 draw: self.draw.unwrap_or(draw),
                 weight_step: self.weight_step.unwrap_or(weight_step),
+                colour: self.colour.unwrap_or(colour),
             },
             Generator::Rcdb => {
                 refuse(&[("--points", self.points.is_some())])?;

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use fdsl_core::cloud::WEIGHT_ROWS_3D;
-use fdsl_core::fractaldb::{Draw, INSTANCES_PER_CATEGORY, Recipe};
+use fdsl_core::fractaldb::{Colouring, Draw, INSTANCES_PER_CATEGORY, Recipe};
 use fdsl_core::frame::Grid;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -55,6 +55,46 @@ impl From<DrawMode> for Draw {
         match d {
             DrawMode::Point => Draw::Point,
             DrawMode::Patch => Draw::Patch,
+        }
+    }
+}
+
+/// How FractalDB's points are coloured (serialised as `"grey"` / `"hue"`; a spec without the field
+/// is grey, and grey is not written, so grey manifests read as before the setting existed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColourMode {
+    /// Grey 127 on black, one channel (the published datasets).
+    #[default]
+    Grey,
+    /// The reference's point_color / patch_color: the hue cycles along the point sequence, period
+    /// 128 points, saturation = value = 0.75, on black; RGB.
+    Hue,
+}
+
+impl ColourMode {
+    fn is_grey(&self) -> bool {
+        *self == ColourMode::Grey
+    }
+}
+
+impl Choice for ColourMode {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (ColourMode::Grey, "grey", "Grey 127 on black, one channel (the published datasets)"),
+        (
+            ColourMode::Hue,
+            "hue",
+            "RGB: the hue cycles along the point sequence, period 128 points, saturation = value = 0.75, \
+             on black (the reference's point_color / patch_color)",
+        ),
+    ];
+}
+
+impl From<ColourMode> for Colouring {
+    fn from(c: ColourMode) -> Colouring {
+        match c {
+            ColourMode::Grey => Colouring::Grey,
+            ColourMode::Hue => Colouring::Hue,
         }
     }
 }
@@ -169,6 +209,9 @@ pub enum Generator {
         draw: DrawMode,
         /// Step of the instance weights (0: every instance uses the unscaled IFS).
         weight_step: f64,
+        /// How the points are coloured.
+        #[serde(default, skip_serializing_if = "ColourMode::is_grey")]
+        colour: ColourMode,
     },
     /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
     Rcdb,
@@ -283,7 +326,12 @@ impl Spec {
     /// categories from `category_source` (their hash still to be set).
     pub fn published(preset: &str, category_source: &str, categories: usize) -> Self {
         Self {
-            generator: Generator::Fractaldb { points: 200_000, draw: DrawMode::Patch, weight_step: 0.4 },
+            generator: Generator::Fractaldb {
+                points: 200_000,
+                draw: DrawMode::Patch,
+                weight_step: 0.4,
+                colour: ColourMode::Grey,
+            },
             preset: preset.into(),
             category_source: category_source.into(),
             categories_sha256: String::new(),
@@ -313,6 +361,20 @@ impl Spec {
             (Generator::Exfractaldb { points: 9_999 }, 1000)
         };
         Self { generator, size: 224, instances, ..Self::published(preset, category_source, categories) }
+    }
+
+    /// One-instance FractalDB (Nakamura et al., ICCV 2023; ryoo-nakamura/OFDB) from the recipe it
+    /// forks: one image per category, its first instance. 2-D (`2d-ofdb-generator/exe_parallel.sh`,
+    /// `make_2dofdb.py`): FractalDB's renderer with weight row 0 of `weights_0.4.csv` only, (0.2, 1, 1,
+    /// 1, 1, 1), one patch draw, no flip (`trans_type` 0) — FractalDB's instance 0. 3-D
+    /// (`3d-ofdb-generator`: `instance.py` keeps `weights[0:1]`, `render1view.py --view_point 12`): the
+    /// MV-FractalDB recipe's model 0 and its 12 views, instances 0 to 11.
+    pub fn published_ofdb(fork: Self) -> Self {
+        let instances = match fork.generator {
+            Generator::Mvfractaldb { views, .. } => views as usize,
+            _ => 1,
+        };
+        Self { instances, ..fork }
     }
 
     /// The published PC-FractalDB models (`fractal_noise_mix.py`): 8,000 + 2,000 points, 1,000 instances
@@ -480,6 +542,7 @@ impl Spec {
     /// stores every byte.
     pub fn png_bytes_per_pixel(&self) -> f64 {
         let per_level = match self.generator {
+            Generator::Fractaldb { colour: ColourMode::Hue, .. } => [0.4, 0.35, 0.2, 0.19],
             Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
             Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
             Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],

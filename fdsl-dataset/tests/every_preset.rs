@@ -13,6 +13,9 @@ fn small(preset: &str) -> String {
         "fractaldb-1k" | "fractaldb-10k" => {
             r#""categories": 2, "instances": 120, "size": 48, "points": 3000"#
         }
+        "ofdb-1k" => r#""categories": 3, "size": 48, "points": 3000, "colour": "hue""#,
+        "ofdb-21k" => r#""categories": 2, "size": 48, "points": 3000"#,
+        "ofdb-3d-1k" => r#""categories": 2, "size": 48, "points": 1500"#,
         "rcdb-1k" | "rcdb-21k" => r#""categories": 3, "instances": 6, "size": 64"#,
         "exfractaldb-1k" | "exfractaldb-21k" => {
             r#""categories": 2, "instances": 150, "size": 48, "points": 1500"#
@@ -94,7 +97,7 @@ fn every_way_of_asking_gives_the_same_bytes() {
         }
         // Batches: a random order with repeats, on 1, 2 and all threads.
         let mut indices = shuffled(ds.len(), 1);
-        indices.extend_from_slice(&indices.clone()[..3]);
+        indices.extend_from_slice(&indices.clone()[..indices.len().min(3)]);
         let len = ds.sample_len();
         for threads in [1, 2, 0] {
             let mut out = vec![0u8; indices.len() * len];
@@ -113,7 +116,12 @@ fn bad_specs_are_errors_that_say_why() {
     let err = |json: &str| format!("{:#}", Dataset::open(json).unwrap_err());
     assert!(err("{").contains("not valid JSON"));
     assert!(err(r#"{"preset": "nope"}"#).contains("unknown preset \"nope\""));
-    assert!(err(r#"{"preset": "rcdb-1k", "color": 1}"#).contains("unknown field `color`"));
+    assert!(err(r#"{"preset": "rcdb-1k", "colours": 1}"#).contains("unknown field `colours`"));
+    assert!(
+        err(r#"{"preset": "rcdb-1k", "color": "hue"}"#)
+            .contains("--colour does not apply to the rcdb-1k preset")
+    );
+    assert!(err(r#"{"preset": "ofdb-1k", "colour": "red"}"#).contains("unknown variant `red`"));
     assert!(
         err(r#"{"preset": "rcdb-1k", "points": 9}"#)
             .contains("--points does not apply to the rcdb-1k preset")

@@ -68,3 +68,15 @@ def test_torchvision_transforms_take_the_samples():
     loader = torch.utils.data.DataLoader(data, batch_size=8, sampler=fdsl.torch.UnitSampler(data))
     images, labels = next(iter(loader))
     assert images.shape == (8, 1, 32, 32) and labels.shape == (8,)
+
+
+def test_colour_images_are_rgb_tensors_and_pil_images():
+    ds = fdsl.Dataset("fractaldb-1k", categories=2, instances=8, size=40, points=3000, colour="hue")
+    assert ds.sample_shape == (40, 40, 3)
+    data = fdsl.torch.FdslDataset(ds)
+    image, _ = data[5]
+    assert image.shape == (3, 40, 40) and torch.equal(image.permute(1, 2, 0), torch.from_numpy(ds[5][0]))
+    assert torch.equal(data.__getitems__([5])[0][0], image)
+    transforms = pytest.importorskip("torchvision.transforms")
+    seen = fdsl.torch.FdslDataset(ds, transform=transforms.PILToTensor())[5][0]
+    assert torch.equal(seen, image)

@@ -35,7 +35,8 @@ __all__ = ["FdslDataset", "UnitSampler"]
 class FdslDataset(_TorchDataset):
     """A map-style torch dataset over an ``fdsl.Dataset`` (or one split of it).
 
-    Without ``transform`` an image is a uint8 tensor C x H x W (C = 1), a point cloud float32 N x 3.
+    Without ``transform`` an image is a uint8 tensor C x H x W (C = 1 grey, 3 RGB), a point cloud
+    float32 N x 3.
     With ``transform``, it receives a PIL image (``pil=True``, as torchvision and timm transforms
     expect) or the uint8 tensor (``pil=False``); ``target_transform`` receives the label.
     """
@@ -58,6 +59,8 @@ class FdslDataset(_TorchDataset):
     def _item(self, sample: np.ndarray, label: int) -> tuple[Any, Any]:
         if sample.dtype == np.uint8 and sample.ndim == 2:
             tensor = torch.from_numpy(np.ascontiguousarray(sample))[None]
+        elif sample.dtype == np.uint8:  # H x W x C
+            tensor = torch.from_numpy(np.ascontiguousarray(sample.transpose(2, 0, 1)))
         else:
             tensor = torch.from_numpy(np.ascontiguousarray(sample))
         if self.transform is not None:
