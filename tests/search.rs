@@ -84,3 +84,50 @@ fn fractaldb_10k_categories_are_the_search_with_seed_10000() {
     assert_eq!(too_many.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&too_many.stderr).contains("has 10000 categories"));
 }
+
+#[test]
+fn maps_and_range_shape_the_candidates_and_are_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let search = |name: &str, extra: &[&str]| {
+        let out = arg(tmp.path(), name);
+        let mut args = vec!["search", "--categories", "6", "--size", "96", "--points", "8000", "--out", &out];
+        args.extend_from_slice(extra);
+        fdsl_ok(&args);
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join(name).join("search.json")).unwrap(),
+        )
+        .unwrap();
+        let files: Vec<String> = (0..6)
+            .map(|c| std::fs::read_to_string(tmp.path().join(name).join(format!("{c:05}.csv"))).unwrap())
+            .collect();
+        (json, files)
+    };
+    let (json, files) = search("narrow", &["--maps", "3", "--range", "0.8"]);
+    assert_eq!(json["criteria"]["maps"], serde_json::json!([3, 3]));
+    assert_eq!(json["criteria"]["coefficient_range"], 0.8);
+    for file in &files {
+        assert_eq!(file.lines().count(), 3, "{file}");
+        for line in file.lines() {
+            let k: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+            assert!(k[..6].iter().all(|v| v.abs() < 0.8), "{line}");
+        }
+    }
+    // The defaults are the reference's, written out: the same categories as without the flags.
+    let (default, plain) = search("default", &[]);
+    let (explicit, same) = search("explicit", &["--maps", "2..7", "--range", "1"]);
+    assert_eq!((default["criteria"]["maps"].clone(), plain), (explicit["criteria"]["maps"].clone(), same));
+    for bad in [
+        &["--maps", "0..3"][..],
+        &["--maps", "5..4"],
+        &["--maps", "17"],
+        &["--range", "0"],
+        &["--range", "inf"],
+    ] {
+        let out = arg(tmp.path(), "bad");
+        let mut args = vec!["search", "--categories", "1", "--out", &out];
+        args.extend_from_slice(bad);
+        let o = common::fdsl(&args);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(bad[0]), "{bad:?}");
+    }
+}

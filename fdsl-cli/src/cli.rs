@@ -73,6 +73,14 @@ struct SearchArgs {
     /// each axis [default: 0.05, the published run scripts; the paper used 0.15].
     #[arg(long)]
     threshold: Option<f64>,
+    /// ifs2: maps per candidate, N or A..B (uniform) [default: 2..7, the reference's; the ViT paper
+    /// also tried fewer].
+    #[arg(long, value_name = "A..B", value_parser = maps_range)]
+    maps: Option<(u32, u32)>,
+    /// ifs2: every coefficient of a candidate uniform in (-R, R) [default: 1.0, the reference's; the
+    /// ViT paper tried 0.8 and 1.5].
+    #[arg(long, value_name = "R")]
+    range: Option<f64>,
     /// Give up (exit 2) after this many candidates [default: 1000 per category; the reference
     /// criteria accept about 1 in 45 (ifs2) and 1 in 55 (ifs3d)].
     #[arg(long, value_name = "K")]
@@ -274,10 +282,17 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
     let tried = match a.kind {
         SearchKind::Ifs2 => {
             let reference = fdsl_core::search::REFERENCE;
+            let (min_maps, max_maps) =
+                a.maps.unwrap_or((reference.sampling.min_maps, reference.sampling.max_maps));
             let criteria = fdsl_core::search::Criteria {
                 grid: Grid::square(a.size),
                 points: a.points.unwrap_or(reference.points),
                 threshold: a.threshold.unwrap_or(reference.threshold),
+                sampling: fdsl_core::Sampling {
+                    min_maps,
+                    max_maps,
+                    range: a.range.unwrap_or(reference.sampling.range),
+                },
             };
             fdsl_dataset::search::check(&criteria)?;
             search::check_request(n, &a.out)?;
@@ -287,11 +302,15 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
             };
             let json = serde_json::json!({
                 "size": a.size, "points": criteria.points, "filling_rate_threshold": criteria.threshold,
+                "maps": [min_maps, max_maps], "coefficient_range": criteria.sampling.range,
             });
             search::write(&a.out, "ifs2", json, a.seed, &found, tried)?;
             tried
         }
         SearchKind::Ifs3d => {
+            if a.maps.is_some() || a.range.is_some() {
+                bail!("--maps and --range apply to --kind ifs2 (the 3-D search draws as its reference does)");
+            }
             let reference = fdsl_core::cloud::REFERENCE_3D;
             let criteria = fdsl_core::cloud::Criteria3 {
                 points: a.points.unwrap_or(reference.points),
@@ -338,6 +357,16 @@ fn gpu_for(device: Device, gpu_path: bool) -> Result<Option<fdsl_cuda::Gpu>> {
         Device::Cuda => Some(fdsl_cuda::Gpu::new()?),
         Device::Auto => gpu_path.then(|| fdsl_cuda::Gpu::new().ok()).flatten(),
     })
+}
+
+/// `--maps`: `N` or `A..B`.
+fn maps_range(text: &str) -> Result<(u32, u32), String> {
+    let number =
+        |t: &str| t.trim().parse::<u32>().map_err(|_| format!("{text:?} is not N or A..B (e.g. 2..7)"));
+    match text.split_once("..") {
+        Some((a, b)) => Ok((number(a)?, number(b)?)),
+        None => number(text).map(|n| (n, n)),
+    }
 }
 
 /// The values of a library setting, with their help, as a clap parser.

@@ -26,7 +26,7 @@ pub fn search_gpu(
         Ok(range
             .zip(rates)
             .filter(|&(_, score)| score >= criteria.threshold)
-            .map(|(j, score)| (j, fdsl_core::search::candidate_ifs(seed, j), score))
+            .map(|(j, score)| (j, fdsl_core::search::candidate_ifs(seed, j, &criteria.sampling), score))
             .collect())
     })
 }

@@ -20,8 +20,8 @@ pub trait Map: Copy + Default + PartialEq + core::fmt::Debug {
     fn is_finite(&self) -> bool;
     /// Each coefficient multiplied by its factor.
     fn scaled(&self, factors: &Self::Factors) -> Self;
-    /// Every coefficient ~ U(−1, 1), independently, in coefficient order.
-    fn random<R: Rng>(rng: &mut R) -> Self;
+    /// Every coefficient ~ U(−range, range), independently, in coefficient order.
+    fn random<R: Rng>(rng: &mut R, range: f64) -> Self;
 }
 
 /// The affine map `w(x, y) = (a·x + b·y + e, c·x + d·y + f)`, the FractalDB convention
@@ -79,8 +79,8 @@ impl Map for Affine2 {
         Self::from_coefficients(scale(self.coefficients(), factors))
     }
 
-    fn random<R: Rng>(rng: &mut R) -> Self {
-        Self::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)))
+    fn random<R: Rng>(rng: &mut R, range: f64) -> Self {
+        Self::from_coefficients(core::array::from_fn(|_| uniform_f64(rng, -range, range)))
     }
 }
 
@@ -139,8 +139,8 @@ impl Map for Affine3 {
         Self { k: scale(self.k, factors) }
     }
 
-    fn random<R: Rng>(rng: &mut R) -> Self {
-        Self { k: core::array::from_fn(|_| uniform_f64(rng, -1.0, 1.0)) }
+    fn random<R: Rng>(rng: &mut R, range: f64) -> Self {
+        Self { k: core::array::from_fn(|_| uniform_f64(rng, -range, range)) }
     }
 }
 

@@ -6,7 +6,7 @@
 //! `[f32; 3]` (what PLY files and renderers take); the arithmetic is `f64`.
 
 use crate::chaos_game::ChaosGame;
-use crate::ifs::Ifs3;
+use crate::ifs::{Ifs3, Sampling};
 use crate::stream::{Generator, Purpose, StreamKey};
 use crate::weights::round9;
 use rand_core::Rng;
@@ -115,7 +115,7 @@ pub fn try_candidate(seed: u64, index: u64, criteria: &Criteria3, points: &mut [
         instance: 0,
         purpose,
     };
-    let ifs = Ifs3::sample_fractaldb(&mut key(Purpose::Parameters).rng());
+    let ifs = Ifs3::sample(&mut key(Purpose::Parameters).rng(), &Sampling::FRACTALDB);
     let n = (criteria.points as usize).min(points.len());
     let points = &mut points[..n];
     let finite = chaos_game(&ifs, key(Purpose::Chain).rng(), points);

@@ -8,6 +8,37 @@ use rand_core::Rng;
 /// The most maps an [`Ifs`] holds. FractalDB samples 2 to 7; files may hold up to this many.
 pub const MAX_MAPS: usize = 16;
 
+/// The distribution of a search's random IFSs: the number of maps N uniform in
+/// {`min_maps`, …, `max_maps`}, every coefficient ~ U(−`range`, `range`). FractalDB's
+/// `ifs_search.py` draws N in {2, …, 7} and coefficients in (−1, 1) ([`Sampling::FRACTALDB`]); the
+/// ViT paper (Nakashima et al., AAAI 2022) also tried ranges ±0.8 and ±1.5 and fewer maps.
+/// `#[repr(C)]`: GPU kernels take it by value inside the search criteria.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+pub struct Sampling {
+    /// The fewest maps.
+    pub min_maps: u32,
+    /// The most maps.
+    pub max_maps: u32,
+    /// The bound of every coefficient's uniform range.
+    pub range: f64,
+}
+
+impl Sampling {
+    /// The reference's: 2 to 7 maps, coefficients in (−1, 1).
+    pub const FRACTALDB: Sampling = Sampling { min_maps: 2, max_maps: 7, range: 1.0 };
+
+    /// Whether the values can be sampled: 1 ≤ `min_maps` ≤ `max_maps` ≤ [`MAX_MAPS`], and `range`
+    /// finite and positive.
+    pub fn is_valid(&self) -> bool {
+        1 <= self.min_maps
+            && self.min_maps <= self.max_maps
+            && self.max_maps as usize <= MAX_MAPS
+            && self.range.is_finite()
+            && self.range > 0.0
+    }
+}
+
 /// Why a set of maps is not a usable IFS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IfsError {
@@ -101,15 +132,20 @@ impl<M: Map> Ifs<M> {
     }
 
     /// The random IFS of the FractalDB searches (`ifs_search.py`, and the 3-D search of ExFractalDB
-    /// and PC-FractalDB): N uniform in {2, …, 7}; for each map every coefficient ~ U(−1, 1)
-    /// independently ([`Map::random`]); p_i = |det A_i| / Σ_j |det A_j|. No contractivity check.
-    pub fn sample_fractaldb<R: Rng>(rng: &mut R) -> Self {
-        let n = 2 + below(rng, 6) as usize;
+    /// and PC-FractalDB) under `sampling` (the reference's: [`Sampling::FRACTALDB`]): N uniform in
+    /// {min, …, max}; for each map every coefficient ~ U(−range, range) independently
+    /// ([`Map::random`]); p_i = |det A_i| / Σ_j |det A_j|. No contractivity check. Values outside
+    /// [`Sampling::is_valid`] are clamped into it (check them first to report them).
+    pub fn sample<R: Rng>(rng: &mut R, sampling: &Sampling) -> Self {
+        let min = sampling.min_maps.clamp(1, MAX_MAPS as u32);
+        let max = sampling.max_maps.clamp(min, MAX_MAPS as u32);
+        let range = if sampling.range.is_finite() && sampling.range > 0.0 { sampling.range } else { 1.0 };
+        let n = (min + below(rng, max - min + 1)) as usize;
         let mut maps = [M::default(); MAX_MAPS];
         let mut dets = [0.0; MAX_MAPS];
         let mut sum = 0.0;
         for (map, det) in maps.iter_mut().zip(&mut dets).take(n) {
-            *map = M::random(rng);
+            *map = M::random(rng, range);
             *det = libm::fabs(map.det());
             sum += *det;
         }
@@ -216,8 +252,8 @@ mod tests {
                 instance: 0,
                 purpose: Purpose::Parameters,
             };
-            let ifs = Ifs2::sample_fractaldb(&mut key.rng());
-            let ifs3 = Ifs3::sample_fractaldb(&mut key.rng());
+            let ifs = Ifs2::sample(&mut key.rng(), &Sampling::FRACTALDB);
+            let ifs3 = Ifs3::sample(&mut key.rng(), &Sampling::FRACTALDB);
             assert!((2..=7).contains(&ifs3.len()));
             counts[ifs.len()] += 1;
             let sum: f64 = ifs.probabilities().iter().sum();

@@ -76,5 +76,5 @@ pub mod weights;
 pub use affine::{Affine2, Affine3, Map};
 pub use canvas::{Canvas, Flip};
 pub use family::{Family, RenderError, SampleShape, Workspace};
-pub use ifs::{Ifs, Ifs2, Ifs3, IfsError};
+pub use ifs::{Ifs, Ifs2, Ifs3, IfsError, Sampling};
 pub use stream::{Generator, Purpose, StreamKey};

@@ -15,7 +15,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A category from the search (seed 11): the first accepted candidate.
 fn category() -> fdsl_core::Ifs2 {
-    let criteria = Criteria { grid: Grid::square(128), points: 20_000, threshold: 0.2 };
+    let criteria = Criteria { grid: Grid::square(128), points: 20_000, ..fdsl_core::search::REFERENCE };
     let mut buf = vec![0u8; 128 * 128];
     (0..)
         .map(|j| try_candidate(11, j, &criteria, &mut Canvas::new(&mut buf, 128, 128).unwrap()))

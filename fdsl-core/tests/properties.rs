@@ -130,7 +130,7 @@ proptest! {
 
     #[test]
     fn search_accepts_exactly_at_the_threshold(seed: u64, index: u64, threshold in 0.0..0.5f64) {
-        let criteria = Criteria { grid: Grid::square(48), points: 2000, threshold };
+        let criteria = Criteria { grid: Grid::square(48), points: 2000, threshold, ..fdsl_core::search::REFERENCE };
         let mut buf = vec![0u8; 48 * 48];
         let c = try_candidate(seed, index, &criteria, &mut Canvas::new(&mut buf, 48, 48).unwrap());
         prop_assert!((0.0..=1.0).contains(&c.filling_rate));
@@ -147,8 +147,8 @@ proptest! {
         prop_assert_eq!(split.total(), total);
         let mut main = vec![[9.0f32; 3]; split.main];
         let mut noise = vec![[9.0f32; 3]; split.noise];
-        part(&fdsl_core::Ifs3::sample_fractaldb(&mut key(a, Purpose::Parameters).rng()), key(a, Purpose::Chain).rng(), &mut main);
-        part(&fdsl_core::Ifs3::sample_fractaldb(&mut key(b, Purpose::Parameters).rng()), key(b, Purpose::Chain).rng(), &mut noise);
+        part(&fdsl_core::Ifs3::sample(&mut key(a, Purpose::Parameters).rng(), &fdsl_core::Sampling::FRACTALDB), key(a, Purpose::Chain).rng(), &mut main);
+        part(&fdsl_core::Ifs3::sample(&mut key(b, Purpose::Parameters).rng(), &fdsl_core::Sampling::FRACTALDB), key(b, Purpose::Chain).rng(), &mut noise);
         let mut out = vec![[7.0f32; 3]; total];
         mix(&main, &noise, &mut out);
         prop_assert!(out.iter().flatten().all(|v| v.is_finite() && v.abs() <= 4.0));

@@ -49,7 +49,7 @@ unsafe impl DeviceRepr for DeviceRecipe {}
 #[derive(Clone, Copy)]
 #[repr(transparent)]
 struct DeviceCriteria(Criteria);
-// SAFETY: `Criteria` is `#[repr(C)]` plain data (`Grid`, a `u32`, an `f64`).
+// SAFETY: `Criteria` is `#[repr(C)]` plain data (`Grid`, a `u32`, an `f64`, a `Sampling` of two `u32`s and an `f64`).
 unsafe impl DeviceRepr for DeviceCriteria {}
 
 /// One GPU, its stream and the loaded kernels.

@@ -67,6 +67,10 @@ pub struct Found<P> {
     pub category: Category<P>,
 }
 
+/// The largest `--range` of a search's coefficients (the ViT paper tried 0.8 to 1.5; past a few
+/// units almost every candidate diverges).
+pub const MAX_RANGE: f64 = 100.0;
+
 /// Check 2-D search criteria; messages name the flag.
 pub fn check(criteria: &Criteria) -> Result<()> {
     let pixels = f64::from(criteria.grid.width) * f64::from(criteria.grid.height);
@@ -79,6 +83,21 @@ pub fn check(criteria: &Criteria) -> Result<()> {
         );
     }
     check_points_threshold(criteria.points, criteria.threshold, 1.0)?;
+    let sampling = criteria.sampling;
+    if !(1..=sampling.max_maps).contains(&sampling.min_maps)
+        || sampling.max_maps as usize > fdsl_core::ifs::MAX_MAPS
+    {
+        bail!(
+            "--maps must be N or A..B with 1 <= A <= B <= {}, not {}..{}",
+            fdsl_core::ifs::MAX_MAPS,
+            sampling.min_maps,
+            sampling.max_maps
+        );
+    }
+    if !(sampling.range.is_finite() && sampling.range > 0.0 && sampling.range <= MAX_RANGE) {
+        bail!("--range must be in (0, {MAX_RANGE}], not {}", sampling.range);
+    }
+    debug_assert!(sampling.is_valid());
     if f64::from(criteria.points) < criteria.threshold * pixels {
         bail!(
             "--points {} can fill at most {:.1} % of a {side}x{side} canvas, below --threshold {}: no candidate could pass",
