@@ -44,6 +44,30 @@ enum Command {
     Render(RenderArgs),
     /// Recompute every file of a rendered dataset from its manifest; name each file that differs or is missing.
     Verify(VerifyArgs),
+    /// Draw a contact sheet (one PNG): a few instances of the first few classes of a dataset, each
+    /// labelled class/instance; point clouds and scenes as a projection. Takes render's dataset
+    /// flags; the dataset is the preset's first --categories classes.
+    Preview(PreviewArgs),
+}
+
+#[derive(Args)]
+#[command(allow_negative_numbers = true)]
+struct PreviewArgs {
+    #[command(flatten)]
+    recipe: RecipeArgs,
+    /// The sheet, a PNG file (RGB).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Classes shown, one row each: the dataset's first N (scenes: one row).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    categories: usize,
+    /// Instances shown per class, spread evenly over the preset's instances (FractalDB's 1,000: 0,
+    /// 250, 500, 750).
+    #[arg(long, value_name = "M", default_value_t = 4)]
+    instances: usize,
+    /// Side of each tile, pixels (8 to 1024): samples are shrunk (averaged) or grown to it.
+    #[arg(long, value_name = "PX", default_value_t = 128)]
+    tile: usize,
 }
 
 #[derive(Args)]
@@ -106,18 +130,8 @@ enum SearchKind {
 #[derive(Args)]
 #[command(allow_negative_numbers = true)]
 struct RenderArgs {
-    /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
-    /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
-    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. ofdb-1k / ofdb-21k: One-instance
-    /// FractalDB, one image per class (FractalDB's instance 0: weight row 0, one patch draw, no flip)
-    /// of the official categories / 21,000 from the fractaldb-10k search; ofdb-3d-1k: one 3-D model per
-    /// class (MV-FractalDB's model 0) in 12 views. rcdb-1k / rcdb-21k: radial contours drawn
-    /// from --seed, 1,000 images per class, 512x512. exfractaldb-1k / exfractaldb-21k: 3-D IFS classes
-    /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
-    /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
-    /// FractalNoiseMix point clouds per class (PLY). pc-fractaldb-scenes: 10,000 scenes of those.
-    #[arg(long, default_value = "fractaldb-1k")]
-    preset: String,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -131,32 +145,6 @@ struct RenderArgs {
     /// scenes, 1 to 1,000,000 (default 10,000).
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
-    /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
-    #[arg(long, value_name = "DIR")]
-    categories_from: Option<PathBuf>,
-    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB, 224
-    /// ExFractalDB and MV-FractalDB]. Point clouds have none.
-    #[arg(long, value_name = "PX")]
-    size: Option<u32>,
-    /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
-    /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
-    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB.
-    #[arg(long, value_name = "T")]
-    points: Option<u32>,
-    /// FractalDB: point or patch drawing [default: patch].
-    #[arg(long, value_parser = choice::<DrawMode>())]
-    draw: Option<DrawMode>,
-    /// FractalDB: instance weight step W, coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every
-    /// instance unscaled) [default: 0.4].
-    #[arg(long, value_name = "W")]
-    weight_step: Option<f64>,
-    /// FractalDB: grey, or hue (RGB images: the hue cycles with the point index, period 128 points,
-    /// as the reference's point_color / patch_color) [default: grey].
-    #[arg(long, visible_alias = "color", value_parser = choice::<ColourMode>())]
-    colour: Option<ColourMode>,
-    /// Dataset seed of every random stream.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
     /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
     /// for timm/webdataset), npy (uint8 image and int64 label arrays per shard, memory-mappable).
     /// Point clouds: ply (binary, the default), ply-ascii, npy (one float32 N x 3 file per cloud),
@@ -169,14 +157,6 @@ struct RenderArgs {
     /// PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB) [default: fastest].
     #[arg(long, value_name = "LEVEL", value_parser = choice::<PngCompression>())]
     png_compression: Option<PngCompression>,
-    /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
-    /// partner category (FractalNoiseMix) [default: 0.8].
-    #[arg(long, value_name = "R")]
-    mix_ratio: Option<f64>,
-    /// PC-FractalDB scenes: objects per scene before the Poisson(5) term [default: 5, as the run
-    /// script passes; the scene script's own default is 15].
-    #[arg(long, value_name = "N")]
-    objects: Option<u32>,
     /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-*
     /// shards); scenes: the last K scenes. K must keep val apart from train: no val image may share a
     /// chaos game or canvas with a train image, so FractalDB takes multiples of 40 (a weight row),
@@ -204,6 +184,57 @@ struct RenderArgs {
     device: Device,
 }
 
+/// What defines the samples of a dataset, besides how many: shared by `render` and `preview`.
+#[derive(Args)]
+struct RecipeArgs {
+    /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
+    /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
+    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. ofdb-1k / ofdb-21k: One-instance
+    /// FractalDB, one image per class (FractalDB's instance 0: weight row 0, one patch draw, no flip)
+    /// of the official categories / 21,000 from the fractaldb-10k search; ofdb-3d-1k: one 3-D model per
+    /// class (MV-FractalDB's model 0) in 12 views. rcdb-1k / rcdb-21k: radial contours drawn
+    /// from --seed, 1,000 images per class, 512x512. exfractaldb-1k / exfractaldb-21k: 3-D IFS classes
+    /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
+    /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
+    /// FractalNoiseMix point clouds per class (PLY). pc-fractaldb-scenes: 10,000 scenes of those.
+    #[arg(long, default_value = "fractaldb-1k")]
+    preset: String,
+    /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
+    #[arg(long, value_name = "DIR")]
+    categories_from: Option<PathBuf>,
+    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB, 224
+    /// ExFractalDB and MV-FractalDB]. Point clouds have none.
+    #[arg(long, value_name = "PX")]
+    size: Option<u32>,
+    /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
+    /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
+    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB.
+    #[arg(long, value_name = "T")]
+    points: Option<u32>,
+    /// FractalDB: point or patch drawing [default: patch].
+    #[arg(long, value_parser = choice::<DrawMode>())]
+    draw: Option<DrawMode>,
+    /// FractalDB: instance weight step W, coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every
+    /// instance unscaled) [default: 0.4].
+    #[arg(long, value_name = "W")]
+    weight_step: Option<f64>,
+    /// FractalDB: grey, or hue (RGB images: the hue cycles with the point index, period 128 points,
+    /// as the reference's point_color / patch_color) [default: grey].
+    #[arg(long, visible_alias = "color", value_parser = choice::<ColourMode>())]
+    colour: Option<ColourMode>,
+    /// Dataset seed of every random stream.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
+    /// partner category (FractalNoiseMix) [default: 0.8].
+    #[arg(long, value_name = "R")]
+    mix_ratio: Option<f64>,
+    /// PC-FractalDB scenes: objects per scene before the Poisson(5) term [default: 5, as the run
+    /// script passes; the scene script's own default is 15].
+    #[arg(long, value_name = "N")]
+    objects: Option<u32>,
+}
+
 #[derive(Args)]
 struct VerifyArgs {
     /// The dataset folder (with its manifest.json).
@@ -227,8 +258,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
         Err(e) => {
-            let command =
-                args.iter().skip(1).find_map(|a| ["search", "render", "verify"].into_iter().find(|c| a == c));
+            let command = args
+                .iter()
+                .skip(1)
+                .find_map(|a| ["search", "render", "verify", "preview"].into_iter().find(|c| a == c));
             bail!(
                 "{} (see `fdsl {}--help`)",
                 one_line(&e.render().to_string()),
@@ -240,6 +273,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Search(a) => in_pool(a.threads, || search_command(&a)),
         Command::Render(a) => in_pool(a.threads, || render_command(&a)),
         Command::Verify(a) => in_pool(a.threads, || verify_command(&a)),
+        Command::Preview(a) => preview_command(&a),
     }
 }
 
@@ -359,6 +393,29 @@ fn gpu_for(device: Device, gpu_path: bool) -> Result<Option<fdsl_cuda::Gpu>> {
     })
 }
 
+fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
+    if a.categories == 0 {
+        bail!("--categories must be at least 1");
+    }
+    // No more classes than there are: dead leaves' one, a folder's files.
+    let available = match &a.recipe.categories_from {
+        Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
+        None => fdsl_dataset::presets::published(&a.recipe.preset)?.categories,
+    };
+    let dataset = a.recipe.request(Some(a.categories.min(available)), None).dataset(&|_, _| {})?;
+    let sheet = crate::preview::contact_sheet(&dataset, a.categories, a.instances, a.tile)?;
+    let png = crate::encode::encode_png_sized(
+        &sheet.pixels,
+        sheet.width as u32,
+        sheet.height as u32,
+        crate::encode::Colour::Rgb,
+        PngCompression::Balanced,
+    )?;
+    std::fs::write(&a.out, png).with_context(|| format!("cannot write {}", a.out.display()))?;
+    println!("{} x {} sheet of {} -> {}", sheet.width, sheet.height, dataset.spec.preset, a.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `--maps`: `N` or `A..B`.
 fn maps_range(text: &str) -> Result<(u32, u32), String> {
     let number =
@@ -376,24 +433,34 @@ pub fn choice<T: Choice + Send + Sync>() -> impl TypedValueParser<Value = T> {
 }
 
 /// The dataset a render command asks for, all checked; nothing is written.
+impl RecipeArgs {
+    /// The request of these flags, with `categories` and `instances`.
+    fn request(&self, categories: Option<usize>, instances: Option<usize>) -> Request {
+        Request {
+            preset: self.preset.clone(),
+            seed: self.seed,
+            categories,
+            instances,
+            categories_from: self.categories_from.clone(),
+            size: self.size,
+            points: self.points,
+            draw: self.draw,
+            weight_step: self.weight_step,
+            colour: self.colour,
+            mix_ratio: self.mix_ratio,
+            objects: self.objects,
+            ..Request::default()
+        }
+    }
+}
+
 fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
     let request = Request {
-        preset: a.preset.clone(),
-        seed: a.seed,
-        categories: a.categories,
-        instances: a.instances,
-        categories_from: a.categories_from.clone(),
-        size: a.size,
-        points: a.points,
-        draw: a.draw,
-        weight_step: a.weight_step,
-        colour: a.colour,
         format: a.format,
         png_compression: a.png_compression,
-        mix_ratio: a.mix_ratio,
-        objects: a.objects,
         val_per_class: a.val_per_class,
         shard_size: a.shard_size,
+        ..a.recipe.request(a.categories, a.instances)
     };
     // A bar only for presets whose categories come from a search; none when --out already holds
     // this dataset's categories (a resume, a dry run of a render begun).
@@ -453,7 +520,7 @@ fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<
 
 fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     let dataset = dataset_of(a)?;
-    if let Some(dir) = &a.categories_from {
+    if let Some(dir) = &a.recipe.categories_from {
         warn_of_empty_categories(&dataset, dir)?;
     }
     let plan = Plan::new(&dataset);

@@ -43,18 +43,28 @@ impl Colour {
     }
 }
 
-/// A PNG of a square `side × side` image of 8-bit `colour` pixels, compressed as `compression`
-/// says by the `png` crate's settings of the same names. Deterministic for a given `png`, `fdeflate`
-/// and zlib backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
+/// A PNG of a square `side × side` image of 8-bit `colour` pixels ([`encode_png_sized`]).
 pub fn encode_png(pixels: &[u8], side: u32, colour: Colour, compression: PngCompression) -> Result<Vec<u8>> {
-    let width = side as usize;
+    encode_png_sized(pixels, side, side, colour, compression)
+}
+
+/// A PNG of a `width × height` image of 8-bit `colour` pixels, compressed as `compression` says by
+/// the `png` crate's settings of the same names. Deterministic for a given `png`, `fdeflate` and zlib
+/// backend (pinned in Cargo.lock), which the golden hashes of the tests rely on.
+pub fn encode_png_sized(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    colour: Colour,
+    compression: PngCompression,
+) -> Result<Vec<u8>> {
     ensure!(
-        side > 0 && pixels.len() == width * width * colour.bytes(),
-        "{} bytes for a {side}x{side} image of {} bytes per pixel",
+        width > 0 && height > 0 && pixels.len() == width as usize * height as usize * colour.bytes(),
+        "{} bytes for a {width}x{height} image of {} bytes per pixel",
         pixels.len(),
         colour.bytes()
     );
-    let image = Image { pixels, side, colour };
+    let image = Image { pixels, width, height, colour };
     let level = match compression {
         PngCompression::Uncompressed => return Ok(uncompressed(&image)?),
         PngCompression::Fastest => return fastest(&image),
@@ -68,22 +78,23 @@ pub fn encode_png(pixels: &[u8], side: u32, colour: Colour, compression: PngComp
 /// An image to encode, checked by [`encode_png`].
 struct Image<'a> {
     pixels: &'a [u8],
-    side: u32,
+    width: u32,
+    height: u32,
     colour: Colour,
 }
 
 impl Image<'_> {
     /// Bytes per row.
     fn row_len(&self) -> usize {
-        self.side as usize * self.colour.bytes()
+        self.width as usize * self.colour.bytes()
     }
 }
 
 /// The `png` crate's own encoding at `level`.
 fn png_crate(image: &Image<'_>, level: png::Compression) -> Result<Vec<u8>> {
-    let Image { pixels, side, colour } = *image;
+    let Image { pixels, width, height, colour } = *image;
     let mut out = Vec::with_capacity(pixels.len() / 4);
-    let mut encoder = png::Encoder::new(&mut out, side, side);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(match colour {
         Colour::Grey => png::ColorType::Grayscale,
         Colour::Rgb => png::ColorType::Rgb,
@@ -107,7 +118,7 @@ fn fastest(image: &Image<'_>) -> Result<Vec<u8>> {
         deflate.finish()
     })?;
     // As the `png` crate does: stored blocks when compressing does not pay.
-    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.side as usize);
+    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.height as usize);
     if png.len() - PNG_OVERHEAD > stored {
         return Ok(uncompressed(image)?);
     }
@@ -115,10 +126,10 @@ fn fastest(image: &Image<'_>) -> Result<Vec<u8>> {
 }
 
 /// `Compression::NoCompression`: unfiltered rows (filter type byte 0) in stored DEFLATE blocks, the
-/// `png` crate's bytes (tested below) in one buffer. `side` is not 0.
+/// `png` crate's bytes (tested below) in one buffer. The image is not empty.
 fn uncompressed(image: &Image<'_>) -> io::Result<Vec<u8>> {
     let row_len = image.row_len();
-    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.side as usize);
+    let stored = fdeflate::StoredOnlyCompressor::<()>::compressed_size((row_len + 1) * image.height as usize);
     png_file(image, stored, |out| {
         let end = out.len() as u64;
         let mut cursor = io::Cursor::new(out);
@@ -149,8 +160,8 @@ fn png_file(
     let mut out = Vec::with_capacity(capacity + PNG_OVERHEAD);
     out.extend_from_slice(&PNG_SIGNATURE);
     let out = chunk(out, b"IHDR", |mut out| {
-        out.extend_from_slice(&image.side.to_be_bytes());
-        out.extend_from_slice(&image.side.to_be_bytes());
+        out.extend_from_slice(&image.width.to_be_bytes());
+        out.extend_from_slice(&image.height.to_be_bytes());
         // Bit depth 8, the colour type, compression 0, filter method 0, no interlace.
         out.extend_from_slice(&[8, image.colour.png_type(), 0, 0, 0]);
         Ok(out)
@@ -225,13 +236,14 @@ mod tests {
         #[test]
         fn any_image_gives_the_png_crate_bytes(
             side in 1u32..300,
+            height in 1u32..300,
             seed in proptest::prelude::any::<u64>(),
             white in 0u8..=255,
             rgb in proptest::prelude::any::<bool>(),
         ) {
             let colour = if rgb { Colour::Rgb } else { Colour::Grey };
             let mut state = seed;
-            let pixels: Vec<u8> = (0..side * side * colour.bytes() as u32)
+            let pixels: Vec<u8> = (0..side * height * colour.bytes() as u32)
                 .map(|_| {
                     state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                     let [a, b, ..] = (state >> 32).to_le_bytes();
@@ -242,8 +254,8 @@ mod tests {
                 (PngCompression::Fastest, png::Compression::Fastest),
                 (PngCompression::Uncompressed, png::Compression::NoCompression),
             ] {
-                let png = encode_png(&pixels, side, colour, ours).unwrap();
-                let image = Image { pixels: &pixels, side, colour };
+                let png = encode_png_sized(&pixels, side, height, colour, ours).unwrap();
+                let image = Image { pixels: &pixels, width: side, height, colour };
                 proptest::prop_assert_eq!(&png, &png_crate(&image, theirs).unwrap());
                 proptest::prop_assert_eq!(decode(&png), pixels.clone());
             }

@@ -1,5 +1,5 @@
 //! The `fdsl` command line tool, thin over [`fdsl_dataset`]: category search, dataset rendering with
-//! manifests and exact resume, verification. Files, formats, threads, progress bars and messages
+//! manifests and exact resume, verification, contact sheets. Files, formats, threads, progress bars and messages
 //! live here; what a dataset is lives in `fdsl-dataset`, its math in `fdsl-core`.
 //!
 //! Exit codes: 0 success; 1 `verify` found differences; 2 bad input or any other error (one line
@@ -11,6 +11,7 @@ pub mod npy;
 pub mod output;
 pub mod plan;
 pub mod ply;
+pub mod preview;
 pub mod progress;
 pub mod render;
 pub mod search;

@@ -1,0 +1,209 @@
+//! `fdsl preview`: a contact sheet of a dataset — a few instances of a few classes, each tile
+//! labelled with its class and instance, a title line naming the dataset. Images are shrunk by
+//! averaging; point clouds and scenes are drawn as an orthographic projection (rotated 30° about the
+//! vertical axis, so depth shows), white points on black.
+
+use anyhow::{Result, ensure};
+use fdsl_core::family::SampleShape;
+use fdsl_dataset::Dataset;
+use rayon::prelude::*;
+
+/// Space around and between tiles, pixels.
+const GAP: usize = 6;
+/// Height of a line of text (8 px glyphs and 2 px of space).
+const LINE: usize = 10;
+/// The sheet's background and its text.
+const BACKGROUND: [u8; 3] = [40, 40, 40];
+const TEXT: [u8; 3] = [230, 230, 230];
+
+/// An RGB image, row-major.
+pub struct Sheet {
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// 3 bytes per pixel.
+    pub pixels: Vec<u8>,
+}
+
+impl Sheet {
+    fn new(width: usize, height: usize) -> Self {
+        Self { width, height, pixels: BACKGROUND.repeat(width * height) }
+    }
+
+    fn set(&mut self, x: usize, y: usize, rgb: [u8; 3]) {
+        if x < self.width && y < self.height {
+            let at = 3 * (y * self.width + x);
+            self.pixels[at..at + 3].copy_from_slice(&rgb);
+        }
+    }
+
+    /// `text` in the 8x8 public-domain font of `font8x8` (non-ASCII as `?`), top-left at `(x, y)`.
+    fn text(&mut self, x: usize, y: usize, text: &str) {
+        for (i, ch) in text.chars().enumerate() {
+            let glyph =
+                font8x8::legacy::BASIC_LEGACY[if ch.is_ascii() { ch as usize } else { b'?' as usize }];
+            for (row, bits) in glyph.iter().enumerate() {
+                for col in 0..8 {
+                    if bits >> col & 1 == 1 {
+                        self.set(x + 8 * i + col, y + row, TEXT);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Paste a `tile × tile` RGB tile with its top-left at `(x, y)`.
+    fn paste(&mut self, x: usize, y: usize, tile: usize, rgb: &[u8]) {
+        for (r, row) in rgb.chunks_exact(3 * tile).enumerate() {
+            let at = 3 * ((y + r) * self.width + x);
+            self.pixels[at..at + row.len()].copy_from_slice(row);
+        }
+    }
+}
+
+/// `m` instances spread evenly over `0..instances` (instance `j · instances / m`), at most all of
+/// them: FractalDB's first instances would all be one weight row.
+pub fn shown_instances(instances: usize, m: usize) -> Vec<u64> {
+    let m = m.min(instances);
+    (0..m).map(|j| (j * instances / m) as u64).collect()
+}
+
+/// The contact sheet of `dataset`: its first `classes` classes as rows (one row of scenes), `m`
+/// instances of each as `tile`-pixel tiles.
+pub fn contact_sheet(dataset: &Dataset, classes: usize, m: usize, tile: usize) -> Result<Sheet> {
+    ensure!((8..=1024).contains(&tile), "--tile must be between 8 and 1024 pixels, not {tile}");
+    ensure!(classes >= 1 && m >= 1, "--categories and --instances must be at least 1");
+    let spec = &dataset.spec;
+    let labelled = dataset.sample_shape().is_fixed();
+    let rows = if labelled { classes.min(dataset.class_count()) } else { 1 };
+    let columns = shown_instances(spec.instances, m);
+    let cells: Vec<(usize, u64)> =
+        (0..rows).flat_map(|class| columns.iter().map(move |&instance| (class, instance))).collect();
+    let tiles = cells
+        .par_iter()
+        .map(|&(class, instance)| {
+            let index = if labelled { (class * spec.instances) as u64 + instance } else { instance };
+            let mut sample = vec![0u8; dataset.sample_len()];
+            let written = dataset.render(index, &mut sample)?;
+            Ok(tile_of(dataset.sample_shape(), &sample[..written], tile))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let cell = (tile + GAP, tile + LINE + GAP);
+    let mut sheet = Sheet::new(GAP + columns.len() * cell.0, GAP + LINE + GAP + rows * cell.1);
+    sheet.text(
+        GAP,
+        GAP,
+        &format!(
+            "{} seed {} ({} classes x {})",
+            spec.preset,
+            spec.seed,
+            dataset.class_count(),
+            spec.instances
+        ),
+    );
+    for (k, (&(class, instance), rgb)) in cells.iter().zip(&tiles).enumerate() {
+        let (x, y) = (GAP + k % columns.len() * cell.0, GAP + LINE + GAP + k / columns.len() * cell.1);
+        let label = if labelled { format!("{class}/{instance}") } else { format!("scene {instance}") };
+        sheet.text(x, y, &label);
+        sheet.paste(x, y + LINE, tile, rgb);
+    }
+    Ok(sheet)
+}
+
+/// One sample as a `tile × tile` RGB tile.
+fn tile_of(shape: SampleShape, sample: &[u8], tile: usize) -> Vec<u8> {
+    match shape {
+        SampleShape::Image { side, channels } => shrink(sample, side, channels, tile),
+        SampleShape::Cloud { .. } | SampleShape::Scene { .. } => projection(sample, tile),
+    }
+}
+
+/// A `side × side` image of `channels` (1 or 3) shrunk or grown to `tile × tile` RGB: each tile pixel
+/// the mean of the source pixels its area covers (nearest pixel when growing).
+fn shrink(image: &[u8], side: usize, channels: usize, tile: usize) -> Vec<u8> {
+    let mut out = vec![0u8; 3 * tile * tile];
+    let span = |t: usize| (t * side / tile, ((t + 1) * side / tile).max(t * side / tile + 1));
+    for ty in 0..tile {
+        let (y0, y1) = span(ty);
+        for tx in 0..tile {
+            let (x0, x1) = span(tx);
+            let mut sum = [0u32; 3];
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let at = channels * (y * side + x);
+                    for (c, s) in sum.iter_mut().enumerate() {
+                        *s += u32::from(image[at + c.min(channels - 1)]);
+                    }
+                }
+            }
+            let n = ((y1 - y0) * (x1 - x0)) as u32;
+            let at = 3 * (ty * tile + tx);
+            for c in 0..3 {
+                out[at + c] = (sum[c] / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// Little-endian f32 x, y, z points seen along a direction rotated 30° about the y axis from z,
+/// scaled to fit a `tile × tile` black tile (the same scale on both axes), y up.
+fn projection(points: &[u8], tile: usize) -> Vec<u8> {
+    let (cos, sin) = (0.866_025_4_f32, 0.5_f32);
+    let projected: Vec<(f32, f32)> = points
+        .chunks_exact(12)
+        .map(|p| {
+            let v = |i: usize| f32::from_le_bytes([p[i], p[i + 1], p[i + 2], p[i + 3]]);
+            (v(0) * cos + v(8) * sin, v(4))
+        })
+        .filter(|(u, v)| u.is_finite() && v.is_finite())
+        .collect();
+    let mut out = vec![0u8; 3 * tile * tile];
+    let bounds = projected.iter().fold([f32::MAX, f32::MIN, f32::MAX, f32::MIN], |b, &(u, v)| {
+        [b[0].min(u), b[1].max(u), b[2].min(v), b[3].max(v)]
+    });
+    let extent = (bounds[1] - bounds[0]).max(bounds[3] - bounds[2]).max(f32::MIN_POSITIVE);
+    let usable = (tile - 4) as f32;
+    for (u, v) in projected {
+        let x = 2.0 + (u - bounds[0]) / extent * usable;
+        let y = 2.0 + (bounds[3] - v) / extent * usable;
+        let at = 3 * (y as usize * tile + x as usize);
+        out[at..at + 3].copy_from_slice(&[255; 3]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instances_spread_over_the_range() {
+        assert_eq!(shown_instances(1000, 4), [0, 250, 500, 750]);
+        assert_eq!(shown_instances(1, 4), [0]);
+        assert_eq!(shown_instances(12, 5), [0, 2, 4, 7, 9]);
+    }
+
+    #[test]
+    fn shrinking_averages_and_keeps_colour() {
+        let grey = [0, 255, 255, 0];
+        assert_eq!(shrink(&grey, 2, 1, 1), [127; 3]);
+        assert_eq!(shrink(&grey, 2, 1, 4)[..6], [0, 0, 0, 0, 0, 0]);
+        let rgb = [10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30];
+        assert_eq!(shrink(&rgb, 2, 3, 1), [10, 20, 30]);
+    }
+
+    #[test]
+    fn projections_fit_the_tile_and_skip_non_finite_points() {
+        let points: Vec<u8> = [[-1.0f32, -1.0, 0.0], [1.0, 1.0, 0.0], [f32::NAN, 0.0, 0.0], [1e30, 0.0, 0.0]]
+            .iter()
+            .flatten()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let tile = projection(&points, 16);
+        assert_eq!(tile.len(), 3 * 16 * 16);
+        assert!(tile.iter().any(|&v| v == 255));
+        assert!(projection(&[], 16).iter().all(|&v| v == 0));
+    }
+}

@@ -1,0 +1,77 @@
+//! `fdsl preview`: a contact sheet for every preset, the same bytes every time, bad input refused.
+
+mod common;
+use common::{arg, fdsl, fdsl_ok};
+use std::path::Path;
+
+/// The small dataset flags of every preset (tests/data/small_datasets.json), without those only
+/// `render` takes.
+fn presets() -> Vec<(String, Vec<String>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_datasets.json");
+    let table: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    table
+        .into_iter()
+        .map(|(preset, flags)| {
+            let kept =
+                flags.chunks(2).filter(|pair| pair[0] != "--val-per-class").flatten().cloned().collect();
+            (preset, kept)
+        })
+        .collect()
+}
+
+fn sheet(png: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    (info.width, info.height, pixels)
+}
+
+#[test]
+fn every_preset_has_a_sheet_that_is_the_same_every_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let all = presets();
+    assert!(all.len() >= 12, "{} presets", all.len());
+    for (preset, flags) in all {
+        let out = arg(tmp.path(), &format!("{preset}.png"));
+        let mut args =
+            vec!["preview", "--preset", &preset, "--out", &out, "--tile", "32", "--instances", "3"];
+        // The table's --instances is the dataset's; the sheet's is its columns.
+        args.extend(flags.chunks(2).filter(|pair| pair[0] != "--instances").flatten().map(String::as_str));
+        fdsl_ok(&args);
+        let first = std::fs::read(&out).unwrap();
+        fdsl_ok(&args);
+        assert!(std::fs::read(&out).unwrap() == first, "{preset}: the sheet changed");
+        let (width, height, pixels) = sheet(&first);
+        // Up to 3 columns (OFDB has one instance) of 32 px tiles with 6 px gaps; rows of tile + 10 px
+        // label + gap under a title line.
+        assert!((width - 6) % 38 == 0 && (1..=3).contains(&((width - 6) / 38)), "{preset}: {width}");
+        assert_eq!((height - 22) % 48, 0, "{preset}");
+        assert!(pixels.chunks_exact(3).any(|p| p[0] > 200), "{preset}: nothing drawn");
+    }
+}
+
+#[test]
+fn bad_previews_are_refused_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "s.png");
+    for (args, says) in [
+        (vec!["--tile", "0"], "--tile must be between 8 and 1024"),
+        (vec!["--categories", "0"], "--categories must be at least 1"),
+        (vec!["--instances", "0"], "--instances must be at least 1"),
+        (vec!["--preset", "nope"], "unknown preset"),
+        (vec!["--preset", "rcdb-1k", "--colour", "hue"], "--colour does not apply"),
+    ] {
+        let mut all = vec!["preview", "--out", &out];
+        all.extend(args.iter());
+        let o = fdsl(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!tmp.path().join("s.png").exists());
+    }
+}
