@@ -203,7 +203,7 @@ mod tests {
             .collect();
         let tile = projection(&points, 16);
         assert_eq!(tile.len(), 3 * 16 * 16);
-        assert!(tile.iter().any(|&v| v == 255));
+        assert!(tile.contains(&255));
         assert!(projection(&[], 16).iter().all(|&v| v == 0));
     }
 }
