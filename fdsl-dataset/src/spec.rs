@@ -537,12 +537,13 @@ impl Spec {
 }
 
 impl Spec {
-    /// The mean size of a PNG image of this spec, bytes per pixel: measured averages at the published
+    /// The mean size of a PNG image of this spec, bytes per byte of the raw image (per pixel for grey): measured averages at the published
     /// sizes for each compression (`fdsl-bench throughput --png-compression`, BENCHMARKS.md); `none`
     /// stores every byte.
     pub fn png_bytes_per_pixel(&self) -> f64 {
         let per_level = match self.generator {
-            Generator::Fractaldb { colour: ColourMode::Hue, .. } => [0.4, 0.35, 0.2, 0.19],
+            // Per byte of the RGB image: 4 classes x 80 instances, `fdsl render --colour hue`.
+            Generator::Fractaldb { colour: ColourMode::Hue, .. } => [0.307, 0.297, 0.139, 0.139],
             Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
             Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
             Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
