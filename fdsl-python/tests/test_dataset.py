@@ -69,7 +69,10 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
         assert label == (-1 if scenes else cls)
     # The same dataset from its flags as keyword arguments, and from its whole spec.
     flags = SMALL[preset]
-    overrides = {flag[2:].replace("-", "_"): int(value) for flag, value in zip(flags[::2], flags[1::2])}
+    overrides = {
+        flag[2:].replace("-", "_"): int(value) if value.isdigit() else value
+        for flag, value in zip(flags[::2], flags[1::2])
+    }
     short = fdsl.Dataset(preset, seed=4, **overrides)
     assert short.spec == spec and np.array_equal(short[len(ds) - 1][0], ds[len(ds) - 1][0])
     assert fdsl.Dataset.from_spec(spec).spec == spec
@@ -120,8 +123,10 @@ def test_splits_units_and_metadata(rendered):
 def test_bad_input_raises_with_the_librarys_message():
     with pytest.raises(ValueError, match='unknown preset "imagenet"'):
         fdsl.Dataset("imagenet")
-    with pytest.raises(ValueError, match="unknown field `colour`"):
-        fdsl.Dataset("rcdb-1k", colour=3)
+    with pytest.raises(ValueError, match="unknown field `colours`"):
+        fdsl.Dataset("rcdb-1k", colours=3)
+    with pytest.raises(ValueError, match="--colour does not apply to the rcdb-1k preset"):
+        fdsl.Dataset("rcdb-1k", colour="hue")
     with pytest.raises(ValueError, match="--draw does not apply to the rcdb-1k preset"):
         fdsl.Dataset("rcdb-1k", draw="patch")
     with pytest.raises(ValueError, match="take 40"):
