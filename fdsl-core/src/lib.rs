@@ -19,6 +19,7 @@
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
 //! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
+//! - [`opencv_fill`]: OpenCV's filled polygons and circles (`fillPoly`, `circle`), as dead leaves paints;
 //! - [`rcdb`]: RCDB radial contours and their family;
 //! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
@@ -66,6 +67,7 @@ pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
 pub mod line;
+pub mod opencv_fill;
 pub mod pc;
 pub mod perlin;
 pub mod rcdb;
