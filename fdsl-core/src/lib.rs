@@ -25,6 +25,7 @@
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
+//! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
 //! # Example: one FractalDB image into your own buffers
@@ -61,6 +62,7 @@ pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
 pub mod cloud;
+pub mod dead_leaves;
 pub mod exfractaldb;
 pub mod family;
 pub mod fractaldb;
