@@ -162,7 +162,7 @@ enum Families {
     ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
     PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
     PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
-    DeadLeaves(DeadLeaves),
+    DeadLeaves(Box<DeadLeaves>),
 }
 
 impl Families {
@@ -203,7 +203,9 @@ impl Families {
                 if c.iter().any(|c| c.params != shapes) {
                     bail!("the dead leaves class names other shapes than the spec's {}", shapes.name());
                 }
-                Families::DeadLeaves(DeadLeaves::new(shapes.into(), side, seed).context("dead leaves")?)
+                Families::DeadLeaves(Box::new(
+                    DeadLeaves::new(shapes.into(), side, seed).context("dead leaves")?,
+                ))
             }
             _ => bail!("the categories are not of the spec's generator"),
         })
@@ -217,7 +219,7 @@ impl Families {
             Families::ExFractalDb(f) => f.as_ref(),
             Families::PcFractalDb(f) => f,
             Families::PcScenes(f) => f,
-            Families::DeadLeaves(f) => f,
+            Families::DeadLeaves(f) => f.as_ref(),
         }
     }
 }
