@@ -66,7 +66,7 @@ pub fn fill_circle(
 /// and filled ellipses take `FillConvexPoly`).
 ///
 /// `CollectPolyEdges` draws each side `v[i−1] → v[i]` (from the last vertex to the first, then in
-/// order) as a clipped 8-connected Bresenham line ([`line_runs`]) and keeps each non-horizontal side
+/// order) as a clipped 8-connected Bresenham line (`Line`, `LineIterator`) and keeps each non-horizontal side
 /// as an edge: rows `[y0, y1)` from its upper end, abscissa `x = x_upper · 2¹⁶`, slope
 /// `dx = (Δx · 2¹⁶) / Δy` truncated. `FillEdgeCollection` gives up unless there are two edges
 /// whose box meets the grid; sorts them by `(y0, x, dx)`; then for each row `y` from the first
