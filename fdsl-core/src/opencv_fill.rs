@@ -20,7 +20,8 @@ const XY_ONE: i64 = 1 << XY_SHIFT;
 /// `minus = 2r − 1`), which at each step `(dx, dy)` fills rows `cy ± dy` over `cx ± dx` and rows
 /// `cy ± dx` over `cx ± dy`, while `dx ≥ dy`. Each row comes out once per distinct width (OpenCV
 /// repaints it as `dy` grows; the widest run covers the others). Exact while `2r` and the
-/// coordinates `c ± r` fit OpenCV's 32-bit `int` (here they are 64-bit).
+/// coordinates `c ± r` fit OpenCV's 32-bit `int` (here they are 64-bit). The walk takes `r/√2`
+/// steps when the circle meets the grid, none otherwise.
 pub fn fill_circle(
     center: (i32, i32),
     radius: u32,
@@ -29,7 +30,10 @@ pub fn fill_circle(
     mut run: impl FnMut(usize, usize, usize),
 ) {
     let (cx, cy) = (i64::from(center.0), i64::from(center.1));
-    let (w, h) = (width as i64, height as i64);
+    let (w, h, r) = (width as i64, height as i64, i64::from(radius));
+    if w == 0 || h == 0 || cx + r < 0 || cx - r >= w || cy + r < 0 || cy - r >= h {
+        return; // OpenCV walks the circle and paints nothing
+    }
     let mut clipped = |y: i64, x0: i64, x1: i64| {
         if (0..h).contains(&y) && x0 < w && x1 >= 0 {
             run(y as usize, x0.max(0) as usize, x1.min(w - 1) as usize);
@@ -74,7 +78,9 @@ pub fn fill_circle(
 /// merges in the edges starting at `y` (before the first active edge whose `x` is not below theirs),
 /// fills between the edges of each consecutive pair from `⌈x_left⌉` to `⌊x_right⌋` (rows above the
 /// grid are skipped, not their steps), steps both by their `dx`, and bubble-sorts the list by `x`.
-/// Fewer than three vertices still draw their outline.
+/// Fewer than three vertices still draw their outline. The scan takes one step per row from the
+/// top vertex to the last row the polygon reaches on the grid (rows above the grid included, as
+/// OpenCV's).
 pub fn fill_poly<const N: usize>(
     vertices: &[(i32, i32); N],
     width: usize,
@@ -82,6 +88,9 @@ pub fn fill_poly<const N: usize>(
     mut run: impl FnMut(usize, usize, usize),
 ) {
     let (w, h) = (width as i64, height as i64);
+    if w == 0 || h == 0 {
+        return;
+    }
     let mut edges = [Edge::default(); N];
     let mut total = 0;
     let Some(&last) = vertices.last() else { return };

@@ -4,6 +4,7 @@
 //! pixels `cv2.circle(thickness=-1)` / `cv2.fillPoly` set (`scripts/opencv_fill.py`).
 
 use fdsl_core::opencv_fill::{fill_circle, fill_poly};
+use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// Paint the runs of `vertices` (1 to 8 of them) as `fill_poly` gives them.
@@ -55,4 +56,31 @@ fn the_same_pixels_as_opencv() {
     }
     assert_eq!((circles, polygons), (1000, 3000));
     assert!(wrong.is_empty(), "{} of 4000 differ:\n{}", wrong.len(), wrong[..wrong.len().min(20)].join("\n"));
+}
+
+fn coordinate() -> impl Strategy<Value = i32> {
+    prop_oneof![-80i32..150, -100_000i32..100_000]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any circle or polygon on any canvas (empty ones included): every run lies on the canvas, and
+    /// a shape whose box misses the canvas has none.
+    #[test]
+    fn runs_stay_on_the_canvas(
+        w in 0usize..70, h in 0usize..70, c in (coordinate(), coordinate()), radius in 0u32..20_000,
+        v in proptest::collection::vec((coordinate(), coordinate()), 1..=6),
+    ) {
+        let mut runs = Vec::new();
+        fill_circle(c, radius, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        poly(&v, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        prop_assert!(runs.iter().all(|&(y, x0, x1)| y < h && x0 <= x1 && x1 < w));
+        let (r, (cx, cy)) = (i64::from(radius), (i64::from(c.0), i64::from(c.1)));
+        if cx + r < 0 || cy + r < 0 || cx - r >= w as i64 || cy - r >= h as i64 {
+            let mut circle = 0;
+            fill_circle(c, radius, w, h, |_, _, _| circle += 1);
+            prop_assert_eq!(circle, 0);
+        }
+    }
 }
