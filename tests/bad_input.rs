@@ -168,6 +168,28 @@ fn argument_errors_keep_everything_clap_says() {
     one_line(&["render", "--out", "x", "--preset", "imagenet"], &["pc-fractaldb-1k, pc-fractaldb-scenes"]);
 }
 
+#[test]
+fn bad_dead_leaves_flags_are_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--categories", "2"], "--categories must be 1: dead leaves images are unlabelled"),
+        (&["--points", "100"], "--points does not apply to the dead-leaves-mixed preset"),
+        (&["--draw", "point"], "--draw does not apply to the dead-leaves-mixed preset"),
+        (&["--categories-from", "/tmp"], "--categories-from does not apply to the dead-leaves-mixed preset"),
+        (&["--instances", "0"], "--instances must be between 1 and 100000000"),
+        (&["--size", "8"], "--size must be between 16 and 8192"),
+        (&["--format", "ply"], "--format ply writes point clouds"),
+        (&["--val-per-class", "105000"], "--val-per-class 105000 leaves no training image"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["render", "--out", &out, "--preset", "dead-leaves-mixed"];
+        args.extend_from_slice(extra);
+        rejected(&args, needle);
+        assert!(!tmp.path().join("out").exists(), "fdsl {args:?} left {out}");
+    }
+}
+
 /// A manifest's bad spec is named by its fields, not by flags the user never passed.
 #[test]
 fn a_manifests_bad_spec_names_its_field() {

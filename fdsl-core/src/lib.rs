@@ -19,11 +19,13 @@
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
 //! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
+//! - [`opencv_fill`]: OpenCV's filled polygons and circles (`fillPoly`, `circle`), as dead leaves paints;
 //! - [`rcdb`]: RCDB radial contours and their family;
 //! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
+//! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
 //! # Example: one FractalDB image into your own buffers
@@ -60,12 +62,14 @@ pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
 pub mod cloud;
+pub mod dead_leaves;
 pub mod exfractaldb;
 pub mod family;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
 pub mod line;
+pub mod opencv_fill;
 pub mod pc;
 pub mod perlin;
 pub mod rcdb;

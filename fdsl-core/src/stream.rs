@@ -25,6 +25,8 @@ pub enum Generator {
     ExFractalDb = 5,
     /// PC-FractalDB point clouds and scenes.
     PcFractalDb = 6,
+    /// Dead leaves images (Baradad et al. 2021). 7 and 8 belong to other families.
+    DeadLeaves = 9,
 }
 
 /// What a stream is used for, within one (generator, category, instance).

@@ -8,6 +8,7 @@
 //! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
 //! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
 
+use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};
 use fdsl_core::rcdb::RcdbCategory;
 use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
@@ -120,6 +121,32 @@ impl Params for Ifs3 {
 
     fn to_text(&self) -> String {
         ifs_text(self, |m| m.k.to_vec())
+    }
+}
+
+/// Dead leaves' one class: a file of one row `shapes,<model>` naming its leaves (the source has no
+/// labels; the text only says what the images are).
+impl Params for LeafShapes {
+    const FORMAT: &'static str = "one row shapes,squares|oriented|mixed";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let rows: Vec<(usize, &str)> = lines(text).collect();
+        let [(n, line)] = rows[..] else {
+            bail!("{source}: expected one row ({}), found {}", Self::FORMAT, rows.len());
+        };
+        let all = [LeafShapes::Squares, LeafShapes::Oriented, LeafShapes::Mixed];
+        match line.split_once(',') {
+            Some((key, value)) if key.trim() == "shapes" => {
+                all.into_iter().find(|s| s.name() == value.trim()).with_context(|| {
+                    format!("{source} line {}: unknown shapes {:?} ({})", n + 1, value.trim(), Self::FORMAT)
+                })
+            }
+            _ => bail!("{source} line {}: expected {}", n + 1, Self::FORMAT),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        format!("shapes,{}\n", self.name())
     }
 }
 

@@ -11,8 +11,9 @@
 //! and names them.
 
 use crate::categories::{Category, Params};
-use crate::spec::{Generator, Spec, categories_sha256};
+use crate::spec::{Generator, LeafShapes, Spec, categories_sha256};
 use anyhow::{Context, Result, bail, ensure};
+use fdsl_core::dead_leaves::DeadLeaves;
 use fdsl_core::exfractaldb::ExFractalDb;
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
 use fdsl_core::fractaldb::{CanvasKey, Colouring, FractalDb, Job, PER_WEIGHT, Recipe};
@@ -82,6 +83,8 @@ pub enum Categories {
     Rcdb(Vec<Category<RcdbCategory>>),
     /// ExFractalDB, MV-FractalDB, PC-FractalDB: 3-D IFSs.
     Fractal3(Vec<Category<Ifs3>>),
+    /// Dead leaves: its one unlabelled class, a text naming the shapes.
+    DeadLeaves(Vec<Category<LeafShapes>>),
 }
 
 impl Categories {
@@ -104,6 +107,7 @@ impl Categories {
             Categories::Fractal(c) => texts(c),
             Categories::Rcdb(c) => texts(c),
             Categories::Fractal3(c) => texts(c),
+            Categories::DeadLeaves(c) => texts(c),
         }
     }
 
@@ -124,6 +128,7 @@ impl Categories {
             | Generator::Mvfractaldb { .. }
             | Generator::Pcfractaldb { .. }
             | Generator::Pcscenes { .. } => Categories::Fractal3(all(files)?),
+            Generator::Deadleaves { .. } => Categories::DeadLeaves(all(files)?),
         })
     }
 
@@ -157,6 +162,7 @@ enum Families {
     ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
     PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
     PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
+    DeadLeaves(Box<DeadLeaves>),
 }
 
 impl Families {
@@ -193,6 +199,14 @@ impl Families {
                 let params = SceneParams { base_objects, ..REFERENCE_SCENES };
                 Families::PcScenes(PcScenes::new(noise_mix(c, main, noise)?, models as usize, params))
             }
+            (&Generator::Deadleaves { shapes }, Categories::DeadLeaves(c)) => {
+                if c.iter().any(|c| c.params != shapes) {
+                    bail!("the dead leaves class names other shapes than the spec's {}", shapes.name());
+                }
+                Families::DeadLeaves(Box::new(
+                    DeadLeaves::new(shapes.into(), side, seed).context("dead leaves")?,
+                ))
+            }
             _ => bail!("the categories are not of the spec's generator"),
         })
     }
@@ -205,6 +219,7 @@ impl Families {
             Families::ExFractalDb(f) => f.as_ref(),
             Families::PcFractalDb(f) => f,
             Families::PcScenes(f) => f,
+            Families::DeadLeaves(f) => f.as_ref(),
         }
     }
 }

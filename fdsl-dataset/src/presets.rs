@@ -3,7 +3,7 @@
 use crate::categories::{self, Category};
 use crate::dataset::Categories;
 use crate::search::{self, Progress};
-use crate::spec::Spec;
+use crate::spec::{Generator, LeafShapes, Spec};
 use anyhow::{Result, bail};
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory, category_key};
 
@@ -15,7 +15,7 @@ pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name: the one table every list of presets comes from.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 15] = [
     "fractaldb-1k",
     "fractaldb-10k",
     "ofdb-1k",
@@ -28,6 +28,9 @@ pub const NAMES: [&str; 12] = [
     "mv-fractaldb-1k",
     "pc-fractaldb-1k",
     "pc-fractaldb-scenes",
+    "dead-leaves-squares",
+    "dead-leaves-oriented",
+    "dead-leaves-mixed",
 ];
 
 /// The published spec of a preset (its category hash still to be set).
@@ -47,6 +50,9 @@ pub fn published(preset: &str) -> Result<Spec> {
         "mv-fractaldb-1k" => Spec::published_3d("mv-fractaldb-1k", &search_3d(), 1000, true),
         "pc-fractaldb-1k" => Spec::published_pc("pc-fractaldb-1k", &search_3d(), 1000),
         "pc-fractaldb-scenes" => Spec::published_scenes("pc-fractaldb-scenes", &search_3d(), 1000),
+        "dead-leaves-squares" => Spec::published_dead_leaves(preset, LeafShapes::Squares),
+        "dead-leaves-oriented" => Spec::published_dead_leaves(preset, LeafShapes::Oriented),
+        "dead-leaves-mixed" => Spec::published_dead_leaves(preset, LeafShapes::Mixed),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }
@@ -108,6 +114,12 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
                 })
                 .collect(),
         ),
+        "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => match spec.generator {
+            Generator::Deadleaves { shapes } => {
+                Categories::DeadLeaves(vec![Category::new(format!("{}/00000", spec.preset), shapes)])
+            }
+            _ => bail!("the {} preset makes dead leaves", spec.preset),
+        },
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }

@@ -104,6 +104,14 @@ impl Request {
                 refuse(&fractal_only)?;
                 Generator::Rcdb
             }
+            Generator::Deadleaves { shapes } => {
+                refuse(&[
+                    ("--points", self.points.is_some()),
+                    ("--categories-from", self.categories_from.is_some()),
+                ])?;
+                refuse(&fractal_only)?;
+                Generator::Deadleaves { shapes }
+            }
             Generator::Exfractaldb { points } => {
                 refuse(&fractal_only)?;
                 Generator::Exfractaldb { points: self.points.unwrap_or(points) }

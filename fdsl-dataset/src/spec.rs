@@ -249,6 +249,46 @@ pub enum Generator {
         /// Objects per scene before the Poisson(5) term.
         base_objects: u32,
     },
+    /// Dead leaves: shapes of uniform colour and r⁻³ radius painted on top of one another until the
+    /// image is covered (Baradad et al. 2021), one unlabelled class of RGB images.
+    Deadleaves {
+        /// The leaves' shapes.
+        shapes: LeafShapes,
+    },
+}
+
+/// The shapes of dead leaves (the reference's `--shape-model`), serialised `squares`, `oriented`,
+/// `mixed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeafShapes {
+    /// Axis-aligned squares (`square`).
+    Squares,
+    /// Rotated squares (`oriented_square`).
+    Oriented,
+    /// Circles, squares, rotated squares, rectangles, triangles, quadrilaterals (`mixed`).
+    Mixed,
+}
+
+impl LeafShapes {
+    /// Its name in specs and category files.
+    pub fn name(self) -> &'static str {
+        match self {
+            LeafShapes::Squares => "squares",
+            LeafShapes::Oriented => "oriented",
+            LeafShapes::Mixed => "mixed",
+        }
+    }
+}
+
+impl From<LeafShapes> for fdsl_core::dead_leaves::ShapeModel {
+    fn from(shapes: LeafShapes) -> Self {
+        match shapes {
+            LeafShapes::Squares => Self::Squares,
+            LeafShapes::Oriented => Self::Oriented,
+            LeafShapes::Mixed => Self::Mixed,
+        }
+    }
 }
 
 impl Generator {
@@ -266,6 +306,8 @@ impl Generator {
 /// The most instances per class of RCDB and ExFractalDB (FractalDB has exactly 1,000 distinct ones,
 /// MV-FractalDB 145 models times the views).
 pub const MAX_INSTANCES: usize = 1_000_000;
+/// The most dead-leaves images (the reference's large scale has 1,300,000).
+pub const MAX_DEAD_LEAVES: usize = 100_000_000;
 
 /// How messages name a setting: as the command line's flag (what `fdsl render` and the short form
 /// were given), or as the spec's field (a spec read from a manifest or given whole).
@@ -398,6 +440,17 @@ impl Spec {
         }
     }
 
+    /// The dead-leaves recipe of the reference's `--small-scale` (128 px, 105,000 images; the large
+    /// scale is `--size 256 --instances 1300000`), one unlabelled class, seed 0, PNG.
+    pub fn published_dead_leaves(preset: &str, shapes: LeafShapes) -> Self {
+        Self {
+            generator: Generator::Deadleaves { shapes },
+            size: 128,
+            instances: 105_000,
+            ..Self::published(preset, "one unlabelled class (the source has no labels)", 1)
+        }
+    }
+
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
     /// (default [`DEFAULT_SHARD_SIZE`]; scenes are never sharded).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
@@ -424,7 +477,17 @@ impl Spec {
             | Generator::Pcfractaldb { .. }
             | Generator::Pcscenes { .. } => MAX_INSTANCES,
             Generator::Mvfractaldb { views, .. } => WEIGHT_ROWS_3D * views as usize,
+            Generator::Deadleaves { .. } => MAX_DEAD_LEAVES,
         };
+        if let Generator::Deadleaves { .. } = self.generator
+            && self.categories != 1
+        {
+            bail!(
+                "{} must be 1: dead leaves images are unlabelled, one class, not {}",
+                n("--categories", "categories"),
+                self.categories
+            );
+        }
         if !(1..=max_instances).contains(&self.instances) {
             bail!(
                 "{} must be between 1 and {max_instances}, not {}",
@@ -448,7 +511,7 @@ impl Spec {
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
                 (main.saturating_add(noise), n("--points", "main + noise"))
             }
-            Generator::Rcdb => (1, String::new()),
+            Generator::Rcdb | Generator::Deadleaves { .. } => (1, String::new()),
         };
         if !POINTS.contains(&points.0) {
             bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
@@ -547,6 +610,9 @@ impl Spec {
             Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
             Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
             Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
+            // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
+            // own RGB encoder is not measured yet).
+            Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],
             _ => [0.040, 0.035, 0.030, 0.025],
         };
         match self.png_compression {
