@@ -177,6 +177,10 @@ impl<'a> Planes<'a> {
     #[inline(always)]
     pub fn patch_under(&mut self, x: u32, y: u32, mask: u16) {
         let (left, top) = (u64::from(x) + 1, u64::from(y) + 1);
+        let first_row = u64::from(self.tile.top);
+        if top + 3 <= first_row || top >= first_row + u64::from(self.tile.rows) {
+            return; // no row of the patch in the tile: the common case for a band of a GPU block
+        }
         for r in 0..3 {
             let cells = patch_row(mask, r);
             self.claim(top + u64::from(r), left, 0b111, cells);
