@@ -136,11 +136,6 @@ impl<'a> Planes<'a> {
         Ok(Self { tile, words: tile.words_per_row(), decided, value })
     }
 
-    /// The tile.
-    pub fn tile(&self) -> Tile {
-        self.tile
-    }
-
     /// Nothing decided, nothing inked.
     pub fn clear(&mut self) {
         self.decided.fill(0);
