@@ -22,7 +22,7 @@ fail() { echo "ptx: $*" >&2; exit 1; }
 ! grep -qE '\bfma\.' "$out" || fail "fma in $out: fused operations break CPU = GPU"
 ! grep -qE '\b(mul|add|sub)\.f(32|64)\b' "$out" || fail "float op without .rn in $out (ptxas could fuse it)"
 # The kernels the host launches.
-for entry in fractaldb_render search_candidates; do
+for entry in fractaldb_render search_candidates fractaldb_prepare fractaldb_paint_on_chip; do
     grep -qE "\.visible \.entry $entry\(" "$out" || fail "kernel $entry missing from $out"
 done
 ptxas=${PTXAS:-$(command -v ptxas || true)}

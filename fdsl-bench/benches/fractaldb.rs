@@ -61,6 +61,60 @@ fn steps(c: &mut Criterion) {
     g.finish();
 }
 
+/// Sequential `paint` against the latest-first bit-plane form (`fdsl_core::latest_first`) on one
+/// FractalDB-1k canvas (official category 0, weight 2, count 0): the whole canvas as one tile, and
+/// the 64 row bands a GPU block of 64 threads paints (run one after another here: the block's total
+/// work).
+fn latest_first(c: &mut Criterion) {
+    use fdsl_core::fractaldb::patch_key;
+    use fdsl_core::latest_first::{Planes, Tile, paint_patches, rejections};
+    let category = &fractaldb_1k(1).unwrap()[0];
+    let recipe = FRACTALDB_1K;
+    let side = recipe.grid.width;
+    let mut positions = vec![0u32; recipe.points as usize];
+    let n = trace(&category.params, 0, 0, 2, &recipe, &mut positions).unwrap();
+    let positions = &positions[..n];
+    let stream = patch_key(0, 0, 2, 0).rng();
+    let mut rejected = vec![0u64; 4096];
+    let r = rejections(&stream, n as u64, &mut rejected).unwrap();
+    let rejected = &rejected[..r];
+    let mut pixels = vec![0u8; (side * side) as usize];
+    let mut g = c.benchmark_group("fractaldb-1k latest first");
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(20);
+    g.bench_function("paint (sequential), 200k patches", |b| {
+        b.iter(|| {
+            let mut canvas = Canvas::new(&mut pixels, side as usize, side as usize).unwrap();
+            paint(&mut canvas, positions, Draw::Patch, 0, 0, 2, 0);
+        })
+    });
+    g.bench_function("list rejected mask draws, 200k masks", |b| {
+        b.iter(|| rejections(&stream, n as u64, &mut vec![0u64; 4096]).unwrap())
+    });
+    for bands in [1u32, 64] {
+        let whole = Tile::canvas(side, side);
+        let (mut decided, mut value) = (vec![0u32; whole.plane_len()], vec![0u32; whole.plane_len()]);
+        g.bench_function(format!("latest first, {bands} band(s), 200k patches, chunks of 32"), |b| {
+            b.iter(|| {
+                for k in 0..bands {
+                    let tile = Tile::band(side, side, k, bands);
+                    let words = tile.top as usize * whole.words_per_row()..;
+                    let (d, v) = (
+                        &mut decided[words.clone()][..tile.plane_len()],
+                        &mut value[words][..tile.plane_len()],
+                    );
+                    let mut planes = Planes::new(tile, d, v).unwrap();
+                    planes.clear();
+                    paint_patches(&mut planes, positions, 0, &stream, rejected, &mut [0u16; 32]);
+                    let start = (tile.top * side) as usize;
+                    planes.write_bytes(&mut pixels[start..start + tile.byte_len()]).unwrap();
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 fn units(c: &mut Criterion) {
     let mut g = c.benchmark_group("fractaldb-1k unit");
     let categories = Categories::Fractal(fractaldb_1k(1).unwrap());
@@ -173,5 +227,5 @@ fn deflaters(
     g.finish();
 }
 
-criterion_group!(benches, steps, units, search, rcdb);
+criterion_group!(benches, steps, latest_first, units, search, rcdb);
 criterion_main!(benches);

@@ -70,6 +70,9 @@ enum Command {
         /// Dataset seed.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Row bands (threads per block) of the on-chip kernel.
+        #[arg(long, default_value_t = 64)]
+        bands: u32,
     },
     /// The FractalDB category search on the GPU: time to find `categories` categories.
     GpuSearch {
@@ -97,7 +100,8 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "1")]
         threads: Vec<usize>,
     },
-    /// FractalDB-1k canvases rendered into GPU memory per second (the published recipe).
+    /// FractalDB-1k canvases rendered into GPU memory per second (the published recipe), by each
+    /// kernel: one thread per canvas, and on chip with each number of row bands.
     GpuThroughput {
         /// Canvases to render.
         #[arg(long, default_value_t = 65_536)]
@@ -105,6 +109,9 @@ enum Command {
         /// Canvases per launch.
         #[arg(long, default_value_t = 16_384)]
         batch: usize,
+        /// Row bands (threads per block) of the on-chip kernel to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "32,64,128")]
+        bands: Vec<u32>,
     },
 }
 
@@ -155,7 +162,33 @@ mod gpu {
             .collect()
     }
 
-    pub fn crosscheck(categories: usize, seed: u64) -> Result<()> {
+    /// The two FractalDB kernels.
+    #[derive(Clone, Copy)]
+    enum Kernel {
+        /// `fractaldb_render`: one thread per canvas, bytes written to GPU memory point by point.
+        PerThread,
+        /// `fractaldb_prepare` + `fractaldb_paint_on_chip`: one block per canvas, bit planes in
+        /// shared memory painted latest first, one row band per thread.
+        OnChip,
+    }
+
+    impl Kernel {
+        fn render(self, gpu: &Gpu, jobs: &[Job], seed: u64, recipe: &Recipe, bands: u32) -> Result<Vec<u8>> {
+            Ok(match self {
+                Kernel::PerThread => gpu.fractaldb_render(jobs, seed, recipe)?,
+                Kernel::OnChip => gpu.fractaldb_render_on_chip(jobs, seed, recipe, bands)?,
+            })
+        }
+
+        fn name(self, bands: u32) -> String {
+            match self {
+                Kernel::PerThread => "thread per canvas".into(),
+                Kernel::OnChip => format!("on chip, {bands} bands"),
+            }
+        }
+    }
+
+    pub fn crosscheck(categories: usize, seed: u64, bands: u32) -> Result<()> {
         let gpu = Gpu::new()?;
         println!("device: {}", gpu.name());
         println!("| draw | canvases | images (x4 flips) | mismatches | cpu s | gpu s |");
@@ -167,18 +200,21 @@ mod gpu {
             let t = Instant::now();
             let cpu = on_cpu(&jobs, seed, &recipe);
             let cpu_s = t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            let gpu_bytes = gpu.fractaldb_render(&jobs, seed, &recipe)?;
-            let gpu_s = t.elapsed().as_secs_f64();
-            let side2 = (recipe.grid.width as usize).pow(2);
-            let mismatches =
-                cpu.iter().zip(gpu_bytes.chunks_exact(side2)).filter(|(c, g)| c.as_slice() != *g).count();
-            bad += mismatches;
-            println!(
-                "| {draw:?} | {} | {} | {mismatches} | {cpu_s:.2} | {gpu_s:.2} |",
-                jobs.len(),
-                4 * jobs.len()
-            );
+            for kernel in [Kernel::PerThread, Kernel::OnChip] {
+                let t = Instant::now();
+                let gpu_bytes = kernel.render(&gpu, &jobs, seed, &recipe, bands)?;
+                let gpu_s = t.elapsed().as_secs_f64();
+                let side2 = (recipe.grid.width as usize).pow(2);
+                let mismatches =
+                    cpu.iter().zip(gpu_bytes.chunks_exact(side2)).filter(|(c, g)| c.as_slice() != *g).count();
+                bad += mismatches;
+                println!(
+                    "| {draw:?}, {} | {} | {} | {mismatches} | {cpu_s:.2} | {gpu_s:.2} |",
+                    kernel.name(bands),
+                    jobs.len(),
+                    4 * jobs.len()
+                );
+            }
         }
         // The category search: the same filling rates (to the bit), so the same categories.
         let (criteria, n) = (fdsl_core::search::REFERENCE, 4096usize);
@@ -226,23 +262,29 @@ mod gpu {
         Ok(())
     }
 
-    pub fn throughput(canvases: usize, batch: usize) -> Result<()> {
+    /// Canvases per second of each kernel (the on-chip one with each of `bands`) at the published recipe.
+    pub fn throughput(canvases: usize, batch: usize, bands: &[u32]) -> Result<()> {
         let gpu = Gpu::new()?;
         let all = jobs(1000, COUNTS)?;
         let jobs: Vec<Job> = all.iter().cycle().take(canvases).copied().collect();
-        let _ = gpu.fractaldb_render(&jobs[..batch.min(jobs.len())], 0, &FRACTALDB_1K)?; // warm up
-        let t = Instant::now();
-        for chunk in jobs.chunks(batch.max(1)) {
-            gpu.fractaldb_render(chunk, 0, &FRACTALDB_1K)?;
-        }
-        let s = t.elapsed().as_secs_f64();
         println!("device: {}", gpu.name());
-        println!("| recipe | canvases | seconds | canvases/s (GPU memory, incl. copies back) |");
-        println!("|---|---:|---:|---:|");
-        println!(
-            "| fractaldb-1k patch, 362 px, 200k points | {canvases} | {s:.2} | {:.0} |",
-            canvases as f64 / s
-        );
+        println!("| recipe | kernel | canvases | seconds | canvases/s | images/s (x4 flips) |");
+        println!("|---|---|---:|---:|---:|---:|");
+        let runs = std::iter::once((Kernel::PerThread, 0)).chain(bands.iter().map(|&b| (Kernel::OnChip, b)));
+        for (kernel, b) in runs {
+            let _ = kernel.render(&gpu, &jobs[..batch.min(jobs.len())], 0, &FRACTALDB_1K, b)?; // warm up
+            let t = Instant::now();
+            for chunk in jobs.chunks(batch.max(1)) {
+                kernel.render(&gpu, chunk, 0, &FRACTALDB_1K, b)?;
+            }
+            let s = t.elapsed().as_secs_f64();
+            let rate = canvases as f64 / s;
+            println!(
+                "| fractaldb-1k patch, 362 px, 200k points | {} | {canvases} | {s:.2} | {rate:.0} | {:.0} |",
+                kernel.name(b),
+                4.0 * rate
+            );
+        }
         Ok(())
     }
 }
@@ -255,8 +297,8 @@ fn main() -> std::process::ExitCode {
         Command::Batch { preset, categories, samples, threads } => {
             batch(&preset, categories, samples, &threads)
         }
-        Command::Crosscheck { categories, seed } => gpu::crosscheck(categories, seed),
-        Command::GpuThroughput { canvases, batch } => gpu::throughput(canvases, batch),
+        Command::Crosscheck { categories, seed, bands } => gpu::crosscheck(categories, seed, bands),
+        Command::GpuThroughput { canvases, batch, bands } => gpu::throughput(canvases, batch, &bands),
         Command::GpuSearch { categories, batch } => gpu::search(categories, batch),
     };
     match done {

@@ -191,15 +191,21 @@ pub fn filling_rate(pixels: &[u8]) -> f64 {
 }
 
 /// A uniform 9-bit patch mask in {1, …, 511} (the reference's `randrange(1, 512)`): the top 9 bits
-/// of one 32-bit draw, drawn again when they are all zero.
+/// of one 32-bit draw ([`mask_of_draw`]), drawn again when they are all zero.
 #[inline(always)]
 pub fn random_mask<R: Rng>(rng: &mut R) -> u16 {
     loop {
-        let m = (rng.next_u32() >> 23) as u16;
+        let m = mask_of_draw(rng.next_u32());
         if m != 0 {
             return m;
         }
     }
+}
+
+/// The patch mask one 32-bit draw gives: its top 9 bits; 0 means the draw is rejected.
+#[inline(always)]
+pub const fn mask_of_draw(draw: u32) -> u16 {
+    (draw >> 23) as u16
 }
 
 /// The four orientations FractalDB saves of each rendered image.

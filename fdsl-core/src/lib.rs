@@ -16,6 +16,7 @@
 //! - [`canvas`]: caller-owned 8-bit images, points, 3x3 patches, flips, filling rate;
 //! - [`weights`]: the FractalDB instance weights (the 25-row scheme);
 //! - [`fractaldb`]: the FractalDB recipe and family: one category and weight traced, patches drawn;
+//! - [`latest_first`]: FractalDB's painting resolved latest point first on bit planes (the on-chip scheme);
 //! - [`search`]: the FractalDB category search;
 //! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
 //! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
@@ -68,6 +69,7 @@ pub mod family;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
+pub mod latest_first;
 pub mod line;
 pub mod opencv_fill;
 pub mod pc;
