@@ -24,6 +24,7 @@
 //! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
+//! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
 //! # Example: one FractalDB image into your own buffers
@@ -56,6 +57,7 @@
 #![forbid(unsafe_code)]
 
 pub mod affine;
+pub mod anderson_farrell;
 pub mod camera;
 pub mod canvas;
 pub mod chaos_game;

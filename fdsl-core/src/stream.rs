@@ -25,6 +25,8 @@ pub enum Generator {
     ExFractalDb = 5,
     /// PC-FractalDB point clouds and scenes.
     PcFractalDb = 6,
+    /// Anderson & Farrell's fractals (systems and images).
+    AndersonFarrell = 7,
 }
 
 /// What a stream is used for, within one (generator, category, instance).
