@@ -18,7 +18,7 @@
 //! 5. random transpose, vertical and horizontal flips (p = 0.5 each) ([`Orientation`]);
 //! 6. colour: OpenCV 8-bit HSV, hue `x·255 + U(0, 255)` wrapped to a byte, constant saturation and
 //!    value ([`FractalColour`], [`hsv_to_rgb`]);
-//! 7. a diamond-square background, coloured ([`diamond_square`], [`BackgroundColour`]), under the
+//! 7. a diamond-square background, coloured (`diamond_square`, [`BackgroundColour`]), under the
 //!    fractal's non-black pixels;
 //! 8. with p = 0.5, a 3x3 Gaussian blur, `σ ~ U(0.5, 1)`, as OpenCV blurs `uint8` images
 //!    ([`gaussian_kernel_3`], [`gaussian_blur_3x3`]).
@@ -490,7 +490,7 @@ impl BackgroundColour {
     }
 }
 
-/// `colorized_ds(side)`: decay `U(0.4, 0.8)`, [`diamond_square`] in `field` (at least
+/// `colorized_ds(side)`: decay `U(0.4, 0.8)`, `diamond_square` in `field` (at least
 /// [`field_len`] bytes), its top-left `side × side` coloured ([`BackgroundColour`]) and converted
 /// ([`hsv_to_rgb`]) into `rgb` (`side · side · 3` bytes).
 pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [u8], rgb: &mut [u8]) {
