@@ -96,6 +96,10 @@ impl Request {
                 refuse(&fractal_only)?;
                 Generator::Rcdb
             }
+            Generator::Andersonfarrell { points } => {
+                refuse(&fractal_only)?;
+                Generator::Andersonfarrell { points: self.points.unwrap_or(points) }
+            }
             Generator::Exfractaldb { points } => {
                 refuse(&fractal_only)?;
                 Generator::Exfractaldb { points: self.points.unwrap_or(points) }
