@@ -1,10 +1,12 @@
 //! Anderson & Farrell's family: OpenCV equality (HSV -> RGB on all 2^24 triples, the 3x3 Gaussian
-//! blur), numba's float-to-byte wrap, the system sampler's laws, golden hashes, and properties
+//! blur), numba's float-to-byte wrap, the reference's own background and fractal rendering replayed
+//! with its draws, the system sampler's laws, golden hashes, and properties
 //! over the parameter space (NaN, huge, degenerate maps: errors as values, never a panic).
 
 use fdsl_core::anderson_farrell::{
-    AfError, AndersonFarrell, POINTS, SIDE, category_key, gaussian_blur_3x3, gaussian_kernel_3, hsv_to_rgb,
-    max_singular_value, sample_system, wrap_u8,
+    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, field_len,
+    gaussian_blur_3x3, gaussian_kernel_3, hsv_to_rgb, max_singular_value, render_counts, sample_system,
+    with_det_probabilities, wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::{Affine2, Ifs2, Map};
@@ -19,6 +21,86 @@ fn expected(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
         let mut f = l.split_whitespace();
         (f.next() == Some(key)).then(|| f.collect())
     })
+}
+
+/// The reference's own code run with known draws (`scripts/reference_af_replay.py`).
+const REPLAY: &str = include_str!("data/af_replay.txt");
+
+fn replay(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
+    REPLAY.lines().filter_map(move |l| {
+        let mut f = l.split_whitespace();
+        (f.next() == Some(key)).then(|| f.collect())
+    })
+}
+
+/// A generator that hands out given values: 64-bit draws `k << 11` (so that `unit_f64` is the
+/// reference's double `k / 2⁵³`), 32-bit draws as given.
+#[derive(Clone)]
+struct Replay {
+    values: Vec<u64>,
+    at: usize,
+}
+
+impl Replay {
+    fn doubles(key: &str) -> Self {
+        let values = replay(key).next().unwrap().iter().map(|k| k.parse::<u64>().unwrap() << 11).collect();
+        Self { values, at: 0 }
+    }
+
+    fn u32s(key: &str) -> Self {
+        Self { values: replay(key).next().unwrap().iter().map(|k| k.parse().unwrap()).collect(), at: 0 }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.at += 1;
+        *self.values.get(self.at - 1).expect("the replay ran out: a draw more than the reference")
+    }
+
+    fn used_all(&self) -> bool {
+        self.at == self.values.len()
+    }
+}
+
+impl rand_core::TryRng for Replay {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.next() as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.next())
+    }
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        unreachable!("no family draws bytes")
+    }
+}
+
+#[test]
+fn background_equals_the_reference_with_its_draws() {
+    let mut rng = Replay::doubles("ds_draws");
+    let (mut field, mut rgb) = (vec![0u8; field_len(32)], vec![0u8; 32 * 32 * 3]);
+    background(&mut rng, 32, &mut field, &mut rgb);
+    assert!(rng.used_all());
+    assert_eq!(hex(&rgb), replay("ds_rgb_sha256").next().unwrap()[0]);
+}
+
+#[test]
+fn fractal_equals_the_reference_with_its_draws() {
+    let maps: Vec<Affine2> = replay("map")
+        .map(|f| {
+            let k: Vec<f64> = f.iter().map(|x| x.parse().unwrap()).collect();
+            Affine2::from_coefficients([k[0], k[1], k[2], k[3], k[4], k[5]])
+        })
+        .collect();
+    let ifs = with_det_probabilities(&maps).unwrap();
+    let mask: u16 = replay("mask").next().unwrap()[0].parse().unwrap();
+    let (chain, mut window) = (Replay::u32s("chain"), Replay::doubles("window"));
+    let mut counts = vec![0u32; 64 * 64];
+    let max = render_counts(&ifs, &chain, 3000, &mut window, mask, 64, &mut counts);
+    assert!(window.used_all() && max > 0);
+    let colour = FractalColour::sample(&mut Replay::doubles("colour"));
+    let rgb: Vec<u8> =
+        counts.iter().flat_map(|&c| hsv_to_rgb(colour.hsv(f64::from(c) / f64::from(max)))).collect();
+    assert_eq!(hex(&rgb), replay("fractal_rgb_sha256").next().unwrap()[0]);
 }
 
 fn hex(bytes: &[u8]) -> String {
