@@ -79,6 +79,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+    import cv2
+
+    cv2.setNumThreads(1)  # one core: OpenCV would otherwise blur and convert on every core
     with tempfile.TemporaryDirectory() as tmp:
         ifs, generator = load_reference(a.mirror, tmp)
         reference_run(ifs, generator, 2, 12345)  # numba compiles here, untimed

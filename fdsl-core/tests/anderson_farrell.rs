@@ -216,6 +216,37 @@ fn samples_are_pinned() {
     assert_ne!(workspace_render(&family, 0, 1), workspace_render(&family, 0, 0));
 }
 
+#[test]
+fn jitter_scales_one_whole_map_and_keeps_contractions() {
+    use fdsl_core::anderson_farrell::jitter;
+    let maps = [map([0.95, 0.0, 0.0, 0.3, 0.5, -0.25]), map([0.2, 0.1, -0.1, 0.4, -0.5, 0.5])];
+    let (mut changed, mut unchanged) = (0, 0);
+    for i in 0..2000 {
+        let mut out = [Affine2::default(); fdsl_core::ifs::MAX_MAPS];
+        jitter(&mut category_key(1, i).rng(), &maps, &mut out);
+        assert!(out[..2].iter().all(|m| max_singular_value(m) <= 1.0));
+        let differs: Vec<usize> = (0..2).filter(|&k| out[k] != maps[k]).collect();
+        match differs[..] {
+            [] => unchanged += 1,
+            [k] => {
+                let f = out[k].e / maps[k].e;
+                assert!((0.8..1.1).contains(&f), "{f}");
+                let scaled = maps[k].coefficients().map(|c| c * f);
+                for (a, b) in out[k].coefficients().iter().zip(scaled) {
+                    assert!((a - b).abs() < 1e-15);
+                }
+                changed += 1;
+            }
+            _ => panic!("two maps changed"),
+        }
+    }
+    // Map 0 (σ 0.95) fails when its factor exceeds 1/0.95: 4 failed tries leave the maps as they are.
+    let fail: f64 = 0.5 * (1.1 - 1.0 / 0.95) / 0.3;
+    let expected = 2000.0 * fail.powi(4);
+    assert!((unchanged as f64 - expected).abs() < 5.0 + 3.0 * expected.sqrt(), "{unchanged} vs {expected}");
+    assert!(changed > 1900);
+}
+
 fn map(k: [f64; 6]) -> Affine2 {
     Affine2::from_coefficients(k)
 }
