@@ -224,6 +224,8 @@ impl Window {
 
 /// The cells `(row, column)` of a 3x3 mask (bit `k` of `mask`, `k = 3·row + column`, for
 /// `np.random.randint(0, 2, 9)`'s entry `k`), in increasing `k`; returns how many.
+/// The reference's mask may be all zeros (1 image in 512): no cell, a blank fractal on its
+/// background. Kept.
 pub fn mask_cells(mask: u16, out: &mut [(i64, i64); 9]) -> usize {
     let mut n = 0;
     for k in 0..9 {
