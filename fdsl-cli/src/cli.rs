@@ -197,6 +197,8 @@ struct RecipeArgs {
     /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
     /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
     /// FractalNoiseMix point clouds per class (PLY). pc-fractaldb-scenes: 10,000 scenes of those.
+    /// af-fractals-1k: Anderson & Farrell's fractals (WACV 2022), 1,000 SVD-sampled systems drawn from
+    /// --seed x 1,000 coloured images on diamond-square backgrounds, 224x224, 100,000 points.
     /// dead-leaves-squares / -oriented / -mixed: dead leaves (Baradad et al. 2021), one unlabelled
     /// class of 105,000 RGB images, 128x128 (the large scale: --size 256 --instances 1300000).
     #[arg(long, default_value = "fractaldb-1k")]

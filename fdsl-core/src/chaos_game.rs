@@ -22,7 +22,12 @@ pub struct ChaosGame<'a, M: Map, R> {
 impl<'a, M: Map, R: Rng> ChaosGame<'a, M, R> {
     /// The chaos game of `ifs`, its map choices drawn from `rng`.
     pub fn new(ifs: &'a Ifs<M>, rng: R) -> Self {
-        Self { ifs, rng, point: M::ORIGIN, started: false }
+        Self::starting_at(ifs, rng, M::ORIGIN)
+    }
+
+    /// The chaos game of `ifs` from `start` instead of the origin (`start` is the first point).
+    pub fn starting_at(ifs: &'a Ifs<M>, rng: R, start: M::Point) -> Self {
+        Self { ifs, rng, point: start, started: false }
     }
 }
 

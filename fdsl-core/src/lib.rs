@@ -27,6 +27,7 @@
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
 //! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
+//! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
 //! # Example: one FractalDB image into your own buffers
@@ -59,6 +60,7 @@
 #![forbid(unsafe_code)]
 
 pub mod affine;
+pub mod anderson_farrell;
 pub mod camera;
 pub mod canvas;
 pub mod chaos_game;

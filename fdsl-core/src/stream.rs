@@ -25,7 +25,9 @@ pub enum Generator {
     ExFractalDb = 5,
     /// PC-FractalDB point clouds and scenes.
     PcFractalDb = 6,
-    /// Dead leaves images (Baradad et al. 2021). 7 and 8 belong to other families.
+    /// Anderson & Farrell's fractals (systems and images).
+    AndersonFarrell = 7,
+    /// Dead leaves images (Baradad et al. 2021).
     DeadLeaves = 9,
 }
 

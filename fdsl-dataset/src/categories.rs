@@ -7,6 +7,8 @@
 //! rows `Vertex`, `Perlin_noise`, `line_width`, `Line_num` (V, c, lw, L); the reference's other rows,
 //! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
 //! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
+//! Anderson & Farrell's systems: FractalDB's format, `p ∝ |det|` written; the renderer recomputes
+//! `p` from the (jittered) maps as the reference does, so the column is informational.
 
 use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};

@@ -13,6 +13,7 @@
 use crate::categories::{Category, Params};
 use crate::spec::{Generator, LeafShapes, Spec, categories_sha256};
 use anyhow::{Context, Result, bail, ensure};
+use fdsl_core::anderson_farrell::AndersonFarrell;
 use fdsl_core::dead_leaves::DeadLeaves;
 use fdsl_core::exfractaldb::ExFractalDb;
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
@@ -122,7 +123,9 @@ impl Categories {
             files.iter().map(|(source, text)| Category::parse(source, text)).collect()
         }
         Ok(match generator {
-            Generator::Fractaldb { .. } => Categories::Fractal(all(files)?),
+            Generator::Fractaldb { .. } | Generator::Andersonfarrell { .. } => {
+                Categories::Fractal(all(files)?)
+            }
             Generator::Rcdb => Categories::Rcdb(all(files)?),
             Generator::Exfractaldb { .. }
             | Generator::Mvfractaldb { .. }
@@ -159,6 +162,7 @@ fn params<P: Clone>(categories: &[Category<P>]) -> Vec<P> {
 enum Families {
     FractalDb(Box<FractalDb<Vec<Ifs2>>>),
     Rcdb(Rcdb<Vec<RcdbCategory>>),
+    AndersonFarrell(AndersonFarrell<Vec<Ifs2>>),
     ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
     PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
     PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
@@ -186,6 +190,10 @@ impl Families {
             (Generator::Rcdb, Categories::Rcdb(c)) => {
                 Families::Rcdb(Rcdb::new(params(c), side, seed).context("an RCDB category")?)
             }
+            (&Generator::Andersonfarrell { points }, Categories::Fractal(c)) => Families::AndersonFarrell(
+                AndersonFarrell::new(params(c), side, points as usize, seed)
+                    .context("an Anderson & Farrell system")?,
+            ),
             (&Generator::Exfractaldb { points }, Categories::Fractal3(c)) => Families::ExFractalDb(Box::new(
                 ExFractalDb::new(params(c), points as usize, None, side, seed),
             )),
@@ -216,6 +224,7 @@ impl Families {
         match self {
             Families::FractalDb(f) => f.as_ref(),
             Families::Rcdb(f) => f,
+            Families::AndersonFarrell(f) => f,
             Families::ExFractalDb(f) => f.as_ref(),
             Families::PcFractalDb(f) => f,
             Families::PcScenes(f) => f,

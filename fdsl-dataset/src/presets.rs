@@ -5,6 +5,7 @@ use crate::dataset::Categories;
 use crate::search::{self, Progress};
 use crate::spec::{Generator, LeafShapes, Spec};
 use anyhow::{Result, bail};
+use fdsl_core::anderson_farrell;
 use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory, category_key};
 
 /// The seed of the search that defines the categories of the fractaldb-10k and ofdb-21k presets (so
@@ -15,7 +16,7 @@ pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name: the one table every list of presets comes from.
-pub const NAMES: [&str; 15] = [
+pub const NAMES: [&str; 16] = [
     "fractaldb-1k",
     "fractaldb-10k",
     "ofdb-1k",
@@ -28,6 +29,7 @@ pub const NAMES: [&str; 15] = [
     "mv-fractaldb-1k",
     "pc-fractaldb-1k",
     "pc-fractaldb-scenes",
+    "af-fractals-1k",
     "dead-leaves-squares",
     "dead-leaves-oriented",
     "dead-leaves-mixed",
@@ -49,6 +51,7 @@ pub fn published(preset: &str) -> Result<Spec> {
         "exfractaldb-21k" => Spec::published_3d("exfractaldb-21k", &search_3d(), 21_000, false),
         "mv-fractaldb-1k" => Spec::published_3d("mv-fractaldb-1k", &search_3d(), 1000, true),
         "pc-fractaldb-1k" => Spec::published_pc("pc-fractaldb-1k", &search_3d(), 1000),
+        "af-fractals-1k" => Spec::published_af("af-fractals-1k", "drawn from the dataset seed", 1000),
         "pc-fractaldb-scenes" => Spec::published_scenes("pc-fractaldb-scenes", &search_3d(), 1000),
         "dead-leaves-squares" => Spec::published_dead_leaves(preset, LeafShapes::Squares),
         "dead-leaves-oriented" => Spec::published_dead_leaves(preset, LeafShapes::Oriented),
@@ -105,6 +108,16 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
             spec.categories,
             progress,
         )?),
+        "af-fractals-1k" => Categories::Fractal(
+            (0..spec.categories)
+                .map(|c| {
+                    let system = anderson_farrell::sample_system(
+                        &mut anderson_farrell::category_key(spec.seed, c as u64).rng(),
+                    );
+                    Category::new(format!("{}/{c:05}", spec.preset), system)
+                })
+                .collect(),
+        ),
         "rcdb-1k" | "rcdb-21k" => Categories::Rcdb(
             (0..spec.categories)
                 .map(|c| {
@@ -135,5 +148,32 @@ mod tests {
         }
         let message = published("nope").unwrap_err().to_string();
         assert!(NAMES.iter().all(|n| message.contains(n)), "{message}");
+    }
+
+    #[test]
+    fn af_systems_round_trip_through_their_text_and_render_alike() {
+        use crate::dataset::Dataset;
+        let mut spec = published("af-fractals-1k").unwrap();
+        spec.categories = 3;
+        spec.size = 48;
+        spec.instances = 2;
+        spec.generator = crate::spec::Generator::Andersonfarrell { points: 3000 };
+        let Categories::Fractal(drawn) = categories(&spec, &|_, _| {}).unwrap() else { panic!("not IFSs") };
+        let files: Vec<(String, String)> = drawn.iter().map(|c| (c.source.clone(), c.text.clone())).collect();
+        let Categories::Fractal(read) = Categories::parse(&spec.generator, &files).unwrap() else { panic!() };
+        for (a, b) in drawn.iter().zip(&read) {
+            assert_eq!(a.params, b.params, "{}", a.text);
+        }
+        spec.categories_sha256 = Categories::Fractal(drawn).sha256();
+        let (a, b) = (
+            Dataset::new(spec.clone(), Categories::Fractal(read)).unwrap(),
+            Dataset::new(spec.clone(), categories(&spec, &|_, _| {}).unwrap()).unwrap(),
+        );
+        let (mut x, mut y) = (vec![0; 48 * 48 * 3], vec![0; 48 * 48 * 3]);
+        for i in 0..6 {
+            assert_eq!(a.render(i, &mut x).unwrap(), 48 * 48 * 3);
+            b.render(i, &mut y).unwrap();
+            assert_eq!(x, y);
+        }
     }
 }

@@ -112,6 +112,10 @@ impl Request {
                 refuse(&fractal_only)?;
                 Generator::Deadleaves { shapes }
             }
+            Generator::Andersonfarrell { points } => {
+                refuse(&fractal_only)?;
+                Generator::Andersonfarrell { points: self.points.unwrap_or(points) }
+            }
             Generator::Exfractaldb { points } => {
                 refuse(&fractal_only)?;
                 Generator::Exfractaldb { points: self.points.unwrap_or(points) }

@@ -215,6 +215,12 @@ pub enum Generator {
     },
     /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
     Rcdb,
+    /// Anderson & Farrell's fractals: RGB images of SVD-sampled IFSs on diamond-square backgrounds
+    /// (`fdsl_core::anderson_farrell`).
+    Andersonfarrell {
+        /// Points per chaos game.
+        points: u32,
+    },
     /// ExFractalDB: 3-D IFS models (145 weight variants), each image from a random viewpoint on the
     /// sphere.
     Exfractaldb {
@@ -393,6 +399,16 @@ impl Spec {
         Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
+    /// The published Anderson & Farrell recipe (`IFSGenerator` at `experiment/frac.yaml`: 224 px,
+    /// 100,000 points, 1,000 images per class), seed 0, PNG.
+    pub fn published_af(preset: &str, category_source: &str, categories: usize) -> Self {
+        Self {
+            generator: Generator::Andersonfarrell { points: fdsl_core::anderson_farrell::POINTS as u32 },
+            size: fdsl_core::anderson_farrell::SIDE as u32,
+            ..Self::published(preset, category_source, categories)
+        }
+    }
+
     /// The published 3-D recipes (`ExFractalDB_render.sh`): 224 px, 9,999 points per model (the
     /// reference's `calculate(10000)`); ExFractalDB 1,000 images per class, MV-FractalDB 145 models
     /// x 12 views = 1,740.
@@ -473,6 +489,7 @@ impl Spec {
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
             Generator::Rcdb
+            | Generator::Andersonfarrell { .. }
             | Generator::Exfractaldb { .. }
             | Generator::Pcfractaldb { .. }
             | Generator::Pcscenes { .. } => MAX_INSTANCES,
@@ -506,6 +523,7 @@ impl Spec {
         }
         let points = match self.generator {
             Generator::Fractaldb { points, .. }
+            | Generator::Andersonfarrell { points }
             | Generator::Exfractaldb { points }
             | Generator::Mvfractaldb { points, .. } => (points, n("--points", "points")),
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {

@@ -23,6 +23,7 @@ fn small(preset: &str) -> String {
         "mv-fractaldb-1k" => r#""categories": 2, "instances": 30, "size": 48, "points": 1500"#,
         "pc-fractaldb-1k" => r#""categories": 3, "instances": 5, "points": 400"#,
         "pc-fractaldb-scenes" => r#""categories": 3, "instances": 4, "points": 300, "objects": 2"#,
+        "af-fractals-1k" => r#""categories": 2, "instances": 4, "size": 32, "points": 2000"#,
         "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => {
             r#""instances": 9, "size": 40"#
         }
