@@ -94,38 +94,34 @@ impl<'a> Canvas<'a> {
     /// to 0 if 0: zero cells erase what was drawn before.
     #[inline(always)]
     pub fn patch(&mut self, x: u32, y: u32, mask: u16) {
-        self.patch_ink(x, y, mask, INK);
+        self.paste_patch(x, y, mask, &INK_ROWS, 0xff);
     }
 
     /// [`Canvas::patch`] with the set cells at `ink` instead of [`INK`].
     #[inline(always)]
     pub fn patch_ink(&mut self, x: u32, y: u32, mask: u16, ink: u8) {
-        /// The three cells of one patch row, from its 3 mask bits: all ones where set.
-        const ROWS: [[u8; 3]; 8] = {
-            let mut rows = [[0; 3]; 8];
-            let mut b = 0;
-            while b < 8 {
-                let on = b as u8;
-                rows[b] =
-                    [0u8.wrapping_sub(on >> 2 & 1), 0u8.wrapping_sub(on >> 1 & 1), 0u8.wrapping_sub(on & 1)];
-                b += 1;
-            }
-            rows
-        };
+        self.paste_patch(x, y, mask, &ONE_ROWS, ink);
+    }
+
+    /// Paste the patch of `mask`: each row the entry of `rows` its 3 bits select, each byte ANDed
+    /// with `keep` (a constant table and `keep` = 0xff let the compiler drop the AND).
+    #[inline(always)]
+    fn paste_patch(&mut self, x: u32, y: u32, mask: u16, rows: &[[u8; 3]; 8], keep: u8) {
         let (left, top) = (x as usize + 1, y as usize + 1);
         if left + 3 <= self.width && top + 3 <= self.height {
             for r in 0..3 {
                 let start = (top + r) * self.width + left;
-                let [a, b, c] = ROWS[usize::from(mask >> (6 - 3 * r) & 7)];
-                self.pixels[start..start + 3].copy_from_slice(&[a & ink, b & ink, c & ink]);
+                let [a, b, c] = rows[usize::from(mask >> (6 - 3 * r) & 7)];
+                self.pixels[start..start + 3].copy_from_slice(&[a & keep, b & keep, c & keep]);
             }
         } else {
+            let set = rows[7][0] & keep;
             for r in 0..3 {
                 for c in 0..3 {
                     let (px, py) = (left + c, top + r);
                     if px < self.width && py < self.height {
                         let on = mask >> (8 - (3 * r + c)) & 1;
-                        self.pixels[py * self.width + px] = ink * on as u8;
+                        self.pixels[py * self.width + px] = if on == 1 { set } else { 0 };
                     }
                 }
             }
@@ -179,6 +175,23 @@ impl<'a> Canvas<'a> {
         }
         Ok(())
     }
+}
+
+/// [`patch_rows`] of [`INK`], and of all ones.
+const INK_ROWS: [[u8; 3]; 8] = patch_rows(INK);
+const ONE_ROWS: [[u8; 3]; 8] = patch_rows(0xff);
+
+/// The three cells of each patch row, from its 3 mask bits (most significant first): `ink` where
+/// set, 0 where not.
+const fn patch_rows(ink: u8) -> [[u8; 3]; 8] {
+    let mut rows = [[0; 3]; 8];
+    let mut b = 0;
+    while b < 8 {
+        let bits = b as u8;
+        rows[b] = [ink * (bits >> 2 & 1), ink * (bits >> 1 & 1), ink * (bits & 1)];
+        b += 1;
+    }
+    rows
 }
 
 /// The share of non-zero bytes in `pixels` (0 for an empty slice).
