@@ -277,15 +277,6 @@ fn webdataset_renders_print_their_shard_patterns() {
     assert_eq!(tars, 6);
 }
 
-/// The pixels of a PNG, and its colour type.
-fn png_pixels(bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    pixels.truncate(info.buffer_size());
-    (info.color_type, pixels)
-}
-
 #[test]
 fn colour_images_are_rgb_in_every_format() {
     let tmp = tempfile::tempdir().unwrap();
@@ -300,8 +291,8 @@ fn colour_images_are_rgb_in_every_format() {
     let images: std::collections::BTreeSet<Vec<u8>> = pngs
         .values()
         .map(|png| {
-            let (colour, pixels) = png_pixels(png);
-            assert_eq!((colour, pixels.len()), (png::ColorType::Rgb, 64 * 64 * 3));
+            let common::Png { info, pixels } = common::decode_png(png);
+            assert_eq!((info.color_type, pixels.len()), (png::ColorType::Rgb, 64 * 64 * 3));
             assert!(pixels.iter().any(|&v| v != 0));
             pixels
         })

@@ -16,17 +16,11 @@ fn flags(preset: &str) -> Vec<String> {
     table.get(preset).unwrap_or_else(|| panic!("no small dataset for {preset}: add one")).clone()
 }
 
-/// The sample bytes a file holds: PNG pixels (greyscale), or the points after a PLY or npy header.
+/// The sample bytes a file holds: PNG pixels (grey or RGB), or the points after a PLY or npy header.
 fn payload(path: &Path) -> Vec<u8> {
     let bytes = std::fs::read(path).unwrap();
     match path.extension().and_then(|e| e.to_str()) {
-        Some("png") => {
-            let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
-            let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-            let info = reader.next_frame(&mut pixels).unwrap();
-            pixels.truncate(info.buffer_size());
-            pixels
-        }
+        Some("png") => common::decode_png(&bytes).pixels,
         Some("ply") => {
             let end = b"end_header\n";
             let at = bytes.windows(end.len()).position(|w| w == end).unwrap() + end.len();

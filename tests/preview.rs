@@ -21,9 +21,7 @@ fn presets() -> Vec<(String, Vec<String>)> {
 }
 
 fn sheet(png: &[u8]) -> (u32, u32, Vec<u8>) {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
+    let common::Png { info, pixels } = common::decode_png(png);
     assert_eq!(info.color_type, png::ColorType::Rgb);
     (info.width, info.height, pixels)
 }

@@ -71,12 +71,9 @@ fn exports_and_splits_work_for_rcdb() {
     fdsl_ok(&["verify", &out]);
 }
 
-/// The pixels of a greyscale PNG.
+/// The pixels of a PNG.
 fn decode(png: &[u8]) -> Vec<u8> {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    reader.next_frame(&mut pixels).unwrap();
-    pixels
+    common::decode_png(png).pixels
 }
 
 #[test]

@@ -66,3 +66,18 @@ pub fn run_python(modules: &str, packages: &str, script: &str, args: &[&str]) ->
     assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
     Some(said)
 }
+
+/// A decoded PNG file: its header and its pixels.
+pub struct Png {
+    pub info: png::OutputInfo,
+    pub pixels: Vec<u8>,
+}
+
+/// Decode a PNG file.
+pub fn decode_png(bytes: &[u8]) -> Png {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(info.buffer_size());
+    Png { info, pixels }
+}
