@@ -668,10 +668,6 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
         self.systems.as_ref().len()
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        instance
-    }
-
     /// [`AndersonFarrell::draw`] with the instance's streams.
     fn render(
         &self,

@@ -287,10 +287,6 @@ impl Family for DeadLeaves {
         1
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        instance
-    }
-
     /// [`DeadLeaves::paint_image`] of `instance` (class 0 only).
     fn render(
         &self,

@@ -202,8 +202,11 @@ pub trait Family {
         true
     }
     /// The unit of shared work instance `instance` of a class belongs to: samples of one (class,
-    /// unit) rendered in turn with one workspace share it.
-    fn unit_of(&self, instance: u64) -> u64;
+    /// unit) rendered in turn with one workspace share it. By default each instance is its own unit
+    /// (nothing shared, as [`Family::shared_work`] says by default).
+    fn unit_of(&self, instance: u64) -> u64 {
+        instance
+    }
     /// What the samples of a unit share, in words (for messages).
     fn shared_work(&self) -> &'static str {
         "nothing"

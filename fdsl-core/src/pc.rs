@@ -366,10 +366,6 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         false
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        instance
-    }
-
     /// Lay the scene out, then each object's instance, placed.
     fn render(
         &self,

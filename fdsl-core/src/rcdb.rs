@@ -242,10 +242,6 @@ impl<C: AsRef<[RcdbCategory]>> Family for Rcdb<C> {
         self.categories.as_ref().len()
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        instance
-    }
-
     /// [`RcdbCategory::draw`] with the instance's stream ([`instance_key`]).
     fn render(
         &self,
