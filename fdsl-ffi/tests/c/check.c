@@ -84,8 +84,8 @@ static void error_paths(void) {
     EXPECT_ERROR(fdsl_dataset_open("\xff\xfe", &ds), FDSL_ERROR_SPEC, "not UTF-8");
     EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"imagenet\"}", &ds), FDSL_ERROR_SPEC,
                  "unknown preset \"imagenet\"; choose fractaldb-1k");
-    EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"rcdb-1k\", \"colour\": 3}", &ds), FDSL_ERROR_SPEC,
-                 "unknown field `colour`");
+    EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"rcdb-1k\", \"colours\": 3}", &ds), FDSL_ERROR_SPEC,
+                 "unknown field `colours`");
     EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"rcdb-1k\", \"instances\": 0}", &ds), FDSL_ERROR_SPEC,
                  "instances must be between 1 and");
     EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"rcdb-1k\", \"draw\": \"patch\"}", &ds), FDSL_ERROR_SPEC,
