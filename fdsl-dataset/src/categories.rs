@@ -7,12 +7,16 @@
 //! rows `Vertex`, `Perlin_noise`, `line_width`, `Line_num` (V, c, lw, L); the reference's other rows,
 //! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
 //! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
+//! VisualAtom (its reference writes no file): `key,value` rows of the reference's variable names,
+//! `vertex_number`, `line_draw_num`, `perlin_noise_coefficient`, `line_width`, `start_rad`, `nami1`,
+//! `nami2`, `oval_rate_x`, `oval_rate_y`.
 //! Anderson & Farrell's systems: FractalDB's format, `p ∝ |det|` written; the renderer recomputes
 //! `p` from the (jittered) maps as the reference does, so the column is informational.
 
 use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};
 use fdsl_core::rcdb::RcdbCategory;
+use fdsl_core::visual_atom::VisualAtomCategory;
 use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
 use std::path::Path;
 
@@ -152,6 +156,54 @@ impl Params for LeafShapes {
     }
 }
 
+/// The values of a file of `key,value` rows holding each of `keys` once, in `keys`' order; rows
+/// of the `ignored` keys are read and dropped.
+fn key_values<const N: usize>(
+    source: &str,
+    text: &str,
+    keys: [&str; N],
+    ignored: &[&str],
+) -> Result<[f64; N]> {
+    let mut values = [None; N];
+    for (n, line) in lines(text) {
+        let Some((key, value)) = line.split_once(',') else {
+            bail!("{source} line {}: expected key,value", n + 1);
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
+        if ignored.contains(&key.trim()) {
+            continue;
+        }
+        let Some(slot) = keys.iter().position(|k| *k == key.trim()) else {
+            bail!(
+                "{source} line {}: unknown key {:?} (expected one of {})",
+                n + 1,
+                key.trim(),
+                keys.join(", ")
+            );
+        };
+        if values[slot].replace(value).is_some() {
+            bail!("{source} line {}: {} given twice", n + 1, keys[slot]);
+        }
+    }
+    let missing: Vec<&str> = keys.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+    if !missing.is_empty() {
+        bail!("{source}: missing {}", missing.join(", "));
+    }
+    Ok(values.map(|v| v.unwrap_or_default()))
+}
+
+/// A value of a `key,value` file that must be a whole number.
+fn whole(source: &str, key: &str, x: f64) -> Result<u32> {
+    if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+        Ok(x as u32)
+    } else {
+        bail!("{source}: {key} must be a whole number, not {x}")
+    }
+}
+
 /// The keys of an RCDB category file (the reference's), in file order: V, c, lw, L.
 const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"];
 
@@ -163,45 +215,10 @@ impl Params for RcdbCategory {
     const FORMAT: &'static str = "rows key,value: Vertex, Perlin_noise, line_width, Line_num";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let mut values = [None; 4];
-        for (n, line) in lines(text) {
-            let Some((key, value)) = line.split_once(',') else {
-                bail!("{source} line {}: expected key,value", n + 1);
-            };
-            let value: f64 = value
-                .trim()
-                .parse()
-                .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
-            if RCDB_INSTANCE_KEYS.contains(&key.trim()) {
-                continue;
-            }
-            let Some(slot) = RCDB_KEYS.iter().position(|k| *k == key.trim()) else {
-                bail!(
-                    "{source} line {}: unknown key {:?} (expected one of {})",
-                    n + 1,
-                    key.trim(),
-                    RCDB_KEYS.join(", ")
-                );
-            };
-            if values[slot].replace(value).is_some() {
-                bail!("{source} line {}: {} given twice", n + 1, RCDB_KEYS[slot]);
-            }
-        }
-        let [Some(v), Some(c), Some(lw), Some(l)] = values else {
-            let missing: Vec<&str> =
-                RCDB_KEYS.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
-            bail!("{source}: missing {}", missing.join(", "));
-        };
-        let count = |x: f64, key: &str| {
-            if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
-                Ok(x as u32)
-            } else {
-                Err(anyhow::anyhow!("{source}: {key} must be a whole number, not {x}"))
-            }
-        };
+        let [v, c, lw, l] = key_values(source, text, RCDB_KEYS, &RCDB_INSTANCE_KEYS)?;
         let category = RcdbCategory {
-            vertices: count(v, "Vertex")?,
-            contours: count(l, "Line_num")?,
+            vertices: whole(source, "Vertex", v)?,
+            contours: whole(source, "Line_num", l)?,
             perlin_coefficient: c,
             line_width: lw,
         };
@@ -216,6 +233,56 @@ impl Params for RcdbCategory {
             "Vertex,{}\r\nPerlin_noise,{}\r\nline_width,{}\r\nLine_num,{}\r\n",
             self.vertices, self.perlin_coefficient, self.line_width, self.contours
         )
+    }
+}
+
+/// The keys of a VisualAtom category file: the reference's variable names (its script writes no
+/// file), in the order it draws them.
+const VISUAL_ATOM_KEYS: [&str; 9] = [
+    "vertex_number",
+    "line_draw_num",
+    "perlin_noise_coefficient",
+    "line_width",
+    "start_rad",
+    "nami1",
+    "nami2",
+    "oval_rate_x",
+    "oval_rate_y",
+];
+
+impl Params for VisualAtomCategory {
+    const FORMAT: &'static str = "rows key,value: vertex_number, line_draw_num, perlin_noise_coefficient, line_width, start_rad, nami1, nami2, oval_rate_x, oval_rate_y";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let [v, k, lambda, lw, r, n1, n2, ox, oy] = key_values(source, text, VISUAL_ATOM_KEYS, &[])?;
+        let category = VisualAtomCategory {
+            vertices: whole(source, "vertex_number", v)?,
+            orbits: whole(source, "line_draw_num", k)?,
+            perlin_coefficient: lambda,
+            line_width: lw,
+            start_radius: r,
+            frequencies: (whole(source, "nami1", n1)?, whole(source, "nami2", n2)?),
+            oval: (ox, oy),
+        };
+        category.check().with_context(|| format!("{source}: not a usable VisualAtom category"))?;
+        Ok(category)
+    }
+
+    /// One `key,value` row per parameter, shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        let c = self;
+        let values: [String; 9] = [
+            c.vertices.to_string(),
+            c.orbits.to_string(),
+            c.perlin_coefficient.to_string(),
+            c.line_width.to_string(),
+            c.start_radius.to_string(),
+            c.frequencies.0.to_string(),
+            c.frequencies.1.to_string(),
+            c.oval.0.to_string(),
+            c.oval.1.to_string(),
+        ];
+        VISUAL_ATOM_KEYS.iter().zip(values).map(|(k, v)| format!("{k},{v}\n")).collect()
     }
 }
 
@@ -315,6 +382,35 @@ mod tests {
         assert!(err(&(text.clone() + "line_width,1\n")).contains("line 5: line_width given twice"));
         assert!(err(&text.replace("1.25", "nan")).contains("must be finite"));
         assert!(err(&text.replace("154", "x")).contains("line 4: \"x\" is not a number"));
+    }
+
+    #[test]
+    fn visual_atom_files_round_trip_and_errors_name_the_key() {
+        let c = VisualAtomCategory {
+            vertices: 512,
+            orbits: 37,
+            perlin_coefficient: 3.0625,
+            line_width: 0.0078125,
+            start_radius: 42.0,
+            frequencies: (0, 19),
+            oval: (1.5, 1.25),
+        };
+        let text = c.to_text();
+        assert_eq!(
+            text,
+            "vertex_number,512\nline_draw_num,37\nperlin_noise_coefficient,3.0625\nline_width,0.0078125\n\
+             start_rad,42\nnami1,0\nnami2,19\noval_rate_x,1.5\noval_rate_y,1.25\n"
+        );
+        assert_eq!(Category::<VisualAtomCategory>::parse("v.csv", &text).unwrap().params, c);
+        let err =
+            |text: &str| format!("{:#}", Category::<VisualAtomCategory>::parse("v.csv", text).unwrap_err());
+        assert!(
+            err("vertex_number,512\n").contains("v.csv: missing line_draw_num, perlin_noise_coefficient")
+        );
+        assert!(err(&text.replace("nami1,0", "nami1,0.5")).contains("nami1 must be a whole number"));
+        assert!(err(&text.replace("512", "2000")).contains("vertex_number must be between 3 and 1024"));
+        assert!(err(&text.replace("42", "inf")).contains("must be a finite number"));
+        assert!(err(&(text.clone() + "Vertex,3\n")).contains("line 10: unknown key \"Vertex\""));
     }
 
     #[test]

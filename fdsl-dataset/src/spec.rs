@@ -215,6 +215,9 @@ pub enum Generator {
     },
     /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
     Rcdb,
+    /// VisualAtom: radial contours grown by two sine waves and Perlin noise, grey on black
+    /// (`fdsl_core::visual_atom`).
+    Visualatom,
     /// Anderson & Farrell's fractals: RGB images of SVD-sampled IFSs on diamond-square backgrounds
     /// (`fdsl_core::anderson_farrell`).
     Andersonfarrell {
@@ -399,6 +402,15 @@ impl Spec {
         Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
+    /// The published VisualAtom recipe (`make_VisualAtom.sh`: 512 px, 1,000 instances per class), seed 0, PNG.
+    pub fn published_visual_atom(preset: &str, categories: usize) -> Self {
+        Self {
+            generator: Generator::Visualatom,
+            size: 512,
+            ..Self::published(preset, "drawn from the dataset seed", categories)
+        }
+    }
+
     /// The published Anderson & Farrell recipe (`IFSGenerator` at `experiment/frac.yaml`: 224 px,
     /// 100,000 points, 1,000 images per class), seed 0, PNG.
     pub fn published_af(preset: &str, category_source: &str, categories: usize) -> Self {
@@ -489,6 +501,7 @@ impl Spec {
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
             Generator::Rcdb
+            | Generator::Visualatom
             | Generator::Andersonfarrell { .. }
             | Generator::Exfractaldb { .. }
             | Generator::Pcfractaldb { .. }
@@ -529,7 +542,7 @@ impl Spec {
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
                 (main.saturating_add(noise), n("--points", "main + noise"))
             }
-            Generator::Rcdb | Generator::Deadleaves { .. } => (1, String::new()),
+            Generator::Rcdb | Generator::Visualatom | Generator::Deadleaves { .. } => (1, String::new()),
         };
         if !POINTS.contains(&points.0) {
             bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
