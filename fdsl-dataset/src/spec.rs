@@ -641,6 +641,8 @@ impl Spec {
             Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
             Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
             Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
+            // 20 classes x 5 images of visualatom-1k, `fdsl render --png-compression` each level.
+            Generator::Visualatom => [0.367, 0.323, 0.233, 0.231],
             // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
             // own RGB encoder is not measured yet).
             Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],
