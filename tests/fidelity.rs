@@ -151,7 +151,8 @@ fn rcdb_categories_draw_as_much_as_in_the_reference() {
 /// (0.0222); the share of lit pixels cannot see the sign of a sine wave.
 #[test]
 fn visual_atom_categories_fill_as_much_as_in_the_reference() {
-    use fdsl_core::visual_atom::{VisualAtomCategory, instance_key};
+    use fdsl_core::visual_atom::VisualAtomCategory;
+    let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
     let reference: Vec<(VisualAtomCategory, f64, f64)> = include_str!("data/reference_visualatom_512.txt")
         .lines()
         .map(|l| {

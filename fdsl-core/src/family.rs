@@ -1,7 +1,7 @@
 //! One trait for every dataset family: how (class, instance) becomes a sample, into caller-owned
 //! buffers.
 //!
-//! A family ([`crate::fractaldb::FractalDb`], [`crate::rcdb::Rcdb`],
+//! A family ([`crate::fractaldb::FractalDb`], [`crate::rcdb::Rcdb`], [`crate::visual_atom::VisualAtom`],
 //! [`crate::exfractaldb::ExFractalDb`], [`crate::pc::PcFractalDb`], [`crate::pc::PcScenes`]) holds
 //! its categories, the dataset seed and its settings, and renders any sample alone: its bytes are a
 //! pure function of (family, class, instance). Samples of one family share work — FractalDB's 40

@@ -67,6 +67,7 @@ pub mod chaos_game;
 pub mod cloud;
 pub mod contour;
 pub mod dead_leaves;
+pub mod drawn;
 pub mod exfractaldb;
 pub mod family;
 pub mod fractaldb;

@@ -7,10 +7,12 @@
 use crate::canvas::Canvas;
 pub use crate::contour::MAX_VERTICES;
 use crate::contour::RadialContour;
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::drawn::{Drawn, DrawnCategory};
+use crate::family::Parameter;
 use crate::perlin::pnoise1;
 use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
 use rand_core::Rng;
+use rand_pcg::Pcg32;
 
 /// The most contours an image may have (50 times the reference's 200: more is a typo, and an image
 /// would take minutes).
@@ -192,56 +194,22 @@ pub fn category_key(seed: u64, category: u64) -> StreamKey {
     StreamKey { seed, generator: Generator::Rcdb, category, instance: 0, purpose: Purpose::Parameters }
 }
 
-/// The stream of instance `instance` of category `category`: its ellipse and contour noise.
-pub fn instance_key(seed: u64, category: u64, instance: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::Rcdb, category, instance, purpose: Purpose::Shape }
-}
+/// The RCDB family: categories drawn at the reference's ranges ([`REFERENCE_RANGES`]) on `side × side`
+/// canvases, each instance from the stream of (seed, class, instance)
+/// ([`crate::drawn::instance_key`]).
+pub type Rcdb<C> = Drawn<RcdbCategory, C>;
 
-/// The RCDB family: categories drawn at the reference's ranges on `side × side` canvases. Instances
-/// share no work (each is its own unit).
-#[derive(Clone, Debug)]
-pub struct Rcdb<C> {
-    categories: C,
-    side: usize,
-    seed: u64,
-}
+impl DrawnCategory for RcdbCategory {
+    const GENERATOR: Generator = Generator::Rcdb;
+    type Error = RcdbError;
 
-impl<C: AsRef<[RcdbCategory]>> Rcdb<C> {
-    /// The family of `categories` (each checked) on `side × side` images, seeded by `seed`.
-    pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, RcdbError> {
-        categories.as_ref().iter().try_for_each(RcdbCategory::check)?;
-        Ok(Self { categories, side, seed })
-    }
-}
-
-impl<C: AsRef<[RcdbCategory]>> Family for Rcdb<C> {
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn check(&self) -> Result<(), RcdbError> {
+        RcdbCategory::check(self)
     }
 
-    fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
-    }
-
-    fn classes(&self) -> usize {
-        self.categories.as_ref().len()
-    }
-
-    /// [`RcdbCategory::draw`] with the instance's stream ([`instance_key`]).
-    fn render(
-        &self,
-        class: usize,
-        instance: u64,
-        _: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError> {
-        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
-        let len = self.side * self.side;
-        let mut canvas =
-            Canvas::new(output(out, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
-        let mut rng = instance_key(self.seed, class as u64, instance).rng();
-        category.draw(&mut rng, &REFERENCE_RANGES, &mut canvas)?;
-        Ok(len)
+    /// [`RcdbCategory::draw`] at [`REFERENCE_RANGES`].
+    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>) -> Result<(), RcdbError> {
+        self.draw(rng, &REFERENCE_RANGES, canvas)
     }
 
     /// The reference's `{class:05}_{instance:04}`.
@@ -249,13 +217,12 @@ impl<C: AsRef<[RcdbCategory]>> Family for Rcdb<C> {
         write!(out, "{class:05}_{instance:04}")
     }
 
-    /// The category's `vertex_number`, `contour_number`, `perlin_coefficient`, `line_width`.
-    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-        let Some(c) = self.categories.as_ref().get(class) else { return };
-        visit("vertex_number", Parameter::Int(u64::from(c.vertices)));
-        visit("contour_number", Parameter::Int(u64::from(c.contours)));
-        visit("perlin_coefficient", Parameter::Float(c.perlin_coefficient));
-        visit("line_width", Parameter::Float(c.line_width));
+    /// `vertex_number`, `contour_number`, `perlin_coefficient`, `line_width`.
+    fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        visit("vertex_number", Parameter::Int(u64::from(self.vertices)));
+        visit("contour_number", Parameter::Int(u64::from(self.contours)));
+        visit("perlin_coefficient", Parameter::Float(self.perlin_coefficient));
+        visit("line_width", Parameter::Float(self.line_width));
     }
 }
 

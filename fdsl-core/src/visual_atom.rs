@@ -11,16 +11,18 @@
 //! Seeding (fdsl's, not the reference's): the reference seeds Python's `random` once per thread
 //! (`random.seed(thread_num + 1)`) and draws categories and instances from that one stream, so its
 //! images depend on the thread count (20 in `make_VisualAtom.sh`). fdsl draws category `c` from its
-//! own stream ([`category_key`]) and instance `i` from the stream of `(seed, c, i)` ([`instance_key`]),
+//! own stream ([`category_key`]) and instance `i` from the stream of `(seed, c, i)` ([`crate::drawn::instance_key`]),
 //! so any sample can be rendered alone.
 
 use crate::canvas::Canvas;
 use crate::contour::{MAX_VERTICES, RadialContour};
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::drawn::{Drawn, DrawnCategory};
+use crate::family::Parameter;
 use crate::perlin::pnoise1;
 use crate::rcdb::noise_argument;
 use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64};
 use rand_core::Rng;
+use rand_pcg::Pcg32;
 
 /// The most orbits an image may have (50 times the reference's 200).
 pub const MAX_ORBITS: u32 = 10_000;
@@ -214,77 +216,40 @@ pub fn category_key(seed: u64, category: u64) -> StreamKey {
     StreamKey { seed, generator: Generator::VisualAtom, category, instance: 0, purpose: Purpose::Parameters }
 }
 
-/// The stream of instance `instance` of category `category`: its centre, greys and noise.
-pub fn instance_key(seed: u64, category: u64, instance: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::VisualAtom, category, instance, purpose: Purpose::Shape }
-}
-
 /// The VisualAtom family: categories on `side × side` grey canvases (the reference writes RGB
-/// images of equal channels). Instances share no work (each is its own unit).
-#[derive(Clone, Debug)]
-pub struct VisualAtom<C> {
-    categories: C,
-    side: usize,
-    seed: u64,
-}
+/// images of equal channels), each instance from the stream of (seed, class, instance)
+/// ([`crate::drawn::instance_key`]): its centre, greys and noise.
+pub type VisualAtom<C> = Drawn<VisualAtomCategory, C>;
 
-impl<C: AsRef<[VisualAtomCategory]>> VisualAtom<C> {
-    /// The family of `categories` (each checked) on `side × side` images, seeded by `seed`.
-    pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, VisualAtomError> {
-        categories.as_ref().iter().try_for_each(VisualAtomCategory::check)?;
-        Ok(Self { categories, side, seed })
-    }
-}
+impl DrawnCategory for VisualAtomCategory {
+    const GENERATOR: Generator = Generator::VisualAtom;
+    type Error = VisualAtomError;
 
-impl<C: AsRef<[VisualAtomCategory]>> Family for VisualAtom<C> {
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn check(&self) -> Result<(), VisualAtomError> {
+        VisualAtomCategory::check(self)
     }
 
-    fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
-    }
-
-    fn classes(&self) -> usize {
-        self.categories.as_ref().len()
-    }
-
-    /// [`VisualAtomCategory::draw`] with the instance's stream ([`instance_key`]).
-    fn render(
-        &self,
-        class: usize,
-        instance: u64,
-        _: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError> {
-        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
-        let len = self.side * self.side;
-        let mut canvas =
-            Canvas::new(output(out, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
-        let mut rng = instance_key(self.seed, class as u64, instance).rng();
-        category.draw(&mut rng, &mut canvas)?;
-        Ok(len)
+    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>) -> Result<(), VisualAtomError> {
+        self.draw(rng, canvas)
     }
 
     /// The reference's `vertex_{V:04}_instance_{instance:04}`, after the class (names are unique
     /// within a split).
     fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        let vertices = self.categories.as_ref().get(class).map_or(0, |c| c.vertices);
-        write!(out, "{class:05}_vertex_{vertices:04}_instance_{instance:04}")
+        write!(out, "{class:05}_vertex_{:04}_instance_{instance:04}", self.vertices)
     }
 
-    /// The category's nine numbers, by the reference's names.
-    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-        let Some(c) = self.categories.as_ref().get(class) else { return };
-        visit("vertex_number", Parameter::Int(u64::from(c.vertices)));
-        visit("line_draw_num", Parameter::Int(u64::from(c.orbits)));
-        visit("perlin_noise_coefficient", Parameter::Float(c.perlin_coefficient));
-        visit("line_width", Parameter::Float(c.line_width));
-        visit("start_rad", Parameter::Float(c.start_radius));
-        visit("nami1", Parameter::Int(u64::from(c.frequencies.0)));
-        visit("nami2", Parameter::Int(u64::from(c.frequencies.1)));
-        visit("oval_rate_x", Parameter::Float(c.oval.0));
-        visit("oval_rate_y", Parameter::Float(c.oval.1));
+    /// The nine numbers, by the reference's names.
+    fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        visit("vertex_number", Parameter::Int(u64::from(self.vertices)));
+        visit("line_draw_num", Parameter::Int(u64::from(self.orbits)));
+        visit("perlin_noise_coefficient", Parameter::Float(self.perlin_coefficient));
+        visit("line_width", Parameter::Float(self.line_width));
+        visit("start_rad", Parameter::Float(self.start_radius));
+        visit("nami1", Parameter::Int(u64::from(self.frequencies.0)));
+        visit("nami2", Parameter::Int(u64::from(self.frequencies.1)));
+        visit("oval_rate_x", Parameter::Float(self.oval.0));
+        visit("oval_rate_y", Parameter::Float(self.oval.1));
     }
 }
 

@@ -248,7 +248,8 @@ proptest! {
     fn visual_atom_any_category_draws_deterministically_or_refuses(vertices in 0u32..1100, orbits in 0u32..30,
             lambda in coefficient(), lw in coefficient(), radius in coefficient(), ox in coefficient(), oy in coefficient(),
             n1 in 0u32..1100, n2 in 0u32..30, side in 1usize..80, seed: u64) {
-        use fdsl_core::visual_atom::{VisualAtomCategory, instance_key};
+        use fdsl_core::visual_atom::VisualAtomCategory;
+        let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
         let category = VisualAtomCategory {
             vertices, orbits, perlin_coefficient: lambda, line_width: lw, start_radius: radius,
             frequencies: (n1, n2), oval: (ox, oy),
