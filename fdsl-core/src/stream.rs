@@ -29,6 +29,10 @@ pub enum Generator {
     AndersonFarrell = 7,
     /// Dead leaves images (Baradad et al. 2021).
     DeadLeaves = 9,
+    /// Perlin noise images (fdsl's reconstruction of the ACCV 2020 comparison's).
+    Perlin = 11,
+    /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
+    Bezier = 12,
 }
 
 /// What a stream is used for, within one (generator, category, instance).
