@@ -7,11 +7,16 @@
 //! rows `Vertex`, `Perlin_noise`, `line_width`, `Line_num` (V, c, lw, L); the reference's other rows,
 //! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
 //! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
+//! Perlin noise (fdsl's reconstruction): `key,value` rows `frequency`, `persistence`, `octaves`,
+//! `lacunarity`. Bezier curves (fdsl's reconstruction): one row `curve,x0,y0,…` per curve, 3 or 4
+//! control points.
 //! Anderson & Farrell's systems: FractalDB's format, `p ∝ |det|` written; the renderer recomputes
 //! `p` from the (jittered) maps as the reference does, so the column is informational.
 
 use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};
+use fdsl_core::bezier::BezierCategory;
+use fdsl_core::perlin_noise::PerlinCategory;
 use fdsl_core::rcdb::RcdbCategory;
 use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
 use std::path::Path;
@@ -159,49 +164,63 @@ const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"
 const RCDB_INSTANCE_KEYS: [&str; 5] =
     ["Center_rad", "Oval_rate_x", "Oval_rate_y", "start_pos_h", "start_pos_w"];
 
+/// The values of a file of `key,value` rows: every key of `keys` exactly once, the keys of
+/// `ignored` skipped (their values still numbers), any other key an error naming `source` and the line.
+fn key_values<const N: usize>(
+    source: &str,
+    text: &str,
+    keys: &[&str; N],
+    ignored: &[&str],
+) -> Result<[f64; N]> {
+    let mut values = [None; N];
+    for (n, line) in lines(text) {
+        let Some((key, value)) = line.split_once(',') else {
+            bail!("{source} line {}: expected key,value", n + 1);
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
+        if ignored.contains(&key.trim()) {
+            continue;
+        }
+        let Some(slot) = keys.iter().position(|k| *k == key.trim()) else {
+            bail!(
+                "{source} line {}: unknown key {:?} (expected one of {})",
+                n + 1,
+                key.trim(),
+                keys.join(", ")
+            );
+        };
+        if values[slot].replace(value).is_some() {
+            bail!("{source} line {}: {} given twice", n + 1, keys[slot]);
+        }
+    }
+    if values.iter().any(Option::is_none) {
+        let missing: Vec<&str> =
+            keys.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+        bail!("{source}: missing {}", missing.join(", "));
+    }
+    Ok(values.map(|v| v.unwrap_or_default()))
+}
+
+/// `x` as a whole number of 32 bits, or an error naming `source` and `key`.
+fn whole(source: &str, x: f64, key: &str) -> Result<u32> {
+    if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+        Ok(x as u32)
+    } else {
+        bail!("{source}: {key} must be a whole number, not {x}")
+    }
+}
+
 impl Params for RcdbCategory {
     const FORMAT: &'static str = "rows key,value: Vertex, Perlin_noise, line_width, Line_num";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let mut values = [None; 4];
-        for (n, line) in lines(text) {
-            let Some((key, value)) = line.split_once(',') else {
-                bail!("{source} line {}: expected key,value", n + 1);
-            };
-            let value: f64 = value
-                .trim()
-                .parse()
-                .with_context(|| format!("{source} line {}: {value:?} is not a number", n + 1))?;
-            if RCDB_INSTANCE_KEYS.contains(&key.trim()) {
-                continue;
-            }
-            let Some(slot) = RCDB_KEYS.iter().position(|k| *k == key.trim()) else {
-                bail!(
-                    "{source} line {}: unknown key {:?} (expected one of {})",
-                    n + 1,
-                    key.trim(),
-                    RCDB_KEYS.join(", ")
-                );
-            };
-            if values[slot].replace(value).is_some() {
-                bail!("{source} line {}: {} given twice", n + 1, RCDB_KEYS[slot]);
-            }
-        }
-        let [Some(v), Some(c), Some(lw), Some(l)] = values else {
-            let missing: Vec<&str> =
-                RCDB_KEYS.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
-            bail!("{source}: missing {}", missing.join(", "));
-        };
-        let count = |x: f64, key: &str| {
-            if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
-                Ok(x as u32)
-            } else {
-                Err(anyhow::anyhow!("{source}: {key} must be a whole number, not {x}"))
-            }
-        };
+        let [v, c, lw, l] = key_values(source, text, &RCDB_KEYS, &RCDB_INSTANCE_KEYS)?;
         let category = RcdbCategory {
-            vertices: count(v, "Vertex")?,
-            contours: count(l, "Line_num")?,
+            vertices: whole(source, v, "Vertex")?,
+            contours: whole(source, l, "Line_num")?,
             perlin_coefficient: c,
             line_width: lw,
         };
@@ -216,6 +235,81 @@ impl Params for RcdbCategory {
             "Vertex,{}\r\nPerlin_noise,{}\r\nline_width,{}\r\nLine_num,{}\r\n",
             self.vertices, self.perlin_coefficient, self.line_width, self.contours
         )
+    }
+}
+
+/// The keys of a Perlin category file, in file order.
+const PERLIN_KEYS: [&str; 4] = ["frequency", "persistence", "octaves", "lacunarity"];
+
+/// Perlin noise (fdsl's reconstruction): `key,value` rows `frequency`, `persistence`, `octaves`,
+/// `lacunarity`.
+impl Params for PerlinCategory {
+    const FORMAT: &'static str = "rows key,value: frequency, persistence, octaves, lacunarity";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let [frequency, persistence, octaves, lacunarity] = key_values(source, text, &PERLIN_KEYS, &[])?;
+        let category = PerlinCategory {
+            frequency,
+            persistence,
+            octaves: whole(source, octaves, "octaves")?,
+            lacunarity,
+        };
+        category.check().with_context(|| format!("{source}: not a usable Perlin category"))?;
+        Ok(category)
+    }
+
+    /// The rows, numbers as shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        format!(
+            "frequency,{}\npersistence,{}\noctaves,{}\nlacunarity,{}\n",
+            self.frequency, self.persistence, self.octaves, self.lacunarity
+        )
+    }
+}
+
+/// Bezier curves (fdsl's reconstruction): one row `curve,x0,y0,x1,y1,x2,y2[,x3,y3]` per curve (3
+/// control points: quadratic; 4: cubic), 1 to 8 rows.
+impl Params for BezierCategory {
+    const FORMAT: &'static str = "one row curve,x0,y0,x1,y1,x2,y2[,x3,y3] per curve (1 to 8)";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let mut category = BezierCategory::default();
+        for (n, line) in lines(text) {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            let (Some(&"curve"), 7 | 9) = (fields.first(), fields.len()) else {
+                bail!("{source} line {}: expected {}", n + 1, Self::FORMAT);
+            };
+            let index = usize::from(category.count);
+            let Some(curve) = category.curves.get_mut(index) else {
+                bail!("{source} line {}: more than {} curves", n + 1, fdsl_core::bezier::MAX_CURVES);
+            };
+            let mut coordinates = [0.0; 8];
+            for (slot, field) in coordinates.iter_mut().zip(&fields[1..]) {
+                *slot = field
+                    .parse()
+                    .with_context(|| format!("{source} line {}: {field:?} is not a number", n + 1))?;
+            }
+            curve.degree = (fields.len() / 2 - 1) as u8;
+            for (p, xy) in curve.points.iter_mut().zip(coordinates.chunks_exact(2)) {
+                *p = (xy[0], xy[1]);
+            }
+            category.count += 1;
+        }
+        category.check().with_context(|| format!("{source}: not a usable Bezier category"))?;
+        Ok(category)
+    }
+
+    /// The rows, numbers as shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        let mut text = String::new();
+        for curve in self.used() {
+            text.push_str("curve");
+            for &(x, y) in curve.control() {
+                text.push_str(&format!(",{x},{y}"));
+            }
+            text.push('\n');
+        }
+        text
     }
 }
 

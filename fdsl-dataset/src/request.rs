@@ -92,17 +92,17 @@ impl Request {
             }
             Ok(fdsl_core::pc::NoiseMix::with_ratio(self.points.unwrap_or(main + noise) as usize, ratio))
         };
-        let generator = match published.generator {
+        let generator = match published.generator.clone() {
             Generator::Fractaldb { points, draw, weight_step, colour } => Generator::Fractaldb {
                 points: self.points.unwrap_or(points),
                 draw: self.draw.unwrap_or(draw),
                 weight_step: self.weight_step.unwrap_or(weight_step),
                 colour: self.colour.unwrap_or(colour),
             },
-            Generator::Rcdb => {
+            generator @ (Generator::Rcdb | Generator::Perlin | Generator::Bezier) => {
                 refuse(&[("--points", self.points.is_some())])?;
                 refuse(&fractal_only)?;
-                Generator::Rcdb
+                generator
             }
             Generator::Deadleaves { shapes } => {
                 refuse(&[

@@ -261,6 +261,12 @@ pub enum Generator {
         /// The leaves' shapes.
         shapes: LeafShapes,
     },
+    /// Perlin noise images, fdsl's reconstruction (`fdsl_core::perlin_noise`): a category's frequency,
+    /// persistence, octaves and lacunarity, each instance its own shuffled table and offset.
+    Perlin,
+    /// Bezier curve images, fdsl's reconstruction (`fdsl_core::bezier`): a category's template of
+    /// curves, each instance jittered, moved, with its own widths and greys.
+    Bezier,
 }
 
 /// The shapes of dead leaves (the reference's `--shape-model`), serialised `squares`, `oriented`,
@@ -399,6 +405,17 @@ impl Spec {
         Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
+    /// fdsl's Perlin and Bezier reconstructions (`generator` [`Generator::Perlin`] or
+    /// [`Generator::Bezier`]): 256 px greyscale, 1,000 instances per class (as FractalDB-1k), seed 0, PNG.
+    pub fn published_accv(
+        preset: &str,
+        generator: Generator,
+        category_source: &str,
+        categories: usize,
+    ) -> Self {
+        Self { generator, size: 256, ..Self::published(preset, category_source, categories) }
+    }
+
     /// The published Anderson & Farrell recipe (`IFSGenerator` at `experiment/frac.yaml`: 224 px,
     /// 100,000 points, 1,000 images per class), seed 0, PNG.
     pub fn published_af(preset: &str, category_source: &str, categories: usize) -> Self {
@@ -489,6 +506,8 @@ impl Spec {
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
             Generator::Rcdb
+            | Generator::Perlin
+            | Generator::Bezier
             | Generator::Andersonfarrell { .. }
             | Generator::Exfractaldb { .. }
             | Generator::Pcfractaldb { .. }
@@ -529,7 +548,9 @@ impl Spec {
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
                 (main.saturating_add(noise), n("--points", "main + noise"))
             }
-            Generator::Rcdb | Generator::Deadleaves { .. } => (1, String::new()),
+            Generator::Rcdb | Generator::Deadleaves { .. } | Generator::Perlin | Generator::Bezier => {
+                (1, String::new())
+            }
         };
         if !POINTS.contains(&points.0) {
             bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
@@ -631,6 +652,9 @@ impl Spec {
             // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
             // own RGB encoder is not measured yet).
             Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],
+            // Grey, per pixel: fdsl's encoder on 20 images of each preset at 256 px (BENCHMARKS.md).
+            Generator::Perlin => [0.60, 0.58, 0.50, 0.49],
+            Generator::Bezier => [0.06, 0.05, 0.04, 0.04],
             _ => [0.040, 0.035, 0.030, 0.025],
         };
         match self.png_compression {
