@@ -158,13 +158,8 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
             Categories::Perlin(
                 (0..spec.categories as u64)
                     .map(|c| {
-                        let cell = perlin_noise::grid_category(n, c).with_context(|| {
-                            format!(
-                                "--categories must be at most {}: the {} preset is a {n} x {n} grid",
-                                n * n,
-                                spec.preset
-                            )
-                        })?;
+                        let cell = perlin_noise::grid_category(n, c)
+                            .with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))?;
                         Ok(Category::new(format!("{}/{c:05}", spec.preset), cell))
                     })
                     .collect::<Result<_>>()?,
