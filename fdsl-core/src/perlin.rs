@@ -129,10 +129,11 @@ impl Noise2 {
         usize::from(self.permutation[k & 255])
     }
 
-    /// One octave, the package's `noise2(x, y, rx, ry, base = 0)`: cells `(i, ii)` and `(j, jj)`
-    /// ([`cells`] with repeats `rx`, `ry`), fractions `u = x − ⌊x⌋`, `v = y − ⌊y⌋`, fades
+    /// One octave, the package's `noise2(x, y, rx, ry, base = 0)`: cells `i = ⌊fmod(x, rx)⌋`,
+    /// `ii = trunc(fmod(i + 1, rx))`, both `& 255` (`⌊x⌋ mod 256` and `(⌊x⌋ + 1) mod 256` when `rx` is a
+    /// multiple of 256), and `(j, jj)` of `y` and `ry` likewise, fractions `u = x − ⌊x⌋`, `v = y − ⌊y⌋`, fades
     /// `f(t) = 6t⁵ − 15t⁴ + 10t³`, corner hashes `h = P[P[P[i] + j]]` (indices mod 256, as the
-    /// package's doubled table), corner values `g(h)·(u − dx, v − dy)` with `g` = [`GRAD2`]`[h & 15]`,
+    /// package's doubled table), corner values `g(h)·(u − dx, v − dy)` with `g` the `(x, y)` of the package's `GRAD3[h & 15]`,
     /// and `lerp(f(v), lerp(f(u), n00, n10), lerp(f(u), n01, n11))`.
     #[inline]
     pub fn octave(&self, x: f64, y: f64, rx: f64, ry: f64) -> f64 {
