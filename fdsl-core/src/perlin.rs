@@ -92,7 +92,8 @@ fn floor_i64(v: f64) -> i64 {
 /// 256 (every octave of lacunarity 2) they are `⌊v⌋ mod 256` and `(⌊v⌋ + 1) mod 256`.
 #[inline(always)]
 fn cells(v: f64, r: f64) -> (usize, usize) {
-    if libm::fmod(r, 256.0) == 0.0 {
+    let q = r / 256.0; // exact: a power-of-two scaling
+    if libm::trunc(q) == q {
         let i = floor_i64(v);
         return ((i & 255) as usize, (i.wrapping_add(1) & 255) as usize);
     }

@@ -652,9 +652,10 @@ impl Spec {
             // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
             // own RGB encoder is not measured yet).
             Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],
-            // Grey, per pixel: fdsl's encoder on 20 images of each preset at 256 px (BENCHMARKS.md).
-            Generator::Perlin => [0.60, 0.58, 0.50, 0.49],
-            Generator::Bezier => [0.06, 0.05, 0.04, 0.04],
+            // Grey, per pixel: fdsl's own encoder on 2 images of each of 100 categories of perlin-100 and
+            // bezier-144 at 256 px (`fdsl render --png-compression`).
+            Generator::Perlin => [0.533, 0.420, 0.353, 0.350],
+            Generator::Bezier => [0.051, 0.046, 0.028, 0.026],
             _ => [0.040, 0.035, 0.030, 0.025],
         };
         match self.png_compression {
