@@ -179,6 +179,19 @@ proptest! {
     }
 
     #[test]
+    fn pnoise2_is_a_bounded_average_over_checked_settings(
+        x in -1e7..1e7f64, y in -1e7..1e7f64, octaves in 1u32..=16, persistence in 0.0..=1.0f64,
+        lacunarity in 1.0..=8.0f64, table: [u8; 32],
+    ) {
+        // |one octave| <= 1 (corner gradients (±1, ±1) at most), and the sum is a weighted average.
+        let v = pnoise2(x, y, octaves, persistence, lacunarity);
+        prop_assert!(v.is_finite() && v.abs() <= 1.0 + 1e-12, "{}", v);
+        let noise = Noise2::new(core::array::from_fn(|i| table[i % 32].wrapping_add(i as u8)));
+        let w = noise.fractal(x, y, octaves, persistence, lacunarity);
+        prop_assert!(w.is_finite() && w.abs() <= 1.0 + 1e-12, "{}", w);
+    }
+
+    #[test]
     fn bezier_categories_render_or_are_refused(
         count in 0u8..10, degree in 0u8..5, coordinates in proptest::collection::vec(any_f64(), 32),
         side in 1usize..40, seed: u64, instance: u64,
