@@ -81,23 +81,17 @@ const GRAD2: [(f64, f64); 16] = [
 /// The package's `repeatx = repeaty = 1024` of the first octave (each octave scales it by its frequency).
 pub const REPEAT: f64 = 1024.0;
 
-/// `⌊v⌋` as an integer, saturating beyond ±2⁶³ (the package's C `(int)floorf` is undefined there).
-#[inline(always)]
-fn floor_i64(v: f64) -> i64 {
-    libm::floor(v) as i64
-}
-
 /// The two lattice cells along one axis, `(i, ii)`, each in `0..256`: the package's
 /// `i = (int)floor(fmod(v, r))`, `ii = (int)fmod(i + 1, r)`, both `& 255`. When `r` is a multiple of
-/// 256 (every octave of lacunarity 2) they are `⌊v⌋ mod 256` and `(⌊v⌋ + 1) mod 256`.
+/// 256 (every octave of lacunarity 2) they are `⌊v⌋ mod 256` and `(⌊v⌋ + 1) mod 256`; `floor` is `⌊v⌋`.
 #[inline(always)]
-fn cells(v: f64, r: f64) -> (usize, usize) {
+fn cells(v: f64, floor: f64, r: f64) -> (usize, usize) {
     let q = r / 256.0; // exact: a power-of-two scaling
     if libm::trunc(q) == q {
-        let i = floor_i64(v);
+        let i = floor as i64; // saturating beyond ±2⁶³
         return ((i & 255) as usize, (i.wrapping_add(1) & 255) as usize);
     }
-    let i = floor_i64(libm::fmod(v, r));
+    let i = libm::floor(libm::fmod(v, r)) as i64; // saturating (C's `(int)floorf` is undefined there)
     let ii = libm::fmod(i as f64 + 1.0, r) as i64; // `as` truncates, as C's `(int)`
     ((i & 255) as usize, (ii & 255) as usize)
 }
@@ -141,8 +135,9 @@ impl Noise2 {
         if !(x.is_finite() && y.is_finite()) {
             return 0.0;
         }
-        let ((i, ii), (j, jj)) = (cells(x, rx), cells(y, ry));
-        let (u, v) = (x - libm::floor(x), y - libm::floor(y));
+        let (floor_x, floor_y) = (libm::floor(x), libm::floor(y));
+        let ((i, ii), (j, jj)) = (cells(x, floor_x, rx), cells(y, floor_y, ry));
+        let (u, v) = (x - floor_x, y - floor_y);
         let fade = |t: f64| t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
         let (fu, fv) = (fade(u), fade(v));
         let (a, b) = (self.p(i), self.p(ii));
