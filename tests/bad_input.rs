@@ -168,22 +168,53 @@ fn argument_errors_keep_everything_clap_says() {
     one_line(&["render", "--out", "x", "--preset", "imagenet"], &["pc-fractaldb-1k, pc-fractaldb-scenes"]);
 }
 
+/// Each family refuses the settings it does not have and the values it cannot draw.
 #[test]
-fn bad_dead_leaves_flags_are_rejected() {
+fn bad_family_flags_are_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");
-    let cases: &[(&[&str], &str)] = &[
-        (&["--categories", "2"], "--categories must be 1: dead leaves images are unlabelled"),
-        (&["--points", "100"], "--points does not apply to the dead-leaves-mixed preset"),
-        (&["--draw", "point"], "--draw does not apply to the dead-leaves-mixed preset"),
-        (&["--categories-from", "/tmp"], "--categories-from does not apply to the dead-leaves-mixed preset"),
-        (&["--instances", "0"], "--instances must be between 1 and 100000000"),
-        (&["--size", "8"], "--size must be between 16 and 8192"),
-        (&["--format", "ply"], "--format ply writes point clouds"),
-        (&["--val-per-class", "105000"], "--val-per-class 105000 leaves no training image"),
+    let va = tmp.path().join("va");
+    std::fs::create_dir_all(&va).unwrap();
+    std::fs::write(
+        va.join("00000.csv"),
+        "vertex_number,5000\nline_draw_num,20\nperlin_noise_coefficient,1\nline_width,0.05\nstart_rad,20\n\
+         nami1,2\nnami2,3\noval_rate_x,1.5\noval_rate_y,1.5\n",
+    )
+    .unwrap();
+    let va = va.to_str().unwrap();
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "dead-leaves-mixed",
+            &["--categories", "2"],
+            "--categories must be 1: dead leaves images are unlabelled",
+        ),
+        (
+            "dead-leaves-mixed",
+            &["--points", "100"],
+            "--points does not apply to the dead-leaves-mixed preset",
+        ),
+        ("dead-leaves-mixed", &["--draw", "point"], "--draw does not apply to the dead-leaves-mixed preset"),
+        (
+            "dead-leaves-mixed",
+            &["--categories-from", "/tmp"],
+            "--categories-from does not apply to the dead-leaves-mixed preset",
+        ),
+        ("dead-leaves-mixed", &["--instances", "0"], "--instances must be between 1 and 100000000"),
+        ("dead-leaves-mixed", &["--size", "8"], "--size must be between 16 and 8192"),
+        ("dead-leaves-mixed", &["--format", "ply"], "--format ply writes point clouds"),
+        (
+            "dead-leaves-mixed",
+            &["--val-per-class", "105000"],
+            "--val-per-class 105000 leaves no training image",
+        ),
+        ("visualatom-1k", &["--points", "100"], "--points does not apply to the visualatom-1k preset"),
+        ("visualatom-1k", &["--colour", "hue"], "--colour does not apply to the visualatom-1k preset"),
+        ("visualatom-21k", &["--categories", "21001"], "the visualatom-21k preset has 21000 categories"),
+        ("visualatom-1k", &["--instances", "1000001"], "--instances must be between 1 and 1000000"),
+        ("visualatom-1k", &["--categories-from", va], "vertex_number must be between 3 and 1024"),
     ];
-    for (extra, needle) in cases {
-        let mut args = vec!["render", "--out", &out, "--preset", "dead-leaves-mixed"];
+    for (preset, extra, needle) in cases {
+        let mut args = vec!["render", "--out", &out, "--preset", preset];
         args.extend_from_slice(extra);
         rejected(&args, needle);
         assert!(!tmp.path().join("out").exists(), "fdsl {args:?} left {out}");

@@ -19,8 +19,8 @@ use std::process::ExitCode;
 #[command(
     name = "fdsl",
     version,
-    about = "Formula-driven pre-training datasets (FractalDB, RCDB, ExFractalDB, MV-FractalDB, PC-FractalDB), fast and reproducible to the byte",
-    long_about = "Formula-driven pre-training datasets (FractalDB, RCDB, ExFractalDB, MV-FractalDB, PC-FractalDB), fast and reproducible to the byte.\n\n\
+    about = "Formula-driven pre-training datasets (FractalDB, RCDB, VisualAtom, ExFractalDB, MV-FractalDB, PC-FractalDB, dead leaves, ...), fast and reproducible to the byte",
+    long_about = "Formula-driven pre-training datasets (FractalDB, RCDB, VisualAtom, ExFractalDB, MV-FractalDB, PC-FractalDB, dead leaves, ...), fast and reproducible to the byte.\n\n\
         Every output byte is a function of the dataset spec and the seed: the same command gives the \
         same files on any machine and any number of threads.\n\n\
         Exit codes: 0 success, 1 `verify` found differences, 2 bad input or another error."
@@ -136,13 +136,13 @@ struct RenderArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Use only the first N categories (classes) [default: the preset's: 1,000; 10,000 for
-    /// fractaldb-10k; 21,000 for rcdb-21k, exfractaldb-21k and ofdb-21k; 100, 1,296, 144, 1,024 for
-    /// perlin-100, perlin-1296, bezier-144, bezier-1024]. Scenes pick their objects from all N.
+    /// fractaldb-10k; 21,000 for rcdb-21k, visualatom-21k, exfractaldb-21k and ofdb-21k; 100, 1,296,
+    /// 144, 1,024 for perlin-100, perlin-1296, bezier-144, bezier-1024]. Scenes pick their objects from all N.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
     /// Samples per category. FractalDB: the first M in the order weight, count, flip, 1 to 1,000
     /// (default 1,000; OFDB 1, its 3-D form 12). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
-    /// ExFractalDB, PC-FractalDB, Perlin, Bezier: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
+    /// VisualAtom, ExFractalDB, PC-FractalDB, Perlin, Bezier: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
     /// scenes, 1 to 1,000,000 (default 10,000).
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
@@ -202,6 +202,9 @@ struct RecipeArgs {
     /// --seed x 1,000 coloured images on diamond-square backgrounds, 224x224, 100,000 points.
     /// dead-leaves-squares / -oriented / -mixed: dead leaves (Baradad et al. 2021), one unlabelled
     /// class of 105,000 RGB images, 128x128 (the large scale: --size 256 --instances 1300000).
+    /// visualatom-1k / visualatom-21k: VisualAtom (CVPR 2023), contours grown by two sine waves and
+    /// Perlin noise, categories drawn from --seed at make_VisualAtom.sh's ranges, 1,000 images per
+    /// class, 512x512 grey.
     /// perlin-100 / perlin-1296: 2-D Perlin noise, fdsl's reconstruction (not the papers' code): a
     /// 10x10 / 36x36 grid of base frequency 1 to 8 (geometric) x persistence 0.25 to 0.85, 4 octaves,
     /// each instance its own shuffled table and offset. bezier-144 / bezier-1024: Bezier curves, fdsl's
@@ -213,13 +216,13 @@ struct RecipeArgs {
     /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
-    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB, 224
+    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB and VisualAtom, 224
     /// ExFractalDB and MV-FractalDB, 256 Perlin and Bezier]. Point clouds have none.
     #[arg(long, value_name = "PX")]
     size: Option<u32>,
     /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
     /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
-    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB.
+    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB or VisualAtom.
     #[arg(long, value_name = "T")]
     points: Option<u32>,
     /// FractalDB: point or patch drawing [default: patch].

@@ -30,6 +30,7 @@
 use crate::fractaldb::RecipeError;
 use crate::pc::SceneObject;
 use crate::rcdb::RcdbError;
+use crate::visual_atom::VisualAtomError;
 
 /// What one sample is, as bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +135,8 @@ pub enum RenderError {
     Recipe(RecipeError),
     /// An RCDB category cannot be rendered.
     Rcdb(RcdbError),
+    /// A VisualAtom category cannot be rendered.
+    VisualAtom(VisualAtomError),
 }
 
 impl core::fmt::Display for RenderError {
@@ -147,6 +150,7 @@ impl core::fmt::Display for RenderError {
             Self::Instance => f.write_str("no such instance in this family"),
             Self::Recipe(e) => write!(f, "{e}"),
             Self::Rcdb(e) => write!(f, "{e}"),
+            Self::VisualAtom(e) => write!(f, "{e}"),
         }
     }
 }
@@ -162,6 +166,12 @@ impl From<RecipeError> for RenderError {
 impl From<RcdbError> for RenderError {
     fn from(e: RcdbError) -> Self {
         Self::Rcdb(e)
+    }
+}
+
+impl From<VisualAtomError> for RenderError {
+    fn from(e: VisualAtomError) -> Self {
+        Self::VisualAtom(e)
     }
 }
 

@@ -68,6 +68,7 @@ pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
 pub mod cloud;
+pub mod contour;
 pub mod dead_leaves;
 pub mod exfractaldb;
 pub mod family;
@@ -83,6 +84,7 @@ pub mod perlin_noise;
 pub mod rcdb;
 pub mod search;
 pub mod stream;
+pub mod visual_atom;
 pub mod weights;
 
 pub use affine::{Affine2, Affine3, Map};

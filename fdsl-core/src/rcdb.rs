@@ -5,14 +5,13 @@
 //! by Perlin noise, each of the `L` contours drawn as a closed 1-px polygon in a random grey on white.
 
 use crate::canvas::Canvas;
+pub use crate::contour::MAX_VERTICES;
+use crate::contour::RadialContour;
 use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
-use crate::line::line_pixels;
 use crate::perlin::pnoise1;
 use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
 use rand_core::Rng;
 
-/// The most vertices a contour may have.
-pub const MAX_VERTICES: u32 = 1024;
 /// The most contours an image may have (50 times the reference's 200: more is a typo, and an image
 /// would take minutes).
 pub const MAX_CONTOURS: u32 = 10_000;
@@ -94,7 +93,7 @@ impl core::error::Error for RcdbError {}
 /// A noise argument `U(0, 10⁴)` from one 32-bit draw (the reference passes it to `pnoise1` as a C
 /// `float`, so 32 bits are more than it resolves).
 #[inline(always)]
-fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
+pub(crate) fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
     unit_f64_from_u32(rng) * 10_000.0
 }
 
@@ -172,30 +171,16 @@ impl RcdbCategory {
         canvas.fill(255);
         let (w, h) = (canvas.width(), canvas.height());
         let Ellipse { radius: r0, oval: (ox, oy), centre: (cx, cy) } = Ellipse::sample(rng, ranges, w, h);
-        let n = self.vertices as usize;
-        let mut directions = [(0.0, 0.0); MAX_VERTICES as usize];
-        let mut points = [(0.0, 0.0); MAX_VERTICES as usize];
-        for (k, (d, p)) in directions.iter_mut().zip(points.iter_mut()).take(n).enumerate() {
-            let theta = 2.0 * core::f64::consts::PI * k as f64 / n as f64;
-            *d = (libm::cos(theta), libm::sin(theta));
-            *p = (d.0 * r0 * ox, d.1 * r0 * oy);
-        }
+        let mut contour = RadialContour::ellipse(self.vertices as usize, r0, (ox, oy));
         let c = self.perlin_coefficient;
         for _ in 0..self.contours {
             let grey = below(rng, 257).min(255) as u8;
-            for (d, p) in directions.iter().zip(points.iter_mut()).take(n) {
+            contour.push(|_| {
                 let nx = pnoise1(noise_argument(rng)) * 2.0 * c - c;
                 let ny = pnoise1(noise_argument(rng)) * 2.0 * c - c;
-                p.0 -= d.0 * (nx - self.line_width);
-                p.1 -= d.1 * (ny - self.line_width);
-            }
-            let pixels = canvas.pixels_mut();
-            let mut from = (points[n - 1].0 + cx, points[n - 1].1 + cy);
-            for p in &points[..n] {
-                let to = (p.0 + cx, p.1 + cy);
-                line_pixels(from, to, w, h, |i| pixels[i] = grey);
-                from = to;
-            }
+                (nx - self.line_width, ny - self.line_width)
+            });
+            contour.draw((cx, cy), grey, canvas);
         }
         Ok(())
     }

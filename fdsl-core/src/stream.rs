@@ -29,6 +29,8 @@ pub enum Generator {
     AndersonFarrell = 7,
     /// Dead leaves images (Baradad et al. 2021).
     DeadLeaves = 9,
+    /// VisualAtom images (Takashima et al. 2023).
+    VisualAtom = 10,
     /// Perlin noise images (fdsl's reconstruction of the ACCV 2020 comparison's).
     Perlin = 11,
     /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).

@@ -90,6 +90,27 @@ fn rcdb_rasters_are_pinned() {
 }
 
 #[test]
+fn visual_atom_rasters_are_pinned() {
+    use fdsl_core::visual_atom::{REFERENCE_RANGES, VisualAtomCategory, category_key, instance_key};
+    let category = VisualAtomCategory::sample(&mut category_key(3, 9).rng(), &REFERENCE_RANGES);
+    let mut got = Vec::new();
+    for instance in [0, 1, 999] {
+        let mut pixels = vec![0; 512 * 512];
+        let mut canvas = Canvas::new(&mut pixels, 512, 512).unwrap();
+        category.draw(&mut instance_key(3, 9, instance).rng(), &mut canvas).unwrap();
+        got.push(hex(&pixels));
+    }
+    assert_eq!(
+        got,
+        [
+            "3e98bd966049d4808e85793d95fc00aedb28fb560ca76ab64b6ba734deada0a4",
+            "0721101413904c8cc815dca15e38918e826db4b0b831c2701160999d3bc1f6ec",
+            "9cd2048e98bbe7212473940210e5787c38845f6a3ac6aed832a42b1c694a7bd1",
+        ]
+    );
+}
+
+#[test]
 fn clouds_and_views_are_pinned() {
     use fdsl_core::camera::Camera;
     use fdsl_core::cloud::{REFERENCE_3D, chaos_game, instance_weights_3d, normalise, try_candidate};

@@ -243,6 +243,27 @@ proptest! {
             prop_assert!(a.iter().all(|&v| v == 7), "a refused category leaves the canvas alone");
         }
     }
+
+    #[test]
+    fn visual_atom_any_category_draws_deterministically_or_refuses(vertices in 0u32..1100, orbits in 0u32..30,
+            lambda in coefficient(), lw in coefficient(), radius in coefficient(), ox in coefficient(), oy in coefficient(),
+            n1 in 0u32..1100, n2 in 0u32..30, side in 1usize..80, seed: u64) {
+        use fdsl_core::visual_atom::{VisualAtomCategory, instance_key};
+        let category = VisualAtomCategory {
+            vertices, orbits, perlin_coefficient: lambda, line_width: lw, start_radius: radius,
+            frequencies: (n1, n2), oval: (ox, oy),
+        };
+        let mut a = vec![7u8; side * side];
+        let drawn = category.draw(&mut instance_key(seed, 0, 0).rng(), &mut Canvas::new(&mut a, side, side).unwrap());
+        prop_assert_eq!(drawn.is_ok(), category.check().is_ok());
+        if drawn.is_ok() {
+            let mut b = vec![0u8; side * side];
+            category.draw(&mut instance_key(seed, 0, 0).rng(), &mut Canvas::new(&mut b, side, side).unwrap()).unwrap();
+            prop_assert!(a == b);
+        } else {
+            prop_assert!(a.iter().all(|&v| v == 7), "a refused category leaves the canvas alone");
+        }
+    }
 }
 
 /// A coordinate: mostly near a small grid, sometimes anything.

@@ -10,6 +10,9 @@
 //! Perlin noise (fdsl's reconstruction): `key,value` rows `frequency`, `persistence`, `octaves`,
 //! `lacunarity`. Bezier curves (fdsl's reconstruction): one row `curve,x0,y0,…` per curve, 3 or 4
 //! control points.
+//! VisualAtom (its reference writes no file): `key,value` rows of the reference's variable names,
+//! `vertex_number`, `line_draw_num`, `perlin_noise_coefficient`, `line_width`, `start_rad`, `nami1`,
+//! `nami2`, `oval_rate_x`, `oval_rate_y`.
 //! Anderson & Farrell's systems: FractalDB's format, `p ∝ |det|` written; the renderer recomputes
 //! `p` from the (jittered) maps as the reference does, so the column is informational.
 
@@ -18,6 +21,7 @@ use anyhow::{Context, Result, bail};
 use fdsl_core::bezier::BezierCategory;
 use fdsl_core::perlin_noise::PerlinCategory;
 use fdsl_core::rcdb::RcdbCategory;
+use fdsl_core::visual_atom::VisualAtomCategory;
 use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
 use std::path::Path;
 
@@ -157,19 +161,12 @@ impl Params for LeafShapes {
     }
 }
 
-/// The keys of an RCDB category file (the reference's), in file order: V, c, lw, L.
-const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"];
-
-/// The reference's rows of its first instance's ellipse, which fdsl draws per instance.
-const RCDB_INSTANCE_KEYS: [&str; 5] =
-    ["Center_rad", "Oval_rate_x", "Oval_rate_y", "start_pos_h", "start_pos_w"];
-
-/// The values of a file of `key,value` rows: every key of `keys` exactly once, the keys of
-/// `ignored` skipped (their values still numbers), any other key an error naming `source` and the line.
+/// The values of a file of `key,value` rows holding each of `keys` once, in `keys`' order; rows
+/// of the `ignored` keys are read and dropped.
 fn key_values<const N: usize>(
     source: &str,
     text: &str,
-    keys: &[&str; N],
+    keys: [&str; N],
     ignored: &[&str],
 ) -> Result<[f64; N]> {
     let mut values = [None; N];
@@ -196,16 +193,15 @@ fn key_values<const N: usize>(
             bail!("{source} line {}: {} given twice", n + 1, keys[slot]);
         }
     }
-    if values.iter().any(Option::is_none) {
-        let missing: Vec<&str> =
-            keys.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+    let missing: Vec<&str> = keys.iter().zip(values).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+    if !missing.is_empty() {
         bail!("{source}: missing {}", missing.join(", "));
     }
     Ok(values.map(|v| v.unwrap_or_default()))
 }
 
-/// `x` as a whole number of 32 bits, or an error naming `source` and `key`.
-fn whole(source: &str, x: f64, key: &str) -> Result<u32> {
+/// A value of a `key,value` file that must be a whole number.
+fn whole(source: &str, key: &str, x: f64) -> Result<u32> {
     if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
         Ok(x as u32)
     } else {
@@ -213,14 +209,21 @@ fn whole(source: &str, x: f64, key: &str) -> Result<u32> {
     }
 }
 
+/// The keys of an RCDB category file (the reference's), in file order: V, c, lw, L.
+const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"];
+
+/// The reference's rows of its first instance's ellipse, which fdsl draws per instance.
+const RCDB_INSTANCE_KEYS: [&str; 5] =
+    ["Center_rad", "Oval_rate_x", "Oval_rate_y", "start_pos_h", "start_pos_w"];
+
 impl Params for RcdbCategory {
     const FORMAT: &'static str = "rows key,value: Vertex, Perlin_noise, line_width, Line_num";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let [v, c, lw, l] = key_values(source, text, &RCDB_KEYS, &RCDB_INSTANCE_KEYS)?;
+        let [v, c, lw, l] = key_values(source, text, RCDB_KEYS, &RCDB_INSTANCE_KEYS)?;
         let category = RcdbCategory {
-            vertices: whole(source, v, "Vertex")?,
-            contours: whole(source, l, "Line_num")?,
+            vertices: whole(source, "Vertex", v)?,
+            contours: whole(source, "Line_num", l)?,
             perlin_coefficient: c,
             line_width: lw,
         };
@@ -238,6 +241,56 @@ impl Params for RcdbCategory {
     }
 }
 
+/// The keys of a VisualAtom category file: the reference's variable names (its script writes no
+/// file), in the order it draws them.
+const VISUAL_ATOM_KEYS: [&str; 9] = [
+    "vertex_number",
+    "line_draw_num",
+    "perlin_noise_coefficient",
+    "line_width",
+    "start_rad",
+    "nami1",
+    "nami2",
+    "oval_rate_x",
+    "oval_rate_y",
+];
+
+impl Params for VisualAtomCategory {
+    const FORMAT: &'static str = "rows key,value: vertex_number, line_draw_num, perlin_noise_coefficient, line_width, start_rad, nami1, nami2, oval_rate_x, oval_rate_y";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let [v, k, lambda, lw, r, n1, n2, ox, oy] = key_values(source, text, VISUAL_ATOM_KEYS, &[])?;
+        let category = VisualAtomCategory {
+            vertices: whole(source, "vertex_number", v)?,
+            orbits: whole(source, "line_draw_num", k)?,
+            perlin_coefficient: lambda,
+            line_width: lw,
+            start_radius: r,
+            frequencies: (whole(source, "nami1", n1)?, whole(source, "nami2", n2)?),
+            oval: (ox, oy),
+        };
+        category.check().with_context(|| format!("{source}: not a usable VisualAtom category"))?;
+        Ok(category)
+    }
+
+    /// One `key,value` row per parameter, shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        let c = self;
+        let values: [String; 9] = [
+            c.vertices.to_string(),
+            c.orbits.to_string(),
+            c.perlin_coefficient.to_string(),
+            c.line_width.to_string(),
+            c.start_radius.to_string(),
+            c.frequencies.0.to_string(),
+            c.frequencies.1.to_string(),
+            c.oval.0.to_string(),
+            c.oval.1.to_string(),
+        ];
+        VISUAL_ATOM_KEYS.iter().zip(values).map(|(k, v)| format!("{k},{v}\n")).collect()
+    }
+}
+
 /// The keys of a Perlin category file, in file order.
 const PERLIN_KEYS: [&str; 4] = ["frequency", "persistence", "octaves", "lacunarity"];
 
@@ -247,11 +300,11 @@ impl Params for PerlinCategory {
     const FORMAT: &'static str = "rows key,value: frequency, persistence, octaves, lacunarity";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let [frequency, persistence, octaves, lacunarity] = key_values(source, text, &PERLIN_KEYS, &[])?;
+        let [frequency, persistence, octaves, lacunarity] = key_values(source, text, PERLIN_KEYS, &[])?;
         let category = PerlinCategory {
             frequency,
             persistence,
-            octaves: whole(source, octaves, "octaves")?,
+            octaves: whole(source, "octaves", octaves)?,
             lacunarity,
         };
         category.check().with_context(|| format!("{source}: not a usable Perlin category"))?;
@@ -409,6 +462,35 @@ mod tests {
         assert!(err(&(text.clone() + "line_width,1\n")).contains("line 5: line_width given twice"));
         assert!(err(&text.replace("1.25", "nan")).contains("must be finite"));
         assert!(err(&text.replace("154", "x")).contains("line 4: \"x\" is not a number"));
+    }
+
+    #[test]
+    fn visual_atom_files_round_trip_and_errors_name_the_key() {
+        let c = VisualAtomCategory {
+            vertices: 512,
+            orbits: 37,
+            perlin_coefficient: 3.0625,
+            line_width: 0.0078125,
+            start_radius: 42.0,
+            frequencies: (0, 19),
+            oval: (1.5, 1.25),
+        };
+        let text = c.to_text();
+        assert_eq!(
+            text,
+            "vertex_number,512\nline_draw_num,37\nperlin_noise_coefficient,3.0625\nline_width,0.0078125\n\
+             start_rad,42\nnami1,0\nnami2,19\noval_rate_x,1.5\noval_rate_y,1.25\n"
+        );
+        assert_eq!(Category::<VisualAtomCategory>::parse("v.csv", &text).unwrap().params, c);
+        let err =
+            |text: &str| format!("{:#}", Category::<VisualAtomCategory>::parse("v.csv", text).unwrap_err());
+        assert!(
+            err("vertex_number,512\n").contains("v.csv: missing line_draw_num, perlin_noise_coefficient")
+        );
+        assert!(err(&text.replace("nami1,0", "nami1,0.5")).contains("nami1 must be a whole number"));
+        assert!(err(&text.replace("512", "2000")).contains("vertex_number must be between 3 and 1024"));
+        assert!(err(&text.replace("42", "inf")).contains("must be a finite number"));
+        assert!(err(&(text.clone() + "Vertex,3\n")).contains("line 10: unknown key \"Vertex\""));
     }
 
     #[test]

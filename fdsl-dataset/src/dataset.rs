@@ -22,6 +22,7 @@ use fdsl_core::fractaldb::{CanvasKey, Colouring, FractalDb, Job, PER_WEIGHT, Rec
 use fdsl_core::pc::{self, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneObject, SceneParams};
 use fdsl_core::perlin_noise::{PerlinCategory, PerlinNoise};
 use fdsl_core::rcdb::{Rcdb, RcdbCategory};
+use fdsl_core::visual_atom::{VisualAtom, VisualAtomCategory};
 use fdsl_core::{Ifs2, Ifs3};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,8 @@ pub enum Categories {
     Fractal(Vec<Category<Ifs2>>),
     /// RCDB: radial contour parameters.
     Rcdb(Vec<Category<RcdbCategory>>),
+    /// VisualAtom: its nine parameters.
+    VisualAtom(Vec<Category<VisualAtomCategory>>),
     /// ExFractalDB, MV-FractalDB, PC-FractalDB: 3-D IFSs.
     Fractal3(Vec<Category<Ifs3>>),
     /// Dead leaves: its one unlabelled class, a text naming the shapes.
@@ -113,6 +116,7 @@ impl Categories {
         match self {
             Categories::Fractal(c) => texts(c),
             Categories::Rcdb(c) => texts(c),
+            Categories::VisualAtom(c) => texts(c),
             Categories::Fractal3(c) => texts(c),
             Categories::DeadLeaves(c) => texts(c),
             Categories::Perlin(c) => texts(c),
@@ -135,6 +139,7 @@ impl Categories {
                 Categories::Fractal(all(files)?)
             }
             Generator::Rcdb => Categories::Rcdb(all(files)?),
+            Generator::Visualatom => Categories::VisualAtom(all(files)?),
             Generator::Exfractaldb { .. }
             | Generator::Mvfractaldb { .. }
             | Generator::Pcfractaldb { .. }
@@ -172,6 +177,7 @@ fn params<P: Clone>(categories: &[Category<P>]) -> Vec<P> {
 enum Families {
     FractalDb(Box<FractalDb<Vec<Ifs2>>>),
     Rcdb(Rcdb<Vec<RcdbCategory>>),
+    VisualAtom(VisualAtom<Vec<VisualAtomCategory>>),
     AndersonFarrell(AndersonFarrell<Vec<Ifs2>>),
     ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
     PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
@@ -201,6 +207,9 @@ impl Families {
             }
             (Generator::Rcdb, Categories::Rcdb(c)) => {
                 Families::Rcdb(Rcdb::new(params(c), side, seed).context("an RCDB category")?)
+            }
+            (Generator::Visualatom, Categories::VisualAtom(c)) => {
+                Families::VisualAtom(VisualAtom::new(params(c), side, seed).context("a VisualAtom category")?)
             }
             (&Generator::Andersonfarrell { points }, Categories::Fractal(c)) => Families::AndersonFarrell(
                 AndersonFarrell::new(params(c), side, points as usize, seed)
@@ -242,6 +251,7 @@ impl Families {
         match self {
             Families::FractalDb(f) => f.as_ref(),
             Families::Rcdb(f) => f,
+            Families::VisualAtom(f) => f,
             Families::AndersonFarrell(f) => f,
             Families::ExFractalDb(f) => f.as_ref(),
             Families::PcFractalDb(f) => f,

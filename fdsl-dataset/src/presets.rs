@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use fdsl_core::anderson_farrell;
 use fdsl_core::bezier::{self, BezierCategory};
 use fdsl_core::perlin_noise;
-use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory, category_key};
+use fdsl_core::{rcdb, visual_atom};
 
 /// The seed of the search that defines the categories of the fractaldb-10k and ofdb-21k presets (so
 /// the first 10,000 of ofdb-21k are fractaldb-10k's, as the reference OFDB search, FractalDB's
@@ -18,7 +18,7 @@ pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name: the one table every list of presets comes from.
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 22] = [
     "fractaldb-1k",
     "fractaldb-10k",
     "ofdb-1k",
@@ -35,6 +35,8 @@ pub const NAMES: [&str; 20] = [
     "dead-leaves-squares",
     "dead-leaves-oriented",
     "dead-leaves-mixed",
+    "visualatom-1k",
+    "visualatom-21k",
     "perlin-100",
     "perlin-1296",
     "bezier-144",
@@ -62,6 +64,8 @@ pub fn published(preset: &str) -> Result<Spec> {
         "dead-leaves-squares" => Spec::published_dead_leaves(preset, LeafShapes::Squares),
         "dead-leaves-oriented" => Spec::published_dead_leaves(preset, LeafShapes::Oriented),
         "dead-leaves-mixed" => Spec::published_dead_leaves(preset, LeafShapes::Mixed),
+        "visualatom-1k" => Spec::published_visual_atom(preset, 1000),
+        "visualatom-21k" => Spec::published_visual_atom(preset, 21_000),
         "perlin-100" => Spec::published_accv(preset, Generator::Perlin, PERLIN_100, 100),
         "perlin-1296" => Spec::published_accv(preset, Generator::Perlin, PERLIN_1296, 1296),
         "bezier-144" => Spec::published_accv(preset, Generator::Bezier, "drawn from the dataset seed", 144),
@@ -141,8 +145,21 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
         "rcdb-1k" | "rcdb-21k" => Categories::Rcdb(
             (0..spec.categories)
                 .map(|c| {
-                    let params =
-                        RcdbCategory::sample(&mut category_key(spec.seed, c as u64).rng(), &REFERENCE_RANGES);
+                    let params = rcdb::RcdbCategory::sample(
+                        &mut rcdb::category_key(spec.seed, c as u64).rng(),
+                        &rcdb::REFERENCE_RANGES,
+                    );
+                    Category::new(format!("{}/{c:05}", spec.preset), params)
+                })
+                .collect(),
+        ),
+        "visualatom-1k" | "visualatom-21k" => Categories::VisualAtom(
+            (0..spec.categories)
+                .map(|c| {
+                    let params = visual_atom::VisualAtomCategory::sample(
+                        &mut visual_atom::category_key(spec.seed, c as u64).rng(),
+                        &visual_atom::REFERENCE_RANGES,
+                    );
                     Category::new(format!("{}/{c:05}", spec.preset), params)
                 })
                 .collect(),

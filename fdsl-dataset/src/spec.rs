@@ -215,6 +215,9 @@ pub enum Generator {
     },
     /// RCDB: radial contours (the reference's drawing ranges, `fdsl_core::rcdb::REFERENCE_RANGES`).
     Rcdb,
+    /// VisualAtom: radial contours grown by two sine waves and Perlin noise, grey on black
+    /// (`fdsl_core::visual_atom`).
+    Visualatom,
     /// Anderson & Farrell's fractals: RGB images of SVD-sampled IFSs on diamond-square backgrounds
     /// (`fdsl_core::anderson_farrell`).
     Andersonfarrell {
@@ -405,6 +408,15 @@ impl Spec {
         Self { generator: Generator::Rcdb, size: 512, ..Self::published(preset, category_source, categories) }
     }
 
+    /// The published VisualAtom recipe (`make_VisualAtom.sh`: 512 px, 1,000 instances per class), seed 0, PNG.
+    pub fn published_visual_atom(preset: &str, categories: usize) -> Self {
+        Self {
+            generator: Generator::Visualatom,
+            size: 512,
+            ..Self::published(preset, "drawn from the dataset seed", categories)
+        }
+    }
+
     /// fdsl's Perlin and Bezier reconstructions (`generator` [`Generator::Perlin`] or
     /// [`Generator::Bezier`]): 256 px greyscale, 1,000 instances per class (as FractalDB-1k), seed 0, PNG.
     pub fn published_accv(
@@ -506,6 +518,7 @@ impl Spec {
         let max_instances = match self.generator {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
             Generator::Rcdb
+            | Generator::Visualatom
             | Generator::Perlin
             | Generator::Bezier
             | Generator::Andersonfarrell { .. }
@@ -548,9 +561,11 @@ impl Spec {
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
                 (main.saturating_add(noise), n("--points", "main + noise"))
             }
-            Generator::Rcdb | Generator::Deadleaves { .. } | Generator::Perlin | Generator::Bezier => {
-                (1, String::new())
-            }
+            Generator::Rcdb
+            | Generator::Visualatom
+            | Generator::Deadleaves { .. }
+            | Generator::Perlin
+            | Generator::Bezier => (1, String::new()),
         };
         if !POINTS.contains(&points.0) {
             bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
@@ -649,6 +664,8 @@ impl Spec {
             Generator::Fractaldb { draw: DrawMode::Patch, .. } => [0.293, 0.284, 0.098, 0.094],
             Generator::Fractaldb { draw: DrawMode::Point, .. } => [0.149, 0.140, 0.063, 0.059],
             Generator::Rcdb => [0.336, 0.279, 0.126, 0.124],
+            // 20 classes x 5 images of visualatom-1k, `fdsl render --png-compression` each level.
+            Generator::Visualatom => [0.367, 0.323, 0.233, 0.231],
             // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
             // own RGB encoder is not measured yet).
             Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],

@@ -17,6 +17,7 @@ fn small(preset: &str) -> String {
         "ofdb-21k" => r#""categories": 2, "size": 48, "points": 3000"#,
         "ofdb-3d-1k" => r#""categories": 2, "size": 48, "points": 1500"#,
         "rcdb-1k" | "rcdb-21k" => r#""categories": 3, "instances": 6, "size": 64"#,
+        "visualatom-1k" | "visualatom-21k" => r#""categories": 3, "instances": 5, "size": 64"#,
         "exfractaldb-1k" | "exfractaldb-21k" => {
             r#""categories": 2, "instances": 150, "size": 48, "points": 1500"#
         }

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Small datasets of every family with fixed-size samples.
-const SPECS: [&str; 6] = [
+const SPECS: [&str; 8] = [
     r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
     r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
     r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
     r#"{"preset": "exfractaldb-1k", "categories": 2, "instances": 150, "size": 64, "points": 2000}"#,
     r#"{"preset": "mv-fractaldb-1k", "categories": 2, "instances": 24, "size": 48, "points": 2000, "seed": 1}"#,
     r#"{"preset": "pc-fractaldb-1k", "categories": 3, "instances": 4, "points": 500}"#,
+    r#"{"preset": "visualatom-1k", "categories": 2, "instances": 3, "size": 64, "seed": 7}"#,
+    r#"{"preset": "dead-leaves-mixed", "instances": 4, "size": 40}"#,
 ];
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile
