@@ -4,7 +4,7 @@
 The arguments are dyadic and exact in C `float`; points whose octave multiples `x * freq` would
 round in `float` are left out, so only the package's `float` arithmetic differs from fdsl's `f64`.
 
-    pip install noise==1.2.2 && python3 scripts/pnoise2_values.py
+    pip install noise==1.2.2 numpy && python3 scripts/pnoise2_values.py
 """
 import noise
 import numpy as np
