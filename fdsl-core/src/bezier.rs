@@ -126,8 +126,8 @@ impl BezierCategory {
         Ok(())
     }
 
-    /// Draw one instance onto `out` (`side²` bytes, cleared to 0 first) with the instance's stream
-    /// (see the module docs for the draws and their order).
+    /// Draw one instance onto `out` (`side²` bytes, cleared to 0 first; panics when shorter) with the
+    /// instance's stream (see the module docs for the draws and their order).
     pub fn draw<R: Rng>(&self, rng: &mut R, side: usize, out: &mut [u8]) -> Result<(), BezierError> {
         self.check()?;
         self.paint(rng, side, out);
@@ -169,7 +169,8 @@ fn bezier_point(control: &[(f64, f64)], s: f64) -> (f64, f64) {
 }
 
 /// Draw the Bezier curve of `control` (pixel coordinates) `width` pixels wide in `grey` onto the
-/// row-major `side × side` image `out`: flattened into chords, each a capsule (see the module docs).
+/// row-major `side × side` image `out` (panics when shorter than `side²`): flattened into chords,
+/// each a capsule (see the module docs).
 /// Nothing is drawn for non-finite points or width.
 pub fn draw_curve(control: &[(f64, f64)], width: f64, grey: u8, side: usize, out: &mut [u8]) {
     if !(width.is_finite() && control.iter().all(|p| p.0.is_finite() && p.1.is_finite())) {

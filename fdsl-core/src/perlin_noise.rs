@@ -98,7 +98,8 @@ impl PerlinCategory {
 
     /// Paint one instance into `out` (`side²` bytes) with `noise` and offset `(ox, oy)`, using
     /// `scratch` (`side² · 8` bytes: the noise values as little-endian `f64`s): the fractal sum at
-    /// every pixel, then the min–max stretch (see the module docs).
+    /// every pixel, then the min–max stretch (see the module docs). Panics when `scratch` or `out` is
+    /// shorter ([`PerlinNoise`]'s render checks them).
     pub fn paint(&self, noise: &Noise2, offset: (f64, f64), side: usize, scratch: &mut [u8], out: &mut [u8]) {
         let (scratch, out) = (&mut scratch[..side * side * 8], &mut out[..side * side]);
         let step = self.frequency / side as f64;
