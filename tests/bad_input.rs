@@ -221,6 +221,58 @@ fn bad_family_flags_are_rejected() {
     }
 }
 
+#[test]
+fn bad_perlin_and_bezier_flags_and_files_are_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("perlin-100", &["--categories", "101"], "the perlin-100 preset has 100 categories"),
+        ("perlin-1296", &["--categories", "1297"], "the perlin-1296 preset has 1296 categories"),
+        ("perlin-100", &["--points", "100"], "--points does not apply to the perlin-100 preset"),
+        ("bezier-144", &["--draw", "point"], "--draw does not apply to the bezier-144 preset"),
+        ("bezier-1024", &["--instances", "0"], "--instances must be between 1 and 1000000"),
+        ("perlin-1296", &["--size", "8"], "--size must be between 16 and 8192"),
+        ("bezier-144", &["--format", "ply"], "--format ply writes point clouds"),
+    ];
+    for (preset, extra, needle) in cases {
+        let mut args = vec!["render", "--out", &out, "--preset", preset];
+        args.extend_from_slice(extra);
+        rejected(&args, needle);
+        assert!(!tmp.path().join("out").exists(), "fdsl {args:?} left {out}");
+    }
+    let files: &[(&str, &str, &str)] = &[
+        (
+            "perlin-100",
+            "frequency,NaN\npersistence,0.5\noctaves,4\nlacunarity,2\n",
+            "frequency must be above 0",
+        ),
+        (
+            "perlin-100",
+            "frequency,2\npersistence,1.5\noctaves,4\nlacunarity,2\n",
+            "persistence must be between 0 and 1",
+        ),
+        (
+            "perlin-100",
+            "frequency,2\npersistence,0.5\noctaves,4.5\nlacunarity,2\n",
+            "octaves must be a whole number",
+        ),
+        ("perlin-100", "frequency,2\npersistence,0.5\noctaves,4\n", "missing lacunarity"),
+        ("bezier-144", "curve,0,0,1,1,inf,0\n", "control points must be finite"),
+        ("bezier-144", "curve,0,0,1,1\n", "expected one row curve,x0,y0"),
+        ("bezier-144", "", "a Bezier category needs 1 to 8 curves"),
+    ];
+    for (k, (preset, text, needle)) in files.iter().enumerate() {
+        let dir = tmp.path().join(format!("cats{k}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("00000.csv"), text).unwrap();
+        rejected(
+            &["render", "--out", &out, "--preset", preset, "--categories-from", dir.to_str().unwrap()],
+            needle,
+        );
+        assert!(!tmp.path().join("out").exists());
+    }
+}
+
 /// A manifest's bad spec is named by its fields, not by flags the user never passed.
 #[test]
 fn a_manifests_bad_spec_names_its_field() {

@@ -227,5 +227,32 @@ fn deflaters(
     g.finish();
 }
 
-criterion_group!(benches, steps, latest_first, units, search, rcdb);
+/// fdsl's Perlin and Bezier reconstructions: one 256 px image of each of 16 categories, one thread.
+fn perlin_bezier(c: &mut Criterion) {
+    use fdsl_core::bezier::{Bezier, BezierCategory, category_key};
+    use fdsl_core::family::{Family, Held, Workspace};
+    use fdsl_core::perlin_noise::{PerlinNoise, grid_category};
+    let perlin =
+        PerlinNoise::new((0..16).map(|c| grid_category(4, c).unwrap()).collect::<Vec<_>>(), 256, 0).unwrap();
+    let templates: Vec<BezierCategory> =
+        (0..16).map(|c| BezierCategory::sample(&mut category_key(0, c).rng())).collect();
+    let bezier = Bezier::new(templates, 256, 0).unwrap();
+    let (mut scratch, mut image, mut held) =
+        (vec![0u8; 256 * 256 * 8], vec![0u8; 256 * 256], Held::default());
+    let mut g = c.benchmark_group("perlin and bezier (256 px)");
+    g.throughput(Throughput::Elements(16));
+    for (name, family) in [("perlin-100 grid", &perlin as &dyn Family), ("bezier templates", &bezier)] {
+        g.bench_function(format!("{name}: 16 categories, one image each, one thread"), |b| {
+            b.iter(|| {
+                for class in 0..16 {
+                    let mut ws = Workspace::new(&mut [], &mut scratch, &mut [], &mut [], &mut held);
+                    family.render(class, 1, &mut ws, &mut image).unwrap();
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, steps, latest_first, units, search, rcdb, perlin_bezier);
 criterion_main!(benches);

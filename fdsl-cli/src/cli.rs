@@ -136,12 +136,13 @@ struct RenderArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Use only the first N categories (classes) [default: the preset's: 1,000; 10,000 for
-    /// fractaldb-10k; 21,000 for rcdb-21k, visualatom-21k, exfractaldb-21k and ofdb-21k]. Scenes pick their objects from all N.
+    /// fractaldb-10k; 21,000 for rcdb-21k, visualatom-21k, exfractaldb-21k and ofdb-21k; 100, 1,296,
+    /// 144, 1,024 for perlin-100, perlin-1296, bezier-144, bezier-1024]. Scenes pick their objects from all N.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
     /// Samples per category. FractalDB: the first M in the order weight, count, flip, 1 to 1,000
     /// (default 1,000; OFDB 1, its 3-D form 12). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
-    /// VisualAtom, ExFractalDB, PC-FractalDB: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
+    /// VisualAtom, ExFractalDB, PC-FractalDB, Perlin, Bezier: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
     /// scenes, 1 to 1,000,000 (default 10,000).
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
@@ -204,13 +205,19 @@ struct RecipeArgs {
     /// visualatom-1k / visualatom-21k: VisualAtom (CVPR 2023), contours grown by two sine waves and
     /// Perlin noise, categories drawn from --seed at make_VisualAtom.sh's ranges, 1,000 images per
     /// class, 512x512 grey.
+    /// perlin-100 / perlin-1296: 2-D Perlin noise, fdsl's reconstruction (not the papers' code): a
+    /// 10x10 / 36x36 grid of base frequency 1 to 8 (geometric) x persistence 0.25 to 0.85, 4 octaves,
+    /// each instance its own shuffled table and offset. bezier-144 / bezier-1024: Bezier curves, fdsl's
+    /// reconstruction: 144 / 1,024 templates of 1 to 8 quadratic or cubic curves drawn from --seed, each
+    /// instance jittered and moved with its own widths and greys. All four 1,000 grey images per
+    /// class, 256x256.
     #[arg(long, default_value = "fractaldb-1k")]
     preset: String,
     /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
     /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB and VisualAtom, 224
-    /// ExFractalDB and MV-FractalDB]. Point clouds have none.
+    /// ExFractalDB and MV-FractalDB, 256 Perlin and Bezier]. Point clouds have none.
     #[arg(long, value_name = "PX")]
     size: Option<u32>,
     /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].

@@ -18,7 +18,7 @@
 //! - [`fractaldb`]: the FractalDB recipe and family: one category and weight traced, patches drawn;
 //! - [`latest_first`]: FractalDB's painting resolved latest point first on bit planes (the on-chip scheme);
 //! - [`search`]: the FractalDB category search;
-//! - [`perlin`]: 1-D Perlin gradient noise (`pnoise1`);
+//! - [`perlin`]: Perlin gradient noise, 1-D (`pnoise1`) and 2-D fractal sums (`pnoise2`, `Noise2`);
 //! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
 //! - [`opencv_fill`]: OpenCV's filled polygons and circles (`fillPoly`, `circle`), as dead leaves paints;
 //! - [`rcdb`]: RCDB radial contours and their family;
@@ -27,6 +27,8 @@
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
 //! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
+//! - [`perlin_noise`]: Perlin noise images on a frequency × persistence grid (fdsl's reconstruction);
+//! - [`bezier`]: Bezier curve images from random templates (fdsl's reconstruction);
 //! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
@@ -61,6 +63,7 @@
 
 pub mod affine;
 pub mod anderson_farrell;
+pub mod bezier;
 pub mod camera;
 pub mod canvas;
 pub mod chaos_game;
@@ -78,6 +81,7 @@ pub mod line;
 pub mod opencv_fill;
 pub mod pc;
 pub mod perlin;
+pub mod perlin_noise;
 pub mod rcdb;
 pub mod search;
 pub mod stream;

@@ -31,6 +31,10 @@ pub enum Generator {
     DeadLeaves = 9,
     /// VisualAtom images (Takashima et al. 2023).
     VisualAtom = 10,
+    /// Perlin noise images (fdsl's reconstruction of the ACCV 2020 comparison's).
+    Perlin = 11,
+    /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
+    Bezier = 12,
 }
 
 /// What a stream is used for, within one (generator, category, instance).

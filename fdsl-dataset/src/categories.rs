@@ -7,6 +7,9 @@
 //! rows `Vertex`, `Perlin_noise`, `line_width`, `Line_num` (V, c, lw, L); the reference's other rows,
 //! `Center_rad`, `Oval_rate_x`, `Oval_rate_y`, `start_pos_h`, `start_pos_w`, are its first instance's
 //! ellipse, which fdsl draws for every instance from that instance's stream: read and ignored.
+//! Perlin noise (fdsl's reconstruction): `key,value` rows `frequency`, `persistence`, `octaves`,
+//! `lacunarity`. Bezier curves (fdsl's reconstruction): one row `curve,x0,y0,…` per curve, 3 or 4
+//! control points.
 //! VisualAtom (its reference writes no file): `key,value` rows of the reference's variable names,
 //! `vertex_number`, `line_draw_num`, `perlin_noise_coefficient`, `line_width`, `start_rad`, `nami1`,
 //! `nami2`, `oval_rate_x`, `oval_rate_y`.
@@ -15,6 +18,8 @@
 
 use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};
+use fdsl_core::bezier::BezierCategory;
+use fdsl_core::perlin_noise::PerlinCategory;
 use fdsl_core::rcdb::RcdbCategory;
 use fdsl_core::visual_atom::VisualAtomCategory;
 use fdsl_core::{Affine2, Affine3, Ifs, Ifs2, Ifs3, Map};
@@ -283,6 +288,81 @@ impl Params for VisualAtomCategory {
             c.oval.1.to_string(),
         ];
         VISUAL_ATOM_KEYS.iter().zip(values).map(|(k, v)| format!("{k},{v}\n")).collect()
+    }
+}
+
+/// The keys of a Perlin category file, in file order.
+const PERLIN_KEYS: [&str; 4] = ["frequency", "persistence", "octaves", "lacunarity"];
+
+/// Perlin noise (fdsl's reconstruction): `key,value` rows `frequency`, `persistence`, `octaves`,
+/// `lacunarity`.
+impl Params for PerlinCategory {
+    const FORMAT: &'static str = "rows key,value: frequency, persistence, octaves, lacunarity";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let [frequency, persistence, octaves, lacunarity] = key_values(source, text, PERLIN_KEYS, &[])?;
+        let category = PerlinCategory {
+            frequency,
+            persistence,
+            octaves: whole(source, "octaves", octaves)?,
+            lacunarity,
+        };
+        category.check().with_context(|| format!("{source}: not a usable Perlin category"))?;
+        Ok(category)
+    }
+
+    /// The rows, numbers as shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        format!(
+            "frequency,{}\npersistence,{}\noctaves,{}\nlacunarity,{}\n",
+            self.frequency, self.persistence, self.octaves, self.lacunarity
+        )
+    }
+}
+
+/// Bezier curves (fdsl's reconstruction): one row `curve,x0,y0,x1,y1,x2,y2[,x3,y3]` per curve (3
+/// control points: quadratic; 4: cubic), 1 to 8 rows.
+impl Params for BezierCategory {
+    const FORMAT: &'static str = "one row curve,x0,y0,x1,y1,x2,y2[,x3,y3] per curve (1 to 8)";
+
+    fn parse(source: &str, text: &str) -> Result<Self> {
+        let mut category = BezierCategory::default();
+        for (n, line) in lines(text) {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            let (Some(&"curve"), 7 | 9) = (fields.first(), fields.len()) else {
+                bail!("{source} line {}: expected {}", n + 1, Self::FORMAT);
+            };
+            let index = usize::from(category.count);
+            let Some(curve) = category.curves.get_mut(index) else {
+                bail!("{source} line {}: more than {} curves", n + 1, fdsl_core::bezier::MAX_CURVES);
+            };
+            let mut coordinates = [0.0; 8];
+            for (slot, field) in coordinates.iter_mut().zip(&fields[1..]) {
+                *slot = field
+                    .parse()
+                    .with_context(|| format!("{source} line {}: {field:?} is not a number", n + 1))?;
+            }
+            curve.degree = (fields.len() / 2 - 1) as u8;
+            for (p, xy) in curve.points.iter_mut().zip(coordinates.chunks_exact(2)) {
+                *p = (xy[0], xy[1]);
+            }
+            category.count += 1;
+        }
+        category.check().with_context(|| format!("{source}: not a usable Bezier category"))?;
+        Ok(category)
+    }
+
+    /// The rows, numbers as shortest round-trip decimals.
+    fn to_text(&self) -> String {
+        let mut text = String::new();
+        for curve in self.used() {
+            text.push_str("curve");
+            for &(x, y) in curve.control() {
+                text.push_str(&format!(",{x},{y}"));
+            }
+            text.push('\n');
+        }
+        text
     }
 }
 

@@ -14,11 +14,13 @@ use crate::categories::{Category, Params};
 use crate::spec::{Generator, LeafShapes, Spec, categories_sha256};
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::anderson_farrell::AndersonFarrell;
+use fdsl_core::bezier::{Bezier, BezierCategory};
 use fdsl_core::dead_leaves::DeadLeaves;
 use fdsl_core::exfractaldb::ExFractalDb;
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
 use fdsl_core::fractaldb::{CanvasKey, Colouring, FractalDb, Job, PER_WEIGHT, Recipe};
 use fdsl_core::pc::{self, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneObject, SceneParams};
+use fdsl_core::perlin_noise::{PerlinCategory, PerlinNoise};
 use fdsl_core::rcdb::{Rcdb, RcdbCategory};
 use fdsl_core::visual_atom::{VisualAtom, VisualAtomCategory};
 use fdsl_core::{Ifs2, Ifs3};
@@ -89,6 +91,10 @@ pub enum Categories {
     Fractal3(Vec<Category<Ifs3>>),
     /// Dead leaves: its one unlabelled class, a text naming the shapes.
     DeadLeaves(Vec<Category<LeafShapes>>),
+    /// Perlin noise: a fractal sum's parameters.
+    Perlin(Vec<Category<PerlinCategory>>),
+    /// Bezier curves: a template of curves.
+    Bezier(Vec<Category<BezierCategory>>),
 }
 
 impl Categories {
@@ -113,6 +119,8 @@ impl Categories {
             Categories::VisualAtom(c) => texts(c),
             Categories::Fractal3(c) => texts(c),
             Categories::DeadLeaves(c) => texts(c),
+            Categories::Perlin(c) => texts(c),
+            Categories::Bezier(c) => texts(c),
         }
     }
 
@@ -137,6 +145,8 @@ impl Categories {
             | Generator::Pcfractaldb { .. }
             | Generator::Pcscenes { .. } => Categories::Fractal3(all(files)?),
             Generator::Deadleaves { .. } => Categories::DeadLeaves(all(files)?),
+            Generator::Perlin => Categories::Perlin(all(files)?),
+            Generator::Bezier => Categories::Bezier(all(files)?),
         })
     }
 
@@ -173,6 +183,8 @@ enum Families {
     PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
     PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
     DeadLeaves(Box<DeadLeaves>),
+    Perlin(PerlinNoise<Vec<PerlinCategory>>),
+    Bezier(Bezier<Vec<BezierCategory>>),
 }
 
 impl Families {
@@ -224,6 +236,12 @@ impl Families {
                     DeadLeaves::new(shapes.into(), side, seed).context("dead leaves")?,
                 ))
             }
+            (Generator::Perlin, Categories::Perlin(c)) => {
+                Families::Perlin(PerlinNoise::new(params(c), side, seed).context("a Perlin category")?)
+            }
+            (Generator::Bezier, Categories::Bezier(c)) => {
+                Families::Bezier(Bezier::new(params(c), side, seed).context("a Bezier category")?)
+            }
             _ => bail!("the categories are not of the spec's generator"),
         })
     }
@@ -239,6 +257,8 @@ impl Families {
             Families::PcFractalDb(f) => f,
             Families::PcScenes(f) => f,
             Families::DeadLeaves(f) => f.as_ref(),
+            Families::Perlin(f) => f,
+            Families::Bezier(f) => f,
         }
     }
 }

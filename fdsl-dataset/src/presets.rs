@@ -4,8 +4,10 @@ use crate::categories::{self, Category};
 use crate::dataset::Categories;
 use crate::search::{self, Progress};
 use crate::spec::{Generator, LeafShapes, Spec};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use fdsl_core::anderson_farrell;
+use fdsl_core::bezier::{self, BezierCategory};
+use fdsl_core::perlin_noise;
 use fdsl_core::{rcdb, visual_atom};
 
 /// The seed of the search that defines the categories of the fractaldb-10k and ofdb-21k presets (so
@@ -16,7 +18,7 @@ pub const FRACTALDB_10K_SEARCH_SEED: u64 = 10_000;
 pub const EXFRACTALDB_SEARCH_SEED: u64 = 30_000;
 
 /// The presets, by name: the one table every list of presets comes from.
-pub const NAMES: [&str; 18] = [
+pub const NAMES: [&str; 22] = [
     "fractaldb-1k",
     "fractaldb-10k",
     "ofdb-1k",
@@ -35,6 +37,10 @@ pub const NAMES: [&str; 18] = [
     "dead-leaves-mixed",
     "visualatom-1k",
     "visualatom-21k",
+    "perlin-100",
+    "perlin-1296",
+    "bezier-144",
+    "bezier-1024",
 ];
 
 /// The published spec of a preset (its category hash still to be set).
@@ -60,8 +66,22 @@ pub fn published(preset: &str) -> Result<Spec> {
         "dead-leaves-mixed" => Spec::published_dead_leaves(preset, LeafShapes::Mixed),
         "visualatom-1k" => Spec::published_visual_atom(preset, 1000),
         "visualatom-21k" => Spec::published_visual_atom(preset, 21_000),
+        "perlin-100" => Spec::published_accv(preset, Generator::Perlin, PERLIN_100, 100),
+        "perlin-1296" => Spec::published_accv(preset, Generator::Perlin, PERLIN_1296, 1296),
+        "bezier-144" => Spec::published_accv(preset, Generator::Bezier, "drawn from the dataset seed", 144),
+        "bezier-1024" => Spec::published_accv(preset, Generator::Bezier, "drawn from the dataset seed", 1024),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
+}
+
+/// Where the perlin-100 categories come from.
+const PERLIN_100: &str = "the 10 x 10 grid of frequency 1 to 8 (geometric) x persistence 0.25 to 0.85";
+/// Where the perlin-1296 categories come from.
+const PERLIN_1296: &str = "the 36 x 36 grid of frequency 1 to 8 (geometric) x persistence 0.25 to 0.85";
+
+/// The grid side of a Perlin preset (its categories are the first cells of that grid).
+fn perlin_grid(preset: &str) -> u32 {
+    if preset == "perlin-100" { 10 } else { 36 }
 }
 
 /// Where the official FractalDB-1k categories come from.
@@ -150,6 +170,27 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
             }
             _ => bail!("the {} preset makes dead leaves", spec.preset),
         },
+        "perlin-100" | "perlin-1296" => {
+            let n = perlin_grid(&spec.preset);
+            Categories::Perlin(
+                (0..spec.categories as u64)
+                    .map(|c| {
+                        let cell = perlin_noise::grid_category(n, c)
+                            .with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))?;
+                        Ok(Category::new(format!("{}/{c:05}", spec.preset), cell))
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        }
+        "bezier-144" | "bezier-1024" => Categories::Bezier(
+            (0..spec.categories)
+                .map(|c| {
+                    let template =
+                        BezierCategory::sample(&mut bezier::category_key(spec.seed, c as u64).rng());
+                    Category::new(format!("{}/{c:05}", spec.preset), template)
+                })
+                .collect(),
+        ),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }

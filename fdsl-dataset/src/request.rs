@@ -99,7 +99,7 @@ impl Request {
                 weight_step: self.weight_step.unwrap_or(weight_step),
                 colour: self.colour.unwrap_or(colour),
             },
-            generator @ (Generator::Rcdb | Generator::Visualatom) => {
+            generator @ (Generator::Rcdb | Generator::Visualatom | Generator::Perlin | Generator::Bezier) => {
                 refuse(&[("--points", self.points.is_some())])?;
                 refuse(&fractal_only)?;
                 generator

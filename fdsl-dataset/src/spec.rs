@@ -264,6 +264,12 @@ pub enum Generator {
         /// The leaves' shapes.
         shapes: LeafShapes,
     },
+    /// Perlin noise images, fdsl's reconstruction (`fdsl_core::perlin_noise`): a category's frequency,
+    /// persistence, octaves and lacunarity, each instance its own shuffled table and offset.
+    Perlin,
+    /// Bezier curve images, fdsl's reconstruction (`fdsl_core::bezier`): a category's template of
+    /// curves, each instance jittered, moved, with its own widths and greys.
+    Bezier,
 }
 
 /// The shapes of dead leaves (the reference's `--shape-model`), serialised `squares`, `oriented`,
@@ -411,6 +417,17 @@ impl Spec {
         }
     }
 
+    /// fdsl's Perlin and Bezier reconstructions (`generator` [`Generator::Perlin`] or
+    /// [`Generator::Bezier`]): 256 px greyscale, 1,000 instances per class (as FractalDB-1k), seed 0, PNG.
+    pub fn published_accv(
+        preset: &str,
+        generator: Generator,
+        category_source: &str,
+        categories: usize,
+    ) -> Self {
+        Self { generator, size: 256, ..Self::published(preset, category_source, categories) }
+    }
+
     /// The published Anderson & Farrell recipe (`IFSGenerator` at `experiment/frac.yaml`: 224 px,
     /// 100,000 points, 1,000 images per class), seed 0, PNG.
     pub fn published_af(preset: &str, category_source: &str, categories: usize) -> Self {
@@ -502,6 +519,8 @@ impl Spec {
             Generator::Fractaldb { .. } => INSTANCES_PER_CATEGORY,
             Generator::Rcdb
             | Generator::Visualatom
+            | Generator::Perlin
+            | Generator::Bezier
             | Generator::Andersonfarrell { .. }
             | Generator::Exfractaldb { .. }
             | Generator::Pcfractaldb { .. }
@@ -542,7 +561,11 @@ impl Spec {
             Generator::Pcfractaldb { main, noise } | Generator::Pcscenes { main, noise, .. } => {
                 (main.saturating_add(noise), n("--points", "main + noise"))
             }
-            Generator::Rcdb | Generator::Visualatom | Generator::Deadleaves { .. } => (1, String::new()),
+            Generator::Rcdb
+            | Generator::Visualatom
+            | Generator::Deadleaves { .. }
+            | Generator::Perlin
+            | Generator::Bezier => (1, String::new()),
         };
         if !POINTS.contains(&points.0) {
             bail!("{} must be between {} and {}, not {}", points.1, POINTS.start(), POINTS.end(), points.0);
@@ -646,6 +669,10 @@ impl Spec {
             // RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's
             // own RGB encoder is not measured yet).
             Generator::Deadleaves { .. } => [0.416, 0.413, 0.388, 0.359],
+            // Grey, per pixel: fdsl's own encoder on 2 images of each of 100 categories of perlin-100 and
+            // bezier-144 at 256 px (`fdsl render --png-compression`).
+            Generator::Perlin => [0.533, 0.420, 0.353, 0.350],
+            Generator::Bezier => [0.051, 0.046, 0.028, 0.026],
             _ => [0.040, 0.035, 0.030, 0.025],
         };
         match self.png_compression {
