@@ -6,7 +6,7 @@
 //! - Category, from its own stream ([`category_key`], the dataset seed and the category, as RCDB's):
 //!   `K = 1 + U{0, …, 7}` curves; per curve its degree `d = 2 + U{0, 1}` (quadratic or cubic), then its
 //!   `d + 1` control points, `x, y ~ U(0, 1)` each, in the unit square.
-//! - Instance, from its own stream ([`instance_key`]): the translation `tx, ty ~ U(−0.1, 0.1)`; then
+//! - Instance, from its own stream ([`crate::drawn::instance_key`]): the translation `tx, ty ~ U(−0.1, 0.1)`; then
 //!   per curve, each control point moved by `U(−0.05, 0.05)` per axis ([`JITTER`]), the line width
 //!   `w ~ U(0.005, 0.02) · side` pixels ([`WIDTHS`]) and the grey `128 + U{0, …, 127}`.
 //! - Drawing ([`draw_curve`]): control points `P_i = (p_i + t) · side` in pixels; the curve
@@ -18,8 +18,11 @@
 
 use rand_core::Rng;
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::canvas::Canvas;
+use crate::drawn::{Drawn, DrawnCategory};
+use crate::family::Parameter;
 use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64};
+use rand_pcg::Pcg32;
 
 /// The most curves a template has.
 pub const MAX_CURVES: usize = 8;
@@ -220,68 +223,37 @@ pub fn category_key(seed: u64, category: u64) -> StreamKey {
     StreamKey { seed, generator: Generator::Bezier, category, instance: 0, purpose: Purpose::Parameters }
 }
 
-/// The stream of instance `instance` of category `category`: its translation, jitters, widths, greys.
-pub fn instance_key(seed: u64, category: u64, instance: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::Bezier, category, instance, purpose: Purpose::Shape }
-}
+/// The Bezier family: templates on `side × side` grey images, each instance from the stream of
+/// (seed, class, instance) ([`crate::drawn::instance_key`]): its translation, jitters, widths, greys.
+pub type Bezier<C> = Drawn<BezierCategory, C>;
 
-/// The Bezier family: templates on `side × side` grey images, seeded by `seed`. Instances share no
-/// work.
-#[derive(Clone, Debug)]
-pub struct Bezier<C> {
-    categories: C,
-    side: usize,
-    seed: u64,
-}
+impl DrawnCategory for BezierCategory {
+    const GENERATOR: Generator = Generator::Bezier;
+    type Error = BezierError;
 
-impl<C: AsRef<[BezierCategory]>> Bezier<C> {
-    /// The family of `categories` (each checked) on `side × side` images.
-    pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, BezierError> {
-        if side == 0 || side > MAX_SIDE {
-            return Err(BezierError::Side);
-        }
-        categories.as_ref().iter().try_for_each(BezierCategory::check)?;
-        Ok(Self { categories, side, seed })
-    }
-}
-
-impl<C: AsRef<[BezierCategory]>> Family for Bezier<C> {
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn check(&self) -> Result<(), BezierError> {
+        BezierCategory::check(self)
     }
 
-    fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
+    fn check_side(side: usize) -> Result<(), BezierError> {
+        if side == 0 || side > MAX_SIDE { Err(BezierError::Side) } else { Ok(()) }
     }
 
-    fn classes(&self) -> usize {
-        self.categories.as_ref().len()
-    }
-
-    /// [`BezierCategory::draw`] with the instance's stream ([`instance_key`]).
-    fn render(
+    /// [`BezierCategory::draw`].
+    fn draw_instance(
         &self,
-        class: usize,
-        instance: u64,
-        _: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError> {
-        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
-        let len = self.side * self.side;
-        let out = output(out, len)?;
-        let mut rng = instance_key(self.seed, class as u64, instance).rng();
-        category.paint(&mut rng, self.side, out); // checked in `new`
-        Ok(len)
-    }
-
-    /// `{class:05}_{instance:04}`, as RCDB's.
-    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        write!(out, "{class:05}_{instance:04}")
+        rng: &mut Pcg32,
+        canvas: &mut Canvas<'_>,
+        _: &mut [u8],
+    ) -> Result<(), BezierError> {
+        let side = canvas.width();
+        Self::check_side(side)?;
+        self.draw(rng, side, canvas.pixels_mut())
     }
 
     /// The template's `curves` and its `control_points`, x then y of each point of each curve.
-    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-        let Some(c) = self.categories.as_ref().get(class) else { return };
+    fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        let c = self;
         visit("curves", Parameter::Int(u64::from(c.count)));
         let mut flat = [0.0; MAX_CURVES * 8];
         let mut n = 0;

@@ -1,6 +1,7 @@
 //! Families whose images are drawn one by one: each sample a grey `side × side` canvas drawn by its
 //! class's category from the stream of (seed, class, instance), sharing no work with other samples
-//! (RCDB, [`crate::rcdb::Rcdb`]; VisualAtom, [`crate::visual_atom::VisualAtom`]).
+//! (RCDB, [`crate::rcdb::Rcdb`]; VisualAtom, [`crate::visual_atom::VisualAtom`]; Perlin noise,
+//! [`crate::perlin_noise::PerlinNoise`]; Bezier curves, [`crate::bezier::Bezier`]).
 
 use crate::canvas::Canvas;
 use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
@@ -16,10 +17,29 @@ pub trait DrawnCategory {
     type Error: Into<RenderError>;
     /// Check the values (categories read from files may hold anything).
     fn check(&self) -> Result<(), Self::Error>;
-    /// Draw one instance onto `canvas` with the instance's stream.
-    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>) -> Result<(), Self::Error>;
-    /// The file stem of instance `instance` of class `class` (unique within a split).
-    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result;
+    /// Check that images of `side` pixels can be drawn (any, unless the family bounds them).
+    fn check_side(side: usize) -> Result<(), Self::Error> {
+        let _ = side;
+        Ok(())
+    }
+    /// Bytes of scratch an image of `side` pixels needs (none, unless the family says).
+    fn scratch_bytes(side: usize) -> usize {
+        let _ = side;
+        0
+    }
+    /// Draw one instance onto `canvas` with the instance's stream, using `scratch`
+    /// ([`DrawnCategory::scratch_bytes`] long).
+    fn draw_instance(
+        &self,
+        rng: &mut Pcg32,
+        canvas: &mut Canvas<'_>,
+        scratch: &mut [u8],
+    ) -> Result<(), Self::Error>;
+    /// The file stem of instance `instance` of class `class`, unique within a split (RCDB's
+    /// `{class:05}_{instance:04}` unless the family has its own).
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{class:05}_{instance:04}")
+    }
     /// The category's parameters, by name.
     fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>));
 }
@@ -41,6 +61,7 @@ pub struct Drawn<P, C> {
 impl<P: DrawnCategory, C: AsRef<[P]>> Drawn<P, C> {
     /// The family of `categories` (each checked) on `side × side` images, seeded by `seed`.
     pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, P::Error> {
+        P::check_side(side)?;
         categories.as_ref().iter().try_for_each(P::check)?;
         Ok(Self { categories, side, seed, category: PhantomData })
     }
@@ -52,7 +73,7 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
+        ScratchLen { canvas: P::scratch_bytes(self.side), ..ScratchLen::default() }
     }
 
     fn classes(&self) -> usize {
@@ -64,15 +85,16 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
         &self,
         class: usize,
         instance: u64,
-        _: &mut Workspace<'_>,
+        ws: &mut Workspace<'_>,
         out: &mut [u8],
     ) -> Result<usize, RenderError> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side;
         let mut canvas =
             Canvas::new(output(out, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
+        let scratch = ws.canvas.get_mut(..P::scratch_bytes(self.side)).ok_or(RenderError::Workspace)?;
         let mut rng = instance_key::<P>(self.seed, class as u64, instance).rng();
-        category.draw_instance(&mut rng, &mut canvas).map_err(Into::into)?;
+        category.draw_instance(&mut rng, &mut canvas, scratch).map_err(Into::into)?;
         Ok(len)
     }
 

@@ -27,8 +27,10 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
+use crate::bezier::BezierError;
 use crate::fractaldb::RecipeError;
 use crate::pc::SceneObject;
+use crate::perlin_noise::PerlinError;
 use crate::rcdb::RcdbError;
 use crate::visual_atom::VisualAtomError;
 
@@ -137,6 +139,10 @@ pub enum RenderError {
     Rcdb(RcdbError),
     /// A VisualAtom category cannot be rendered.
     VisualAtom(VisualAtomError),
+    /// A Perlin category or image side cannot be rendered.
+    Perlin(PerlinError),
+    /// A Bezier template or image side cannot be rendered.
+    Bezier(BezierError),
 }
 
 impl core::fmt::Display for RenderError {
@@ -151,6 +157,8 @@ impl core::fmt::Display for RenderError {
             Self::Recipe(e) => write!(f, "{e}"),
             Self::Rcdb(e) => write!(f, "{e}"),
             Self::VisualAtom(e) => write!(f, "{e}"),
+            Self::Perlin(e) => write!(f, "{e}"),
+            Self::Bezier(e) => write!(f, "{e}"),
         }
     }
 }
@@ -172,6 +180,18 @@ impl From<RcdbError> for RenderError {
 impl From<VisualAtomError> for RenderError {
     fn from(e: VisualAtomError) -> Self {
         Self::VisualAtom(e)
+    }
+}
+
+impl From<PerlinError> for RenderError {
+    fn from(e: PerlinError) -> Self {
+        Self::Perlin(e)
+    }
+}
+
+impl From<BezierError> for RenderError {
+    fn from(e: BezierError) -> Self {
+        Self::Bezier(e)
     }
 }
 

@@ -7,7 +7,7 @@
 //!   base frequency `f = 1 · 8^(r / (n − 1))` cycles per image side (geometric, 1 to 8), persistence
 //!   `p = 0.25 + 0.6 · k / (n − 1)` (linear, 0.25 to 0.85), [`GRID_OCTAVES`] = 4 octaves of
 //!   lacunarity [`GRID_LACUNARITY`] = 2. Categories read from files may hold any checked values.
-//! - Instance: from its own stream ([`instance_key`]), the table `0..=255` shuffled (Fisher–Yates,
+//! - Instance: from its own stream ([`crate::drawn::instance_key`]), the table `0..=255` shuffled (Fisher–Yates,
 //!   [`crate::stream::shuffle`]), then offsets `ox, oy ~ U(0, 256)`.
 //! - Pixel `(x, y)` of a `side × side` image: `v = N.fractal(ox + x·f/side, oy + y·f/side, octaves,
 //!   p, lacunarity)` ([`crate::perlin::Noise2::fractal`], the `noise` package's `pnoise2` over the
@@ -15,9 +15,13 @@
 //! - Grey: the min–max stretch of the image, `g = ⌊255 · (v − min) / (max − min) + ½⌋` (0 everywhere
 //!   when `max = min`).
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::canvas::Canvas;
+use crate::drawn::{Drawn, DrawnCategory};
+use crate::family::Parameter;
 use crate::perlin::Noise2;
-use crate::stream::{Generator, Purpose, StreamKey, shuffle, uniform_f64};
+use crate::stream::{Generator, shuffle, uniform_f64};
+use rand_core::Rng;
+use rand_pcg::Pcg32;
 
 /// Octaves of every grid category.
 pub const GRID_OCTAVES: u32 = 4;
@@ -142,82 +146,54 @@ pub fn grid_category(n: u32, index: u64) -> Option<PerlinCategory> {
     })
 }
 
-/// The stream of instance `instance` of category `category`: its permutation and offset.
-pub fn instance_key(seed: u64, category: u64, instance: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::Perlin, category, instance, purpose: Purpose::Shape }
-}
-
-/// An instance's noise and offset: the shuffled table, then `ox, oy ~ U(0, 256)`.
-pub fn instance_noise(seed: u64, category: u64, instance: u64) -> (Noise2, (f64, f64)) {
-    let mut rng = instance_key(seed, category, instance).rng();
+/// An instance's noise and offset from its stream: the shuffled table, then `ox, oy ~ U(0, 256)`.
+pub fn instance_noise<R: Rng>(rng: &mut R) -> (Noise2, (f64, f64)) {
     let mut table: [u8; 256] = core::array::from_fn(|i| i as u8);
-    shuffle(&mut rng, &mut table);
-    let offset = (uniform_f64(&mut rng, 0.0, 256.0), uniform_f64(&mut rng, 0.0, 256.0));
+    shuffle(rng, &mut table);
+    let offset = (uniform_f64(rng, 0.0, 256.0), uniform_f64(rng, 0.0, 256.0));
     (Noise2::new(table), offset)
 }
 
-/// The Perlin family: categories on `side × side` grey images, seeded by `seed`. Instances share no
-/// work; the workspace's canvas buffer holds one image's noise values (`side²` little-endian
-/// `f64`s).
-#[derive(Clone, Debug)]
-pub struct PerlinNoise<C> {
-    categories: C,
-    side: usize,
-    seed: u64,
-}
+/// The Perlin family: categories on `side × side` grey images, each instance from the stream of
+/// (seed, class, instance) ([`crate::drawn::instance_key`]); the workspace's canvas buffer holds one
+/// image's noise values (`side²` little-endian `f64`s).
+pub type PerlinNoise<C> = Drawn<PerlinCategory, C>;
 
-impl<C: AsRef<[PerlinCategory]>> PerlinNoise<C> {
-    /// The family of `categories` (each checked) on `side × side` images.
-    pub fn new(categories: C, side: usize, seed: u64) -> Result<Self, PerlinError> {
-        if side == 0 || side > MAX_SIDE {
-            return Err(PerlinError::Side);
-        }
-        categories.as_ref().iter().try_for_each(PerlinCategory::check)?;
-        Ok(Self { categories, side, seed })
-    }
-}
+impl DrawnCategory for PerlinCategory {
+    const GENERATOR: Generator = Generator::Perlin;
+    type Error = PerlinError;
 
-impl<C: AsRef<[PerlinCategory]>> Family for PerlinNoise<C> {
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn check(&self) -> Result<(), PerlinError> {
+        PerlinCategory::check(self)
     }
 
-    fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { canvas: self.side * self.side * 8, ..ScratchLen::default() }
+    fn check_side(side: usize) -> Result<(), PerlinError> {
+        if side == 0 || side > MAX_SIDE { Err(PerlinError::Side) } else { Ok(()) }
     }
 
-    fn classes(&self) -> usize {
-        self.categories.as_ref().len()
+    fn scratch_bytes(side: usize) -> usize {
+        side * side * 8
     }
 
     /// [`PerlinCategory::paint`] with the instance's noise ([`instance_noise`]).
-    fn render(
+    fn draw_instance(
         &self,
-        class: usize,
-        instance: u64,
-        ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError> {
-        let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
-        let len = self.side * self.side;
-        let out = output(out, len)?;
-        let scratch = ws.canvas.get_mut(..len * 8).ok_or(RenderError::Workspace)?;
-        let (noise, offset) = instance_noise(self.seed, class as u64, instance);
-        category.paint(&noise, offset, self.side, scratch, out);
-        Ok(len)
-    }
-
-    /// `{class:05}_{instance:04}`, as RCDB's.
-    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        write!(out, "{class:05}_{instance:04}")
+        rng: &mut Pcg32,
+        canvas: &mut Canvas<'_>,
+        scratch: &mut [u8],
+    ) -> Result<(), PerlinError> {
+        let side = canvas.width();
+        Self::check_side(side)?;
+        let (noise, offset) = instance_noise(rng);
+        self.paint(&noise, offset, side, scratch, canvas.pixels_mut());
+        Ok(())
     }
 
     /// The category's `frequency`, `persistence`, `octaves`, `lacunarity`.
-    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-        let Some(c) = self.categories.as_ref().get(class) else { return };
-        visit("frequency", Parameter::Float(c.frequency));
-        visit("persistence", Parameter::Float(c.persistence));
-        visit("octaves", Parameter::Int(u64::from(c.octaves)));
-        visit("lacunarity", Parameter::Float(c.lacunarity));
+    fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        visit("frequency", Parameter::Float(self.frequency));
+        visit("persistence", Parameter::Float(self.persistence));
+        visit("octaves", Parameter::Int(u64::from(self.octaves)));
+        visit("lacunarity", Parameter::Float(self.lacunarity));
     }
 }

@@ -208,13 +208,8 @@ impl DrawnCategory for RcdbCategory {
     }
 
     /// [`RcdbCategory::draw`] at [`REFERENCE_RANGES`].
-    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>) -> Result<(), RcdbError> {
+    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>, _: &mut [u8]) -> Result<(), RcdbError> {
         self.draw(rng, &REFERENCE_RANGES, canvas)
-    }
-
-    /// The reference's `{class:05}_{instance:04}`.
-    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        write!(out, "{class:05}_{instance:04}")
     }
 
     /// `vertex_number`, `contour_number`, `perlin_coefficient`, `line_width`.

@@ -229,7 +229,12 @@ impl DrawnCategory for VisualAtomCategory {
         VisualAtomCategory::check(self)
     }
 
-    fn draw_instance(&self, rng: &mut Pcg32, canvas: &mut Canvas<'_>) -> Result<(), VisualAtomError> {
+    fn draw_instance(
+        &self,
+        rng: &mut Pcg32,
+        canvas: &mut Canvas<'_>,
+        _: &mut [u8],
+    ) -> Result<(), VisualAtomError> {
         self.draw(rng, canvas)
     }
 
