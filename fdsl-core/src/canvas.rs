@@ -97,10 +97,16 @@ impl<'a> Canvas<'a> {
         self.paste_patch(x, y, mask, &INK_ROWS, 0xff);
     }
 
-    /// [`Canvas::patch`] with the set cells at `ink` instead of [`INK`].
+    /// [`Canvas::patch`] with the set cells at `ink` instead of [`INK`]. [`INK`] itself pastes from
+    /// [`Canvas::patch`]'s constant table: inlined with a constant `ink` (grey painting), the test
+    /// folds away, and the grey path pays no AND per cell (it cost 16 % of FractalDB's rasters).
     #[inline(always)]
     pub fn patch_ink(&mut self, x: u32, y: u32, mask: u16, ink: u8) {
-        self.paste_patch(x, y, mask, &ONE_ROWS, ink);
+        if ink == INK {
+            self.patch(x, y, mask);
+        } else {
+            self.paste_patch(x, y, mask, &ONE_ROWS, ink);
+        }
     }
 
     /// Paste the patch of `mask`: each row the entry of `rows` its 3 bits select, each byte ANDed
