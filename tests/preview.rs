@@ -60,6 +60,15 @@ fn bad_previews_are_refused_and_write_nothing() {
         (vec!["--instances", "0"], "--instances must be at least 1"),
         (vec!["--preset", "nope"], "unknown preset"),
         (vec!["--preset", "rcdb-1k", "--colour", "hue"], "--colour does not apply"),
+        (
+            vec!["--preset", "perlin-100", "--classes", "3,100"],
+            "--classes 100: the dataset has classes 0 to 99",
+        ),
+        (
+            vec!["--classes", "1", "--categories", "2"],
+            "'--classes <LIST>' cannot be used with '--categories <N>'",
+        ),
+        (vec!["--classes", "x"], "invalid value 'x'"),
     ] {
         let mut all = vec!["preview", "--out", &out];
         all.extend(args.iter());
@@ -72,4 +81,32 @@ fn bad_previews_are_refused_and_write_nothing() {
         );
         assert!(!tmp.path().join("s.png").exists());
     }
+}
+
+/// `--classes` picks the rows: the first two classes given in order are `--categories 2`'s sheet
+/// (the same bytes; the title names the classes of the dataset drawn), and a later class's row is
+/// that class's tiles wherever it stands.
+#[test]
+fn chosen_classes_are_the_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = arg(tmp.path(), name);
+        let mut args =
+            vec!["preview", "--preset", "perlin-100", "--out", &out, "--tile", "16", "--size", "32"];
+        args.extend_from_slice(extra);
+        fdsl_ok(&args);
+        sheet(&std::fs::read(&out).unwrap())
+    };
+    let (w, h, first_two) = run("a.png", &["--categories", "2"]);
+    assert_eq!(run("b.png", &["--classes", "0,1"]), (w, h, first_two.clone()));
+    let (w3, h3, chosen) = run("c.png", &["--classes", "1,0,57"]);
+    assert_eq!((w3, h3), (w, h + 32), "three rows of 16 px tiles");
+    // Rows below the title: 22 px down, then 32 px each (label, tile, gap); row 1 of the chosen sheet
+    // is class 0, row 0 of the first sheet.
+    let row = |pixels: &[u8], r: usize| {
+        pixels[3 * w as usize * (22 + 32 * r + 10)..3 * w as usize * (22 + 32 * r + 26)].to_vec()
+    };
+    assert_eq!(row(&chosen, 1), row(&first_two, 0));
+    assert_eq!(row(&chosen, 0), row(&first_two, 1));
+    assert_ne!(row(&chosen, 2), row(&first_two, 0));
 }

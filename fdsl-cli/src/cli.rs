@@ -59,8 +59,13 @@ struct PreviewArgs {
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Classes shown, one row each: the dataset's first N (scenes: one row).
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = 4, conflicts_with = "classes")]
     categories: usize,
+    /// Show these classes instead, one row each (comma-separated indices, e.g. 0,33,66,99 for the
+    /// corners and diagonal of perlin-100's grid); the sheet's dataset then has the first
+    /// max + 1 classes.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    classes: Option<Vec<usize>>,
     /// Instances shown per class, spread evenly over the preset's instances (FractalDB's 1,000: 0,
     /// 250, 500, 750).
     #[arg(long, value_name = "M", default_value_t = 4)]
@@ -416,8 +421,18 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
         Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
         None => fdsl_dataset::presets::published(&a.recipe.preset)?.categories,
     };
-    let dataset = a.recipe.request(Some(a.categories.min(available)), None).dataset(&|_, _| {})?;
-    let sheet = crate::preview::contact_sheet(&dataset, a.categories, a.instances, a.tile)?;
+    let classes: Vec<usize> = match &a.classes {
+        Some(list) => {
+            if let Some(&past) = list.iter().find(|&&c| c >= available) {
+                bail!("--classes {past}: the dataset has classes 0 to {}", available - 1);
+            }
+            list.clone()
+        }
+        None => (0..a.categories.min(available)).collect(),
+    };
+    let needed = classes.iter().max().map_or(1, |&c| c + 1);
+    let dataset = a.recipe.request(Some(needed), None).dataset(&|_, _| {})?;
+    let sheet = crate::preview::contact_sheet(&dataset, &classes, a.instances, a.tile)?;
     let png = crate::encode::encode_png_sized(
         &sheet.pixels,
         sheet.width as u32,

@@ -69,17 +69,20 @@ pub fn shown_instances(instances: usize, m: usize) -> Vec<u64> {
     (0..m).map(|j| (j * instances / m) as u64).collect()
 }
 
-/// The contact sheet of `dataset`: its first `classes` classes as rows (one row of scenes), `m`
-/// instances of each as `tile`-pixel tiles.
-pub fn contact_sheet(dataset: &Dataset, classes: usize, m: usize, tile: usize) -> Result<Sheet> {
+/// The contact sheet of `dataset`: the `classes` (indices below its class count) as rows (one row of
+/// scenes), `m` instances of each as `tile`-pixel tiles.
+pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize) -> Result<Sheet> {
     ensure!((8..=1024).contains(&tile), "--tile must be between 8 and 1024 pixels, not {tile}");
-    ensure!(classes >= 1 && m >= 1, "--categories and --instances must be at least 1");
+    ensure!(!classes.is_empty() && m >= 1, "--categories and --instances must be at least 1");
+    if let Some(past) = classes.iter().find(|&&c| c >= dataset.class_count()) {
+        anyhow::bail!("class {past} is past the dataset's {} classes", dataset.class_count());
+    }
     let spec = &dataset.spec;
     let labelled = dataset.sample_shape().is_fixed();
-    let rows = if labelled { classes.min(dataset.class_count()) } else { 1 };
+    let rows = if labelled { classes } else { &[0] };
     let columns = shown_instances(spec.instances, m);
     let cells: Vec<(usize, u64)> =
-        (0..rows).flat_map(|class| columns.iter().map(move |&instance| (class, instance))).collect();
+        rows.iter().flat_map(|&class| columns.iter().map(move |&instance| (class, instance))).collect();
     let tiles = cells
         .par_iter()
         .map(|&(class, instance)| {
@@ -90,7 +93,7 @@ pub fn contact_sheet(dataset: &Dataset, classes: usize, m: usize, tile: usize) -
         })
         .collect::<Result<Vec<_>>>()?;
     let cell = (tile + GAP, tile + LINE + GAP);
-    let mut sheet = Sheet::new(GAP + columns.len() * cell.0, GAP + LINE + GAP + rows * cell.1);
+    let mut sheet = Sheet::new(GAP + columns.len() * cell.0, GAP + LINE + GAP + rows.len() * cell.1);
     sheet.text(
         GAP,
         GAP,
