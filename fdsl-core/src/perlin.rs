@@ -37,6 +37,13 @@ const GRADIENTS: [f64; 256] = {
     gradients
 };
 
+/// Perlin's fade `6t⁵ − 15t⁴ + 10t³` of a cell fraction `t` (as `t·t·t·(t·(6t − 15) + 10)`, the
+/// `noise` package's order of operations).
+#[inline(always)]
+fn fade(t: f64) -> f64 {
+    t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
+}
+
 /// Beyond this magnitude every `f64` is an integer, where the noise is 0.
 const INTEGRAL: f64 = 9_007_199_254_740_992.0; // 2^53
 
@@ -53,9 +60,8 @@ pub fn pnoise1(x: f64) -> f64 {
     // The package's cell `⌊x⌋ mod 1024 mod 256` (its `repeat` is 1024) is `⌊x⌋ mod 256`.
     let (i, ii) = ((floor & 255) as usize, ((floor + 1) & 255) as usize);
     let t = x - floor as f64;
-    let fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
     let (a, b) = (GRADIENTS[i] * t, GRADIENTS[ii] * (t - 1.0));
-    (a + fade * (b - a)) * 0.4
+    (a + fade(t) * (b - a)) * 0.4
 }
 
 /// The `(x, y)` parts of the package's `GRAD3[h & 15]`, the gradient of a 2-D lattice corner.
@@ -138,7 +144,6 @@ impl Noise2 {
         let (floor_x, floor_y) = (libm::floor(x), libm::floor(y));
         let ((i, ii), (j, jj)) = (cells(x, floor_x, rx), cells(y, floor_y, ry));
         let (u, v) = (x - floor_x, y - floor_y);
-        let fade = |t: f64| t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
         let (fu, fv) = (fade(u), fade(v));
         let (a, b) = (self.p(i), self.p(ii));
         let (aa, ab, ba, bb) = (self.p(a + j), self.p(a + jj), self.p(b + j), self.p(b + jj));
