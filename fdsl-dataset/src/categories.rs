@@ -19,6 +19,8 @@
 use crate::spec::LeafShapes;
 use anyhow::{Context, Result, bail};
 use fdsl_core::bezier::BezierCategory;
+use fdsl_core::drawn::DrawnCategory;
+use fdsl_core::family::Parameter;
 use fdsl_core::perlin_noise::PerlinCategory;
 use fdsl_core::rcdb::RcdbCategory;
 use fdsl_core::visual_atom::VisualAtomCategory;
@@ -209,6 +211,21 @@ fn whole(source: &str, key: &str, x: f64) -> Result<u32> {
     }
 }
 
+/// A drawn category's parameters ([`DrawnCategory::parameters`], whose names are its file's keys) as
+/// `key,value` rows, numbers as shortest round-trip decimals.
+fn parameter_rows(category: &impl DrawnCategory) -> String {
+    let mut text = String::new();
+    category.parameters(&mut |name, value| {
+        let value = match value {
+            Parameter::Int(v) => v.to_string(),
+            Parameter::Float(v) => v.to_string(),
+            Parameter::Floats(v) => v.iter().map(f64::to_string).collect::<Vec<_>>().join(","),
+        };
+        text.push_str(&format!("{name},{value}\n"));
+    });
+    text
+}
+
 /// The keys of an RCDB category file (the reference's), in file order: V, c, lw, L.
 const RCDB_KEYS: [&str; 4] = ["Vertex", "Perlin_noise", "line_width", "Line_num"];
 
@@ -273,21 +290,9 @@ impl Params for VisualAtomCategory {
         Ok(category)
     }
 
-    /// One `key,value` row per parameter, shortest round-trip decimals.
+    /// One `key,value` row per parameter, its name and value (shortest round-trip decimals).
     fn to_text(&self) -> String {
-        let c = self;
-        let values: [String; 9] = [
-            c.vertices.to_string(),
-            c.orbits.to_string(),
-            c.perlin_coefficient.to_string(),
-            c.line_width.to_string(),
-            c.start_radius.to_string(),
-            c.frequencies.0.to_string(),
-            c.frequencies.1.to_string(),
-            c.oval.0.to_string(),
-            c.oval.1.to_string(),
-        ];
-        VISUAL_ATOM_KEYS.iter().zip(values).map(|(k, v)| format!("{k},{v}\n")).collect()
+        parameter_rows(self)
     }
 }
 
@@ -311,12 +316,9 @@ impl Params for PerlinCategory {
         Ok(category)
     }
 
-    /// The rows, numbers as shortest round-trip decimals.
+    /// One `key,value` row per parameter, its name and value (shortest round-trip decimals).
     fn to_text(&self) -> String {
-        format!(
-            "frequency,{}\npersistence,{}\noctaves,{}\nlacunarity,{}\n",
-            self.frequency, self.persistence, self.octaves, self.lacunarity
-        )
+        parameter_rows(self)
     }
 }
 
@@ -491,6 +493,14 @@ mod tests {
         assert!(err(&text.replace("512", "2000")).contains("vertex_number must be between 3 and 1024"));
         assert!(err(&text.replace("42", "inf")).contains("must be a finite number"));
         assert!(err(&(text.clone() + "Vertex,3\n")).contains("line 10: unknown key \"Vertex\""));
+    }
+
+    #[test]
+    fn perlin_files_are_their_parameters_and_round_trip() {
+        let c = PerlinCategory { frequency: 2.5, persistence: 0.625, octaves: 4, lacunarity: 2.0 };
+        let text = c.to_text();
+        assert_eq!(text, "frequency,2.5\npersistence,0.625\noctaves,4\nlacunarity,2\n");
+        assert_eq!(Category::<PerlinCategory>::parse("p.csv", &text).unwrap().params, c);
     }
 
     #[test]
