@@ -229,13 +229,14 @@ fn deflaters(
 
 /// fdsl's Perlin and Bezier reconstructions: one 256 px image of each of 16 categories, one thread.
 fn perlin_bezier(c: &mut Criterion) {
-    use fdsl_core::bezier::{Bezier, BezierCategory, category_key};
+    use fdsl_core::bezier::{Bezier, BezierCategory};
+    use fdsl_core::drawn::category_key;
     use fdsl_core::family::{Family, Held, Workspace};
     use fdsl_core::perlin_noise::{PerlinNoise, grid_category};
     let perlin =
         PerlinNoise::new((0..16).map(|c| grid_category(4, c).unwrap()).collect::<Vec<_>>(), 256, 0).unwrap();
     let templates: Vec<BezierCategory> =
-        (0..16).map(|c| BezierCategory::sample(&mut category_key(0, c).rng())).collect();
+        (0..16).map(|c| BezierCategory::sample(&mut category_key::<BezierCategory>(0, c).rng())).collect();
     let bezier = Bezier::new(templates, 256, 0).unwrap();
     let (mut scratch, mut image, mut held) =
         (vec![0u8; 256 * 256 * 8], vec![0u8; 256 * 256], Held::default());

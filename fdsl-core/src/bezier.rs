@@ -3,7 +3,7 @@
 //! was never published: a category is a random template of curves, an instance that template
 //! jittered, moved and drawn with random widths and greys, white-ish on black.
 //!
-//! - Category, from its own stream ([`category_key`], the dataset seed and the category, as RCDB's):
+//! - Category, from its own stream ([`crate::drawn::category_key`], the dataset seed and the category, as RCDB's):
 //!   `K = 1 + U{0, …, 7}` curves; per curve its degree `d = 2 + U{0, 1}` (quadratic or cubic), then its
 //!   `d + 1` control points, `x, y ~ U(0, 1)` each, in the unit square.
 //! - Instance, from its own stream ([`crate::drawn::instance_key`]): the translation `tx, ty ~ U(−0.1, 0.1)`; then
@@ -21,7 +21,7 @@ use rand_core::Rng;
 use crate::canvas::Canvas;
 use crate::drawn::{Drawn, DrawnCategory};
 use crate::family::Parameter;
-use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64};
+use crate::stream::{Generator, below, uniform_f64};
 use rand_pcg::Pcg32;
 
 /// The most curves a template has.
@@ -216,11 +216,6 @@ fn capsule(a: (f64, f64), b: (f64, f64), r: f64, grey: u8, side: usize, out: &mu
             }
         }
     }
-}
-
-/// The stream of category `category`'s template in the dataset with `seed`.
-pub fn category_key(seed: u64, category: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::Bezier, category, instance: 0, purpose: Purpose::Parameters }
 }
 
 /// The Bezier family: templates on `side × side` grey images, each instance from the stream of

@@ -5,9 +5,24 @@
 
 use crate::canvas::Canvas;
 use crate::line::line_pixels;
+use crate::stream::unit_f64_from_u32;
+use rand_core::Rng;
 
 /// The most vertices a contour may have.
 pub const MAX_VERTICES: u32 = 1024;
+
+/// A noise argument `U(0, 10⁴)` from one 32-bit draw: the references' `random.uniform(0, 10000)`
+/// for `pnoise1` (which they pass as a C `float`, so 32 bits are more than it resolves).
+#[inline(always)]
+pub fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
+    unit_f64_from_u32(rng) * 10_000.0
+}
+
+/// `θ_k = 2πk / V`, the angle of vertex `k`'s ray.
+#[inline(always)]
+pub fn angle(k: usize, vertices: usize) -> f64 {
+    2.0 * core::f64::consts::PI * k as f64 / vertices as f64
+}
 
 /// A radial contour: per vertex its ray direction `(cos θ_k, sin θ_k)` and its position relative
 /// to the centre.
@@ -30,7 +45,7 @@ impl RadialContour {
         for (k, (d, p)) in
             contour.directions.iter_mut().zip(contour.points.iter_mut()).take(vertices).enumerate()
         {
-            let theta = 2.0 * core::f64::consts::PI * k as f64 / vertices as f64;
+            let theta = angle(k, vertices);
             *d = (libm::cos(theta), libm::sin(theta));
             *p = (d.0 * radius * ox, d.1 * radius * oy);
         }

@@ -44,6 +44,12 @@ pub trait DrawnCategory {
     fn parameters(&self, visit: &mut dyn FnMut(&'static str, Parameter<'_>));
 }
 
+/// The stream of class `category`'s parameters in the dataset with `seed`, for categories drawn from
+/// it (the RCDB, VisualAtom and Bezier presets sample theirs from it).
+pub fn category_key<P: DrawnCategory>(seed: u64, category: u64) -> StreamKey {
+    StreamKey { seed, generator: P::GENERATOR, category, instance: 0, purpose: Purpose::Parameters }
+}
+
 /// The stream of instance `instance` of class `category` in the dataset with `seed`.
 pub fn instance_key<P: DrawnCategory>(seed: u64, category: u64, instance: u64) -> StreamKey {
     StreamKey { seed, generator: P::GENERATOR, category, instance, purpose: Purpose::Shape }

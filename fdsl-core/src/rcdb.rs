@@ -6,11 +6,11 @@
 
 use crate::canvas::Canvas;
 pub use crate::contour::MAX_VERTICES;
-use crate::contour::RadialContour;
+use crate::contour::{RadialContour, noise_argument};
 use crate::drawn::{Drawn, DrawnCategory};
 use crate::family::Parameter;
 use crate::perlin::pnoise1;
-use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
+use crate::stream::{Generator, below, uniform_f64, unit_f64};
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
@@ -91,13 +91,6 @@ impl core::fmt::Display for RcdbError {
 }
 
 impl core::error::Error for RcdbError {}
-
-/// A noise argument `U(0, 10⁴)` from one 32-bit draw (the reference passes it to `pnoise1` as a C
-/// `float`, so 32 bits are more than it resolves).
-#[inline(always)]
-pub(crate) fn noise_argument<R: Rng>(rng: &mut R) -> f64 {
-    unit_f64_from_u32(rng) * 10_000.0
-}
 
 /// The starting ellipse of one instance, drawn anew for every instance.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -186,12 +179,6 @@ impl RcdbCategory {
         }
         Ok(())
     }
-}
-
-/// The stream of category `category`'s parameters in the dataset with `seed`: the categories of
-/// the RCDB presets are [`RcdbCategory::sample`] of it, [`REFERENCE_RANGES`].
-pub fn category_key(seed: u64, category: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::Rcdb, category, instance: 0, purpose: Purpose::Parameters }
 }
 
 /// The RCDB family: categories drawn at the reference's ranges ([`REFERENCE_RANGES`]) on `side × side`

@@ -11,16 +11,15 @@
 //! Seeding (fdsl's, not the reference's): the reference seeds Python's `random` once per thread
 //! (`random.seed(thread_num + 1)`) and draws categories and instances from that one stream, so its
 //! images depend on the thread count (20 in `make_VisualAtom.sh`). fdsl draws category `c` from its
-//! own stream ([`category_key`]) and instance `i` from the stream of `(seed, c, i)` ([`crate::drawn::instance_key`]),
+//! own stream ([`crate::drawn::category_key`]) and instance `i` from the stream of `(seed, c, i)` ([`crate::drawn::instance_key`]),
 //! so any sample can be rendered alone.
 
 use crate::canvas::Canvas;
-use crate::contour::{MAX_VERTICES, RadialContour};
+use crate::contour::{MAX_VERTICES, RadialContour, angle, noise_argument};
 use crate::drawn::{Drawn, DrawnCategory};
 use crate::family::Parameter;
 use crate::perlin::pnoise1;
-use crate::rcdb::noise_argument;
-use crate::stream::{Generator, Purpose, StreamKey, below, uniform_f64};
+use crate::stream::{Generator, below, uniform_f64};
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
@@ -192,7 +191,7 @@ impl VisualAtomCategory {
         let mut waves = [0.0; MAX_VERTICES as usize];
         let (n1, n2) = (f64::from(self.frequencies.0), f64::from(self.frequencies.1));
         for (k, wave) in waves.iter_mut().enumerate().take(n) {
-            let theta = 2.0 * core::f64::consts::PI * k as f64 / n as f64;
+            let theta = angle(k, n);
             *wave = 0.5 * libm::sin(theta * n1) + 0.5 * libm::sin(theta * n2);
         }
         let mut contour = RadialContour::ellipse(n, self.start_radius, self.oval);
@@ -208,12 +207,6 @@ impl VisualAtomCategory {
         }
         Ok(())
     }
-}
-
-/// The stream of category `category`'s parameters in the dataset with `seed`: the categories of
-/// the VisualAtom presets are [`VisualAtomCategory::sample`] of it, [`REFERENCE_RANGES`].
-pub fn category_key(seed: u64, category: u64) -> StreamKey {
-    StreamKey { seed, generator: Generator::VisualAtom, category, instance: 0, purpose: Purpose::Parameters }
 }
 
 /// The VisualAtom family: categories on `side × side` grey canvases (the reference writes RGB
@@ -261,6 +254,7 @@ impl DrawnCategory for VisualAtomCategory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream::{Purpose, StreamKey};
 
     fn rng(category: u64, instance: u64, purpose: Purpose) -> rand_pcg::Pcg32 {
         StreamKey { seed: 0, generator: Generator::VisualAtom, category, instance, purpose }.rng()

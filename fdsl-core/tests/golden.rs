@@ -91,7 +91,8 @@ fn rcdb_rasters_are_pinned() {
 
 #[test]
 fn visual_atom_rasters_are_pinned() {
-    use fdsl_core::visual_atom::{REFERENCE_RANGES, VisualAtomCategory, category_key};
+    use fdsl_core::visual_atom::{REFERENCE_RANGES, VisualAtomCategory};
+    let category_key = fdsl_core::drawn::category_key::<VisualAtomCategory>;
     let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
     let category = VisualAtomCategory::sample(&mut category_key(3, 9).rng(), &REFERENCE_RANGES);
     let mut got = Vec::new();

@@ -1,7 +1,8 @@
 //! Perlin noise and Bezier curve images (fdsl's reconstructions): golden hashes, the grid, what the
 //! images look like in numbers, and no panic or unchecked value over the parameter space.
 
-use fdsl_core::bezier::{Bezier, BezierCategory, BezierError, Curve, MAX_CURVES, category_key, draw_curve};
+use fdsl_core::bezier::{Bezier, BezierCategory, BezierError, Curve, MAX_CURVES, draw_curve};
+use fdsl_core::drawn::category_key;
 use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::perlin::{Noise2, pnoise2};
 use fdsl_core::perlin_noise::{PerlinCategory, PerlinError, PerlinNoise, grid_category};
@@ -26,7 +27,7 @@ fn perlin_grid(n: u32) -> Vec<PerlinCategory> {
 }
 
 fn templates(seed: u64, n: u64) -> Vec<BezierCategory> {
-    (0..n).map(|c| BezierCategory::sample(&mut category_key(seed, c).rng())).collect()
+    (0..n).map(|c| BezierCategory::sample(&mut category_key::<BezierCategory>(seed, c).rng())).collect()
 }
 
 #[test]

@@ -1,14 +1,16 @@
 //! The presets: the published datasets' specs, and where their categories come from.
 
-use crate::categories::{self, Category};
+use crate::categories::{self, Category, Params};
 use crate::dataset::Categories;
 use crate::search::{self, Progress};
-use crate::spec::{Generator, LeafShapes, Spec};
+use crate::spec::{DRAWN_FROM_SEED, Generator, LeafShapes, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::anderson_farrell;
-use fdsl_core::bezier::{self, BezierCategory};
+use fdsl_core::bezier::BezierCategory;
+use fdsl_core::drawn::category_key;
 use fdsl_core::perlin_noise;
-use fdsl_core::{rcdb, visual_atom};
+use fdsl_core::rcdb::{self, RcdbCategory};
+use fdsl_core::visual_atom::{self, VisualAtomCategory};
 
 /// The seed of the search that defines the categories of the fractaldb-10k and ofdb-21k presets (so
 /// the first 10,000 of ofdb-21k are fractaldb-10k's, as the reference OFDB search, FractalDB's
@@ -53,13 +55,13 @@ pub fn published(preset: &str) -> Result<Spec> {
             Spec::published_ofdb(Spec::published("ofdb-21k", &search_2d(FRACTALDB_10K_SEARCH_SEED), 21_000))
         }
         "ofdb-3d-1k" => Spec::published_ofdb(Spec::published_3d("ofdb-3d-1k", &search_3d(), 1000, true)),
-        "rcdb-1k" => Spec::published_rcdb("rcdb-1k", "drawn from the dataset seed", 1000),
-        "rcdb-21k" => Spec::published_rcdb("rcdb-21k", "drawn from the dataset seed", 21_000),
+        "rcdb-1k" => Spec::published_rcdb("rcdb-1k", DRAWN_FROM_SEED, 1000),
+        "rcdb-21k" => Spec::published_rcdb("rcdb-21k", DRAWN_FROM_SEED, 21_000),
         "exfractaldb-1k" => Spec::published_3d("exfractaldb-1k", &search_3d(), 1000, false),
         "exfractaldb-21k" => Spec::published_3d("exfractaldb-21k", &search_3d(), 21_000, false),
         "mv-fractaldb-1k" => Spec::published_3d("mv-fractaldb-1k", &search_3d(), 1000, true),
         "pc-fractaldb-1k" => Spec::published_pc("pc-fractaldb-1k", &search_3d(), 1000),
-        "af-fractals-1k" => Spec::published_af("af-fractals-1k", "drawn from the dataset seed", 1000),
+        "af-fractals-1k" => Spec::published_af("af-fractals-1k", DRAWN_FROM_SEED, 1000),
         "pc-fractaldb-scenes" => Spec::published_scenes("pc-fractaldb-scenes", &search_3d(), 1000),
         "dead-leaves-squares" => Spec::published_dead_leaves(preset, LeafShapes::Squares),
         "dead-leaves-oriented" => Spec::published_dead_leaves(preset, LeafShapes::Oriented),
@@ -68,8 +70,8 @@ pub fn published(preset: &str) -> Result<Spec> {
         "visualatom-21k" => Spec::published_visual_atom(preset, 21_000),
         "perlin-100" => Spec::published_accv(preset, Generator::Perlin, PERLIN_100, 100),
         "perlin-1296" => Spec::published_accv(preset, Generator::Perlin, PERLIN_1296, 1296),
-        "bezier-144" => Spec::published_accv(preset, Generator::Bezier, "drawn from the dataset seed", 144),
-        "bezier-1024" => Spec::published_accv(preset, Generator::Bezier, "drawn from the dataset seed", 1024),
+        "bezier-144" => Spec::published_accv(preset, Generator::Bezier, DRAWN_FROM_SEED, 144),
+        "bezier-1024" => Spec::published_accv(preset, Generator::Bezier, DRAWN_FROM_SEED, 1024),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }
@@ -110,6 +112,14 @@ fn searched<S: search::Searcher>(
     Ok(found.into_iter().map(|f| f.category).collect())
 }
 
+/// The first `spec.categories` categories of a preset that makes them: category `c` is `make(c)`,
+/// named `{preset}/{c:05}`.
+fn numbered<P: Params>(spec: &Spec, make: impl Fn(u64) -> Result<P>) -> Result<Vec<Category<P>>> {
+    (0..spec.categories as u64)
+        .map(|c| Ok(Category::new(format!("{}/{c:05}", spec.preset), make(c)?)))
+        .collect()
+}
+
 /// The categories a preset defines: the official files, a search (reporting to `progress`), or
 /// draws from the seed.
 pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
@@ -132,38 +142,17 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
             spec.categories,
             progress,
         )?),
-        "af-fractals-1k" => Categories::Fractal(
-            (0..spec.categories)
-                .map(|c| {
-                    let system = anderson_farrell::sample_system(
-                        &mut anderson_farrell::category_key(spec.seed, c as u64).rng(),
-                    );
-                    Category::new(format!("{}/{c:05}", spec.preset), system)
-                })
-                .collect(),
-        ),
-        "rcdb-1k" | "rcdb-21k" => Categories::Rcdb(
-            (0..spec.categories)
-                .map(|c| {
-                    let params = rcdb::RcdbCategory::sample(
-                        &mut rcdb::category_key(spec.seed, c as u64).rng(),
-                        &rcdb::REFERENCE_RANGES,
-                    );
-                    Category::new(format!("{}/{c:05}", spec.preset), params)
-                })
-                .collect(),
-        ),
-        "visualatom-1k" | "visualatom-21k" => Categories::VisualAtom(
-            (0..spec.categories)
-                .map(|c| {
-                    let params = visual_atom::VisualAtomCategory::sample(
-                        &mut visual_atom::category_key(spec.seed, c as u64).rng(),
-                        &visual_atom::REFERENCE_RANGES,
-                    );
-                    Category::new(format!("{}/{c:05}", spec.preset), params)
-                })
-                .collect(),
-        ),
+        "af-fractals-1k" => Categories::Fractal(numbered(spec, |c| {
+            Ok(anderson_farrell::sample_system(&mut anderson_farrell::category_key(spec.seed, c).rng()))
+        })?),
+        "rcdb-1k" | "rcdb-21k" => Categories::Rcdb(numbered(spec, |c| {
+            let mut rng = category_key::<RcdbCategory>(spec.seed, c).rng();
+            Ok(RcdbCategory::sample(&mut rng, &rcdb::REFERENCE_RANGES))
+        })?),
+        "visualatom-1k" | "visualatom-21k" => Categories::VisualAtom(numbered(spec, |c| {
+            let mut rng = category_key::<VisualAtomCategory>(spec.seed, c).rng();
+            Ok(VisualAtomCategory::sample(&mut rng, &visual_atom::REFERENCE_RANGES))
+        })?),
         "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => match spec.generator {
             Generator::Deadleaves { shapes } => {
                 Categories::DeadLeaves(vec![Category::new(format!("{}/00000", spec.preset), shapes)])
@@ -172,25 +161,14 @@ pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
         },
         "perlin-100" | "perlin-1296" => {
             let n = perlin_grid(&spec.preset);
-            Categories::Perlin(
-                (0..spec.categories as u64)
-                    .map(|c| {
-                        let cell = perlin_noise::grid_category(n, c)
-                            .with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))?;
-                        Ok(Category::new(format!("{}/{c:05}", spec.preset), cell))
-                    })
-                    .collect::<Result<_>>()?,
-            )
+            Categories::Perlin(numbered(spec, |c| {
+                perlin_noise::grid_category(n, c)
+                    .with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))
+            })?)
         }
-        "bezier-144" | "bezier-1024" => Categories::Bezier(
-            (0..spec.categories)
-                .map(|c| {
-                    let template =
-                        BezierCategory::sample(&mut bezier::category_key(spec.seed, c as u64).rng());
-                    Category::new(format!("{}/{c:05}", spec.preset), template)
-                })
-                .collect(),
-        ),
+        "bezier-144" | "bezier-1024" => Categories::Bezier(numbered(spec, |c| {
+            Ok(BezierCategory::sample(&mut category_key::<BezierCategory>(spec.seed, c).rng()))
+        })?),
         other => bail!("unknown preset {other:?}; choose {}", NAMES.join(", ")),
     })
 }

@@ -318,6 +318,9 @@ impl Generator {
     }
 }
 
+/// The category source of presets whose categories are drawn from the dataset seed.
+pub const DRAWN_FROM_SEED: &str = "drawn from the dataset seed";
+
 /// The most instances per class of RCDB and ExFractalDB (FractalDB has exactly 1,000 distinct ones,
 /// MV-FractalDB 145 models times the views).
 pub const MAX_INSTANCES: usize = 1_000_000;
@@ -413,7 +416,7 @@ impl Spec {
         Self {
             generator: Generator::Visualatom,
             size: 512,
-            ..Self::published(preset, "drawn from the dataset seed", categories)
+            ..Self::published(preset, DRAWN_FROM_SEED, categories)
         }
     }
 
