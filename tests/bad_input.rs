@@ -26,7 +26,11 @@ fn bad_flags_are_rejected_before_anything_is_written() {
         (&["--instances", "1001"], "--instances must be between 1 and 1000"),
         (&["--categories", "0"], "--categories must be at least 1"),
         (&["--categories", "1001"], "has 1000 categories"),
-        (&["--weight-step", "NaN"], "--weight-step must be between 0 and 0.5"),
+        (
+            &["--weight-step", "NaN"],
+            "invalid value 'NaN' for '--weight-step <W>': \"NaN\" is not a finite number",
+        ),
+        (&["--weight-step", "0.75"], "--weight-step must be between 0 and 0.5"),
         (&["--weight-step", "-0.1"], "--weight-step"),
         (&["--weight-step", "inf"], "--weight-step"),
         (&["--draw", "splat"], "invalid value 'splat'"),
@@ -134,7 +138,11 @@ fn devices_without_a_gpu() {
     );
     rejected(
         &["render", "--preset", "rcdb-1k", "--out", &x, "--device", "cuda"],
-        "only FractalDB rendering and the ifs2 search have a GPU path",
+        "--device cuda: the rcdb-1k preset has no GPU path; use --device cpu",
+    );
+    rejected(
+        &["search", "--kind", "ifs3d", "--out", &x, "--categories", "1", "--device", "cuda"],
+        "--device cuda: this search has no GPU path; use --device cpu",
     );
     assert!(!tmp.path().join("x").exists());
     fdsl_ok(&["render", "--out", &a, "--categories", "2", "--instances", "8", "--device", "auto"]);

@@ -2,10 +2,10 @@
 //! files, RCDB's and VisualAtom's drawn shares on the references' own categories.
 
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Draw, Recipe, paint, trace};
-use fdsl_core::frame::Grid;
-use fdsl_core::weights::instance_weights;
-use fdsl_dataset::categories::fractaldb_1k;
+use fdsl_core::families::fractaldb::weights::instance_weights;
+use fdsl_core::families::fractaldb::{Draw, Recipe, paint, trace};
+use fdsl_core::math::frame::Grid;
+use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
 
 /// Filling rate of each category's unscaled IFS (weight step 0), count 0, rendered with `recipe`.
 fn filling_rates(n: usize, recipe: Recipe) -> Vec<f64> {
@@ -93,8 +93,8 @@ fn weights_equal_the_official_files() {
 /// fail a flipped `lw` sign and noise in [−c, 0) instead of [−c, c), which give 0.1946 / 0.1972).
 #[test]
 fn rcdb_categories_draw_as_much_as_in_the_reference() {
-    use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
-    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    use fdsl_core::families::rcdb::{REFERENCE_RANGES, RcdbCategory};
+    use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
     let reference: Vec<(RcdbCategory, f64)> = include_str!("data/reference_rcdb_512.txt")
         .lines()
         .map(|l| {
@@ -118,7 +118,7 @@ fn rcdb_categories_draw_as_much_as_in_the_reference() {
                 .map(|instance| {
                     let key = StreamKey {
                         seed: 0,
-                        generator: Generator::Rcdb,
+                        namespace: Namespace::Rcdb,
                         category: c as u64,
                         instance,
                         purpose: Purpose::Shape,
@@ -151,8 +151,8 @@ fn rcdb_categories_draw_as_much_as_in_the_reference() {
 /// (0.0222); the share of lit pixels cannot see the sign of a sine wave.
 #[test]
 fn visual_atom_categories_fill_as_much_as_in_the_reference() {
-    use fdsl_core::visual_atom::VisualAtomCategory;
-    let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
+    use fdsl_core::families::visual_atom::VisualAtomCategory;
+    let instance_key = fdsl_core::families::drawn::instance_key::<VisualAtomCategory>;
     let reference: Vec<(VisualAtomCategory, f64, f64)> = include_str!("data/reference_visualatom_512.txt")
         .lines()
         .map(|l| {

@@ -1,28 +1,35 @@
-//! `fdsl_core::fractaldb::Job::render` — what the GPU kernel runs, one canvas per thread — gives the
+//! `fdsl_core::families::fractaldb::Job::render` — what the GPU kernel runs, one canvas per thread — gives the
 //! very canvases the CPU dataset path renders (which shares one trace among a weight's 10 counts).
 
 mod common;
 
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Instance, Job, Recipe};
-use fdsl_core::weights::instance_weights;
+use fdsl_core::families::fractaldb::weights::instance_weights;
+use fdsl_core::families::fractaldb::{Instance, Job, Recipe};
 use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::{Chunk, Scratch};
-use fdsl_dataset::presets;
-use fdsl_dataset::spec::{DrawMode, Format, Generator, Spec};
+use fdsl_dataset::families::Settings;
+use fdsl_dataset::families::fractaldb::{self, DrawMode};
+use fdsl_dataset::preset;
+use fdsl_dataset::spec::{Format, Spec};
 
 /// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
 fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
-    let published = presets::published("fractaldb-1k").unwrap();
+    let published = preset::published("fractaldb-1k").unwrap();
     let mut spec = Spec {
         categories: 2,
         instances,
         size: side,
         seed,
-        generator: Generator::Fractaldb { points, draw, weight_step: 0.4, colour: Default::default() },
+        family: Settings::Fractaldb(fractaldb::Settings {
+            points,
+            draw,
+            weight_step: 0.4,
+            colour: Default::default(),
+        }),
         ..published.with_format(format, (format == Format::Webdataset).then_some(64))
     };
-    let categories = presets::categories(&spec, &|_, _| {}).unwrap();
+    let categories = preset::categories(&spec, &|_, _| {}).unwrap();
     spec.categories_sha256 = categories.sha256();
     Dataset::new(spec, categories).unwrap()
 }
@@ -31,8 +38,7 @@ fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: For
 fn jobs_render_the_datasets_canvases() {
     for draw in [DrawMode::Patch, DrawMode::Point] {
         let dataset = dataset(draw, 120, 128, 50_000, Format::Png, 9);
-        let ifs: Vec<_> =
-            fdsl_dataset::categories::fractaldb_1k(2).unwrap().iter().map(|c| c.params).collect();
+        let ifs: Vec<_> = fractaldb::official_categories(2).unwrap().iter().map(|c| c.params).collect();
         let recipe = *dataset.canvas_recipe().unwrap();
         let weights = instance_weights(0.4);
         let mut positions = vec![0u32; 50_000];
@@ -98,7 +104,7 @@ fn precomputed_canvases_make_the_same_files() {
     }
 }
 
-/// The CPU standing in for `fdsl_cuda::Gpu::fractaldb_render`: each job's canvas, in order.
+/// The CPU standing in for `fdsl_cuda::Gpu::render_canvases`: each job's canvas, in order.
 fn cpu_batch(jobs: &[Job], seed: u64, recipe: &Recipe) -> anyhow::Result<Vec<u8>> {
     let side = recipe.grid.width as usize;
     let mut canvases = vec![0u8; jobs.len() * side * side];

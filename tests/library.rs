@@ -4,7 +4,7 @@
 mod common;
 use common::{arg, fdsl_ok};
 use fdsl_dataset::Dataset;
-use fdsl_dataset::presets::NAMES;
+
 use std::path::Path;
 
 /// `fdsl render` flags of a small dataset of each preset (`tests/data/small_datasets.json`, shared with
@@ -37,7 +37,7 @@ fn payload(path: &Path) -> Vec<u8> {
 #[test]
 fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
     let tmp = tempfile::tempdir().unwrap();
-    for preset in NAMES {
+    for preset in fdsl_dataset::preset::names() {
         for format in ["", "npy"] {
             let out = arg(tmp.path(), &format!("{preset}{format}"));
             let mut args = vec!["render", "--preset", preset, "--out", &out, "--seed", "4"];

@@ -58,7 +58,7 @@ fn tree_hash(dir: &std::path::Path) -> String {
 /// shards of 4, and colour FractalDB and a val split beside them.
 fn cases() -> Vec<(String, Vec<String>)> {
     let mut cases = Vec::new();
-    for preset in fdsl_dataset::presets::NAMES {
+    for preset in fdsl_dataset::preset::names() {
         for format in formats(preset) {
             let mut flags: Vec<String> =
                 ["--preset", preset, "--seed", "3", "--format", format, "--threads", "2"]

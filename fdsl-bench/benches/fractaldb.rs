@@ -4,13 +4,15 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_cli::encode::{Colour, encode_png, up_filtered_rows};
 use fdsl_cli::plan::{Plan, Task};
-use fdsl_core::chaos_game::ChaosGame;
-use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
-use fdsl_core::search::{REFERENCE, try_candidate};
+use fdsl_core::families::fractaldb::search::{REFERENCE, try_candidate};
+use fdsl_core::families::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
+use fdsl_core::math::chaos_game::ChaosGame;
 use fdsl_core::{Canvas, Flip};
+use fdsl_dataset::Categories;
 use fdsl_dataset::Dataset;
-use fdsl_dataset::categories::fractaldb_1k;
-use fdsl_dataset::dataset::{Categories, Chunk, Scratch};
+use fdsl_dataset::dataset::{Chunk, Scratch};
+use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
+use fdsl_dataset::family::Built;
 use fdsl_dataset::spec::{PngCompression, Spec};
 use std::hint::black_box;
 
@@ -61,13 +63,13 @@ fn steps(c: &mut Criterion) {
     g.finish();
 }
 
-/// Sequential `paint` against the latest-first bit-plane form (`fdsl_core::latest_first`) on one
+/// Sequential `paint` against the latest-first bit-plane form (`fdsl_core::families::fractaldb::latest_first`) on one
 /// FractalDB-1k canvas (official category 0, weight 2, count 0): the whole canvas as one tile, and
 /// the 64 row bands a GPU block of 64 threads paints (run one after another here: the block's total
 /// work).
 fn latest_first(c: &mut Criterion) {
-    use fdsl_core::fractaldb::patch_key;
-    use fdsl_core::latest_first::{Planes, Tile, paint_patches, rejections};
+    use fdsl_core::families::fractaldb::latest_first::{Planes, Tile, paint_patches, rejections};
+    use fdsl_core::families::fractaldb::patch_key;
     let category = &fractaldb_1k(1).unwrap()[0];
     let recipe = FRACTALDB_1K;
     let side = recipe.grid.width;
@@ -117,8 +119,12 @@ fn latest_first(c: &mut Criterion) {
 
 fn units(c: &mut Criterion) {
     let mut g = c.benchmark_group("fractaldb-1k unit");
-    let categories = Categories::Fractal(fractaldb_1k(1).unwrap());
-    let spec = Spec { categories_sha256: categories.sha256(), ..Spec::published("fractaldb-1k", "bench", 1) };
+    let categories = Categories::new(fractaldb_1k(1).unwrap());
+    let spec = Spec {
+        categories_sha256: categories.sha256(),
+        categories: 1,
+        ..fdsl_dataset::preset::published("fractaldb-1k").unwrap()
+    };
     let dataset = Dataset::new(spec, categories).unwrap();
     let plan = Plan::new(&dataset);
     let mut scratch = Scratch::default();
@@ -147,11 +153,11 @@ fn search(c: &mut Criterion) {
 }
 
 fn rcdb(c: &mut Criterion) {
-    use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
-    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    use fdsl_core::families::rcdb::{REFERENCE_RANGES, RcdbCategory};
+    use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
     let key = |category, instance, purpose| StreamKey {
         seed: 0,
-        generator: Generator::Rcdb,
+        namespace: Namespace::Rcdb,
         category,
         instance,
         purpose,
@@ -195,7 +201,7 @@ fn rcdb(c: &mut Criterion) {
 /// fdsl's fastest PNG setting is fdeflate (the fastest of them by far, and the bulk of a PNG's cost).
 fn deflaters(
     c: &mut Criterion,
-    categories: &[fdsl_core::rcdb::RcdbCategory],
+    categories: &[fdsl_core::families::rcdb::RcdbCategory],
     key: impl Fn(u64, u64, fdsl_core::Purpose) -> fdsl_core::StreamKey,
 ) {
     let side = 512;
@@ -206,7 +212,7 @@ fn deflaters(
             let mut pixels = vec![0u8; side * side];
             let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
             let mut rng = key(c as u64, 1, fdsl_core::Purpose::Shape).rng();
-            category.draw(&mut rng, &fdsl_core::rcdb::REFERENCE_RANGES, &mut canvas).unwrap();
+            category.draw(&mut rng, &fdsl_core::families::rcdb::REFERENCE_RANGES, &mut canvas).unwrap();
             let mut filtered = Vec::with_capacity((side + 1) * side);
             let rows = up_filtered_rows(&pixels, side, |row| {
                 filtered.extend_from_slice(row);
@@ -229,10 +235,10 @@ fn deflaters(
 
 /// fdsl's Perlin and Bezier reconstructions: one 256 px image of each of 16 categories, one thread.
 fn perlin_bezier(c: &mut Criterion) {
-    use fdsl_core::bezier::{Bezier, BezierCategory};
-    use fdsl_core::drawn::category_key;
-    use fdsl_core::family::{Family, Held, Workspace};
-    use fdsl_core::perlin_noise::{PerlinNoise, grid_category};
+    use fdsl_core::families::bezier::{Bezier, BezierCategory};
+    use fdsl_core::families::drawn::category_key;
+    use fdsl_core::families::perlin_images::{PerlinNoise, grid_category};
+    use fdsl_core::family::{Held, Workspace};
     let perlin =
         PerlinNoise::new((0..16).map(|c| grid_category(4, c).unwrap()).collect::<Vec<_>>(), 256, 0).unwrap();
     let templates: Vec<BezierCategory> =
@@ -242,7 +248,8 @@ fn perlin_bezier(c: &mut Criterion) {
         (vec![0u8; 256 * 256 * 8], vec![0u8; 256 * 256], Held::default());
     let mut g = c.benchmark_group("perlin and bezier (256 px)");
     g.throughput(Throughput::Elements(16));
-    for (name, family) in [("perlin-100 grid", &perlin as &dyn Family), ("bezier templates", &bezier)] {
+    let (perlin, bezier) = (Built::new(perlin).family, Built::new(bezier).family);
+    for (name, family) in [("perlin-100 grid", perlin), ("bezier templates", bezier)] {
         g.bench_function(format!("{name}: 16 categories, one image each, one thread"), |b| {
             b.iter(|| {
                 for class in 0..16 {

@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::plan::Plan;
 use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::Scratch;
-use fdsl_dataset::presets;
-use fdsl_dataset::spec::{DrawMode, Format, Generator, PngCompression, Spec};
+use fdsl_dataset::families::Settings;
+use fdsl_dataset::families::fractaldb::DrawMode;
+use fdsl_dataset::preset;
+use fdsl_dataset::spec::{Format, PngCompression, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -119,10 +121,10 @@ enum Command {
 mod gpu {
     use anyhow::{Result, bail};
     use fdsl_core::Canvas;
-    use fdsl_core::fractaldb::{COUNTS, Draw, FRACTALDB_1K, Job, Recipe};
-    use fdsl_core::weights::{WEIGHT_ROWS, instance_weights};
+    use fdsl_core::families::fractaldb::weights::{WEIGHT_ROWS, instance_weights};
+    use fdsl_core::families::fractaldb::{COUNTS, Draw, FRACTALDB_1K, Job, Recipe};
     use fdsl_cuda::Gpu;
-    use fdsl_dataset::categories::fractaldb_1k;
+    use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
     use rayon::prelude::*;
     use std::time::Instant;
 
@@ -175,7 +177,7 @@ mod gpu {
     impl Kernel {
         fn render(self, gpu: &Gpu, jobs: &[Job], seed: u64, recipe: &Recipe, bands: u32) -> Result<Vec<u8>> {
             Ok(match self {
-                Kernel::PerThread => gpu.fractaldb_render(jobs, seed, recipe)?,
+                Kernel::PerThread => gpu.render_canvases(jobs, seed, recipe)?,
                 Kernel::OnChip => gpu.fractaldb_render_on_chip(jobs, seed, recipe, bands)?,
             })
         }
@@ -217,7 +219,7 @@ mod gpu {
             }
         }
         // The category search: the same filling rates (to the bit), so the same categories.
-        let (criteria, n) = (fdsl_core::search::REFERENCE, 4096usize);
+        let (criteria, n) = (fdsl_core::families::fractaldb::search::REFERENCE, 4096usize);
         let t = Instant::now();
         let cpu_rates: Vec<f64> = (0..n as u64)
             .into_par_iter()
@@ -225,7 +227,8 @@ mod gpu {
                 || vec![0u8; 512 * 512],
                 |buf, j| {
                     let mut canvas = Canvas::new(buf, 512, 512).expect("sized");
-                    fdsl_core::search::try_candidate(seed, j, &criteria, &mut canvas).filling_rate
+                    fdsl_core::families::fractaldb::search::try_candidate(seed, j, &criteria, &mut canvas)
+                        .filling_rate
                 },
             )
             .collect();
@@ -246,7 +249,7 @@ mod gpu {
     /// The GPU search for `categories` categories (the reference criteria), in batches.
     pub fn search(categories: usize, batch: usize) -> Result<()> {
         let gpu = Gpu::new()?;
-        let criteria = fdsl_core::search::REFERENCE;
+        let criteria = fdsl_core::families::fractaldb::search::REFERENCE;
         let t = Instant::now();
         let (mut found, mut next) = (0usize, 0u64);
         while found < categories {
@@ -322,7 +325,7 @@ fn throughput(
     println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
     for &output in formats {
-        let published = presets::published(preset)?;
+        let published = preset::published(preset)?;
         let format = match output {
             Output::Raster => published.format,
             Output::Png => Format::Png,
@@ -336,10 +339,10 @@ fn throughput(
             png_compression,
             ..published.with_format(format, None)
         };
-        if let (Generator::Fractaldb { draw: d, .. }, Some(draw)) = (&mut spec.generator, draw) {
-            *d = draw;
+        if let (Settings::Fractaldb(settings), Some(draw)) = (&mut spec.family, draw) {
+            settings.draw = draw;
         }
-        let cats = presets::categories(&spec, &|_, _| {})?;
+        let cats = preset::categories(&spec, &|_, _| {})?;
         spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
         let plan = Plan::new(&dataset);

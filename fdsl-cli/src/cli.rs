@@ -1,15 +1,15 @@
 //! Command-line arguments and their dispatch.
 
+use crate::family_flags::FamilyFlags;
 use crate::output::Part;
 use crate::plan::Plan;
 use crate::{render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use fdsl_core::fractaldb::{Job, Recipe};
-use fdsl_core::frame::Grid;
-use fdsl_dataset::dataset::Categories;
-use fdsl_dataset::spec::{Choice, ColourMode, DrawMode, Format, PngCompression, Spec};
+use fdsl_core::{CanvasJob, CanvasRecipe};
+use fdsl_dataset::Categories;
+use fdsl_dataset::spec::{Choice, Format, PngCompression, Spec};
 use fdsl_dataset::{Dataset, Request};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -19,8 +19,9 @@ use std::process::ExitCode;
 #[command(
     name = "fdsl",
     version,
-    about = "Formula-driven pre-training datasets (FractalDB, RCDB, VisualAtom, ExFractalDB, MV-FractalDB, PC-FractalDB, dead leaves, ...), fast and reproducible to the byte",
-    long_about = "Formula-driven pre-training datasets (FractalDB, RCDB, VisualAtom, ExFractalDB, MV-FractalDB, PC-FractalDB, dead leaves, ...), fast and reproducible to the byte.\n\n\
+    about = "Formula-driven pre-training datasets (fractals, contours, noise, point clouds, ...), fast and reproducible to the byte",
+    long_about = "Formula-driven pre-training datasets (fractals, contours, noise, point clouds, ...), fast and reproducible to the byte; \
+        `fdsl render --help` lists the presets.\n\n\
         Every output byte is a function of the dataset spec and the seed: the same command gives the \
         same files on any machine and any number of threads.\n\n\
         Exit codes: 0 success, 1 `verify` found differences, 2 bad input or another error."
@@ -32,9 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Search random IFSs for categories: FractalDB's 2-D ones (a,b,c,d,e,f,p rows) or, with --kind ifs3d,
-    /// the 3-D ones of ExFractalDB, MV-FractalDB and PC-FractalDB (a..l,p rows); writes 00000.csv, … and
-    /// search.json.
+    /// Search random candidates for categories (--kind: the families' searches); writes 00000.csv, …
+    /// in the family's category format, and search.json.
     Search(SearchArgs),
     /// Render a dataset (PNG ImageFolder, WebDataset or npy shards; PLY or npy point clouds) with
     /// classes.txt, categories/ and manifest.json.
@@ -62,12 +62,12 @@ struct PreviewArgs {
     #[arg(long, value_name = "N", default_value_t = 4, conflicts_with = "classes")]
     categories: usize,
     /// Show these classes instead, one row each (comma-separated indices, e.g. 0,33,66,99 for the
-    /// corners and diagonal of perlin-100's grid); the sheet's dataset then has the first
+    /// corners and diagonal of a 10 x 10 grid of categories); the sheet's dataset then has the first
     /// max + 1 classes.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     classes: Option<Vec<usize>>,
-    /// Instances shown per class, spread evenly over the preset's instances (FractalDB's 1,000: 0,
-    /// 250, 500, 750).
+    /// Instances shown per class, spread evenly over the preset's instances (of 1,000: 0, 250, 500,
+    /// 750).
     #[arg(long, value_name = "M", default_value_t = 4)]
     instances: usize,
     /// Side of each tile, pixels (8 to 1024): samples are shrunk (averaged) or grown to it.
@@ -78,11 +78,9 @@ struct PreviewArgs {
 #[derive(Args)]
 #[command(allow_negative_numbers = true)]
 struct SearchArgs {
-    /// What to search: ifs2 (FractalDB: 2-D IFS, accepted by point-mode filling rate) or ifs3d
-    /// (ExFractalDB, MV-FractalDB: 3-D IFS, accepted by the variance of each axis of the normalised
-    /// cloud; 13-column files a..l,p).
-    #[arg(long, value_enum, default_value = "ifs2")]
-    kind: SearchKind,
+    /// What to search [default: ifs2].
+    #[arg(long, default_value = "ifs2", value_name = "KIND", value_parser = search_kinds())]
+    kind: String,
     /// Number of categories to find.
     #[arg(long, default_value_t = 1000)]
     categories: usize,
@@ -111,25 +109,23 @@ struct SearchArgs {
     #[arg(long, value_name = "R")]
     range: Option<f64>,
     /// Give up (exit 2) after this many candidates [default: 1000 per category; the reference
-    /// criteria accept about 1 in 45 (ifs2) and 1 in 55 (ifs3d)].
+    /// criteria accept about 1 in 45 (2-D) and 1 in 55 (3-D)].
     #[arg(long, value_name = "K")]
     max_candidates: Option<u64>,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Where candidates are tried: cpu, cuda (the ifs2 search on an NVIDIA GPU; the same categories),
-    /// or auto (the GPU when one works).
+    /// Where candidates are tried: cpu, cuda (an NVIDIA GPU, for searches that have a GPU path; the same
+    /// categories), or auto (the GPU when one works).
     #[arg(long, value_enum, default_value = "cpu")]
     device: Device,
 }
 
-/// What `fdsl search` looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum SearchKind {
-    /// 2-D IFS (FractalDB).
-    Ifs2,
-    /// 3-D IFS (ExFractalDB, MV-FractalDB, PC-FractalDB).
-    Ifs3d,
+/// `--kind`'s values, each with its help, from the families' searches.
+fn search_kinds() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        fdsl_dataset::families::SEARCHES.iter().map(|k| PossibleValue::new(k.name).help(k.about)),
+    )
 }
 
 #[derive(Args)]
@@ -140,15 +136,14 @@ struct RenderArgs {
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Use only the first N categories (classes) [default: the preset's: 1,000; 10,000 for
-    /// fractaldb-10k; 21,000 for rcdb-21k, visualatom-21k, exfractaldb-21k and ofdb-21k; 100, 1,296,
-    /// 144, 1,024 for perlin-100, perlin-1296, bezier-144, bezier-1024]. Scenes pick their objects from all N.
+    /// Use only the first N categories (classes) [default: the preset's, see --preset]. Scenes pick
+    /// their objects from all N.
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
-    /// Samples per category. FractalDB: the first M in the order weight, count, flip, 1 to 1,000
-    /// (default 1,000; OFDB 1, its 3-D form 12). MV-FractalDB: model x 12 views, 1 to 1,740 (default 1,740). RCDB,
-    /// VisualAtom, ExFractalDB, PC-FractalDB, Perlin, Bezier: 1 to 1,000,000 (default 1,000). PC-FractalDB scenes: the number of
-    /// scenes, 1 to 1,000,000 (default 10,000).
+    /// Samples per category: the first M of the preset's, 1 to the family's most (1,000 where the
+    /// published instances are all distinct, e.g. 25 weights x 10 draws x 4 flips; 1,000,000 where each
+    /// is drawn anew; 100,000,000 for one unlabelled class) [default: the preset's]. Scenes: the number
+    /// of scenes.
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
     /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
@@ -157,17 +152,16 @@ struct RenderArgs {
     /// webdataset (models only).
     #[arg(long, value_parser = choice::<Format>())]
     format: Option<Format>,
-    /// PNG compression of images (png and webdataset formats): none (stored DEFLATE blocks; RCDB
-    /// 512 px: 0.02 ms and 263 KB per image), fastest (fdeflate, Up filter: 0.23 ms, 85 KB), fast
+    /// PNG compression of images (png and webdataset formats): none (stored DEFLATE blocks; 512 px
+    /// contours: 0.02 ms and 263 KB per image), fastest (fdeflate, Up filter: 0.23 ms, 85 KB), fast
     /// (fdeflate, adaptive filters: 0.29 ms, 70 KB), balanced (zlib level 6 like the references'
     /// PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB) [default: fastest].
     #[arg(long, value_name = "LEVEL", value_parser = choice::<PngCompression>())]
     png_compression: Option<PngCompression>,
     /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-*
-    /// shards); scenes: the last K scenes. K must keep val apart from train: no val image may share a
-    /// chaos game or canvas with a train image, so FractalDB takes multiples of 40 (a weight row),
-    /// MV-FractalDB of 12 (a model's views); ExFractalDB past 145 instances and PC-FractalDB share a
-    /// class's models in every instance and take none.
+    /// shards); scenes: the last K scenes. K must keep val apart from train: no val sample may share a
+    /// unit of work (a chaos game, a canvas, a 3-D model) with a train sample, so a K that would is
+    /// refused, naming the sizes that work.
     #[arg(long, value_name = "K", default_value_t = 0)]
     val_per_class: usize,
     /// Samples per shard for --format webdataset and npy [default: 1000].
@@ -184,8 +178,8 @@ struct RenderArgs {
     /// Worker threads (0: one per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Where FractalDB canvases are rendered: cpu, cuda (an NVIDIA GPU; the same bytes), or auto (the
-    /// GPU when one works). Other presets render on the CPU.
+    /// Where canvases are rendered, for presets whose family has a GPU path: cpu, cuda (an NVIDIA GPU;
+    /// the same bytes), or auto (the GPU when one works). Other presets render on the CPU.
     #[arg(long, value_enum, default_value = "cpu")]
     device: Device,
 }
@@ -193,65 +187,28 @@ struct RenderArgs {
 /// What defines the samples of a dataset, besides how many: shared by `render` and `preview`.
 #[derive(Args)]
 struct RecipeArgs {
-    /// Dataset preset. fractaldb-1k: the 1,000 official categories; fractaldb-10k: 10,000 categories
-    /// found by `fdsl search` with seed 10000; both 1,000 images per class, 362x362, 200,000 points,
-    /// patch mode, weight step 0.4, 10 patch draws, 4 flips. ofdb-1k / ofdb-21k: One-instance
-    /// FractalDB, one image per class (FractalDB's instance 0: weight row 0, one patch draw, no flip)
-    /// of the official categories / 21,000 from the fractaldb-10k search; ofdb-3d-1k: one 3-D model per
-    /// class (MV-FractalDB's model 0) in 12 views. rcdb-1k / rcdb-21k: radial contours drawn
-    /// from --seed, 1,000 images per class, 512x512. exfractaldb-1k / exfractaldb-21k: 3-D IFS classes
-    /// (`fdsl search --kind ifs3d --seed 30000`), 1,000 random views per class, 224x224.
-    /// mv-fractaldb-1k: the same classes, 145 models x 12 views each. pc-fractaldb-1k: 1,000
-    /// FractalNoiseMix point clouds per class (PLY). pc-fractaldb-scenes: 10,000 scenes of those.
-    /// af-fractals-1k: Anderson & Farrell's fractals (WACV 2022), 1,000 SVD-sampled systems drawn from
-    /// --seed x 1,000 coloured images on diamond-square backgrounds, 224x224, 100,000 points.
-    /// dead-leaves-squares / -oriented / -mixed: dead leaves (Baradad et al. 2021), one unlabelled
-    /// class of 105,000 RGB images, 128x128 (the large scale: --size 256 --instances 1300000).
-    /// visualatom-1k / visualatom-21k: VisualAtom (CVPR 2023), contours grown by two sine waves and
-    /// Perlin noise, categories drawn from --seed at make_VisualAtom.sh's ranges, 1,000 images per
-    /// class, 512x512 grey.
-    /// perlin-100 / perlin-1296: 2-D Perlin noise, fdsl's reconstruction (not the papers' code): a
-    /// 10x10 / 36x36 grid of base frequency 1 to 8 (geometric) x persistence 0.25 to 0.85, 4 octaves,
-    /// each instance its own shuffled table and offset. bezier-144 / bezier-1024: Bezier curves, fdsl's
-    /// reconstruction: 144 / 1,024 templates of 1 to 8 quadratic or cubic curves drawn from --seed, each
-    /// instance jittered and moved with its own widths and greys. All four 1,000 grey images per
-    /// class, 256x256.
-    #[arg(long, default_value = "fractaldb-1k")]
+    /// Dataset preset (`--help` lists them).
+    #[arg(long, default_value = fdsl_dataset::preset::DEFAULT, long_help = preset_help(), value_name = "NAME")]
     preset: String,
-    /// Take the categories from the CSV files of DIR (official format, e.g. from `fdsl search`), sorted by name.
+    /// Take the categories from the category files (*.csv) of DIR (each family's format, e.g. the
+    /// official CSVs or `fdsl search` output), sorted by name.
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
-    /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB and VisualAtom, 224
-    /// ExFractalDB and MV-FractalDB, 256 Perlin and Bezier]. Point clouds have none.
+    /// Image side, pixels, 16 to 8192 [default: the preset's]. Point clouds have none.
     #[arg(long, value_name = "PX")]
     size: Option<u32>,
-    /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
-    /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
-    /// (and per scene object), split by --mix-ratio [default: 10,000]. Not RCDB or VisualAtom.
-    #[arg(long, value_name = "T")]
-    points: Option<u32>,
-    /// FractalDB: point or patch drawing [default: patch].
-    #[arg(long, value_parser = choice::<DrawMode>())]
-    draw: Option<DrawMode>,
-    /// FractalDB: instance weight step W, coefficients scaled by 1-2W, 1-W, 1+W, 1+2W (0: every
-    /// instance unscaled) [default: 0.4].
-    #[arg(long, value_name = "W")]
-    weight_step: Option<f64>,
-    /// FractalDB: grey, or hue (RGB images: the hue cycles with the point index, period 128 points,
-    /// as the reference's point_color / patch_color) [default: grey].
-    #[arg(long, visible_alias = "color", value_parser = choice::<ColourMode>())]
-    colour: Option<ColourMode>,
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// PC-FractalDB: the share of each instance's points from its own category, the rest from a
-    /// partner category (FractalNoiseMix) [default: 0.8].
-    #[arg(long, value_name = "R")]
-    mix_ratio: Option<f64>,
-    /// PC-FractalDB scenes: objects per scene before the Poisson(5) term [default: 5, as the run
-    /// script passes; the scene script's own default is 15].
-    #[arg(long, value_name = "N")]
-    objects: Option<u32>,
+    #[command(flatten)]
+    family: FamilyFlags,
+}
+
+/// `--preset`'s help: every preset with its line, from the families' registrations.
+fn preset_help() -> String {
+    let presets: Vec<String> =
+        fdsl_dataset::preset::all().map(|p| format!("{}: {}.", p.name, p.about)).collect();
+    format!("Dataset preset [default: {}].\n\n{}", fdsl_dataset::preset::DEFAULT, presets.join("\n"))
 }
 
 #[derive(Args)]
@@ -327,61 +284,28 @@ fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Res
 }
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
-    let max = a.max_candidates.unwrap_or(1000 * a.categories as u64);
+    let kind = fdsl_dataset::search::kind(&a.kind)?;
     let n = a.categories;
-    let gpu = gpu_for(a.device, a.kind == SearchKind::Ifs2)?;
-    let bar = crate::progress::Progress::new(n as u64, "searching", "categories");
-    let progress = |found, _| bar.set_position(found);
-    let tried = match a.kind {
-        SearchKind::Ifs2 => {
-            let reference = fdsl_core::search::REFERENCE;
-            let (min_maps, max_maps) =
-                a.maps.unwrap_or((reference.sampling.min_maps, reference.sampling.max_maps));
-            let criteria = fdsl_core::search::Criteria {
-                grid: Grid::square(a.size),
-                points: a.points.unwrap_or(reference.points),
-                threshold: a.threshold.unwrap_or(reference.threshold),
-                sampling: fdsl_core::Sampling {
-                    min_maps,
-                    max_maps,
-                    range: a.range.unwrap_or(reference.sampling.range),
-                },
-            };
-            fdsl_dataset::search::check(&criteria)?;
-            search::check_request(n, &a.out)?;
-            let (found, tried) = match &gpu {
-                Some(gpu) => search::search_gpu(gpu, &criteria, a.seed, n, max, &progress)?,
-                None => fdsl_dataset::search::search(&criteria, a.seed, n, max, &progress)?,
-            };
-            let json = serde_json::json!({
-                "size": a.size, "points": criteria.points, "filling_rate_threshold": criteria.threshold,
-                "maps": [min_maps, max_maps], "coefficient_range": criteria.sampling.range,
-            });
-            search::write(&a.out, "ifs2", json, a.seed, &found, tried)?;
-            tried
-        }
-        SearchKind::Ifs3d => {
-            if a.maps.is_some() || a.range.is_some() {
-                bail!("--maps and --range apply to --kind ifs2 (the 3-D search draws as its reference does)");
-            }
-            let reference = fdsl_core::cloud::REFERENCE_3D;
-            let criteria = fdsl_core::cloud::Criteria3 {
-                points: a.points.unwrap_or(reference.points),
-                threshold: a.threshold.unwrap_or(reference.threshold),
-            };
-            fdsl_dataset::search::check_3d(&criteria)?;
-            search::check_request(n, &a.out)?;
-            let (found, tried) = fdsl_dataset::search::search(&criteria, a.seed, n, max, &progress)?;
-            let json =
-                serde_json::json!({ "points": criteria.points, "variance_threshold": criteria.threshold });
-            search::write(&a.out, "ifs3d", json, a.seed, &found, tried)?;
-            tried
-        }
+    let request = fdsl_dataset::search::SearchRequest {
+        seed: a.seed,
+        categories: n,
+        size: a.size,
+        points: a.points,
+        threshold: a.threshold,
+        maps: a.maps,
+        range: a.range,
+        max_candidates: a.max_candidates.unwrap_or(1000 * n as u64),
     };
+    let gpu = gpu_for(a.device, kind.gpu, "this search")?;
+    search::check_request(n, &a.out)?;
+    let bar = crate::progress::Progress::new(n as u64, "searching", "categories");
+    let searched = (kind.run)(&request, gpu.as_ref(), &|found, _| bar.set_position(found))?;
+    search::write(&a.out, kind.name, a.seed, &searched)?;
     bar.finish();
     println!(
-        "found {n} categories in {tried} candidates (acceptance {:.2} %) -> {}",
-        100.0 * n as f64 / tried as f64,
+        "found {n} categories in {} candidates (acceptance {:.2} %) -> {}",
+        searched.tried,
+        100.0 * n as f64 / searched.tried as f64,
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -398,15 +322,11 @@ enum Device {
     Auto,
 }
 
-/// The GPU to use for work that has a GPU path (`gpu_path`) or not.
-fn gpu_for(device: Device, gpu_path: bool) -> Result<Option<fdsl_cuda::Gpu>> {
+/// The GPU to use for `work`, which has a GPU path (`gpu_path`) or not.
+fn gpu_for(device: Device, gpu_path: bool, work: &str) -> Result<Option<fdsl_cuda::Gpu>> {
     Ok(match device {
         Device::Cpu => None,
-        Device::Cuda if !gpu_path => {
-            bail!(
-                "--device cuda: only FractalDB rendering and the ifs2 search have a GPU path; use --device cpu"
-            )
-        }
+        Device::Cuda if !gpu_path => bail!("--device cuda: {work} has no GPU path; use --device cpu"),
         Device::Cuda => Some(fdsl_cuda::Gpu::new()?),
         Device::Auto => gpu_path.then(|| fdsl_cuda::Gpu::new().ok()).flatten(),
     })
@@ -416,10 +336,10 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
     if a.categories == 0 {
         bail!("--categories must be at least 1");
     }
-    // No more classes than there are: dead leaves' one, a folder's files.
+    // No more classes than there are: a preset's, a folder's files.
     let available = match &a.recipe.categories_from {
         Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
-        None => fdsl_dataset::presets::published(&a.recipe.preset)?.categories,
+        None => fdsl_dataset::preset::published(&a.recipe.preset)?.categories,
     };
     let classes: Vec<usize> = match &a.classes {
         Some(list) => {
@@ -472,12 +392,7 @@ impl RecipeArgs {
             instances,
             categories_from: self.categories_from.clone(),
             size: self.size,
-            points: self.points,
-            draw: self.draw,
-            weight_step: self.weight_step,
-            colour: self.colour,
-            mix_ratio: self.mix_ratio,
-            objects: self.objects,
+            settings: self.family.0.clone(),
             ..Request::default()
         }
     }
@@ -519,7 +434,7 @@ fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<Categories> {
             && m.spec.category_source == spec.category_source
     })?;
     let categories =
-        Categories::from_dir(&spec.generator, &out.join("categories"), Some(spec.categories)).ok()?;
+        Categories::from_dir(&spec.family, &out.join("categories"), Some(spec.categories)).ok()?;
     (categories.sha256() == m.spec.categories_sha256).then_some(categories)
 }
 
@@ -558,10 +473,11 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
-    let gpu = gpu_for(a.device, dataset.canvas_recipe().is_some())?;
+    let gpu =
+        gpu_for(a.device, dataset.canvas_recipe().is_some(), &format!("the {} preset", dataset.spec.preset))?;
     let on_gpu = gpu.as_ref().map(|gpu| {
-        move |jobs: &[Job], seed: u64, recipe: &Recipe| -> Result<Vec<u8>> {
-            Ok(gpu.fractaldb_render(jobs, seed, recipe)?)
+        move |jobs: &[CanvasJob], seed: u64, recipe: &CanvasRecipe| -> Result<Vec<u8>> {
+            Ok(gpu.render_canvases(jobs, seed, recipe)?)
         }
     });
     // Batches of about 4,096 canvases: 0.5 GB of 362 px canvases on the host per batch in flight.

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod encode;
+pub mod family_flags;
 pub mod npy;
 pub mod output;
 pub mod plan;

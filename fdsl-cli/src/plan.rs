@@ -19,7 +19,7 @@
 
 use crate::encode::{Colour, encode_png};
 use anyhow::{Context, Result};
-use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
+use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
 use fdsl_dataset::spec::Format;
 use fdsl_dataset::{Dataset, SampleShape};
@@ -59,7 +59,7 @@ struct SampleInfo<'a> {
     seed: u64,
     size: u32,
     #[serde(flatten)]
-    generator: &'a fdsl_dataset::spec::Generator,
+    family: &'a fdsl_dataset::families::Settings,
     #[serde(flatten)]
     parameters: serde_json::Value,
 }
@@ -87,7 +87,7 @@ fn order_key(seed: u64, split: Split, step: u64) -> StreamKey {
     };
     StreamKey {
         seed,
-        generator: Generator::FractalDb,
+        namespace: Namespace::SHARD_ORDER,
         category: u64::MAX,
         instance: split_id << 48 | step,
         purpose: Purpose::Order,
@@ -318,7 +318,7 @@ impl<'a> Plan<'a> {
                 instance: sample.instance,
                 seed: spec.seed,
                 size: spec.size,
-                generator: &spec.generator,
+                family: &spec.family,
                 parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);

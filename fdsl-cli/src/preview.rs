@@ -63,7 +63,7 @@ impl Sheet {
 }
 
 /// `m` instances spread evenly over `0..instances` (instance `j · instances / m`), at most all of
-/// them: FractalDB's first instances would all be one weight row.
+/// them: a preset's first instances may all share one unit of work (a weight row of 40).
 pub fn shown_instances(instances: usize, m: usize) -> Vec<u64> {
     let m = m.min(instances);
     (0..m).map(|j| (j * instances / m) as u64).collect()

@@ -7,10 +7,10 @@ use crate::output::{
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::fractaldb::{Job, Recipe};
+use fdsl_core::{CanvasJob, CanvasRecipe};
 use fdsl_dataset::SampleShape;
 use fdsl_dataset::dataset::{Canvases, Scratch};
-use fdsl_dataset::spec::{Format, Spec, differences, sha256_hex, shards};
+use fdsl_dataset::spec::{Format, PngCompression, Spec, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -103,9 +103,9 @@ fn still_valid(plan: &Plan, out: &Path, entry: &JournalEntry) -> bool {
 }
 
 /// The canvases of `jobs` for the dataset seed and recipe, `side²` bytes each, in job order.
-pub type RenderJobs<'a> = dyn Fn(&[Job], u64, &Recipe) -> Result<Vec<u8>> + Sync + 'a;
+pub type RenderJobs<'a> = dyn Fn(&[CanvasJob], u64, &CanvasRecipe) -> Result<Vec<u8>> + Sync + 'a;
 
-/// Renders the canvases of FractalDB jobs in batches: `fdsl_cuda::Gpu::fractaldb_render` on a GPU
+/// Renders the canvases of canvas jobs in batches: `fdsl_cuda::Gpu::render_canvases` on a GPU
 /// (the tests stand the CPU in).
 pub struct CanvasBatches<'a> {
     /// Canvases per batch, about (batches hold whole tasks).
@@ -116,7 +116,7 @@ pub struct CanvasBatches<'a> {
 
 /// Render the tasks of `part` of `plan` into `out`: new files for what is missing, nothing rewritten
 /// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
-/// With `batches`, FractalDB canvases come from there (the same bytes), each batch rendered on
+/// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there (the same bytes), each batch rendered on
 /// another thread while the CPU flips, encodes and writes the files of the batch before; other
 /// generators ignore it.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
@@ -305,6 +305,15 @@ fn human_bytes(bytes: f64) -> String {
     format!("{value:.2} {unit}")
 }
 
+/// The mean size of a PNG image of `spec`, bytes per byte of the raw image: the family's measured
+/// averages at its compression level; `none` stores every byte.
+fn png_bytes_per_byte(spec: &Spec) -> f64 {
+    match spec.png_compression {
+        PngCompression::Uncompressed => 1.0,
+        level => spec.family.family().png_bytes_per_byte()[level as usize - 1],
+    }
+}
+
 /// What `--dry-run` reports: the samples and files this run (or part) would write, and their size.
 pub fn dry_run(plan: &Plan, part: Part) -> String {
     let dataset = plan.dataset;
@@ -316,14 +325,14 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
     let sample_file = match (dataset.sample_shape(), spec.format) {
         (SampleShape::Image { side, channels }, _) => {
-            (side * side * channels) as f64 * spec.png_bytes_per_pixel()
+            (side * side * channels) as f64 * png_bytes_per_byte(spec)
         }
         (SampleShape::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
         (SampleShape::Cloud { points }, _) => (points * 12) as f64 + 200.0,
         // The typical points of a scene, and the JSON layout.
         (SampleShape::Scene { .. }, _) => {
             let bytes_per_point = if spec.format == Format::PlyAscii { 30.0 } else { 12.0 };
-            spec.typical_scene_points() as f64 * bytes_per_point + 2500.0
+            spec.family.family().typical_scene_points() as f64 * bytes_per_point + 2500.0
         }
     };
     let task_bytes = |task| {
@@ -331,7 +340,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         match spec.format {
             // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the file.
             Format::Webdataset => n as f64 * (sample_file + 2048.0 + 256.0) + 1024.0,
-            Format::Npy if shards(&spec.generator, Format::Npy) => {
+            Format::Npy if spec.sharded() => {
                 let image = plan.npy_image_shape();
                 let pixels: usize = image.iter().product();
                 let shape: Vec<usize> = [n].into_iter().chain(image).collect();
@@ -359,11 +368,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         files,
         metadata.len(),
         human_bytes(bytes),
-        if shards(&spec.generator, spec.format) && spec.format == Format::Npy {
-            " (exact)"
-        } else {
-            " (estimated)"
-        }
+        if spec.sharded() && spec.format == Format::Npy { " (exact)" } else { " (estimated)" }
     ));
     lines.join("\n")
 }

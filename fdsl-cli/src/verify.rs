@@ -4,8 +4,9 @@ use crate::output::{MANIFEST, Manifest, TOOL, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail};
+use fdsl_dataset::Categories;
 use fdsl_dataset::Dataset;
-use fdsl_dataset::dataset::{Categories, Scratch};
+use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::spec::{categories_sha256, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -71,7 +72,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
             .push("differs: categories/ (not the category files the manifest's spec names)".into());
         return Ok(report);
     }
-    let categories = Categories::parse(&spec.generator, &files)?;
+    let categories = Categories::parse(&spec.family, &files)?;
     let dataset = Dataset::new(spec, categories)?;
     let plan = Plan::new(&dataset);
     let mut expected = BTreeSet::new();

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release -p fdsl-core --example af_stats -- <systems> <images> <seed> [raw.bin]`
 
-use fdsl_core::anderson_farrell::{AndersonFarrell, POINTS, SIDE, category_key, sample_system};
+use fdsl_core::families::anderson_farrell::{AndersonFarrell, POINTS, SIDE, category_key, sample_system};
 use fdsl_core::family::Family;
 use std::io::Write;
 

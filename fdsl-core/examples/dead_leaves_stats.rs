@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use fdsl_core::dead_leaves::{DeadLeaves, ShapeModel};
+use fdsl_core::families::dead_leaves::{DeadLeaves, ShapeModel};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

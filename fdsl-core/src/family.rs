@@ -1,9 +1,7 @@
 //! One trait for every dataset family: how (class, instance) becomes a sample, into caller-owned
 //! buffers.
 //!
-//! A family ([`crate::fractaldb::FractalDb`], [`crate::rcdb::Rcdb`], [`crate::visual_atom::VisualAtom`],
-//! [`crate::exfractaldb::ExFractalDb`], [`crate::pc::PcFractalDb`], [`crate::pc::PcScenes`]) holds
-//! its categories, the dataset seed and its settings, and renders any sample alone: its bytes are a
+//! A family (each in [`crate::families`]) holds its categories, the dataset seed and its settings, and renders any sample alone: its bytes are a
 //! pure function of (family, class, instance). Samples of one family share work — FractalDB's 40
 //! images per chaos game, a 3-D model's views, a PC-FractalDB class's own part. [`Family::unit_of`]
 //! names that work, and a [`Workspace`] keeps the last piece of it: rendering the samples of one unit
@@ -11,7 +9,7 @@
 //!
 //! ```
 //! use fdsl_core::family::{Family, Held, Workspace};
-//! use fdsl_core::rcdb::{Rcdb, RcdbCategory};
+//! use fdsl_core::families::rcdb::{Rcdb, RcdbCategory};
 //!
 //! let category = RcdbCategory { vertices: 40, contours: 30, perlin_coefficient: 2.0, line_width: 0.05 };
 //! let family = Rcdb::new([category], 128, 0)?;
@@ -27,12 +25,7 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
-use crate::bezier::BezierError;
-use crate::fractaldb::RecipeError;
-use crate::pc::SceneObject;
-use crate::perlin_noise::PerlinError;
-use crate::rcdb::RcdbError;
-use crate::visual_atom::VisualAtomError;
+use crate::math::scene::SceneObject;
 
 /// What one sample is, as bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,9 +112,11 @@ impl<'a> Workspace<'a> {
     }
 }
 
-/// Why a sample cannot be rendered.
+/// Why a sample cannot be rendered: a reason every family shares, or the family's own error `E`
+/// ([`Family::Error`]: a category or recipe it cannot draw), as embedded-graphics' `Drawable` returns
+/// its target's error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RenderError {
+pub enum RenderError<E> {
     /// The output buffer holds fewer bytes than the sample needs.
     Output {
         /// Bytes the sample needs.
@@ -133,19 +128,25 @@ pub enum RenderError {
     Class,
     /// The instance does not exist (FractalDB has 1,000 per class, MV-FractalDB 145 x views).
     Instance,
-    /// The recipe cannot be rendered.
-    Recipe(RecipeError),
-    /// An RCDB category cannot be rendered.
-    Rcdb(RcdbError),
-    /// A VisualAtom category cannot be rendered.
-    VisualAtom(VisualAtomError),
-    /// A Perlin category or image side cannot be rendered.
-    Perlin(PerlinError),
-    /// A Bezier template or image side cannot be rendered.
-    Bezier(BezierError),
+    /// The family's own reason.
+    Family(E),
 }
 
-impl core::fmt::Display for RenderError {
+impl<E> RenderError<E> {
+    /// The same error with the family's own reason mapped by `f` (e.g. boxed, for callers that hold
+    /// families of several error types behind one `dyn`).
+    pub fn map_family<F>(self, f: impl FnOnce(E) -> F) -> RenderError<F> {
+        match self {
+            Self::Output { needed } => RenderError::Output { needed },
+            Self::Workspace => RenderError::Workspace,
+            Self::Class => RenderError::Class,
+            Self::Instance => RenderError::Instance,
+            Self::Family(e) => RenderError::Family(f(e)),
+        }
+    }
+}
+
+impl<E: core::fmt::Display> core::fmt::Display for RenderError<E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Output { needed } => {
@@ -154,46 +155,12 @@ impl core::fmt::Display for RenderError {
             Self::Workspace => f.write_str("a workspace buffer is shorter than the family's scratch_len"),
             Self::Class => f.write_str("no such class"),
             Self::Instance => f.write_str("no such instance in this family"),
-            Self::Recipe(e) => write!(f, "{e}"),
-            Self::Rcdb(e) => write!(f, "{e}"),
-            Self::VisualAtom(e) => write!(f, "{e}"),
-            Self::Perlin(e) => write!(f, "{e}"),
-            Self::Bezier(e) => write!(f, "{e}"),
+            Self::Family(e) => write!(f, "{e}"),
         }
     }
 }
 
-impl core::error::Error for RenderError {}
-
-impl From<RecipeError> for RenderError {
-    fn from(e: RecipeError) -> Self {
-        Self::Recipe(e)
-    }
-}
-
-impl From<RcdbError> for RenderError {
-    fn from(e: RcdbError) -> Self {
-        Self::Rcdb(e)
-    }
-}
-
-impl From<VisualAtomError> for RenderError {
-    fn from(e: VisualAtomError) -> Self {
-        Self::VisualAtom(e)
-    }
-}
-
-impl From<PerlinError> for RenderError {
-    fn from(e: PerlinError) -> Self {
-        Self::Perlin(e)
-    }
-}
-
-impl From<BezierError> for RenderError {
-    fn from(e: BezierError) -> Self {
-        Self::Bezier(e)
-    }
-}
+impl<E: core::fmt::Debug + core::fmt::Display> core::error::Error for RenderError<E> {}
 
 /// One value of what made a sample ([`Family::parameters`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -221,6 +188,9 @@ pub struct PlacedObject {
 
 /// A dataset family: its categories, seed and settings, and how a sample is made.
 pub trait Family {
+    /// The family's own reason a sample cannot be rendered ([`RenderError::Family`]);
+    /// [`core::convert::Infallible`] for a family whose settings are all checked when it is made.
+    type Error: core::fmt::Debug + core::fmt::Display;
     /// What every sample is.
     fn shape(&self) -> SampleShape;
     /// The workspace buffers [`Family::render`] needs.
@@ -249,7 +219,7 @@ pub trait Family {
         instance: u64,
         ws: &mut Workspace<'_>,
         out: &mut [u8],
-    ) -> Result<usize, RenderError>;
+    ) -> Result<usize, RenderError<Self::Error>>;
     /// The sample's name, unique within its class and free of dots: the reference's file stem.
     fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result;
     /// What made the sample beyond its class, instance and the family's settings, in a fixed order.
@@ -262,7 +232,7 @@ pub trait Family {
 }
 
 /// The first `need` bytes of `out`, or the error naming `need`.
-pub(crate) fn output(out: &mut [u8], need: usize) -> Result<&mut [u8], RenderError> {
+pub(crate) fn output<E>(out: &mut [u8], need: usize) -> Result<&mut [u8], RenderError<E>> {
     out.get_mut(..need).ok_or(RenderError::Output { needed: need })
 }
 

@@ -1,42 +1,30 @@
 //! `fdsl-core`: the math of Formula-Driven Supervised Learning datasets.
 //!
 //! Everything here is a pure function of its arguments: no allocation, no I/O, no clock,
-//! no global state. Randomness comes only from [`stream::StreamKey`]s, so any sample of a
+//! no global state. Randomness comes only from [`math::stream::StreamKey`]s, so any sample of a
 //! dataset can be computed alone, in any order, on any worker, with the same bytes as a
 //! sequential run. Floating point uses only IEEE-754 basic operations (never fused), and
 //! the few transcendental functions needed come from the `libm` crate, so the same code
 //! gives the same bits on every CPU and on NVIDIA GPUs.
 //!
-//! Modules, one concept each:
-//! - [`stream`]: keyed PCG streams and the uniform draws built on them;
-//! - [`affine`]: affine maps `Affine2` of the plane and `Affine3` of space, the `Map` trait;
-//! - [`ifs`]: `Ifs2` and `Ifs3`, iterated function systems, and their random sampling;
-//! - [`chaos_game`]: the point sequence of an IFS;
-//! - [`frame`]: the reference's normalisation of a point set onto pixels;
-//! - [`canvas`]: caller-owned 8-bit images, points, 3x3 patches, flips, filling rate;
-//! - [`weights`]: the FractalDB instance weights (the 25-row scheme);
-//! - [`fractaldb`]: the FractalDB recipe and family: one category and weight traced, patches drawn;
-//! - [`latest_first`]: FractalDB's painting resolved latest point first on bit planes (the on-chip scheme);
-//! - [`search`]: the FractalDB category search;
-//! - [`perlin`]: Perlin gradient noise, 1-D (`pnoise1`) and 2-D fractal sums (`pnoise2`, `Noise2`);
-//! - [`mod@line`]: PIL's line rasteriser (truncated end points, Bresenham), as RCDB's reference draws;
-//! - [`opencv_fill`]: OpenCV's filled polygons and circles (`fillPoly`, `circle`), as dead leaves paints;
-//! - [`rcdb`]: RCDB radial contours and their family;
-//! - [`cloud`]: 3-D fractal point clouds: chaos game, normalisation, variance check, 145 weights;
-//! - [`camera`]: perspective projection of points (ExFractalDB, MV-FractalDB views);
-//! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
-//! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
-//! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
-//! - [`perlin_noise`]: Perlin noise images on a frequency × persistence grid (fdsl's reconstruction);
-//! - [`bezier`]: Bezier curve images from random templates (fdsl's reconstruction);
-//! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
-//! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
+//! Three layers, a folder each, and one trait between them and every caller:
+//! - [`math`]: keyed PCG streams ([`math::stream`]), affine maps, iterated function systems and the
+//!   chaos game, the reference normalisation onto pixels ([`math::frame`]), cameras, 3-D point
+//!   clouds, scenes, Perlin's gradient noise ([`math::perlin`]: the `noise` package's `pnoise1` /
+//!   `pnoise2`);
+//! - [`raster`]: caller-owned 8-bit canvases with 3x3 patches and flips ([`raster::canvas`]), PIL's
+//!   lines ([`raster::pil_line`]), OpenCV's fills, HSV and blur, radial contours, diamond-square fields;
+//! - [`families`]: one module or folder per dataset family (FractalDB with its search and weights,
+//!   RCDB, VisualAtom, ExFractalDB, PC-FractalDB, Anderson & Farrell, dead leaves, Perlin images,
+//!   Bezier curves), everything that turns (class, instance) into a sample;
+//! - [`family`]: the one trait of every family, [`Family`]: (class, instance) into caller-owned
+//!   buffers, errors the family's own.
 //!
 //! # Example: one FractalDB image into your own buffers
 //!
 //! ```
-//! use fdsl_core::fractaldb::{FRACTALDB_1K, paint, trace};
-//! use fdsl_core::weights::instance_weights;
+//! use fdsl_core::families::fractaldb::{FRACTALDB_1K, paint, trace};
+//! use fdsl_core::families::fractaldb::weights::instance_weights;
 //! use fdsl_core::{Affine2, Canvas, Flip, Ifs2};
 //!
 //! // A category: the maps and probabilities of one official CSV file (here the Sierpinski triangle).
@@ -61,35 +49,14 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-pub mod affine;
-pub mod anderson_farrell;
-pub mod bezier;
-pub mod camera;
-pub mod canvas;
-pub mod chaos_game;
-pub mod cloud;
-pub mod contour;
-pub mod dead_leaves;
-pub mod drawn;
-pub mod exfractaldb;
+pub mod families;
 pub mod family;
-pub mod fractaldb;
-pub mod frame;
-pub mod ifs;
-pub mod latest_first;
-pub mod line;
-pub mod opencv_fill;
-pub mod pc;
-pub mod perlin;
-pub mod perlin_noise;
-pub mod rcdb;
-pub mod search;
-pub mod stream;
-pub mod visual_atom;
-pub mod weights;
+pub mod math;
+pub mod raster;
 
-pub use affine::{Affine2, Affine3, Map};
-pub use canvas::{Canvas, Flip};
+pub use families::fractaldb::{CanvasKey, Job as CanvasJob, Recipe as CanvasRecipe};
 pub use family::{Family, RenderError, SampleShape, Workspace};
-pub use ifs::{Ifs, Ifs2, Ifs3, IfsError, Sampling};
-pub use stream::{Generator, Purpose, StreamKey};
+pub use math::affine::{Affine2, Affine3, Map};
+pub use math::ifs::{Ifs, Ifs2, Ifs3, IfsError, Sampling};
+pub use math::stream::{Namespace, Purpose, StreamKey};
+pub use raster::canvas::{Canvas, Flip};

@@ -3,12 +3,14 @@
 //! with its draws, the system sampler's laws, golden hashes, and properties
 //! over the parameter space (NaN, huge, degenerate maps: errors as values, never a panic).
 
-use fdsl_core::anderson_farrell::{
-    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, field_len,
-    gaussian_blur_3x3, gaussian_kernel_3, hsv_to_rgb, max_singular_value, render_counts, sample_system,
-    with_det_probabilities, wrap_u8,
+use fdsl_core::families::anderson_farrell::{
+    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, max_singular_value,
+    render_counts, sample_system, with_det_probabilities, wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
+use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
+use fdsl_core::raster::diamond_square::field_len;
+use fdsl_core::raster::hsv::hsv_to_rgb;
 use fdsl_core::{Affine2, Ifs2, Map};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -218,11 +220,11 @@ fn samples_are_pinned() {
 
 #[test]
 fn jitter_scales_one_whole_map_and_keeps_contractions() {
-    use fdsl_core::anderson_farrell::jitter;
+    use fdsl_core::families::anderson_farrell::jitter;
     let maps = [map([0.95, 0.0, 0.0, 0.3, 0.5, -0.25]), map([0.2, 0.1, -0.1, 0.4, -0.5, 0.5])];
     let (mut changed, mut unchanged) = (0, 0);
     for i in 0..2000 {
-        let mut out = [Affine2::default(); fdsl_core::ifs::MAX_MAPS];
+        let mut out = [Affine2::default(); fdsl_core::math::ifs::MAX_MAPS];
         jitter(&mut category_key(1, i).rng(), &maps, &mut out);
         assert!(out[..2].iter().all(|m| max_singular_value(m) <= 1.0));
         let differs: Vec<usize> = (0..2).filter(|&k| out[k] != maps[k]).collect();

@@ -1,9 +1,11 @@
 //! FractalDB's colour mode against the reference's `convert_color`, and its pinned bytes.
 
 use fdsl_core::Ifs2;
+use fdsl_core::families::fractaldb::{
+    Colouring, Draw, FractalDb, HUE_PERIOD, Recipe, hue_colour, hue_palette,
+};
 use fdsl_core::family::{Family, Held, Workspace};
-use fdsl_core::fractaldb::{Colouring, Draw, FractalDb, HUE_PERIOD, Recipe, hue_colour, hue_palette};
-use fdsl_core::frame::Grid;
+use fdsl_core::math::frame::Grid;
 use sha2::{Digest, Sha256};
 
 /// `convert_color(i, 128)` for i < 128, as the reference computes it

@@ -1,7 +1,7 @@
 //! Dead leaves: the radius table against NumPy's, golden hashes of images of each shape model,
 //! coverage, and no panic over the parameter space.
 
-use fdsl_core::dead_leaves::{DeadLeaves, MAX_LEAVES, MAX_SIDE, RadiusLaw, ShapeModel};
+use fdsl_core::families::dead_leaves::{DeadLeaves, MAX_LEAVES, MAX_SIDE, RadiusLaw, ShapeModel};
 use fdsl_core::family::{Family, Held, Workspace};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};

@@ -1,11 +1,11 @@
 //! Golden hashes of raw core output (independent of any image encoder). A change here changes
 //! datasets: it is a format-version change, made on purpose and recorded.
 
-use fdsl_core::chaos_game::ChaosGame;
-use fdsl_core::fractaldb::{Draw, Recipe, chain_key, paint, trace};
-use fdsl_core::frame::Grid;
-use fdsl_core::search::{Criteria, try_candidate};
-use fdsl_core::weights::instance_weights;
+use fdsl_core::families::fractaldb::search::{Criteria, try_candidate};
+use fdsl_core::families::fractaldb::weights::instance_weights;
+use fdsl_core::families::fractaldb::{Draw, Recipe, chain_key, paint, trace};
+use fdsl_core::math::chaos_game::ChaosGame;
+use fdsl_core::math::frame::Grid;
 use fdsl_core::{Canvas, Flip};
 use sha2::{Digest, Sha256};
 
@@ -15,7 +15,11 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A category from the search (seed 11): the first accepted candidate.
 fn category() -> fdsl_core::Ifs2 {
-    let criteria = Criteria { grid: Grid::square(128), points: 20_000, ..fdsl_core::search::REFERENCE };
+    let criteria = Criteria {
+        grid: Grid::square(128),
+        points: 20_000,
+        ..fdsl_core::families::fractaldb::search::REFERENCE
+    };
     let mut buf = vec![0u8; 128 * 128];
     (0..)
         .map(|j| try_candidate(11, j, &criteria, &mut Canvas::new(&mut buf, 128, 128).unwrap()))
@@ -67,10 +71,10 @@ fn rasters_are_pinned() {
 
 #[test]
 fn rcdb_rasters_are_pinned() {
-    use fdsl_core::rcdb::{REFERENCE_RANGES, RcdbCategory};
-    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    use fdsl_core::families::rcdb::{REFERENCE_RANGES, RcdbCategory};
+    use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
     let key =
-        |instance, purpose| StreamKey { seed: 3, generator: Generator::Rcdb, category: 9, instance, purpose };
+        |instance, purpose| StreamKey { seed: 3, namespace: Namespace::Rcdb, category: 9, instance, purpose };
     let category = RcdbCategory::sample(&mut key(0, Purpose::Parameters).rng(), &REFERENCE_RANGES);
     let mut got = Vec::new();
     for instance in [0, 1, 999] {
@@ -91,9 +95,9 @@ fn rcdb_rasters_are_pinned() {
 
 #[test]
 fn visual_atom_rasters_are_pinned() {
-    use fdsl_core::visual_atom::{REFERENCE_RANGES, VisualAtomCategory};
-    let category_key = fdsl_core::drawn::category_key::<VisualAtomCategory>;
-    let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
+    use fdsl_core::families::visual_atom::{REFERENCE_RANGES, VisualAtomCategory};
+    let category_key = fdsl_core::families::drawn::category_key::<VisualAtomCategory>;
+    let instance_key = fdsl_core::families::drawn::instance_key::<VisualAtomCategory>;
     let category = VisualAtomCategory::sample(&mut category_key(3, 9).rng(), &REFERENCE_RANGES);
     let mut got = Vec::new();
     for instance in [0, 1, 999] {
@@ -114,14 +118,16 @@ fn visual_atom_rasters_are_pinned() {
 
 #[test]
 fn clouds_and_views_are_pinned() {
-    use fdsl_core::camera::Camera;
-    use fdsl_core::cloud::{REFERENCE_3D, chaos_game, instance_weights_3d, normalise, try_candidate};
-    use fdsl_core::stream::{Generator, Purpose, StreamKey};
+    use fdsl_core::families::exfractaldb::search::{REFERENCE_3D, try_candidate};
+    use fdsl_core::families::exfractaldb::weights::instance_weights_3d;
+    use fdsl_core::math::camera::Camera;
+    use fdsl_core::math::cloud::{chaos_game, normalise};
+    use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
     let mut points = vec![[0.0f32; 3]; 9_999];
     let found = (0..).map(|j| try_candidate(4, j, &REFERENCE_3D, &mut points)).find(|c| c.accepted).unwrap();
     let key = |instance, purpose| StreamKey {
         seed: 4,
-        generator: Generator::ExFractalDb,
+        namespace: Namespace::ExFractalDb,
         category: 0,
         instance,
         purpose,

@@ -1,14 +1,14 @@
-//! The latest-first bit-plane painting (`fdsl_core::latest_first`) gives exactly
+//! The latest-first bit-plane painting (`fdsl_core::families::fractaldb::latest_first`) gives exactly
 //! `fractaldb::paint`'s bytes, for any canvas, points, draw mode, tiling and chunking; and the mask
 //! stream's random access equals its sequential draws, across rejected draws.
 
-use fdsl_core::canvas::{mask_of_draw, random_mask};
-use fdsl_core::fractaldb::{Draw, Recipe, paint, patch_key, trace};
-use fdsl_core::frame::Grid;
-use fdsl_core::latest_first::{
+use fdsl_core::families::fractaldb::latest_first::{
     PlaneError, Planes, Tile, TooManyRejections, mask_draw, masks_from, paint_patches, paint_points,
     rejections,
 };
+use fdsl_core::families::fractaldb::{Draw, Recipe, paint, patch_key, trace};
+use fdsl_core::math::frame::Grid;
+use fdsl_core::raster::canvas::{mask_of_draw, random_mask};
 use fdsl_core::{Canvas, Ifs2, StreamKey};
 use proptest::prelude::*;
 use rand_core::Rng;
@@ -147,7 +147,7 @@ proptest! {
     ) {
         let ifs = Ifs2::sample(&mut StreamKey {
             seed: ifs_seed,
-            generator: fdsl_core::Generator::FractalSearch,
+            namespace: fdsl_core::Namespace::FractalSearch,
             category: 0,
             instance: 0,
             purpose: fdsl_core::Purpose::Parameters,

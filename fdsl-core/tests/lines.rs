@@ -2,7 +2,7 @@
 //! and beyond a 40 x 30 canvas, on and between pixels, up to ±10⁴) and the pixels PIL's
 //! `ImageDraw.line(width=1)` set for each (`scripts/pil_lines.py`).
 
-use fdsl_core::line::line_pixels;
+use fdsl_core::raster::pil_line::line_pixels;
 
 #[test]
 fn the_same_pixels_as_pil() {

@@ -3,7 +3,7 @@
 //! 1 x 1 to 128 x 128, degenerate ones and dead leaves' own) with the number and a digest of the
 //! pixels `cv2.circle(thickness=-1)` / `cv2.fillPoly` set (`scripts/opencv_fill.py`).
 
-use fdsl_core::opencv_fill::{fill_circle, fill_poly};
+use fdsl_core::raster::opencv_fill::{fill_circle, fill_poly};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 

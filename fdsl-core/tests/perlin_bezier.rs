@@ -1,11 +1,11 @@
 //! Perlin noise and Bezier curve images (fdsl's reconstructions): golden hashes, the grid, what the
 //! images look like in numbers, and no panic or unchecked value over the parameter space.
 
-use fdsl_core::bezier::{Bezier, BezierCategory, BezierError, Curve, MAX_CURVES, draw_curve};
-use fdsl_core::drawn::category_key;
+use fdsl_core::families::bezier::{Bezier, BezierCategory, BezierError, Curve, MAX_CURVES, draw_curve};
+use fdsl_core::families::drawn::category_key;
+use fdsl_core::families::perlin_images::{PerlinCategory, PerlinError, PerlinNoise, grid_category};
 use fdsl_core::family::{Family, Held, Workspace};
-use fdsl_core::perlin::{Noise2, pnoise2};
-use fdsl_core::perlin_noise::{PerlinCategory, PerlinError, PerlinNoise, grid_category};
+use fdsl_core::math::perlin::{Noise2, pnoise2};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 

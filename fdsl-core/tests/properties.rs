@@ -1,11 +1,11 @@
 //! Properties over the whole parameter space: any IFS (NaN, infinities, huge and degenerate maps
 //! included), any canvas, any position: no panic, nothing out of bounds, same input same bytes.
 
-use fdsl_core::canvas::INK;
-use fdsl_core::fractaldb::{Draw, HUE_PERIOD, Instance, Recipe, paint, paint_hue, trace};
-use fdsl_core::frame::{Bounds, Frame, Grid};
-use fdsl_core::ifs::MAX_MAPS;
-use fdsl_core::search::{Criteria, try_candidate};
+use fdsl_core::families::fractaldb::search::{Criteria, try_candidate};
+use fdsl_core::families::fractaldb::{Draw, HUE_PERIOD, Instance, Recipe, paint, paint_hue, trace};
+use fdsl_core::math::frame::{Bounds, Frame, Grid};
+use fdsl_core::math::ifs::MAX_MAPS;
+use fdsl_core::raster::canvas::INK;
 use fdsl_core::{Affine2, Canvas, Flip, Ifs2};
 use proptest::prelude::*;
 
@@ -113,7 +113,7 @@ proptest! {
         for flip in Flip::ALL {
             let mut once = vec![0u8; w * h];
             canvas.write_flipped(flip, &mut once).unwrap();
-            prop_assert_eq!(fdsl_core::canvas::filling_rate(&once), canvas.filling_rate());
+            prop_assert_eq!(fdsl_core::raster::canvas::filling_rate(&once), canvas.filling_rate());
             let mut twice = vec![0u8; w * h];
             Canvas::new(&mut once, w, h).unwrap().write_flipped(flip, &mut twice).unwrap();
             prop_assert!(twice == original);
@@ -130,7 +130,7 @@ proptest! {
 
     #[test]
     fn search_accepts_exactly_at_the_threshold(seed: u64, index: u64, threshold in 0.0..0.5f64) {
-        let criteria = Criteria { grid: Grid::square(48), points: 2000, threshold, ..fdsl_core::search::REFERENCE };
+        let criteria = Criteria { grid: Grid::square(48), points: 2000, threshold, ..fdsl_core::families::fractaldb::search::REFERENCE };
         let mut buf = vec![0u8; 48 * 48];
         let c = try_candidate(seed, index, &criteria, &mut Canvas::new(&mut buf, 48, 48).unwrap());
         prop_assert!((0.0..=1.0).contains(&c.filling_rate));
@@ -140,9 +140,9 @@ proptest! {
 
     #[test]
     fn noise_mixes_are_centred_finite_and_sized(seed: u64, a in 0u64..64, b in 0u64..64, total in 2usize..3000, ratio in 0.0..=1.0f64) {
-        use fdsl_core::pc::{NoiseMix, mix, part};
-        use fdsl_core::stream::{Generator, Purpose, StreamKey};
-        let key = |category, purpose| StreamKey { seed, generator: Generator::PcFractalDb, category, instance: 0, purpose };
+        use fdsl_core::families::pc_fractaldb::{NoiseMix, mix, part};
+        use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
+        let key = |category, purpose| StreamKey { seed, namespace: Namespace::PcFractalDb, category, instance: 0, purpose };
         let split = NoiseMix::with_ratio(total, ratio);
         prop_assert_eq!(split.total(), total);
         let mut main = vec![[9.0f32; 3]; split.main];
@@ -161,7 +161,7 @@ proptest! {
     #[test]
     fn lines_stay_in_their_grid_and_join_their_ends(from in prop::array::uniform2(point()), to in prop::array::uniform2(point()),
                                                      w in 0usize..40, h in 0usize..40) {
-        use fdsl_core::line::line_pixels;
+        use fdsl_core::raster::pil_line::line_pixels;
         let (from, to) = ((from[0], from[1]), (to[0], to[1]));
         let mut pixels = Vec::new();
         line_pixels(from, to, w, h, |i| pixels.push(i));
@@ -208,13 +208,13 @@ proptest! {
             if dx >= dy { x += sx } else { y += sy }
         }
         let mut ours = Vec::new();
-        fdsl_core::line::line_pixels((x0, y0), (x1, y1), w, h, |i| ours.push(i));
+        fdsl_core::raster::pil_line::line_pixels((x0, y0), (x1, y1), w, h, |i| ours.push(i));
         prop_assert_eq!(ours, whole);
     }
 
     #[test]
     fn pnoise1_is_finite_bounded_and_zero_on_the_lattice(x in coefficient(), k in -1_000_000i64..1_000_000) {
-        use fdsl_core::perlin::pnoise1;
+        use fdsl_core::math::perlin::pnoise1;
         let v = pnoise1(x);
         // Over every pair of gradients and every fraction the largest |value| is 0.952.
         prop_assert!(v.is_finite() && v.abs() < 1.0, "pnoise1({}) = {}", x, v);
@@ -227,11 +227,11 @@ proptest! {
     #[test]
     fn rcdb_any_category_draws_deterministically_or_refuses(vertices in 0u32..1100, contours in 0u32..40,
                                                           c in coefficient(), lw in coefficient(), side in 1usize..80, seed: u64) {
-        use fdsl_core::rcdb::{RcdbCategory, RcdbRanges, REFERENCE_RANGES};
-        use fdsl_core::stream::{Generator, Purpose, StreamKey};
+        use fdsl_core::families::rcdb::{RcdbCategory, RcdbRanges, REFERENCE_RANGES};
+        use fdsl_core::math::stream::{Namespace, Purpose, StreamKey};
         let category = RcdbCategory { vertices, contours, perlin_coefficient: c, line_width: lw };
         let ranges = RcdbRanges { max_radius: side as u32, start_position: side as u32, ..REFERENCE_RANGES };
-        let key = StreamKey { seed, generator: Generator::Rcdb, category: 0, instance: 0, purpose: Purpose::Shape };
+        let key = StreamKey { seed, namespace: Namespace::Rcdb, category: 0, instance: 0, purpose: Purpose::Shape };
         let mut a = vec![7u8; side * side];
         let drawn = category.draw(&mut key.rng(), &ranges, &mut Canvas::new(&mut a, side, side).unwrap());
         prop_assert_eq!(drawn.is_ok(), category.check().is_ok());
@@ -248,8 +248,8 @@ proptest! {
     fn visual_atom_any_category_draws_deterministically_or_refuses(vertices in 0u32..1100, orbits in 0u32..30,
             lambda in coefficient(), lw in coefficient(), radius in coefficient(), ox in coefficient(), oy in coefficient(),
             n1 in 0u32..1100, n2 in 0u32..30, side in 1usize..80, seed: u64) {
-        use fdsl_core::visual_atom::VisualAtomCategory;
-        let instance_key = fdsl_core::drawn::instance_key::<VisualAtomCategory>;
+        use fdsl_core::families::visual_atom::VisualAtomCategory;
+        let instance_key = fdsl_core::families::drawn::instance_key::<VisualAtomCategory>;
         let category = VisualAtomCategory {
             vertices, orbits, perlin_coefficient: lambda, line_width: lw, start_radius: radius,
             frequencies: (n1, n2), oval: (ox, oy),

@@ -7,9 +7,9 @@
 use cudarc::driver::{CudaContext, CudaFunction, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg};
 use cudarc::nvrtc::Ptx;
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Job, Recipe};
-use fdsl_core::latest_first::Tile;
-use fdsl_core::search::Criteria;
+use fdsl_core::families::fractaldb::latest_first::Tile;
+use fdsl_core::families::fractaldb::search::Criteria;
+use fdsl_core::families::fractaldb::{Job, Recipe};
 use std::sync::Arc;
 
 /// The PTX of `kernels/`, checked fresh by `scripts/ptx.sh --check`.
@@ -99,7 +99,7 @@ impl Gpu {
 
     /// Render `jobs` (one thread each) and return their unflipped canvases, `side²` bytes each, in
     /// order: the bytes `Job::render` gives on the CPU.
-    pub fn fractaldb_render(&self, jobs: &[Job], seed: u64, recipe: &Recipe) -> Result<Vec<u8>, GpuError> {
+    pub fn render_canvases(&self, jobs: &[Job], seed: u64, recipe: &Recipe) -> Result<Vec<u8>, GpuError> {
         recipe.check().map_err(|e| GpuError::Job(e.to_string()))?;
         let n = jobs.len();
         let side = recipe.grid.width as usize;
@@ -120,9 +120,9 @@ impl Gpu {
 
 impl Gpu {
     /// Render `jobs` with the on-chip scheme and return their unflipped canvases, as
-    /// [`Gpu::fractaldb_render`]: one thread per job traces it and lists its mask stream's rejected
+    /// [`Gpu::render_canvases`]: one thread per job traces it and lists its mask stream's rejected
     /// draws (`fractaldb_prepare`), then one block of `bands` threads per canvas paints it latest
-    /// first on `fdsl_core::latest_first` bit planes in shared memory, thread `t` owning row band `t`
+    /// first on `fdsl_core::families::fractaldb::latest_first` bit planes in shared memory, thread `t` owning row band `t`
     /// (`fractaldb_paint_on_chip`). A canvas whose stream rejects more than [`REJECTION_CAPACITY`]
     /// draws is rendered here on the CPU (`Job::render`).
     pub fn fractaldb_render_on_chip(
@@ -196,7 +196,7 @@ impl Gpu {
     }
 
     /// The point-mode filling rates of candidates `first .. first + n` of the search with `seed`
-    /// (one thread each): the rates `fdsl_core::search::try_candidate` computes on the CPU.
+    /// (one thread each): the rates `fdsl_core::families::fractaldb::search::try_candidate` computes on the CPU.
     pub fn search_filling_rates(
         &self,
         seed: u64,

@@ -10,28 +10,25 @@
 //! units of shared work, in parallel, the bytes independent of the order and the number of threads),
 //! and names them.
 
-use crate::categories::{Category, Params};
-use crate::spec::{Generator, LeafShapes, Spec, categories_sha256};
+use crate::categories::Categories;
+use crate::family::BoxError;
+use crate::offload::Offload;
+use crate::search::Progress;
+use crate::spec::{Naming, Spec};
+use crate::{MANIFEST, MANIFEST_FORMAT, Request, TOOL};
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::anderson_farrell::AndersonFarrell;
-use fdsl_core::bezier::{Bezier, BezierCategory};
-use fdsl_core::dead_leaves::DeadLeaves;
-use fdsl_core::exfractaldb::ExFractalDb;
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
-use fdsl_core::fractaldb::{CanvasKey, Colouring, FractalDb, Job, PER_WEIGHT, Recipe};
-use fdsl_core::pc::{self, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneObject, SceneParams};
-use fdsl_core::perlin_noise::{PerlinCategory, PerlinNoise};
-use fdsl_core::rcdb::{Rcdb, RcdbCategory};
-use fdsl_core::visual_atom::{VisualAtom, VisualAtomCategory};
-use fdsl_core::{Ifs2, Ifs3};
+use fdsl_core::math::scene::SceneObject;
+use fdsl_core::{CanvasJob, CanvasKey, CanvasRecipe};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Instances per chunk: the files of a chunk of a class are made together, and sharded formats
-/// shuffle whole chunks. FractalDB's chunk is one weight row (its 10 counts share a chaos game);
+/// shuffle whole chunks. 40 is FractalDB's weight row (its 10 counts x 4 flips share a chaos game);
 /// for the other families it only groups work (kept at 40 so that their shards keep their order).
-pub const CHUNK_LEN: usize = PER_WEIGHT;
+pub const CHUNK_LEN: usize = 40;
 
 /// A split of the samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -78,193 +75,8 @@ pub struct Chunk {
     pub index: usize,
 }
 
-/// The categories of a dataset, as its generator reads them.
-#[derive(Debug)]
-pub enum Categories {
-    /// FractalDB: 2-D IFSs.
-    Fractal(Vec<Category<Ifs2>>),
-    /// RCDB: radial contour parameters.
-    Rcdb(Vec<Category<RcdbCategory>>),
-    /// VisualAtom: its nine parameters.
-    VisualAtom(Vec<Category<VisualAtomCategory>>),
-    /// ExFractalDB, MV-FractalDB, PC-FractalDB: 3-D IFSs.
-    Fractal3(Vec<Category<Ifs3>>),
-    /// Dead leaves: its one unlabelled class, a text naming the shapes.
-    DeadLeaves(Vec<Category<LeafShapes>>),
-    /// Perlin noise: a fractal sum's parameters.
-    Perlin(Vec<Category<PerlinCategory>>),
-    /// Bezier curves: a template of curves.
-    Bezier(Vec<Category<BezierCategory>>),
-}
-
-impl Categories {
-    /// Number of categories.
-    pub fn len(&self) -> usize {
-        self.texts().len()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The category files' texts, in class order.
-    pub fn texts(&self) -> Vec<&str> {
-        fn texts<P>(c: &[Category<P>]) -> Vec<&str> {
-            c.iter().map(|c| c.text.as_str()).collect()
-        }
-        match self {
-            Categories::Fractal(c) => texts(c),
-            Categories::Rcdb(c) => texts(c),
-            Categories::VisualAtom(c) => texts(c),
-            Categories::Fractal3(c) => texts(c),
-            Categories::DeadLeaves(c) => texts(c),
-            Categories::Perlin(c) => texts(c),
-            Categories::Bezier(c) => texts(c),
-        }
-    }
-
-    /// The hash recorded in the spec.
-    pub fn sha256(&self) -> String {
-        categories_sha256(self.texts())
-    }
-
-    /// Parse category file texts, `(source, text)`, as the categories of `generator`.
-    pub fn parse(generator: &Generator, files: &[(String, String)]) -> Result<Self> {
-        fn all<P: Params>(files: &[(String, String)]) -> Result<Vec<Category<P>>> {
-            files.iter().map(|(source, text)| Category::parse(source, text)).collect()
-        }
-        Ok(match generator {
-            Generator::Fractaldb { .. } | Generator::Andersonfarrell { .. } => {
-                Categories::Fractal(all(files)?)
-            }
-            Generator::Rcdb => Categories::Rcdb(all(files)?),
-            Generator::Visualatom => Categories::VisualAtom(all(files)?),
-            Generator::Exfractaldb { .. }
-            | Generator::Mvfractaldb { .. }
-            | Generator::Pcfractaldb { .. }
-            | Generator::Pcscenes { .. } => Categories::Fractal3(all(files)?),
-            Generator::Deadleaves { .. } => Categories::DeadLeaves(all(files)?),
-            Generator::Perlin => Categories::Perlin(all(files)?),
-            Generator::Bezier => Categories::Bezier(all(files)?),
-        })
-    }
-
-    /// The category files (`*.csv`, sorted by name) of `dir`, the first `n` or all, as the
-    /// categories of `generator`.
-    pub fn from_dir(generator: &Generator, dir: &Path, n: Option<usize>) -> Result<Self> {
-        let paths = crate::categories::csv_files(dir, n)?;
-        let files: Vec<(String, String)> = paths
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                Ok((path.display().to_string(), text))
-            })
-            .collect::<Result<_>>()?;
-        Self::parse(generator, &files)
-    }
-}
-
-/// The parameters of categories, in class order.
-fn params<P: Clone>(categories: &[Category<P>]) -> Vec<P> {
-    categories.iter().map(|c| c.params.clone()).collect()
-}
-
-/// The family of a dataset, over its categories: the one place that pairs a spec's generator with
-/// the core's family.
-#[derive(Debug)]
-enum Families {
-    FractalDb(Box<FractalDb<Vec<Ifs2>>>),
-    Rcdb(Rcdb<Vec<RcdbCategory>>),
-    VisualAtom(VisualAtom<Vec<VisualAtomCategory>>),
-    AndersonFarrell(AndersonFarrell<Vec<Ifs2>>),
-    ExFractalDb(Box<ExFractalDb<Vec<Ifs3>>>),
-    PcFractalDb(PcFractalDb<Vec<Ifs3>, Vec<u32>>),
-    PcScenes(PcScenes<Vec<Ifs3>, Vec<u32>>),
-    DeadLeaves(Box<DeadLeaves>),
-    Perlin(PerlinNoise<Vec<PerlinCategory>>),
-    Bezier(Bezier<Vec<BezierCategory>>),
-}
-
-impl Families {
-    /// The family that `spec` names over `categories` (of the spec's generator).
-    fn new(spec: &Spec, categories: &Categories) -> Result<Self> {
-        let seed = spec.seed;
-        let side = spec.size as usize;
-        // PC-FractalDB: instance `j` of every class mixes with `partners[j mod n]`, drawn from the seed.
-        let noise_mix = |c: &[Category<Ifs3>], main: u32, noise: u32| {
-            let mut partners = vec![0; c.len()];
-            pc::partners(&mut pc::partners_key(seed).rng(), &mut partners);
-            let mix = NoiseMix { main: main as usize, noise: noise as usize };
-            PcFractalDb::new(params(c), partners, mix, seed).context("the partners")
-        };
-        Ok(match (&spec.generator, categories) {
-            (&Generator::Fractaldb { weight_step, colour, .. }, Categories::Fractal(c)) => {
-                let recipe = spec.fractaldb_recipe().context("a FractalDB spec")?;
-                let family = FractalDb::new(params(c), weight_step, recipe, seed).context("the recipe")?;
-                Families::FractalDb(Box::new(family.coloured(colour.into())))
-            }
-            (Generator::Rcdb, Categories::Rcdb(c)) => {
-                Families::Rcdb(Rcdb::new(params(c), side, seed).context("an RCDB category")?)
-            }
-            (Generator::Visualatom, Categories::VisualAtom(c)) => {
-                Families::VisualAtom(VisualAtom::new(params(c), side, seed).context("a VisualAtom category")?)
-            }
-            (&Generator::Andersonfarrell { points }, Categories::Fractal(c)) => Families::AndersonFarrell(
-                AndersonFarrell::new(params(c), side, points as usize, seed)
-                    .context("an Anderson & Farrell system")?,
-            ),
-            (&Generator::Exfractaldb { points }, Categories::Fractal3(c)) => Families::ExFractalDb(Box::new(
-                ExFractalDb::new(params(c), points as usize, None, side, seed),
-            )),
-            (&Generator::Mvfractaldb { points, views }, Categories::Fractal3(c)) => Families::ExFractalDb(
-                Box::new(ExFractalDb::new(params(c), points as usize, Some(views), side, seed)),
-            ),
-            (&Generator::Pcfractaldb { main, noise }, Categories::Fractal3(c)) => {
-                Families::PcFractalDb(noise_mix(c, main, noise)?)
-            }
-            (&Generator::Pcscenes { main, noise, models, base_objects }, Categories::Fractal3(c)) => {
-                let params = SceneParams { base_objects, ..REFERENCE_SCENES };
-                Families::PcScenes(PcScenes::new(noise_mix(c, main, noise)?, models as usize, params))
-            }
-            (&Generator::Deadleaves { shapes }, Categories::DeadLeaves(c)) => {
-                if c.iter().any(|c| c.params != shapes) {
-                    bail!("the dead leaves class names other shapes than the spec's {}", shapes.name());
-                }
-                Families::DeadLeaves(Box::new(
-                    DeadLeaves::new(shapes.into(), side, seed).context("dead leaves")?,
-                ))
-            }
-            (Generator::Perlin, Categories::Perlin(c)) => {
-                Families::Perlin(PerlinNoise::new(params(c), side, seed).context("a Perlin category")?)
-            }
-            (Generator::Bezier, Categories::Bezier(c)) => {
-                Families::Bezier(Bezier::new(params(c), side, seed).context("a Bezier category")?)
-            }
-            _ => bail!("the categories are not of the spec's generator"),
-        })
-    }
-
-    /// The family, for generic code.
-    fn family(&self) -> &(dyn Family + Sync) {
-        match self {
-            Families::FractalDb(f) => f.as_ref(),
-            Families::Rcdb(f) => f,
-            Families::VisualAtom(f) => f,
-            Families::AndersonFarrell(f) => f,
-            Families::ExFractalDb(f) => f.as_ref(),
-            Families::PcFractalDb(f) => f,
-            Families::PcScenes(f) => f,
-            Families::DeadLeaves(f) => f.as_ref(),
-            Families::Perlin(f) => f,
-            Families::Bezier(f) => f,
-        }
-    }
-}
-
-/// Unflipped FractalDB canvases by (class, weight row, count), rendered elsewhere (a GPU).
-pub type Canvases = std::sync::Arc<std::collections::HashMap<CanvasKey, Vec<u8>>>;
+/// Unflipped canvases by key, rendered elsewhere (a GPU).
+pub type Canvases = Arc<std::collections::HashMap<CanvasKey, Vec<u8>>>;
 
 /// Per-worker buffers, reused across samples of one dataset (give each dataset its own).
 #[derive(Default)]
@@ -288,25 +100,31 @@ impl Scratch {
 }
 
 /// A dataset ready to render: its spec, categories and family.
-#[derive(Debug)]
 pub struct Dataset {
     /// The specification.
     pub spec: Spec,
     texts: Vec<String>,
-    families: Families,
+    family: Box<dyn Family<Error = BoxError> + Send + Sync>,
+    offload: Option<Arc<dyn Offload>>,
+}
+
+impl std::fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dataset").field("spec", &self.spec).finish_non_exhaustive()
+    }
 }
 
 impl Dataset {
-    /// A dataset from a spec and its categories (of the spec's generator); both are checked (the
+    /// A dataset from a spec and its categories (of the spec's family); both are checked (the
     /// messages name the spec's fields: a spec from flags was checked by [`Spec::check`] before).
     pub fn new(spec: Spec, categories: Categories) -> Result<Self> {
-        spec.check_named(crate::spec::Naming::Fields)?;
+        spec.check_named(Naming::Fields)?;
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }
-        let families = Families::new(&spec, &categories)?;
+        let built = spec.family.family().build(&spec, &categories)?;
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        let dataset = Self { spec, texts, families };
+        let dataset = Self { spec, texts, family: built.family, offload: built.offload };
         dataset.check_val_split()?;
         Ok(dataset)
     }
@@ -370,8 +188,8 @@ impl Dataset {
         (0..=n).map(|k| !inside[n - k]).collect()
     }
 
-    fn family(&self) -> &(dyn Family + Sync) {
-        self.families.family()
+    fn family(&self) -> &(dyn Family<Error = BoxError> + Send + Sync) {
+        self.family.as_ref()
     }
 
     /// What every sample is.
@@ -604,36 +422,38 @@ impl Dataset {
         grow(objects, need.objects, SceneObject::default());
         let mut ws = Workspace::new(positions, canvas, points, objects, held);
         let (class, instance) = (sample.category, sample.instance as u64);
-        let failed =
-            |e| anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample));
-        if let (Some(canvases), Families::FractalDb(f)) = (precomputed, &self.families) {
-            let (key, _) = f.canvas_job(class, instance).map_err(failed)?;
+        let failed = |e: &dyn std::fmt::Display| {
+            anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample))
+        };
+        if let (Some(canvases), Some(offload)) = (precomputed, &self.offload) {
+            let (key, _) = offload.canvas_job(class, instance).map_err(|e| failed(&e))?;
             if let Some(pixels) = canvases.get(&key) {
-                f.adopt_canvas(key, pixels, &mut ws).map_err(failed)?;
+                offload.adopt_canvas(key, pixels, &mut ws).map_err(|e| failed(&e))?;
             }
         }
-        family.render(class, instance, &mut ws, out).map_err(failed)
+        family.render(class, instance, &mut ws, out).map_err(|e| failed(&e))
     }
 
-    /// The FractalDB canvases `samples` need, each once, as jobs for `Job::render` (on a GPU), with
-    /// their keys (class, weight row, count); empty for other families.
-    pub fn canvas_jobs(&self, samples: impl IntoIterator<Item = Sample>) -> Result<Vec<(CanvasKey, Job)>> {
-        let Families::FractalDb(f) = &self.families else { return Ok(Vec::new()) };
+    /// The canvases `samples` need, each once, as jobs for [`CanvasJob::render`] (on a GPU), with
+    /// their keys; empty for families that take no work from elsewhere.
+    pub fn canvas_jobs(
+        &self,
+        samples: impl IntoIterator<Item = Sample>,
+    ) -> Result<Vec<(CanvasKey, CanvasJob)>> {
+        let Some(offload) = &self.offload else { return Ok(Vec::new()) };
         let mut jobs = samples
             .into_iter()
-            .map(|s| f.canvas_job(s.category, s.instance as u64).map_err(|e| anyhow::anyhow!("{e}")))
+            .map(|s| offload.canvas_job(s.category, s.instance as u64))
             .collect::<Result<Vec<_>>>()?;
         jobs.sort_unstable_by_key(|(key, _)| *key);
         jobs.dedup_by_key(|(key, _)| *key);
         Ok(jobs)
     }
 
-    /// The recipe of the canvases [`Dataset::canvas_jobs`] makes (grey FractalDB only).
-    pub fn canvas_recipe(&self) -> Option<&Recipe> {
-        match &self.families {
-            Families::FractalDb(f) if f.colouring() == Colouring::Grey => Some(f.recipe()),
-            _ => None,
-        }
+    /// The recipe of the canvases [`Dataset::canvas_jobs`] makes, `None` where none can be made
+    /// elsewhere.
+    pub fn canvas_recipe(&self) -> Option<&CanvasRecipe> {
+        self.offload.as_ref().and_then(|offload| offload.recipe())
     }
 
     /// The category files, `(path in the dataset, text)`, in class order.
@@ -730,6 +550,104 @@ impl Dataset {
         let start = chunk.index * CHUNK_LEN;
         let end = self.spec.instances.min(start + CHUNK_LEN);
         (start..end).map(move |instance| Sample { category: chunk.category, instance })
+    }
+}
+
+/// No progress to report.
+fn quiet(_: u64, _: u64) {}
+
+impl Dataset {
+    /// The dataset `json` describes: a whole spec (the `spec` of a `manifest.json`) or the short form
+    /// `{"preset": ..., ...overrides}` ([`Request`]).
+    pub fn open(json: &str) -> Result<Self> {
+        Self::open_with_progress(json, &quiet)
+    }
+
+    /// [`Dataset::open`], reporting a category search's progress (`fractaldb-10k`, the 3-D presets).
+    pub fn open_with_progress(json: &str, progress: Progress) -> Result<Self> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).context("the dataset spec is not valid JSON")?;
+        if value.get("generator").is_some() {
+            let spec: Spec =
+                serde_json::from_value(value).context("not a dataset spec (as manifest.json's \"spec\")")?;
+            Self::from_spec(spec, progress)
+        } else {
+            let request: Request = serde_json::from_value(value).context(
+                "not a dataset spec: give {\"preset\": NAME, ...overrides} or a manifest's \"spec\"",
+            )?;
+            request.dataset(progress)
+        }
+    }
+
+    /// The dataset of a whole spec: its categories from its preset, or from the folder its
+    /// `category_source` names, and checked against its `categories_sha256`.
+    pub fn from_spec(spec: Spec, progress: Progress) -> Result<Self> {
+        let published = crate::preset::published(&spec.preset)?;
+        let categories = if spec.category_source == published.category_source {
+            ensure!(
+                spec.categories <= published.categories,
+                "the {} preset has {} categories; the spec asks for {}",
+                spec.preset,
+                published.categories,
+                spec.categories
+            );
+            crate::preset::categories(&spec, progress)?
+        } else {
+            let dir = Path::new(&spec.category_source);
+            Categories::from_dir(&spec.family, dir, Some(spec.categories))?
+        };
+        if categories.sha256() != spec.categories_sha256 {
+            bail!(
+                "the categories of {} are not those the spec names (their SHA-256 differs from categories_sha256)",
+                spec.category_source
+            );
+        }
+        Self::new(spec, categories)
+    }
+
+    /// The dataset a rendered folder describes (`dir`, or its `manifest.json` itself): its manifest's
+    /// spec, with the category files of its `categories/` folder.
+    pub fn from_manifest(path: &Path) -> Result<Self> {
+        let (dir, file) = if path.is_dir() {
+            (path, path.join(MANIFEST))
+        } else {
+            (path.parent().unwrap_or(Path::new(".")), path.to_owned())
+        };
+        let text =
+            std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let manifest: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not an fdsl manifest", file.display()))?;
+        let field = |name: &str| manifest.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        ensure!(
+            field("format") == MANIFEST_FORMAT,
+            "{} has format {:?}; this fdsl reads {MANIFEST_FORMAT:?}",
+            file.display(),
+            field("format")
+        );
+        ensure!(
+            field("tool") == TOOL,
+            "{} was written by {}; this is {TOOL}, whose bytes may differ: open it with {}",
+            file.display(),
+            field("tool"),
+            field("tool")
+        );
+        let spec: Spec = serde_json::from_value(manifest.get("spec").cloned().unwrap_or_default())
+            .with_context(|| format!("{}: its \"spec\" is not a dataset spec", file.display()))?;
+        let files: Vec<(String, String)> = (0..spec.categories)
+            .map(|c| {
+                let path = dir.join(Dataset::category_path(c));
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Ok((path.display().to_string(), text))
+            })
+            .collect::<Result<_>>()?;
+        let categories = Categories::parse(&spec.family, &files)?;
+        ensure!(
+            categories.sha256() == spec.categories_sha256,
+            "{}: the files of categories/ are not those the manifest's spec names (SHA-256 differs)",
+            dir.display()
+        );
+        Self::new(spec, categories)
     }
 }
 

@@ -1,11 +1,9 @@
-//! The category searches: FractalDB's 2-D IFSs, or the 3-D ones of ExFractalDB, MV-FractalDB and
-//! PC-FractalDB, tried in parallel, the result independent of the number of threads.
+//! Category searches: random candidates tried in parallel, the first accepted ones kept in candidate
+//! order, the result independent of the number of threads. The families that search (FractalDB's
+//! 2-D IFSs, the 3-D ones) implement [`Searcher`] in their files.
 
 use crate::categories::{Category, Params};
 use anyhow::{Result, bail};
-use fdsl_core::cloud::Criteria3;
-use fdsl_core::search::Criteria;
-use fdsl_core::{Canvas, Ifs2, Ifs3};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -20,36 +18,6 @@ pub trait Searcher: Sync {
     /// Candidate `index` of the search with `seed`: its parameters, its score (the filling rate in
     /// 2-D, the smallest axis variance in 3-D), and whether it is accepted.
     fn try_one(&self, seed: u64, index: u64, scratch: &mut Self::Scratch) -> (Self::Found, f64, bool);
-}
-
-impl Searcher for Criteria {
-    type Found = Ifs2;
-    type Scratch = Vec<u8>;
-
-    fn scratch(&self) -> Vec<u8> {
-        vec![0; self.grid.width as usize * self.grid.height as usize]
-    }
-
-    fn try_one(&self, seed: u64, index: u64, buf: &mut Vec<u8>) -> (Ifs2, f64, bool) {
-        let (w, h) = (self.grid.width as usize, self.grid.height as usize);
-        let mut canvas = Canvas::new(buf, w, h).expect("sized by scratch()");
-        let c = fdsl_core::search::try_candidate(seed, index, self, &mut canvas);
-        (c.ifs, c.filling_rate, c.accepted)
-    }
-}
-
-impl Searcher for Criteria3 {
-    type Found = Ifs3;
-    type Scratch = Vec<[f32; 3]>;
-
-    fn scratch(&self) -> Vec<[f32; 3]> {
-        vec![[0.0; 3]; self.points as usize]
-    }
-
-    fn try_one(&self, seed: u64, index: u64, points: &mut Vec<[f32; 3]>) -> (Ifs3, f64, bool) {
-        let c = fdsl_core::cloud::try_candidate(seed, index, self, points);
-        (c.ifs, c.variances.iter().copied().fold(f64::INFINITY, f64::min), c.accepted)
-    }
 }
 
 /// An accepted candidate.
@@ -67,61 +35,103 @@ pub struct Found<P> {
     pub category: Category<P>,
 }
 
-/// The largest `--range` of a search's coefficients (the ViT paper tried 0.8 to 1.5; past a few
-/// units almost every candidate diverges).
-pub const MAX_RANGE: f64 = 100.0;
-
-/// Check 2-D search criteria; messages name the flag.
-pub fn check(criteria: &Criteria) -> Result<()> {
-    let pixels = f64::from(criteria.grid.width) * f64::from(criteria.grid.height);
-    let side = criteria.grid.width;
-    if !crate::spec::SIZES.contains(&side) {
+/// Check a search's points and acceptance threshold (in (0, `max`]); messages name the flags.
+pub fn check_points_threshold(points: u32, threshold: f64, max: f64) -> Result<()> {
+    if !crate::flags::POINT_RANGE.contains(&points) {
         bail!(
-            "--size must be between {} and {} pixels, not {side}",
-            crate::spec::SIZES.start(),
-            crate::spec::SIZES.end()
+            "--points must be between {} and {}",
+            crate::flags::POINT_RANGE.start(),
+            crate::flags::POINT_RANGE.end()
         );
-    }
-    check_points_threshold(criteria.points, criteria.threshold, 1.0)?;
-    let sampling = criteria.sampling;
-    if !(1..=sampling.max_maps).contains(&sampling.min_maps)
-        || sampling.max_maps as usize > fdsl_core::ifs::MAX_MAPS
-    {
-        bail!(
-            "--maps must be N or A..B with 1 <= A <= B <= {}, not {}..{}",
-            fdsl_core::ifs::MAX_MAPS,
-            sampling.min_maps,
-            sampling.max_maps
-        );
-    }
-    if !(sampling.range.is_finite() && sampling.range > 0.0 && sampling.range <= MAX_RANGE) {
-        bail!("--range must be in (0, {MAX_RANGE}], not {}", sampling.range);
-    }
-    debug_assert!(sampling.is_valid());
-    if f64::from(criteria.points) < criteria.threshold * pixels {
-        bail!(
-            "--points {} can fill at most {:.1} % of a {side}x{side} canvas, below --threshold {}: no candidate could pass",
-            criteria.points,
-            100.0 * f64::from(criteria.points) / pixels,
-            criteria.threshold
-        );
-    }
-    Ok(())
-}
-
-/// Check 3-D search criteria (a variance of a cloud in [−1, 1]³ is at most 1).
-pub fn check_3d(criteria: &Criteria3) -> Result<()> {
-    check_points_threshold(criteria.points, criteria.threshold, 1.0)
-}
-
-fn check_points_threshold(points: u32, threshold: f64, max: f64) -> Result<()> {
-    if !crate::spec::POINTS.contains(&points) {
-        bail!("--points must be between {} and {}", crate::spec::POINTS.start(), crate::spec::POINTS.end());
     }
     if !(threshold > 0.0 && threshold <= max) {
         bail!("--threshold must be in (0, {max}], not {threshold}");
     }
     Ok(())
+}
+
+/// What `fdsl search` asks of a search: the settings every kind reads (each takes those it has and
+/// refuses those it has not).
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    /// Seed of the search (candidate j is a function of the seed and j).
+    pub seed: u64,
+    /// Categories to find.
+    pub categories: usize,
+    /// Side of a 2-D test rendering, pixels.
+    pub size: u32,
+    /// Points of the test chaos game [default: the kind's].
+    pub points: Option<u32>,
+    /// The acceptance threshold [default: the kind's].
+    pub threshold: Option<f64>,
+    /// Maps per candidate, `(A, B)` [default: the kind's].
+    pub maps: Option<(u32, u32)>,
+    /// Every coefficient uniform in (-R, R) [default: the kind's].
+    pub range: Option<f64>,
+    /// Give up after this many candidates.
+    pub max_candidates: u64,
+}
+
+/// One accepted candidate, as `search.json` lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    /// Its index in the candidate sequence of the seed.
+    pub candidate: u64,
+    /// Its score.
+    pub score: f64,
+    /// Its category file.
+    pub file: String,
+}
+
+/// What a search found: its category files `(name, text)`, the criteria and candidates
+/// `search.json` records, and how many candidates it tried.
+#[derive(Debug)]
+pub struct Searched {
+    /// The category files, in order.
+    pub files: Vec<(String, String)>,
+    /// The criteria, as `search.json` records them.
+    pub criteria: serde_json::Value,
+    /// The accepted candidates.
+    pub listed: Vec<Listed>,
+    /// Candidates tried.
+    pub tried: u64,
+}
+
+impl Searched {
+    /// What `found` holds, after `tried` candidates, under `criteria`.
+    pub fn new<P: Params>(found: Vec<Found<P>>, tried: u64, criteria: serde_json::Value) -> Self {
+        let files = found.iter().map(|f| (f.file.clone(), f.category.text.clone())).collect();
+        let listed = found
+            .into_iter()
+            .map(|f| Listed { candidate: f.candidate, score: f.score, file: f.file })
+            .collect();
+        Self { files, criteria, listed, tried }
+    }
+}
+
+/// A category search `fdsl search` runs (`--kind NAME`), declared in its family's file and listed in
+/// [`crate::families::SEARCHES`].
+#[derive(Debug)]
+pub struct SearchKind {
+    /// Its name.
+    pub name: &'static str,
+    /// What it finds, for `--help`.
+    pub about: &'static str,
+    /// Whether it can try candidates on a GPU.
+    pub gpu: bool,
+    /// Run it (on `gpu` where given), reporting to `progress`.
+    pub run: fn(&SearchRequest, Option<&fdsl_cuda::Gpu>, Progress) -> Result<Searched>,
+}
+
+/// The search named `name`.
+pub fn kind(name: &str) -> Result<&'static SearchKind> {
+    match crate::families::SEARCHES.iter().find(|k| k.name == name) {
+        Some(kind) => Ok(kind),
+        None => bail!(
+            "unknown search kind {name:?}; choose {}",
+            crate::families::SEARCHES.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 /// Called with (categories found, categories wanted) as a search goes.

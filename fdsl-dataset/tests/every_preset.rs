@@ -2,9 +2,9 @@
 //! in a random order through one workspace, or in batches on 1, 2 or all threads — nor on whether
 //! the dataset was opened from the short form or from its whole spec.
 
-use fdsl_core::stream::{Generator, Purpose, StreamKey, shuffle};
+use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::Scratch;
-use fdsl_dataset::presets::NAMES;
+
 use fdsl_dataset::{Dataset, Sample};
 
 /// A small dataset of each preset (the short form of its spec).
@@ -51,7 +51,7 @@ fn shuffled(n: u64, step: u64) -> Vec<u64> {
     let mut order: Vec<u64> = (0..n).collect();
     let key = StreamKey {
         seed: 1,
-        generator: Generator::FractalDb,
+        namespace: Namespace::FractalDb,
         category: 0,
         instance: step,
         purpose: Purpose::Order,
@@ -62,7 +62,7 @@ fn shuffled(n: u64, step: u64) -> Vec<u64> {
 
 #[test]
 fn every_way_of_asking_gives_the_same_bytes() {
-    for preset in NAMES {
+    for preset in fdsl_dataset::preset::names() {
         let ds = Dataset::open(&small(preset)).unwrap_or_else(|e| panic!("{preset}: {e:#}"));
         let expected = in_order(&ds);
         assert_eq!(expected.len() as u64, ds.len(), "{preset}");
@@ -163,7 +163,7 @@ proptest::proptest! {
     /// few categories: the 3-D presets' default of 1,000 is a 6 s search per case.)
     #[test]
     fn any_request_opens_or_says_why(
-        preset in proptest::sample::select(NAMES.to_vec()),
+        preset in proptest::sample::select(fdsl_dataset::preset::names()),
         seed in proptest::prelude::any::<u64>(),
         categories in 0usize..4,
         instances in proptest::option::of(0usize..60),
@@ -175,8 +175,18 @@ proptest::proptest! {
         val_per_class in 0usize..50,
     ) {
         let preset = preset.to_owned();
+        // Non-finite numbers reach the library as JSON null (JSON has no NaN): refused as values.
+        let settings = [
+            ("points", points.map(serde_json::Value::from)),
+            ("weight_step", weight_step.map(serde_json::Value::from)),
+            ("mix_ratio", mix_ratio.map(serde_json::Value::from)),
+            ("objects", objects.map(serde_json::Value::from)),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect();
         let request = fdsl_dataset::Request {
-            preset, seed, categories: Some(categories), instances, size, points, weight_step, mix_ratio, objects, val_per_class,
+            preset, seed, categories: Some(categories), instances, size, val_per_class, settings,
             ..Default::default()
         };
         if let Ok(ds) = request.dataset(&|_, _| {}) {

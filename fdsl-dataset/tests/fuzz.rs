@@ -2,7 +2,7 @@
 //! category-file parser and the reading of manifests and specs take any text — random bytes, or a
 //! real file randomly edited — and return a value or an error, never panic.
 
-use fdsl_core::rcdb::RcdbCategory;
+use fdsl_core::families::rcdb::RcdbCategory;
 use fdsl_core::{Ifs2, Ifs3};
 use fdsl_dataset::Dataset;
 use fdsl_dataset::categories::Category;

@@ -1,12 +1,12 @@
-//! The on-chip scheme's CPU form (`fdsl_core::latest_first`) gives the published FractalDB-1k
+//! The on-chip scheme's CPU form (`fdsl_core::families::fractaldb::latest_first`) gives the published FractalDB-1k
 //! canvases exactly: official categories, 362 px, 200,000 points, patch and point mode, for the
 //! tilings and chunk sizes a GPU block uses.
 
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Draw, FRACTALDB_1K, Recipe, paint, patch_key, trace};
-use fdsl_core::latest_first::{Planes, Tile, paint_patches, paint_points, rejections};
-use fdsl_core::weights::instance_weights;
-use fdsl_dataset::categories::fractaldb_1k;
+use fdsl_core::families::fractaldb::latest_first::{Planes, Tile, paint_patches, paint_points, rejections};
+use fdsl_core::families::fractaldb::weights::instance_weights;
+use fdsl_core::families::fractaldb::{Draw, FRACTALDB_1K, Recipe, paint, patch_key, trace};
+use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
 
 #[test]
 fn official_categories_at_the_published_recipe() {

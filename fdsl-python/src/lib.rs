@@ -4,7 +4,7 @@
 //! index past the end, `TypeError` for a wrong buffer); no global thread pool (worker threads are made
 //! per call, so the module is safe after `fork`).
 
-use fdsl_dataset::dataset::Categories;
+use fdsl_dataset::Categories;
 use fdsl_dataset::{Dataset as Inner, SampleShape, Spec};
 use numpy::{PyArray1, PyArrayMethods, PyReadwriteArrayDyn, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
@@ -83,7 +83,7 @@ impl Dataset {
         let spec: Spec = serde_json::from_str(spec_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let files: Vec<(String, String)> =
             texts.into_iter().enumerate().map(|(c, t)| (Inner::category_path(c), t)).collect();
-        let categories = Categories::parse(&spec.generator, &files).map_err(value_error)?;
+        let categories = Categories::parse(&spec.family, &files).map_err(value_error)?;
         Ok(Self { inner: Arc::new(Inner::new(spec, categories).map_err(value_error)?) })
     }
 

@@ -1,19 +1,19 @@
 //! fdsl-core's functions as PTX kernels: the very same code the CPU runs, compiled for
 //! `nvptx64-nvidia-cuda` (see `../../shared/GPU.md` in the project's notes and `fdsl-cuda/README.md`).
 //!
-//! The first kernel is the obvious design: one thread per FractalDB canvas, `fdsl_core::fractaldb::Job::render`
+//! The first kernel is the obvious design: one thread per FractalDB canvas, `fdsl_core::families::fractaldb::Job::render`
 //! unchanged: its chaos game traced into its own slice of a positions buffer and painted into its own
 //! canvas. The on-chip scheme (`fractaldb_prepare` then `fractaldb_paint_on_chip`) keeps each canvas
-//! in shared memory as `fdsl_core::latest_first` bit planes, painted latest point first by the
+//! in shared memory as `fdsl_core::families::fractaldb::latest_first` bit planes, painted latest point first by the
 //! threads of one block, each owning a band of rows; it gives the same bytes.
 #![no_std]
 #![feature(abi_ptx, stdarch_nvptx, asm_experimental_arch)]
 
 use core::arch::nvptx::{_block_dim_x, _block_idx_x, _thread_idx_x};
 use fdsl_core::Canvas;
-use fdsl_core::fractaldb::{Draw, Job, Recipe, patch_key, trace};
-use fdsl_core::latest_first::{Planes, Tile, paint_patches, paint_points, rejections};
-use fdsl_core::search::{Criteria, try_candidate};
+use fdsl_core::families::fractaldb::{Draw, Job, Recipe, patch_key, trace};
+use fdsl_core::families::fractaldb::latest_first::{Planes, Tile, paint_patches, paint_points, rejections};
+use fdsl_core::families::fractaldb::search::{Criteria, try_candidate};
 
 // The block's dynamic shared memory (its size is the launch's `shared_mem_bytes`). Rust has no
 // shared address space of its own on nvptx (rust-lang/rust#135516), and PTX accepts `.extern

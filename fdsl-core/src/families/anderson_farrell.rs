@@ -1,0 +1,552 @@
+//! Anderson & Farrell, "Improving Fractal Pre-training" (WACV 2022), as its reference generates
+//! images for classification (catalys1/fractal-pretraining, `training/config/experiment/frac.yaml`:
+//! `IFSGenerator` with its defaults, 224 px, 100,000 points).
+//!
+//! A category is one system of 2 to 4 affine maps drawn by SVD sampling ([`sample_system`],
+//! `fractals/ifs.py` `sample_system`), stored as an [`Ifs2`] whose probabilities are `|det A_i|`
+//! normalised. An instance is the generator's per-image randomness (`datasets/generator.py`
+//! `IFSGenerator.generate`), drawn here from (seed, class, instance) streams instead of the
+//! reference's unseeded numpy / numba generators:
+//!
+//! 1. jitter: one random map scaled by `U(0.8, 1.1)`, kept if no singular value exceeds 1, else
+//!    tried again, 4 tries, then the system unchanged ([`jitter`]);
+//! 2. the chaos game from map 0's fixed point, `p_i ∝ |det A_i|` of the jittered maps;
+//! 3. the window: the points' bounding box, centre moved by `U(−0.2, 0.2)` of the extent and
+//!    half-extent `extent · U(0.5, 2) / 2`, per axis ([`Window`]);
+//! 4. graded rendering through one random 3x3 mask per image: hit counts over the max
+//!    ([`render_counts`]);
+//! 5. random transpose, vertical and horizontal flips (p = 0.5 each) ([`Orientation`]);
+//! 6. colour: OpenCV 8-bit HSV, hue `x·255 + U(0, 255)` wrapped to a byte, constant saturation and
+//!    value ([`FractalColour`], [`hsv_to_rgb`]);
+//! 7. a diamond-square background, coloured (`diamond_square`, [`BackgroundColour`]), under the
+//!    fractal's non-black pixels;
+//! 8. with p = 0.5, a 3x3 Gaussian blur, `σ ~ U(0.5, 1)`, as OpenCV blurs `uint8` images
+//!    ([`gaussian_kernel_3`], [`gaussian_blur_3x3`]).
+//!
+//! Precision: every step the reference computes in `float64` is `f64` here, the OpenCV steps use
+//! OpenCV's own arithmetic (`float32` for HSV, fixed point for the blur). The reference's random
+//! draws are numpy's and numba's Mersenne Twisters; ours are PCG streams with the same laws.
+//! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
+//! `num_class == per_class`) is not reproduced: the label is the class.
+
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::math::affine::{Affine2, Map};
+use crate::math::chaos_game::ChaosGame;
+use crate::math::frame::Bounds;
+use crate::math::ifs::{Ifs2, IfsError, MAX_MAPS};
+use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
+use crate::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
+use crate::raster::diamond_square::{Field, diamond_square, field_len, grid_exponent};
+use crate::raster::hsv::hsv_to_rgb;
+use rand_core::Rng;
+
+/// The image side of the reference's experiments (`data.size`).
+pub const SIDE: usize = 224;
+/// Points per chaos game (`niter`).
+pub const POINTS: usize = 100_000;
+/// The fewest and most maps of a system (`ifs.py --min_n 2 --max_n 4`).
+pub const MAPS: (usize, usize) = (2, 4);
+/// The jitter's attempts and factor range (`_basic_jitter`, `prange=(0.8, 1.1)`).
+pub const JITTER_TRIES: usize = 4;
+
+/// Why a system or a family cannot be rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfError {
+    /// The maps' `|det|` sum to zero or to infinity: no selection probabilities.
+    Degenerate {
+        /// The offending class.
+        class: usize,
+    },
+    /// The image side is 0.
+    Side,
+    /// No point per chaos game.
+    Points,
+    /// The maps do not make an [`Ifs2`].
+    Ifs(IfsError),
+}
+
+impl core::fmt::Display for AfError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Degenerate { class } => {
+                write!(f, "class {class}: the maps' |det| sum to zero or infinity")
+            }
+            Self::Side => f.write_str("the image side must be at least 1"),
+            Self::Points => f.write_str("a chaos game needs at least one point"),
+            Self::Ifs(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl core::error::Error for AfError {}
+
+/// The system with probabilities `|det A_i| / Σ |det A_j|` (the reference's `iterate`, `ps=None`),
+/// summed left to right as numpy sums and accumulates up to 7 values.
+pub fn with_det_probabilities(maps: &[Affine2]) -> Result<Ifs2, AfError> {
+    let sum = maps.iter().fold(0.0, |s, m| s + libm::fabs(m.det()));
+    if !(sum > 0.0 && sum.is_finite()) {
+        return Err(AfError::Degenerate { class: 0 });
+    }
+    Ifs2::new(maps.iter().map(|m| (*m, libm::fabs(m.det()) / sum))).map_err(AfError::Ifs)
+}
+
+/// `sample_svs(n, α)`: the singular values of `n` maps, pairs `σ1 ≥ σ2` in `[0, 1]` with
+/// `Σ (σ1 + 2σ2) = α`, drawn one pair after another. The reference's clamps of `α` are no-ops
+/// (`a == 0`), so none is applied. `out` holds at least `n` pairs.
+pub fn sample_svs<R: Rng>(rng: &mut R, n: usize, alpha: f64, out: &mut [(f64, f64)]) {
+    let mut p = alpha;
+    let mut q = alpha - 3.0 * n as f64 + 3.0;
+    for pair in out.iter_mut().take(n.saturating_sub(1)) {
+        let s1 = uniform_f64(rng, (q / 3.0).max(0.0), p.min(1.0));
+        q -= s1;
+        p -= s1;
+        let s2 = uniform_f64(rng, (q / 2.0).max(0.0), s1.min(p / 2.0));
+        q = q - 2.0 * s2 + 3.0;
+        p -= 2.0 * s2;
+        *pair = (s1, s2);
+    }
+    if let Some(last) = out.get_mut(n.wrapping_sub(1)) {
+        let s2 = uniform_f64(rng, ((p - 1.0) / 2.0).max(0.0), p / 3.0);
+        *last = (p - 2.0 * s2, s2);
+    }
+}
+
+/// `sample_system(n=(2, 5), constrain=True, bval=1)`: `n` uniform in {2, 3, 4}; per map
+/// `A = U·diag(σ)·V` with `U = R(θ)·D`, `V = R(φ)·D′`, `θ, φ ~ U(−π, π)`, `D, D′` diagonal random
+/// signs (`sign(U(0, 1) − 0.5)`; an exact 0.5 counts as +1 here, where numpy's sign would give 0);
+/// the sigma-factor `α ~ U((5 + n)/2, (6 + n)/2)`, singular values [`sample_svs`]; translation
+/// `U(−1, 1)²`. Draw order as the reference: signs, angles, α, singular values, translations.
+pub fn sample_system<R: Rng>(rng: &mut R) -> Ifs2 {
+    let n = MAPS.0 + below(rng, (MAPS.1 - MAPS.0 + 1) as u32) as usize;
+    let mut signs = [[1.0; 2]; 2 * MAPS.1];
+    for s in signs.iter_mut().take(2 * n).flatten() {
+        *s = if unit_f64(rng) - 0.5 < 0.0 { -1.0 } else { 1.0 };
+    }
+    let mut rotations = [[[0.0; 2]; 2]; 2 * MAPS.1];
+    for (r, d) in rotations.iter_mut().zip(&signs).take(2 * n) {
+        let angle = uniform_f64(rng, -core::f64::consts::PI, core::f64::consts::PI);
+        let (s, c) = (libm::sin(angle), libm::cos(angle));
+        // R(θ)·diag(d): [[c·d0, −s·d1], [s·d0, c·d1]].
+        *r = [[c * d[0], -s * d[1]], [s * d[0], c * d[1]]];
+    }
+    let alpha = uniform_f64(rng, (5.0 + n as f64) / 2.0, (6.0 + n as f64) / 2.0);
+    let mut svs = [(0.0, 0.0); MAPS.1];
+    sample_svs(rng, n, alpha, &mut svs);
+    let mut maps = [Affine2::default(); MAPS.1];
+    for (i, map) in maps.iter_mut().enumerate().take(n) {
+        let (u, v, (s1, s2)) = (rotations[i], rotations[n + i], svs[i]);
+        // (u · σ[None, :]) @ v.
+        let us = [[u[0][0] * s1, u[0][1] * s2], [u[1][0] * s1, u[1][1] * s2]];
+        let m = |r: usize, c: usize| us[r][0] * v[0][c] + us[r][1] * v[1][c];
+        *map = Affine2::from_coefficients([m(0, 0), m(0, 1), m(1, 0), m(1, 1), 0.0, 0.0]);
+    }
+    for map in maps.iter_mut().take(n) {
+        map.e = uniform_f64(rng, -1.0, 1.0);
+        map.f = uniform_f64(rng, -1.0, 1.0);
+    }
+    // SVD maps with σ ≤ 1 and σ1 + 2σ2 summing to α > 0: |det| = σ1·σ2 sums to a positive number
+    // unless every σ2 is 0 (never drawn); that case falls back to equal probabilities.
+    with_det_probabilities(&maps[..n]).unwrap_or_else(|_| {
+        Ifs2::new(maps[..n].iter().map(|m| (*m, 1.0 / n as f64))).unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// The largest singular value of a map's linear part, `√((T + √(T² − 4·det²)) / 2)` with
+/// `T = a² + b² + c² + d²` (the reference asks `np.linalg.svd`; the two agree to rounding).
+pub fn max_singular_value(m: &Affine2) -> f64 {
+    let t = m.a * m.a + m.b * m.b + m.c * m.c + m.d * m.d;
+    let det = m.det();
+    let disc = (t * t - 4.0 * det * det).max(0.0);
+    libm::sqrt((t + libm::sqrt(disc)) / 2.0)
+}
+
+/// `_GeneratorBase.jitter` with `_basic_jitter`: up to [`JITTER_TRIES`] times, multiply all six
+/// coefficients of map `k ~ U{0, …, n − 1}` (its translation too) by `U(0.8, 1.1)`; keep the first
+/// try whose maps all have singular values ≤ 1, else the maps unchanged. Writes into `out`.
+pub fn jitter<R: Rng>(rng: &mut R, maps: &[Affine2], out: &mut [Affine2; MAX_MAPS]) {
+    let n = maps.len().min(MAX_MAPS);
+    out[..n].copy_from_slice(&maps[..n]);
+    if n == 0 {
+        return;
+    }
+    for _ in 0..JITTER_TRIES {
+        let k = below(rng, n as u32) as usize;
+        let factor = uniform_f64(rng, 0.8, 1.1);
+        let mut tried = *out;
+        tried[k] = maps[k].scaled(&[factor; 6]);
+        if tried[..n].iter().all(|m| max_singular_value(m) <= 1.0) {
+            *out = tried;
+            return;
+        }
+    }
+}
+
+/// Map 0's fixed point `(I − A)⁻¹ b`, as the reference writes it:
+/// `s = 1 / (1 + det − a − d)`, `x = s·((1 − d)·e + b·f)`, `y = s·((1 − a)·f + c·e)`.
+pub fn fixed_point(m: &Affine2) -> (f64, f64) {
+    let s = 1.0 / (1.0 + m.det() - m.a - m.d);
+    (s * ((1.0 - m.d) * m.e + m.b * m.f), s * ((1.0 - m.a) * m.f + m.c * m.e))
+}
+
+/// The rendering window of `IFSGenerator.render` and the pixel mapping of `_render_graded_patch`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// The region's smallest x and y.
+    pub min: (f64, f64),
+    /// `(side − 1) / span` per axis (`_extent`: a span that is not positive counts as 1).
+    pub scale: (f64, f64),
+}
+
+impl Window {
+    /// The window of `bounds` moved and scaled by the instance's draws: `centre += extent ·
+    /// U(−0.2, 0.2)` (x then y), then `extent *= U(0.5, 2) / 2` (x then y); the region is
+    /// `centre ± extent`.
+    pub fn sample<R: Rng>(rng: &mut R, bounds: &Bounds, side: usize) -> Self {
+        let extent = (bounds.max_x - bounds.min_x, bounds.max_y - bounds.min_y);
+        let mut centre = ((bounds.max_x + bounds.min_x) / 2.0, (bounds.max_y + bounds.min_y) / 2.0);
+        centre.0 += extent.0 * uniform_f64(rng, -0.2, 0.2);
+        centre.1 += extent.1 * uniform_f64(rng, -0.2, 0.2);
+        let half =
+            (extent.0 * (uniform_f64(rng, 0.5, 2.0) / 2.0), extent.1 * (uniform_f64(rng, 0.5, 2.0) / 2.0));
+        let (x1, y1, x2, y2) = (centre.0 - half.0, centre.1 - half.1, centre.0 + half.0, centre.1 + half.1);
+        let span = |s: f64| if s > 0.0 { s } else { 1.0 };
+        let pixels = side.saturating_sub(1) as f64;
+        Self { min: (x1, y1), scale: (pixels / span(x2 - x1), pixels / span(y2 - y1)) }
+    }
+
+    /// The point's `(row, column)`: `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
+    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0). Row from x: the
+    /// reference's `imgf[r, c]` with `r` from x. Saturating, then clamped to `[−2, side + 2]` so
+    /// that the patch offsets never overflow (all such values are outside the image anyway).
+    #[inline(always)]
+    pub fn cell(&self, (x, y): (f64, f64), side: usize) -> (i64, i64) {
+        let clamp = |v: f64| (v as i64).clamp(-2, side as i64 + 2);
+        (clamp((x - self.min.0) * self.scale.0), clamp((y - self.min.1) * self.scale.1))
+    }
+}
+
+/// The cells `(row, column)` of a 3x3 mask (bit `k` of `mask`, `k = 3·row + column`, for
+/// `np.random.randint(0, 2, 9)`'s entry `k`), in increasing `k`; returns how many.
+/// The reference's mask may be all zeros (1 image in 512): no cell, a blank fractal on its
+/// background. Kept.
+pub fn mask_cells(mask: u16, out: &mut [(i64, i64); 9]) -> usize {
+    let mut n = 0;
+    for k in 0..9 {
+        if mask >> k & 1 == 1 {
+            out[n] = (k / 3, k % 3);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The chaos game of `ifs` from its map 0's fixed point, the start itself not kept (`iterate`
+/// records each new point), `points` points, stopping before the first non-finite point (the
+/// reference `break`s there and leaves the rest of its array uninitialised).
+fn chaos_points<R: Rng + Clone>(ifs: &Ifs2, rng: &R, points: usize) -> impl Iterator<Item = (f64, f64)> {
+    let start = fixed_point(&ifs.maps()[0]);
+    ChaosGame::starting_at(ifs, rng.clone(), start)
+        .skip(1)
+        .take(points)
+        .take_while(|p| p.0.is_finite() && p.1.is_finite())
+}
+
+/// `_render_graded_patch` before its division: for every point, every cell of `mask` at
+/// `(row + r − 1, column + c − 1)` inside the `side × side` grid counts one hit in `counts`
+/// (row-major). The chain is run twice (its bounds, then its pixels), from clones of `chain`.
+/// Returns the largest count (0: nothing drawn).
+pub fn render_counts<R: Rng + Clone>(
+    ifs: &Ifs2,
+    chain: &R,
+    points: usize,
+    window_rng: &mut impl Rng,
+    mask: u16,
+    side: usize,
+    counts: &mut [u32],
+) -> u32 {
+    counts.fill(0);
+    let bounds = Bounds::of(chaos_points(ifs, chain, points));
+    let window = Window::sample(window_rng, &bounds, side);
+    if bounds.min_x > bounds.max_x {
+        return 0;
+    }
+    let mut cells = [(0, 0); 9];
+    let used = mask_cells(mask, &mut cells);
+    let cells = &cells[..used];
+    let s = side as i64;
+    for p in chaos_points(ifs, chain, points) {
+        let (rr, cc) = window.cell(p, side);
+        for &(pr, pc) in cells {
+            let (r, c) = (rr + pr - 1, cc + pc - 1);
+            if (0..s).contains(&r) && (0..s).contains(&c) {
+                counts[(r * s + c) as usize] += 1;
+            }
+        }
+    }
+    counts.iter().copied().max().unwrap_or(0)
+}
+
+/// `random_flips`: transpose, then reverse the rows, then the columns, each if `U(0, 1) > 0.5`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Orientation {
+    /// `img.transpose(1, 0)`.
+    pub transpose: bool,
+    /// `img[::-1]`.
+    pub rows_reversed: bool,
+    /// `img[:, ::-1]`.
+    pub columns_reversed: bool,
+}
+
+impl Orientation {
+    /// Three draws, in that order.
+    pub fn sample<R: Rng>(rng: &mut R) -> Self {
+        let mut coin = || unit_f64(rng) > 0.5;
+        Self { transpose: coin(), rows_reversed: coin(), columns_reversed: coin() }
+    }
+
+    /// The index in the unflipped `side × side` image of pixel `(row, column)` of the flipped one.
+    #[inline(always)]
+    pub fn source(&self, row: usize, column: usize, side: usize) -> usize {
+        let r = if self.rows_reversed { side - 1 - row } else { row };
+        let c = if self.columns_reversed { side - 1 - column } else { column };
+        if self.transpose { c * side + r } else { r * side + c }
+    }
+}
+
+/// numba's `np.uint8(v)` of a float: truncated toward zero, then the low byte (mod 256, so −3.7
+/// gives 253 and 300.7 gives 44), as measured on the reference's numba.
+#[inline(always)]
+pub fn wrap_u8(v: f64) -> u8 {
+    v as i64 as u8
+}
+
+/// `_hsv_colorize`'s per-image colour: `hue_shift = U(0, 1)·255`, `sat = uint8(U(0.3, 1)·255)`,
+/// `val = uint8(U(0.5, 1)·255)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FractalColour {
+    /// Added to `x·255` before the wrap to a byte.
+    pub hue_shift: f64,
+    /// OpenCV saturation, 0–255.
+    pub saturation: u8,
+    /// OpenCV value, 0–255.
+    pub value: u8,
+}
+
+impl FractalColour {
+    /// Three draws, in that order.
+    pub fn sample<R: Rng>(rng: &mut R) -> Self {
+        let hue_shift = unit_f64(rng) * 255.0;
+        let saturation = wrap_u8(uniform_f64(rng, 0.3, 1.0) * 255.0);
+        let value = wrap_u8(uniform_f64(rng, 0.5, 1.0) * 255.0);
+        Self { hue_shift, saturation, value }
+    }
+
+    /// The HSV of a pixel of grade `x ∈ (0, 1]`: `H = uint8(x·255 + hue_shift)` (wrapped mod 256:
+    /// values 180–255 are past OpenCV's 0–179 hue circle and wrap around it again in
+    /// [`hsv_to_rgb`], the reference's quirk, kept), `S`, `V`. Grade 0 is black `(0, 0, 0)`.
+    #[inline(always)]
+    pub fn hsv(&self, x: f64) -> [u8; 3] {
+        if x > 0.0 { [wrap_u8(x * 255.0 + self.hue_shift), self.saturation, self.value] } else { [0, 0, 0] }
+    }
+}
+
+/// `diamondsquare._colorize`'s per-image colour: six draws, in this order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BackgroundColour {
+    /// `U(0.25, 1)·255`.
+    pub hue_scale: f64,
+    /// `U(0, 1)·255`.
+    pub hue_shift: f64,
+    /// `U(0.1, 0.3)·255`.
+    pub sat_scale: f64,
+    /// `U(0.4, 0.6)·255`.
+    pub sat_shift: f64,
+    /// `U(0.3, 0.6)·255`.
+    pub val_scale: f64,
+    /// `U(0.4, 0.6)·255`.
+    pub val_shift: f64,
+}
+
+impl BackgroundColour {
+    /// Six draws, in field order.
+    pub fn sample<R: Rng>(rng: &mut R) -> Self {
+        let mut u = |lo, hi| uniform_f64(rng, lo, hi) * 255.0;
+        Self {
+            hue_scale: u(0.25, 1.0),
+            hue_shift: u(0.0, 1.0),
+            sat_scale: u(0.1, 0.3),
+            sat_shift: u(0.4, 0.6),
+            val_scale: u(0.3, 0.6),
+            val_shift: u(0.4, 0.6),
+        }
+    }
+
+    /// The HSV of field value `x`: `H = uint8(x·hue_scale + hue_shift)` (wrapped, negatives too),
+    /// `S = uint8(min(x·sat_scale + sat_shift, 255))`, `V` likewise.
+    #[inline(always)]
+    pub fn hsv(&self, x: f64) -> [u8; 3] {
+        [
+            wrap_u8(x * self.hue_scale + self.hue_shift),
+            wrap_u8((x * self.sat_scale + self.sat_shift).min(255.0)),
+            wrap_u8((x * self.val_scale + self.val_shift).min(255.0)),
+        ]
+    }
+}
+
+/// `colorized_ds(side)`: decay `U(0.4, 0.8)`, `diamond_square` in `field` (at least
+/// [`field_len`] bytes), its top-left `side × side` coloured ([`BackgroundColour`]) and converted
+/// ([`hsv_to_rgb`]) into `rgb` (`side · side · 3` bytes).
+pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [u8], rgb: &mut [u8]) {
+    let decay = uniform_f64(rng, 0.4, 0.8);
+    let n = grid_exponent(side);
+    let s = (1usize << n) + 1;
+    let mut field = Field { cells: &mut field[..8 * s * s], side: s };
+    diamond_square(rng, n, decay, &mut field);
+    let colour = BackgroundColour::sample(rng);
+    for (i, px) in rgb.chunks_exact_mut(3).take(side * side).enumerate() {
+        px.copy_from_slice(&hsv_to_rgb(colour.hsv(field.get(i / side, i % side))));
+    }
+}
+
+/// The stream of category `category`'s system in the dataset with `seed` ([`sample_system`]).
+pub fn category_key(seed: u64, category: u64) -> StreamKey {
+    StreamKey {
+        seed,
+        namespace: Namespace::AndersonFarrell,
+        category,
+        instance: 0,
+        purpose: Purpose::Parameters,
+    }
+}
+
+/// An instance's stream for `purpose`: `Chain` (the chaos game), `Patches` (the 3x3 mask) or
+/// `Shape` (jitter, window, flips, colour, background, blur, in that order).
+pub fn instance_key(seed: u64, category: u64, instance: u64, purpose: Purpose) -> StreamKey {
+    StreamKey { seed, namespace: Namespace::AndersonFarrell, category, instance, purpose }
+}
+
+/// Anderson & Farrell's images: RGB `side × side`, `points` points per chaos game, one system per
+/// class. Instances share no work (each is its own unit); any number of instances per class.
+#[derive(Clone, Debug)]
+pub struct AndersonFarrell<C> {
+    systems: C,
+    side: usize,
+    points: usize,
+    seed: u64,
+}
+
+impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
+    /// The family of `systems` (each must have `|det|` summing to a positive finite number).
+    pub fn new(systems: C, side: usize, points: usize, seed: u64) -> Result<Self, AfError> {
+        if side == 0 {
+            return Err(AfError::Side);
+        }
+        if points == 0 {
+            return Err(AfError::Points);
+        }
+        for (class, ifs) in systems.as_ref().iter().enumerate() {
+            with_det_probabilities(ifs.maps()).map_err(|_| AfError::Degenerate { class })?;
+        }
+        Ok(Self { systems, side, points, seed })
+    }
+
+    /// Render instance `instance` of `system` (class `class`) into `rgb` (`side² · 3` bytes) with
+    /// the workspace buffers `scratch` (`3·side²` values: the hit counts in the first `side²`, then
+    /// the blur's row sums) and `field` ([`field_len`] bytes). Returns
+    /// the share of pixels the fractal covers (before the background goes under it).
+    pub fn draw(
+        &self,
+        system: &Ifs2,
+        class: usize,
+        instance: u64,
+        scratch: &mut [u32],
+        field: &mut [u8],
+        rgb: &mut [u8],
+    ) -> f64 {
+        let (side, key) = (self.side, |p| instance_key(self.seed, class as u64, instance, p));
+        let mut shape = key(Purpose::Shape).rng();
+        let mut maps = [Affine2::default(); MAX_MAPS];
+        jitter(&mut shape, system.maps(), &mut maps);
+        let jittered = with_det_probabilities(&maps[..system.len()]).unwrap_or(*system);
+        let mask = (key(Purpose::Patches).rng().next_u32() >> 23) as u16;
+        let area = side * side;
+        let counts = &mut scratch[..area];
+        let max =
+            render_counts(&jittered, &key(Purpose::Chain).rng(), self.points, &mut shape, mask, side, counts);
+        let orientation = Orientation::sample(&mut shape);
+        let colour = FractalColour::sample(&mut shape);
+        let mut fractal = 0;
+        background(&mut shape, side, field, rgb);
+        if max > 0 {
+            // S and V are constant over the image: the RGB of each of the 256 hues, once.
+            let rgb_of_hue: [[u8; 3]; 256] =
+                core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
+            for (i, px) in rgb.chunks_exact_mut(3).take(area).enumerate() {
+                let x = f64::from(counts[orientation.source(i / side, i % side, side)]) / f64::from(max);
+                let fg = if x > 0.0 { rgb_of_hue[usize::from(colour.hsv(x)[0])] } else { [0, 0, 0] };
+                // `composite`: a non-black fractal pixel replaces the background.
+                if fg != [0, 0, 0] {
+                    px.copy_from_slice(&fg);
+                }
+                fractal += usize::from(x > 0.0);
+            }
+        }
+        if unit_f64(&mut shape) > 0.5 {
+            let kernel = gaussian_kernel_3(uniform_f64(&mut shape, 0.5, 1.0));
+            gaussian_blur_3x3(rgb, side, kernel, scratch);
+        }
+        fractal as f64 / area as f64
+    }
+}
+
+impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
+    type Error = core::convert::Infallible;
+
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.side, channels: 3 }
+    }
+
+    /// `3·side²` counts (the hit counts, then the blur's row sums) and the diamond-square field.
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen {
+            positions: 3 * self.side * self.side,
+            canvas: field_len(self.side),
+            ..ScratchLen::default()
+        }
+    }
+
+    fn classes(&self) -> usize {
+        self.systems.as_ref().len()
+    }
+
+    /// [`AndersonFarrell::draw`] with the instance's streams.
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError<Self::Error>> {
+        let system = self.systems.as_ref().get(class).ok_or(RenderError::Class)?;
+        let len = self.side * self.side * 3;
+        let need = self.scratch_len();
+        let counts = ws.positions.get_mut(..need.positions).ok_or(RenderError::Workspace)?;
+        let field = ws.canvas.get_mut(..need.canvas).ok_or(RenderError::Workspace)?;
+        ws.held.trace = None;
+        ws.held.canvas = None;
+        self.draw(system, class, instance, counts, field, output(out, len)?);
+        Ok(len)
+    }
+
+    /// `{class:05}_{instance:04}` (the reference renders on the fly and names no file).
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{class:05}_{instance:04}")
+    }
+
+    /// The class's number of maps.
+    fn parameters(&self, class: usize, _instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        if let Some(s) = self.systems.as_ref().get(class) {
+            visit("maps", Parameter::Int(s.len() as u64));
+        }
+    }
+}

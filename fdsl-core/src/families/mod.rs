@@ -1,0 +1,29 @@
+//! The dataset families, one module (or folder) each: everything that turns (class, instance) into a
+//! sample, behind [`crate::family::Family`].
+//!
+//! | module | datasets |
+//! | --- | --- |
+//! | [`fractaldb`] | FractalDB (grey and colour), One-instance FractalDB; its category search, instance weights and latest-first painting |
+//! | [`rcdb`] | RCDB, radial contours |
+//! | [`visual_atom`] | VisualAtom, contours grown by sine waves and Perlin noise |
+//! | [`exfractaldb`] | ExFractalDB and MV-FractalDB, 3-D IFS models seen through cameras; the 3-D search and weights |
+//! | [`pc_fractaldb`] | PC-FractalDB point clouds and scenes |
+//! | [`anderson_farrell`] | Anderson & Farrell's coloured fractals on diamond-square backgrounds |
+//! | [`dead_leaves`] | dead leaves |
+//! | [`perlin_images`] | Perlin noise images (fdsl's reconstruction) |
+//! | [`bezier`] | Bezier curve images (fdsl's reconstruction) |
+//!
+//! [`drawn`] is the one family of every image set drawn one by one from (seed, class, instance)
+//! streams: RCDB, VisualAtom, Perlin and Bezier are its categories. `docs/adding-a-family.md` says
+//! which files a new family touches.
+
+pub mod anderson_farrell;
+pub mod bezier;
+pub mod dead_leaves;
+pub mod drawn;
+pub mod exfractaldb;
+pub mod fractaldb;
+pub mod pc_fractaldb;
+pub mod perlin_images;
+pub mod rcdb;
+pub mod visual_atom;

@@ -1,0 +1,13 @@
+//! The mathematics every family draws on: keyed random streams, affine maps, iterated function
+//! systems and their chaos game, the reference normalisation onto pixels, perspective cameras, 3-D
+//! point clouds, scenes of boxes, and Perlin's gradient noise.
+
+pub mod affine;
+pub mod camera;
+pub mod chaos_game;
+pub mod cloud;
+pub mod frame;
+pub mod ifs;
+pub mod perlin;
+pub mod scene;
+pub mod stream;

@@ -1,0 +1,88 @@
+//! The library side of the families whose images are drawn one by one from (seed, class, instance)
+//! streams ([`fdsl_core::families::drawn`]: RCDB, VisualAtom, Perlin noise, Bezier curves): their
+//! settings are their category type alone, so one generic [`Drawn`] serves them all; each family's
+//! file says what is its own through [`DrawnKind`].
+
+use crate::categories::{Categories, Params};
+use crate::family::{Built, FamilySettings, SampleKind};
+use crate::flags::Overrides;
+use crate::spec::{Naming, Spec};
+use anyhow::{Context, Result};
+use fdsl_core::families::drawn::{self, DrawnCategory};
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+/// A drawn family's category type, with what the library needs of its family.
+pub trait DrawnKind: DrawnCategory + Params + 'static {
+    /// The family's name in messages (`an RCDB category`).
+    const WHAT: &'static str;
+    /// The mean size of a PNG image, bytes per pixel, at compression levels fastest, fast, balanced,
+    /// high (measured; BENCHMARKS.md).
+    const PNG_BYTES_PER_BYTE: [f64; 4];
+    /// The registration's variant holding these settings.
+    fn settings() -> super::Settings;
+}
+
+/// The settings of a drawn family in a spec: none beyond its `generator` tag.
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct Drawn<P> {
+    #[serde(skip)]
+    kind: PhantomData<fn() -> P>,
+}
+
+impl<P> Default for Drawn<P> {
+    fn default() -> Self {
+        Self { kind: PhantomData }
+    }
+}
+
+impl<P> Clone for Drawn<P> {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl<P> PartialEq for Drawn<P> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<P> std::fmt::Debug for Drawn<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(std::any::type_name::<P>())
+    }
+}
+
+impl<P> FamilySettings for Drawn<P>
+where
+    P: DrawnKind + Clone + Send + Sync,
+    P::Error: std::error::Error + Send + Sync + 'static,
+{
+    fn samples(&self) -> SampleKind {
+        SampleKind::Images
+    }
+
+    fn check(&self, _: &Spec, _: Naming) -> Result<()> {
+        Ok(())
+    }
+
+    fn overridden(&self, _: &mut Overrides) -> Result<super::Settings> {
+        Ok(P::settings())
+    }
+
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
+        Categories::parse_as::<P>(files)
+    }
+
+    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+        let params = categories.params::<P>()?.to_vec();
+        let family = drawn::Drawn::<P, _>::new(params, spec.size as usize, spec.seed).context(P::WHAT)?;
+        Ok(Built::new(family))
+    }
+
+    fn png_bytes_per_byte(&self) -> [f64; 4] {
+        P::PNG_BYTES_PER_BYTE
+    }
+}

@@ -1,0 +1,141 @@
+//! What the library knows of a family, behind one trait: its spec settings' checks, overrides,
+//! category files, estimates, and how to build its core family ([`fdsl_core::Family`]). Each family
+//! implements it in its own file of [`crate::families`]; generic code (the spec, requests,
+//! [`crate::Dataset`], the command line) reaches every family through it and names none.
+
+use crate::categories::Categories;
+use crate::flags::Overrides;
+use crate::offload::Offload;
+use crate::spec::{Naming, Spec};
+use anyhow::Result;
+use fdsl_core::family::{Parameter, PlacedObject, ScratchLen};
+use fdsl_core::math::scene::SceneObject;
+use fdsl_core::{Family, RenderError, SampleShape, Workspace};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// What a family's samples are, before it is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SampleKind {
+    /// Images (H x W or H x W x C, 8-bit).
+    Images,
+    /// Point clouds of a fixed size.
+    Clouds,
+    /// Scenes: point clouds of varying size with a JSON layout each.
+    Scenes,
+}
+
+/// The most instances per class unless a family says otherwise.
+pub const MAX_INSTANCES: usize = 1_000_000;
+
+/// A family's settings in a spec (one variant of [`crate::families::Settings`]), and all the
+/// library does with them.
+pub trait FamilySettings: Sync {
+    /// What its samples are.
+    fn samples(&self) -> SampleKind;
+    /// The most instances per class.
+    fn max_instances(&self) -> usize {
+        MAX_INSTANCES
+    }
+    /// Check what only this family has, with the rest of `spec` (already checked); messages name
+    /// each setting as `naming` says.
+    fn check(&self, spec: &Spec, naming: Naming) -> Result<()>;
+    /// These settings with a request's overrides taken from `overrides` (what it leaves does not
+    /// apply to the family).
+    fn overridden(&self, overrides: &mut Overrides) -> Result<crate::families::Settings>;
+    /// Whether categories may come from files (`--categories-from`).
+    fn reads_category_files(&self) -> bool {
+        true
+    }
+    /// Parse category files' texts, `(source, text)`.
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories>;
+    /// The core family of `spec` over `categories` (parsed by [`FamilySettings::parse_categories`]).
+    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built>;
+    /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
+    /// fastest, fast, balanced, high (measured, BENCHMARKS.md; for `--dry-run`).
+    fn png_bytes_per_byte(&self) -> [f64; 4];
+    /// The points of a typical scene (0 for families without scenes; for `--dry-run`).
+    fn typical_scene_points(&self) -> usize {
+        0
+    }
+}
+
+/// A family's own error, boxed: families of every error type live behind one `dyn Family`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A built family: the core family, and where it can take work done elsewhere (a GPU).
+pub struct Built {
+    /// The core family, its errors boxed.
+    pub family: Box<dyn Family<Error = BoxError> + Send + Sync>,
+    /// Canvases it can take from a GPU.
+    pub offload: Option<Arc<dyn Offload>>,
+}
+
+impl Built {
+    /// A family that takes nothing from elsewhere.
+    pub fn new<F>(family: F) -> Self
+    where
+        F: Family + Send + Sync + 'static,
+        F::Error: std::error::Error + Send + Sync + 'static,
+    {
+        Self { family: Box::new(Erased(Box::new(family))), offload: None }
+    }
+}
+
+/// A core family behind a pointer, its own error boxed ([`BoxError`]).
+pub struct Erased<P>(pub P);
+
+impl<P> Family for Erased<P>
+where
+    P: Deref,
+    P::Target: Family,
+    <P::Target as Family>::Error: std::error::Error + Send + Sync + 'static,
+{
+    type Error = BoxError;
+
+    fn shape(&self) -> SampleShape {
+        self.0.shape()
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        self.0.scratch_len()
+    }
+
+    fn classes(&self) -> usize {
+        self.0.classes()
+    }
+
+    fn labelled(&self) -> bool {
+        self.0.labelled()
+    }
+
+    fn unit_of(&self, instance: u64) -> u64 {
+        self.0.unit_of(instance)
+    }
+
+    fn shared_work(&self) -> &'static str {
+        self.0.shared_work()
+    }
+
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError<BoxError>> {
+        self.0.render(class, instance, ws, out).map_err(|e| e.map_family(|e| Box::new(e) as BoxError))
+    }
+
+    fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        self.0.write_name(class, instance, out)
+    }
+
+    fn parameters(&self, class: usize, instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+        self.0.parameters(class, instance, visit)
+    }
+
+    fn layout(&self, instance: u64, objects: &mut [SceneObject], visit: &mut dyn FnMut(&PlacedObject)) {
+        self.0.layout(instance, objects, visit)
+    }
+}
