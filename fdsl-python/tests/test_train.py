@@ -93,7 +93,18 @@ def test_a_run_stopped_and_resumed_reaches_the_uninterrupted_weights(tmp_path):
 def test_two_ddp_ranks_train_on_disjoint_samples_that_cover_each_epoch(tmp_path):
     out = tmp_path / "ddp"
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
-    command += ["-m", "fdsl.train.pretrain", *FRACTALS, *TINY, "--epochs", "2", "--batch-size", "20", "--window", "3"]
+    command += [
+        "-m",
+        "fdsl.train.pretrain",
+        *FRACTALS,
+        *TINY,
+        "--epochs",
+        "2",
+        "--batch-size",
+        "20",
+        "--window",
+        "3",
+    ]
     command += ["--device", "cpu", "--record-samples", "--out", str(out)]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     run = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, env=env)

@@ -112,7 +112,7 @@ def fdsl_source(
     """The dataset of ``preset`` and ``overrides`` (those of ``fdsl render``), rendered on the fly,
     each image resized to ``load_size``; ``ValueError`` with fdsl's message for a bad spec."""
     dataset = fdsl.Dataset(preset, seed=seed, **overrides)
-    if len(dataset.sample_shape) not in (2, 3) or dataset.sample_shape[0] == 0:
+    if dataset.dtype != np.uint8:
         raise ValueError(f"{preset} makes point clouds or scenes, not images")
     return fdsl.torch.FdslDataset(dataset, split="train", transform=Resize(load_size), pil=False)
 
