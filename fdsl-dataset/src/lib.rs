@@ -25,6 +25,7 @@
 
 pub mod categories;
 pub mod dataset;
+pub mod memory;
 pub mod presets;
 pub mod request;
 pub mod search;
