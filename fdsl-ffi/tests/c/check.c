@@ -8,6 +8,7 @@
  * passes (tests/c_program.rs compares the files with the Rust library's bytes). */
 #include "fdsl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,13 @@ static void error_paths(void) {
     EXPECT_ERROR(fdsl_render_batch(ds, NULL, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "indices or out is NULL");
     EXPECT_ERROR(fdsl_render_batch(NULL, indices, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "the dataset is NULL");
     CHECK(fdsl_render_batch(ds, NULL, 0, NULL, 0, NULL, 0) == FDSL_OK); /* an empty batch */
+    /* Sizes are checked before `indices` is read: a count past the 2-entry array is refused at once. */
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1000000, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
+                 "1000000 samples need 1024000000");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, SIZE_MAX, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
+                 "need more than memory can hold");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, buf, size, NULL, 4000000000u), FDSL_ERROR_ARGUMENT,
+                 "threads must be 0 (one per core) to 4096, not 4000000000");
     EXPECT_ERROR(fdsl_sample_dims(ds, NULL, NULL), FDSL_ERROR_NULL, "dims or ndim is NULL");
     CHECK(fdsl_dataset_len(NULL) == 0 && fdsl_sample_size(NULL) == 0 && fdsl_dataset_classes(NULL) == 0);
     free(buf);
