@@ -223,7 +223,7 @@ struct RecipeArgs {
     categories_from: Option<PathBuf>,
     /// Image side, pixels, 16 to 8192 [default: the preset's: 362 FractalDB, 512 RCDB and VisualAtom, 224
     /// ExFractalDB and MV-FractalDB, 256 Perlin and Bezier]. Point clouds have none.
-    #[arg(long, value_name = "PX")]
+    #[arg(long, value_name = "PX", value_parser = image_side)]
     size: Option<u32>,
     /// Points, 1 to 20,000,000. FractalDB: per chaos game, origin included [default: 200,000].
     /// ExFractalDB, MV-FractalDB: per 3-D model [default: 9,999]. PC-FractalDB: per point cloud
@@ -316,9 +316,7 @@ fn one_line(text: &str) -> String {
 }
 
 fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
-    if threads > 4096 {
-        bail!("--threads must be at most 4096 (0: one per core), not {threads}");
-    }
+    fdsl_dataset::memory::check_threads(threads).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -445,6 +443,20 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--size`: a whole number of pixels (its range, 16 to 8192, is the spec's check); a number past
+/// 32 bits is named as an image side too large, not as a type's range.
+fn image_side(text: &str) -> Result<u32, String> {
+    if let Ok(side) = text.trim().parse::<u32>() {
+        return Ok(side);
+    }
+    Err(format!(
+        "{} is not an image side: give pixels, {} to {}",
+        fdsl_dataset::memory::quoted_number(text),
+        fdsl_dataset::spec::SIZES.start(),
+        fdsl_dataset::spec::SIZES.end()
+    ))
+}
+
 /// `--maps`: `N` or `A..B`.
 fn maps_range(text: &str) -> Result<(u32, u32), String> {
     let number =
@@ -557,6 +569,14 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
     if a.dry_run {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
+    }
+    if a.device == Device::Cuda
+        && dataset.spec.fractaldb_recipe().is_some()
+        && dataset.canvas_recipe().is_none()
+    {
+        bail!(
+            "--device cuda renders grey FractalDB canvases; --colour hue renders on the CPU: use --device cpu"
+        );
     }
     let gpu = gpu_for(a.device, dataset.canvas_recipe().is_some())?;
     let on_gpu = gpu.as_ref().map(|gpu| {
