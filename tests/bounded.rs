@@ -323,3 +323,24 @@ fn preview_grids_are_bounded() {
     );
     assert!(!Path::new(&sheet).exists());
 }
+
+/// Ctrl-C: a line saying the run was interrupted and how to resume, exit code 130; the same command
+/// then finishes the dataset.
+#[test]
+fn an_interrupted_render_says_how_to_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("d");
+    let o = out.to_str().unwrap();
+    let args = ["render", "--out", o, "--categories", "4", "--instances", "200", "--threads", "1"];
+    let child = start_and_wait(&args, &out.join(".fdsl-journal.jsonl"));
+    std::thread::sleep(Duration::from_millis(200));
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let done = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.starts_with(&format!("interrupted: the finished files in {o} are kept; run the same command again to resume: fdsl render --out {o} --categories 4")), "{err}");
+    fdsl_ok(&args);
+    assert!(String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).starts_with("ok: "));
+}
