@@ -30,7 +30,7 @@ fn bad_flags_are_rejected_before_anything_is_written() {
         (&["--weight-step", "-0.1"], "--weight-step"),
         (&["--weight-step", "inf"], "--weight-step"),
         (&["--draw", "splat"], "invalid value 'splat'"),
-        (&["--threads", "100000"], "--threads must be at most"),
+        (&["--threads", "100000"], "--threads must be 0 (one per core) to 4096, not 100000"),
         (&["--categories-from", "/nonexistent/fdsl"], "cannot read the category folder /nonexistent/fdsl"),
     ];
     for (extra, needle) in cases {

@@ -361,7 +361,7 @@ fn throughput(
                         _ => plan
                             .render(task, scratch, &std::env::temp_dir())?
                             .iter()
-                            .map(|(_, made)| Ok(made.len()? as usize))
+                            .map(|(_, made)| Ok(made.size()? as usize))
                             .sum(),
                     })
                     .sum::<Result<usize>>()

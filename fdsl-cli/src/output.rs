@@ -478,17 +478,12 @@ impl Made {
         }
     }
 
-    /// Its length in bytes.
-    pub fn len(&self) -> Result<u64> {
+    /// Its size in bytes.
+    pub fn size(&self) -> Result<u64> {
         match self {
             Made::Bytes(bytes) => Ok(bytes.len() as u64),
             Made::File(t) => Ok(fs::metadata(&t.path)?.len()),
         }
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.len()? == 0)
     }
 
     /// Put it at `root/rel` atomically (a temporary is renamed there); returns its SHA-256.
