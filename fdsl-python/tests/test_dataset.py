@@ -179,7 +179,7 @@ def test_misuse_is_refused_not_misread():
     assert np.array_equal(out, images[[5, 1]])
     with pytest.raises(IndexError, match="index -7 is out of range for 6 samples"):
         ds.label(-7)
-    with pytest.raises(IndexError, match=r"index 999999999999\.\.\. \(301 characters\)"):
+    with pytest.raises(IndexError, match=r"index 100000000000\.\.\. \(301 characters\)"):
         ds[10**300]
     same = fdsl.Dataset("rcdb-1k", seed=np.uint64(0), categories=np.int64(2), instances=np.int32(3), size=np.int64(32))
     assert np.array_equal(same.render_batch([0, 5])[0], images[[0, 5]])
