@@ -190,7 +190,7 @@ impl Dataset {
         let n = indices.len();
         let (bytes, labels) = py
             .detach(move || -> anyhow::Result<(Vec<u8>, Vec<i64>)> {
-                let bytes = n.checked_mul(inner.sample_len()).unwrap_or(usize::MAX);
+                let bytes = n.saturating_mul(inner.sample_len());
                 let what = || format!("a batch of {n} samples");
                 let mut out = try_zeroed(bytes, what, "render fewer samples at once")?;
                 inner.render_batch(&indices, &mut out, threads)?;
