@@ -1,6 +1,7 @@
 /* The C ABI from C: renders samples of the datasets given as JSON specs, and walks every error path.
  *
  *   check OUT_DIR SPEC_JSON...
+ *   check --memory
  *
  * For spec k: renders samples 0, 1, len/2 and len-1 one at a time into OUT_DIR/k.bin (their bytes
  * in that order) and prints "k LEN SIZE CLASSES label label label label"; renders the same indices
@@ -131,7 +132,25 @@ static void error_paths(void) {
     CHECK(strncmp(fdsl_version(), "fdsl ", 5) == 0);
 }
 
+/* check --memory (run under `ulimit -v`): a sample whose working buffers do not fit the address space
+ * is FDSL_ERROR_MEMORY with the size in the message, and the host goes on. */
+static int memory_check(void) {
+    fdsl_dataset *ds = NULL;
+    CHECK(fdsl_dataset_open("{\"preset\": \"af-fractals-1k\", \"categories\": 1, \"instances\": 1, "
+                            "\"size\": 8192}", &ds) == FDSL_OK);
+    size_t size = fdsl_sample_size(ds);
+    uint8_t *buf = malloc(size);
+    CHECK(buf != NULL);
+    EXPECT_ERROR(fdsl_render(ds, 0, buf, size, NULL), FDSL_ERROR_MEMORY,
+                 "out of memory: the working buffers of one thread (af-fractals-1k) needs");
+    free(buf);
+    fdsl_dataset_free(ds);
+    if (!failures) printf("memory ok\n");
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--memory") == 0) return memory_check();
     if (argc < 2) {
         fprintf(stderr, "usage: check OUT_DIR SPEC_JSON...\n");
         return 2;
