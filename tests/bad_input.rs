@@ -34,7 +34,7 @@ fn bad_flags_are_rejected_before_anything_is_written() {
         (&["--weight-step", "-0.1"], "--weight-step"),
         (&["--weight-step", "inf"], "--weight-step"),
         (&["--draw", "splat"], "invalid value 'splat'"),
-        (&["--threads", "100000"], "--threads must be at most"),
+        (&["--threads", "100000"], "--threads must be 0 (one per core) to 4096, not 100000"),
         (&["--categories-from", "/nonexistent/fdsl"], "cannot read the category folder /nonexistent/fdsl"),
     ];
     for (extra, needle) in cases {
@@ -142,7 +142,7 @@ fn devices_without_a_gpu() {
     );
     rejected(
         &["search", "--kind", "ifs3d", "--out", &x, "--categories", "1", "--device", "cuda"],
-        "--device cuda: this search has no GPU path; use --device cpu",
+        "--device cuda: the ifs3d search has no GPU path; use --device cpu",
     );
     assert!(!tmp.path().join("x").exists());
     fdsl_ok(&["render", "--out", &a, "--categories", "2", "--instances", "8", "--device", "auto"]);

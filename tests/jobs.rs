@@ -96,9 +96,15 @@ fn precomputed_canvases_make_the_same_files() {
                 })
                 .collect(),
         );
+        let spill = tempfile::tempdir().unwrap();
+        let hashes = |made: Vec<(String, fdsl_cli::output::Made)>| -> Vec<(String, String)> {
+            made.into_iter().map(|(path, m)| (path, m.sha256().unwrap())).collect()
+        };
         for task in tasks {
-            let cpu = plan.render(task, &mut Scratch::default()).unwrap();
-            let given = plan.render(task, &mut Scratch::with_canvases(canvases.clone())).unwrap();
+            let cpu = hashes(plan.render(task, &mut Scratch::default(), spill.path()).unwrap());
+            let given = hashes(
+                plan.render(task, &mut Scratch::with_canvases(canvases.clone()), spill.path()).unwrap(),
+            );
             assert!(cpu == given, "{draw:?} {format:?} {task:?}");
         }
     }

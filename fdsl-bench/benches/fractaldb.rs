@@ -128,10 +128,15 @@ fn units(c: &mut Criterion) {
     let dataset = Dataset::new(spec, categories).unwrap();
     let plan = Plan::new(&dataset);
     let mut scratch = Scratch::default();
+    let spill = std::env::temp_dir();
     g.throughput(Throughput::Elements(40));
     g.sample_size(20);
     g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
-        b.iter(|| black_box(plan.render(Task::Chunk(Chunk { category: 0, index: 2 }), &mut scratch).unwrap()))
+        b.iter(|| {
+            black_box(
+                plan.render(Task::Chunk(Chunk { category: 0, index: 2 }), &mut scratch, &spill).unwrap(),
+            )
+        })
     });
     g.finish();
 }

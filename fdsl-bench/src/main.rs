@@ -361,7 +361,11 @@ fn throughput(
                             })?;
                             Ok(bytes)
                         }
-                        _ => Ok(plan.render(task, scratch)?.iter().map(|(_, b)| b.len()).sum()),
+                        _ => plan
+                            .render(task, scratch, &std::env::temp_dir())?
+                            .iter()
+                            .map(|(_, made)| Ok(made.size()? as usize))
+                            .sum(),
                     })
                     .sum::<Result<usize>>()
             })?;

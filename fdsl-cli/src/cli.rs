@@ -195,7 +195,7 @@ struct RecipeArgs {
     #[arg(long, value_name = "DIR")]
     categories_from: Option<PathBuf>,
     /// Image side, pixels, 16 to 8192 [default: the preset's]. Point clouds have none.
-    #[arg(long, value_name = "PX")]
+    #[arg(long, value_name = "PX", value_parser = image_side)]
     size: Option<u32>,
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
@@ -273,9 +273,7 @@ fn one_line(text: &str) -> String {
 }
 
 fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
-    if threads > 4096 {
-        bail!("--threads must be at most 4096 (0: one per core), not {threads}");
-    }
+    fdsl_dataset::memory::check_threads(threads).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -296,7 +294,7 @@ fn search_command(a: &SearchArgs) -> Result<ExitCode> {
         range: a.range,
         max_candidates: a.max_candidates.unwrap_or(1000 * n as u64),
     };
-    let gpu = gpu_for(a.device, kind.gpu, "this search")?;
+    let gpu = gpu_for(a.device, (!kind.gpu).then(|| format!("the {} search has no GPU path", kind.name)))?;
     search::check_request(n, &a.out)?;
     let bar = crate::progress::Progress::new(n as u64, "searching", "categories");
     let searched = (kind.run)(&request, gpu.as_ref(), &|found, _| bar.set_position(found))?;
@@ -322,11 +320,14 @@ enum Device {
     Auto,
 }
 
-/// The GPU to use for `work`, which has a GPU path (`gpu_path`) or not.
-fn gpu_for(device: Device, gpu_path: bool, work: &str) -> Result<Option<fdsl_cuda::Gpu>> {
+/// The GPU to use for work that has a GPU path, or none and why not (`no_gpu_path`).
+fn gpu_for(device: Device, no_gpu_path: Option<String>) -> Result<Option<fdsl_cuda::Gpu>> {
+    let gpu_path = no_gpu_path.is_none();
     Ok(match device {
         Device::Cpu => None,
-        Device::Cuda if !gpu_path => bail!("--device cuda: {work} has no GPU path; use --device cpu"),
+        Device::Cuda if !gpu_path => {
+            bail!("--device cuda: {}; use --device cpu", no_gpu_path.unwrap_or_default())
+        }
         Device::Cuda => Some(fdsl_cuda::Gpu::new()?),
         Device::Auto => gpu_path.then(|| fdsl_cuda::Gpu::new().ok()).flatten(),
     })
@@ -363,6 +364,20 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
     std::fs::write(&a.out, png).with_context(|| format!("cannot write {}", a.out.display()))?;
     println!("{} x {} sheet of {} -> {}", sheet.width, sheet.height, dataset.spec.preset, a.out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--size`: a whole number of pixels (its range, 16 to 8192, is the spec's check); a number past
+/// 32 bits is named as an image side too large, not as a type's range.
+fn image_side(text: &str) -> Result<u32, String> {
+    if let Ok(side) = text.trim().parse::<u32>() {
+        return Ok(side);
+    }
+    Err(format!(
+        "{} is not an image side: give pixels, {} to {}",
+        fdsl_dataset::memory::quoted_number(text),
+        fdsl_dataset::spec::SIZES.start(),
+        fdsl_dataset::spec::SIZES.end()
+    ))
 }
 
 /// `--maps`: `N` or `A..B`.
@@ -473,8 +488,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
-    let gpu =
-        gpu_for(a.device, dataset.canvas_recipe().is_some(), &format!("the {} preset", dataset.spec.preset))?;
+    let gpu = gpu_for(a.device, dataset.gpu_path().err())?;
     let on_gpu = gpu.as_ref().map(|gpu| {
         move |jobs: &[CanvasJob], seed: u64, recipe: &CanvasRecipe| -> Result<Vec<u8>> {
             Ok(gpu.render_canvases(jobs, seed, recipe)?)

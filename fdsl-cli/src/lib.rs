@@ -25,8 +25,36 @@ pub fn main() -> ExitCode {
     match cli::run(std::env::args_os()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", shorten_numbers(&format!("{e:#}")));
             ExitCode::from(2)
         }
+    }
+}
+
+/// `text` with every run of more than 24 digits quoted by its first digits and length (an argument
+/// of 301 digits is not echoed back whole).
+fn shorten_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let digits = rest[start..].find(|c: char| !c.is_ascii_digit()).map_or(rest.len(), |n| start + n);
+        out.push_str(&fdsl_dataset::memory::quoted_number(&rest[start..digits]));
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_numbers_are_shortened_in_messages() {
+        let long = "7".repeat(301);
+        assert_eq!(
+            super::shorten_numbers(&format!("invalid value '{long}' for '--seed <SEED>': 64 bits")),
+            "invalid value '777777777777... (301 characters)' for '--seed <SEED>': 64 bits"
+        );
+        assert_eq!(super::shorten_numbers("4294967296 px, 8192"), "4294967296 px, 8192");
     }
 }

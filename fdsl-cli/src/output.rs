@@ -13,10 +13,21 @@
 //! finishes in a shared folder it merges the part manifests into `manifest.json` (the very bytes a
 //! whole run writes) and removes them.
 //!
-//! Locks (`File::try_lock`, released by the system when the process ends, even by `kill -9`): a run
-//! holds `.fdsl-lock` (part K of N: `.fdsl-lock.part-K-of-N`) while it writes, so an identical run
-//! started into the same folder at the same time refuses instead of doing the work twice; the merge
-//! of the parts holds `.fdsl-lock.merge`, so exactly one part writes `manifest.json`.
+//! Locks (`flock`, released by the system when the process ends, even by `kill -9`): one writer per
+//! folder. A whole run holds `.fdsl-lock` exclusively while it writes; part K of N holds it shared
+//! (the parts of a job array write one folder together) and `.fdsl-lock.part-K-of-N` exclusively. So
+//! a whole run and any part exclude each other (whichever starts second refuses, naming the lock), an
+//! identical run or part started into the same folder refuses instead of doing the work twice, and
+//! the tidy-up at completion never deletes the temporaries of a writer still at work. The merge of
+//! the parts holds `.fdsl-lock.merge`, so exactly one part writes `manifest.json`. Lock files are
+//! made with `O_EXCL` and opened only if they are not symbolic links: a link named `.fdsl-lock` is
+//! refused, never followed (it would create a file outside the folder).
+//!
+//! Links inside the output folder are followed, by render, resume and verify alike: a class folder
+//! or `train/` that is a link to a folder on another disk receives the dataset's files, is verified
+//! through the link, and is not an "extra" of the folder. A link standing where a file of the dataset
+//! goes is replaced by the file (files are renamed into place). `--out` itself may be a link to a
+//! folder; a dangling `--out` link is refused with its target named.
 
 use anyhow::{Context, Result, bail};
 use fdsl_dataset::Spec;
@@ -243,13 +254,16 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
         for entry in entries {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            if entry.file_type()?.is_dir() {
+            // Links are followed (render writes through them): a link to a folder is that folder.
+            if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 let prefix = format!("{path}/");
                 if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
                     walk(root, &path, listed, tidy, out)?;
                 } else {
                     out.push(format!("extra: {prefix} (a folder the dataset does not have)"));
                 }
+            } else if tidy && rel.is_empty() && name == LOCK_PREFIX {
+                // The folder's lock stays, held by this writer, which removes it when it lets go (`Claim`).
             } else if tidy && (is_temporary(&name) || (rel.is_empty() && name.starts_with(LOCK_PREFIX))) {
                 remove_if_present(&dir, &name)?;
             } else if !listed.contains(&path) {
@@ -284,51 +298,90 @@ pub fn is_empty_dir(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// An exclusive lock on a file of a dataset folder, held until dropped or the process ends. Lock
-/// files are removed when released; a lock taken on a file another process has just removed is
-/// taken again on the new file (the same inode as the path), so two processes never both hold one.
+/// A lock on a file of a dataset folder, held until dropped or the process ends. Lock files are
+/// removed when released; a lock taken on a file another process has just removed is taken again on
+/// the new file (the same inode as the path), so two processes never both hold one exclusively.
 pub struct Lock {
-    _file: fs::File,
+    file: fs::File,
     path: PathBuf,
 }
 
+/// How a lock is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Exclusive, waiting while another process holds it.
+    Wait,
+    /// Exclusive, or none while another process holds it.
+    Try,
+    /// Shared with other shared holders, or none while a process holds it exclusively.
+    TryShared,
+}
+
+/// Open (creating it if need be) the lock file `path`, never through a symbolic link.
+fn open_lock_file(path: &Path) -> Result<fs::File> {
+    loop {
+        match fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(file) => return Ok(file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot create the lock file {}", path.display()));
+            }
+        }
+        match fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => bail!(
+                "{} is a symbolic link; fdsl never takes its lock through a link (it would write outside the \
+                 folder): remove the link",
+                path.display()
+            ),
+            Ok(_) => match fs::OpenOptions::new().write(true).open(path) {
+                Ok(file) => return Ok(file),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {} // removed meanwhile: again
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot open the lock file {}", path.display()));
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
 impl Lock {
-    /// The lock `name` of `dir`, waiting while another process holds it (`wait`), or `None` then.
-    fn take(dir: &Path, name: &str, wait: bool) -> Result<Option<Self>> {
+    /// The lock `name` of `dir` taken as `mode` says, or `None` while another process holds it.
+    fn take(dir: &Path, name: &str, mode: Mode) -> Result<Option<Self>> {
         let path = dir.join(name);
         loop {
-            let file = fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("cannot create the lock file {}", path.display()))?;
-            let locked = if wait {
-                file.lock().map(|()| true)
-            } else {
-                match file.try_lock() {
-                    Ok(()) => Ok(true),
-                    Err(fs::TryLockError::WouldBlock) => Ok(false),
-                    Err(fs::TryLockError::Error(e)) => Err(e),
-                }
+            let file = open_lock_file(&path)?;
+            let attempt = match mode {
+                Mode::Wait => file.lock().map_err(fs::TryLockError::Error),
+                Mode::Try => file.try_lock(),
+                Mode::TryShared => file.try_lock_shared(),
             };
-            if !locked.with_context(|| format!("cannot lock {}", path.display()))? {
-                return Ok(None);
+            match attempt {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
             }
             if same_file(&file, &path) {
-                return Ok(Some(Self { _file: file, path }));
+                return Ok(Some(Self { file, path }));
             }
         }
     }
 
-    /// The lock `name` of `dir`, or `None` while another process holds it.
-    pub fn try_acquire(dir: &Path, name: &str) -> Result<Option<Self>> {
-        Self::take(dir, name, false)
-    }
-
     /// The lock `name` of `dir`, waiting while another process holds it.
     pub fn acquire(dir: &Path, name: &str) -> Result<Self> {
-        Ok(Self::take(dir, name, true)?.expect("a waiting lock is taken"))
+        Ok(Self::take(dir, name, Mode::Wait)?.expect("a waiting lock is taken"))
+    }
+
+    /// Let go of a shared lock, removing its file if no other process holds it (the last holder
+    /// removes it: converting to exclusive succeeds only for the last).
+    fn release_shared(self) -> Result<()> {
+        if self.file.try_lock().is_ok() && same_file(&self.file, &self.path) {
+            return self.remove();
+        }
+        Ok(())
     }
 
     /// Release the lock and remove its file.
@@ -339,9 +392,147 @@ impl Lock {
     }
 }
 
-/// SHA-256 of the file `root/rel`, `None` if it cannot be read.
+/// A writer's hold on a dataset folder (see the module's locks): a whole run holds `.fdsl-lock`
+/// exclusively; part K of N holds it shared and its own part lock exclusively.
+pub struct Claim {
+    folder: Lock,
+    part: Option<Lock>,
+}
+
+impl Claim {
+    /// Claim `dir` for `part`, or refuse (naming the lock and what holds it) while a writer that
+    /// excludes it is at work.
+    pub fn take(dir: &Path, part: Part) -> Result<Self> {
+        let busy = |lock: &str, what: &str, who: &str| {
+            anyhow::anyhow!(
+                "another `fdsl render` is writing {what} into {} right now (it holds {}: {who}); wait for it \
+                 to finish, or choose another --out",
+                dir.display(),
+                dir.join(lock).display()
+            )
+        };
+        if part == Part::WHOLE {
+            let folder = Lock::take(dir, LOCK_PREFIX, Mode::Try)?.ok_or_else(|| {
+                busy(LOCK_PREFIX, "this dataset", "a whole run, or parts of it with --shard")
+            })?;
+            return Ok(Self { folder, part: None });
+        }
+        // A part that lets go converts its shared lock for an instant: look again before refusing.
+        let mut folder = None;
+        for _ in 0..20 {
+            folder = Lock::take(dir, LOCK_PREFIX, Mode::TryShared)?;
+            if folder.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let folder = folder.ok_or_else(|| {
+            busy(LOCK_PREFIX, "this dataset", "a whole run, without --shard, makes every part")
+        })?;
+        let name = part.lock_name();
+        let part_lock = Lock::take(dir, &name, Mode::Try)?
+            .ok_or_else(|| busy(&name, &format!("part {part}"), "the same part"))?;
+        Ok(Self { folder, part: Some(part_lock) })
+    }
+
+    /// Let go of the folder, removing the lock files no other writer holds.
+    pub fn release(self) -> Result<()> {
+        match self.part {
+            None => self.folder.remove(),
+            Some(part) => {
+                part.remove()?;
+                self.folder.release_shared()
+            }
+        }
+    }
+}
+
+/// SHA-256 of the file `root/rel`, `None` if it cannot be read; read in pieces (a shard may be
+/// larger than memory).
 pub fn file_sha256(root: &Path, rel: &str) -> Option<String> {
-    fs::read(root.join(rel)).ok().map(|bytes| fdsl_dataset::spec::sha256_hex(&bytes))
+    sha256_of(&root.join(rel)).ok()
+}
+
+/// SHA-256 (hex) of the file `path`, read in pieces.
+fn sha256_of(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut fs::File::open(path)?, &mut hasher)?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file a task made: its bytes, or (large shards, written piece by piece) a complete temporary file.
+pub enum Made {
+    /// The whole file, in memory.
+    Bytes(Vec<u8>),
+    /// A complete temporary file, beside its final place (render) or in a scratch folder (verify).
+    File(Temporary),
+}
+
+impl Made {
+    /// SHA-256 (hex) of the file.
+    pub fn sha256(&self) -> Result<String> {
+        match self {
+            Made::Bytes(bytes) => Ok(fdsl_dataset::spec::sha256_hex(bytes)),
+            Made::File(t) => sha256_of(&t.path).with_context(|| format!("cannot read {}", t.path.display())),
+        }
+    }
+
+    /// Its size in bytes.
+    pub fn size(&self) -> Result<u64> {
+        match self {
+            Made::Bytes(bytes) => Ok(bytes.len() as u64),
+            Made::File(t) => Ok(fs::metadata(&t.path)?.len()),
+        }
+    }
+
+    /// Put it at `root/rel` atomically (a temporary is renamed there); returns its SHA-256.
+    pub fn place(self, root: &Path, rel: &str) -> Result<String> {
+        let sha = self.sha256()?;
+        match self {
+            Made::Bytes(bytes) => write_atomic(root, rel, &bytes)?,
+            Made::File(t) => t.persist(&root.join(rel))?,
+        }
+        Ok(sha)
+    }
+}
+
+/// A temporary file of this process (named as [`write_atomic`]'s), removed when dropped unless
+/// renamed into place.
+pub struct Temporary {
+    path: PathBuf,
+}
+
+impl Temporary {
+    /// A new temporary name for the file `root/rel` (its folder created); the file is not made.
+    pub fn beside(root: &Path, rel: &str) -> Result<Self> {
+        let path = root.join(rel);
+        let parent = path.parent().unwrap_or(root);
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        Ok(Self { path: tmp_path(&path) })
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Rename it to `path`.
+    fn persist(mut self, path: &Path) -> Result<()> {
+        fs::rename(&self.path, path)
+            .with_context(|| format!("cannot rename {} to {}", self.path.display(), path.display()))?;
+        self.path = PathBuf::new(); // nothing left to remove
+        Ok(())
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// Whether the open `file` is still the file at `path` (not removed or replaced since it was opened).

@@ -11,6 +11,11 @@
 //! - `npy` of images: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order)
 //!   and `{split}/labels-{NNNNNN}.npy` (int64, N).
 //!
+//! Shards are written piece by piece: an npy shard's images each at their place in the file, a tar's
+//! members first to a side file as they are rendered, then copied in order into the tar; memory
+//! stays about one sample per thread whatever `--shard-size` and `--size` (the disk holds a tar
+//! shard twice for a moment).
+//!
 //! Sample order of the sharded formats, per split: the rendering units are put in a seeded random
 //! order and their samples concatenated; that sequence is cut into shards of `shard_size`, and the
 //! samples of each shard are shuffled (seeded). A shard thus mixes the classes of about
@@ -18,6 +23,7 @@
 //! game; only the units cut by a shard boundary are traced twice.
 
 use crate::encode::{Colour, encode_png};
+use crate::output::{Made, Temporary};
 use anyhow::{Context, Result};
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
@@ -25,6 +31,10 @@ use fdsl_dataset::spec::Format;
 use fdsl_dataset::{Dataset, SampleShape};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Seek, Write};
+use std::path::Path;
+use std::sync::Mutex;
 
 /// One task: a set of output files made together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,8 +249,10 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Make the files of a task: `(path, bytes)` in the order of [`Plan::files_of`].
-    pub fn render(&self, task: Task, scratch: &mut Scratch) -> Result<Vec<(String, Vec<u8>)>> {
+    /// Make the files of a task: `(path, file)` in the order of [`Plan::files_of`]. The files of a
+    /// chunk come in memory; a shard is written piece by piece into a temporary file beside its place
+    /// under `spill` (bounded memory whatever the shard's size, the same bytes).
+    pub fn render(&self, task: Task, scratch: &mut Scratch, spill: &Path) -> Result<Vec<(String, Made)>> {
         match task {
             Task::Chunk(chunk) => {
                 let mut files = Vec::new();
@@ -249,9 +261,9 @@ impl<'a> Plan<'a> {
                     scratch,
                     |sample, raster| {
                         let mut names = self.sample_files(&sample).into_iter();
-                        files.push((names.next().expect("a data file"), self.encode(raster)?));
+                        files.push((names.next().expect("a data file"), Made::Bytes(self.encode(raster)?)));
                         if let (Some(json), Some(layout)) = (names.next(), self.dataset.scene_json(&sample)) {
-                            files.push((json, layout));
+                            files.push((json, Made::Bytes(layout)));
                         }
                         Ok(())
                     },
@@ -261,31 +273,42 @@ impl<'a> Plan<'a> {
             Task::Shard { split, index } => {
                 let samples = self.shard(split, index);
                 let names = self.files_of(task);
+                let every: Vec<usize> = (0..samples.len()).collect();
                 match self.dataset.spec.format {
                     Format::Npy => {
                         let image = self.npy_image_shape();
                         let sample_len = image.iter().product();
                         let shape: Vec<usize> = [samples.len()].into_iter().chain(image).collect();
-                        let header = crate::npy::header("|u1", &shape);
-                        let mut images = vec![0u8; header.len() + samples.len() * sample_len];
-                        images[..header.len()].copy_from_slice(&header);
-                        let slots = images[header.len()..].chunks_exact_mut(sample_len);
-                        self.fill(samples, slots.collect(), |slot, raster| {
-                            slot.copy_from_slice(raster);
-                            Ok(())
-                        })?;
+                        let images = Temporary::beside(spill, &names[0])?;
+                        let array = crate::npy::ArrayFile::create(images.path(), "|u1", &shape, sample_len)?;
+                        self.fill(samples, every, |&mut i, raster| array.put(i, raster))?;
                         let mut labels = crate::npy::header("<i8", &[samples.len()]);
                         labels.extend(samples.iter().flat_map(|s| (s.category as i64).to_le_bytes()));
-                        Ok(names.into_iter().zip([images, labels]).collect())
+                        Ok(names.into_iter().zip([Made::File(images), Made::Bytes(labels)]).collect())
                     }
                     _ => {
-                        let mut pngs = vec![Vec::new(); samples.len()];
-                        self.fill(samples, pngs.iter_mut().collect(), |png, raster| {
-                            **png = self.encode(raster)?;
+                        // The samples' files, encoded as they are rendered (in unit order), go to a
+                        // side file; the tar then takes them from there in the shard's order.
+                        let members = Temporary::beside(spill, &format!("{}.members", names[0]))?;
+                        let side = fs::OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(members.path())
+                            .with_context(|| format!("cannot create {}", members.path().display()))?;
+                        let side = Mutex::new((side, 0u64));
+                        let spans = Mutex::new(vec![(0u64, 0u64); samples.len()]);
+                        self.fill(samples, every, |&mut i, raster| {
+                            let file = self.encode(raster)?;
+                            let mut side = side.lock().unwrap_or_else(|p| p.into_inner());
+                            side.0.write_all(&file).context("cannot write a shard's side file")?;
+                            spans.lock().unwrap_or_else(|p| p.into_inner())[i] = (side.1, file.len() as u64);
+                            side.1 += file.len() as u64;
                             Ok(())
                         })?;
-                        let tar = self.tar(samples, &pngs)?;
-                        Ok(names.into_iter().zip([tar]).collect())
+                        let spans = spans.into_inner().unwrap_or_else(|p| p.into_inner());
+                        let tar = Temporary::beside(spill, &names[0])?;
+                        self.tar(samples, members.path(), &spans, tar.path())?;
+                        Ok(names.into_iter().zip([Made::File(tar)]).collect())
                     }
                 }
             }
@@ -304,11 +327,20 @@ impl<'a> Plan<'a> {
         self.dataset.render_grouped(items, |raster, mut output| fill(&mut output, raster))
     }
 
-    /// A POSIX tar of the samples: `{key}.cls`, `{key}.json`, `{key}.png` each.
-    fn tar(&self, samples: &[Sample], pngs: &[Vec<u8>]) -> Result<Vec<u8>> {
+    /// Write the POSIX tar of the samples into the new file `path`: `{key}.cls`, `{key}.json`,
+    /// `{key}.png` each, the data of sample `i`'s file at `spans[i]` (offset, length) of the file
+    /// `members`, copied through in pieces.
+    fn tar(&self, samples: &[Sample], members: &Path, spans: &[(u64, u64)], path: &Path) -> Result<()> {
         let spec = &self.dataset.spec;
-        let mut builder = tar::Builder::new(Vec::with_capacity(pngs.iter().map(|p| p.len() + 2048).sum()));
-        for (sample, png) in samples.iter().zip(pngs) {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut builder = tar::Builder::new(std::io::BufWriter::new(file));
+        let mut side =
+            fs::File::open(members).with_context(|| format!("cannot read {}", members.display()))?;
+        for (sample, &(at, len)) in samples.iter().zip(spans) {
             let key = self.dataset.key(sample);
             let info = SampleInfo {
                 key: &key,
@@ -322,11 +354,15 @@ impl<'a> Plan<'a> {
                 parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);
-            let members: [(&str, &[u8]); 3] =
-                [("cls", cls.as_bytes()), ("json", &json), (self.extension(), png)];
-            for (extension, data) in members {
+            side.seek(std::io::SeekFrom::Start(at)).context("cannot read a shard's side file")?;
+            let members: [(&str, u64, Box<dyn Read + '_>); 3] = [
+                ("cls", cls.len() as u64, Box::new(cls.as_bytes())),
+                ("json", json.len() as u64, Box::new(json.as_slice())),
+                (self.extension(), len, Box::new((&mut side).take(len))),
+            ];
+            for (extension, size, data) in members {
                 let mut header = tar::Header::new_ustar();
-                header.set_size(data.len() as u64);
+                header.set_size(size);
                 header.set_mode(0o644);
                 header.set_uid(0);
                 header.set_gid(0);
@@ -334,10 +370,11 @@ impl<'a> Plan<'a> {
                 header.set_entry_type(tar::EntryType::Regular);
                 builder
                     .append_data(&mut header, format!("{key}.{extension}"), data)
-                    .context("building a tar shard")?;
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
         }
-        builder.into_inner().context("finishing a tar shard")
+        let mut file = builder.into_inner().with_context(|| format!("cannot finish {}", path.display()))?;
+        file.flush().with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// The brace pattern of each split's tar shards (WebDataset; none for other formats), as

@@ -81,6 +81,7 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
     let labelled = dataset.sample_shape().is_fixed();
     let rows = if labelled { classes } else { &[0] };
     let columns = shown_instances(spec.instances, m);
+    check_size(rows.len(), columns.len(), tile)?;
     let cells: Vec<(usize, u64)> =
         rows.iter().flat_map(|&class| columns.iter().map(move |&instance| (class, instance))).collect();
     let tiles = cells
@@ -112,6 +113,26 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
         sheet.paste(x, y + LINE, tile, rgb);
     }
     Ok(sheet)
+}
+
+/// The most bytes of a sheet's pixels: 256 MB (e.g. 64 x 64 tiles of 128 px). The tiles are held
+/// as well while the sheet is drawn, and its PNG is encoded in memory: about three times this in all.
+pub const MAX_SHEET_BYTES: usize = 256_000_000;
+
+/// Refuse a sheet of `rows` x `columns` tiles of `tile` px whose pixels would exceed
+/// [`MAX_SHEET_BYTES`], before anything is rendered.
+fn check_size(rows: usize, columns: usize, tile: usize) -> Result<()> {
+    let width = GAP.saturating_add(columns.saturating_mul(tile + GAP));
+    let height = (GAP + LINE + GAP).saturating_add(rows.saturating_mul(tile + LINE + GAP));
+    let bytes = width.saturating_mul(height).saturating_mul(3);
+    ensure!(
+        bytes <= MAX_SHEET_BYTES,
+        "a sheet of {rows} x {columns} tiles of {tile} px would take {} (at most {}): show fewer --categories \
+         or --instances, or a smaller --tile",
+        fdsl_dataset::memory::human_bytes(bytes as f64),
+        fdsl_dataset::memory::human_bytes(MAX_SHEET_BYTES as f64)
+    );
+    Ok(())
 }
 
 /// One sample as a `tile × tile` RGB tile.

@@ -2,6 +2,9 @@
 //! plain line at a steady interval — done / total, rate, ETA — so that a log shows life.
 //!
 //! The interval of plain lines is `FDSL_PROGRESS_SECONDS` (default 10; 0 to print at every step).
+//!
+//! Ctrl-C (SIGINT) during long work ends the process with a line saying it was interrupted and how to
+//! go on ([`on_interrupt`]), the bar's line cleared first, and exit code 130 (as a shell reports it).
 
 use indicatif::{HumanCount, HumanDuration, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -137,4 +140,34 @@ impl Plain {
             HumanDuration(now.duration_since(self.start)),
         );
     }
+}
+
+/// From now on, Ctrl-C (SIGINT) clears the progress line, prints `interrupted: {what}` on standard
+/// error and ends the process with exit code 130. (Only the first call in a process installs it.)
+pub fn on_interrupt(what: String) {
+    let terminal = std::io::stderr().is_terminal();
+    let _ = ctrlc::set_handler(move || {
+        if terminal {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!("interrupted: {what}");
+        std::process::exit(130);
+    });
+}
+
+/// The command line of this process as a person would type it again (arguments with spaces or
+/// quotes in quotes).
+pub fn this_command() -> String {
+    std::env::args()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = if i == 0 { String::from("fdsl") } else { a };
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+                format!("{a:?}")
+            } else {
+                a
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

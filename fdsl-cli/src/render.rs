@@ -1,7 +1,7 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
 use crate::output::{
-    Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, extras, file_sha256, is_empty_dir,
+    Claim, Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, extras, file_sha256, is_empty_dir,
     remove_if_present, write_atomic,
 };
 use crate::plan::Plan;
@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::{CanvasJob, CanvasRecipe};
 use fdsl_dataset::SampleShape;
 use fdsl_dataset::dataset::{Canvases, Scratch};
+use fdsl_dataset::memory::{OutOfMemory, human_bytes};
 use fdsl_dataset::spec::{Format, PngCompression, Spec, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -37,6 +38,13 @@ pub struct Summary {
 /// manifests. Nothing is created or changed.
 pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> {
     if !out.exists() {
+        if let Ok(target) = std::fs::read_link(out) {
+            bail!(
+                "--out {} is a symbolic link to {}, which does not exist: create that folder, or choose another --out",
+                out.display(),
+                target.display()
+            );
+        }
         return Ok(Vec::new());
     }
     if !out.is_dir() {
@@ -121,6 +129,8 @@ pub struct CanvasBatches<'a> {
 /// generators ignore it.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
+    let memory = MemoryNeed::of(plan);
+    memory.check()?;
     let manifests = check_output(&plan.dataset.spec, out)?;
     // The categories' provenance as the folder first recorded it (the same categories may come by
     // another path now: another working directory, mount point, or a copy).
@@ -130,15 +140,13 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     }
     let spec = &spec;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let Some(lock) = Lock::try_acquire(out, &part.lock_name())? else {
-        let what = if part == Part::WHOLE { String::from("this dataset") } else { format!("part {part}") };
-        bail!(
-            "another `fdsl render` is writing {what} into {} right now (it holds {}); wait for it to finish, \
-             or choose another --out",
-            out.display(),
-            out.join(part.lock_name()).display()
-        );
-    };
+    let claim = Claim::take(out, part)?;
+    eprintln!("fdsl: {}", memory.describe());
+    progress::on_interrupt(format!(
+        "the finished files in {} are kept; run the same command again to resume: {}",
+        out.display(),
+        progress::this_command()
+    ));
     let recorded = recorded(plan, out, &manifests, part)?;
     let checking = progress::Progress::new(recorded.len() as u64, "checking what is there", "tasks");
     let done: BTreeMap<usize, JournalEntry> = recorded
@@ -170,9 +178,9 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     bar.skip(kept as u64);
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
-        for (path, bytes) in plan.render(plan.tasks()[task], scratch)? {
-            write_atomic(out, &path, &bytes)?;
-            written.push((path, sha256_hex(&bytes)));
+        for (path, made) in plan.render(plan.tasks()[task], scratch, out)? {
+            let sha = made.place(out, &path)?;
+            written.push((path, sha));
         }
         journal.record(&JournalEntry { task, files: written.clone() })?;
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
@@ -234,7 +242,7 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         }
         None => merge_parts(spec, out, part.count)?,
     };
-    lock.remove()?;
+    claim.release()?;
     // Another part completed the folder: name what it holds beyond the dataset, as that part did.
     let extra = match Manifest::read(out, MANIFEST)? {
         Some(m) if completed && !completed_here => extras(out, &listed_paths(&m.files), false)?,
@@ -296,13 +304,78 @@ fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool, Vec
     Ok((true, true, extra))
 }
 
-/// `bytes` with a decimal unit: `3.08 MB`, `43.70 GB`.
-fn human_bytes(bytes: f64) -> String {
-    let (value, unit) = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
-        .into_iter()
-        .find(|&(scale, _)| bytes >= scale)
-        .map_or((bytes, "bytes"), |(scale, unit)| (bytes / scale, unit));
-    format!("{value:.2} {unit}")
+/// The memory a render needs at its peak, about: per worker thread its working buffers and one
+/// sample ([`fdsl_dataset::Dataset::bytes_per_thread`]), the file it encodes (a PNG: the sample's
+/// size at most; none for npy shards), and for a file per
+/// sample the encoded files of one chunk (written together); times the threads of the current rayon
+/// pool. Shards add nothing: they are written piece by piece. (`--device cuda` adds its batch of
+/// canvases, not counted here.)
+#[derive(Clone, Copy, Debug)]
+pub struct MemoryNeed {
+    /// Bytes per worker thread.
+    pub per_thread: u64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+impl MemoryNeed {
+    /// What rendering `plan` needs on the current pool's threads.
+    pub fn of(plan: &Plan) -> Self {
+        let dataset = plan.dataset;
+        let sample = dataset.sample_len() as u64;
+        // The file being encoded (npy shards take the raster as it is).
+        let encoded =
+            if dataset.spec.format == Format::Npy && dataset.spec.shard_size.is_some() { 0 } else { sample };
+        let chunk_files = match dataset.spec.shard_size {
+            Some(_) => 0,
+            None => {
+                let per_file = match dataset.sample_shape() {
+                    SampleShape::Image { .. } => (sample as f64 * png_bytes_per_byte(&dataset.spec)) as u64,
+                    _ => sample,
+                };
+                fdsl_dataset::dataset::CHUNK_LEN.min(dataset.spec.instances) as u64 * per_file
+            }
+        };
+        let per_thread = dataset.bytes_per_thread() + encoded + chunk_files;
+        Self { per_thread, threads: rayon::current_num_threads() }
+    }
+
+    /// Bytes in all.
+    pub fn total(&self) -> u64 {
+        self.per_thread.saturating_mul(self.threads as u64)
+    }
+
+    /// `peak memory about 3.26 GB (1.63 GB per thread x 2 threads)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "peak memory about {} ({} per thread x {} thread{})",
+            human_bytes(self.total() as f64),
+            human_bytes(self.per_thread as f64),
+            self.threads,
+            if self.threads == 1 { "" } else { "s" }
+        )
+    }
+
+    /// An [`OutOfMemory`] error, naming the size and the fix, if it exceeds the memory this process
+    /// may use ([`fdsl_dataset::memory::available`]).
+    pub fn check(&self) -> Result<()> {
+        let Some(limit) = fdsl_dataset::memory::available() else { return Ok(()) };
+        if self.total() <= limit {
+            return Ok(());
+        }
+        let fitting = limit / self.per_thread.max(1);
+        let fix = if fitting >= 1 {
+            format!("use --threads {fitting} (the bytes do not depend on it), or a smaller --size")
+        } else {
+            String::from("use a smaller --size")
+        };
+        let what = format!(
+            "this render ({} per thread x {} threads)",
+            human_bytes(self.per_thread as f64),
+            self.threads
+        );
+        Err(OutOfMemory { bytes: self.total() as u128, what, fix }.into())
+    }
 }
 
 /// The mean size of a PNG image of `spec`, bytes per byte of the raw image: the family's measured
@@ -361,6 +434,15 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     for split in dataset.splits() {
         lines.push(format!("{}: {} samples", split.name(), dataset.sample_count(split)));
     }
+    let memory = MemoryNeed::of(plan);
+    lines.push(format!(
+        "memory: {}{}",
+        memory.describe(),
+        match memory.check() {
+            Ok(()) => String::new(),
+            Err(e) => format!("; refused: {e}"),
+        }
+    ));
     let part_name = if part == Part::WHOLE { String::from("whole run") } else { format!("part {part}") };
     lines.push(format!(
         "{part_name}: {samples} samples in {} tasks, {} files (+{} small metadata files), about {}{}",

@@ -21,8 +21,35 @@ pub struct Report {
     pub problems: Vec<String>,
 }
 
+/// A folder of this process under the system's temporary folder, removed with what it holds when
+/// dropped.
+struct SpillFolder(std::path::PathBuf);
+
+impl SpillFolder {
+    fn new() -> Result<Self> {
+        let path = std::env::temp_dir().join(format!(".fdsl-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for SpillFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Recompute the dataset in `dir` from its manifest and compare every file.
 pub fn verify(dir: &Path) -> Result<Report> {
+    if !dir.is_dir() {
+        match std::fs::metadata(dir) {
+            Ok(_) => bail!("{} is not a folder: give the folder of a rendered dataset", dir.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("{} does not exist: give the folder of a rendered dataset", dir.display())
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        }
+    }
     let mut report = Report::default();
     let manifest = match Manifest::read(dir, MANIFEST)? {
         Some(m) if m.complete => m,
@@ -94,16 +121,19 @@ pub fn verify(dir: &Path) -> Result<Report> {
         check(&mut report, (path, sha256_hex(&bytes), disk));
     }
     let bar = progress::Progress::new(dataset.len(), "verifying", dataset.noun());
+    // Shards are recomputed piece by piece into temporary files there ($TMPDIR: room for a shard
+    // per thread), hashed and removed.
+    let spill = SpillFolder::new()?;
     let recomputed: Vec<Vec<_>> = plan
         .tasks()
         .par_iter()
         .map_init(Scratch::default, |scratch, &task| {
-            let files = plan.render(task, scratch)?;
+            let files = plan.render(task, scratch, &spill.0)?;
             bar.inc(plan.sample_count(task) as u64);
-            Ok(files
+            files
                 .into_iter()
-                .map(|(path, bytes)| (sha256_hex(&bytes), file_sha256(dir, &path), path))
-                .collect())
+                .map(|(path, made)| Ok((made.sha256()?, file_sha256(dir, &path), path)))
+                .collect()
         })
         .collect::<Result<_>>()?;
     bar.finish();

@@ -12,6 +12,7 @@
 
 use crate::categories::Categories;
 use crate::family::BoxError;
+use crate::memory::try_grow;
 use crate::offload::Offload;
 use crate::search::Progress;
 use crate::spec::{Naming, Spec};
@@ -261,10 +262,11 @@ impl Dataset {
     }
 
     /// Render the samples `indices` into `out`, one after another, [`Dataset::sample_len`] bytes each,
-    /// on `threads` threads (0: the current rayon pool; 1: this thread). Samples sharing work (a
-    /// unit) are rendered together, once each; the bytes do not depend on `threads`. Scenes vary in
-    /// size: render them one at a time.
+    /// on `threads` threads (0: one per core, the current rayon pool's; 1: this thread; past
+    /// [`crate::memory::MAX_THREADS`] refused). Samples sharing work (a unit) are rendered together,
+    /// once each; the bytes do not depend on `threads`. Scenes vary in size: render them one at a time.
     pub fn render_batch(&self, indices: &[u64], out: &mut [u8], threads: usize) -> Result<()> {
+        crate::memory::check_threads(threads)?;
         ensure!(
             self.sample_shape().is_fixed(),
             "scenes vary in size; render them one at a time (render), not in batches"
@@ -325,12 +327,30 @@ impl Dataset {
     }
 
     /// Call `f` with `scratch` and its one-sample output buffer, sized for this dataset, lent apart.
-    fn with_out<R>(&self, scratch: &mut Scratch, f: impl FnOnce(&mut Scratch, &mut [u8]) -> R) -> R {
+    fn with_out<R>(
+        &self,
+        scratch: &mut Scratch,
+        f: impl FnOnce(&mut Scratch, &mut [u8]) -> Result<R>,
+    ) -> Result<R> {
         let mut out = std::mem::take(&mut scratch.out);
-        out.resize(self.sample_len(), 0);
+        let what = || format!("one sample of {}", self.spec.preset);
+        try_grow(&mut out, self.sample_len(), 0, what, "use a smaller size")?;
         let done = f(scratch, &mut out);
         scratch.out = out;
         done
+    }
+
+    /// The most memory one worker thread holds while it renders: its working buffers (the family's
+    /// [`Family::scratch_len`]) and one sample. A batch of `threads` threads needs this times
+    /// `threads`, besides its output.
+    pub fn bytes_per_thread(&self) -> u64 {
+        let need = self.family().scratch_len();
+        let bytes = need.positions * size_of::<u32>()
+            + need.canvas
+            + need.points * size_of::<[f32; 3]>()
+            + need.objects * size_of::<SceneObject>()
+            + self.sample_len();
+        bytes as u64
     }
 
     /// The classes whose first sample draws almost nothing: an image with under `share` of its
@@ -416,10 +436,12 @@ impl Dataset {
         let family = self.family();
         let need = family.scratch_len();
         let Scratch { positions, canvas, points, objects, held, precomputed, .. } = scratch;
-        grow(positions, need.positions, 0);
-        grow(canvas, need.canvas, 0);
-        grow(points, need.points, [0.0; 3]);
-        grow(objects, need.objects, SceneObject::default());
+        let what = || format!("the working buffers of one thread ({})", self.spec.preset);
+        let fix = "use fewer threads or a smaller size";
+        try_grow(positions, need.positions, 0, what, fix)?;
+        try_grow(canvas, need.canvas, 0, what, fix)?;
+        try_grow(points, need.points, [0.0; 3], what, fix)?;
+        try_grow(objects, need.objects, SceneObject::default(), what, fix)?;
         let mut ws = Workspace::new(positions, canvas, points, objects, held);
         let (class, instance) = (sample.category, sample.instance as u64);
         let failed = |e: &dyn std::fmt::Display| {
@@ -453,7 +475,16 @@ impl Dataset {
     /// The recipe of the canvases [`Dataset::canvas_jobs`] makes, `None` where none can be made
     /// elsewhere.
     pub fn canvas_recipe(&self) -> Option<&CanvasRecipe> {
-        self.offload.as_ref().and_then(|offload| offload.recipe())
+        self.gpu_path().ok()
+    }
+
+    /// The recipe of the canvases a GPU can paint for this dataset, or why it has none (a clause for
+    /// messages).
+    pub fn gpu_path(&self) -> Result<&CanvasRecipe, String> {
+        match &self.offload {
+            Some(offload) => offload.recipe().map_err(str::to_owned),
+            None => Err(format!("the {} preset has no GPU path", self.spec.preset)),
+        }
     }
 
     /// The category files, `(path in the dataset, text)`, in class order.
@@ -648,12 +679,5 @@ impl Dataset {
             dir.display()
         );
         Self::new(spec, categories)
-    }
-}
-
-/// Lengthen `v` to `len` with `value` (never shorten: a workspace may be longer than needed).
-fn grow<T: Clone>(v: &mut Vec<T>, len: usize, value: T) {
-    if v.len() < len {
-        v.resize(len, value);
     }
 }

@@ -10,6 +10,6 @@ pub trait Offload: Send + Sync {
     fn canvas_job(&self, class: usize, instance: u64) -> Result<(CanvasKey, CanvasJob)>;
     /// Put canvas `key`'s `pixels`, painted elsewhere, in `ws`, so that rendering its samples uses them.
     fn adopt_canvas(&self, key: CanvasKey, pixels: &[u8], ws: &mut Workspace<'_>) -> Result<()>;
-    /// The recipe of its canvases, `None` where they cannot be painted elsewhere (colour).
-    fn recipe(&self) -> Option<&CanvasRecipe>;
+    /// The recipe of its canvases, or why they cannot be painted elsewhere (a clause for messages).
+    fn recipe(&self) -> Result<&CanvasRecipe, &'static str>;
 }

@@ -1,3 +1,8 @@
+/* fdsl's C ABI. Every function returns FDSL_OK or an FDSL_ERROR_* code with a one-line fdsl_last_error(),
+ * and never aborts the host: a panic is FDSL_ERROR_PANIC, memory that cannot be had FDSL_ERROR_MEMORY.
+ * Every size and count is checked before any caller memory is read or written: a count n and a buffer
+ * length are compared first (FDSL_ERROR_BUFFER), then the n entries are read. Buffers are the caller's. */
+
 #ifndef FDSL_H
 #define FDSL_H
 
@@ -51,6 +56,16 @@
  An internal error: a panic, caught at the boundary. Please report it with the message.
  */
 #define FDSL_ERROR_PANIC 7
+
+/*
+ An argument out of its range: `threads` past 4096 (0 is one per core).
+ */
+#define FDSL_ERROR_ARGUMENT 8
+
+/*
+ The memory a call needs cannot be had (the message names the size); nothing was written.
+ */
+#define FDSL_ERROR_MEMORY 9
 
 /*
  An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
@@ -137,9 +152,15 @@ int fdsl_render(const fdsl_dataset *ds,
 /*
  Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;
  `out_len` at least `n` times that), and unless `labels` is NULL their labels into `labels`
- (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread. Samples that share
- work (FractalDB's 40 images of one chaos game, a 3-D model's views) are rendered together; the
- bytes do not depend on `threads` or on the order of `indices`.
+ (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
+ (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (FractalDB's 40 images of one chaos game,
+ a 3-D model's views) are rendered together; the bytes do not depend on `threads` or on the order
+ of `indices`.
+
+ Checked in this order, before `indices` is read: the handle and pointers (`FDSL_ERROR_NULL`),
+ `out_len` against `n` samples (`FDSL_ERROR_BUFFER`, also when `n` samples cannot exist in
+ memory), `threads` (`FDSL_ERROR_ARGUMENT`); then every index (`FDSL_ERROR_INDEX`), before any
+ byte of `out` or `labels` is written.
 
  # Safety
  `ds` is NULL or a live handle; `indices` is readable for `n` entries; `out` is writable for

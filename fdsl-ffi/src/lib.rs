@@ -9,8 +9,15 @@
 //! Conventions (as rustls-ffi and zstd's API): an opaque handle, `int` status codes (`FDSL_OK` = 0,
 //! else one of the `FDSL_ERROR_*` codes), a one-line message of the calling thread's last failure
 //! (`fdsl_last_error`), buffers the caller owns, and a version call. Nothing aborts the host process:
-//! a Rust panic is caught at the boundary and reported as `FDSL_ERROR_PANIC`.
+//! a Rust panic is caught at the boundary and reported as `FDSL_ERROR_PANIC`, an allocation that
+//! fails is `FDSL_ERROR_MEMORY`.
+//!
+//! Every size and count is checked before any caller memory is read or written: a call given a
+//! count `n` and a buffer length first checks that the buffer holds `n` samples (and that `n` entries
+//! of the arrays can exist at all), then reads the `n` entries; a wrong count is `FDSL_ERROR_BUFFER`
+//! at once, never a read past the caller's array.
 
+use ::fdsl_dataset::memory::is_out_of_memory;
 use ::fdsl_dataset::{Dataset, SampleShape};
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_int};
@@ -36,6 +43,10 @@ pub const FDSL_ERROR_VARIABLE_SIZE: c_int = 5;
 pub const FDSL_ERROR_RENDER: c_int = 6;
 /// An internal error: a panic, caught at the boundary. Please report it with the message.
 pub const FDSL_ERROR_PANIC: c_int = 7;
+/// An argument out of its range: `threads` past 4096 (0 is one per core).
+pub const FDSL_ERROR_ARGUMENT: c_int = 8;
+/// The memory a call needs cannot be had (the message names the size); nothing was written.
+pub const FDSL_ERROR_MEMORY: c_int = 9;
 
 /// An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
 /// from several threads at once.
@@ -231,7 +242,7 @@ pub unsafe extern "C" fn fdsl_render(
         }
         // SAFETY: `out` is writable for `out_len >= need` bytes.
         let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
-        dataset.render(index, out).map_err(|e| failure(FDSL_ERROR_RENDER, format!("{e:#}")))?;
+        dataset.render(index, out).map_err(render_failure)?;
         // SAFETY: `label` is NULL or writable for one value.
         if let Some(label) = unsafe { label.as_mut() } {
             *label = dataset.label(index).map_err(|e| failure(FDSL_ERROR_INDEX, e))?;
@@ -242,9 +253,15 @@ pub unsafe extern "C" fn fdsl_render(
 
 /// Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;
 /// `out_len` at least `n` times that), and unless `labels` is NULL their labels into `labels`
-/// (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread. Samples that share
-/// work (FractalDB's 40 images of one chaos game, a 3-D model's views) are rendered together; the
-/// bytes do not depend on `threads` or on the order of `indices`.
+/// (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
+/// (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (FractalDB's 40 images of one chaos game,
+/// a 3-D model's views) are rendered together; the bytes do not depend on `threads` or on the order
+/// of `indices`.
+///
+/// Checked in this order, before `indices` is read: the handle and pointers (`FDSL_ERROR_NULL`),
+/// `out_len` against `n` samples (`FDSL_ERROR_BUFFER`, also when `n` samples cannot exist in
+/// memory), `threads` (`FDSL_ERROR_ARGUMENT`); then every index (`FDSL_ERROR_INDEX`), before any
+/// byte of `out` or `labels` is written.
 ///
 /// # Safety
 /// `ds` is NULL or a live handle; `indices` is readable for `n` entries; `out` is writable for
@@ -269,23 +286,26 @@ pub unsafe extern "C" fn fdsl_render_batch(
         if indices.is_null() || out.is_null() {
             return Err(failure(FDSL_ERROR_NULL, "indices or out is NULL"));
         }
-        // SAFETY: `indices` is readable for `n` entries.
+        // Sizes first: `n` is checked against `out_len` before `indices` is read.
+        let need = n.checked_mul(dataset.sample_len()).filter(|_| n <= isize::MAX as usize / 8);
+        let Some(need) = need.filter(|&need| out_len >= need) else {
+            return Err(failure(
+                FDSL_ERROR_BUFFER,
+                format!(
+                    "out holds {out_len} bytes; {n} samples need {}",
+                    need.map_or_else(|| String::from("more than memory can hold"), |b| b.to_string())
+                ),
+            ));
+        };
+        check_threads(threads)?;
+        // SAFETY: `indices` is readable for `n` entries (`n * 8` bytes fit in an isize, checked above).
         let indices = unsafe { std::slice::from_raw_parts(indices, n) };
         for &index in indices {
             check_index(dataset, index)?;
         }
-        let need = n.saturating_mul(dataset.sample_len());
-        if out_len < need {
-            return Err(failure(
-                FDSL_ERROR_BUFFER,
-                format!("out holds {out_len} bytes; {n} samples need {need}"),
-            ));
-        }
         // SAFETY: `out` is writable for `out_len >= need` bytes.
         let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
-        dataset
-            .render_batch(indices, out, threads as usize)
-            .map_err(|e| failure(FDSL_ERROR_RENDER, format!("{e:#}")))?;
+        dataset.render_batch(indices, out, threads as usize).map_err(render_failure)?;
         if !labels.is_null() {
             // SAFETY: `labels` is writable for `n` entries.
             let labels = unsafe { std::slice::from_raw_parts_mut(labels, n) };
@@ -295,6 +315,19 @@ pub unsafe extern "C" fn fdsl_render_batch(
         }
         Ok(())
     })
+}
+
+/// A failed render: `FDSL_ERROR_MEMORY` when memory could not be had, else `FDSL_ERROR_RENDER`.
+fn render_failure(e: anyhow::Error) -> Failure {
+    let code = if is_out_of_memory(&e) { FDSL_ERROR_MEMORY } else { FDSL_ERROR_RENDER };
+    failure(code, format!("{e:#}"))
+}
+
+/// `FDSL_ERROR_ARGUMENT` for a number of threads past the library's cap.
+fn check_threads(threads: u32) -> Result<(), Failure> {
+    ::fdsl_dataset::memory::check_threads(threads as usize)
+        .map(|_| ())
+        .map_err(|e| failure(FDSL_ERROR_ARGUMENT, e))
 }
 
 fn check_index(dataset: &Dataset, index: u64) -> Result<(), Failure> {

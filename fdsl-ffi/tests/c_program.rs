@@ -79,3 +79,21 @@ fn a_c_program_gets_the_librarys_bytes_and_every_error() {
     compile(&dynamic_program, &[&search, &rpath, "-lfdsl"]);
     run_and_compare(&dynamic_program, tmp.path());
 }
+
+/// Memory that cannot be had (an address space of 1 GB; A&F at 8192 px needs about 1.5 GB of working
+/// buffers per thread) is `FDSL_ERROR_MEMORY` naming the size, not an abort of the host.
+#[test]
+fn out_of_memory_is_an_error_code_not_an_abort() {
+    let dir = library_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let program = tmp.path().join("check-memory");
+    compile(&program, &[dir.join("libfdsl.a").to_str().unwrap(), "-lpthread", "-ldl", "-lm"]);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" --memory")
+        .arg(&program)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said == "memory ok\n", "{said}{}", String::from_utf8_lossy(&out.stderr));
+}

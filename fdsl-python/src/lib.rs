@@ -1,13 +1,15 @@
 //! `fdsl._fdsl`: the Rust side of the `fdsl` Python package (`python/fdsl/`). A thin layer over
 //! `fdsl_dataset::Dataset`: samples rendered into NumPy arrays with the GIL released; every error a
 //! Python exception carrying the library's message (`ValueError` for a bad spec, `IndexError` for an
-//! index past the end, `TypeError` for a wrong buffer); no global thread pool (worker threads are made
+//! index past the end, `TypeError` for a wrong buffer, `MemoryError` for memory that cannot be had);
+//! no global thread pool (worker threads are made
 //! per call, so the module is safe after `fork`).
 
 use fdsl_dataset::Categories;
+use fdsl_dataset::memory::{is_out_of_memory, try_zeroed};
 use fdsl_dataset::{Dataset as Inner, SampleShape, Spec};
 use numpy::{PyArray1, PyArrayMethods, PyReadwriteArrayDyn, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Arc;
 
@@ -17,8 +19,14 @@ struct Dataset {
     inner: Arc<Inner>,
 }
 
+/// The library's error as a Python exception: `MemoryError` when memory could not be had (never an
+/// abort of the interpreter), else `ValueError`.
 fn value_error(e: anyhow::Error) -> PyErr {
-    PyValueError::new_err(format!("{e:#}"))
+    if is_out_of_memory(&e) {
+        PyMemoryError::new_err(format!("{e:#}"))
+    } else {
+        PyValueError::new_err(format!("{e:#}"))
+    }
 }
 
 impl Dataset {
@@ -159,7 +167,7 @@ impl Dataset {
         let inner = self.inner.clone();
         let bytes = py
             .detach(move || {
-                let mut out = vec![0u8; inner.sample_len()];
+                let mut out = try_zeroed(inner.sample_len(), || "one sample".into(), "use a smaller size")?;
                 inner.render(index, &mut out).map(|n| {
                     out.truncate(n);
                     out
@@ -182,7 +190,9 @@ impl Dataset {
         let n = indices.len();
         let (bytes, labels) = py
             .detach(move || -> anyhow::Result<(Vec<u8>, Vec<i64>)> {
-                let mut out = vec![0u8; n * inner.sample_len()];
+                let bytes = n.saturating_mul(inner.sample_len());
+                let what = || format!("a batch of {n} samples");
+                let mut out = try_zeroed(bytes, what, "render fewer samples at once")?;
                 inner.render_batch(&indices, &mut out, threads)?;
                 let labels = indices.iter().map(|&i| inner.label(i)).collect::<anyhow::Result<_>>()?;
                 Ok((out, labels))
@@ -213,6 +223,9 @@ impl Dataset {
                 "out has shape {:?}; these samples need {want:?} (uint8)",
                 out.shape()
             )));
+        }
+        if !out.is_c_contiguous() {
+            return Err(PyTypeError::new_err("out must be C-contiguous"));
         }
         let slice = out.as_slice_mut().map_err(|_| PyTypeError::new_err("out must be C-contiguous"))?;
         let inner = self.inner.clone();

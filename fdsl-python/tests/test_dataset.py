@@ -7,6 +7,7 @@ import os
 import pathlib
 import pickle
 import subprocess
+import sys
 
 import fdsl
 import numpy as np
@@ -135,7 +136,7 @@ def test_bad_input_raises_with_the_librarys_message():
     assert np.array_equal(ds[-1][0], ds[5][0])
     with pytest.raises(IndexError):
         ds[6]
-    with pytest.raises(IndexError, match="index 6 is past the end"):
+    with pytest.raises(IndexError, match="index 6 is out of range for 6 samples"):
         ds.render_batch([0, 6])
     with pytest.raises(TypeError):
         ds["x"]
@@ -145,3 +146,86 @@ def test_bad_input_raises_with_the_librarys_message():
         ds.render_into([0, 1], np.zeros((1, 32, 32), dtype=np.uint8))
     with pytest.raises(ValueError):
         fdsl.Dataset.from_manifest("/nonexistent")
+
+
+def test_misuse_is_refused_not_misread():
+    ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=32)
+    images, labels = ds.render_batch(range(6))
+    # out: C-contiguous and writable, else TypeError (a Fortran-ordered array got transposed images).
+    with pytest.raises(TypeError, match="C-contiguous"):
+        ds.render_into([0, 1], np.zeros((2, 32, 32), dtype=np.uint8, order="F"))
+    with pytest.raises(TypeError, match="C-contiguous"):
+        ds.render_into([0], np.zeros((1, 32, 64), dtype=np.uint8)[:, :, ::2])
+    frozen = np.zeros((1, 32, 32), dtype=np.uint8)
+    frozen.flags.writeable = False
+    with pytest.raises(TypeError, match="writable"):
+        ds.render_into([0], frozen)
+    assert not frozen.any()
+    # Indices are integers: floats, strings, booleans and 2-D arrays are refused.
+    for bad in ([2.7], [2.0], ["1"], [True], np.array([[0, 1]]), np.array([0.0]), "01"):
+        with pytest.raises(TypeError):
+            ds.render_batch(bad)
+    with pytest.raises(TypeError):
+        ds[2.0]
+    with pytest.raises(TypeError):
+        ds.label(1.5)
+    # Numpy integers wherever an int, negative indices wherever ds[-1] works.
+    assert ds.label(-1) == 1 == ds.label(np.int64(5)) == ds.label(np.uint8(5))
+    assert np.array_equal(ds[np.int32(-2)][0], images[4])
+    batch, batch_labels = ds.render_batch(np.array([-1, 0, np.int16(-6)]))
+    assert np.array_equal(batch, images[[5, 0, 0]]) and list(batch_labels) == [1, 0, 0]
+    out = np.zeros((2, 32, 32), dtype=np.uint8)
+    ds.render_into([np.int64(-1), 1], out, threads=np.int64(2))
+    assert np.array_equal(out, images[[5, 1]])
+    with pytest.raises(IndexError, match="index -7 is out of range for 6 samples"):
+        ds.label(-7)
+    with pytest.raises(IndexError, match=r"index 100000000000\.\.\. \(301 characters\)"):
+        ds[10**300]
+    same = fdsl.Dataset("rcdb-1k", seed=np.uint64(0), categories=np.int64(2), instances=np.int32(3), size=np.int64(32))
+    assert np.array_equal(same.render_batch([0, 5])[0], images[[0, 5]])
+    # seed=2**64 is named as the integer it is (JSON would read it as a float).
+    with pytest.raises(ValueError, match=r"seed must be an integer from 0 to 2\*\*64 - 1, not 18446744073709551616"):
+        fdsl.Dataset("rcdb-1k", seed=2**64)
+    with pytest.raises(ValueError, match="size must be an integer from 0 to 2"):
+        fdsl.Dataset("rcdb-1k", size=-(2**70))
+    with pytest.raises(TypeError, match="seed must be an integer, not float"):
+        fdsl.Dataset("rcdb-1k", seed=1.0)
+
+
+def test_threads_are_capped():
+    ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=32)
+    with pytest.raises(ValueError, match="threads must be 0 \\(one per core\\) to 4096, not 20000"):
+        ds.render_batch([0, 1], threads=20000)
+    with pytest.raises(ValueError, match="not -1"):
+        ds.render_batch([0, 1], threads=-1)
+    # The library refuses it too, whoever calls it.
+    with pytest.raises(ValueError, match="threads must be 0 \\(one per core\\) to 4096, not 4097"):
+        ds._inner.render_batch([0, 1], 4097)
+    assert ds.render_batch([0, 1], threads=0)[0].shape == (2, 32, 32)
+
+
+MEMORY_LIMITED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB of address space
+import fdsl
+ds = fdsl.Dataset("rcdb-1k", categories=1000, instances=1000)
+try:
+    ds.render_batch(range(120000))
+except MemoryError as e:
+    print("MemoryError:", e)
+try:
+    fdsl.Dataset("rcdb-1k", size=8192, categories=1, instances=20).render_batch(range(20))
+except MemoryError as e:
+    print("MemoryError:", e)
+print(ds.render_batch([0])[0].shape)
+"""
+
+
+def test_out_of_memory_is_a_memory_error_not_an_abort():
+    result = subprocess.run([sys.executable, "-c", MEMORY_LIMITED], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("MemoryError: out of memory: a batch of 120000 samples needs 31.46 GB"), lines
+    assert lines[0].endswith("render fewer samples at once"), lines
+    assert lines[1].startswith("MemoryError: out of memory: a batch of 20 samples needs 1.34 GB"), lines
+    assert lines[2] == "(1, 512, 512)"

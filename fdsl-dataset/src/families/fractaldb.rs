@@ -316,8 +316,11 @@ impl Offload for FractalDb<Vec<Ifs2>> {
         FractalDb::adopt_canvas(self, key, pixels, ws).map_err(|e| anyhow!("{e}"))
     }
 
-    fn recipe(&self) -> Option<&Recipe> {
-        (self.colouring() == Colouring::Grey).then(|| FractalDb::recipe(self))
+    fn recipe(&self) -> Result<&Recipe, &'static str> {
+        match self.colouring() {
+            Colouring::Grey => Ok(FractalDb::recipe(self)),
+            Colouring::Hue => Err("--colour hue renders on the CPU (the GPU paints grey canvases)"),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 /* The C ABI from C: renders samples of the datasets given as JSON specs, and walks every error path.
  *
  *   check OUT_DIR SPEC_JSON...
+ *   check --memory
  *
  * For spec k: renders samples 0, 1, len/2 and len-1 one at a time into OUT_DIR/k.bin (their bytes
  * in that order) and prints "k LEN SIZE CLASSES label label label label"; renders the same indices
@@ -8,6 +9,7 @@
  * passes (tests/c_program.rs compares the files with the Rust library's bytes). */
 #include "fdsl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,13 @@ static void error_paths(void) {
     EXPECT_ERROR(fdsl_render_batch(ds, NULL, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "indices or out is NULL");
     EXPECT_ERROR(fdsl_render_batch(NULL, indices, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "the dataset is NULL");
     CHECK(fdsl_render_batch(ds, NULL, 0, NULL, 0, NULL, 0) == FDSL_OK); /* an empty batch */
+    /* Sizes are checked before `indices` is read: a count past the 2-entry array is refused at once. */
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1000000, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
+                 "1000000 samples need 1024000000");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, SIZE_MAX, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
+                 "need more than memory can hold");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, buf, size, NULL, 4000000000u), FDSL_ERROR_ARGUMENT,
+                 "threads must be 0 (one per core) to 4096, not 4000000000");
     EXPECT_ERROR(fdsl_sample_dims(ds, NULL, NULL), FDSL_ERROR_NULL, "dims or ndim is NULL");
     CHECK(fdsl_dataset_len(NULL) == 0 && fdsl_sample_size(NULL) == 0 && fdsl_dataset_classes(NULL) == 0);
     free(buf);
@@ -123,7 +132,25 @@ static void error_paths(void) {
     CHECK(strncmp(fdsl_version(), "fdsl ", 5) == 0);
 }
 
+/* check --memory (run under `ulimit -v`): a sample whose working buffers do not fit the address space
+ * is FDSL_ERROR_MEMORY with the size in the message, and the host goes on. */
+static int memory_check(void) {
+    fdsl_dataset *ds = NULL;
+    CHECK(fdsl_dataset_open("{\"preset\": \"af-fractals-1k\", \"categories\": 1, \"instances\": 1, "
+                            "\"size\": 8192}", &ds) == FDSL_OK);
+    size_t size = fdsl_sample_size(ds);
+    uint8_t *buf = malloc(size);
+    CHECK(buf != NULL);
+    EXPECT_ERROR(fdsl_render(ds, 0, buf, size, NULL), FDSL_ERROR_MEMORY,
+                 "out of memory: the working buffers of one thread (af-fractals-1k) needs");
+    free(buf);
+    fdsl_dataset_free(ds);
+    if (!failures) printf("memory ok\n");
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--memory") == 0) return memory_check();
     if (argc < 2) {
         fprintf(stderr, "usage: check OUT_DIR SPEC_JSON...\n");
         return 2;

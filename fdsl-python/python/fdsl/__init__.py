@@ -12,9 +12,10 @@ manifest. Sample ``index`` is ``class * instances + instance``; its label is its
 from __future__ import annotations
 
 import json
+import operator
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
@@ -25,13 +26,51 @@ __all__ = ["TOOL", "Dataset"]
 TOOL: str = _fdsl.TOOL
 
 
+# An index: a Python int or a numpy integer scalar (never a float, a bool or a string).
+Index = Union[int, np.integer]
+
+# The most worker threads one call starts (the library's cap: fdsl_dataset::memory::MAX_THREADS).
+MAX_THREADS = 4096
+
+
+def _quoted(value: object) -> str:
+    """``value`` as a message quotes it back: a 301-digit number as its first digits and length."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} characters)"
+
+
+def _integer(value: object, what: str) -> int:
+    """``value`` as a Python int if it is an integer (int or numpy integer, not bool), else TypeError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, not {type(value).__name__} {_quoted(value)}")
+    return operator.index(value)
+
+
 def _threads(threads: int | None) -> int:
-    """``None`` is one thread (the caller's, as a DataLoader worker wants); 0 is one per core."""
+    """``None`` is one thread (the caller's, as a DataLoader worker wants); 0 is one per core; at most
+    ``MAX_THREADS``."""
     if threads is None:
         return 1
-    if threads < 0:
-        raise ValueError(f"threads must be at least 0, not {threads}")
+    threads = _integer(threads, "threads")
+    if not 0 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be 0 (one per core) to {MAX_THREADS}, not {_quoted(threads)}")
     return threads or (os.cpu_count() or 1)
+
+
+def _json_value(key: str, value: Any) -> Any:
+    """An override as JSON takes it: numpy scalars as Python numbers, paths as strings; integers
+    outside 64 bits refused (JSON would read them as floats)."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
+    elif isinstance(value, np.bool_):
+        value = bool(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        raise ValueError(f"{key} must be an integer from 0 to 2**64 - 1, not {_quoted(value)}")
+    return value
 
 
 class Dataset:
@@ -43,10 +82,13 @@ class Dataset:
     override raises ``ValueError`` with the library's message.
     """
 
-    def __init__(self, preset: str = "fractaldb-1k", seed: int = 0, **overrides: Any) -> None:
+    def __init__(self, preset: str = "fractaldb-1k", seed: Index = 0, **overrides: Any) -> None:
+        seed = _integer(seed, "seed")
+        if not 0 <= seed < 2**64:
+            raise ValueError(f"seed must be an integer from 0 to 2**64 - 1, not {_quoted(seed)}")
         spec = {"preset": preset, "seed": seed}
         for key, value in overrides.items():
-            spec[key] = os.fspath(value) if isinstance(value, os.PathLike) else value
+            spec[key] = _json_value(key, value)
         self._inner = _fdsl.Dataset(json.dumps(spec))
 
     @classmethod
@@ -72,33 +114,36 @@ class Dataset:
     def __len__(self) -> int:
         return len(self._inner)
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
+    def __getitem__(self, index: Index) -> tuple[np.ndarray, int]:
         """Sample ``index`` (negative counts from the end) and its label."""
-        if not isinstance(index, (int, np.integer)):
-            raise TypeError(f"dataset indices are integers, not {type(index).__name__}")
-        n = len(self)
-        i = int(index) + n if index < 0 else int(index)
-        if not 0 <= i < n:
-            raise IndexError(f"index {index} is out of range for {n} samples")
+        i = _index(index, len(self))
         return self._inner.render(i)[0], self._inner.label(i)
 
     def render_batch(
-        self, indices: Iterable[int], threads: int | None = None
+        self, indices: Iterable[Index], threads: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Samples ``indices`` as one array (N x H x W uint8, or N x P x 3 float32) and their int64
-        labels, on ``threads`` threads (None: this one; 0: one per core) with the GIL released. The
-        bytes do not depend on ``threads`` or the order; samples of one unit share work."""
-        return self._inner.render_batch(_indices(indices), _threads(threads))
+        labels, on ``threads`` threads (None: this one; 0: one per core; at most 4096) with the GIL
+        released. Indices are integers (negative count from the end); a batch that cannot fit in
+        memory raises ``MemoryError``. The bytes do not depend on ``threads`` or the order; samples of
+        one unit share work."""
+        return self._inner.render_batch(_indices(indices, len(self)), _threads(threads))
 
-    def render_into(self, indices: Iterable[int], out: np.ndarray, threads: int | None = None) -> None:
-        """Render images ``indices`` into ``out`` (C-contiguous uint8, len(indices) x H x W)."""
+    def render_into(self, indices: Iterable[Index], out: np.ndarray, threads: int | None = None) -> None:
+        """Render images ``indices`` into ``out``: a C-contiguous, writable uint8 array of
+        len(indices) x H x W (else ``TypeError``: a Fortran-ordered or strided view would receive
+        other bytes than its elements)."""
         if not isinstance(out, np.ndarray) or out.dtype != np.uint8:
             raise TypeError("out must be a numpy array of dtype uint8")
-        self._inner.render_into(_indices(indices), out, _threads(threads))
+        if not out.flags.c_contiguous:
+            raise TypeError("out must be C-contiguous (np.ascontiguousarray, or np.empty in C order)")
+        if not out.flags.writeable:
+            raise TypeError("out must be writable")
+        self._inner.render_into(_indices(indices, len(self)), out, _threads(threads))
 
-    def label(self, index: int) -> int:
-        """The label of sample ``index``: its class (-1 for scenes)."""
-        return self._inner.label(index)
+    def label(self, index: Index) -> int:
+        """The label of sample ``index`` (negative counts from the end): its class (-1 for scenes)."""
+        return self._inner.label(_index(index, len(self)))
 
     @property
     def classes(self) -> Sequence[str]:
@@ -131,13 +176,27 @@ class Dataset:
         return f"fdsl.Dataset({spec['preset']!r}, {len(self)} samples, {len(self.classes)} classes, seed {spec['seed']})"
 
 
-def _indices(indices: Iterable[int]) -> list:
-    values = [
-        int(i) for i in np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices).ravel()
-    ]
-    if any(i < 0 for i in values):
-        raise IndexError("batch indices must be non-negative")
-    return values
+def _index(index: object, n: int) -> int:
+    """``index`` (an integer; negative counts from the end) as a position in ``0..n``, else
+    ``TypeError`` or ``IndexError``."""
+    i = _integer(index, "dataset indices")
+    if not -n <= i < n:
+        raise IndexError(f"index {_quoted(i)} is out of range for {n} samples")
+    return i + n if i < 0 else i
+
+
+def _indices(indices: Iterable[Index], n: int) -> list[int]:
+    """A batch's indices: a 1-D integer array or an iterable of integers (negative count from the end);
+    floats, strings, booleans and arrays of other shapes are refused (``TypeError``)."""
+    if isinstance(indices, (str, bytes)):
+        raise TypeError("indices must be integers, not a string")
+    if isinstance(indices, np.ndarray):
+        if indices.ndim != 1 or indices.dtype.kind not in "iu":
+            raise TypeError(
+                f"indices must be a 1-D integer array, not {indices.ndim}-D of dtype {indices.dtype}"
+            )
+        indices = indices.tolist()
+    return [_index(i, n) for i in indices]
 
 
 def _from_parts(spec_json: str, texts: list) -> Dataset:
