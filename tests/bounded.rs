@@ -153,13 +153,17 @@ fn start_and_wait(args: &[&str], lock: &Path) -> std::process::Child {
 #[test]
 fn a_whole_run_and_a_part_never_write_one_folder_at_once() {
     let tmp = tempfile::tempdir().unwrap();
+    // Long enough (8 classes x 4 weight rows of 2,000,000-point chaos games, one thread: seconds) that
+    // the second writer starts while the first still holds the folder, on an idle machine too.
     let flags = [
         "--preset",
         "fractaldb-1k",
         "--categories",
-        "4",
+        "8",
         "--instances",
-        "80",
+        "160",
+        "--points",
+        "2000000",
         "--size",
         "362",
         "--threads",

@@ -124,21 +124,47 @@ pub struct CanvasBatches<'a> {
 
 /// Render the tasks of `part` of `plan` into `out`: new files for what is missing, nothing rewritten
 /// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
-/// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there (the same bytes), each batch rendered on
-/// another thread while the CPU flips, encodes and writes the files of the batch before; other
-/// generators ignore it.
+/// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there
+/// (the same bytes), each batch rendered on another thread while the CPU flips, encodes and writes the
+/// files of the batch before; other families ignore it. In four steps: [`claim`] the folder,
+/// [`resume`] what verifies, [`render_missing`] on the CPU or with GPU canvases, [`finish`].
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
+    let Claimed { spec, claim, manifests } = self::claim(plan, out, part)?;
+    let resumed = resume(plan, out, part, &spec, &manifests)?;
+    let total =
+        resumed.pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + resumed.kept;
+    let bar = progress::Progress::new(total as u64, "rendering", plan.dataset.noun());
+    bar.skip(resumed.kept as u64);
+    let rendered = render_missing(plan, out, &spec, &resumed, batches, &bar)?;
+    bar.finish();
+    let Resumed { mut files, kept, .. } = resumed;
+    files.extend(rendered.into_iter().flatten());
+    let (completed, completed_here, extras) = finish(out, part, &spec, files, claim)?;
+    Ok(Summary { written: total - kept, kept, completed, completed_here, extras, elapsed: start.elapsed() })
+}
+
+/// A folder claimed for a render.
+struct Claimed {
+    /// The spec, with its categories' provenance as the folder first recorded it (the same
+    /// categories may come by another path now: another working directory, mount point, or a copy).
+    spec: Spec,
+    /// The folder's lock, held until the render finishes.
+    claim: Claim,
+    /// The manifests already there.
+    manifests: Vec<(String, Manifest)>,
+}
+
+/// Step 1: check `out` against the dataset and the machine's memory, and claim it for `part`
+/// (one writer per folder).
+fn claim(plan: &Plan, out: &Path, part: Part) -> Result<Claimed> {
     let memory = MemoryNeed::of(plan);
     memory.check()?;
     let manifests = check_output(&plan.dataset.spec, out)?;
-    // The categories' provenance as the folder first recorded it (the same categories may come by
-    // another path now: another working directory, mount point, or a copy).
     let mut spec = plan.dataset.spec.clone();
     if let Some((_, m)) = manifests.first() {
         spec.category_source.clone_from(&m.spec.category_source);
     }
-    let spec = &spec;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let claim = Claim::take(out, part)?;
     eprintln!("fdsl: {}", memory.describe());
@@ -147,7 +173,28 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         out.display(),
         progress::this_command()
     ));
-    let recorded = recorded(plan, out, &manifests, part)?;
+    Ok(Claimed { spec, claim, manifests })
+}
+
+/// What a render resumes from: the files kept (and the metadata written), their samples, the tasks
+/// still to render, and the journal recording each task as it is done.
+struct Resumed {
+    files: BTreeMap<String, String>,
+    kept: usize,
+    pending: Vec<usize>,
+    journal: Journal,
+}
+
+/// Step 2: keep every recorded task of `part` whose files verify, mark the folder incomplete (the
+/// journal holding what is verified so far), write the metadata files.
+fn resume(
+    plan: &Plan,
+    out: &Path,
+    part: Part,
+    spec: &Spec,
+    manifests: &[(String, Manifest)],
+) -> Result<Resumed> {
+    let recorded = recorded(plan, out, manifests, part)?;
     let checking = progress::Progress::new(recorded.len() as u64, "checking what is there", "tasks");
     let done: BTreeMap<usize, JournalEntry> = recorded
         .into_par_iter()
@@ -159,7 +206,6 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         .map(|e| (e.task, e))
         .collect();
     checking.finish();
-    // Claim the folder: incomplete until the end, the journal holding what is verified so far.
     Manifest::new(spec.clone(), part, false, BTreeMap::new()).write(out, &part.manifest_name())?;
     let done: Vec<JournalEntry> = done.into_values().collect();
     let journal = Journal::create(out, &part.journal_name(), &done)?;
@@ -171,67 +217,83 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
     let kept: usize = done.iter().map(|e| plan.sample_count(plan.tasks()[e.task])).sum();
     let done_tasks: std::collections::BTreeSet<usize> = done.iter().map(|e| e.task).collect();
     files.extend(done.into_iter().flat_map(|e| e.files));
-    let pending: Vec<usize> =
-        (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
-    let total: usize = pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + kept;
-    let bar = progress::Progress::new(total as u64, "rendering", plan.dataset.noun());
-    bar.skip(kept as u64);
+    let pending = (0..plan.tasks().len()).filter(|&t| part.owns(t) && !done_tasks.contains(&t)).collect();
+    Ok(Resumed { files, kept, pending, journal })
+}
+
+/// Step 3: render the pending tasks, each task's files placed and journalled as it is done; with
+/// `batches` (and a family that takes canvases), the canvases of one batch of tasks rendered there
+/// while the CPU makes the files of the batch before.
+fn render_missing(
+    plan: &Plan,
+    out: &Path,
+    spec: &Spec,
+    resumed: &Resumed,
+    batches: Option<&CanvasBatches>,
+    bar: &progress::Progress,
+) -> Result<Vec<Vec<(String, String)>>> {
+    let pending = &resumed.pending;
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
         for (path, made) in plan.render(plan.tasks()[task], scratch, out)? {
             let sha = made.place(out, &path)?;
             written.push((path, sha));
         }
-        journal.record(&JournalEntry { task, files: written.clone() })?;
+        resumed.journal.record(&JournalEntry { task, files: written.clone() })?;
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
         Ok(written)
     };
-    let rendered: Vec<Vec<(String, String)>> = match (batches, plan.dataset.canvas_recipe()) {
-        (Some(batches), Some(recipe)) => {
-            let per_task = plan.tasks().iter().map(|&t| plan.sample_count(t)).max().unwrap_or(1).div_ceil(4);
-            let chunks: Vec<&[usize]> = pending.chunks((batches.canvases / per_task.max(1)).max(1)).collect();
-            let canvases_of = |chunk: &[usize]| -> Result<Canvases> {
-                let samples = chunk.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t]));
-                let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.canvas_jobs(samples)?.into_iter().unzip();
-                let bytes = (batches.render)(&jobs, spec.seed, recipe)?;
-                ensure!(
-                    bytes.len() == jobs.len() * recipe.canvas_len(),
-                    "the canvas renderer returned {} bytes",
-                    bytes.len()
-                );
-                Ok(std::sync::Arc::new(
-                    keys.into_iter()
-                        .zip(bytes.chunks_exact(recipe.canvas_len()).map(<[u8]>::to_vec))
-                        .collect(),
-                ))
-            };
-            std::thread::scope(|scope| -> Result<Vec<_>> {
-                // A rendezvous channel: the renderer runs one batch ahead of the files, no more.
-                let (next, batch) = std::sync::mpsc::sync_channel::<Result<Canvases>>(0);
-                let chunks = &chunks;
-                scope.spawn(move || {
-                    for chunk in chunks {
-                        let canvases = canvases_of(chunk);
-                        let failed = canvases.is_err();
-                        if next.send(canvases).is_err() || failed {
-                            return;
-                        }
-                    }
-                });
-                let mut rendered = Vec::with_capacity(pending.len());
-                for chunk in chunks {
-                    let canvases = batch.recv().context("the canvas renderer stopped")??;
-                    let scratch = || Scratch::with_canvases(canvases.clone());
-                    rendered.extend(chunk.par_iter().map_init(scratch, run).collect::<Result<Vec<_>>>()?);
-                }
-                Ok(rendered)
-            })?
-        }
-        _ => pending.par_iter().map_init(Scratch::default, run).collect::<Result<_>>()?,
+    let (Some(batches), Some(recipe)) = (batches, plan.dataset.canvas_recipe()) else {
+        return pending.par_iter().map_init(Scratch::default, run).collect();
     };
-    bar.finish();
-    let written = total - kept;
-    files.extend(rendered.into_iter().flatten());
+    let per_task = plan.tasks().iter().map(|&t| plan.sample_count(t)).max().unwrap_or(1).div_ceil(4);
+    let chunks: Vec<&[usize]> = pending.chunks((batches.canvases / per_task.max(1)).max(1)).collect();
+    let canvases_of = |chunk: &[usize]| -> Result<Canvases> {
+        let samples = chunk.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t]));
+        let (keys, jobs): (Vec<_>, Vec<_>) = plan.dataset.canvas_jobs(samples)?.into_iter().unzip();
+        let bytes = (batches.render)(&jobs, spec.seed, recipe)?;
+        ensure!(
+            bytes.len() == jobs.len() * recipe.canvas_len(),
+            "the canvas renderer returned {} bytes",
+            bytes.len()
+        );
+        Ok(std::sync::Arc::new(
+            keys.into_iter().zip(bytes.chunks_exact(recipe.canvas_len()).map(<[u8]>::to_vec)).collect(),
+        ))
+    };
+    std::thread::scope(|scope| -> Result<Vec<_>> {
+        // A rendezvous channel: the renderer runs one batch ahead of the files, no more.
+        let (next, batch) = std::sync::mpsc::sync_channel::<Result<Canvases>>(0);
+        let chunks = &chunks;
+        scope.spawn(move || {
+            for chunk in chunks {
+                let canvases = canvases_of(chunk);
+                let failed = canvases.is_err();
+                if next.send(canvases).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut rendered = Vec::with_capacity(pending.len());
+        for chunk in chunks {
+            let canvases = batch.recv().context("the canvas renderer stopped")??;
+            let scratch = || Scratch::with_canvases(canvases.clone());
+            rendered.extend(chunk.par_iter().map_init(scratch, run).collect::<Result<Vec<_>>>()?);
+        }
+        Ok(rendered)
+    })
+}
+
+/// Step 4: write `part`'s complete manifest of `files`; a whole run (or the last part, merging the
+/// others) completes `manifest.json` and tidies the folder; release the claim. Returns whether the
+/// folder is complete, whether this run completed it, and what it holds beyond the dataset.
+fn finish(
+    out: &Path,
+    part: Part,
+    spec: &Spec,
+    files: BTreeMap<String, String>,
+    claim: Claim,
+) -> Result<(bool, bool, Vec<String>)> {
     let whole = (part == Part::WHOLE).then(|| listed_paths(&files));
     Manifest::new(spec.clone(), part, true, files).write(out, &part.manifest_name())?;
     remove_if_present(out, &part.journal_name())?;
@@ -248,7 +310,7 @@ pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatche
         Some(m) if completed && !completed_here => extras(out, &listed_paths(&m.files), false)?,
         _ => extra,
     };
-    Ok(Summary { written, kept, completed, completed_here, extras: extra, elapsed: start.elapsed() })
+    Ok((completed, completed_here, extra))
 }
 
 /// The paths a complete folder of `files` holds: them and `manifest.json`.
