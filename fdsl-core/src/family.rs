@@ -29,6 +29,7 @@
 
 use crate::bezier::BezierError;
 use crate::fractaldb::RecipeError;
+use crate::one_point_frac::OnePointFracError;
 use crate::pc::SceneObject;
 use crate::perlin_noise::PerlinError;
 use crate::rcdb::RcdbError;
@@ -143,6 +144,8 @@ pub enum RenderError {
     Perlin(PerlinError),
     /// A Bezier template or image side cannot be rendered.
     Bezier(BezierError),
+    /// A 1p-frac class cannot be rendered.
+    OnePointFrac(OnePointFracError),
 }
 
 impl core::fmt::Display for RenderError {
@@ -159,6 +162,7 @@ impl core::fmt::Display for RenderError {
             Self::VisualAtom(e) => write!(f, "{e}"),
             Self::Perlin(e) => write!(f, "{e}"),
             Self::Bezier(e) => write!(f, "{e}"),
+            Self::OnePointFrac(e) => write!(f, "{e}"),
         }
     }
 }

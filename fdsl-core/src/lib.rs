@@ -29,6 +29,7 @@
 //! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
 //! - [`perlin_noise`]: Perlin noise images on a frequency × persistence grid (fdsl's reconstruction);
 //! - [`bezier`]: Bezier curve images from random templates (fdsl's reconstruction);
+//! - [`one_point_frac`]: 1p-frac, one fractal and its small perturbations, one image per class;
 //! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
@@ -78,6 +79,8 @@ pub mod frame;
 pub mod ifs;
 pub mod latest_first;
 pub mod line;
+#[path = "families/one_point_frac.rs"]
+pub mod one_point_frac;
 pub mod opencv_fill;
 pub mod pc;
 pub mod perlin;

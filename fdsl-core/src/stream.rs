@@ -35,6 +35,10 @@ pub enum Generator {
     Perlin = 11,
     /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
     Bezier = 12,
+    /// 1p-frac: one fractal and its perturbations (Nakamura et al. 2024).
+    OnePointFrac = 13,
+    /// SegRCDB: radial contours with segmentation masks (Shinoda et al. 2023).
+    SegRcdb = 14,
 }
 
 /// What a stream is used for, within one (generator, category, instance).
