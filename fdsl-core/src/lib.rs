@@ -30,6 +30,8 @@
 //! - [`perlin_noise`]: Perlin noise images on a frequency × persistence grid (fdsl's reconstruction);
 //! - [`bezier`]: Bezier curve images from random templates (fdsl's reconstruction);
 //! - [`one_point_frac`]: 1p-frac, one fractal and its small perturbations, one image per class;
+//! - [`segrcdb`]: SegRCDB, radial contours with per-pixel class masks (images for segmentation);
+//! - [`pil_polygon`]: PIL 9.0.0's polygon fill (even–odd scanlines), as SegRCDB's masks use;
 //! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
 //! - [`family`]: the one trait of every dataset family: (class, instance) into caller-owned buffers.
 //!
@@ -85,8 +87,12 @@ pub mod opencv_fill;
 pub mod pc;
 pub mod perlin;
 pub mod perlin_noise;
+#[path = "raster/pil_polygon.rs"]
+pub mod pil_polygon;
 pub mod rcdb;
 pub mod search;
+#[path = "families/segrcdb.rs"]
+pub mod segrcdb;
 pub mod stream;
 pub mod visual_atom;
 pub mod weights;
