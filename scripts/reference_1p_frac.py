@@ -13,7 +13,7 @@ The reference's own functions run unchanged; three things are injected from outs
 - `cv2`, imported by `utils.py` but unused, is an empty module.
 
 Prints one line per class `k attempts filling` (filling = the share of lit pixels of the saved
-PNG, `count(img > 1) / img.size` as the reference's check), then on stderr the images per second
+PNG, `count(img > 1) / img.size` as the reference's check), then on stderr the images per CPU second
 of the run (chaos game, painting and PNG files included).
 
 usage: reference_1p_frac.py MIRROR BASE OUT [--sample L] [--delta D] [--sigma S]
@@ -76,17 +76,18 @@ def main():
         os.makedirs(a.out)
         devnull = open(os.devnull, "w")
         stdout, sys.stdout = sys.stdout, devnull
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for k in range(a.sample):
             rfm.generate_image(a.out, "base", params, args, k)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         sys.stdout = stdout
     for k in range(a.sample):
         name = "%02d" % k
         (png,) = glob.glob(os.path.join(a.out, name, "*.png"))
         img = np.array(Image.open(png))
         print(k, attempts[name], np.sum(img > 1) / img.size)
-    print(f"{a.sample / seconds:.3f} images/s ({seconds:.1f} s, one core, PNG files)", file=sys.stderr)
+    print(f"{a.sample / cpu:.4f} images per CPU second ({cpu:.1f} s CPU, {seconds:.1f} s wall; one process, PNG files)",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

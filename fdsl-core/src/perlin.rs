@@ -79,7 +79,8 @@ pub fn pnoise1_f32(x: f64) -> f64 {
     // `(int)floorf(x) % 1024` then `& 255`: the low 8 bits of ⌊x⌋ (two's complement) for any
     // `⌊x⌋` an `i32` holds; `as` saturates beyond, where C is undefined.
     let cell = floor as i32;
-    let (i, ii) = ((cell % 1024 & 255) as usize, ((cell % 1024 + 1) % 1024 & 255) as usize);
+    let i = cell % 1024;
+    let (i, ii) = ((i & 255) as usize, (((i + 1) % 1024) & 255) as usize);
     let t = x - floor;
     let fade = t * t * t * (t * (t * 6.0f32 - 15.0f32) + 10.0f32);
     let (a, b) = (GRADIENTS[i] as f32 * t, GRADIENTS[ii] as f32 * (t - 1.0f32));
