@@ -26,6 +26,7 @@ pub fn angle(k: usize, vertices: usize) -> f64 {
 
 /// A radial contour: per vertex its ray direction `(cos θ_k, sin θ_k)` and its position relative
 /// to the centre.
+#[derive(Clone)]
 pub struct RadialContour {
     vertices: usize,
     directions: [(f64, f64); MAX_VERTICES as usize],

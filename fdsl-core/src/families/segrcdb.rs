@@ -210,6 +210,7 @@ impl SegRcdbCategory {
         let lambda = self.perlin_coefficient;
         let noise = |rng: &mut R| pnoise1_f32(uniform_f64(rng, 0.0, 10_000.0)) * lambda * 2.0 - lambda;
         let mut nx = [0.0; MAX_VERTICES as usize];
+        let mut hole = None;
         let last = self.contours - 1;
         for l in 0..self.contours {
             let grey = below(rng, 256) as u8;
@@ -217,11 +218,13 @@ impl SegRcdbCategory {
             contour.push(|k| (nx[k] - self.line_width, noise(rng) - self.line_width));
             match mode {
                 MaskMode::Lines => contour.draw((0.0, 0.0), label, mask),
-                MaskMode::Rings if l == 0 => polygon.hole[..v].copy_from_slice(contour.points()),
+                MaskMode::Rings if l == 0 => hole = Some(contour.clone()),
                 MaskMode::Rings if l == last => {
                     polygon.fill(contour.points(), label, mask);
-                    polygon.fill_hole(v, 0, mask);
-                    draw_closed(&polygon.hole[..v], label, mask);
+                    if let Some(hole) = &hole {
+                        polygon.fill(hole.points(), 0, mask);
+                        hole.draw((0.0, 0.0), label, mask);
+                    }
                     contour.draw((0.0, 0.0), label, mask);
                 }
                 MaskMode::Filled if l == last => polygon.fill(contour.points(), label, mask),
@@ -232,23 +235,10 @@ impl SegRcdbCategory {
     }
 }
 
-/// The closed 1-px polyline through `points` in `value` (what [`RadialContour::draw`] draws).
-fn draw_closed(points: &[(f64, f64)], value: u8, canvas: &mut Canvas<'_>) {
-    let Some(&last) = points.last() else { return };
-    let (w, h) = (canvas.width(), canvas.height());
-    let pixels = canvas.pixels_mut();
-    let mut from = last;
-    for &to in points {
-        crate::line::line_pixels(from, to, w, h, |i| pixels[i] = value);
-        from = to;
-    }
-}
-
-/// Scratch of the ring and solid masks: the first contour (the ring's hole), the reference's
-/// doubled vertex list and the polygon fill's intersections. About 56 KB: keep one per thread.
+/// Scratch of the ring and solid masks: the reference's doubled vertex list and the polygon fill's
+/// intersections. About 48 KB: keep one per thread.
 #[derive(Clone, Debug)]
 pub struct Polygon {
-    hole: [(f64, f64); MAX_VERTICES as usize],
     doubled: [(f64, f64); 2 * MAX_VERTICES as usize],
     intersections: [f32; 4 * MAX_VERTICES as usize],
 }
@@ -256,7 +246,6 @@ pub struct Polygon {
 impl Default for Polygon {
     fn default() -> Self {
         Self {
-            hole: [(0.0, 0.0); MAX_VERTICES as usize],
             doubled: [(0.0, 0.0); 2 * MAX_VERTICES as usize],
             intersections: [0.0; 4 * MAX_VERTICES as usize],
         }
@@ -275,12 +264,6 @@ impl Polygon {
         }
         let (w, h) = (mask.width(), mask.height());
         fill_polygon(&self.doubled[..2 * v], value, mask.pixels_mut(), w, h, &mut self.intersections);
-    }
-
-    /// [`Polygon::fill`] of the first `v` points of the kept hole.
-    fn fill_hole(&mut self, v: usize, value: u8, mask: &mut Canvas<'_>) {
-        let hole = self.hole;
-        self.fill(&hole[..v], value, mask);
     }
 }
 
