@@ -12,6 +12,8 @@
 //! | [`dead_leaves`] | dead leaves |
 //! | [`perlin_images`] | Perlin noise images (fdsl's reconstruction) |
 //! | [`bezier`] | Bezier curve images (fdsl's reconstruction) |
+//! | [`one_point_frac`] | 1p-frac: one fractal and its small perturbations, one image per class |
+//! | [`segrcdb`] | SegRCDB: radial contours with per-pixel class masks |
 //!
 //! [`drawn`] is the one family of every image set drawn one by one from (seed, class, instance)
 //! streams: RCDB, VisualAtom, Perlin and Bezier are its categories. `docs/adding-a-family.md` says
@@ -23,7 +25,9 @@ pub mod dead_leaves;
 pub mod drawn;
 pub mod exfractaldb;
 pub mod fractaldb;
+pub mod one_point_frac;
 pub mod pc_fractaldb;
 pub mod perlin_images;
 pub mod rcdb;
+pub mod segrcdb;
 pub mod visual_atom;

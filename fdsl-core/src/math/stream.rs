@@ -36,6 +36,10 @@ pub enum Namespace {
     Perlin = 11,
     /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
     Bezier = 12,
+    /// 1p-frac: one fractal and its perturbations (Nakamura et al. 2024).
+    OnePointFrac = 13,
+    /// SegRCDB: radial contours with segmentation masks (Shinoda et al. 2023).
+    SegRcdb = 14,
 }
 
 impl Namespace {
