@@ -27,6 +27,10 @@
 //! - [`exfractaldb`]: the ExFractalDB / MV-FractalDB family: 3-D models seen through cameras;
 //! - [`pc`]: PC-FractalDB's FractalNoiseMix instances and scenes;
 //! - [`dead_leaves`]: dead leaves images (squares, oriented squares, mixed shapes) and their family;
+//! - [`fft`]: the 2-D discrete Fourier transform of power-of-two squares (NumPy's conventions);
+//! - [`steerable_pyramid`]: pyrtools' frequency-domain steerable pyramid (build and reconstruct);
+//! - [`statistical`]: Baradad et al.'s statistical image models (spectrum, WMM, colour);
+//! - [`dead_leaves_textured`]: dead leaves whose colour regions are filled with statistical textures;
 //! - [`perlin_noise`]: Perlin noise images on a frequency × persistence grid (fdsl's reconstruction);
 //! - [`bezier`]: Bezier curve images from random templates (fdsl's reconstruction);
 //! - [`anderson_farrell`]: Anderson & Farrell's SVD-sampled fractals on diamond-square backgrounds;
@@ -70,9 +74,13 @@ pub mod chaos_game;
 pub mod cloud;
 pub mod contour;
 pub mod dead_leaves;
+#[path = "families/dead_leaves_textured.rs"]
+pub mod dead_leaves_textured;
 pub mod drawn;
 pub mod exfractaldb;
 pub mod family;
+#[path = "math/fft.rs"]
+pub mod fft;
 pub mod fractaldb;
 pub mod frame;
 pub mod ifs;
@@ -84,6 +92,10 @@ pub mod perlin;
 pub mod perlin_noise;
 pub mod rcdb;
 pub mod search;
+#[path = "families/statistical.rs"]
+pub mod statistical;
+#[path = "math/steerable_pyramid.rs"]
+pub mod steerable_pyramid;
 pub mod stream;
 pub mod visual_atom;
 pub mod weights;

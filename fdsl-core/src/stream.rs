@@ -35,6 +35,10 @@ pub enum Generator {
     Perlin = 11,
     /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
     Bezier = 12,
+    /// Baradad et al.'s statistical image models (the category is the model, [`crate::statistical::Model`]).
+    Statistical = 13,
+    /// Textured dead leaves (Baradad et al. 2021).
+    DeadLeavesTextured = 14,
 }
 
 /// What a stream is used for, within one (generator, category, instance).
@@ -51,6 +55,8 @@ pub enum Purpose {
     Order = 4,
     /// The draws that shape one instance (RCDB's ellipse, centre and contour noise).
     Shape = 5,
+    /// The textures an instance's regions take (textured dead leaves).
+    Texture = 6,
 }
 
 /// The identity of one random stream.
