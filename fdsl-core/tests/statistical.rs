@@ -309,6 +309,15 @@ fn textured_leaves_are_pinned_and_fill_regions_from_the_pool() {
 }
 
 #[test]
+fn pool_textures_are_the_statistical_images_of_the_same_seed() {
+    let need = scratch_len(&SMALL_SCALE).unwrap();
+    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let mut texture = vec![0u8; textured::TEXTURE_SIDE * textured::TEXTURE_SIDE * 3];
+    textured::render_texture(5, 9_999, &mut real, &mut complex, &mut texture).unwrap();
+    assert_eq!(texture, render_image(Model::SpectrumColorWmm, 5, 9_999, &SMALL_SCALE));
+}
+
+#[test]
 fn textures_resize_by_nearest_neighbour() {
     let texture: Vec<u8> = (0..4 * 4 * 3).map(|v| v as u8).collect();
     assert_eq!(textured::texel(&texture, 4, 8, 0, 0), [0, 1, 2]);

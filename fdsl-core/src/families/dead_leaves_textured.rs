@@ -18,7 +18,8 @@
 //! that of [`texture_key`].
 
 use crate::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
-use crate::statistical::Model;
+use crate::fft::Complex;
+use crate::statistical::{self, Model, SMALL_SCALE, StatError};
 use crate::stream::{Generator, Purpose, StreamKey, below};
 
 /// Textures in the pool (the reference asserts at least 10,000 files and samples 10,000).
@@ -83,6 +84,20 @@ pub fn texture_key(seed: u64, instance: u64) -> StreamKey {
 /// with the same seed, at [`TEXTURE_SIDE`] pixels and [`crate::statistical::SMALL_SCALE`]'s settings.
 pub fn texture_source(index: u32) -> (Model, u64) {
     (Model::SpectrumColorWmm, u64::from(index))
+}
+
+/// Render pool texture `index` of the dataset with `seed` into `out` (`128² · 3` bytes, R G B):
+/// [`statistical::render`] of [`texture_source`] at [`SMALL_SCALE`], with buffers of
+/// [`statistical::scratch_len`]`(&SMALL_SCALE)`.
+pub fn render_texture(
+    seed: u64,
+    index: u32,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    out: &mut [u8],
+) -> Result<(), StatError> {
+    let (model, instance) = texture_source(index);
+    statistical::render(model, seed, instance, &SMALL_SCALE, real, complex, out)
 }
 
 /// The pixel of a `texture_side`-pixel RGB texture at image pixel (`y`, `x`) of a `side`-pixel image:

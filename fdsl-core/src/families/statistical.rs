@@ -193,6 +193,7 @@ impl From<PyramidError> for StatError {
     fn from(e: PyramidError) -> Self {
         match e {
             PyramidError::Fft(e) => e.into(),
+            // Not produced: `Params::check` bounds the side before any pyramid is made.
             PyramidError::Height { .. } => Self::Side { side: 0 },
             PyramidError::Buffer { name, needed } => Self::Buffer { name, needed },
         }
@@ -219,7 +220,8 @@ impl Params {
     /// The pyramid of the WMM: height `log₂ side − 4` (the port's `Nscales`, 3 at 128, 4 at 256).
     pub fn pyramid(&self) -> Result<SteerablePyramid, StatError> {
         self.check()?;
-        Ok(SteerablePyramid::new(self.side, self.side.trailing_zeros() as usize - 4)?)
+        SteerablePyramid::new(self.side, self.side.trailing_zeros() as usize - 4)
+            .map_err(|_| StatError::Side { side: self.side })
     }
 }
 
