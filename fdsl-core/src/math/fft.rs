@@ -10,6 +10,8 @@
 //! additions and multiplications only (never fused), so every machine gives the same bits.
 //! NumPy (pocketfft) orders its operations differently: values agree to about `1e−13` relative to the
 //! largest coefficient, not bit for bit (`tests/statistical.rs` compares with NumPy's own values).
+//! No crate fits: `microfft`, the no_std, allocation-free one, transforms `f32` only; `rustfft`
+//! and `realfft` allocate their plans.
 
 /// A complex number of two `f64`s.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
