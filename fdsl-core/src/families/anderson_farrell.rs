@@ -111,13 +111,24 @@ pub fn sample_svs<R: Rng>(rng: &mut R, n: usize, alpha: f64, out: &mut [(f64, f6
     }
 }
 
-/// `sample_system(n=(2, 5), constrain=True, bval=1)`: `n` uniform in {2, 3, 4}; per map
-/// `A = U·diag(σ)·V` with `U = R(θ)·D`, `V = R(φ)·D′`, `θ, φ ~ U(−π, π)`, `D, D′` diagonal random
-/// signs (`sign(U(0, 1) − 0.5)`; an exact 0.5 counts as +1 here, where numpy's sign would give 0);
-/// the sigma-factor `α ~ U((5 + n)/2, (6 + n)/2)`, singular values [`sample_svs`]; translation
-/// `U(−1, 1)²`. Draw order as the reference: signs, angles, α, singular values, translations.
+/// `sample_system(n=(2, 5), constrain=True, bval=1)`: `n` uniform in {2, 3, 4}, then
+/// [`sample_svd_system`] with the reference's σ-factor range `((5 + n)/2, (6 + n)/2)`.
 pub fn sample_system<R: Rng>(rng: &mut R) -> Ifs2 {
     let n = MAPS.0 + below(rng, (MAPS.1 - MAPS.0 + 1) as u32) as usize;
+    sample_svd_system(rng, n, ((5.0 + n as f64) / 2.0, (6.0 + n as f64) / 2.0))
+        .unwrap_or_else(|_| unreachable!("finite σ-factors in (0, 3n] give finite maps"))
+}
+
+/// `sample_system(n, constrain=True, bval=1, beta=alpha)` for a given `n` (at most [`MAPS`]`.1`;
+/// callers check): per map `A = U·diag(σ)·V` with `U = R(θ)·D`, `V = R(φ)·D′`, `θ, φ ~ U(−π, π)`,
+/// `D, D′` diagonal random signs (`sign(U(0, 1) − 0.5)`; an exact 0.5 counts as +1 here, where
+/// numpy's sign would give 0); the sigma-factor `α ~ U(alpha.0, alpha.1)`, singular values
+/// [`sample_svs`]; translation `U(−1, 1)²`. Draw order as the reference: signs, angles, α, singular
+/// values, translations. 1p-frac's base fractal is this with `n = 2` and `α ∈ [σ − 0.1, σ + 0.1]`
+/// (`1p-frac_generater/src/utils.py`, a copy of the same sampler). A σ-factor range outside
+/// `(0, 3n]` breaks the sampler's guarantees; non-finite maps are an error.
+pub fn sample_svd_system<R: Rng>(rng: &mut R, n: usize, alpha: (f64, f64)) -> Result<Ifs2, IfsError> {
+    let n = n.clamp(1, MAPS.1);
     let mut signs = [[1.0; 2]; 2 * MAPS.1];
     for s in signs.iter_mut().take(2 * n).flatten() {
         *s = if unit_f64(rng) - 0.5 < 0.0 { -1.0 } else { 1.0 };
@@ -129,7 +140,7 @@ pub fn sample_system<R: Rng>(rng: &mut R) -> Ifs2 {
         // R(θ)·diag(d): [[c·d0, −s·d1], [s·d0, c·d1]].
         *r = [[c * d[0], -s * d[1]], [s * d[0], c * d[1]]];
     }
-    let alpha = uniform_f64(rng, (5.0 + n as f64) / 2.0, (6.0 + n as f64) / 2.0);
+    let alpha = uniform_f64(rng, alpha.0, alpha.1);
     let mut svs = [(0.0, 0.0); MAPS.1];
     sample_svs(rng, n, alpha, &mut svs);
     let mut maps = [Affine2::default(); MAPS.1];
@@ -146,9 +157,10 @@ pub fn sample_system<R: Rng>(rng: &mut R) -> Ifs2 {
     }
     // SVD maps with σ ≤ 1 and σ1 + 2σ2 summing to α > 0: |det| = σ1·σ2 sums to a positive number
     // unless every σ2 is 0 (never drawn); that case falls back to equal probabilities.
-    with_det_probabilities(&maps[..n]).unwrap_or_else(|_| {
-        Ifs2::new(maps[..n].iter().map(|m| (*m, 1.0 / n as f64))).unwrap_or_else(|_| unreachable!())
-    })
+    match with_det_probabilities(&maps[..n]) {
+        Ok(ifs) => Ok(ifs),
+        Err(_) => Ifs2::new(maps[..n].iter().map(|m| (*m, 1.0 / n as f64))),
+    }
 }
 
 /// The largest singular value of a map's linear part, `√((T + √(T² − 4·det²)) / 2)` with

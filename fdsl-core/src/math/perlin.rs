@@ -64,6 +64,29 @@ pub fn pnoise1(x: f64) -> f64 {
     (a + fade(t) * (b - a)) * 0.4
 }
 
+/// `pnoise1(x)` in the package's own `float32` arithmetic (`_perlin.c` `noise1`, its argument parsed
+/// with format `"f"`): `x` rounded to `f32`, then `i = ⌊x⌋ mod 256`, `t = x − ⌊x⌋`, the fade, the
+/// gradients and `lerp(fade, g(P[i])·t, g(P[i+1])·(t − 1)) · 0.4`, each operation rounded to `f32`
+/// (x86-64 evaluates C `float` expressions in `float`, without contraction). What SegRCDB's
+/// reference computes, to the bit; [`pnoise1`] is the same formula in `f64`. 0 at non-finite `x`.
+#[inline]
+pub fn pnoise1_f32(x: f64) -> f64 {
+    let x = x as f32;
+    if !x.is_finite() {
+        return 0.0;
+    }
+    let floor = libm::floorf(x);
+    // `(int)floorf(x) % 1024` then `& 255`: the low 8 bits of ⌊x⌋ (two's complement) for any
+    // `⌊x⌋` an `i32` holds; `as` saturates beyond, where C is undefined.
+    let cell = floor as i32;
+    let i = cell % 1024;
+    let (i, ii) = ((i & 255) as usize, (((i + 1) % 1024) & 255) as usize);
+    let t = x - floor;
+    let fade = t * t * t * (t * (t * 6.0f32 - 15.0f32) + 10.0f32);
+    let (a, b) = (GRADIENTS[i] as f32 * t, GRADIENTS[ii] as f32 * (t - 1.0f32));
+    f64::from((a + fade * (b - a)) * 0.4f32)
+}
+
 /// The `(x, y)` parts of the package's `GRAD3[h & 15]`, the gradient of a 2-D lattice corner.
 const GRAD2: [(f64, f64); 16] = [
     (1.0, 1.0),

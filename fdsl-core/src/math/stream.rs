@@ -36,6 +36,14 @@ pub enum Namespace {
     Perlin = 11,
     /// Bezier curve images (fdsl's reconstruction of the ACCV 2020 comparison's).
     Bezier = 12,
+    /// 1p-frac: one fractal and its perturbations (Nakamura et al. 2024).
+    OnePointFrac = 13,
+    /// SegRCDB: radial contours with segmentation masks (Shinoda et al. 2023).
+    SegRcdb = 14,
+    /// Baradad et al.'s statistical image models (the category is the model, [`crate::families::statistical::Model`]).
+    Statistical = 15,
+    /// Textured dead leaves (Baradad et al. 2021).
+    DeadLeavesTextured = 16,
 }
 
 impl Namespace {
@@ -58,6 +66,8 @@ pub enum Purpose {
     Order = 4,
     /// The draws that shape one instance (RCDB's ellipse, centre and contour noise).
     Shape = 5,
+    /// The textures an instance's regions take (textured dead leaves).
+    Texture = 6,
 }
 
 /// The identity of one random stream.

@@ -26,6 +26,7 @@ pub fn angle(k: usize, vertices: usize) -> f64 {
 
 /// A radial contour: per vertex its ray direction `(cos θ_k, sin θ_k)` and its position relative
 /// to the centre.
+#[derive(Clone)]
 pub struct RadialContour {
     vertices: usize,
     directions: [(f64, f64); MAX_VERTICES as usize],
@@ -35,7 +36,20 @@ pub struct RadialContour {
 impl RadialContour {
     /// The ellipse `(cos θ_k · r · ox, sin θ_k · r · oy)`, `θ_k = 2πk / V`, of `vertices` vertices
     /// (at most [`MAX_VERTICES`]; callers check).
-    pub fn ellipse(vertices: usize, radius: f64, (ox, oy): (f64, f64)) -> Self {
+    pub fn ellipse(vertices: usize, radius: f64, oval: (f64, f64)) -> Self {
+        Self::ellipse_at(vertices, radius, oval, (0.0, 0.0), |k| angle(k, vertices))
+    }
+
+    /// The ellipse `(cos θ_k · r · ox + cx, sin θ_k · r · oy + cy)` with the rays `θ_k = theta(k)`,
+    /// in that order of operations (SegRCDB's reference places its vertices at the centre at once;
+    /// a centre of 0 adds nothing: `v + 0.0 = v`).
+    pub fn ellipse_at(
+        vertices: usize,
+        radius: f64,
+        (ox, oy): (f64, f64),
+        (cx, cy): (f64, f64),
+        theta: impl Fn(usize) -> f64,
+    ) -> Self {
         let vertices = vertices.min(MAX_VERTICES as usize);
         let mut contour = Self {
             vertices,
@@ -45,11 +59,16 @@ impl RadialContour {
         for (k, (d, p)) in
             contour.directions.iter_mut().zip(contour.points.iter_mut()).take(vertices).enumerate()
         {
-            let theta = angle(k, vertices);
+            let theta = theta(k);
             *d = (libm::cos(theta), libm::sin(theta));
-            *p = (d.0 * radius * ox, d.1 * radius * oy);
+            *p = (d.0 * radius * ox + cx, d.1 * radius * oy + cy);
         }
         contour
+    }
+
+    /// The vertices, relative to the centre given at drawing.
+    pub fn points(&self) -> &[(f64, f64)] {
+        &self.points[..self.vertices]
     }
 
     /// The number of vertices.

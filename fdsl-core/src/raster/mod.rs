@@ -9,3 +9,4 @@ pub mod diamond_square;
 pub mod hsv;
 pub mod opencv_fill;
 pub mod pil_line;
+pub mod pil_polygon;

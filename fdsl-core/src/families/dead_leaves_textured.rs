@@ -1,0 +1,166 @@
+//! Textured dead leaves (Baradad et al. 2021; mbaradad/learning_with_noise
+//! `generate_datasets/dead_leaves/generate_dataset.py --shape-model mixed --textured`, read in
+//! `successors-2.md` §3.4): the mixed-shape dead leaves of [`crate::families::dead_leaves`], then every colour
+//! region of the painted image filled, in place, with a texture from a pool of 10,000
+//! `stat-spectrum_color_wmm` images.
+//!
+//! As the reference does after painting: the pixels' packed colours `R·65536 + G·256 + B` are
+//! listed, distinct, in increasing order (a region split by later leaves keeps one texture, two leaves
+//! of one colour share one; black, where the 5,000-leaf cap left the image uncovered, is a region
+//! too), each takes a texture drawn uniformly from the pool (`random.choice`), and its pixels become
+//! that texture's pixels at the same coordinates (no offset, rotation or scaling beyond the
+//! nearest-neighbour resize of a 128-px texture to the image side, `cv2.INTER_NEAREST`).
+//!
+//! Where fdsl departs from the reference: the pool is not an unseeded `random.sample` of files, but
+//! the images `0..10,000` of `stat-spectrum_color_wmm` at 128 px with the dataset's own seed
+//! ([`texture_source`]): any pool texture is a pure function of (seed, pool index), computable on
+//! demand or once; the leaves come from the stream of [`instance_key`] and the texture choices from
+//! that of [`texture_key`].
+
+use crate::families::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
+use crate::families::statistical::{self, Model, SMALL_SCALE, StatError};
+use crate::math::fft::Complex;
+use crate::math::stream::{Namespace, Purpose, StreamKey, below};
+
+/// Textures in the pool (the reference asserts at least 10,000 files and samples 10,000).
+pub const POOL: u32 = 10_000;
+/// The side of the pool's textures (the small-scale `stat-spectrum_color_wmm`).
+pub const TEXTURE_SIDE: usize = 128;
+/// Entries of the regions buffer: one per leaf, and black.
+pub const REGIONS_LEN: usize = MAX_LEAVES + 1;
+
+/// Why a textured dead-leaves image cannot be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TexturedError {
+    /// The side is 0 or above [`dead_leaves::MAX_SIDE`].
+    Side,
+    /// A buffer is too short.
+    Buffer {
+        /// Which buffer.
+        name: &'static str,
+        /// Values it needs.
+        needed: usize,
+    },
+}
+
+impl core::fmt::Display for TexturedError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Side => {
+                write!(f, "dead leaves images need a side from 1 to {} pixels", dead_leaves::MAX_SIDE)
+            }
+            Self::Buffer { name, needed } => {
+                write!(f, "the textured dead leaves' {name} buffer needs {needed} values")
+            }
+        }
+    }
+}
+
+impl core::error::Error for TexturedError {}
+
+/// The stream of image `instance`'s leaves.
+pub fn instance_key(seed: u64, instance: u64) -> StreamKey {
+    StreamKey {
+        seed,
+        namespace: Namespace::DeadLeavesTextured,
+        category: 0,
+        instance,
+        purpose: Purpose::Shape,
+    }
+}
+
+/// The stream of image `instance`'s texture choices.
+pub fn texture_key(seed: u64, instance: u64) -> StreamKey {
+    StreamKey {
+        seed,
+        namespace: Namespace::DeadLeavesTextured,
+        category: 0,
+        instance,
+        purpose: Purpose::Texture,
+    }
+}
+
+/// Pool texture `index` of the dataset with seed `seed` is image `index` of this statistical model
+/// with the same seed, at [`TEXTURE_SIDE`] pixels and [`crate::families::statistical::SMALL_SCALE`]'s settings.
+pub fn texture_source(index: u32) -> (Model, u64) {
+    (Model::SpectrumColorWmm, u64::from(index))
+}
+
+/// Render pool texture `index` of the dataset with `seed` into `out` (`128² · 3` bytes, R G B):
+/// [`statistical::render`] of [`texture_source`] at [`SMALL_SCALE`], with buffers of
+/// [`statistical::scratch_len`]`(&SMALL_SCALE)`.
+pub fn render_texture(
+    seed: u64,
+    index: u32,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    out: &mut [u8],
+) -> Result<(), StatError> {
+    let (model, instance) = texture_source(index);
+    statistical::render(model, seed, instance, &SMALL_SCALE, real, complex, out)
+}
+
+/// The pixel of a `texture_side`-pixel RGB texture at image pixel (`y`, `x`) of a `side`-pixel image:
+/// OpenCV's nearest-neighbour resize, source `⌊dst · texture_side / side⌋` (clamped).
+pub fn texel(texture: &[u8], texture_side: usize, side: usize, y: usize, x: usize) -> [u8; 3] {
+    let map = |d: usize| (d * texture_side / side).min(texture_side - 1);
+    let i = (map(y) * texture_side + map(x)) * 3;
+    [texture[i], texture[i + 1], texture[i + 2]]
+}
+
+/// Paint textured image `instance` of the dataset with `seed` into `out` (`side² · 3` bytes, R G B):
+/// the mixed leaves from [`instance_key`]'s stream, then each colour region filled by
+/// `texture(pool index, y, x)`, the pixel (`y`, `x`) of that pool texture at the image's side (see
+/// [`texel`], [`texture_source`]). `regions` is scratch of [`REGIONS_LEN`] entries. Returns the number
+/// of leaves painted.
+pub fn paint(
+    side: usize,
+    seed: u64,
+    instance: u64,
+    law: &RadiusLaw,
+    regions: &mut [u64],
+    out: &mut [u8],
+    mut texture: impl FnMut(u32, usize, usize) -> [u8; 3],
+) -> Result<usize, TexturedError> {
+    if side == 0 || side > dead_leaves::MAX_SIDE {
+        return Err(TexturedError::Side);
+    }
+    let needed = side * side * 3;
+    let out = out.get_mut(..needed).ok_or(TexturedError::Buffer { name: "output", needed })?;
+    let regions = regions
+        .get_mut(..REGIONS_LEN)
+        .ok_or(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })?;
+    let key = |c: &[u8]| (u64::from(c[0]) << 16 | u64::from(c[1]) << 8 | u64::from(c[2])) << 32;
+    let mut count = 0;
+    let mut rng = instance_key(seed, instance).rng();
+    let leaves = dead_leaves::paint(ShapeModel::Mixed, law, side, &mut rng, out, |leaf| {
+        regions[count] = key(&leaf.color);
+        count += 1;
+    });
+    regions[count] = 0; // black
+    let regions = &mut regions[..count + 1];
+    regions.sort_unstable();
+    let mut distinct = 0;
+    for i in 0..regions.len() {
+        if i == 0 || regions[i] != regions[distinct - 1] {
+            regions[distinct] = regions[i];
+            distinct += 1;
+        }
+    }
+    let regions = &mut regions[..distinct];
+    // Entry: colour key in bits 32.., visible flag in bit 31, pool index below.
+    let find = |regions: &[u64], pixel: &[u8]| regions.partition_point(|&r| r >> 32 < key(pixel) >> 32);
+    for pixel in out.chunks_exact(3) {
+        let i = find(regions, pixel);
+        regions[i] |= 1 << 31;
+    }
+    let mut choices = texture_key(seed, instance).rng();
+    for r in regions.iter_mut().filter(|r| **r & 1 << 31 != 0) {
+        *r |= u64::from(below(&mut choices, POOL));
+    }
+    for (p, pixel) in out.chunks_exact_mut(3).enumerate() {
+        let pool = (regions[find(regions, pixel)] & 0x7fff_ffff) as u32;
+        pixel.copy_from_slice(&texture(pool, p / side, p % side));
+    }
+    Ok(leaves)
+}

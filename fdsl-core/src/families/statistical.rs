@@ -1,0 +1,876 @@
+//! Baradad et al.'s statistical image models ("Learning to See by Looking at Noise", NeurIPS 2021),
+//! as the Python port defines them: mbaradad/learning_with_noise
+//! `generate_datasets/statistical/generate_datasets.py` (cited `G:line`; the spec's reading is
+//! `successors-2.md` §3.2).
+//!
+//! An image is synthesised in a rotated colour space from uniform noise `256·U(0,1)` (3 × side²) by
+//! [`Params::iterations`] rounds (10) of, in order and as the model asks:
+//! 1. **spectrum** (G:122-140): per channel, keep the mean and standard deviation, take the phase of
+//!    `fft2(x − mean)`, give it the magnitude `1 / (1e−16 + |fx/N|^αx + |fy/N|^αy)` (0 at DC), invert,
+//!    and restore the mean and deviation; `αx = s + d`, `αy = s − d`, `s ~ U(slope_range)`,
+//!    `d ~ N(0, 1) · |range| / 15 / 4` (G:211-232);
+//! 2. **WMM**, the wavelet marginal model (G:142-167, 234-281): per channel, build pyrtools' steerable
+//!    pyramid ([`crate::math::steerable_pyramid`], height `log₂ side − 4`: 3 at 128, 4 at 256), and give
+//!    every band but the lowpass residual the marginal of a generalised Laplacian
+//!    `h(x) = exp(−|x/ŝ|^r̂)` on `x = −200, −199.5, …, 200`, `ŝ = 4^(side / band side)`,
+//!    `r̂ = 0.4 + 0.4·U(0,1)` per (channel, band): standardise to the law's mean and deviation, match
+//!    the cumulative distribution, standardise again; then reconstruct;
+//! 3. **colour** (G:169-172): per channel, match the histogram of the colour model's reference image.
+//!
+//! The colour model (G:45-93, 107-120) is drawn for every model, as `correlate_channels` is on for
+//! all four datasets: 3–22 colours with weights `0.001 + U(0,1)`, a multinomial count of pixels per
+//! colour painted in row-major runs (horizontal bands), colours `floor(U(0,256))`, a box blur of side
+//! `m = ceil(U(0,10))` with symmetric edges truncated to 8 bits, rescaled to `uint8(255·(v − min) /
+//! max)`; its 3×3 scatter matrix's eigenvectors `V` (columns) give the rotation `y = V·(x − μ)` (the
+//! port's `colorPC @ x`, not the PCA projection `Vᵀ·(x − μ)` the Matlab original uses), the
+//! histograms (256 bins over [min, max], NumPy's `histogram`) are taken there, and after the rounds
+//! the image returns by `Vᵀ·y + μ`. The output is rescaled twice as the port does (G:283-289):
+//! `t = 255·(x − min)/max`, then `uint8((t − min)/(max − min)·255)` (truncated), over all channels.
+//!
+//! Histogram matching is the port's `match_cumulative_cdf` (G:174-188): each value's quantile is the
+//! number of values at or below it over the count (ties share one), mapped through NumPy's `interp`
+//! ([`interp`]) onto the template.
+//!
+//! **Where fdsl departs from the port**, on purpose:
+//! - draws come from fdsl's keyed streams ([`instance_key`]), not NumPy's Mersenne Twister, in the
+//!   port's order (colour model, spectrum, WMM, start image); the port's draws without effect are not
+//!   made: the WMM's throw-away canvas `U(0,1)^(side²)` and the colour model's scalar offset
+//!   `+ U(0,10)`, which the following `− min` removes (up to the last bit, which can move a
+//!   truncation by one level);
+//! - the multinomial counts are drawn pixel by pixel (side² categorical draws): the law of NumPy's
+//!   sequential binomials, not its numbers;
+//! - the eigenvectors come from the cyclic Jacobi method ([`jacobi_eigen`]); LAPACK's `dgeev`, which
+//!   the port calls through `scipy.linalg.eig`, returns them in an unspecified order with arbitrary
+//!   signs (on 2,000 colour models: largest eigenvalue first in 68 %, first column's largest entry
+//!   positive in 50 %, second 52 %, third 75 %). fdsl orders them by decreasing eigenvalue and draws
+//!   each column's sign with probability ½ from the stream, right after the colour model's draws;
+//! - a blur side `m = 0` (`U(0,10) = 0` exactly, where SciPy would raise) is taken as 1;
+//! - NumPy sums with pairwise summation and its FFT is pocketfft: fdsl sums in order and uses
+//!   [`crate::math::fft`]; values agree to rounding, not bit for bit.
+//!
+//! The Matlab original, which made the released data (`successors-2.md` §3.3), differs more: spatial
+//! `sp3Filters` pyramid, per-pixel colour dithering, the proper PCA projection, histogram matching by
+//! bins, rounding output; fdsl follows the port.
+
+use rand_core::Rng;
+use rand_pcg::Pcg32;
+
+use crate::math::fft::{Complex, Direction, FftError, fft2, signed};
+use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid};
+use crate::math::stream::{Namespace, Purpose, StreamKey, below, unit_f64};
+
+/// One of the four models (the reference's dataset names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Model {
+    /// `stat-spectrum`: the spectrum only.
+    Spectrum,
+    /// `stat-wmm`: the wavelet marginals only.
+    Wmm,
+    /// `stat-spectrum_color`: spectrum and colour histograms.
+    SpectrumColor,
+    /// `stat-spectrum_color_wmm`: spectrum, wavelet marginals and colour histograms.
+    SpectrumColorWmm,
+}
+
+impl Model {
+    /// The four, in the reference's order.
+    pub const ALL: [Model; 4] = [Model::Spectrum, Model::Wmm, Model::SpectrumColor, Model::SpectrumColorWmm];
+
+    /// Whether the spectrum is imposed.
+    pub fn spectrum(self) -> bool {
+        self != Model::Wmm
+    }
+
+    /// Whether the wavelet marginals are imposed.
+    pub fn wmm(self) -> bool {
+        matches!(self, Model::Wmm | Model::SpectrumColorWmm)
+    }
+
+    /// Whether the colour histograms are imposed.
+    pub fn color(self) -> bool {
+        matches!(self, Model::SpectrumColor | Model::SpectrumColorWmm)
+    }
+
+    /// The reference's dataset name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Spectrum => "stat-spectrum",
+            Model::Wmm => "stat-wmm",
+            Model::SpectrumColor => "stat-spectrum_color",
+            Model::SpectrumColorWmm => "stat-spectrum_color_wmm",
+        }
+    }
+
+    /// The category of the model's streams.
+    fn category(self) -> u64 {
+        self as u64
+    }
+}
+
+/// The settings of a dataset.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params {
+    /// Pixels per side: a power of two from 32 to 1024 (the reference: 128, or 256 at large scale).
+    pub side: usize,
+    /// Rounds of imposing the models (`Niter`, 10).
+    pub iterations: usize,
+    /// The range of the spectrum's slope `s` (`slope_range`, [0.5, 3.5]).
+    pub slope_range: (f64, f64),
+}
+
+/// The reference's small-scale settings: 128 px, 10 rounds, slopes in [0.5, 3.5].
+pub const SMALL_SCALE: Params = Params { side: 128, iterations: 10, slope_range: (0.5, 3.5) };
+
+/// The largest number of rounds accepted.
+pub const MAX_ITERATIONS: usize = 100;
+/// The largest slope accepted (steeper spectra are all DC-free constants to rounding).
+pub const MAX_SLOPE: f64 = 10.0;
+/// The smallest side (the pyramid needs a level: height `log₂ side − 4 ≥ 1`).
+pub const MIN_SIDE: usize = 32;
+
+/// Why a statistical image cannot be made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StatError {
+    /// The side is not a power of two from [`MIN_SIDE`] to [`crate::math::fft::MAX_SIDE`].
+    Side {
+        /// The side asked for.
+        side: usize,
+    },
+    /// The number of rounds is 0 or above [`MAX_ITERATIONS`].
+    Iterations {
+        /// The number asked for.
+        iterations: usize,
+    },
+    /// The slope range is not `0 < low ≤ high ≤` [`MAX_SLOPE`] (or not finite).
+    Slopes {
+        /// The range asked for.
+        range: (f64, f64),
+    },
+    /// A buffer is shorter than [`scratch_len`] or the image.
+    Buffer {
+        /// Which buffer.
+        name: &'static str,
+        /// Values it needs.
+        needed: usize,
+    },
+}
+
+impl core::fmt::Display for StatError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Side { side } => write!(
+                f,
+                "statistical images need a side that is a power of two from {MIN_SIDE} to {}, not {side}",
+                crate::math::fft::MAX_SIDE
+            ),
+            Self::Iterations { iterations } => {
+                write!(f, "statistical images need 1 to {MAX_ITERATIONS} rounds, not {iterations}")
+            }
+            Self::Slopes { range } => write!(
+                f,
+                "the spectrum's slope range must satisfy 0 < low <= high <= {MAX_SLOPE}, not [{}, {}]",
+                range.0, range.1
+            ),
+            Self::Buffer { name, needed } => {
+                write!(f, "the statistical image's {name} buffer needs {needed} values")
+            }
+        }
+    }
+}
+
+impl core::error::Error for StatError {}
+
+impl From<FftError> for StatError {
+    fn from(e: FftError) -> Self {
+        match e {
+            FftError::Side { side } => Self::Side { side },
+            FftError::Buffer { needed } => Self::Buffer { name: "complex", needed },
+        }
+    }
+}
+
+impl From<PyramidError> for StatError {
+    fn from(e: PyramidError) -> Self {
+        match e {
+            PyramidError::Fft(e) => e.into(),
+            // Not produced: `Params::check` bounds the side before any pyramid is made.
+            PyramidError::Height { .. } => Self::Side { side: 0 },
+            PyramidError::Buffer { name, needed } => Self::Buffer { name, needed },
+        }
+    }
+}
+
+impl Params {
+    /// Check the settings.
+    pub fn check(&self) -> Result<(), StatError> {
+        let side = self.side;
+        if !side.is_power_of_two() || !(MIN_SIDE..=crate::math::fft::MAX_SIDE).contains(&side) {
+            return Err(StatError::Side { side });
+        }
+        if !(1..=MAX_ITERATIONS).contains(&self.iterations) {
+            return Err(StatError::Iterations { iterations: self.iterations });
+        }
+        let (lo, hi) = self.slope_range;
+        if !(lo > 0.0 && lo <= hi && hi <= MAX_SLOPE) {
+            return Err(StatError::Slopes { range: self.slope_range });
+        }
+        Ok(())
+    }
+
+    /// The pyramid of the WMM: height `log₂ side − 4` (the port's `Nscales`, 3 at 128, 4 at 256).
+    pub fn pyramid(&self) -> Result<SteerablePyramid, StatError> {
+        self.check()?;
+        SteerablePyramid::new(self.side, self.side.trailing_zeros() as usize - 4)
+            .map_err(|_| StatError::Side { side: self.side })
+    }
+}
+
+/// Points of the WMM's law (`np.mgrid[−200:200.5:0.5]`).
+pub const LAW_POINTS: usize = 801;
+/// Bins of the colour histograms.
+pub const COLOR_BINS: usize = 256;
+/// The most colours of the colour model (`3 + floor(U(0,20))`).
+const MAX_COLORS: usize = 22;
+
+/// The lengths of the caller's buffers ([`scratch_len`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScratchLen {
+    /// `f64` values.
+    pub real: usize,
+    /// [`Complex`] values.
+    pub complex: usize,
+}
+
+/// Where each piece lies in the real buffer.
+struct Layout {
+    pyramid: SteerablePyramid,
+    image: core::ops::Range<usize>,
+    /// The colour model's blur rows.
+    blur: core::ops::Range<usize>,
+    magnitude: core::ops::Range<usize>,
+    masks: core::ops::Range<usize>,
+    bands: core::ops::Range<usize>,
+    /// Per (channel, band): mean, deviation, then the law's 801 quantiles.
+    laws: core::ops::Range<usize>,
+    /// Per channel: 256 quantiles, then 256 bin centres.
+    colors: core::ops::Range<usize>,
+    complex: usize,
+}
+
+impl Layout {
+    fn new(params: &Params) -> Result<Self, StatError> {
+        let pyramid = params.pyramid()?;
+        let n2 = params.side * params.side;
+        let mut at = 0;
+        let mut take = |len: usize| {
+            at += len;
+            at - len..at
+        };
+        let image = take(3 * n2);
+        let blur = take(n2);
+        let magnitude = take(n2);
+        let masks = take(pyramid.masks_len());
+        let bands = take(pyramid.bands_len());
+        let laws = take(3 * (pyramid.band_count() - 1) * (2 + LAW_POINTS));
+        let colors = take(3 * 2 * COLOR_BINS);
+        Ok(Self { pyramid, image, blur, magnitude, masks, bands, laws, colors, complex: pyramid.work_len() })
+    }
+}
+
+/// The buffers [`render`] needs for `params`.
+pub fn scratch_len(params: &Params) -> Result<ScratchLen, StatError> {
+    let layout = Layout::new(params)?;
+    Ok(ScratchLen { real: layout.colors.end, complex: layout.complex })
+}
+
+/// The stream of image `instance` of `model` in the dataset with `seed`.
+pub fn instance_key(seed: u64, model: Model, instance: u64) -> StreamKey {
+    StreamKey {
+        seed,
+        namespace: Namespace::Statistical,
+        category: model.category(),
+        instance,
+        purpose: Purpose::Shape,
+    }
+}
+
+/// The colour rotation of an image: `V` (eigenvectors in columns) and the mean colour `μ`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColorRotation {
+    /// `V[row][column]`.
+    pub v: [[f64; 3]; 3],
+    /// The mean colour of the reference image.
+    pub mean: [f64; 3],
+}
+
+/// Render image `instance` of `model` (dataset `seed`, settings `params`) into `out`
+/// (`side² · 3` bytes, R G B, row-major), with `real` and `complex` buffers of [`scratch_len`].
+pub fn render(
+    model: Model,
+    seed: u64,
+    instance: u64,
+    params: &Params,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    out: &mut [u8],
+) -> Result<(), StatError> {
+    let layout = Layout::new(params)?;
+    let side = params.side;
+    let n2 = side * side;
+    let out = out.get_mut(..3 * n2).ok_or(StatError::Buffer { name: "output", needed: 3 * n2 })?;
+    let real = real
+        .get_mut(..layout.colors.end)
+        .ok_or(StatError::Buffer { name: "real", needed: layout.colors.end })?;
+    let complex = complex
+        .get_mut(..layout.complex)
+        .ok_or(StatError::Buffer { name: "complex", needed: layout.complex })?;
+    let mut rng = instance_key(seed, model, instance).rng();
+
+    // 1. The colour model (drawn for every model: `correlate_channels`).
+    let rotation = color_model(&mut rng, side, model.color(), &layout, real);
+    // 2. The spectrum.
+    if model.spectrum() {
+        let (lo, hi) = params.slope_range;
+        let s = lo + (hi - lo) * unit_f64(&mut rng);
+        let d = normal(&mut rng) * libm::fabs(hi - lo) / 15.0 / 4.0;
+        spectrum_magnitude(side, s + d, s - d, &mut real[layout.magnitude.clone()]);
+    }
+    // 3. The wavelet marginals.
+    if model.wmm() {
+        layout.pyramid.fill_masks(&mut real[layout.masks.clone()])?;
+        let bands = layout.pyramid.band_count() - 1;
+        let (grid_side, laws) = (side as f64, &mut real[layout.laws.clone()]);
+        for (k, law) in laws.chunks_exact_mut(2 + LAW_POINTS).enumerate() {
+            let (_, band_side) = layout.pyramid.band_range(k % bands);
+            let shat = libm::pow(4.0, grid_side / band_side as f64);
+            let rhat = 0.4 + 0.4 * unit_f64(&mut rng);
+            laplacian_law(shat, rhat, law);
+        }
+    }
+    // 4. The start image, `256·U(0,1)` in (channel, row, column) order.
+    let image = &mut real[layout.image.clone()];
+    for v in image.iter_mut() {
+        *v = 256.0 * unit_f64(&mut rng);
+    }
+
+    for _ in 0..params.iterations {
+        if model.spectrum() {
+            impose_spectrum(side, &layout, real, complex)?;
+        }
+        if model.wmm() {
+            impose_wmm(&layout, real, complex)?;
+        }
+        if model.color() {
+            impose_color(side, &layout, real, complex);
+        }
+    }
+
+    // Back to RGB, `Vᵀ·y + μ`, then the port's two rescalings.
+    let image = &mut real[layout.image.clone()];
+    let (c0, rest) = image.split_at_mut(n2);
+    let (c1, c2) = rest.split_at_mut(n2);
+    let v = rotation.v;
+    for ((a, b), c) in c0.iter_mut().zip(c1.iter_mut()).zip(c2.iter_mut()) {
+        let y = [*a, *b, *c];
+        let rgb: [f64; 3] = core::array::from_fn(|ch| {
+            v[0][ch] * y[0] + v[1][ch] * y[1] + v[2][ch] * y[2] + rotation.mean[ch]
+        });
+        (*a, *b, *c) = (rgb[0], rgb[1], rgb[2]);
+    }
+    let (min, max) = min_max(image);
+    image.iter_mut().for_each(|x| *x = 255.0 * (*x - min) / max);
+    let (min, max) = min_max(image);
+    for (p, pixel) in out.chunks_exact_mut(3).enumerate() {
+        for (ch, byte) in pixel.iter_mut().enumerate() {
+            *byte = ((image[ch * n2 + p] - min) / (max - min) * 255.0) as u8;
+        }
+    }
+    Ok(())
+}
+
+/// The smallest and largest value.
+fn min_max(values: &[f64]) -> (f64, f64) {
+    values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+}
+
+/// Mean and standard deviation (`ddof = 0`).
+fn mean_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|&v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, libm::sqrt(var))
+}
+
+/// One standard normal variate (Box–Muller: `sqrt(−2 ln u₁) · cos(2π u₂)`, `u₁ ∈ (0, 1]`).
+fn normal<R: Rng>(rng: &mut R) -> f64 {
+    let u1 = 1.0 - unit_f64(rng);
+    let u2 = unit_f64(rng);
+    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+}
+
+/// The spectrum's magnitude on the unshifted grid: `1 / (1e−16 + |kx/N|^αx + |ky/N|^αy)`, 0 at DC
+/// (the port's `1 / fftshift(fr)`: `fftshift` puts the signed frequency `k` at index `k mod N`).
+pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f64]) {
+    let n = side as f64;
+    for (i, m) in out[..side * side].iter_mut().enumerate() {
+        let (ky, kx) = (signed(i / side, side) as f64, signed(i % side, side) as f64);
+        let fr = 1e-16 + libm::pow(libm::fabs(kx / n), alpha_x) + libm::pow(libm::fabs(ky / n), alpha_y);
+        *m = 1.0 / fr;
+    }
+    out[0] = 0.0;
+}
+
+/// The generalised Laplacian law of a band (G:252-267): `h = exp(−|x/ŝ|^r̂)` on the 801 points;
+/// writes its mean, deviation and cumulative quantiles `cumsum(h) / Σh` into `law`.
+fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
+    let point = |i: usize| -200.0 + 0.5 * i as f64;
+    let (head, quantiles) = law.split_at_mut(2);
+    let mut total = 0.0;
+    for (i, q) in quantiles.iter_mut().enumerate() {
+        *q = libm::exp(-libm::pow(libm::fabs(point(i) / shat), rhat));
+        total += *q;
+    }
+    let mean = quantiles.iter().enumerate().map(|(i, &h)| point(i) * h).sum::<f64>() / total;
+    let var =
+        quantiles.iter().enumerate().map(|(i, &h)| (point(i) - mean) * (point(i) - mean) * h).sum::<f64>()
+            / total;
+    let mut cumulative = 0.0;
+    for q in quantiles.iter_mut() {
+        cumulative += *q;
+        *q = cumulative / total;
+    }
+    head.copy_from_slice(&[mean, libm::sqrt(var)]);
+}
+
+/// NumPy's `interp(x, xp, fp)` (`numpy/_core/src/multiarray/compiled_base.c`): `fp[0]` left of
+/// `xp[0]`, `fp[−1]` right of `xp[−1]`, else along the segment from the last `j` with `xp[j] ≤ x`
+/// (so plateaus of `xp` are crossed, never divided by), `fp[j]` exactly when `xp[j] = x`. `cursor`
+/// is a `j` known to satisfy `xp[j] ≤ x` or 0 (calls with increasing `x` walk it forward).
+pub fn interp(x: f64, xp: &[f64], fp: impl Fn(usize) -> f64, cursor: &mut usize) -> f64 {
+    let last = xp.len() - 1;
+    if x < xp[0] {
+        return fp(0);
+    }
+    if x > xp[last] {
+        return fp(last);
+    }
+    let mut j = *cursor;
+    while j < last && xp[j + 1] <= x {
+        j += 1;
+    }
+    *cursor = j;
+    if j == last || xp[j] == x {
+        return fp(j);
+    }
+    let slope = (fp(j + 1) - fp(j)) / (xp[j + 1] - xp[j]);
+    slope * (x - xp[j]) + fp(j)
+}
+
+/// The port's `match_cumulative_cdf` (G:174-188): each value becomes `interp(q, quantiles, value)`
+/// with `q` = (values at or below it) / count (ties, equal under `==`, share the highest rank, as
+/// `np.unique`'s counts give). `work` is scratch of twice as many values: (value, index) pairs
+/// sorted by value ([`radix_sort`]), then walked once, the `interp` segment moving forward with `q`.
+fn match_cdf(values: &mut [f64], work: &mut [Complex], quantiles: &[f64], value: impl Fn(usize) -> f64) {
+    let (pairs, temp) = work[..2 * values.len()].split_at_mut(values.len());
+    for (i, (pair, &v)) in pairs.iter_mut().zip(values.iter()).enumerate() {
+        *pair = Complex::new(v, i as f64);
+    }
+    radix_sort(pairs, temp);
+    let n = values.len() as f64;
+    let (mut start, mut cursor) = (0, 0);
+    while start < pairs.len() {
+        let mut end = start + 1;
+        while end < pairs.len() && pairs[end].re == pairs[start].re {
+            end += 1;
+        }
+        let mapped = interp(end as f64 / n, quantiles, &value, &mut cursor);
+        for pair in &pairs[start..end] {
+            values[pair.im as usize] = mapped;
+        }
+        start = end;
+    }
+}
+
+/// The bits of `v` as an unsigned key in the order of `f64::total_cmp` (sign bit flipped for
+/// positives, all bits for negatives).
+fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+/// Sort `pairs` by their real parts in `total_cmp` order: a least-significant-digit radix sort
+/// (8 passes of 8 bits, a pass skipped when all keys share its digit) through `temp`, as long.
+fn radix_sort(pairs: &mut [Complex], temp: &mut [Complex]) {
+    let (mut src, mut dst) = (pairs, &mut temp[..]);
+    let mut in_temp = false;
+    for shift in (0..64).step_by(8) {
+        let digit = |p: &Complex| (order_key(p.re) >> shift) as usize & 0xff;
+        let mut counts = [0usize; 256];
+        for p in src.iter() {
+            counts[digit(p)] += 1;
+        }
+        if counts.contains(&src.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            (*c, sum) = (sum, sum + *c);
+        }
+        for p in src.iter() {
+            let d = digit(p);
+            dst[counts[d]] = *p;
+            counts[d] += 1;
+        }
+        core::mem::swap(&mut src, &mut dst);
+        in_temp = !in_temp;
+    }
+    if in_temp {
+        dst.copy_from_slice(src);
+    }
+}
+
+/// `x ← (x − mean)/std · target_std + target_mean`.
+fn standardise(values: &mut [f64], target_mean: f64, target_std: f64) {
+    let (mean, std) = mean_std(values);
+    values.iter_mut().for_each(|v| *v = (*v - mean) / std * target_std + target_mean);
+}
+
+/// One round of the spectrum (G:122-140), channel by channel.
+fn impose_spectrum(
+    side: usize,
+    layout: &Layout,
+    real: &mut [f64],
+    complex: &mut [Complex],
+) -> Result<(), StatError> {
+    let n2 = side * side;
+    let (image, rest) = real.split_at_mut(layout.image.end);
+    let magnitude = &rest[layout.magnitude.start - layout.image.end..][..n2];
+    let work = &mut complex[..n2];
+    for channel in image.chunks_exact_mut(n2) {
+        let (mean, std) = mean_std(channel);
+        for (w, &x) in work.iter_mut().zip(channel.iter()) {
+            *w = Complex::new(x - mean, 0.0);
+        }
+        fft2(work, side, Direction::Forward)?;
+        for (w, &m) in work.iter_mut().zip(magnitude) {
+            // Magnitude · e^(i·angle(w)); angle(0) = 0.
+            let r = libm::sqrt(w.re * w.re + w.im * w.im);
+            *w = if r > 0.0 { Complex::new(m * (w.re / r), m * (w.im / r)) } else { Complex::new(m, 0.0) };
+        }
+        fft2(work, side, Direction::Inverse)?;
+        for (x, w) in channel.iter_mut().zip(work.iter()) {
+            *x = w.re;
+        }
+        standardise(channel, mean, std);
+    }
+    Ok(())
+}
+
+/// One round of the wavelet marginals (G:142-167), channel by channel.
+fn impose_wmm(layout: &Layout, real: &mut [f64], complex: &mut [Complex]) -> Result<(), StatError> {
+    let pyramid = &layout.pyramid;
+    let n2 = pyramid.side() * pyramid.side();
+    let bands_per_channel = pyramid.band_count() - 1;
+    let (image, rest) = real.split_at_mut(layout.image.end);
+    let at = |r: &core::ops::Range<usize>| r.start - layout.image.end..r.end - layout.image.end;
+    let (_, rest) = rest.split_at_mut(at(&layout.masks).start);
+    let (masks, rest) = rest.split_at_mut(layout.masks.len());
+    let (bands, rest) = rest.split_at_mut(layout.bands.len());
+    let laws = &rest[..layout.laws.len()];
+    for (c, channel) in image.chunks_exact_mut(n2).enumerate() {
+        pyramid.build(masks, channel, bands, complex)?;
+        for k in 0..bands_per_channel {
+            let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
+            let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
+            let band = &mut bands[pyramid.band_range(k).0];
+            standardise(band, mean, std);
+            match_cdf(band, complex, quantiles, |i| -200.0 + 0.5 * i as f64);
+            standardise(band, mean, std);
+        }
+        pyramid.reconstruct(masks, bands, channel, complex)?;
+    }
+    Ok(())
+}
+
+/// One round of the colour histograms (G:169-172).
+fn impose_color(side: usize, layout: &Layout, real: &mut [f64], pairs: &mut [Complex]) {
+    let n2 = side * side;
+    let (image, rest) = real.split_at_mut(layout.image.end);
+    let colors = &rest[layout.colors.start - layout.image.end..][..layout.colors.len()];
+    for (channel, hist) in image.chunks_exact_mut(n2).zip(colors.chunks_exact(2 * COLOR_BINS)) {
+        let (quantiles, centres) = hist.split_at(COLOR_BINS);
+        match_cdf(channel, pairs, quantiles, |i| centres[i]);
+    }
+}
+
+/// Draw the colour model (G:45-93) and return its rotation; with `histograms`, store the rotated
+/// reference image's histograms (G:107-120) in the layout's colour tables.
+fn color_model(
+    rng: &mut Pcg32,
+    side: usize,
+    histograms: bool,
+    layout: &Layout,
+    real: &mut [f64],
+) -> ColorRotation {
+    let n2 = side * side;
+    let colors = 3 + (20.0 * unit_f64(rng)) as usize;
+    let mut cumulative = [0.0; MAX_COLORS];
+    let mut total = 0.0;
+    for c in cumulative[..colors].iter_mut() {
+        total += 0.001 + unit_f64(rng);
+        *c = total;
+    }
+    let mut counts = [0usize; MAX_COLORS];
+    for _ in 0..n2 {
+        let u = unit_f64(rng) * total;
+        counts[cumulative[..colors].partition_point(|&c| c <= u).min(colors - 1)] += 1;
+    }
+    let palette: [[f64; 3]; MAX_COLORS] = core::array::from_fn(|i| {
+        if i < colors { core::array::from_fn(|_| (256.0 * unit_f64(rng)) as u8 as f64) } else { [0.0; 3] }
+    });
+    let m = (libm::ceil(10.0 * unit_f64(rng)) as usize).max(1);
+    let signs: [f64; 3] = core::array::from_fn(|_| if below(rng, 2) == 0 { 1.0 } else { -1.0 });
+
+    let (image, rest) = real.split_at_mut(layout.image.end);
+    let scratch = &mut rest[layout.blur.start - layout.image.end..][..n2];
+    // The index image: colour i on the next counts[i] pixels, row-major.
+    let mut p = 0;
+    for (i, &count) in counts[..colors].iter().enumerate() {
+        for px in p..p + count {
+            for ch in 0..3 {
+                image[ch * n2 + px] = palette[i][ch];
+            }
+        }
+        p += count;
+    }
+    for channel in image.chunks_exact_mut(n2) {
+        box_blur(channel, scratch, side, m);
+    }
+    let (min, max) = min_max(image);
+    image.iter_mut().for_each(|v| *v = ((255.0 * (*v - min) / max) as u8) as f64);
+
+    // The rotation: eigenvectors of the scatter matrix, `y = V·(x − μ)`.
+    let mut mean = [0.0; 3];
+    for (ch, channel) in image.chunks_exact(n2).enumerate() {
+        mean[ch] = channel.iter().sum::<f64>() / n2 as f64;
+    }
+    let mut scatter = [[0.0; 3]; 3];
+    for p in 0..n2 {
+        let d: [f64; 3] = core::array::from_fn(|ch| image[ch * n2 + p] - mean[ch]);
+        for a in 0..3 {
+            for b in 0..3 {
+                scatter[a][b] += d[a] * d[b];
+            }
+        }
+    }
+    let mut v = jacobi_eigen(scatter);
+    for row in v.iter_mut() {
+        for (x, s) in row.iter_mut().zip(signs) {
+            *x *= s;
+        }
+    }
+    let rotation = ColorRotation { v, mean };
+    if histograms {
+        for p in 0..n2 {
+            let d: [f64; 3] = core::array::from_fn(|ch| image[ch * n2 + p] - mean[ch]);
+            for ch in 0..3 {
+                image[ch * n2 + p] = v[ch][0] * d[0] + v[ch][1] * d[1] + v[ch][2] * d[2];
+            }
+        }
+        let tables = &mut rest[layout.colors.start - layout.image.end..][..layout.colors.len()];
+        for (channel, table) in image.chunks_exact(n2).zip(tables.chunks_exact_mut(2 * COLOR_BINS)) {
+            let (quantiles, centres) = table.split_at_mut(COLOR_BINS);
+            histogram(channel, quantiles, centres);
+        }
+    }
+    rotation
+}
+
+/// SciPy's `convolve2d(x, ones((m, m))/m/m, 'same', boundary='symm')` truncated to 8 bits: the
+/// window of output `i` is `[i − ⌊m/2⌋, i − ⌊m/2⌋ + m)`, indices reflected with the edge repeated.
+/// Sums of the 8-bit values are exact, so rows then columns give the window's exact sum, times
+/// `(1/m)/m`.
+fn box_blur(channel: &mut [f64], scratch: &mut [f64], side: usize, m: usize) {
+    let reflect = |t: isize| -> usize {
+        let n = side as isize;
+        let t = if t < 0 {
+            -t - 1
+        } else if t >= n {
+            2 * n - t - 1
+        } else {
+            t
+        };
+        t.clamp(0, n - 1) as usize
+    };
+    let window = |i: usize| (0..m).map(move |o| i as isize - (m / 2) as isize + o as isize);
+    for y in 0..side {
+        for x in 0..side {
+            scratch[y * side + x] = window(x).map(|t| channel[y * side + reflect(t)]).sum();
+        }
+    }
+    let weight = 1.0 / m as f64 / m as f64;
+    for y in 0..side {
+        for x in 0..side {
+            let sum: f64 = window(y).map(|t| scratch[reflect(t) * side + x]).sum();
+            channel[y * side + x] = ((sum * weight) as u8) as f64;
+        }
+    }
+}
+
+/// NumPy's `histogram(values, bins=256)` as quantiles `cumsum(counts) / n` and bin centres: bins
+/// over [min, max] (widened by ½ each way when equal), edges `linspace`, the index
+/// `⌊(v − min)/(max − min) · 256⌋` corrected against the edges as NumPy does.
+fn histogram(values: &[f64], quantiles: &mut [f64], centres: &mut [f64]) {
+    let (mut first, mut last) = min_max(values);
+    if first == last {
+        first -= 0.5;
+        last += 0.5;
+    }
+    let bins = COLOR_BINS;
+    let step = (last - first) / bins as f64;
+    let edge = |k: usize| if k == bins { last } else { k as f64 * step + first };
+    let mut counts = [0usize; COLOR_BINS];
+    for &v in values {
+        let mut i = (((v - first) / (last - first)) * bins as f64) as usize;
+        if i >= bins {
+            i = bins - 1;
+        }
+        if v < edge(i) && i > 0 {
+            i -= 1;
+        } else if i != bins - 1 && v >= edge(i + 1) {
+            i += 1;
+        }
+        counts[i] += 1;
+    }
+    let mut cumulative = 0;
+    for (k, (q, c)) in quantiles.iter_mut().zip(centres.iter_mut()).enumerate() {
+        cumulative += counts[k];
+        *q = cumulative as f64 / values.len() as f64;
+        *c = (edge(k + 1) + edge(k)) / 2.0;
+    }
+}
+
+/// The eigenvectors of a symmetric 3×3 matrix, in columns, by decreasing eigenvalue: the cyclic
+/// Jacobi method (Press et al., *Numerical Recipes*, §11.1, `jacobi`: rotations
+/// `t = sgn(θ)/(|θ| + sqrt(θ² + 1))`, `θ = (a_qq − a_pp)/(2 a_pq)`) until the off-diagonal vanishes
+/// or 50 sweeps.
+pub fn jacobi_eigen(matrix: [[f64; 3]; 3]) -> [[f64; 3]; 3] {
+    let mut a = matrix;
+    let mut v = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+    for _ in 0..50 {
+        let off = a[0][1] * a[0][1] + a[0][2] * a[0][2] + a[1][2] * a[1][2];
+        if off == 0.0 || off.is_nan() {
+            break;
+        }
+        for (p, q) in [(0, 1), (0, 2), (1, 2)] {
+            if a[p][q] == 0.0 {
+                continue;
+            }
+            let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+            let t = if theta.is_infinite() {
+                0.5 / theta
+            } else {
+                let t = 1.0 / (libm::fabs(theta) + libm::sqrt(theta * theta + 1.0));
+                if theta < 0.0 { -t } else { t }
+            };
+            let c = 1.0 / libm::sqrt(t * t + 1.0);
+            let s = t * c;
+            // A ← Jᵀ A J with J the rotation in the (p, q) plane; V ← V J.
+            for row in a.iter_mut() {
+                let (akp, akq) = (row[p], row[q]);
+                row[p] = c * akp - s * akq;
+                row[q] = s * akp + c * akq;
+            }
+            let (rp, rq) = (a[p], a[q]);
+            for k in 0..3 {
+                a[p][k] = c * rp[k] - s * rq[k];
+                a[q][k] = s * rp[k] + c * rq[k];
+            }
+            for row in v.iter_mut() {
+                let (vp, vq) = (row[p], row[q]);
+                row[p] = c * vp - s * vq;
+                row[q] = s * vp + c * vq;
+            }
+        }
+    }
+    let mut order = [0, 1, 2];
+    order.sort_unstable_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
+    core::array::from_fn(|r| core::array::from_fn(|c| v[r][order[c]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jacobi_diagonalises() {
+        let m = [[4.0, 1.0, 2.0], [1.0, 3.0, 0.5], [2.0, 0.5, 5.0]];
+        let v = jacobi_eigen(m);
+        let mut previous = f64::INFINITY;
+        let columns: [[f64; 3]; 3] = core::array::from_fn(|c| v.map(|row| row[c]));
+        for x in columns {
+            let mx: [f64; 3] = core::array::from_fn(|r| (0..3).map(|k| m[r][k] * x[k]).sum());
+            let lambda: f64 = (0..3).map(|k| mx[k] * x[k]).sum();
+            assert!(lambda <= previous);
+            previous = lambda;
+            for (a, b) in mx.iter().zip(x) {
+                assert!((a - lambda * b).abs() < 1e-12, "{mx:?} {lambda} {x:?}");
+            }
+            assert!((x.iter().map(|a| a * a).sum::<f64>() - 1.0).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn radix_sort_is_total_order() {
+        let mut rng = instance_key(0, Model::Wmm, 0).rng();
+        let mut values = [0.0; 300];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = match i % 10 {
+                0 => -0.0,
+                1 => 0.0,
+                2 => f64::INFINITY,
+                3 => f64::NEG_INFINITY,
+                4 => -1e-300,
+                _ => (unit_f64(&mut rng) - 0.5) * 1e3,
+            };
+        }
+        let mut pairs: [Complex; 300] = core::array::from_fn(|i| Complex::new(values[i], i as f64));
+        let mut temp = [Complex::default(); 300];
+        radix_sort(&mut pairs, &mut temp);
+        values.sort_unstable_by(f64::total_cmp);
+        for (p, v) in pairs.iter().zip(&values) {
+            assert_eq!(p.re.to_bits(), v.to_bits());
+        }
+        // Stable: equal keys keep their order.
+        assert!(pairs.windows(2).all(|w| w[0].re.to_bits() != w[1].re.to_bits() || w[0].im < w[1].im));
+    }
+
+    #[test]
+    fn interp_is_numpys() {
+        let xp = [0.1, 0.2, 0.2, 0.5, 1.0];
+        let fp = |i: usize| [10.0, 20.0, 30.0, 40.0, 50.0][i];
+        // Values of numpy.interp(x, xp, fp).
+        let mut walk = 0;
+        for (x, want) in
+            [(0.0, 10.0), (0.1, 10.0), (0.15, 15.0), (0.2, 30.0), (0.35, 35.0), (1.0, 50.0), (2.0, 50.0)]
+        {
+            assert_eq!(interp(x, &xp, fp, &mut 0), want, "{x}");
+            assert_eq!(interp(x, &xp, fp, &mut walk), want, "{x}");
+        }
+    }
+
+    #[test]
+    fn histogram_is_numpys() {
+        // numpy.histogram(v, bins=256) of these values: counts at bins 0, 127, 255 (the maximum
+        // falls in the last bin), centres (e[k] + e[k+1]) / 2.
+        let values = [0.0, 0.5, 1.0, 0.5, -0.0];
+        let (mut q, mut c) = ([0.0; 256], [0.0; 256]);
+        histogram(&values, &mut q, &mut c);
+        assert_eq!(q[0], 0.4);
+        assert_eq!(q[127], 0.4);
+        assert_eq!(q[128], 0.8);
+        assert_eq!(q[255], 1.0);
+        assert_eq!(c[0], 0.001953125);
+        assert_eq!(c[255], 0.998046875);
+    }
+}

@@ -1,0 +1,456 @@
+//! The real steerable pyramid built in the frequency domain, as pyrtools'
+//! `pyramids.SteerablePyramidFreq(image, height, order=3, twidth=1, is_complex=False)` defines it
+//! (LabForComputationalVision/pyrtools, `SteerablePyramidFreq.py`: `__init__` and `recon_pyr`; the
+//! transform of Simoncelli and Freeman, "The Steerable Pyramid", ICIP 1995), for square images whose
+//! side is a power of two.
+//!
+//! In the centred spectrum `F` of the image (pyrtools works on `fftshift(fft2(image))`; fdsl keeps
+//! the unshifted layout and indexes each grid by signed frequencies, which is the same array), with
+//! `r = 2|k|/N` and `θ = atan2(k_y, k_x)` on the image's frequency grid:
+//! - the highpass residual is `real(ifft2(F · H₀(r)))`, and `L = F · L₀(r)`;
+//! - at each level `j = 0..height`, on a grid of side `d = N/2ʲ`, band `b = 0..4` is
+//!   `real(ifft2(i · L · A_b(θ) · H_{j+1}(r)))`; then `L` is cut to its central `d/2 × d/2` block of
+//!   frequencies (`[d/4, 3d/4)` of the centred grid) and multiplied by `L_{j+1}(r)` there;
+//! - the lowpass residual is `real(ifft2(L))` (side `N/2^height`).
+//!
+//! `H_s` and `L_s` are pyrtools' raised cosines in `log₂ r`: `rcosFn(1, −0.5)`, a 259-entry table
+//! of `cos²` over one octave, `H = sqrt(Y)`, `L = sqrt(1 − H²)`, the octave moved down by one per
+//! level (`Xrcos −= 1`); `A_b(θ) = sqrt(0.8) · cos(θ − πb/4)³` is a 3,075-entry table (`lutsize`
+//! 1024). Both are read by pyrtools' `pointOp`: linear interpolation at `pos = (v − origin) /
+//! increment`, the index truncated toward zero and clamped to the table. The centre of the grid
+//! takes the radius of its left neighbour (`log_rad[ctr] = log_rad[ctr − 1]`). Reconstruction runs
+//! the same masks backwards (bands multiplied by `−i · A_b · H` and summed, `L` masks applied while
+//! the grid grows). It is pyrtools' "perfect" reconstruction: exact but for the tables' linear
+//! interpolation, whose squared masks tile the spectrum to about 1e−5 (a relative error near 1e−5,
+//! the same as pyrtools' own `recon_pyr`).
+//!
+//! The masks depend only on (side, height): [`SteerablePyramid::fill_masks`] computes them once into
+//! a caller buffer. Differences from pyrtools, all at the level of rounding: the masks of
+//! reconstruction are those of the build (pyrtools recomputes them with `Xrcos` moved back up), the
+//! reconstruction factor is exactly `−i` (pyrtools' `(−1)^0.5` cubed has a real part of `1.8e−16`),
+//! and the Fourier transforms are [`crate::math::fft`]'s.
+
+use crate::math::fft::{Complex, Direction, FftError, check_side, fft2, signed, wrap};
+
+/// Orientations per level (`order + 1`, order 3).
+pub const ORIENTATIONS: usize = 4;
+/// Entries of the raised-cosine table (`rcosFn`: `sz = 256`, `X = π·(−257..=1)/512`).
+const RCOS_LEN: usize = 259;
+/// Entries of the angle table (`Xcosn = π·(−2049..=1025)/1024`).
+const ANGLE_LEN: usize = 3075;
+
+/// Why a pyramid cannot be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyramidError {
+    /// The side cannot be Fourier transformed.
+    Fft(FftError),
+    /// The height is above `log₂(side) − 2` (pyrtools' `max_ht`).
+    Height {
+        /// The height asked for.
+        height: usize,
+        /// The most the side allows.
+        max: usize,
+    },
+    /// A buffer is shorter than the pyramid needs.
+    Buffer {
+        /// Which buffer.
+        name: &'static str,
+        /// Values it needs.
+        needed: usize,
+    },
+}
+
+impl core::fmt::Display for PyramidError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Fft(e) => write!(f, "{e}"),
+            Self::Height { height, max } => {
+                write!(f, "a steerable pyramid of this side has at most {max} levels, not {height}")
+            }
+            Self::Buffer { name, needed } => write!(f, "the pyramid's {name} buffer needs {needed} values"),
+        }
+    }
+}
+
+impl core::error::Error for PyramidError {}
+
+impl From<FftError> for PyramidError {
+    fn from(e: FftError) -> Self {
+        Self::Fft(e)
+    }
+}
+
+/// Which band of a pyramid, in pyrtools' key order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Band {
+    /// `residual_highpass`.
+    Highpass,
+    /// `(level, orientation)`.
+    Oriented(usize, usize),
+    /// `residual_lowpass`.
+    Lowpass,
+}
+
+/// The shape of a steerable pyramid: side (a power of two) and height; every buffer is the caller's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SteerablePyramid {
+    side: usize,
+    height: usize,
+}
+
+/// pyrtools' `pointOp`: linear interpolation in `lut` at `(value − origin) / increment`, the index
+/// truncated toward zero (C's `(int)`) and clamped to `[0, len − 2]`.
+fn point_op(value: f64, lut: &[f64], origin: f64, increment: f64) -> f64 {
+    let pos = (value - origin) / increment;
+    let index = (pos as i64).clamp(0, lut.len() as i64 - 2) as usize;
+    lut[index] + (lut[index + 1] - lut[index]) * (pos - index as f64)
+}
+
+/// The tables of the radial and angular masks.
+struct Tables {
+    /// `Yrcos = sqrt(cos²(X))`, end values repeated.
+    high: [f64; RCOS_LEN],
+    /// `YIrcos = sqrt(1 − Yrcos²)`.
+    low: [f64; RCOS_LEN],
+    /// `Xrcos[0]`, `Xrcos[1]` before any shift.
+    rcos_x: (f64, f64),
+    /// `Ycosn = sqrt(0.8) · cos(Xcosn)³`.
+    angle: [f64; ANGLE_LEN],
+    /// `Xcosn[0]` and `Xcosn[1] − Xcosn[0]`.
+    angle_x: (f64, f64),
+}
+
+impl Tables {
+    fn new() -> Self {
+        use core::f64::consts::PI;
+        let x = |k: i64| PI * k as f64 / 512.0;
+        let mut y: [f64; RCOS_LEN] = core::array::from_fn(|t| {
+            let c = libm::cos(x(t as i64 - 257));
+            c * c
+        });
+        y[0] = y[1];
+        y[RCOS_LEN - 1] = y[RCOS_LEN - 2];
+        let high = y.map(libm::sqrt);
+        let low = high.map(|h| libm::sqrt(1.0 - h * h));
+        let shift = |x: f64| -0.5 + (2.0 / PI) * (x + PI / 4.0);
+        let xc = |k: i64| PI * k as f64 / 1024.0;
+        let amplitude = libm::sqrt(0.8); // 2^(2·3) · (3!)² / (4 · 6!)
+        let angle = core::array::from_fn(|t| amplitude * libm::pow(libm::cos(xc(t as i64 - 2049)), 3.0));
+        Self {
+            high,
+            low,
+            rcos_x: (shift(x(-257)), shift(x(-256))),
+            angle,
+            angle_x: (xc(-2049), xc(-2048) - xc(-2049)),
+        }
+    }
+
+    /// `(origin, increment)` of the radial tables after `shifts` times `Xrcos −= 1`.
+    fn radial(&self, shifts: usize) -> (f64, f64) {
+        let (mut a, mut b) = self.rcos_x;
+        for _ in 0..shifts {
+            a -= 1.0;
+            b -= 1.0;
+        }
+        (a, b - a)
+    }
+}
+
+/// The index of the frequency opposite to index `i`'s on the unshifted `d × d` grid (`−k mod d`).
+#[inline(always)]
+fn mirror(i: usize, d: usize) -> usize {
+    let (y, x) = (i / d, i % d);
+    ((d - y) % d) * d + (d - x) % d
+}
+
+impl SteerablePyramid {
+    /// The pyramid of `height` levels on `side × side` images.
+    pub fn new(side: usize, height: usize) -> Result<Self, PyramidError> {
+        check_side(side)?;
+        let max = (side.trailing_zeros() as usize).saturating_sub(2);
+        if height > max {
+            return Err(PyramidError::Height { height, max });
+        }
+        Ok(Self { side, height })
+    }
+
+    /// The side of the images.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
+    /// The number of levels.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// The side of level `j`'s grid (`j = height` is the lowpass residual's).
+    fn level_side(&self, j: usize) -> usize {
+        self.side >> j
+    }
+
+    /// Number of bands: highpass, `4 · height` oriented bands, lowpass.
+    pub fn band_count(&self) -> usize {
+        2 + ORIENTATIONS * self.height
+    }
+
+    /// Band `k` in pyrtools' key order.
+    pub fn band(&self, k: usize) -> Band {
+        match k {
+            0 => Band::Highpass,
+            k if k <= ORIENTATIONS * self.height => {
+                Band::Oriented((k - 1) / ORIENTATIONS, (k - 1) % ORIENTATIONS)
+            }
+            _ => Band::Lowpass,
+        }
+    }
+
+    /// Where band `k` lies in the bands buffer, and its side.
+    pub fn band_range(&self, k: usize) -> (core::ops::Range<usize>, usize) {
+        let n2 = self.side * self.side;
+        let mut start = n2;
+        let side = match self.band(k) {
+            Band::Highpass => return (0..n2, self.side),
+            Band::Oriented(j, b) => {
+                for level in 0..j {
+                    start += ORIENTATIONS * self.level_side(level).pow(2);
+                }
+                let d = self.level_side(j);
+                start += b * d * d;
+                d
+            }
+            Band::Lowpass => {
+                for level in 0..self.height {
+                    start += ORIENTATIONS * self.level_side(level).pow(2);
+                }
+                self.level_side(self.height)
+            }
+        };
+        (start..start + side * side, side)
+    }
+
+    /// Values of the bands buffer.
+    pub fn bands_len(&self) -> usize {
+        self.band_range(self.band_count() - 1).0.end
+    }
+
+    /// Complex values of the work buffer of [`Self::build`] and [`Self::reconstruct`]: `2 · side²`.
+    pub fn work_len(&self) -> usize {
+        2 * self.side * self.side
+    }
+
+    /// Values of the masks buffer: `H₀`, `L₀` (side²), and per level `H`, four `A`s (its side²) and
+    /// the next `L` (the next side²).
+    pub fn masks_len(&self) -> usize {
+        let n2 = self.side * self.side;
+        2 * n2
+            + (0..self.height)
+                .map(|j| 5 * self.level_side(j).pow(2) + self.level_side(j + 1).pow(2))
+                .sum::<usize>()
+    }
+
+    /// Offsets in the masks buffer: (`H_{j+1}`, first `A`, `L_{j+1}`) of level `j`.
+    fn level_masks(&self, j: usize) -> (usize, usize, usize) {
+        let mut start = 2 * self.side * self.side;
+        for level in 0..j {
+            start += 5 * self.level_side(level).pow(2) + self.level_side(level + 1).pow(2);
+        }
+        let d2 = self.level_side(j).pow(2);
+        (start, start + d2, start + 5 * d2)
+    }
+
+    /// Compute the masks into `masks` ([`Self::masks_len`] values), each on its grid's unshifted layout.
+    pub fn fill_masks(&self, masks: &mut [f64]) -> Result<(), PyramidError> {
+        let needed = self.masks_len();
+        let masks = masks.get_mut(..needed).ok_or(PyramidError::Buffer { name: "masks", needed })?;
+        let tables = Tables::new();
+        let n = self.side;
+        // log₂ r and θ at signed frequency (ky, kx) of the image's grid: pyrtools' ramps are
+        // `linspace(−1, 1, N + 1)[:−1]`, i.e. exactly 2k/N; the centre takes (0, −1)'s radius.
+        let polar = |ky: isize, kx: isize| {
+            let (x, y) = (2.0 * kx as f64 / n as f64, 2.0 * ky as f64 / n as f64);
+            let (rx, ry) = if kx == 0 && ky == 0 { (-2.0 / n as f64, 0.0) } else { (x, y) };
+            (libm::log2(libm::sqrt(rx * rx + ry * ry)), libm::atan2(y, x))
+        };
+        let radial = |out: &mut [f64], d: usize, lut: &[f64], shifts: usize| {
+            let (origin, increment) = tables.radial(shifts);
+            for (i, m) in out.iter_mut().enumerate() {
+                let (log_rad, _) = polar(signed(i / d, d), signed(i % d, d));
+                *m = point_op(log_rad, lut, origin, increment);
+            }
+        };
+        let (hi0, rest) = masks.split_at_mut(n * n);
+        radial(hi0, n, &tables.high, 0);
+        radial(&mut rest[..n * n], n, &tables.low, 0);
+        for j in 0..self.height {
+            let (d, e) = (self.level_side(j), self.level_side(j + 1));
+            let (h, a, l) = self.level_masks(j);
+            radial(&mut masks[h..h + d * d], d, &tables.high, j + 1);
+            for b in 0..ORIENTATIONS {
+                let origin = tables.angle_x.0 + core::f64::consts::PI * b as f64 / ORIENTATIONS as f64;
+                for (i, m) in masks[a + b * d * d..a + (b + 1) * d * d].iter_mut().enumerate() {
+                    let (_, angle) = polar(signed(i / d, d), signed(i % d, d));
+                    *m = point_op(angle, &tables.angle, origin, tables.angle_x.1);
+                }
+            }
+            radial(&mut masks[l..l + e * e], e, &tables.low, j + 1);
+        }
+        Ok(())
+    }
+
+    fn check(&self, masks: &[f64], bands: usize, work: usize, image: usize) -> Result<(), PyramidError> {
+        let checks = [
+            ("masks", masks.len(), self.masks_len()),
+            ("bands", bands, self.bands_len()),
+            ("work", work, self.work_len()),
+            ("image", image, self.side * self.side),
+        ];
+        for (name, have, needed) in checks {
+            if have < needed {
+                return Err(PyramidError::Buffer { name, needed });
+            }
+        }
+        Ok(())
+    }
+
+    /// Decompose `image` (`side²` values, row-major) into `bands` ([`Self::bands_len`] values, laid
+    /// out by [`Self::band_range`]), with `masks` from [`Self::fill_masks`] and `work`
+    /// ([`Self::work_len`] values).
+    pub fn build(
+        &self,
+        masks: &[f64],
+        image: &[f64],
+        bands: &mut [f64],
+        work: &mut [Complex],
+    ) -> Result<(), PyramidError> {
+        self.check(masks, bands.len(), work.len(), image.len())?;
+        let n2 = self.side * self.side;
+        let (f, t) = work[..2 * n2].split_at_mut(n2);
+        for (c, &v) in f.iter_mut().zip(image) {
+            *c = Complex::new(v, 0.0);
+        }
+        fft2(f, self.side, Direction::Forward)?;
+        for ((t, &v), &m) in t.iter_mut().zip(f.iter()).zip(&masks[..n2]) {
+            *t = v.scale(m);
+        }
+        self.real_inverse(t, self.side, &mut bands[..n2])?;
+        for (v, &m) in f.iter_mut().zip(&masks[n2..2 * n2]) {
+            *v = v.scale(m);
+        }
+        for j in 0..self.height {
+            let (d, e) = (self.level_side(j), self.level_side(j + 1));
+            let (h, a, l) = self.level_masks(j);
+            // Two bands per transform: with S_b = i·L·A_b·H and P = S_b + S_b* (its Hermitian part,
+            // S*(k) = conj S(−k)) halved, real(ifft2(S_b)) = ifft2(P_b), and ifft2(P_b + i·P_{b+1})
+            // holds band b in its real part and band b + 1 in its imaginary part.
+            for b in (0..ORIENTATIONS).step_by(2) {
+                let band = |b: usize, i: usize| {
+                    let v = f[i];
+                    // (−i)³ = i: i·(x + iy) = −y + ix.
+                    Complex::new(-v.im, v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i])
+                };
+                for (i, t) in t[..d * d].iter_mut().enumerate() {
+                    let m = mirror(i, d);
+                    let (s0, s0m, s1, s1m) = (band(b, i), band(b, m), band(b + 1, i), band(b + 1, m));
+                    let p0 = (s0 + s0m.conj()).scale(0.5);
+                    let p1 = (s1 + s1m.conj()).scale(0.5);
+                    *t = Complex::new(p0.re - p1.im, p0.im + p1.re);
+                }
+                fft2(&mut t[..d * d], d, Direction::Inverse)?;
+                let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
+                let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
+                let (lo, hi) = bands.split_at_mut(second.start);
+                for ((x, y), v) in lo[first].iter_mut().zip(hi[..d * d].iter_mut()).zip(t.iter()) {
+                    (*x, *y) = (v.re, v.im);
+                }
+            }
+            // Keep the central block: new index (y, x) holds frequency (signed(y, e), signed(x, e)),
+            // read from the old grid at or after the new index, so the forward pass is safe in place.
+            for i in 0..e * e {
+                let (ky, kx) = (signed(i / e, e), signed(i % e, e));
+                f[i] = f[wrap(ky, d) * d + wrap(kx, d)];
+            }
+            for (v, &m) in f[..e * e].iter_mut().zip(&masks[l..l + e * e]) {
+                *v = v.scale(m);
+            }
+        }
+        let (range, e) = self.band_range(self.band_count() - 1);
+        t[..e * e].copy_from_slice(&f[..e * e]);
+        self.real_inverse(&mut t[..e * e], e, &mut bands[range])
+    }
+
+    /// `out = real(ifft2(spectrum))` on a `d × d` grid.
+    fn real_inverse(&self, spectrum: &mut [Complex], d: usize, out: &mut [f64]) -> Result<(), PyramidError> {
+        fft2(spectrum, d, Direction::Inverse)?;
+        for (o, v) in out.iter_mut().zip(spectrum.iter()) {
+            *o = v.re;
+        }
+        Ok(())
+    }
+
+    /// `out = fft2(values)` of real values on a `d × d` grid.
+    fn real_forward(values: &[f64], d: usize, out: &mut [Complex]) -> Result<(), PyramidError> {
+        for (o, &v) in out[..d * d].iter_mut().zip(values) {
+            *o = Complex::new(v, 0.0);
+        }
+        Ok(fft2(out, d, Direction::Forward)?)
+    }
+
+    /// Rebuild the image from `bands` (pyrtools' `recon_pyr()`: every band, both residuals) into
+    /// `image` (`side²` values); buffers as for [`Self::build`].
+    pub fn reconstruct(
+        &self,
+        masks: &[f64],
+        bands: &[f64],
+        image: &mut [f64],
+        work: &mut [Complex],
+    ) -> Result<(), PyramidError> {
+        self.check(masks, bands.len(), work.len(), image.len())?;
+        let n2 = self.side * self.side;
+        let (r, t) = work[..2 * n2].split_at_mut(n2);
+        let (range, e) = self.band_range(self.band_count() - 1);
+        Self::real_forward(&bands[range], e, r)?;
+        for j in (0..self.height).rev() {
+            let (d, e) = (self.level_side(j), self.level_side(j + 1));
+            let (h, a, l) = self.level_masks(j);
+            for ((t, &v), &m) in t.iter_mut().zip(&r[..e * e]).zip(&masks[l..l + e * e]) {
+                *t = v.scale(m);
+            }
+            r[..d * d].fill(Complex::default());
+            for (i, &v) in t[..e * e].iter().enumerate() {
+                let (ky, kx) = (signed(i / e, e), signed(i % e, e));
+                r[wrap(ky, d) * d + wrap(kx, d)] = v;
+            }
+            // Two bands per transform: Z = fft2(x + i·y) gives X = (Z + Z*)/2 and Y = (Z − Z*)/(2i)
+            // (Z*(k) = conj Z(−k)); each adds −i·X·A_b·H to the sum.
+            for b in (0..ORIENTATIONS).step_by(2) {
+                let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
+                let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
+                for ((t, &x), &y) in t[..d * d].iter_mut().zip(&bands[first]).zip(&bands[second]) {
+                    *t = Complex::new(x, y);
+                }
+                fft2(&mut t[..d * d], d, Direction::Forward)?;
+                for (i, r) in r[..d * d].iter_mut().enumerate() {
+                    let (z, zm) = (t[i], t[mirror(i, d)].conj());
+                    let x = (z + zm).scale(0.5);
+                    let y = (z - zm).scale(0.5);
+                    let y = Complex::new(y.im, -y.re); // (z − z*)/(2i)
+                    for (b, v) in [(b, x), (b + 1, y)] {
+                        // −i·(x + iy) = y − ix.
+                        let term =
+                            Complex::new(v.im, -v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i]);
+                        *r = *r + term;
+                    }
+                }
+            }
+        }
+        for (v, &m) in r.iter_mut().zip(&masks[n2..2 * n2]) {
+            *v = v.scale(m);
+        }
+        Self::real_forward(&bands[..n2], self.side, t)?;
+        for ((r, &v), &m) in r.iter_mut().zip(t.iter()).zip(&masks[..n2]) {
+            *r = *r + v.scale(m);
+        }
+        self.real_inverse(r, self.side, image)
+    }
+}

@@ -1,0 +1,398 @@
+//! Baradad's statistical models and textured dead leaves: the FFT against NumPy's values, the
+//! steerable pyramid against pyrtools' and its reconstruction, golden hashes of rendered images, and
+//! no panic over the parameter space.
+
+use fdsl_core::families::dead_leaves::{self, RadiusLaw, ShapeModel};
+use fdsl_core::families::dead_leaves_textured::{self as textured, POOL, REGIONS_LEN, TexturedError};
+use fdsl_core::families::statistical::{Model, Params, SMALL_SCALE, StatError, render, scratch_len};
+use fdsl_core::math::fft::{Complex, Direction, FftError, fft2};
+use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
+use proptest::prelude::*;
+use sha2::{Digest, Sha256};
+
+const NUMPY_FFT: &str = include_str!("data/numpy_fft.txt");
+const PYRTOOLS: &str = include_str!("data/pyrtools_pyramid.txt");
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rows of a table starting with `tag`, split into words.
+fn rows<'a>(table: &'a str, tag: &'a str) -> impl Iterator<Item = Vec<&'a str>> + 'a {
+    table.lines().map(|l| l.split(' ').collect::<Vec<_>>()).filter(move |w| w[0] == tag)
+}
+
+/// `scripts/fft_values.py`'s input.
+fn fft_signal(n: usize) -> Vec<Complex> {
+    (0..n * n)
+        .map(|i| Complex::new(((i * 7919) % 1013) as f64 / 64.0, ((i * 104729) % 997) as f64 / 128.0 - 4.0))
+        .collect()
+}
+
+#[test]
+fn fft_matches_numpy() {
+    let mut checked = 0;
+    for n in [4, 16, 128] {
+        for (tag, direction) in [("fwd", Direction::Forward), ("inv", Direction::Inverse)] {
+            let mut data = fft_signal(n);
+            fft2(&mut data, n, direction).unwrap();
+            // Rounding grows like log₂ N relative to the largest coefficient.
+            let scale = data.iter().map(|c| c.re.abs().max(c.im.abs())).fold(0.0, f64::max);
+            for w in rows(NUMPY_FFT, tag).filter(|w| w[1] == n.to_string()) {
+                let (i, re, im): (usize, f64, f64) =
+                    (w[2].parse().unwrap(), w[3].parse().unwrap(), w[4].parse().unwrap());
+                let got = data[i];
+                assert!(
+                    (got.re - re).abs() <= 1e-15 * scale && (got.im - im).abs() <= 1e-15 * scale,
+                    "{tag} {n} {i}: {got:?} vs {re} {im}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 2 * (16 + 256 + 169));
+}
+
+#[test]
+fn fft_refuses_other_sides() {
+    let mut data = vec![Complex::default(); 200 * 200];
+    assert_eq!(fft2(&mut data, 200, Direction::Forward), Err(FftError::Side { side: 200 }));
+    assert_eq!(
+        FftError::Side { side: 200 }.to_string(),
+        "the Fourier transform needs a side that is a power of two up to 1024, not 200"
+    );
+}
+
+/// `scripts/pyramid_values.py`'s image.
+fn pyramid_image(n: usize) -> Vec<f64> {
+    (0..n * n)
+        .map(|i| ((i * 7919) % 1013) as f64 / 8.0 + 40.0 * ((i % n) * (i / n)) as f64 / n as f64)
+        .collect()
+}
+
+struct Built {
+    pyramid: SteerablePyramid,
+    masks: Vec<f64>,
+    bands: Vec<f64>,
+    work: Vec<Complex>,
+}
+
+fn build(image: &[f64], side: usize, height: usize) -> Built {
+    let pyramid = SteerablePyramid::new(side, height).unwrap();
+    let mut masks = vec![0.0; pyramid.masks_len()];
+    pyramid.fill_masks(&mut masks).unwrap();
+    let (mut bands, mut work) =
+        (vec![0.0; pyramid.bands_len()], vec![Complex::default(); pyramid.work_len()]);
+    pyramid.build(&masks, image, &mut bands, &mut work).unwrap();
+    Built { pyramid, masks, bands, work }
+}
+
+#[test]
+fn pyramid_bands_match_pyrtools() {
+    let mut checked = 0;
+    for (n, height) in [(32, 2), (128, 3)] {
+        let image = pyramid_image(n);
+        let mut b = build(&image, n, height);
+        let p = b.pyramid;
+        assert_eq!(p.band_count(), 2 + 4 * height);
+        assert_eq!(p.band(1), Band::Oriented(0, 0));
+        assert_eq!(p.band(p.band_count() - 1), Band::Lowpass);
+        let of = |w: &Vec<&str>| w[1] == n.to_string() && w[2] == height.to_string();
+        let largest = image.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for w in rows(PYRTOOLS, "band").filter(of) {
+            let (k, side, mean, std): (usize, usize, f64, f64) =
+                (w[3].parse().unwrap(), w[4].parse().unwrap(), w[5].parse().unwrap(), w[6].parse().unwrap());
+            let (range, got_side) = p.band_range(k);
+            assert_eq!(got_side, side);
+            let band = &b.bands[range];
+            let m = band.iter().sum::<f64>() / band.len() as f64;
+            let s = (band.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / band.len() as f64).sqrt();
+            assert!(
+                (m - mean).abs() < 1e-12 * largest && (s - std).abs() < 1e-12 * largest,
+                "{n} {k}: {m} {s} vs {mean} {std}"
+            );
+        }
+        for w in rows(PYRTOOLS, "value").filter(of) {
+            let (k, i, v): (usize, usize, f64) =
+                (w[3].parse().unwrap(), w[4].parse().unwrap(), w[5].parse().unwrap());
+            let got = b.bands[p.band_range(k).0][i];
+            assert!((got - v).abs() < 1e-12 * largest, "{n} band {k} [{i}]: {got} vs {v}");
+            checked += 1;
+        }
+        let mut recon = vec![0.0; n * n];
+        p.reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work).unwrap();
+        for w in rows(PYRTOOLS, "recon").filter(of) {
+            let (i, v): (usize, f64) = (w[3].parse().unwrap(), w[4].parse().unwrap());
+            assert!((recon[i] - v).abs() < 1e-12 * largest, "{n} recon [{i}]: {} vs {v}", recon[i]);
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+#[test]
+fn pyramid_reconstruction_is_pyrtools_near_perfect_one() {
+    // The masks are pyrtools' linear interpolations of tables (the raised cosine on 1/256 octave,
+    // cos³ on π/1024), whose squares tile the spectrum only to about 1e−5: pyrtools' own `recon_pyr`
+    // of these images is off by 1.3e−4, 4.1e−4, 4.9e−4, 5.9e−4, 6.5e−4 (max |x| ≈ 62), and so is this
+    // one (bands and reconstruction match pyrtools' to 1e−12 in `pyramid_bands_match_pyrtools`).
+    for (side, height, bound) in
+        [(8, 1, 1.4e-4), (32, 3, 4.2e-4), (64, 2, 5e-4), (128, 3, 6e-4), (256, 4, 6.6e-4)]
+    {
+        let image: Vec<f64> =
+            (0..side * side).map(|i| libm::sin(i as f64 * 0.7) * 50.0 + (i % 13) as f64).collect();
+        let mut b = build(&image, side, height);
+        let mut recon = vec![0.0; side * side];
+        b.pyramid.reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work).unwrap();
+        let err = image.iter().zip(&recon).map(|(a, r)| (a - r).abs()).fold(0.0, f64::max);
+        assert!(err < bound, "{side} {height}: {err}");
+    }
+}
+
+#[test]
+fn pyramid_refuses_bad_shapes_and_buffers() {
+    assert_eq!(SteerablePyramid::new(128, 6), Err(PyramidError::Height { height: 6, max: 5 }));
+    assert_eq!(SteerablePyramid::new(100, 1), Err(PyramidError::Fft(FftError::Side { side: 100 })));
+    let p = SteerablePyramid::new(32, 2).unwrap();
+    let mut masks = vec![0.0; p.masks_len() - 1];
+    assert_eq!(p.fill_masks(&mut masks), Err(PyramidError::Buffer { name: "masks", needed: p.masks_len() }));
+    let masks = vec![0.0; p.masks_len()];
+    let (mut bands, mut work) = (vec![0.0; p.bands_len()], vec![Complex::default(); p.work_len() - 1]);
+    assert_eq!(
+        p.build(&masks, &[0.0; 1024], &mut bands, &mut work),
+        Err(PyramidError::Buffer { name: "work", needed: p.work_len() })
+    );
+}
+
+fn render_image(model: Model, seed: u64, instance: u64, params: &Params) -> Vec<u8> {
+    let need = scratch_len(params).unwrap();
+    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let mut out = vec![0u8; params.side * params.side * 3];
+    render(model, seed, instance, params, &mut real, &mut complex, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn images_are_pinned() {
+    // SHA-256 of images (seed, instance) = (0, 0) and (7, 3) of each model at 128 px, and of
+    // instance 0 at 256 px. A change here changes the datasets.
+    let expected = [
+        (
+            Model::Spectrum,
+            [
+                "e04567a70bcebf43476dde215b8f2a065c80d799375928d95041b5f20ff639da",
+                "967a7d1b9a5c6e110d5a2861a7d7552eae923cc8c3b6ea0dac7191e6d47d0ecb",
+                "d3fc1f36e11ac0098025e76dbcb61a8b87e68978a1fc7416e2cf40a40b89ec4a",
+            ],
+        ),
+        (
+            Model::Wmm,
+            [
+                "6614427d8082917e1aa130cffb519bed60d3daeae97bda9d96b74107a917f16b",
+                "1ee1a4242a8c3875d4e2e2038b262161363b87ba3f468f346e1547aa2e46e57e",
+                "a5ba1b5999c16ac87e41d8fbd1da105762a279da421eb94e895bff433cb96d04",
+            ],
+        ),
+        (
+            Model::SpectrumColor,
+            [
+                "bb458f2f39e91827d57e8f3e65186dc44d2d8b286375c050234dad4adea06bd0",
+                "f79f0d3bd51129f1b7a274c5e1301c343505c8e758e71813bc86c1e166610435",
+                "af254815dde1e6b94a52e9eb370210608bacdd6d24590dcca67270f5fca735a4",
+            ],
+        ),
+        (
+            Model::SpectrumColorWmm,
+            [
+                "e3c4f7b3f9d0fabd39b52fae39ce0d4189cbc10626fbf1b0df22e109161fc70e",
+                "65adadb66969b21177a8d5ac88463a041636bb3f6a32ebcd039833f2dfe04624",
+                "7d471214ea64004b352d585693763cdd4006584610999d59984135c3ec53bd85",
+            ],
+        ),
+    ];
+    let large = Params { side: 256, ..SMALL_SCALE };
+    let got: Vec<_> = expected
+        .iter()
+        .map(|&(model, _)| {
+            let images = [
+                render_image(model, 0, 0, &SMALL_SCALE),
+                render_image(model, 7, 3, &SMALL_SCALE),
+                render_image(model, 0, 0, &large),
+            ];
+            (model, images.map(|i| hex(&i)))
+        })
+        .collect();
+    assert_eq!(got, expected.map(|(m, h)| (m, h.map(String::from))));
+}
+
+#[test]
+fn images_use_the_full_range_and_differ() {
+    for model in Model::ALL {
+        let a = render_image(model, 1, 0, &SMALL_SCALE);
+        let b = render_image(model, 1, 1, &SMALL_SCALE);
+        assert_ne!(a, b, "{model:?}");
+        // The last rescaling maps the minimum to 0 and the maximum to 255 (truncated: 254 or 255).
+        assert_eq!(a.iter().min(), Some(&0), "{model:?}");
+        assert!(*a.iter().max().unwrap() >= 254, "{model:?}");
+    }
+}
+
+#[test]
+fn bad_settings_are_errors() {
+    let bad = |params: Params| scratch_len(&params).unwrap_err();
+    assert_eq!(bad(Params { side: 100, ..SMALL_SCALE }), StatError::Side { side: 100 });
+    assert_eq!(bad(Params { side: 16, ..SMALL_SCALE }), StatError::Side { side: 16 });
+    assert_eq!(bad(Params { iterations: 0, ..SMALL_SCALE }), StatError::Iterations { iterations: 0 });
+    assert!(matches!(bad(Params { slope_range: (f64::NAN, 1.0), ..SMALL_SCALE }), StatError::Slopes { .. }));
+    assert!(matches!(bad(Params { slope_range: (2.0, 1.0), ..SMALL_SCALE }), StatError::Slopes { .. }));
+    assert_eq!(
+        bad(Params { side: 100, ..SMALL_SCALE }).to_string(),
+        "statistical images need a side that is a power of two from 32 to 1024, not 100"
+    );
+    let need = scratch_len(&SMALL_SCALE).unwrap();
+    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let mut out = vec![0u8; 128 * 128 * 3 - 1];
+    assert_eq!(
+        render(Model::Spectrum, 0, 0, &SMALL_SCALE, &mut real, &mut complex, &mut out),
+        Err(StatError::Buffer { name: "output", needed: 128 * 128 * 3 })
+    );
+    out.push(0);
+    assert_eq!(
+        render(Model::Spectrum, 0, 0, &SMALL_SCALE, &mut real[1..], &mut complex, &mut out),
+        Err(StatError::Buffer { name: "real", needed: need.real })
+    );
+}
+
+/// A cheap stand-in texture: pool index `p`'s pixel (y, x).
+fn stand_in(p: u32, y: usize, x: usize) -> [u8; 3] {
+    [(p % 251) as u8, ((p / 251) as usize + y) as u8, (x * 2) as u8]
+}
+
+#[test]
+fn textured_leaves_are_pinned_and_fill_regions_from_the_pool() {
+    let law = RadiusLaw::new();
+    let mut regions = vec![0u64; REGIONS_LEN];
+    let mut out = vec![0u8; 128 * 128 * 3];
+    let mut hashes = Vec::new();
+    for instance in 0..3 {
+        let mut used = std::collections::BTreeSet::new();
+        let leaves = textured::paint(128, 0, instance, &law, &mut regions, &mut out, |p, y, x| {
+            assert!(p < POOL);
+            used.insert(p);
+            stand_in(p, y, x)
+        })
+        .unwrap();
+        assert!((1..=5000).contains(&leaves));
+        // Every pixel is its region's texture at its own coordinates, and a region (a colour of the
+        // untextured leaves, drawn from the same stream) has one texture.
+        let mut plain = vec![0u8; 128 * 128 * 3];
+        let mut rng = textured::instance_key(0, instance).rng();
+        assert_eq!(dead_leaves::paint(ShapeModel::Mixed, &law, 128, &mut rng, &mut plain, |_| ()), leaves);
+        let mut texture_of = std::collections::BTreeMap::new();
+        for (i, (px, colour)) in out.chunks_exact(3).zip(plain.chunks_exact(3)).enumerate() {
+            let (y, x) = (i / 128, i % 128);
+            let p = px[0] as u32 + 251 * (px[1].wrapping_sub(y as u8) as u32);
+            assert_eq!(px, stand_in(p, y, x), "{instance} {i}");
+            assert_eq!(*texture_of.entry(colour).or_insert(p), p, "{instance} {i}");
+        }
+        // Distinct regions mostly draw distinct textures (10,000 in the pool).
+        assert!(used.len() * 10 >= texture_of.len() * 9, "{} {}", used.len(), texture_of.len());
+        hashes.push(hex(&out));
+    }
+    assert_eq!(
+        hashes,
+        [
+            "1ac19c54630a37f8fb98c4d60e3443dad19064f28c765643f6902c33c1000732",
+            "8b0990c8cc9d897baafacb206515188a8b56acc3e15dc35b2adfd70ebef66a84",
+            "42dd3c47fa4391651abd14c1452b4e7959cfc475fccb1cf37409fbf6b8e76733",
+        ]
+    );
+}
+
+#[test]
+fn pool_textures_are_the_statistical_images_of_the_same_seed() {
+    let need = scratch_len(&SMALL_SCALE).unwrap();
+    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let mut texture = vec![0u8; textured::TEXTURE_SIDE * textured::TEXTURE_SIDE * 3];
+    textured::render_texture(5, 9_999, &mut real, &mut complex, &mut texture).unwrap();
+    assert_eq!(texture, render_image(Model::SpectrumColorWmm, 5, 9_999, &SMALL_SCALE));
+}
+
+#[test]
+fn textures_resize_by_nearest_neighbour() {
+    let texture: Vec<u8> = (0..4 * 4 * 3).map(|v| v as u8).collect();
+    assert_eq!(textured::texel(&texture, 4, 8, 0, 0), [0, 1, 2]);
+    assert_eq!(textured::texel(&texture, 4, 8, 1, 1), [0, 1, 2]);
+    assert_eq!(textured::texel(&texture, 4, 8, 7, 2), [39, 40, 41]);
+    assert_eq!(textured::texel(&texture, 4, 4, 3, 3), [45, 46, 47]);
+}
+
+#[test]
+fn textured_bad_buffers_are_errors() {
+    let law = RadiusLaw::new();
+    let mut out = vec![0u8; 32 * 32 * 3];
+    let mut regions = vec![0u64; REGIONS_LEN - 1];
+    assert_eq!(
+        textured::paint(32, 0, 0, &law, &mut regions, &mut out, stand_in),
+        Err(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })
+    );
+    regions.push(0);
+    assert_eq!(textured::paint(0, 0, 0, &law, &mut regions, &mut out, stand_in), Err(TexturedError::Side));
+    assert_eq!(
+        textured::paint(33, 0, 0, &law, &mut regions, &mut out, stand_in),
+        Err(TexturedError::Buffer { name: "output", needed: 33 * 33 * 3 })
+    );
+}
+
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(0.0),
+        -20.0..20.0,
+        any::<f64>()
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_settings_render_or_are_refused(
+        side in prop_oneof![Just(32usize), Just(64), 0usize..4096],
+        iterations in prop_oneof![1usize..3, 0usize..200],
+        lo in any_f64(),
+        hi in any_f64(),
+        model in 0usize..4,
+        seed: u64,
+        instance: u64,
+    ) {
+        let params = Params { side, iterations, slope_range: (lo, hi) };
+        match scratch_len(&params) {
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+            Ok(need) if side <= 64 && iterations <= 2 => {
+                let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+                let mut a = vec![0u8; side * side * 3];
+                render(Model::ALL[model], seed, instance, &params, &mut real, &mut complex, &mut a).unwrap();
+                let mut b = vec![1u8; side * side * 3];
+                render(Model::ALL[model], seed, instance, &params, &mut real, &mut complex, &mut b).unwrap();
+                prop_assert_eq!(a, b);
+            }
+            Ok(_) => {}
+        }
+    }
+
+    #[test]
+    fn any_textured_image_fills_every_pixel_from_the_pool(side in 1usize..40, seed: u64, instance: u64) {
+        let law = RadiusLaw::new();
+        let mut regions = vec![0u64; REGIONS_LEN];
+        let mut out = vec![0u8; side * side * 3];
+        let mut calls = 0;
+        textured::paint(side, seed, instance, &law, &mut regions, &mut out, |p, y, x| {
+            calls += 1;
+            assert!(p < POOL && y < side && x < side);
+            stand_in(p, y, x)
+        }).unwrap();
+        prop_assert_eq!(calls, side * side);
+    }
+}
