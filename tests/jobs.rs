@@ -5,16 +5,16 @@ mod common;
 
 use fdsl_core::Canvas;
 use fdsl_core::families::fractaldb::weights::instance_weights;
-use fdsl_core::families::fractaldb::{Instance, Job, Recipe};
+use fdsl_core::families::fractaldb::{Draw, Instance, Job, Recipe};
 use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::{Chunk, Scratch};
 use fdsl_dataset::families::Settings;
-use fdsl_dataset::families::fractaldb::{self, DrawMode};
+use fdsl_dataset::families::fractaldb;
 use fdsl_dataset::preset;
 use fdsl_dataset::spec::{Format, Spec};
 
 /// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
-fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
+fn dataset(draw: Draw, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
     let published = preset::published("fractaldb-1k").unwrap();
     let mut spec = Spec {
         categories: 2,
@@ -36,14 +36,14 @@ fn dataset(draw: DrawMode, instances: usize, side: u32, points: u32, format: For
 
 #[test]
 fn jobs_render_the_datasets_canvases() {
-    for draw in [DrawMode::Patch, DrawMode::Point] {
+    for draw in [Draw::Patch, Draw::Point] {
         let dataset = dataset(draw, 120, 128, 50_000, Format::Png, 9);
         let ifs: Vec<_> = fractaldb::official_categories(2).unwrap().iter().map(|c| c.params).collect();
         let recipe = *dataset.canvas_recipe().unwrap();
         let weights = instance_weights(0.4);
         let mut positions = vec![0u32; 50_000];
         let mut compared = 0;
-        for chunk in [Chunk { category: 0, index: 0 }, Chunk { category: 1, index: 2 }] {
+        for chunk in [Chunk { class: 0, index: 0 }, Chunk { class: 1, index: 2 }] {
             dataset
                 .render_samples(dataset.chunk_samples(chunk), &mut Scratch::default(), |sample, raster| {
                     let instance = Instance::from_index(sample.instance).unwrap();
@@ -51,10 +51,10 @@ fn jobs_render_the_datasets_canvases() {
                         return Ok(()); // flip1 is the canvas as drawn
                     }
                     let job = Job {
-                        ifs: ifs[sample.category].scaled(&weights[instance.weight]),
-                        category: sample.category as u64,
+                        ifs: ifs[sample.class].scaled(&weights[instance.weight]),
+                        category: sample.class as u64,
                         weight: instance.weight as u64,
-                        count: if draw == DrawMode::Point { 0 } else { instance.count as u64 },
+                        count: if draw == Draw::Point { 0 } else { instance.count as u64 },
                     };
                     let mut pixels = vec![0u8; 128 * 128];
                     job.render(9, &recipe, &mut positions, &mut Canvas::new(&mut pixels, 128, 128).unwrap())
@@ -75,11 +75,9 @@ fn jobs_render_the_datasets_canvases() {
 fn precomputed_canvases_make_the_same_files() {
     use fdsl_cli::plan::Plan;
     use fdsl_dataset::dataset::Canvases;
-    for (draw, format) in [
-        (DrawMode::Patch, Format::Png),
-        (DrawMode::Point, Format::Png),
-        (DrawMode::Patch, Format::Webdataset),
-    ] {
+    for (draw, format) in
+        [(Draw::Patch, Format::Png), (Draw::Point, Format::Png), (Draw::Patch, Format::Webdataset)]
+    {
         let dataset = dataset(draw, 90, 96, 20_000, format, 0);
         let plan = Plan::new(&dataset);
         let recipe = *dataset.canvas_recipe().unwrap();
@@ -129,7 +127,7 @@ fn batches_rendered_ahead_make_the_same_dataset() {
     use fdsl_cli::output::Part;
     use fdsl_cli::plan::Plan;
     use fdsl_cli::render::{CanvasBatches, render};
-    for (draw, format) in [(DrawMode::Patch, Format::Png), (DrawMode::Point, Format::Webdataset)] {
+    for (draw, format) in [(Draw::Patch, Format::Png), (Draw::Point, Format::Webdataset)] {
         let dataset = dataset(draw, 90, 96, 20_000, format, 3);
         let plan = Plan::new(&dataset);
         let tmp = tempfile::tempdir().unwrap();

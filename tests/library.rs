@@ -65,7 +65,7 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                 let split = ds.split_of(sample.instance).name();
                 let name = format!("{}.{ext}", ds.key(&sample));
                 let path = match ds.sample_shape().is_fixed() {
-                    true => Path::new(&out).join(split).join(Dataset::class_name(sample.category)).join(name),
+                    true => Path::new(&out).join(split).join(Dataset::class_name(sample.class)).join(name),
                     false => Path::new(&out).join(split).join(name),
                 };
                 let n = ds.render(index, &mut out_bytes).unwrap();

@@ -133,9 +133,7 @@ fn units(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("40 images (1 chain, 10 paints, 40 flips + PNG), one thread", |b| {
         b.iter(|| {
-            black_box(
-                plan.render(Task::Chunk(Chunk { category: 0, index: 2 }), &mut scratch, &spill).unwrap(),
-            )
+            black_box(plan.render(Task::Chunk(Chunk { class: 0, index: 2 }), &mut scratch, &spill).unwrap())
         })
     });
     g.finish();

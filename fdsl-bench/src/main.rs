@@ -6,10 +6,10 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::plan::Plan;
+use fdsl_core::families::fractaldb::Draw;
 use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::families::Settings;
-use fdsl_dataset::families::fractaldb::DrawMode;
 use fdsl_dataset::preset;
 use fdsl_dataset::spec::{Format, PngCompression, Spec};
 use rayon::prelude::*;
@@ -57,8 +57,8 @@ enum Command {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "raster,png")]
         formats: Vec<Output>,
         /// FractalDB only: point or patch drawing [default: patch].
-        #[arg(long, value_parser = fdsl_cli::cli::choice::<DrawMode>())]
-        draw: Option<DrawMode>,
+        #[arg(long, value_parser = fdsl_cli::cli::choice::<Draw>())]
+        draw: Option<Draw>,
         /// PNG compression of the png and webdataset outputs.
         #[arg(long, value_parser = fdsl_cli::cli::choice::<PngCompression>(), default_value = "fastest")]
         png_compression: PngCompression,
@@ -319,7 +319,7 @@ fn throughput(
     instances: Option<usize>,
     threads: &[usize],
     formats: &[Output],
-    draw: Option<DrawMode>,
+    draw: Option<Draw>,
     png_compression: PngCompression,
 ) -> Result<()> {
     println!("| {preset} output | threads | images | seconds | images/s | MB |");

@@ -215,7 +215,7 @@ impl<'a> Plan<'a> {
         let (key, ext) = (self.dataset.key(sample), self.extension());
         match self.dataset.sample_shape() {
             SampleShape::Scene { .. } => format!("{split}/{key}.{ext}"),
-            _ => format!("{split}/{}/{key}.{ext}", Dataset::class_name(sample.category)),
+            _ => format!("{split}/{}/{key}.{ext}", Dataset::class_name(sample.class)),
         }
     }
 
@@ -283,7 +283,7 @@ impl<'a> Plan<'a> {
                         let array = crate::npy::ArrayFile::create(images.path(), "|u1", &shape, sample_len)?;
                         self.fill(samples, every, |&mut i, raster| array.put(i, raster))?;
                         let mut labels = crate::npy::header("<i8", &[samples.len()]);
-                        labels.extend(samples.iter().flat_map(|s| (s.category as i64).to_le_bytes()));
+                        labels.extend(samples.iter().flat_map(|s| (s.class as i64).to_le_bytes()));
                         Ok(names.into_iter().zip([Made::File(images), Made::Bytes(labels)]).collect())
                     }
                     _ => {
@@ -344,8 +344,8 @@ impl<'a> Plan<'a> {
             let key = self.dataset.key(sample);
             let info = SampleInfo {
                 key: &key,
-                class: sample.category,
-                category_file: Dataset::category_path(sample.category),
+                class: sample.class,
+                category_file: Dataset::category_path(sample.class),
                 split: self.dataset.split_of(sample.instance).name(),
                 instance: sample.instance,
                 seed: spec.seed,
@@ -353,7 +353,7 @@ impl<'a> Plan<'a> {
                 family: &spec.family,
                 parameters: self.dataset.sample_parameters(sample),
             };
-            let (cls, json) = (sample.category.to_string(), serde_json::to_vec(&info)?);
+            let (cls, json) = (sample.class.to_string(), serde_json::to_vec(&info)?);
             side.seek(std::io::SeekFrom::Start(at)).context("cannot read a shard's side file")?;
             let members: [(&str, u64, Box<dyn Read + '_>); 3] = [
                 ("cls", cls.len() as u64, Box::new(cls.as_bytes())),

@@ -126,8 +126,8 @@ pub struct CanvasBatches<'a> {
 /// that verifies. The last part to finish (or a whole run) writes the complete `manifest.json`.
 /// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there
 /// (the same bytes), each batch rendered on another thread while the CPU flips, encodes and writes the
-/// files of the batch before; other families ignore it. In four steps: [`claim`] the folder,
-/// [`resume`] what verifies, [`render_missing`] on the CPU or with GPU canvases, [`finish`].
+/// files of the batch before; other families ignore it. In four steps: `claim` the folder,
+/// `resume` what verifies, `render_missing` on the CPU or with GPU canvases, `finish`.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
     let Claimed { spec, claim, manifests } = self::claim(plan, out, part)?;

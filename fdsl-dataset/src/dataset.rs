@@ -51,11 +51,11 @@ impl Split {
     }
 }
 
-/// One sample: instance `instance` of class `category` (scenes: scene `instance` of group 0).
+/// One sample: instance `instance` of class `class` (scenes: scene `instance` of group 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Sample {
     /// Class index (0 for scenes).
-    pub category: usize,
+    pub class: usize,
     /// Instance index within the class.
     pub instance: usize,
 }
@@ -63,15 +63,16 @@ pub struct Sample {
 impl Sample {
     /// The chunk it is made in.
     pub fn chunk(&self) -> Chunk {
-        Chunk { category: self.category, index: self.instance / CHUNK_LEN }
+        Chunk { class: self.class, index: self.instance / CHUNK_LEN }
     }
 }
 
 /// [`CHUNK_LEN`] consecutive instances of one class: `index · 40 ..`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Chunk {
-    /// Class index.
-    pub category: usize,
+    /// Class index (written `category` where a chunk is serialised, as 0.2.0 wrote it).
+    #[serde(rename = "category")]
+    pub class: usize,
     /// Which 40 instances (FractalDB: the weight row).
     pub index: usize,
 }
@@ -240,18 +241,18 @@ impl Dataset {
             self.len()
         );
         let instances = self.spec.instances as u64;
-        Ok(Sample { category: (index / instances) as usize, instance: (index % instances) as usize })
+        Ok(Sample { class: (index / instances) as usize, instance: (index % instances) as usize })
     }
 
     /// The global index of a sample.
     pub fn index_of(&self, sample: Sample) -> u64 {
-        (sample.category * self.spec.instances + sample.instance) as u64
+        (sample.class * self.spec.instances + sample.instance) as u64
     }
 
     /// The label of sample `index`: its class, or −1 for scenes.
     pub fn label(&self, index: u64) -> Result<i64> {
         let sample = self.sample(index)?;
-        Ok(if self.family().labelled() { sample.category as i64 } else { -1 })
+        Ok(if self.family().labelled() { sample.class as i64 } else { -1 })
     }
 
     /// Render sample `index` into `out` (at least [`Dataset::sample_len`] bytes); returns the bytes
@@ -362,7 +363,7 @@ impl Dataset {
             return Ok(Vec::new());
         }
         let firsts: Vec<(Sample, usize)> =
-            (0..self.class_count()).map(|c| (Sample { category: c, instance: 0 }, c)).collect();
+            (0..self.class_count()).map(|c| (Sample { class: c, instance: 0 }, c)).collect();
         let shape = self.sample_shape();
         let empty = std::sync::Mutex::new(Vec::new());
         self.render_grouped(firsts, |bytes, class| {
@@ -391,12 +392,12 @@ impl Dataset {
     /// class's own part; RCDB and scenes share nothing (each sample is its own unit).
     pub fn unit_of(&self, index: u64) -> Result<(usize, u64)> {
         let sample = self.sample(index)?;
-        Ok((sample.category, self.family().unit_of(sample.instance as u64)))
+        Ok((sample.class, self.family().unit_of(sample.instance as u64)))
     }
 
     /// The key that puts samples of one unit together, in instance order.
     fn unit_order(&self, sample: &Sample) -> (usize, u64, usize) {
-        (sample.category, self.family().unit_of(sample.instance as u64), sample.instance)
+        (sample.class, self.family().unit_of(sample.instance as u64), sample.instance)
     }
 
     /// Call `f` on every item, grouped by unit (in instance order within one), the groups in
@@ -443,7 +444,7 @@ impl Dataset {
         try_grow(points, need.points, [0.0; 3], what, fix)?;
         try_grow(objects, need.objects, SceneObject::default(), what, fix)?;
         let mut ws = Workspace::new(positions, canvas, points, objects, held);
-        let (class, instance) = (sample.category, sample.instance as u64);
+        let (class, instance) = (sample.class, sample.instance as u64);
         let failed = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample))
         };
@@ -465,7 +466,7 @@ impl Dataset {
         let Some(offload) = &self.offload else { return Ok(Vec::new()) };
         let mut jobs = samples
             .into_iter()
-            .map(|s| offload.canvas_job(s.category, s.instance as u64))
+            .map(|s| offload.canvas_job(s.class, s.instance as u64))
             .collect::<Result<Vec<_>>>()?;
         jobs.sort_unstable_by_key(|(key, _)| *key);
         jobs.dedup_by_key(|(key, _)| *key);
@@ -507,7 +508,7 @@ impl Dataset {
     pub fn key(&self, sample: &Sample) -> String {
         let mut name = String::new();
         self.family()
-            .write_name(sample.category, sample.instance as u64, &mut name)
+            .write_name(sample.class, sample.instance as u64, &mut name)
             .expect("a checked spec names every sample");
         name
     }
@@ -515,7 +516,7 @@ impl Dataset {
     /// What made a sample, beyond its class, instance and the spec: for the WebDataset sidecar.
     pub fn sample_parameters(&self, sample: &Sample) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        self.family().parameters(sample.category, sample.instance as u64, &mut |name, value| {
+        self.family().parameters(sample.class, sample.instance as u64, &mut |name, value| {
             let value = match value {
                 Parameter::Int(v) => serde_json::json!(v),
                 Parameter::Float(v) => serde_json::json!(v),
@@ -572,7 +573,7 @@ impl Dataset {
     pub fn chunks(&self) -> Vec<Chunk> {
         let chunks = self.spec.instances.div_ceil(CHUNK_LEN);
         (0..self.sample_groups())
-            .flat_map(|category| (0..chunks).map(move |index| Chunk { category, index }))
+            .flat_map(|class| (0..chunks).map(move |index| Chunk { class, index }))
             .collect()
     }
 
@@ -580,7 +581,7 @@ impl Dataset {
     pub fn chunk_samples(&self, chunk: Chunk) -> impl Iterator<Item = Sample> + use<> {
         let start = chunk.index * CHUNK_LEN;
         let end = self.spec.instances.min(start + CHUNK_LEN);
-        (start..end).map(move |instance| Sample { category: chunk.category, instance })
+        (start..end).map(move |instance| Sample { class: chunk.class, instance })
     }
 }
 

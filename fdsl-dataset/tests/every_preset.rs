@@ -92,7 +92,7 @@ fn every_way_of_asking_gives_the_same_bytes() {
         assert!(in_order(&whole) == expected, "{preset}: opened from its whole spec");
         // Labels: the class, or -1 for scenes.
         for i in [0, ds.len() - 1] {
-            let class = if ds.sample_shape().is_fixed() { ds.sample(i).unwrap().category as i64 } else { -1 };
+            let class = if ds.sample_shape().is_fixed() { ds.sample(i).unwrap().class as i64 } else { -1 };
             assert_eq!(ds.label(i).unwrap(), class, "{preset}");
         }
         assert!(ds.sample(ds.len()).is_err() && ds.render(ds.len(), &mut [0; 1]).is_err());

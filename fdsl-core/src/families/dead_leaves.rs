@@ -29,8 +29,9 @@ pub const RADIUS_RANGE: (f64, f64) = (0.03, 1.0);
 /// The exponent of the radius density `r^−σ − rmax^−σ` (`sigma = 3` in `generate_dataset`).
 pub const SIGMA: f64 = 3.0;
 
-/// Which shapes leaves have (the reference's `--shape-model`).
+/// Which shapes leaves have (the reference's `--shape-model`; in specs `squares`, `oriented`, `mixed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum ShapeModel {
     /// Axis-aligned squares (`square`).
     Squares,

@@ -9,7 +9,7 @@ use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{FlagUse, Overrides};
 use crate::preset::Preset;
 use crate::search::Progress;
-use crate::spec::{Naming, Spec};
+use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::dead_leaves::{DeadLeaves, ShapeModel};
 use serde::{Deserialize, Serialize};
@@ -18,41 +18,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// The leaves' shapes.
-    pub shapes: LeafShapes,
+    pub shapes: ShapeModel,
 }
 
-/// The shapes of dead leaves (the reference's `--shape-model`), serialised `squares`, `oriented`,
-/// `mixed`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LeafShapes {
-    /// Axis-aligned squares (`square`).
-    Squares,
-    /// Rotated squares (`oriented_square`).
-    Oriented,
-    /// Circles, squares, rotated squares, rectangles, triangles, quadrilaterals (`mixed`).
-    Mixed,
-}
-
-impl LeafShapes {
-    /// Its name in specs and category files.
-    pub fn name(self) -> &'static str {
-        match self {
-            LeafShapes::Squares => "squares",
-            LeafShapes::Oriented => "oriented",
-            LeafShapes::Mixed => "mixed",
-        }
-    }
-}
-
-impl From<LeafShapes> for ShapeModel {
-    fn from(shapes: LeafShapes) -> Self {
-        match shapes {
-            LeafShapes::Squares => Self::Squares,
-            LeafShapes::Oriented => Self::Oriented,
-            LeafShapes::Mixed => Self::Mixed,
-        }
-    }
+impl Choice for ShapeModel {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (ShapeModel::Squares, "squares", "Axis-aligned squares (`square`)"),
+        (ShapeModel::Oriented, "oriented", "Rotated squares (`oriented_square`)"),
+        (
+            ShapeModel::Mixed,
+            "mixed",
+            "Circles, squares, rotated squares, rectangles, triangles, quadrilaterals (`mixed`)",
+        ),
+    ];
 }
 
 /// Dead leaves take no family setting.
@@ -63,7 +41,7 @@ pub const MAX_IMAGES: usize = 100_000_000;
 
 /// The recipe of the reference's `--small-scale` (128 px, 105,000 images; the large scale is
 /// `--size 256 --instances 1300000`), one unlabelled class.
-fn published(preset: &str, shapes: LeafShapes) -> Spec {
+fn published(preset: &str, shapes: ShapeModel) -> Spec {
     let source = "one unlabelled class (the source has no labels)";
     Spec::published(super::Settings::Deadleaves(Settings { shapes }), preset, source, (1, 105_000, 128))
 }
@@ -82,25 +60,25 @@ pub const PRESETS: &[Preset] = &[
         name: "dead-leaves-squares",
         about: "dead leaves (Baradad et al. 2021) of axis-aligned squares: one unlabelled class of 105,000 RGB \
                 images, 128x128 (the large scale: --size 256 --instances 1300000)",
-        spec: || published("dead-leaves-squares", LeafShapes::Squares),
+        spec: || published("dead-leaves-squares", ShapeModel::Squares),
         categories: one_class,
     },
     Preset {
         name: "dead-leaves-oriented",
         about: "the same of rotated squares",
-        spec: || published("dead-leaves-oriented", LeafShapes::Oriented),
+        spec: || published("dead-leaves-oriented", ShapeModel::Oriented),
         categories: one_class,
     },
     Preset {
         name: "dead-leaves-mixed",
         about: "the same of mixed shapes (circles, squares, rotated squares, rectangles, triangles, \
                 quadrilaterals)",
-        spec: || published("dead-leaves-mixed", LeafShapes::Mixed),
+        spec: || published("dead-leaves-mixed", ShapeModel::Mixed),
         categories: one_class,
     },
 ];
 
-impl Params for LeafShapes {
+impl Params for ShapeModel {
     const FORMAT: &'static str = "one row shapes,squares|oriented|mixed";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
@@ -108,7 +86,7 @@ impl Params for LeafShapes {
         let [(n, line)] = rows[..] else {
             bail!("{source}: expected one row ({}), found {}", Self::FORMAT, rows.len());
         };
-        let all = [LeafShapes::Squares, LeafShapes::Oriented, LeafShapes::Mixed];
+        let all = [ShapeModel::Squares, ShapeModel::Oriented, ShapeModel::Mixed];
         match line.split_once(',') {
             Some((key, value)) if key.trim() == "shapes" => {
                 all.into_iter().find(|s| s.name() == value.trim()).with_context(|| {
@@ -153,15 +131,14 @@ impl FamilySettings for Settings {
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<LeafShapes>(files)
+        Categories::parse_as::<ShapeModel>(files)
     }
 
     fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
-        if categories.params::<LeafShapes>()?.iter().any(|&c| c != self.shapes) {
+        if categories.params::<ShapeModel>()?.iter().any(|&c| c != self.shapes) {
             bail!("the dead leaves class names other shapes than the spec's {}", self.shapes.name());
         }
-        let family =
-            DeadLeaves::new(self.shapes.into(), spec.size as usize, spec.seed).context("dead leaves")?;
+        let family = DeadLeaves::new(self.shapes, spec.size as usize, spec.seed).context("dead leaves")?;
         Ok(Built::new(family))
     }
 

@@ -30,68 +30,31 @@ pub struct Settings {
     /// Points per chaos game.
     pub points: u32,
     /// Point or patch drawing.
-    pub draw: DrawMode,
+    pub draw: Draw,
     /// Step of the instance weights (0: every instance uses the unscaled IFS).
     pub weight_step: f64,
     /// How the points are coloured (not written when grey, so grey manifests read as before the
     /// setting existed).
-    #[serde(default, skip_serializing_if = "ColourMode::is_grey")]
-    pub colour: ColourMode,
+    #[serde(default, skip_serializing_if = "is_grey")]
+    pub colour: Colouring,
 }
 
-/// How points are drawn (serialised as `"point"` / `"patch"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DrawMode {
-    /// One pixel of value 127 per point.
-    Point,
-    /// A random opaque 3x3 patch per point, the last writer winning (the published datasets).
-    Patch,
-}
-
-impl Choice for DrawMode {
+impl Choice for Draw {
     const ALL: &'static [(Self, &'static str, &'static str)] = &[
-        (DrawMode::Point, "point", "One pixel of value 127 per point"),
+        (Draw::Point, "point", "One pixel of value 127 per point"),
         (
-            DrawMode::Patch,
+            Draw::Patch,
             "patch",
             "A random opaque 3x3 patch per point, the last writer winning (the published datasets)",
         ),
     ];
 }
 
-impl From<DrawMode> for Draw {
-    fn from(d: DrawMode) -> Draw {
-        match d {
-            DrawMode::Point => Draw::Point,
-            DrawMode::Patch => Draw::Patch,
-        }
-    }
-}
-
-/// How FractalDB's points are coloured (serialised as `"grey"` / `"hue"`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColourMode {
-    /// Grey 127 on black, one channel (the published datasets).
-    #[default]
-    Grey,
-    /// The reference's point_color / patch_color: the hue cycles along the point sequence, period
-    /// 128 points, saturation = value = 0.75, on black; RGB.
-    Hue,
-}
-
-impl ColourMode {
-    fn is_grey(&self) -> bool {
-        *self == ColourMode::Grey
-    }
-}
-
-impl Choice for ColourMode {
+impl Choice for Colouring {
     const ALL: &'static [(Self, &'static str, &'static str)] = &[
-        (ColourMode::Grey, "grey", "Grey 127 on black, one channel (the published datasets)"),
+        (Colouring::Grey, "grey", "Grey 127 on black, one channel (the published datasets)"),
         (
-            ColourMode::Hue,
+            Colouring::Hue,
             "hue",
             "RGB: the hue cycles along the point sequence, period 128 points, saturation = value = 0.75, \
              on black (the reference's point_color / patch_color)",
@@ -99,13 +62,9 @@ impl Choice for ColourMode {
     ];
 }
 
-impl From<ColourMode> for Colouring {
-    fn from(c: ColourMode) -> Colouring {
-        match c {
-            ColourMode::Grey => Colouring::Grey,
-            ColourMode::Hue => Colouring::Hue,
-        }
-    }
+/// Whether `colour` is grey (then not written: grey manifests read as before the setting existed).
+fn is_grey(colour: &Colouring) -> bool {
+    *colour == Colouring::Grey
 }
 
 /// `--draw`.
@@ -114,7 +73,7 @@ pub const DRAW: Flag = Flag {
     alias: None,
     value_name: "MODE",
     about: "FractalDB: point or patch drawing [default: patch].",
-    values: Values::Choice(choices::<DrawMode>),
+    values: Values::Choice(choices::<Draw>),
 };
 
 /// `--weight-step`.
@@ -134,7 +93,7 @@ pub const COLOUR: Flag = Flag {
     value_name: "COLOUR",
     about: "FractalDB: grey, or hue (RGB images: the hue cycles with the point index, period 128 points, \
             as the reference's point_color / patch_color) [default: grey].",
-    values: Values::Choice(choices::<ColourMode>),
+    values: Values::Choice(choices::<Colouring>),
 };
 
 /// The settings FractalDB takes.
@@ -161,8 +120,7 @@ fn search_source(seed: u64) -> String {
 /// The published FractalDB recipe (`exe.sh`: 362 px, 200,000 points, patch mode, weight step 0.4,
 /// 1,000 instances per class) for `categories` categories from `source`.
 fn published(preset: &str, source: &str, categories: usize) -> Spec {
-    let settings =
-        Settings { points: 200_000, draw: DrawMode::Patch, weight_step: 0.4, colour: ColourMode::Grey };
+    let settings = Settings { points: 200_000, draw: Draw::Patch, weight_step: 0.4, colour: Colouring::Grey };
     Spec::published(
         super::Settings::Fractaldb(settings),
         preset,
@@ -249,7 +207,7 @@ impl Params for Ifs2 {
 impl Settings {
     /// The core's rendering recipe at image side `size`.
     fn recipe(&self, size: u32) -> Recipe {
-        Recipe { grid: Grid::square(size), points: self.points, draw: self.draw.into() }
+        Recipe { grid: Grid::square(size), points: self.points, draw: self.draw }
     }
 }
 
@@ -291,7 +249,7 @@ impl FamilySettings for Settings {
         let ifs = categories.params::<Ifs2>()?.to_vec();
         let family = FractalDb::new(ifs, self.weight_step, self.recipe(spec.size), spec.seed)
             .context("the recipe")?
-            .coloured(self.colour.into());
+            .coloured(self.colour);
         let family = Arc::new(family);
         Ok(Built { family: Box::new(Erased(family.clone())), offload: Some(family) })
     }
@@ -300,9 +258,9 @@ impl FamilySettings for Settings {
     /// image, 4 classes x 80 instances of `fdsl render --colour hue`.
     fn png_bytes_per_byte(&self) -> [f64; 4] {
         match (self.colour, self.draw) {
-            (ColourMode::Hue, _) => [0.307, 0.297, 0.139, 0.139],
-            (ColourMode::Grey, DrawMode::Patch) => [0.293, 0.284, 0.098, 0.094],
-            (ColourMode::Grey, DrawMode::Point) => [0.149, 0.140, 0.063, 0.059],
+            (Colouring::Hue, _) => [0.307, 0.297, 0.139, 0.139],
+            (Colouring::Grey, Draw::Patch) => [0.293, 0.284, 0.098, 0.094],
+            (Colouring::Grey, Draw::Point) => [0.149, 0.140, 0.063, 0.059],
         }
     }
 }

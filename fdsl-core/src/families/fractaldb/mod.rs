@@ -33,8 +33,9 @@ pub const INSTANCES_PER_CATEGORY: usize = WEIGHT_ROWS * COUNTS * FLIPS;
 /// The largest canvas side: pixel positions are packed as two 16-bit halves.
 pub const MAX_SIDE: u32 = 1 << 16;
 
-/// How points are drawn.
+/// How points are drawn (in specs `point`, `patch`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 #[repr(u32)]
 pub enum Draw {
     /// One pixel of value 127 per point.
@@ -43,8 +44,9 @@ pub enum Draw {
     Patch,
 }
 
-/// How the drawn points are coloured.
+/// How the drawn points are coloured (in specs `grey`, `hue`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum Colouring {
     /// Grey [`INK`] on black: one channel (the published datasets).
     #[default]
