@@ -107,14 +107,9 @@ impl Overrides {
         value
             .map(|v| {
                 serde_json::from_value(v.clone())
-                    .with_context(|| format!("--{}: {v} is not a valid value", flag.name))
+                    .with_context(|| format!("{}: {v} is not a valid value", flag.flag()))
             })
             .transpose()
-    }
-
-    /// Whether `flag` was given (it stays given).
-    pub fn has(&self, flag: &Flag) -> bool {
-        self.given.contains_key(flag.name) || flag.alias.is_some_and(|a| self.given.contains_key(a))
     }
 
     /// Fail if a setting is left: one no family takes (`known` finds none) is unknown, another

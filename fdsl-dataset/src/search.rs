@@ -2,7 +2,7 @@
 //! order, the result independent of the number of threads. The families that search (FractalDB's
 //! 2-D IFSs, the 3-D ones) implement [`Searcher`] in their files.
 
-use crate::categories::{Category, Params};
+use crate::categories::{Categories, Category, Params};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -169,6 +169,15 @@ pub fn first_accepted<P: Params>(
     }
     let tried = found.last().map_or(0, |f| f.candidate + 1);
     Ok((found, tried))
+}
+
+/// The first `n` categories `searcher` accepts with `seed` (a preset's categories from a search).
+pub fn categories<S: Searcher>(searcher: &S, seed: u64, n: usize, progress: Progress) -> Result<Categories>
+where
+    S::Found: 'static,
+{
+    let (found, _) = search(searcher, seed, n, u64::MAX, progress)?;
+    Ok(Categories::new(found.into_iter().map(|f| f.category).collect()))
 }
 
 /// The first `n` accepted candidates of `searcher` with `seed`, in candidate order, and the number

@@ -130,6 +130,10 @@ fn bad_specs_are_errors_that_say_why() {
     );
     assert!(err(r#"{"preset": "ofdb-1k", "colour": "red"}"#).contains("unknown variant `red`"));
     assert!(
+        err(r#"{"preset": "fractaldb-1k", "weight_step": "x"}"#)
+            .contains("--weight-step: \"x\" is not a valid value")
+    );
+    assert!(
         err(r#"{"preset": "rcdb-1k", "points": 9}"#)
             .contains("--points does not apply to the rcdb-1k preset")
     );

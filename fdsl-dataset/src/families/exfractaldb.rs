@@ -50,8 +50,7 @@ pub fn search_source() -> String {
 
 /// The first `spec.categories` categories of the 3-D search with [`SEARCH_SEED`].
 pub fn searched(spec: &Spec, progress: Progress) -> Result<Categories> {
-    let (found, _) = search::search(&REFERENCE_3D, SEARCH_SEED, spec.categories, u64::MAX, progress)?;
-    Ok(Categories::new(found.into_iter().map(|f| f.category).collect()))
+    search::categories(&REFERENCE_3D, SEARCH_SEED, spec.categories, progress)
 }
 
 /// The published 3-D recipes (`ExFractalDB_render.sh`): 224 px, 9,999 points per model (the

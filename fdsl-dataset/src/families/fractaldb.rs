@@ -168,9 +168,7 @@ pub const PRESETS: &[Preset] = &[
 
 /// The first `spec.categories` categories of the search with seed 10000.
 fn searched_10k(spec: &Spec, progress: Progress) -> Result<Categories> {
-    let (found, _) =
-        search::search(&REFERENCE, FRACTALDB_10K_SEARCH_SEED, spec.categories, u64::MAX, progress)?;
-    Ok(Categories::new(found.into_iter().map(|f| f.category).collect()))
+    search::categories(&REFERENCE, FRACTALDB_10K_SEARCH_SEED, spec.categories, progress)
 }
 
 /// The first `n` official FractalDB-1k categories.
