@@ -28,9 +28,14 @@ fn small(preset: &str) -> &'static [&'static str] {
             &["--categories", "3", "--instances", "3", "--points", "200", "--objects", "2"]
         }
         "af-fractals-1k" => &["--categories", "2", "--instances", "3", "--size", "32", "--points", "1500"],
-        "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => {
-            &["--instances", "5", "--size", "32"]
-        }
+        "dead-leaves-squares"
+        | "dead-leaves-oriented"
+        | "dead-leaves-mixed"
+        | "stat-spectrum"
+        | "stat-wmm"
+        | "stat-spectrum-color"
+        | "stat-spectrum-color-wmm" => &["--instances", "5", "--size", "32"],
+        "dead-leaves-textured" => &["--instances", "5", "--size", "32", "--textures", "4"],
         "perlin-100" | "perlin-1296" | "bezier-144" | "bezier-1024" => {
             &["--categories", "3", "--instances", "3", "--size", "32"]
         }

@@ -370,14 +370,17 @@ fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool, Vec
 /// sample ([`fdsl_dataset::Dataset::bytes_per_thread`]), the file it encodes (a PNG: the sample's
 /// size at most; none for npy shards), and for a file per
 /// sample the encoded files of one chunk (written together); times the threads of the current rayon
-/// pool. Shards add nothing: they are written piece by piece. (`--device cuda` adds its batch of
-/// canvases, not counted here.)
+/// pool, and once what the family keeps for all threads ([`fdsl_dataset::Dataset::shared_bytes`]).
+/// Shards add nothing: they are written piece by piece. (`--device cuda` adds its batch of canvases,
+/// not counted here.)
 #[derive(Clone, Copy, Debug)]
 pub struct MemoryNeed {
     /// Bytes per worker thread.
     pub per_thread: u64,
     /// Worker threads.
     pub threads: usize,
+    /// Bytes for all threads together.
+    pub shared: u64,
 }
 
 impl MemoryNeed {
@@ -399,18 +402,24 @@ impl MemoryNeed {
             }
         };
         let per_thread = dataset.bytes_per_thread() + encoded + chunk_files;
-        Self { per_thread, threads: rayon::current_num_threads() }
+        Self { per_thread, threads: rayon::current_num_threads(), shared: dataset.shared_bytes() }
     }
 
     /// Bytes in all.
     pub fn total(&self) -> u64 {
-        self.per_thread.saturating_mul(self.threads as u64)
+        self.per_thread.saturating_mul(self.threads as u64).saturating_add(self.shared)
     }
 
-    /// `peak memory about 3.26 GB (1.63 GB per thread x 2 threads)`.
+    /// `peak memory about 3.26 GB (1.63 GB per thread x 2 threads)`, and `+ 492 MB shared` where the
+    /// family keeps some.
     pub fn describe(&self) -> String {
+        let shared = if self.shared > 0 {
+            format!(" + {} shared", human_bytes(self.shared as f64))
+        } else {
+            String::new()
+        };
         format!(
-            "peak memory about {} ({} per thread x {} thread{})",
+            "peak memory about {} ({} per thread x {} thread{}{shared})",
             human_bytes(self.total() as f64),
             human_bytes(self.per_thread as f64),
             self.threads,

@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let params = Params { side: arg(4)?.parse()?, ..SMALL_SCALE };
     let seed: u64 = arg(5)?.parse()?;
     let need = scratch_len(&params)?;
-    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let (mut real, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
     let mut images = vec![0u8; n as usize * params.side * params.side * 3];
     let start = Instant::now();
     for (i, image) in images.chunks_exact_mut(params.side * params.side * 3).enumerate() {

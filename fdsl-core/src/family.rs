@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
+use crate::math::fft::Complex;
 use crate::math::scene::SceneObject;
 
 /// What one sample is, as bytes.
@@ -75,6 +76,10 @@ pub struct ScratchLen {
     pub points: usize,
     /// Scene objects.
     pub objects: usize,
+    /// `f64` values (the statistical images' planes, pyramids and laws).
+    pub reals: usize,
+    /// Complex values (their spectra).
+    pub complex: usize,
 }
 
 /// What a workspace's buffers hold, so that the next sample of the same unit reuses it. Starts
@@ -96,6 +101,8 @@ pub struct Workspace<'a> {
     pub(crate) canvas: &'a mut [u8],
     pub(crate) points: &'a mut [[f32; 3]],
     pub(crate) objects: &'a mut [SceneObject],
+    pub(crate) reals: &'a mut [f64],
+    pub(crate) complex: &'a mut [Complex],
     pub(crate) held: &'a mut Held,
 }
 
@@ -108,7 +115,13 @@ impl<'a> Workspace<'a> {
         objects: &'a mut [SceneObject],
         held: &'a mut Held,
     ) -> Self {
-        Self { positions, canvas, points, objects, held }
+        Self { positions, canvas, points, objects, reals: &mut [], complex: &mut [], held }
+    }
+
+    /// The same workspace with buffers of floating-point values and of complex values, for the
+    /// families that compute in them ([`ScratchLen::reals`], [`ScratchLen::complex`]; none without).
+    pub fn with_float_buffers(self, reals: &'a mut [f64], complex: &'a mut [Complex]) -> Self {
+        Self { reals, complex, ..self }
     }
 }
 

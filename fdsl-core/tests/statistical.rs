@@ -165,7 +165,7 @@ fn pyramid_refuses_bad_shapes_and_buffers() {
 
 fn render_image(model: Model, seed: u64, instance: u64, params: &Params) -> Vec<u8> {
     let need = scratch_len(params).unwrap();
-    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let (mut real, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
     let mut out = vec![0u8; params.side * params.side * 3];
     render(model, seed, instance, params, &mut real, &mut complex, &mut out).unwrap();
     out
@@ -249,7 +249,7 @@ fn bad_settings_are_errors() {
         "statistical images need a side that is a power of two from 32 to 1024, not 100"
     );
     let need = scratch_len(&SMALL_SCALE).unwrap();
-    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let (mut real, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
     let mut out = vec![0u8; 128 * 128 * 3 - 1];
     assert_eq!(
         render(Model::Spectrum, 0, 0, &SMALL_SCALE, &mut real, &mut complex, &mut out),
@@ -258,7 +258,7 @@ fn bad_settings_are_errors() {
     out.push(0);
     assert_eq!(
         render(Model::Spectrum, 0, 0, &SMALL_SCALE, &mut real[1..], &mut complex, &mut out),
-        Err(StatError::Buffer { name: "real", needed: need.real })
+        Err(StatError::Buffer { name: "real", needed: need.reals })
     );
 }
 
@@ -275,12 +275,14 @@ fn textured_leaves_are_pinned_and_fill_regions_from_the_pool() {
     let mut hashes = Vec::new();
     for instance in 0..3 {
         let mut used = std::collections::BTreeSet::new();
-        let leaves = textured::paint(128, 0, instance, &law, &mut regions, &mut out, |p, y, x| {
-            assert!(p < POOL);
-            used.insert(p);
-            stand_in(p, y, x)
-        })
-        .unwrap();
+        let leaves = textured::TexturedLeaves::new(128, 0, POOL)
+            .unwrap()
+            .paint(instance, &mut regions, &mut out, |p, y, x| {
+                assert!(p < POOL);
+                used.insert(p);
+                stand_in(p, y, x)
+            })
+            .unwrap();
         assert!((1..=5000).contains(&leaves));
         // Every pixel is its region's texture at its own coordinates, and a region (a colour of the
         // untextured leaves, drawn from the same stream) has one texture.
@@ -311,7 +313,7 @@ fn textured_leaves_are_pinned_and_fill_regions_from_the_pool() {
 #[test]
 fn pool_textures_are_the_statistical_images_of_the_same_seed() {
     let need = scratch_len(&SMALL_SCALE).unwrap();
-    let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+    let (mut real, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
     let mut texture = vec![0u8; textured::TEXTURE_SIDE * textured::TEXTURE_SIDE * 3];
     textured::render_texture(5, 9_999, &mut real, &mut complex, &mut texture).unwrap();
     assert_eq!(texture, render_image(Model::SpectrumColorWmm, 5, 9_999, &SMALL_SCALE));
@@ -328,17 +330,22 @@ fn textures_resize_by_nearest_neighbour() {
 
 #[test]
 fn textured_bad_buffers_are_errors() {
-    let law = RadiusLaw::new();
     let mut out = vec![0u8; 32 * 32 * 3];
     let mut regions = vec![0u64; REGIONS_LEN - 1];
+    let leaves = |side| textured::TexturedLeaves::new(side, 0, POOL);
     assert_eq!(
-        textured::paint(32, 0, 0, &law, &mut regions, &mut out, stand_in),
+        leaves(32).unwrap().paint(0, &mut regions, &mut out, stand_in),
         Err(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })
     );
     regions.push(0);
-    assert_eq!(textured::paint(0, 0, 0, &law, &mut regions, &mut out, stand_in), Err(TexturedError::Side));
+    assert_eq!(leaves(0).unwrap_err(), TexturedError::Side);
+    assert_eq!(textured::TexturedLeaves::new(32, 0, 0).unwrap_err(), TexturedError::Pool { size: 0 });
     assert_eq!(
-        textured::paint(33, 0, 0, &law, &mut regions, &mut out, stand_in),
+        textured::TexturedLeaves::new(32, 0, POOL + 1).unwrap_err(),
+        TexturedError::Pool { size: POOL + 1 }
+    );
+    assert_eq!(
+        leaves(33).unwrap().paint(0, &mut regions, &mut out, stand_in),
         Err(TexturedError::Buffer { name: "output", needed: 33 * 33 * 3 })
     );
 }
@@ -371,7 +378,7 @@ proptest! {
         match scratch_len(&params) {
             Err(e) => prop_assert!(!e.to_string().is_empty()),
             Ok(need) if side <= 64 && iterations <= 2 => {
-                let (mut real, mut complex) = (vec![0.0; need.real], vec![Complex::default(); need.complex]);
+                let (mut real, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
                 let mut a = vec![0u8; side * side * 3];
                 render(Model::ALL[model], seed, instance, &params, &mut real, &mut complex, &mut a).unwrap();
                 let mut b = vec![1u8; side * side * 3];
@@ -383,14 +390,13 @@ proptest! {
     }
 
     #[test]
-    fn any_textured_image_fills_every_pixel_from_the_pool(side in 1usize..40, seed: u64, instance: u64) {
-        let law = RadiusLaw::new();
+    fn any_textured_image_fills_every_pixel_from_the_pool(side in 1usize..40, pool in 1u32..=POOL, seed: u64, instance: u64) {
         let mut regions = vec![0u64; REGIONS_LEN];
         let mut out = vec![0u8; side * side * 3];
         let mut calls = 0;
-        textured::paint(side, seed, instance, &law, &mut regions, &mut out, |p, y, x| {
+        textured::TexturedLeaves::new(side, seed, pool).unwrap().paint(instance, &mut regions, &mut out, |p, y, x| {
             calls += 1;
-            assert!(p < POOL && y < side && x < side);
+            assert!(p < pool && y < side && x < side);
             stand_in(p, y, x)
         }).unwrap();
         prop_assert_eq!(calls, side * side);

@@ -2,6 +2,7 @@
 //! its format the family's (each family's file in [`crate::families`] says its own), and the
 //! categories of a dataset as its family reads them ([`Categories`]).
 
+use crate::spec::Choice;
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::drawn::DrawnCategory;
 use fdsl_core::family::Parameter;
@@ -65,6 +66,20 @@ pub(crate) fn numbers<const N: usize>(source: &str, n: usize, line: &str, what: 
 /// The non-blank lines of a text, numbered from 0.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty())
+}
+
+/// A file of one row `key,NAME`, `NAME` one of `T`'s ([`Choice`]); `format` says the row for
+/// messages, which name `source` and the line.
+pub(crate) fn parse_named_row<T: Choice>(source: &str, text: &str, key: &str, format: &str) -> Result<T> {
+    let rows: Vec<(usize, &str)> = lines(text).collect();
+    let [(n, line)] = rows[..] else {
+        bail!("{source}: expected one row ({format}), found {}", rows.len());
+    };
+    match line.split_once(',') {
+        Some((k, value)) if k.trim() == key => T::from_name(value.trim())
+            .with_context(|| format!("{source} line {}: unknown {key} {:?} ({format})", n + 1, value.trim())),
+        _ => bail!("{source} line {}: expected {format}", n + 1),
+    }
 }
 
 /// An IFS file: one row of `N` coefficients and the probability per map.

@@ -19,6 +19,7 @@ use crate::spec::{Naming, Spec};
 use crate::{MANIFEST, MANIFEST_FORMAT, Request, TOOL};
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
+use fdsl_core::math::fft::Complex;
 use fdsl_core::math::scene::SceneObject;
 use fdsl_core::{CanvasJob, CanvasKey, CanvasRecipe};
 use rayon::prelude::*;
@@ -87,6 +88,8 @@ pub struct Scratch {
     canvas: Vec<u8>,
     points: Vec<[f32; 3]>,
     objects: Vec<SceneObject>,
+    reals: Vec<f64>,
+    complex: Vec<Complex>,
     held: Held,
     /// One sample's bytes, for callers that take them by reference.
     out: Vec<u8>,
@@ -350,8 +353,16 @@ impl Dataset {
             + need.canvas
             + need.points * size_of::<[f32; 3]>()
             + need.objects * size_of::<SceneObject>()
+            + need.reals * size_of::<f64>()
+            + need.complex * size_of::<Complex>()
             + self.sample_len();
         bytes as u64
+    }
+
+    /// The most memory the family keeps for all worker threads together (the textured dead leaves'
+    /// texture pool), besides [`Dataset::bytes_per_thread`].
+    pub fn shared_bytes(&self) -> u64 {
+        self.spec.family.family().shared_bytes(&self.spec)
     }
 
     /// The classes whose first sample draws almost nothing: an image with under `share` of its
@@ -436,14 +447,17 @@ impl Dataset {
     fn render_into(&self, sample: Sample, scratch: &mut Scratch, out: &mut [u8]) -> Result<usize> {
         let family = self.family();
         let need = family.scratch_len();
-        let Scratch { positions, canvas, points, objects, held, precomputed, .. } = scratch;
+        let Scratch { positions, canvas, points, objects, reals, complex, held, precomputed, .. } = scratch;
         let what = || format!("the working buffers of one thread ({})", self.spec.preset);
         let fix = "use fewer threads or a smaller size";
         try_grow(positions, need.positions, 0, what, fix)?;
         try_grow(canvas, need.canvas, 0, what, fix)?;
         try_grow(points, need.points, [0.0; 3], what, fix)?;
         try_grow(objects, need.objects, SceneObject::default(), what, fix)?;
-        let mut ws = Workspace::new(positions, canvas, points, objects, held);
+        try_grow(reals, need.reals, 0.0, what, fix)?;
+        try_grow(complex, need.complex, Complex::default(), what, fix)?;
+        let mut ws =
+            Workspace::new(positions, canvas, points, objects, held).with_float_buffers(reals, complex);
         let (class, instance) = (sample.class, sample.instance as u64);
         let failed = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample))

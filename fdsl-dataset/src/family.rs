@@ -54,6 +54,12 @@ pub trait FamilySettings: Sync {
     /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
     /// fastest, fast, balanced, high (measured, BENCHMARKS.md; for `--dry-run`).
     fn png_bytes_per_byte(&self) -> [f64; 4];
+    /// Memory the built family keeps for every thread together (a cache of shared work), at most;
+    /// counted once in a render's peak.
+    fn shared_bytes(&self, spec: &Spec) -> u64 {
+        let _ = spec;
+        0
+    }
     /// The points of a typical scene (0 for families without scenes; for `--dry-run`).
     fn typical_scene_points(&self) -> usize {
         0

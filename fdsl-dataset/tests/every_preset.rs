@@ -28,6 +28,10 @@ fn small(preset: &str) -> String {
         "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => {
             r#""instances": 9, "size": 40"#
         }
+        "stat-spectrum" | "stat-wmm" | "stat-spectrum-color" | "stat-spectrum-color-wmm" => {
+            r#""instances": 6, "size": 32"#
+        }
+        "dead-leaves-textured" => r#""instances": 6, "size": 40, "textures": 3"#,
         "perlin-100" | "perlin-1296" => r#""categories": 3, "instances": 4, "size": 32"#,
         "bezier-144" | "bezier-1024" => r#""categories": 3, "instances": 5, "size": 40"#,
         other => panic!("no small spec for {other}: add one"),

@@ -19,10 +19,12 @@
 
 use crate::families::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
 use crate::families::statistical::{self, Model, SMALL_SCALE, StatError};
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::math::fft::Complex;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below};
 
-/// Textures in the pool (the reference asserts at least 10,000 files and samples 10,000).
+/// Textures in the pool (the reference asserts at least 10,000 files and samples 10,000), and the
+/// most a pool may hold.
 pub const POOL: u32 = 10_000;
 /// The side of the pool's textures (the small-scale `stat-spectrum_color_wmm`).
 pub const TEXTURE_SIDE: usize = 128;
@@ -34,6 +36,11 @@ pub const REGIONS_LEN: usize = MAX_LEAVES + 1;
 pub enum TexturedError {
     /// The side is 0 or above [`dead_leaves::MAX_SIDE`].
     Side,
+    /// The pool's size is 0 or above [`POOL`].
+    Pool {
+        /// The size asked for.
+        size: u32,
+    },
     /// A buffer is too short.
     Buffer {
         /// Which buffer.
@@ -49,6 +56,7 @@ impl core::fmt::Display for TexturedError {
             Self::Side => {
                 write!(f, "dead leaves images need a side from 1 to {} pixels", dead_leaves::MAX_SIDE)
             }
+            Self::Pool { size } => write!(f, "the texture pool holds 1 to {POOL} textures, not {size}"),
             Self::Buffer { name, needed } => {
                 write!(f, "the textured dead leaves' {name} buffer needs {needed} values")
             }
@@ -108,59 +116,186 @@ pub fn texel(texture: &[u8], texture_side: usize, side: usize, y: usize, x: usiz
     [texture[i], texture[i + 1], texture[i + 2]]
 }
 
-/// Paint textured image `instance` of the dataset with `seed` into `out` (`side² · 3` bytes, R G B):
-/// the mixed leaves from [`instance_key`]'s stream, then each colour region filled by
-/// `texture(pool index, y, x)`, the pixel (`y`, `x`) of that pool texture at the image's side (see
-/// [`texel`], [`texture_source`]). `regions` is scratch of [`REGIONS_LEN`] entries. Returns the number
-/// of leaves painted.
-pub fn paint(
+/// The textured leaves of a dataset: its side, seed and pool size, and the radius law.
+#[derive(Clone, Debug)]
+pub struct TexturedLeaves {
     side: usize,
     seed: u64,
-    instance: u64,
-    law: &RadiusLaw,
-    regions: &mut [u64],
-    out: &mut [u8],
-    mut texture: impl FnMut(u32, usize, usize) -> [u8; 3],
-) -> Result<usize, TexturedError> {
-    if side == 0 || side > dead_leaves::MAX_SIDE {
-        return Err(TexturedError::Side);
+    pool: u32,
+    law: RadiusLaw,
+}
+
+impl TexturedLeaves {
+    /// The leaves of `side`-pixel images of the dataset with `seed`, textured from a pool of `pool`
+    /// textures ([`POOL`] in the reference).
+    pub fn new(side: usize, seed: u64, pool: u32) -> Result<Self, TexturedError> {
+        if side == 0 || side > dead_leaves::MAX_SIDE {
+            return Err(TexturedError::Side);
+        }
+        if pool == 0 || pool > POOL {
+            return Err(TexturedError::Pool { size: pool });
+        }
+        Ok(Self { side, seed, pool, law: RadiusLaw::new() })
     }
-    let needed = side * side * 3;
-    let out = out.get_mut(..needed).ok_or(TexturedError::Buffer { name: "output", needed })?;
-    let regions = regions
-        .get_mut(..REGIONS_LEN)
-        .ok_or(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })?;
-    let key = |c: &[u8]| (u64::from(c[0]) << 16 | u64::from(c[1]) << 8 | u64::from(c[2])) << 32;
-    let mut count = 0;
-    let mut rng = instance_key(seed, instance).rng();
-    let leaves = dead_leaves::paint(ShapeModel::Mixed, law, side, &mut rng, out, |leaf| {
-        regions[count] = key(&leaf.color);
-        count += 1;
-    });
-    regions[count] = 0; // black
-    let regions = &mut regions[..count + 1];
-    regions.sort_unstable();
-    let mut distinct = 0;
-    for i in 0..regions.len() {
-        if i == 0 || regions[i] != regions[distinct - 1] {
-            regions[distinct] = regions[i];
-            distinct += 1;
+
+    /// Paint image `instance` into `out` (`side² · 3` bytes, R G B): the mixed leaves from
+    /// [`instance_key`]'s stream, then each colour region filled by `texture(pool index, y, x)`, the
+    /// pixel (`y`, `x`) of that pool texture at the image's side (see [`texel`], [`texture_source`]).
+    /// `regions` is scratch of [`REGIONS_LEN`] entries. Returns the number of leaves painted.
+    pub fn paint(
+        &self,
+        instance: u64,
+        regions: &mut [u64],
+        out: &mut [u8],
+        mut texture: impl FnMut(u32, usize, usize) -> [u8; 3],
+    ) -> Result<usize, TexturedError> {
+        let (side, seed, law) = (self.side, self.seed, &self.law);
+        let needed = side * side * 3;
+        let out = out.get_mut(..needed).ok_or(TexturedError::Buffer { name: "output", needed })?;
+        let regions = regions
+            .get_mut(..REGIONS_LEN)
+            .ok_or(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })?;
+        let key = |c: &[u8]| (u64::from(c[0]) << 16 | u64::from(c[1]) << 8 | u64::from(c[2])) << 32;
+        let mut count = 0;
+        let mut rng = instance_key(seed, instance).rng();
+        let leaves = dead_leaves::paint(ShapeModel::Mixed, law, side, &mut rng, out, |leaf| {
+            regions[count] = key(&leaf.color);
+            count += 1;
+        });
+        regions[count] = 0; // black
+        let regions = &mut regions[..count + 1];
+        regions.sort_unstable();
+        let mut distinct = 0;
+        for i in 0..regions.len() {
+            if i == 0 || regions[i] != regions[distinct - 1] {
+                regions[distinct] = regions[i];
+                distinct += 1;
+            }
+        }
+        let regions = &mut regions[..distinct];
+        // Entry: colour key in bits 32.., visible flag in bit 31, pool index below.
+        let find = |regions: &[u64], pixel: &[u8]| regions.partition_point(|&r| r >> 32 < key(pixel) >> 32);
+        for pixel in out.chunks_exact(3) {
+            let i = find(regions, pixel);
+            regions[i] |= 1 << 31;
+        }
+        let mut choices = texture_key(seed, instance).rng();
+        for r in regions.iter_mut().filter(|r| **r & 1 << 31 != 0) {
+            *r |= u64::from(below(&mut choices, self.pool));
+        }
+        for (p, pixel) in out.chunks_exact_mut(3).enumerate() {
+            let pool = (regions[find(regions, pixel)] & 0x7fff_ffff) as u32;
+            pixel.copy_from_slice(&texture(pool, p / side, p % side));
+        }
+        Ok(leaves)
+    }
+}
+
+/// Where a textured family finds its pool's textures: [`TEXTURE_SIDE`]-pixel RGB images, texture
+/// `index` being [`render_texture`]'s of the family's seed. The caller keeps them (rendered once and
+/// shared by every image, or on demand), as embedded-graphics' draw target is the caller's; a
+/// texture that cannot be had is the pool's own error.
+pub trait TexturePool {
+    /// Why a texture cannot be had.
+    type Error: core::fmt::Debug + core::fmt::Display;
+    /// Pool texture `index` (below [`POOL`]): `TEXTURE_SIDE² · 3` bytes, R G B.
+    fn texture(&self, index: u32) -> Result<&[u8], Self::Error>;
+}
+
+/// Textured dead leaves as a dataset family: one unlabelled class of `side × side` RGB images,
+/// image `instance` being [`TexturedLeaves::paint`]'s with the textures of a [`TexturePool`].
+#[derive(Debug)]
+pub struct DeadLeavesTextured<P> {
+    leaves: TexturedLeaves,
+    textures: P,
+}
+
+impl<P: TexturePool> DeadLeavesTextured<P> {
+    /// The family of `leaves`, its textures from `textures` (which must hold the textures of the
+    /// leaves' seed).
+    pub fn new(leaves: TexturedLeaves, textures: P) -> Self {
+        Self { leaves, textures }
+    }
+}
+
+/// Why a textured image cannot be made: its own reason, or the pool's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TexturedFamilyError<E> {
+    /// The painting's reason.
+    Paint(TexturedError),
+    /// The pool's reason for texture `index`.
+    Pool {
+        /// The texture asked for.
+        index: u32,
+        /// Why it could not be had.
+        error: E,
+    },
+}
+
+impl<E: core::fmt::Display> core::fmt::Display for TexturedFamilyError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Paint(e) => write!(f, "{e}"),
+            Self::Pool { index, error } => write!(f, "pool texture {index}: {error}"),
         }
     }
-    let regions = &mut regions[..distinct];
-    // Entry: colour key in bits 32.., visible flag in bit 31, pool index below.
-    let find = |regions: &[u64], pixel: &[u8]| regions.partition_point(|&r| r >> 32 < key(pixel) >> 32);
-    for pixel in out.chunks_exact(3) {
-        let i = find(regions, pixel);
-        regions[i] |= 1 << 31;
+}
+
+impl<E: core::fmt::Debug + core::fmt::Display> core::error::Error for TexturedFamilyError<E> {}
+
+impl<P: TexturePool> Family for DeadLeavesTextured<P> {
+    type Error = TexturedFamilyError<P::Error>;
+
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.leaves.side, channels: 3 }
     }
-    let mut choices = texture_key(seed, instance).rng();
-    for r in regions.iter_mut().filter(|r| **r & 1 << 31 != 0) {
-        *r |= u64::from(below(&mut choices, POOL));
+
+    /// The regions of an image ([`REGIONS_LEN`]) live on the stack: nothing from the workspace.
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen::default()
     }
-    for (p, pixel) in out.chunks_exact_mut(3).enumerate() {
-        let pool = (regions[find(regions, pixel)] & 0x7fff_ffff) as u32;
-        pixel.copy_from_slice(&texture(pool, p / side, p % side));
+
+    fn classes(&self) -> usize {
+        1
     }
-    Ok(leaves)
+
+    /// [`TexturedLeaves::paint`] of `instance` (class 0 only), each texel read from the pool.
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        _: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError<Self::Error>> {
+        if class != 0 {
+            return Err(RenderError::Class);
+        }
+        let need = self.shape().max_len();
+        let out = output(out, need)?;
+        let mut regions = [0u64; REGIONS_LEN];
+        let mut failed = None;
+        let (side, textures) = (self.leaves.side, &self.textures);
+        self.leaves
+            .paint(instance, &mut regions, out, |index, y, x| match textures.texture(index) {
+                Ok(texture) => texel(texture, TEXTURE_SIDE, side, y, x),
+                Err(error) => {
+                    failed.get_or_insert(TexturedFamilyError::Pool { index, error });
+                    [0; 3]
+                }
+            })
+            .map_err(|e| RenderError::Family(TexturedFamilyError::Paint(e)))?;
+        match failed {
+            Some(e) => Err(RenderError::Family(e)),
+            None => Ok(need),
+        }
+    }
+
+    /// The index, zero-padded to 10 (as the dead leaves').
+    fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{instance:010}")
+    }
+
+    /// Nothing beyond the instance: every image has the family's settings.
+    fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+    }
 }

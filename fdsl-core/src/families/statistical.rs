@@ -55,12 +55,14 @@
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::math::fft::{Complex, Direction, FftError, fft2, signed};
 use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid};
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, unit_f64};
 
 /// One of the four models (the reference's dataset names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 pub enum Model {
     /// `stat-spectrum`: the spectrum only.
     Spectrum,
@@ -232,15 +234,6 @@ pub const COLOR_BINS: usize = 256;
 /// The most colours of the colour model (`3 + floor(U(0,20))`).
 const MAX_COLORS: usize = 22;
 
-/// The lengths of the caller's buffers ([`scratch_len`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ScratchLen {
-    /// `f64` values.
-    pub real: usize,
-    /// [`Complex`] values.
-    pub complex: usize,
-}
-
 /// Where each piece lies in the real buffer.
 struct Layout {
     pyramid: SteerablePyramid,
@@ -277,10 +270,10 @@ impl Layout {
     }
 }
 
-/// The buffers [`render`] needs for `params`.
+/// The buffers [`render`] needs for `params`: [`ScratchLen::reals`] and [`ScratchLen::complex`].
 pub fn scratch_len(params: &Params) -> Result<ScratchLen, StatError> {
     let layout = Layout::new(params)?;
-    Ok(ScratchLen { real: layout.colors.end, complex: layout.complex })
+    Ok(ScratchLen { reals: layout.colors.end, complex: layout.complex, ..ScratchLen::default() })
 }
 
 /// The stream of image `instance` of `model` in the dataset with `seed`.
@@ -796,6 +789,70 @@ pub fn jacobi_eigen(matrix: [[f64; 3]; 3]) -> [[f64; 3]; 3] {
     let mut order = [0, 1, 2];
     order.sort_unstable_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
     core::array::from_fn(|r| core::array::from_fn(|c| v[r][order[c]]))
+}
+
+/// One of the four models as a dataset family: one unlabelled class of `side × side` RGB images,
+/// image `instance` being [`render`]`(model, seed, instance, params)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StatisticalImages {
+    model: Model,
+    params: Params,
+    seed: u64,
+    scratch: ScratchLen,
+}
+
+impl StatisticalImages {
+    /// The family of `model` images with `params` (checked), seeded by `seed`.
+    pub fn new(model: Model, params: Params, seed: u64) -> Result<Self, StatError> {
+        let scratch = scratch_len(&params)?;
+        Ok(Self { model, params, seed, scratch })
+    }
+}
+
+impl Family for StatisticalImages {
+    type Error = StatError;
+
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.params.side, channels: 3 }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        self.scratch
+    }
+
+    fn classes(&self) -> usize {
+        1
+    }
+
+    /// [`render`] of `instance` (class 0 only).
+    fn render(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError<StatError>> {
+        if class != 0 {
+            return Err(RenderError::Class);
+        }
+        let need = self.shape().max_len();
+        let out = output(out, need)?;
+        if ws.reals.len() < self.scratch.reals || ws.complex.len() < self.scratch.complex {
+            return Err(RenderError::Workspace);
+        }
+        render(self.model, self.seed, instance, &self.params, ws.reals, ws.complex, out)
+            .map_err(RenderError::Family)?;
+        Ok(need)
+    }
+
+    /// The index, zero-padded to 10 (as the dead leaves').
+    fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{instance:010}")
+    }
+
+    /// Nothing beyond the instance: every image has the family's settings.
+    fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+    }
 }
 
 #[cfg(test)]

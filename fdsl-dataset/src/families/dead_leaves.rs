@@ -1,24 +1,36 @@
-//! Dead leaves (Baradad et al., NeurIPS 2021) in the library: one unlabelled class of RGB images.
-//! Settings, presets, the class file, checks, estimates.
+//! Dead leaves (Baradad et al., NeurIPS 2021) in the library: one unlabelled class of RGB images,
+//! flat or textured. Settings, presets, the class file, checks, estimates, and the textured leaves'
+//! texture pool ([`TexturePool`]: each texture rendered the first time an image asks for it, then
+//! kept).
 //!
 //! The class file: one row `shapes,<model>` naming its leaves (the source has no labels; the text
 //! only says what the images are).
 
-use crate::categories::{Categories, Category, Params, lines};
+use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, SampleKind};
-use crate::flags::{FlagUse, Overrides};
+use crate::flags::{Flag, FlagUse, Overrides, Values};
 use crate::preset::Preset;
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::dead_leaves::{DeadLeaves, ShapeModel};
+use fdsl_core::families::dead_leaves_textured::{
+    DeadLeavesTextured, POOL, TEXTURE_SIDE, TexturePool, TexturedLeaves, render_texture,
+};
+use fdsl_core::families::statistical::{SMALL_SCALE, StatError, scratch_len};
+use fdsl_core::math::fft::Complex;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Dead leaves' settings in a spec (`"generator": "deadleaves"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// The leaves' shapes.
     pub shapes: ShapeModel,
+    /// For textured leaves, the size of the texture pool each leaf's texture comes from
+    /// ([`fdsl_core::families::dead_leaves_textured`]; mixed shapes only); absent for flat leaves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub textures: Option<u32>,
 }
 
 impl Choice for ShapeModel {
@@ -33,17 +45,35 @@ impl Choice for ShapeModel {
     ];
 }
 
-/// Dead leaves take no family setting.
-pub const FLAGS: &[FlagUse] = &[];
+/// `--textures`: the texture pool's size.
+pub const TEXTURES: Flag = Flag {
+    name: "textures",
+    alias: None,
+    value_name: "N",
+    about: "Textures in the pool, 1 to 10,000.",
+    values: Values::Whole,
+};
+
+/// Textured dead leaves take the pool's size.
+pub const FLAGS: &[FlagUse] = &[(
+    &TEXTURES,
+    "Textured dead leaves: each leaf's texture is one of N stat-spectrum-color-wmm images of --seed, each \
+     rendered once (0.4 CPU-s; a pool of N takes N x 49 kB) [default: 10,000, the reference's].",
+)];
 
 /// The most dead-leaves images (the reference's large scale has 1,300,000).
 pub const MAX_IMAGES: usize = 100_000_000;
 
 /// The recipe of the reference's `--small-scale` (128 px, 105,000 images; the large scale is
 /// `--size 256 --instances 1300000`), one unlabelled class.
-fn published(preset: &str, shapes: ShapeModel) -> Spec {
+fn published(preset: &str, shapes: ShapeModel, textures: Option<u32>) -> Spec {
     let source = "one unlabelled class (the source has no labels)";
-    Spec::published(super::Settings::Deadleaves(Settings { shapes }), preset, source, (1, 105_000, 128))
+    Spec::published(
+        super::Settings::Deadleaves(Settings { shapes, textures }),
+        preset,
+        source,
+        (1, 105_000, 128),
+    )
 }
 
 /// The one class of the spec's shapes.
@@ -60,20 +90,27 @@ pub const PRESETS: &[Preset] = &[
         name: "dead-leaves-squares",
         about: "dead leaves (Baradad et al. 2021) of axis-aligned squares: one unlabelled class of 105,000 RGB \
                 images, 128x128 (the large scale: --size 256 --instances 1300000)",
-        spec: || published("dead-leaves-squares", ShapeModel::Squares),
+        spec: || published("dead-leaves-squares", ShapeModel::Squares, None),
         categories: one_class,
     },
     Preset {
         name: "dead-leaves-oriented",
         about: "the same of rotated squares",
-        spec: || published("dead-leaves-oriented", ShapeModel::Oriented),
+        spec: || published("dead-leaves-oriented", ShapeModel::Oriented, None),
         categories: one_class,
     },
     Preset {
         name: "dead-leaves-mixed",
         about: "the same of mixed shapes (circles, squares, rotated squares, rectangles, triangles, \
                 quadrilaterals)",
-        spec: || published("dead-leaves-mixed", ShapeModel::Mixed),
+        spec: || published("dead-leaves-mixed", ShapeModel::Mixed, None),
+        categories: one_class,
+    },
+    Preset {
+        name: "dead-leaves-textured",
+        about: "the same of mixed shapes, each leaf filled with one of a pool of 10,000 stat-spectrum-color-wmm \
+                textures (128 px, drawn from --seed; the pool takes up to 492 MB, each texture made once)",
+        spec: || published("dead-leaves-textured", ShapeModel::Mixed, Some(POOL)),
         categories: one_class,
     },
 ];
@@ -82,19 +119,7 @@ impl Params for ShapeModel {
     const FORMAT: &'static str = "one row shapes,squares|oriented|mixed";
 
     fn parse(source: &str, text: &str) -> Result<Self> {
-        let rows: Vec<(usize, &str)> = lines(text).collect();
-        let [(n, line)] = rows[..] else {
-            bail!("{source}: expected one row ({}), found {}", Self::FORMAT, rows.len());
-        };
-        let all = [ShapeModel::Squares, ShapeModel::Oriented, ShapeModel::Mixed];
-        match line.split_once(',') {
-            Some((key, value)) if key.trim() == "shapes" => {
-                all.into_iter().find(|s| s.name() == value.trim()).with_context(|| {
-                    format!("{source} line {}: unknown shapes {:?} ({})", n + 1, value.trim(), Self::FORMAT)
-                })
-            }
-            _ => bail!("{source} line {}: expected {}", n + 1, Self::FORMAT),
-        }
+        parse_named_row(source, text, "shapes", Self::FORMAT)
     }
 
     fn to_text(&self) -> String {
@@ -119,11 +144,26 @@ impl FamilySettings for Settings {
                 spec.categories
             );
         }
+        if let Some(pool) = self.textures
+            && !(1..=POOL).contains(&pool)
+        {
+            bail!("{} must be 1 to {POOL}, not {pool}", naming.name("--textures", "textures"));
+        }
+        if self.textures.is_some() && self.shapes != ShapeModel::Mixed {
+            bail!(
+                "textured dead leaves have mixed shapes, not {} (as the reference's --textured)",
+                self.shapes.name()
+            );
+        }
         Ok(())
     }
 
-    fn overridden(&self, _: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Deadleaves(self.clone()))
+    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
+        let textures = match self.textures {
+            Some(pool) => Some(o.take(&TEXTURES)?.unwrap_or(pool)),
+            None => None,
+        };
+        Ok(super::Settings::Deadleaves(Settings { textures, ..self.clone() }))
     }
 
     fn reads_category_files(&self) -> bool {
@@ -138,13 +178,60 @@ impl FamilySettings for Settings {
         if categories.params::<ShapeModel>()?.iter().any(|&c| c != self.shapes) {
             bail!("the dead leaves class names other shapes than the spec's {}", self.shapes.name());
         }
-        let family = DeadLeaves::new(self.shapes, spec.size as usize, spec.seed).context("dead leaves")?;
-        Ok(Built::new(family))
+        let (side, seed) = (spec.size as usize, spec.seed);
+        if let Some(pool) = self.textures {
+            let leaves = TexturedLeaves::new(side, seed, pool).context("textured dead leaves")?;
+            Ok(Built::new(DeadLeavesTextured::new(leaves, Pool::new(seed, pool))))
+        } else {
+            Ok(Built::new(DeadLeaves::new(self.shapes, side, seed).context("dead leaves")?))
+        }
+    }
+
+    fn shared_bytes(&self, _: &Spec) -> u64 {
+        self.textures.map_or(0, |pool| u64::from(pool) * TEXTURE_BYTES)
     }
 
     /// RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's own RGB
     /// encoder is not measured yet).
     fn png_bytes_per_byte(&self) -> [f64; 4] {
         [0.416, 0.413, 0.388, 0.359]
+    }
+}
+
+/// Bytes of one pool texture (128² RGB pixels).
+const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
+
+/// The textures of one textured dataset (its seed), each rendered the first time an image asks for
+/// it ([`render_texture`], on the asking thread; others asking for it meanwhile wait) and kept for
+/// the dataset's life: every texture is made once however many images use it.
+struct Pool {
+    seed: u64,
+    textures: Box<[OnceLock<Result<Box<[u8]>, StatError>>]>,
+}
+
+impl Pool {
+    fn new(seed: u64, size: u32) -> Self {
+        Self { seed, textures: (0..size).map(|_| OnceLock::new()).collect() }
+    }
+
+    /// Render texture `index` with buffers of its own.
+    fn render(&self, index: u32) -> Result<Box<[u8]>, StatError> {
+        let need = scratch_len(&SMALL_SCALE)?;
+        let (mut reals, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
+        let mut texture = vec![0; TEXTURE_SIDE * TEXTURE_SIDE * 3];
+        render_texture(self.seed, index, &mut reals, &mut complex, &mut texture)?;
+        Ok(texture.into_boxed_slice())
+    }
+}
+
+impl TexturePool for Pool {
+    type Error = StatError;
+
+    fn texture(&self, index: u32) -> Result<&[u8], StatError> {
+        let slot = self
+            .textures
+            .get(index as usize)
+            .ok_or(StatError::Buffer { name: "pool", needed: index as usize + 1 })?;
+        slot.get_or_init(|| self.render(index)).as_deref().map_err(|e| *e)
     }
 }

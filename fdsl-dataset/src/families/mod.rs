@@ -12,6 +12,7 @@ pub mod fractaldb;
 pub mod pc_fractaldb;
 pub mod perlin;
 pub mod rcdb;
+pub mod statistical;
 pub mod visual_atom;
 
 use crate::family::FamilySettings;
@@ -61,6 +62,7 @@ families! {
     pc_fractaldb: "pcfractaldb" => Pcfractaldb(pc_fractaldb::Settings), "pcscenes" => Pcscenes(pc_fractaldb::Scenes);
     anderson_farrell: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
     dead_leaves: "deadleaves" => Deadleaves(dead_leaves::Settings);
+    statistical: "statistical" => Statistical(statistical::Settings);
     visual_atom: "visualatom" => Visualatom(visual_atom::Settings);
     perlin: "perlin" => Perlin(perlin::Settings);
     bezier: "bezier" => Bezier(bezier::Settings);
