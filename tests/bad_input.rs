@@ -230,6 +230,58 @@ fn bad_family_flags_are_rejected() {
 }
 
 #[test]
+fn bad_statistical_textured_and_one_point_frac_input_is_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let base = |name: &str, text: &str| {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("base.csv"), text).unwrap();
+        dir.to_str().unwrap().to_owned()
+    };
+    let nan = base("nan", "0.5,nan,0,0.5,0,0,0.5\n0.5,0,0,0.5,0.5,0,0.5\n");
+    let one = base("one", "0.5,0,0,0.5,0,0,1\n");
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("stat-wmm", &["--size", "100"], "--size: statistical images need a side that is a power of two"),
+        ("stat-spectrum", &["--size", "2048"], "from 32 to 1024, not 2048"),
+        (
+            "stat-spectrum",
+            &["--categories", "2"],
+            "--categories must be 1: statistical images are unlabelled",
+        ),
+        ("stat-spectrum", &["--textures", "4"], "--textures does not apply to the stat-spectrum preset"),
+        ("dead-leaves-textured", &["--textures", "0"], "--textures must be 1 to 10000, not 0"),
+        ("dead-leaves-textured", &["--textures", "10001"], "--textures must be 1 to 10000, not 10001"),
+        (
+            "dead-leaves-mixed",
+            &["--textures", "5"],
+            "--textures does not apply to the dead-leaves-mixed preset",
+        ),
+        ("1p-frac", &["--delta", "0"], "--delta: delta must be a number between 0 and 1"),
+        ("1p-frac", &["--delta", "1.5"], "--delta: delta must be a number between 0 and 1"),
+        ("1p-frac", &["--delta", "nan"], "\"nan\" is not a finite number"),
+        ("1p-frac", &["--sigma", "0.05"], "--sigma: sigma must be a number above 0.1 and at most 5.9"),
+        ("1p-frac", &["--sigma", "6"], "--sigma: sigma must be a number above 0.1 and at most 5.9"),
+        ("1p-frac", &["--perturbations", "0"], "--perturbations must be 1 to 1000000, not 0"),
+        (
+            "1p-frac",
+            &["--categories", "2"],
+            "--categories must be 1: 1p-frac has one category, its base fractal",
+        ),
+        ("1p-frac", &["--instances", "2"], "--instances must be between 1 and 1, not 2"),
+        ("1p-frac", &["--categories-from", &nan], "base.csv"),
+        ("1p-frac", &["--categories-from", &one], "needs at least 2 maps"),
+        ("rcdb-1k", &["--delta", "0.1"], "--delta does not apply to the rcdb-1k preset"),
+    ];
+    for (preset, extra, needle) in cases {
+        let mut args = vec!["render", "--out", &out, "--preset", preset];
+        args.extend_from_slice(extra);
+        rejected(&args, needle);
+        assert!(!tmp.path().join("out").exists(), "fdsl {args:?} left {out}");
+    }
+}
+
+#[test]
 fn bad_perlin_and_bezier_flags_and_files_are_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");

@@ -36,6 +36,7 @@ fn small(preset: &str) -> &'static [&'static str] {
         | "stat-spectrum-color"
         | "stat-spectrum-color-wmm" => &["--instances", "5", "--size", "32"],
         "dead-leaves-textured" => &["--instances", "5", "--size", "32", "--textures", "4"],
+        "1p-frac" => &["--perturbations", "4", "--size", "32", "--points", "2000"],
         "perlin-100" | "perlin-1296" | "bezier-144" | "bezier-1024" => {
             &["--categories", "3", "--instances", "3", "--size", "32"]
         }

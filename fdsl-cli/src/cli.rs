@@ -337,11 +337,15 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
     if a.categories == 0 {
         bail!("--categories must be at least 1");
     }
-    // No more classes than there are: a preset's, a folder's files.
-    let available = match &a.recipe.categories_from {
+    // No more classes than there are: a preset's, a folder's files; a dataset of one category may
+    // have many classes (1p-frac's perturbations of its base).
+    let categories = match &a.recipe.categories_from {
         Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
         None => fdsl_dataset::preset::published(&a.recipe.preset)?.categories,
     };
+    let open = |needed| a.recipe.request(Some(needed), None).dataset(&|_, _| {});
+    let one_category = if categories == 1 { Some(open(1)?) } else { None };
+    let available = one_category.as_ref().map_or(categories, Dataset::class_count);
     let classes: Vec<usize> = match &a.classes {
         Some(list) => {
             if let Some(&past) = list.iter().find(|&&c| c >= available) {
@@ -352,7 +356,10 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
         None => (0..a.categories.min(available)).collect(),
     };
     let needed = classes.iter().max().map_or(1, |&c| c + 1);
-    let dataset = a.recipe.request(Some(needed), None).dataset(&|_, _| {})?;
+    let dataset = match one_category {
+        Some(dataset) => dataset,
+        None => open(needed)?,
+    };
     let sheet = crate::preview::contact_sheet(&dataset, &classes, a.instances, a.tile)?;
     let png = crate::encode::encode_png_sized(
         &sheet.pixels,
@@ -463,8 +470,10 @@ fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<
     if empty.is_empty() {
         return Ok(());
     }
-    let files = fdsl_dataset::categories::csv_files(dir, Some(dataset.class_count()))?;
-    let named: Vec<String> = empty.iter().take(5).map(|&c| files[c].display().to_string()).collect();
+    let files = fdsl_dataset::categories::csv_files(dir, Some(dataset.spec.categories))?;
+    // A file per class, but for a family whose one category makes every class (1p-frac).
+    let name = |c: usize| files.get(c).map_or_else(|| format!("class {c}"), |f| f.display().to_string());
+    let named: Vec<String> = empty.iter().take(5).map(|&c| name(c)).collect();
     eprintln!(
         "warning: {} of the {} categories draw almost nothing (under {} % of the pixels, or one point, in their \
          first sample): {}{}; check or remove them before rendering",

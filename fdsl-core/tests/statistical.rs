@@ -4,7 +4,10 @@
 
 use fdsl_core::families::dead_leaves::{self, RadiusLaw, ShapeModel};
 use fdsl_core::families::dead_leaves_textured::{self as textured, POOL, REGIONS_LEN, TexturedError};
-use fdsl_core::families::statistical::{Model, Params, SMALL_SCALE, StatError, render, scratch_len};
+use fdsl_core::families::statistical::{
+    Model, Params, SMALL_SCALE, StatError, StatisticalImages, render, scratch_len,
+};
+use fdsl_core::family::{Family, Held, RenderError, SampleShape, Workspace};
 use fdsl_core::math::fft::{Complex, Direction, FftError, fft2};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
 use proptest::prelude::*;
@@ -348,6 +351,93 @@ fn textured_bad_buffers_are_errors() {
         leaves(33).unwrap().paint(0, &mut regions, &mut out, stand_in),
         Err(TexturedError::Buffer { name: "output", needed: 33 * 33 * 3 })
     );
+}
+
+/// A workspace with float buffers of `reals` and `complex` values.
+fn with_float_buffers<R>(reals: usize, complex: usize, f: impl FnOnce(&mut Workspace<'_>) -> R) -> R {
+    let (mut r, mut c) = (vec![0.0; reals], vec![Complex::default(); complex]);
+    let mut held = Held::default();
+    let mut ws =
+        Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held).with_float_buffers(&mut r, &mut c);
+    f(&mut ws)
+}
+
+#[test]
+fn the_statistical_family_renders_the_models_images() {
+    let params = Params { side: 32, ..SMALL_SCALE };
+    for model in Model::ALL {
+        let family = StatisticalImages::new(model, params, 4).unwrap();
+        assert_eq!(family.shape(), SampleShape::Image { side: 32, channels: 3 });
+        assert_eq!(family.classes(), 1);
+        let need = family.scratch_len();
+        assert_eq!(need, scratch_len(&params).unwrap());
+        let mut out = vec![0u8; 32 * 32 * 3];
+        let written = with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out));
+        assert_eq!(written, Ok(32 * 32 * 3));
+        assert_eq!(out, render_image(model, 4, 7, &params), "{model:?}");
+        let short = with_float_buffers(need.reals - 1, need.complex, |ws| family.render(0, 7, ws, &mut out));
+        assert_eq!(short, Err(RenderError::Workspace));
+        let short = with_float_buffers(need.reals, need.complex - 1, |ws| family.render(0, 7, ws, &mut out));
+        assert_eq!(short, Err(RenderError::Workspace));
+        let class = with_float_buffers(need.reals, need.complex, |ws| family.render(1, 7, ws, &mut out));
+        assert_eq!(class, Err(RenderError::Class));
+        let output =
+            with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out[1..]));
+        assert_eq!(output, Err(RenderError::Output { needed: 32 * 32 * 3 }));
+    }
+    assert_eq!(
+        StatisticalImages::new(Model::Wmm, Params { side: 48, ..SMALL_SCALE }, 0).unwrap_err(),
+        StatError::Side { side: 48 }
+    );
+}
+
+/// A pool of stand-in textures; index `missing` cannot be had.
+struct StandInPool {
+    textures: Vec<Vec<u8>>,
+    missing: u32,
+}
+
+impl textured::TexturePool for StandInPool {
+    type Error = &'static str;
+
+    fn texture(&self, index: u32) -> Result<&[u8], &'static str> {
+        if index == self.missing { Err("missing") } else { Ok(&self.textures[index as usize]) }
+    }
+}
+
+#[test]
+fn the_textured_family_paints_with_its_pools_textures() {
+    let side = textured::TEXTURE_SIDE;
+    let textures: Vec<Vec<u8>> =
+        (0..5u32).map(|p| (0..side * side).flat_map(|i| stand_in(p, i / side, i % side)).collect()).collect();
+    let leaves = textured::TexturedLeaves::new(64, 9, 5).unwrap();
+    let family = textured::DeadLeavesTextured::new(
+        leaves.clone(),
+        StandInPool { textures: textures.clone(), missing: 99 },
+    );
+    let mut held = Held::default();
+    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
+    let mut out = vec![0u8; 64 * 64 * 3];
+    for instance in 0..3 {
+        assert_eq!(family.render(0, instance, &mut ws, &mut out), Ok(64 * 64 * 3));
+        let mut expected = vec![0u8; 64 * 64 * 3];
+        let mut regions = vec![0u64; REGIONS_LEN];
+        leaves
+            .paint(instance, &mut regions, &mut expected, |p, y, x| {
+                textured::texel(&textures[p as usize], side, 64, y, x)
+            })
+            .unwrap();
+        assert_eq!(out, expected);
+    }
+    assert_eq!(family.render(1, 0, &mut ws, &mut out), Err(RenderError::Class));
+    // A texture the pool cannot give is the family's error, naming it.
+    let family = textured::DeadLeavesTextured::new(leaves, StandInPool { textures, missing: 0 });
+    let failed = (0..20).find_map(|i| family.render(0, i, &mut ws, &mut out).err()).unwrap();
+    assert_eq!(
+        failed,
+        RenderError::Family(textured::TexturedFamilyError::Pool { index: 0, error: "missing" })
+    );
+    assert_eq!(failed.to_string(), "pool texture 0: missing");
 }
 
 fn any_f64() -> impl Strategy<Value = f64> {

@@ -221,9 +221,10 @@ impl Dataset {
         if self.family().labelled() { self.class_count() } else { 1 }
     }
 
-    /// Number of classes.
+    /// Number of classes: one per category file, but for 1p-frac, whose one category (its base
+    /// fractal) makes every class.
     pub fn class_count(&self) -> usize {
-        self.texts.len()
+        self.family().classes()
     }
 
     /// Total number of samples.

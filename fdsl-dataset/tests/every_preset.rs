@@ -32,6 +32,7 @@ fn small(preset: &str) -> String {
             r#""instances": 6, "size": 32"#
         }
         "dead-leaves-textured" => r#""instances": 6, "size": 40, "textures": 3"#,
+        "1p-frac" => r#""perturbations": 3, "size": 48, "points": 3000"#,
         "perlin-100" | "perlin-1296" => r#""categories": 3, "instances": 4, "size": 32"#,
         "bezier-144" | "bezier-1024" => r#""categories": 3, "instances": 5, "size": 40"#,
         other => panic!("no small spec for {other}: add one"),

@@ -9,6 +9,7 @@ pub mod dead_leaves;
 pub mod drawn;
 pub mod exfractaldb;
 pub mod fractaldb;
+pub mod one_point_frac;
 pub mod pc_fractaldb;
 pub mod perlin;
 pub mod rcdb;
@@ -63,6 +64,7 @@ families! {
     anderson_farrell: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
     dead_leaves: "deadleaves" => Deadleaves(dead_leaves::Settings);
     statistical: "statistical" => Statistical(statistical::Settings);
+    one_point_frac: "onepointfrac" => Onepointfrac(one_point_frac::Settings);
     visual_atom: "visualatom" => Visualatom(visual_atom::Settings);
     perlin: "perlin" => Perlin(perlin::Settings);
     bezier: "bezier" => Bezier(bezier::Settings);
