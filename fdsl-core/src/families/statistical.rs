@@ -845,9 +845,9 @@ impl Family for StatisticalImages {
         Ok(need)
     }
 
-    /// The index, zero-padded to 10 (as the dead leaves').
+    /// The reference's file stem: the index, zero-padded to 8 (`f'{i:08d}'`).
     fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        write!(out, "{instance:010}")
+        write!(out, "{instance:08}")
     }
 
     /// Nothing beyond the instance: every image has the family's settings.
