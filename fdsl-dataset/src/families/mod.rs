@@ -12,6 +12,7 @@ pub mod fractaldb;
 pub mod pc_fractaldb;
 pub mod perlin;
 pub mod rcdb;
+pub mod segrcdb;
 pub mod visual_atom;
 
 use crate::family::FamilySettings;
@@ -64,6 +65,7 @@ families! {
     visual_atom: "visualatom" => Visualatom(visual_atom::Settings);
     perlin: "perlin" => Perlin(perlin::Settings);
     bezier: "bezier" => Bezier(bezier::Settings);
+    segrcdb: "segrcdb" => Segrcdb(segrcdb::Settings);
 }
 
 /// The category searches `fdsl search` runs, from the families that have one.
