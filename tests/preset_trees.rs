@@ -81,7 +81,10 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ("rcdb-1k png val", &["--preset", "rcdb-1k", "--val-per-class", "1"]),
         ("segrcdb png val", &["--preset", "segrcdb", "--val-per-class", "2"]),
         ("segrcdb png rings", &["--preset", "segrcdb", "--mask-mode", "rings"]),
-        ("segrcdb webdataset filled", &["--preset", "segrcdb", "--mask-mode", "filled", "--format", "webdataset"]),
+        (
+            "segrcdb webdataset filled",
+            &["--preset", "segrcdb", "--mask-mode", "filled", "--format", "webdataset"],
+        ),
     ];
     for (name, flags) in extra {
         let preset = flags[1];

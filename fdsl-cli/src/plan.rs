@@ -197,12 +197,14 @@ impl<'a> Plan<'a> {
     /// One sample's files: a PNG, and its mask's PNG where it has one; a point cloud's binary or
     /// ASCII PLY, or its `.npy` (float32, N x 3).
     fn encode_sample(&self, sample: &[u8]) -> Result<Vec<Vec<u8>>> {
-        let (image, mask) = sample.split_at(self.dataset.image_len());
-        let mut files = vec![self.encode(image)?];
-        if let (SampleShape::Image { side, .. }, true) = (self.dataset.sample_shape(), self.dataset.has_masks()) {
-            files.push(encode_png(mask, side as u32, Colour::Grey, self.dataset.spec.png_compression)?);
+        match (self.dataset.sample_shape(), self.dataset.has_masks()) {
+            (SampleShape::Image { side, .. }, true) => {
+                let (image, mask) = sample.split_at(self.dataset.image_len());
+                let mask = encode_png(mask, side as u32, Colour::Grey, self.dataset.spec.png_compression)?;
+                Ok(vec![self.encode(image)?, mask])
+            }
+            _ => Ok(vec![self.encode(sample)?]),
         }
-        Ok(files)
     }
 
     /// One image's PNG, or a point cloud's file.
@@ -327,7 +329,10 @@ impl<'a> Plan<'a> {
                                 array.put(i, &raster[..image_len])?;
                                 mask_array.put(i, &raster[image_len..])
                             })?;
-                            return Ok(names.into_iter().zip([Made::File(images), Made::File(masks)]).collect());
+                            return Ok(names
+                                .into_iter()
+                                .zip([Made::File(images), Made::File(masks)])
+                                .collect());
                         }
                         self.fill(samples, every, |&mut i, raster| array.put(i, raster))?;
                         let mut labels = crate::npy::header("<i8", &[samples.len()]);
@@ -415,7 +420,8 @@ impl<'a> Plan<'a> {
             members.push(("json", json.len() as u64, Some(json.as_slice())));
             let extensions = if masked { ["png", "seg.png"].as_slice() } else { &[self.extension()] };
             let at = files.first().map_or(0, |&(at, _)| at);
-            members.extend(extensions.iter().zip(files).map(|(extension, &(_, len))| (*extension, len, None)));
+            members
+                .extend(extensions.iter().zip(files).map(|(extension, &(_, len))| (*extension, len, None)));
             side.seek(std::io::SeekFrom::Start(at)).context("cannot read a shard's side file")?;
             for (extension, size, bytes) in members {
                 let data: Box<dyn Read + '_> = match bytes {

@@ -97,9 +97,11 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
             let index = if labelled { (row * spec.instances) as u64 + instance } else { instance };
             let mut sample = vec![0u8; dataset.sample_len()];
             let written = dataset.render(index, &mut sample)?;
-            let (image, mask) = sample[..written].split_at(dataset.image_len());
+            let (image, mask) = sample[..written].split_at(dataset.image_len().min(written));
             Ok(match (dataset.sample_shape(), row) {
-                (SampleShape::Image { side, .. }, 1) if masked => shrink(&overlay(image, mask), side, 3, tile),
+                (SampleShape::Image { side, .. }, 1) if masked => {
+                    shrink(&overlay(image, mask), side, 3, tile)
+                }
                 (shape, _) => tile_of(shape, image, tile),
             })
         })
@@ -162,7 +164,11 @@ fn tile_of(shape: SampleShape, sample: &[u8], tile: usize) -> Vec<u8> {
 /// A grey image with its mask laid over it, RGB: each labelled pixel in its label's colour
 /// ([`label_colour`]), the background pixels grey as they are.
 fn overlay(image: &[u8], mask: &[u8]) -> Vec<u8> {
-    image.iter().zip(mask).flat_map(|(&v, &label)| if label == 0 { [v; 3] } else { label_colour(label) }).collect()
+    image
+        .iter()
+        .zip(mask)
+        .flat_map(|(&v, &label)| if label == 0 { [v; 3] } else { label_colour(label) })
+        .collect()
 }
 
 /// A bright colour per mask label, neighbouring labels far apart on the hue circle (a step of 97/256
