@@ -184,3 +184,19 @@ fn bad_input_is_one_line_and_writes_nothing() {
     std::fs::write(dir.join("00001.csv"), good).unwrap();
     fdsl_ok(&with(&["--categories-from", from]).iter().map(String::as_str).collect::<Vec<_>>());
 }
+
+/// `--dry-run` counts an image and its mask per sample, and estimates their size (measured at 512 px).
+#[test]
+fn dry_runs_count_and_size_the_masks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let run = ["render", "--preset", "segrcdb", "--out", &out, "--instances", "20", "--threads", "2"];
+    let said = fdsl_ok(&[&run[..], &["--dry-run"]].concat());
+    let text = String::from_utf8_lossy(&said.stdout).into_owned();
+    assert!(text.contains("20 samples in 1 tasks, 40 files (+255 small metadata files)"), "{text}");
+    let mb: f64 = text.split("about ").last().unwrap().split(" MB").next().unwrap().parse().unwrap();
+    fdsl_ok(&run);
+    let bytes: usize = tree(Path::new(&out)).values().map(Vec::len).sum();
+    let ratio = mb * 1e6 / bytes as f64;
+    assert!((0.8..1.25).contains(&ratio), "estimated {mb} MB, wrote {bytes} bytes");
+}

@@ -134,10 +134,10 @@ impl FamilySettings for Settings {
         Ok(Built::new(family))
     }
 
-    /// Per byte of the grey image alone (its mask PNG besides: about a fifth of it, M1), 512 px,
-    /// `fdsl render --preset segrcdb --png-compression LEVEL`.
+    /// Per byte of the image and its mask together (their two PNGs), M1, 512 px: `fdsl render --preset
+    /// segrcdb --instances 100 --png-compression LEVEL` (BENCHMARKS.md).
     fn png_bytes_per_byte(&self) -> [f64; 4] {
-        [0.25, 0.2, 0.12, 0.12]
+        [0.850, 0.796, 0.526, 0.524]
     }
 }
 
