@@ -1,5 +1,6 @@
 //! The library (`fdsl_dataset::Dataset`) gives, for every preset, the very bytes `fdsl render`
-//! writes: each PNG's pixels, each PLY's or npy's points, from the folder's own manifest.
+//! writes: each PNG's pixels (and each mask's), each PLY's or npy's points, from the folder's own
+//! manifest.
 
 mod common;
 use common::{arg, fdsl_ok};
@@ -64,11 +65,21 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                 let sample = ds.sample(index).unwrap();
                 let split = ds.split_of(sample.instance).name();
                 let name = format!("{}.{ext}", ds.key(&sample));
+                let n = ds.render(index, &mut out_bytes).unwrap();
+                if ds.has_masks() {
+                    // mmsegmentation's layout: the image, then its mask, apart.
+                    let split = if split == "val" { "validation" } else { "training" };
+                    let (image, mask) = out_bytes[..n].split_at(ds.image_len());
+                    let image_path = Path::new(&out).join("images").join(split).join(&name);
+                    let mask_path = Path::new(&out).join("annotations").join(split).join(&name);
+                    assert!(payload(&image_path) == image, "{preset}: {} differs", image_path.display());
+                    assert!(payload(&mask_path) == mask, "{preset}: {} differs", mask_path.display());
+                    continue;
+                }
                 let path = match ds.sample_shape().is_fixed() {
                     true => Path::new(&out).join(split).join(Dataset::class_name(sample.class)).join(name),
                     false => Path::new(&out).join(split).join(name),
                 };
-                let n = ds.render(index, &mut out_bytes).unwrap();
                 assert!(payload(&path) == out_bytes[..n], "{preset} {format}: {} differs", path.display());
                 if let Some(layout) = ds.scene_json(&sample) {
                     assert_eq!(std::fs::read(path.with_extension("json")).unwrap(), layout, "{preset}");

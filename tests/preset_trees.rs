@@ -40,6 +40,7 @@ fn small(preset: &str) -> &'static [&'static str] {
         "perlin-100" | "perlin-1296" | "bezier-144" | "bezier-1024" => {
             &["--categories", "3", "--instances", "3", "--size", "32"]
         }
+        "segrcdb" => &["--categories", "5", "--instances", "5", "--size", "48", "--instances-per-image", "5"],
         other => panic!("no small flags for {other}: add them"),
     }
 }
@@ -78,12 +79,18 @@ fn cases() -> Vec<(String, Vec<String>)> {
             cases.push((format!("{preset} {format}"), flags));
         }
     }
-    let extra: [(&str, &[&str]); 2] = [
+    let extra: [(&str, &[&str]); 5] = [
         (
             "fractaldb-1k png hue val",
             &["--preset", "fractaldb-1k", "--colour", "hue", "--val-per-class", "5"],
         ),
         ("rcdb-1k png val", &["--preset", "rcdb-1k", "--val-per-class", "1"]),
+        ("segrcdb png val", &["--preset", "segrcdb", "--val-per-class", "2"]),
+        ("segrcdb png rings", &["--preset", "segrcdb", "--mask-mode", "rings"]),
+        (
+            "segrcdb webdataset filled",
+            &["--preset", "segrcdb", "--mask-mode", "filled", "--format", "webdataset"],
+        ),
     ];
     for (name, flags) in extra {
         let preset = flags[1];

@@ -58,7 +58,8 @@ struct PreviewArgs {
     /// The sheet, a PNG file (RGB).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Classes shown, one row each: the dataset's first N (scenes: one row).
+    /// Classes shown, one row each: the dataset's first N (scenes: one row; images with masks: a row
+    /// of images and one of their masks over them; both drawn from these N classes).
     #[arg(long, value_name = "N", default_value_t = 4, conflicts_with = "classes")]
     categories: usize,
     /// Show these classes instead, one row each (comma-separated indices, e.g. 0,33,66,99 for the

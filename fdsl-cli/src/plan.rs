@@ -11,6 +11,16 @@
 //! - `npy` of images: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order)
 //!   and `{split}/labels-{NNNNNN}.npy` (int64, N).
 //!
+//! Images with masks (SegRCDB: numbered, no class) are laid out as segmentation code reads them:
+//! - `png`: mmsegmentation's layout (its ADE20K and SegRCDB configs': `img_dir`
+//!   `images/training`, `ann_dir` `annotations/training`), `images/{training,validation}/{key}.png`
+//!   (the grey image) and `annotations/{training,validation}/{key}.png` (the mask, 8-bit grey, the
+//!   label of each pixel), one task per chunk as above;
+//! - `webdataset`: members `{key}.json`, `{key}.png` and `{key}.seg.png` (the mask) per sample, no
+//!   `.cls` (an image has no one class);
+//! - `npy`: `{split}/images-{NNNNNN}.npy` and `{split}/masks-{NNNNNN}.npy` (uint8, N x H x W each),
+//!   no labels.
+//!
 //! Shards are written piece by piece: an npy shard's images each at their place in the file, a tar's
 //! members first to a side file as they are rendered, then copied in order into the tar; memory
 //! stays about one sample per thread whatever `--shard-size` and `--size` (the disk holds a tar
@@ -62,8 +72,11 @@ pub struct Plan<'a> {
 #[derive(Serialize)]
 struct SampleInfo<'a> {
     key: &'a str,
-    class: usize,
-    category_file: String,
+    /// The class and its file (none for images with masks: their classes are in the mask).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category_file: Option<String>,
     split: &'static str,
     instance: usize,
     seed: u64,
@@ -181,7 +194,20 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// One sample's file: a PNG; a point cloud's binary or ASCII PLY, or its `.npy` (float32, N x 3).
+    /// One sample's files: a PNG, and its mask's PNG where it has one; a point cloud's binary or
+    /// ASCII PLY, or its `.npy` (float32, N x 3).
+    fn encode_sample(&self, sample: &[u8]) -> Result<Vec<Vec<u8>>> {
+        match (self.dataset.sample_shape(), self.dataset.has_masks()) {
+            (SampleShape::Image { side, .. }, true) => {
+                let (image, mask) = sample.split_at(self.dataset.image_len());
+                let mask = encode_png(mask, side as u32, Colour::Grey, self.dataset.spec.png_compression)?;
+                Ok(vec![self.encode(image)?, mask])
+            }
+            _ => Ok(vec![self.encode(sample)?]),
+        }
+    }
+
+    /// One image's PNG, or a point cloud's file.
     fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
         match (self.dataset.sample_shape(), self.dataset.spec.format) {
             (SampleShape::Image { side, channels }, _) => encode_png(
@@ -219,8 +245,17 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The files of one sample: its data, and for a scene its JSON layout beside it.
+    /// The files of one sample: its data, and for a scene its JSON layout beside it; an image with a
+    /// mask, its image and its annotation (mmsegmentation's layout).
     fn sample_files(&self, sample: &Sample) -> Vec<String> {
+        if self.dataset.has_masks() {
+            let split = match self.dataset.split_of(sample.instance) {
+                Split::Train => "training",
+                Split::Val => "validation",
+            };
+            let key = self.dataset.key(sample);
+            return vec![format!("images/{split}/{key}.png"), format!("annotations/{split}/{key}.png")];
+        }
         let data = self.sample_path(sample);
         match self.dataset.sample_shape() {
             SampleShape::Scene { .. } => {
@@ -243,7 +278,8 @@ impl<'a> Plan<'a> {
             }
             (Task::Shard { split, index }, Format::Npy) => {
                 let s = split.name();
-                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/labels-{index:06}.npy")]
+                let second = if self.dataset.has_masks() { "masks" } else { "labels" };
+                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/{second}-{index:06}.npy")]
             }
             (Task::Shard { split, index }, _) => vec![Self::tar_name(split, index)],
         }
@@ -261,7 +297,9 @@ impl<'a> Plan<'a> {
                     scratch,
                     |sample, raster| {
                         let mut names = self.sample_files(&sample).into_iter();
-                        files.push((names.next().expect("a data file"), Made::Bytes(self.encode(raster)?)));
+                        for file in self.encode_sample(raster)? {
+                            files.push((names.next().expect("a file per part"), Made::Bytes(file)));
+                        }
                         if let (Some(json), Some(layout)) = (names.next(), self.dataset.scene_json(&sample)) {
                             files.push((json, Made::Bytes(layout)));
                         }
@@ -277,10 +315,25 @@ impl<'a> Plan<'a> {
                 match self.dataset.spec.format {
                     Format::Npy => {
                         let image = self.npy_image_shape();
-                        let sample_len = image.iter().product();
+                        let image_len = self.dataset.image_len();
                         let shape: Vec<usize> = [samples.len()].into_iter().chain(image).collect();
                         let images = Temporary::beside(spill, &names[0])?;
-                        let array = crate::npy::ArrayFile::create(images.path(), "|u1", &shape, sample_len)?;
+                        let array = crate::npy::ArrayFile::create(images.path(), "|u1", &shape, image_len)?;
+                        if self.dataset.has_masks() {
+                            let (n, side, mask_len) = (samples.len(), shape[1], self.dataset.mask_len());
+                            let masks = Temporary::beside(spill, &names[1])?;
+                            let mask_shape = [n, side, side];
+                            let mask_array =
+                                crate::npy::ArrayFile::create(masks.path(), "|u1", &mask_shape, mask_len)?;
+                            self.fill(samples, every, |&mut i, raster| {
+                                array.put(i, &raster[..image_len])?;
+                                mask_array.put(i, &raster[image_len..])
+                            })?;
+                            return Ok(names
+                                .into_iter()
+                                .zip([Made::File(images), Made::File(masks)])
+                                .collect());
+                        }
                         self.fill(samples, every, |&mut i, raster| array.put(i, raster))?;
                         let mut labels = crate::npy::header("<i8", &[samples.len()]);
                         labels.extend(samples.iter().flat_map(|s| (s.class as i64).to_le_bytes()));
@@ -296,13 +349,17 @@ impl<'a> Plan<'a> {
                             .open(members.path())
                             .with_context(|| format!("cannot create {}", members.path().display()))?;
                         let side = Mutex::new((side, 0u64));
-                        let spans = Mutex::new(vec![(0u64, 0u64); samples.len()]);
+                        let spans = Mutex::new(vec![Vec::new(); samples.len()]);
                         self.fill(samples, every, |&mut i, raster| {
-                            let file = self.encode(raster)?;
+                            let files = self.encode_sample(raster)?;
                             let mut side = side.lock().unwrap_or_else(|p| p.into_inner());
-                            side.0.write_all(&file).context("cannot write a shard's side file")?;
-                            spans.lock().unwrap_or_else(|p| p.into_inner())[i] = (side.1, file.len() as u64);
-                            side.1 += file.len() as u64;
+                            let mut sample_spans = Vec::new();
+                            for file in files {
+                                side.0.write_all(&file).context("cannot write a shard's side file")?;
+                                sample_spans.push((side.1, file.len() as u64));
+                                side.1 += file.len() as u64;
+                            }
+                            spans.lock().unwrap_or_else(|p| p.into_inner())[i] = sample_spans;
                             Ok(())
                         })?;
                         let spans = spans.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -328,9 +385,9 @@ impl<'a> Plan<'a> {
     }
 
     /// Write the POSIX tar of the samples into the new file `path`: `{key}.cls`, `{key}.json`,
-    /// `{key}.png` each, the data of sample `i`'s file at `spans[i]` (offset, length) of the file
-    /// `members`, copied through in pieces.
-    fn tar(&self, samples: &[Sample], members: &Path, spans: &[(u64, u64)], path: &Path) -> Result<()> {
+    /// `{key}.png` each (with masks: `{key}.json`, `{key}.png`, `{key}.seg.png`), the data of sample
+    /// `i`'s files at `spans[i]` (offset, length each) of the file `members`, copied through in pieces.
+    fn tar(&self, samples: &[Sample], members: &Path, spans: &[Vec<(u64, u64)>], path: &Path) -> Result<()> {
         let spec = &self.dataset.spec;
         let file = fs::OpenOptions::new()
             .write(true)
@@ -340,12 +397,13 @@ impl<'a> Plan<'a> {
         let mut builder = tar::Builder::new(std::io::BufWriter::new(file));
         let mut side =
             fs::File::open(members).with_context(|| format!("cannot read {}", members.display()))?;
-        for (sample, &(at, len)) in samples.iter().zip(spans) {
+        let labelled = self.dataset.labelled();
+        for (sample, files) in samples.iter().zip(spans) {
             let key = self.dataset.key(sample);
             let info = SampleInfo {
                 key: &key,
-                class: sample.class,
-                category_file: Dataset::category_path(sample.class),
+                class: labelled.then_some(sample.class),
+                category_file: labelled.then(|| Dataset::category_path(sample.class)),
                 split: self.dataset.split_of(sample.instance).name(),
                 instance: sample.instance,
                 seed: spec.seed,
@@ -354,13 +412,22 @@ impl<'a> Plan<'a> {
                 parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.class.to_string(), serde_json::to_vec(&info)?);
+            let masked = self.dataset.has_masks();
+            let mut members: Vec<(&str, u64, Option<&[u8]>)> = Vec::new();
+            if !masked {
+                members.push(("cls", cls.len() as u64, Some(cls.as_bytes())));
+            }
+            members.push(("json", json.len() as u64, Some(json.as_slice())));
+            let extensions = if masked { ["png", "seg.png"].as_slice() } else { &[self.extension()] };
+            let at = files.first().map_or(0, |&(at, _)| at);
+            members
+                .extend(extensions.iter().zip(files).map(|(extension, &(_, len))| (*extension, len, None)));
             side.seek(std::io::SeekFrom::Start(at)).context("cannot read a shard's side file")?;
-            let members: [(&str, u64, Box<dyn Read + '_>); 3] = [
-                ("cls", cls.len() as u64, Box::new(cls.as_bytes())),
-                ("json", json.len() as u64, Box::new(json.as_slice())),
-                (self.extension(), len, Box::new((&mut side).take(len))),
-            ];
-            for (extension, size, data) in members {
+            for (extension, size, bytes) in members {
+                let data: Box<dyn Read + '_> = match bytes {
+                    Some(bytes) => Box::new(bytes),
+                    None => Box::new((&mut side).take(size)),
+                };
                 let mut header = tar::Header::new_ustar();
                 header.set_size(size);
                 header.set_mode(0o644);

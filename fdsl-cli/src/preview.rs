@@ -1,7 +1,8 @@
 //! `fdsl preview`: a contact sheet of a dataset — a few instances of a few classes, each tile
 //! labelled with its class and instance, a title line naming the dataset. Images are shrunk by
 //! averaging; point clouds and scenes are drawn as an orthographic projection (rotated 30° about the
-//! vertical axis, so depth shows), white points on black.
+//! vertical axis, so depth shows), white points on black. Images with masks (SegRCDB) show in two
+//! rows: the images, then the same images with each labelled pixel in its label's colour.
 
 use anyhow::{Result, ensure};
 use fdsl_core::family::SampleShape;
@@ -78,19 +79,31 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
         anyhow::bail!("class {past} is past the dataset's {} classes", dataset.class_count());
     }
     let spec = &dataset.spec;
-    let labelled = dataset.sample_shape().is_fixed();
-    let rows = if labelled { classes } else { &[0] };
+    let labelled = dataset.labelled();
+    let masked = dataset.has_masks();
+    // Rows: the classes; one of unlabelled samples; with masks, the images then their overlays.
+    let rows = match (labelled, masked) {
+        (true, _) => classes,
+        (false, false) => &[0],
+        (false, true) => &[0, 1],
+    };
     let columns = shown_instances(spec.instances, m);
     check_size(rows.len(), columns.len(), tile)?;
     let cells: Vec<(usize, u64)> =
-        rows.iter().flat_map(|&class| columns.iter().map(move |&instance| (class, instance))).collect();
+        rows.iter().flat_map(|&row| columns.iter().map(move |&instance| (row, instance))).collect();
     let tiles = cells
         .par_iter()
-        .map(|&(class, instance)| {
-            let index = if labelled { (class * spec.instances) as u64 + instance } else { instance };
+        .map(|&(row, instance)| {
+            let index = if labelled { (row * spec.instances) as u64 + instance } else { instance };
             let mut sample = vec![0u8; dataset.sample_len()];
             let written = dataset.render(index, &mut sample)?;
-            Ok(tile_of(dataset.sample_shape(), &sample[..written], tile))
+            let (image, mask) = sample[..written].split_at(dataset.image_len().min(written));
+            Ok(match (dataset.sample_shape(), row) {
+                (SampleShape::Image { side, .. }, 1) if masked => {
+                    shrink(&overlay(image, mask), side, 3, tile)
+                }
+                (shape, _) => tile_of(shape, image, tile),
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let cell = (tile + GAP, tile + LINE + GAP);
@@ -108,7 +121,12 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
     );
     for (k, (&(class, instance), rgb)) in cells.iter().zip(&tiles).enumerate() {
         let (x, y) = (GAP + k % columns.len() * cell.0, GAP + LINE + GAP + k / columns.len() * cell.1);
-        let label = if labelled { format!("{class}/{instance}") } else { format!("scene {instance}") };
+        let label = match (labelled, masked, class) {
+            (true, ..) => format!("{class}/{instance}"),
+            (false, false, _) => format!("scene {instance}"),
+            (false, true, 0) => format!("image {instance}"),
+            (false, true, _) => format!("mask {instance}"),
+        };
         sheet.text(x, y, &label);
         sheet.paste(x, y + LINE, tile, rgb);
     }
@@ -140,6 +158,35 @@ fn tile_of(shape: SampleShape, sample: &[u8], tile: usize) -> Vec<u8> {
     match shape {
         SampleShape::Image { side, channels } => shrink(sample, side, channels, tile),
         SampleShape::Cloud { .. } | SampleShape::Scene { .. } => projection(sample, tile),
+    }
+}
+
+/// A grey image with its mask laid over it, RGB: each labelled pixel in its label's colour
+/// ([`label_colour`]), the background pixels grey as they are.
+fn overlay(image: &[u8], mask: &[u8]) -> Vec<u8> {
+    image
+        .iter()
+        .zip(mask)
+        .flat_map(|(&v, &label)| if label == 0 { [v; 3] } else { label_colour(label) })
+        .collect()
+}
+
+/// A bright colour per mask label, neighbouring labels far apart on the hue circle (a step of 97/256
+/// of a turn per label), value 255, saturation 3/4.
+fn label_colour(label: u8) -> [u8; 3] {
+    let hue = (u32::from(label) * 97 % 256) * 6; // 0..1536: six sectors of 256
+    let (sector, f) = (hue / 256, hue % 256);
+    let (high, low) = (255, 64);
+    let rise = (low + (high - low) * f / 255) as u8;
+    let fall = (high - (high - low) * f / 255) as u8;
+    let (high, low) = (high as u8, low as u8);
+    match sector {
+        0 => [high, rise, low],
+        1 => [fall, high, low],
+        2 => [low, high, rise],
+        3 => [low, fall, high],
+        4 => [rise, low, high],
+        _ => [high, low, fall],
     }
 }
 
@@ -216,6 +263,16 @@ mod tests {
         assert_eq!(shrink(&grey, 2, 1, 4)[..6], [0, 0, 0, 0, 0, 0]);
         let rgb = [10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30];
         assert_eq!(shrink(&rgb, 2, 3, 1), [10, 20, 30]);
+    }
+
+    #[test]
+    fn overlays_colour_labelled_pixels_only() {
+        assert_eq!(overlay(&[9, 200], &[0, 0]), [9, 9, 9, 200, 200, 200]);
+        let coloured = overlay(&[9, 200], &[3, 0]);
+        assert_eq!((&coloured[..3], &coloured[3..]), (&label_colour(3)[..], &[200; 3][..]));
+        let colours: std::collections::HashSet<[u8; 3]> = (1..=254).map(label_colour).collect();
+        assert!(colours.len() > 200, "{}", colours.len());
+        assert_ne!(label_colour(1), label_colour(2));
     }
 
     #[test]

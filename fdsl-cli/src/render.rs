@@ -468,9 +468,8 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
     let sample_file = match (dataset.sample_shape(), spec.format) {
-        (SampleShape::Image { side, channels }, _) => {
-            (side * side * channels) as f64 * png_bytes_per_byte(spec)
-        }
+        // The image's PNG, and its mask's (the family's measure covers both).
+        (SampleShape::Image { .. }, _) => dataset.sample_len() as f64 * png_bytes_per_byte(spec),
         (SampleShape::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
         (SampleShape::Cloud { points }, _) => (points * 12) as f64 + 200.0,
         // The typical points of a scene, and the JSON layout.
@@ -489,7 +488,10 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
                 let pixels: usize = image.iter().product();
                 let shape: Vec<usize> = [n].into_iter().chain(image).collect();
                 let images = crate::npy::header("|u1", &shape).len() + n * pixels;
-                (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64
+                match dataset.has_masks() {
+                    true => (2 * images) as f64,
+                    false => (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64,
+                }
             }
             _ => n as f64 * sample_file,
         }

@@ -79,7 +79,7 @@ fn main() {
     let (mut seconds, mut render_seconds) = (0.0, 0.0);
     for i in 0..images {
         let t = std::time::Instant::now();
-        family.render(i, &mut image, &mut mask, &mut polygon).expect("buffers");
+        family.render_pair(i, &mut image, &mut mask, &mut polygon).expect("buffers");
         render_seconds += t.elapsed().as_secs_f64();
         write_png(&out.join("image").join(format!("{i:06}.png")), &image);
         write_png(&out.join("mask").join(format!("{i:06}.png")), &mask);

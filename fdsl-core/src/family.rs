@@ -210,9 +210,26 @@ pub trait Family {
     fn scratch_len(&self) -> ScratchLen;
     /// Number of categories.
     fn classes(&self) -> usize;
-    /// Whether samples belong to the classes (else, as scenes, to one unlabelled group).
+    /// Whether samples belong to the classes (else, as scenes and SegRCDB's images, to one
+    /// unlabelled group).
     fn labelled(&self) -> bool {
         true
+    }
+    /// Whether each sample carries a per-pixel label mask (SegRCDB): then the shape is an image
+    /// ([`SampleShape::Image`]) and [`Family::render`] writes the image's `side² · channels` bytes
+    /// and right after them its mask, `side × side` bytes, row-major, one `u8` label per pixel (0
+    /// the background, else the class drawn there + 1). No other family has masks.
+    fn masked(&self) -> bool {
+        false
+    }
+    /// Bytes [`Family::render`] writes at most: [`SampleShape::max_len`], and the mask's `side²`
+    /// after it where the family is [`Family::masked`].
+    fn sample_len(&self) -> usize {
+        let shape = self.shape();
+        match shape {
+            SampleShape::Image { side, .. } if self.masked() => shape.max_len() + side * side,
+            _ => shape.max_len(),
+        }
     }
     /// The unit of shared work instance `instance` of a class belongs to: samples of one (class,
     /// unit) rendered in turn with one workspace share it. By default each instance is its own unit
@@ -224,8 +241,9 @@ pub trait Family {
     fn shared_work(&self) -> &'static str {
         "nothing"
     }
-    /// Render instance `instance` of class `class` into `out` (at least [`SampleShape::max_len`]
-    /// bytes); returns the bytes written. Scenes ignore `class` (their sample is `instance`).
+    /// Render instance `instance` of class `class` into `out` (at least [`Family::sample_len`]
+    /// bytes: the sample, then its mask where [`Family::masked`]); returns the bytes written.
+    /// Unlabelled families ignore `class` (their sample is `instance`).
     fn render(
         &self,
         class: usize,

@@ -133,7 +133,7 @@ fn categories(seed: u64, n: u64) -> Vec<SegRcdbCategory> {
 fn render(family: &SegRcdb<Vec<SegRcdbCategory>>, index: u64) -> (Vec<u8>, Vec<u8>) {
     let side = family.side();
     let (mut image, mut mask) = (vec![0u8; side * side], vec![0u8; side * side]);
-    family.render(index, &mut image, &mut mask, &mut Polygon::default()).unwrap();
+    family.render_pair(index, &mut image, &mut mask, &mut Polygon::default()).unwrap();
     (image, mask)
 }
 
@@ -235,12 +235,15 @@ fn refusals() {
     );
     let family = SegRcdb::new(good, 64, 4, MaskMode::Rings, 0).unwrap();
     let mut polygon = Polygon::default();
-    assert_eq!(family.render(0, &mut [0; 64 * 64], &mut [0; 10], &mut polygon), Err(SegRcdbError::Buffer));
     assert_eq!(
-        family.render(0, &mut [0; 64 * 63], &mut [0; 64 * 64], &mut polygon),
+        family.render_pair(0, &mut [0; 64 * 64], &mut [0; 10], &mut polygon),
         Err(SegRcdbError::Buffer)
     );
-    assert_eq!(family.render(0, &mut [0; 64 * 64], &mut [0; 64 * 64], &mut polygon), Ok(()));
+    assert_eq!(
+        family.render_pair(0, &mut [0; 64 * 63], &mut [0; 64 * 64], &mut polygon),
+        Err(SegRcdbError::Buffer)
+    );
+    assert_eq!(family.render_pair(0, &mut [0; 64 * 64], &mut [0; 64 * 64], &mut polygon), Ok(()));
 }
 
 #[test]
@@ -293,7 +296,7 @@ proptest! {
         prop_assert_eq!(category.check().is_ok(), ok);
         if let Ok(family) = SegRcdb::new(vec![category; 2], side, 3, mode, seed) {
             let (mut image, mut mask) = (vec![0u8; side * side], vec![0u8; side * side]);
-            family.render(index, &mut image, &mut mask, &mut Polygon::default()).unwrap();
+            family.render_pair(index, &mut image, &mut mask, &mut Polygon::default()).unwrap();
             prop_assert!(mask.iter().all(|&v| v <= 2));
         }
     }
@@ -307,4 +310,28 @@ proptest! {
         prop_assert!(fill_polygon(&points, 9, &mut pixels, w, h, &mut scratch));
         prop_assert!(pixels.iter().all(|&v| v == 0 || v == 9));
     }
+}
+
+#[test]
+fn the_family_renders_image_then_mask_into_one_buffer() {
+    use fdsl_core::family::{Family, Held, RenderError, SampleShape, Workspace};
+    let family = SegRcdb::new(categories(0, 254), 96, 8, MaskMode::Filled, 4).unwrap();
+    assert_eq!(family.shape(), SampleShape::Image { side: 96, channels: 1 });
+    assert!(family.masked() && !family.labelled());
+    assert_eq!((family.classes(), family.sample_len()), (254, 2 * 96 * 96));
+    let mut held = Held::default();
+    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
+    let mut out = vec![7u8; 2 * 96 * 96 + 5];
+    // The class is ignored: images are numbered, not classed.
+    assert_eq!(family.render(200, 5, &mut ws, &mut out), Ok(2 * 96 * 96));
+    let (image, mask) = render(&family, 5);
+    assert_eq!((&out[..96 * 96], &out[96 * 96..2 * 96 * 96]), (&image[..], &mask[..]));
+    assert_eq!(out[2 * 96 * 96..], [7; 5]);
+    assert_eq!(
+        family.render(0, 5, &mut ws, &mut out[..2 * 96 * 96 - 1]),
+        Err(RenderError::Output { needed: 2 * 96 * 96 })
+    );
+    let mut name = String::new();
+    family.write_name(3, 42, &mut name).unwrap();
+    assert_eq!(name, "000042");
 }

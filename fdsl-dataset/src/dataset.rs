@@ -1,8 +1,8 @@
 //! A dataset: its spec, its categories, its family, and every sample by index.
 //!
 //! Samples are indexed globally: `index = class · instances + instance` (`instances` per class, as
-//! the spec says), and a sample's label is its class. Scenes have no class: scene `s` is index `s`
-//! and its label is −1. The first `instances − val_per_class` instances of every class are in the
+//! the spec says), and a sample's label is its class. Scenes and SegRCDB's images have no class:
+//! sample `s` is index `s` and its label is −1 (a SegRCDB image's classes are in its mask). The first `instances − val_per_class` instances of every class are in the
 //! `train` split, the rest in `val`.
 //!
 //! What a sample *is* lives in the family ([`fdsl_core::family`]); this layer holds the categories
@@ -202,9 +202,55 @@ impl Dataset {
         self.family().shape()
     }
 
-    /// Bytes of one sample (for scenes, the most one can take).
+    /// Bytes of one sample (for scenes, the most one can take); with masks ([`Dataset::has_masks`])
+    /// the image's [`Dataset::image_len`] bytes then the mask's [`Dataset::mask_len`]: every buffer of
+    /// samples ([`Dataset::render`], [`Dataset::render_batch`], the bytes handed to callbacks) holds
+    /// each sample so, image then mask.
     pub fn sample_len(&self) -> usize {
+        self.family().sample_len()
+    }
+
+    /// Whether every sample is an image with a per-pixel label mask of its side: `side × side` bytes,
+    /// row-major, 0 the background, else the class drawn there + 1 (SegRCDB).
+    pub fn has_masks(&self) -> bool {
+        self.family().masked()
+    }
+
+    /// Bytes of a sample's image (or point cloud): the sample without its mask.
+    pub fn image_len(&self) -> usize {
         self.sample_shape().max_len()
+    }
+
+    /// Bytes of a sample's mask: 0 without masks.
+    pub fn mask_len(&self) -> usize {
+        self.sample_len() - self.image_len()
+    }
+
+    /// Render sample `index`'s image into `image` ([`Dataset::image_len`] bytes or more) and its mask
+    /// into `mask` ([`Dataset::mask_len`] or more); an error for a dataset without masks.
+    pub fn render_with_mask(&self, index: u64, image: &mut [u8], mask: &mut [u8]) -> Result<()> {
+        ensure!(
+            self.has_masks(),
+            "the {} preset's samples have no masks ({} are {}; SegRCDB has masks)",
+            self.spec.preset,
+            self.spec.preset,
+            self.noun()
+        );
+        let (image_len, mask_len) = (self.image_len(), self.mask_len());
+        ensure!(
+            image.len() >= image_len && mask.len() >= mask_len,
+            "the image buffer holds {} bytes and the mask buffer {}; a sample needs {image_len} and {mask_len}",
+            image.len(),
+            mask.len()
+        );
+        let mut scratch = Scratch::default();
+        self.with_out(&mut scratch, |scratch, out| {
+            let n = self.render_into(self.sample(index)?, scratch, out)?;
+            let (i, m) = out[..n].split_at(image_len);
+            image[..image_len].copy_from_slice(i);
+            mask[..mask_len].copy_from_slice(m);
+            Ok(())
+        })
     }
 
     /// What to call samples in messages: `images`, `point clouds` or `scenes`.
@@ -216,9 +262,15 @@ impl Dataset {
         }
     }
 
+    /// Whether samples belong to the classes (else, as scenes and SegRCDB's images, they are
+    /// numbered in one group and labelled −1).
+    pub fn labelled(&self) -> bool {
+        self.family().labelled()
+    }
+
     /// Groups of samples: the classes, or one group of scenes.
     fn sample_groups(&self) -> usize {
-        if self.family().labelled() { self.class_count() } else { 1 }
+        if self.labelled() { self.class_count() } else { 1 }
     }
 
     /// Number of classes: one per category file, but for 1p-frac, whose one category (its base

@@ -115,6 +115,14 @@ where
         self.0.labelled()
     }
 
+    fn masked(&self) -> bool {
+        self.0.masked()
+    }
+
+    fn sample_len(&self) -> usize {
+        self.0.sample_len()
+    }
+
     fn unit_of(&self, instance: u64) -> u64 {
         self.0.unit_of(instance)
     }

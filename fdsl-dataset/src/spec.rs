@@ -30,12 +30,16 @@ pub const SIZES: std::ops::RangeInclusive<u32> = 16..=8192;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// ImageFolder: `train/CLASS/NAME.png` (and `val/…`), one 8-bit greyscale PNG per image.
+    /// ImageFolder: `train/CLASS/NAME.png` (and `val/…`), one 8-bit greyscale PNG per image. Images
+    /// with masks: mmsegmentation's `images/training/KEY.png` and `annotations/training/KEY.png`
+    /// (and `validation`).
     Png,
-    /// WebDataset: POSIX tar shards `train-NNNNNN.tar` of `KEY.cls`, `KEY.json`, `KEY.png`, and `_info.json`.
+    /// WebDataset: POSIX tar shards `train-NNNNNN.tar` of `KEY.cls`, `KEY.json`, `KEY.png`, and
+    /// `_info.json`. Images with masks: `KEY.json`, `KEY.png`, `KEY.seg.png`.
     Webdataset,
     /// NumPy. Images: per shard `train/images-NNNNNN.npy` (uint8, N x H x W) and
-    /// `train/labels-NNNNNN.npy` (int64). Point clouds: one `.npy` per sample (float32, N x 3).
+    /// `train/labels-NNNNNN.npy` (int64), or with masks `train/masks-NNNNNN.npy` (uint8, N x H x W).
+    /// Point clouds: one `.npy` per sample (float32, N x 3).
     Npy,
     /// Point clouds: one binary little-endian PLY per sample, `train/CLASS/NAME.ply`.
     Ply,
@@ -71,18 +75,22 @@ impl Choice for Format {
         (
             Format::Png,
             "png",
-            "ImageFolder: train/CLASS/NAME.png (and val/...), one 8-bit greyscale PNG per image",
+            "ImageFolder: train/CLASS/NAME.png (and val/...), one 8-bit greyscale PNG per image; images with \
+             masks (segrcdb): mmsegmentation's images/training/KEY.png and annotations/training/KEY.png (and \
+             validation)",
         ),
         (
             Format::Webdataset,
             "webdataset",
-            "WebDataset: POSIX tar shards train-NNNNNN.tar of KEY.cls, KEY.json, KEY.png, and _info.json",
+            "WebDataset: POSIX tar shards train-NNNNNN.tar of KEY.cls, KEY.json, KEY.png, and _info.json; \
+             with masks KEY.json, KEY.png, KEY.seg.png",
         ),
         (
             Format::Npy,
             "npy",
             "NumPy. Images: per shard train/images-NNNNNN.npy (uint8, N x H x W) and train/labels-NNNNNN.npy \
-             (int64). Point clouds: one .npy per sample (float32, N x 3)",
+             (int64), or with masks train/masks-NNNNNN.npy (uint8, N x H x W). Point clouds: one .npy per \
+             sample (float32, N x 3)",
         ),
         (Format::Ply, "ply", "Point clouds: one binary little-endian PLY per sample, train/CLASS/NAME.ply"),
         (Format::PlyAscii, "ply-ascii", "Point clouds: one ASCII PLY per sample"),

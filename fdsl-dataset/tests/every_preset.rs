@@ -35,6 +35,7 @@ fn small(preset: &str) -> String {
         "1p-frac" => r#""perturbations": 3, "size": 48, "points": 3000"#,
         "perlin-100" | "perlin-1296" => r#""categories": 3, "instances": 4, "size": 32"#,
         "bezier-144" | "bezier-1024" => r#""categories": 3, "instances": 5, "size": 40"#,
+        "segrcdb" => r#""categories": 5, "instances": 7, "size": 64, "instances_per_image": 6"#,
         other => panic!("no small spec for {other}: add one"),
     };
     format!(r#"{{"preset": "{preset}", "seed": 3, {overrides}}}"#)
@@ -95,9 +96,9 @@ fn every_way_of_asking_gives_the_same_bytes() {
         let whole = Dataset::open(&serde_json::to_string(&ds.spec).unwrap()).unwrap();
         assert_eq!(whole.spec, ds.spec, "{preset}");
         assert!(in_order(&whole) == expected, "{preset}: opened from its whole spec");
-        // Labels: the class, or -1 for scenes.
+        // Labels: the class, or -1 for scenes and SegRCDB's images.
         for i in [0, ds.len() - 1] {
-            let class = if ds.sample_shape().is_fixed() { ds.sample(i).unwrap().class as i64 } else { -1 };
+            let class = if ds.labelled() { ds.sample(i).unwrap().class as i64 } else { -1 };
             assert_eq!(ds.label(i).unwrap(), class, "{preset}");
         }
         assert!(ds.sample(ds.len()).is_err() && ds.render(ds.len(), &mut [0; 1]).is_err());
@@ -120,6 +121,25 @@ fn every_way_of_asking_gives_the_same_bytes() {
         }
         let err = ds.render_batch(&[0, 1], &mut vec![0; 2 * len - 1], 1).unwrap_err();
         assert!(err.to_string().contains("samples need"), "{err}");
+        // Masks: image then mask in one sample's bytes, or apart; asked of a family without, an error.
+        let (image_len, mask_len) = (ds.image_len(), ds.mask_len());
+        assert_eq!(image_len + mask_len, len, "{preset}");
+        let (mut image, mut mask) = (vec![0u8; image_len], vec![0u8; mask_len.max(1)]);
+        match ds.has_masks() {
+            true => {
+                let i = ds.len() - 1;
+                ds.render_with_mask(i, &mut image, &mut mask).unwrap();
+                assert!(expected[i as usize] == [image.clone(), mask.clone()].concat(), "{preset}");
+                assert!(mask.iter().any(|&v| v != 0) && mask.iter().all(|&v| v as usize <= ds.class_count()));
+                let err = ds.render_with_mask(0, &mut image, &mut mask[1..]).unwrap_err();
+                assert!(err.to_string().contains("a sample needs"), "{err}");
+            }
+            false => {
+                assert_eq!(mask_len, 0, "{preset}");
+                let err = ds.render_with_mask(0, &mut image, &mut mask).unwrap_err();
+                assert!(err.to_string().contains("have no masks"), "{preset}: {err}");
+            }
+        }
     }
 }
 
@@ -144,6 +164,19 @@ fn bad_specs_are_errors_that_say_why() {
     );
     assert!(err(r#"{"preset": "fractaldb-1k", "categories": 1001}"#).contains("has 1000 categories"));
     assert!(err(r#"{"seed": 1}"#).contains("missing field `preset`"));
+    assert!(
+        err(r#"{"preset": "segrcdb", "mask_mode": "M4"}"#)
+            .contains("--mask-mode: \"M4\" is not a valid value")
+    );
+    assert!(err(r#"{"preset": "segrcdb", "categories": 255}"#).contains("at most 254 for SegRCDB"));
+    assert!(
+        err(r#"{"preset": "segrcdb", "instances_per_image": 0}"#)
+            .contains("--instances-per-image must be between 1")
+    );
+    assert!(
+        err(r#"{"preset": "rcdb-1k", "mask_mode": "filled"}"#)
+            .contains("--mask-mode does not apply to the rcdb-1k preset")
+    );
     // A whole spec whose categories are not those it names.
     let ds = Dataset::open(&small("rcdb-1k")).unwrap();
     let mut spec = serde_json::to_value(&ds.spec).unwrap();
@@ -231,6 +264,7 @@ fn validation_never_shares_work_with_training() {
         r#"{"preset": "exfractaldb-1k", "categories": 1, "instances": 100, "size": 32, "points": 500, "val_per_class": 7}"#.into(),
         r#"{"preset": "rcdb-1k", "categories": 2, "instances": 9, "size": 32, "val_per_class": 4}"#.into(),
         r#"{"preset": "pc-fractaldb-scenes", "categories": 2, "instances": 9, "points": 100, "val_per_class": 4}"#.into(),
+        r#"{"preset": "segrcdb", "categories": 3, "instances": 9, "size": 32, "val_per_class": 4}"#.into(),
     ];
     for json in allowed {
         let ds = Dataset::open(&json).unwrap_or_else(|e| panic!("{json}: {e:#}"));

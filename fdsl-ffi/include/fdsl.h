@@ -12,9 +12,11 @@
 #include <stdint.h>
 
 /*
- The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly.
+ The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly. 2: images
+ with masks (`fdsl_dataset_has_masks`, `fdsl_mask_size`, `fdsl_render_with_mask`,
+ `FDSL_ERROR_NO_MASKS`; `fdsl_sample_size` counts the mask of such samples).
  */
-#define FDSL_ABI_VERSION 1
+#define FDSL_ABI_VERSION 2
 
 /*
  Success.
@@ -68,6 +70,11 @@
 #define FDSL_ERROR_MEMORY 9
 
 /*
+ Masks asked of a dataset whose samples have none (`fdsl_render_with_mask`).
+ */
+#define FDSL_ERROR_NO_MASKS 10
+
+/*
  An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
  from several threads at once.
  */
@@ -117,8 +124,9 @@ uint64_t fdsl_dataset_len(const fdsl_dataset *ds);
 uint64_t fdsl_dataset_classes(const fdsl_dataset *ds);
 
 /*
- The bytes of one sample (0 for NULL): images are row-major uint8 H x W (x C), point clouds
- little-endian float32 x, y, z per point.
+ The bytes of one sample as `fdsl_render` writes it (0 for NULL): images are row-major uint8
+ H x W (x C), point clouds little-endian float32 x, y, z per point; an image with a mask is the
+ image then its mask (`fdsl_mask_size` bytes).
 
  # Safety
  `ds` is NULL or a live handle.
@@ -126,14 +134,33 @@ uint64_t fdsl_dataset_classes(const fdsl_dataset *ds);
 size_t fdsl_sample_size(const fdsl_dataset *ds);
 
 /*
- The shape of one sample as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
+ Whether every sample is an image with a per-pixel label mask (1) or not (0; 0 for NULL): a mask
+ is row-major uint8 H x W of the image's side, 0 the background, else the class drawn there + 1.
+
+ # Safety
+ `ds` is NULL or a live handle.
+ */
+int fdsl_dataset_has_masks(const fdsl_dataset *ds);
+
+/*
+ The bytes of one sample's mask (0 without masks, and for NULL).
+
+ # Safety
+ `ds` is NULL or a live handle.
+ */
+size_t fdsl_mask_size(const fdsl_dataset *ds);
+
+/*
+ The shape of one sample (of its image, for images with masks) as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
  (H, W) or, with several channels, (H, W, C) of uint8; a point cloud (N, 3) of float32.
 
  # Safety
  `ds` is NULL or a live handle; `dims` is NULL or writable for 3 `size_t`; `ndim` is NULL or
  writable for one.
  */
-int fdsl_sample_dims(const fdsl_dataset *ds, size_t *dims, size_t *ndim);
+int fdsl_sample_dims(const fdsl_dataset *ds,
+                     size_t *dims,
+                     size_t *ndim);
 
 /*
  Render sample `index` into `out` (`out_len` bytes, at least `fdsl_sample_size`) and, unless
@@ -148,6 +175,23 @@ int fdsl_render(const fdsl_dataset *ds,
                 uint8_t *out,
                 size_t out_len,
                 int64_t *label);
+
+/*
+ Render sample `index`'s image into `image` (`image_len` bytes, at least `fdsl_sample_size` minus
+ `fdsl_mask_size`) and its mask into `mask` (`mask_len` bytes, at least `fdsl_mask_size`):
+ `FDSL_ERROR_NO_MASKS` for a dataset without masks, `FDSL_ERROR_BUFFER` for a buffer too small,
+ both before anything is written.
+
+ # Safety
+ `ds` is NULL or a live handle; `image` is NULL or writable for `image_len` bytes; `mask` is NULL
+ or writable for `mask_len` bytes.
+ */
+int fdsl_render_with_mask(const fdsl_dataset *ds,
+                          uint64_t index,
+                          uint8_t *image,
+                          size_t image_len,
+                          uint8_t *mask,
+                          size_t mask_len);
 
 /*
  Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;

@@ -4,7 +4,9 @@
 //! A dataset is opened from its spec as JSON — the `spec` of a rendered dataset's `manifest.json`,
 //! or the short form `{"preset": "fractaldb-1k", "seed": 0, "categories": 10}` — and renders any sample
 //! into the caller's buffer with the very bytes `fdsl render` writes. Sample `index` is
-//! `class * instances + instance`; its label is its class.
+//! `class * instances + instance`; its label is its class. Images with masks (SegRCDB) are numbered
+//! images labelled −1, each with a per-pixel label mask: `fdsl_render` writes the image then the
+//! mask, `fdsl_render_with_mask` writes them into two buffers.
 //!
 //! Conventions (as rustls-ffi and zstd's API): an opaque handle, `int` status codes (`FDSL_OK` = 0,
 //! else one of the `FDSL_ERROR_*` codes), a one-line message of the calling thread's last failure
@@ -23,8 +25,10 @@ use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly.
-pub const FDSL_ABI_VERSION: u32 = 1;
+/// The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly. 2: images
+/// with masks (`fdsl_dataset_has_masks`, `fdsl_mask_size`, `fdsl_render_with_mask`,
+/// `FDSL_ERROR_NO_MASKS`; `fdsl_sample_size` counts the mask of such samples).
+pub const FDSL_ABI_VERSION: u32 = 2;
 
 /// Success.
 pub const FDSL_OK: c_int = 0;
@@ -47,6 +51,8 @@ pub const FDSL_ERROR_PANIC: c_int = 7;
 pub const FDSL_ERROR_ARGUMENT: c_int = 8;
 /// The memory a call needs cannot be had (the message names the size); nothing was written.
 pub const FDSL_ERROR_MEMORY: c_int = 9;
+/// Masks asked of a dataset whose samples have none (`fdsl_render_with_mask`).
+pub const FDSL_ERROR_NO_MASKS: c_int = 10;
 
 /// An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
 /// from several threads at once.
@@ -169,8 +175,9 @@ pub unsafe extern "C" fn fdsl_dataset_classes(ds: *const fdsl_dataset) -> u64 {
     unsafe { dataset(ds) }.map_or(0, |d| d.class_count() as u64)
 }
 
-/// The bytes of one sample (0 for NULL): images are row-major uint8 H x W (x C), point clouds
-/// little-endian float32 x, y, z per point.
+/// The bytes of one sample as `fdsl_render` writes it (0 for NULL): images are row-major uint8
+/// H x W (x C), point clouds little-endian float32 x, y, z per point; an image with a mask is the
+/// image then its mask (`fdsl_mask_size` bytes).
 ///
 /// # Safety
 /// `ds` is NULL or a live handle.
@@ -180,7 +187,28 @@ pub unsafe extern "C" fn fdsl_sample_size(ds: *const fdsl_dataset) -> usize {
     unsafe { dataset(ds) }.map_or(0, Dataset::sample_len)
 }
 
-/// The shape of one sample as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
+/// Whether every sample is an image with a per-pixel label mask (1) or not (0; 0 for NULL): a mask
+/// is row-major uint8 H x W of the image's side, 0 the background, else the class drawn there + 1.
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_dataset_has_masks(ds: *const fdsl_dataset) -> c_int {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.map_or(0, |d| c_int::from(d.has_masks()))
+}
+
+/// The bytes of one sample's mask (0 without masks, and for NULL).
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_mask_size(ds: *const fdsl_dataset) -> usize {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.map_or(0, Dataset::mask_len)
+}
+
+/// The shape of one sample (of its image, for images with masks) as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
 /// (H, W) or, with several channels, (H, W, C) of uint8; a point cloud (N, 3) of float32.
 ///
 /// # Safety
@@ -248,6 +276,56 @@ pub unsafe extern "C" fn fdsl_render(
             *label = dataset.label(index).map_err(|e| failure(FDSL_ERROR_INDEX, e))?;
         }
         Ok(())
+    })
+}
+
+/// Render sample `index`'s image into `image` (`image_len` bytes, at least `fdsl_sample_size` minus
+/// `fdsl_mask_size`) and its mask into `mask` (`mask_len` bytes, at least `fdsl_mask_size`):
+/// `FDSL_ERROR_NO_MASKS` for a dataset without masks, `FDSL_ERROR_BUFFER` for a buffer too small,
+/// both before anything is written.
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `image` is NULL or writable for `image_len` bytes; `mask` is NULL
+/// or writable for `mask_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_render_with_mask(
+    ds: *const fdsl_dataset,
+    index: u64,
+    image: *mut u8,
+    image_len: usize,
+    mask: *mut u8,
+    mask_len: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: the caller passes NULL or a live handle.
+        let dataset = unsafe { dataset(ds) }?;
+        if image.is_null() || mask.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "image or mask is NULL"));
+        }
+        if !dataset.has_masks() {
+            return Err(failure(
+                FDSL_ERROR_NO_MASKS,
+                format!("the {} preset's samples have no masks (SegRCDB's have)", dataset.spec.preset),
+            ));
+        }
+        check_index(dataset, index)?;
+        let (need_image, need_mask) = (dataset.image_len(), dataset.mask_len());
+        if image_len < need_image || mask_len < need_mask {
+            return Err(failure(
+                FDSL_ERROR_BUFFER,
+                format!(
+                    "image holds {image_len} bytes and mask {mask_len}; a sample needs {need_image} and {need_mask}"
+                ),
+            ));
+        }
+        // SAFETY: `image` and `mask` are writable for at least `need_image` and `need_mask` bytes.
+        let (image, mask) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(image, need_image),
+                std::slice::from_raw_parts_mut(mask, need_mask),
+            )
+        };
+        dataset.render_with_mask(index, image, mask).map_err(render_failure)
     })
 }
 

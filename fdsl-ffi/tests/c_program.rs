@@ -1,12 +1,13 @@
 //! The C ABI from a C program (`tests/c/check.c`), linked statically and dynamically: it renders
-//! samples of several presets, which must be the Rust library's bytes, and walks every error path.
+//! samples of several presets (images with masks among them), which must be the Rust library's
+//! bytes, and walks every error path.
 
 use fdsl_dataset::Dataset;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Small datasets of every family with fixed-size samples.
-const SPECS: [&str; 8] = [
+const SPECS: [&str; 9] = [
     r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
     r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
     r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
@@ -15,6 +16,7 @@ const SPECS: [&str; 8] = [
     r#"{"preset": "pc-fractaldb-1k", "categories": 3, "instances": 4, "points": 500}"#,
     r#"{"preset": "visualatom-1k", "categories": 2, "instances": 3, "size": 64, "seed": 7}"#,
     r#"{"preset": "dead-leaves-mixed", "instances": 4, "size": 40}"#,
+    r#"{"preset": "segrcdb", "categories": 7, "instances": 5, "size": 40, "instances_per_image": 6, "mask_mode": "rings"}"#,
 ];
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile

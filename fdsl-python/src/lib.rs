@@ -40,7 +40,8 @@ impl Dataset {
         }
     }
 
-    /// The dimensions of one sample and whether it is float32 (point clouds) or uint8 (images).
+    /// The dimensions of one sample (of its image, with masks) and whether it is float32 (point
+    /// clouds) or uint8 (images).
     fn dims(&self) -> PyResult<(Vec<usize>, bool)> {
         Ok(match self.inner.sample_shape() {
             SampleShape::Image { side, channels: 1 } => (vec![side, side], false),
@@ -50,7 +51,26 @@ impl Dataset {
         })
     }
 
-    /// `bytes` (`n` samples, little-endian) as an array of `n` samples, uint8 or float32.
+    /// `bytes` (`n` samples, little-endian) as an array of `n` samples, uint8 or float32; with masks
+    /// (each sample an image then its mask) a tuple of the `n` images and the `n` masks (uint8 N x H x W).
+    fn samples<'py>(&self, py: Python<'py>, bytes: Vec<u8>, n: usize) -> PyResult<Bound<'py, PyAny>> {
+        if !self.inner.has_masks() {
+            return self.array(py, bytes, n);
+        }
+        let (image_len, len) = (self.inner.image_len(), self.inner.sample_len());
+        let (mut images, mut masks) =
+            (Vec::with_capacity(n * image_len), Vec::with_capacity(n * (len - image_len)));
+        for sample in bytes.chunks_exact(len) {
+            images.extend_from_slice(&sample[..image_len]);
+            masks.extend_from_slice(&sample[image_len..]);
+        }
+        let (dims, _) = self.dims()?;
+        let mask_shape = [n, dims[0], dims[1]];
+        let masks = PyArray1::from_vec(py, masks).reshape(mask_shape)?.into_any();
+        (self.array(py, images, n)?, masks).into_pyobject(py).map(Bound::into_any)
+    }
+
+    /// `bytes` (`n` samples, little-endian, no masks) as an array of `n` samples, uint8 or float32.
     fn array<'py>(&self, py: Python<'py>, bytes: Vec<u8>, n: usize) -> PyResult<Bound<'py, PyAny>> {
         let (mut dims, float) = self.dims()?;
         if float {
@@ -114,9 +134,15 @@ impl Dataset {
         (0..self.inner.class_count()).map(Inner::class_name).collect()
     }
 
-    /// The dimensions of one sample (H, W[, C]) or (N, 3).
+    /// The dimensions of one sample (H, W[, C]) or (N, 3); with masks, of its image.
     fn sample_shape(&self) -> PyResult<Vec<usize>> {
         Ok(self.dims()?.0)
+    }
+
+    /// Whether every sample is an image with a per-pixel label mask (uint8 H x W: 0 the background,
+    /// else the class + 1).
+    fn has_masks(&self) -> bool {
+        self.inner.has_masks()
     }
 
     /// `"uint8"` (images) or `"float32"` (point clouds).
@@ -161,7 +187,8 @@ impl Dataset {
         Ok(PyArray1::from_vec(py, ids))
     }
 
-    /// Sample `index` as an array (uint8 H x W, or float32 N x 3).
+    /// Sample `index` as an array of one sample (uint8 1 x H x W, or float32 1 x N x 3); with masks,
+    /// a tuple of its image and its mask (1 x H x W each).
     fn render<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyAny>> {
         self.check_indices(&[index])?;
         let inner = self.inner.clone();
@@ -174,17 +201,18 @@ impl Dataset {
                 })
             })
             .map_err(value_error)?;
-        self.array(py, bytes, 1)
+        self.samples(py, bytes, 1)
     }
 
     /// The samples `indices` as one array (N x H x W or N x P x 3) and their labels (int64 N), on
-    /// `threads` threads (1: this one; the bytes do not depend on it).
+    /// `threads` threads (1: this one; the bytes do not depend on it); with masks, their images and
+    /// their masks (N x H x W each).
     fn render_batch<'py>(
         &self,
         py: Python<'py>,
         indices: Vec<u64>,
         threads: usize,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyArray1<i64>>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         self.check_indices(&indices)?;
         let inner = self.inner.clone();
         let n = indices.len();
@@ -198,17 +226,24 @@ impl Dataset {
                 Ok((out, labels))
             })
             .map_err(value_error)?;
-        Ok((self.array(py, bytes, n)?, PyArray1::from_vec(py, labels)))
+        if self.inner.has_masks() {
+            let pair = self.samples(py, bytes, n)?;
+            return Ok((pair.get_item(0)?, pair.get_item(1)?));
+        }
+        Ok((self.array(py, bytes, n)?, PyArray1::from_vec(py, labels).into_any()))
     }
 
     /// Render the samples `indices` into `out`, a C-contiguous array of len(indices) samples of this
-    /// dataset's shape and dtype; returns nothing.
+    /// dataset's shape and dtype, and with masks their masks into `masks` (C-contiguous uint8,
+    /// len(indices) x H x W; required with masks, refused without); returns nothing.
+    #[pyo3(signature = (indices, out, threads, masks=None))]
     fn render_into(
         &self,
         py: Python<'_>,
         indices: Vec<u64>,
         mut out: PyReadwriteArrayDyn<'_, u8>,
         threads: usize,
+        masks: Option<PyReadwriteArrayDyn<'_, u8>>,
     ) -> PyResult<()> {
         self.check_indices(&indices)?;
         let (dims, float) = self.dims()?;
@@ -217,20 +252,58 @@ impl Dataset {
                 "render_into takes uint8 images; render point clouds with render_batch",
             ));
         }
-        let want: Vec<usize> = [indices.len()].into_iter().chain(dims).collect();
-        if out.shape() != want.as_slice() {
-            return Err(PyTypeError::new_err(format!(
-                "out has shape {:?}; these samples need {want:?} (uint8)",
-                out.shape()
-            )));
-        }
-        if !out.is_c_contiguous() {
-            return Err(PyTypeError::new_err("out must be C-contiguous"));
-        }
-        let slice = out.as_slice_mut().map_err(|_| PyTypeError::new_err("out must be C-contiguous"))?;
+        let n = indices.len();
+        let want: Vec<usize> = [n].into_iter().chain(dims.iter().copied()).collect();
+        let slice = contiguous("out", &mut out, &want)?;
         let inner = self.inner.clone();
-        py.detach(move || inner.render_batch(&indices, slice, threads)).map_err(value_error)
+        match (masks, inner.has_masks()) {
+            (None, false) => {
+                py.detach(move || inner.render_batch(&indices, slice, threads)).map_err(value_error)
+            }
+            (Some(_), false) => Err(PyValueError::new_err(format!(
+                "masks given, but the {} preset's samples have no masks (SegRCDB's have)",
+                inner.spec.preset
+            ))),
+            (None, true) => Err(PyTypeError::new_err(
+                "these samples have masks: give masks=, a uint8 array of len(indices) x H x W",
+            )),
+            (Some(mut masks), true) => {
+                let mask_slice = contiguous("masks", &mut masks, &[n, dims[0], dims[1]])?;
+                py.detach(move || -> anyhow::Result<()> {
+                    let len = inner.sample_len();
+                    let what = || format!("a batch of {n} samples");
+                    let mut both = try_zeroed(n.saturating_mul(len), what, "render fewer samples at once")?;
+                    inner.render_batch(&indices, &mut both, threads)?;
+                    let (image_len, mask_len) = (inner.image_len(), inner.mask_len());
+                    let pieces = slice.chunks_exact_mut(image_len).zip(mask_slice.chunks_exact_mut(mask_len));
+                    for (sample, (image, mask)) in both.chunks_exact(len).zip(pieces) {
+                        image.copy_from_slice(&sample[..image_len]);
+                        mask.copy_from_slice(&sample[image_len..]);
+                    }
+                    Ok(())
+                })
+                .map_err(value_error)
+            }
+        }
     }
+}
+
+/// The bytes of the C-contiguous array `array` (called `name` in messages) of shape `want`.
+fn contiguous<'a>(
+    name: &str,
+    array: &'a mut PyReadwriteArrayDyn<'_, u8>,
+    want: &[usize],
+) -> PyResult<&'a mut [u8]> {
+    if array.shape() != want {
+        return Err(PyTypeError::new_err(format!(
+            "{name} has shape {:?}; these samples need {want:?} (uint8)",
+            array.shape()
+        )));
+    }
+    if !array.is_c_contiguous() {
+        return Err(PyTypeError::new_err(format!("{name} must be C-contiguous")));
+    }
+    array.as_slice_mut().map_err(|_| PyTypeError::new_err(format!("{name} must be C-contiguous")))
 }
 
 /// The Rust side of the `fdsl` package.

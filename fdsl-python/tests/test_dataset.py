@@ -56,7 +56,15 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
     ds = fdsl.Dataset.from_manifest(folder)
     spec = ds.spec
     scenes = preset.endswith("scenes")
-    for index in range(len(ds)):
+    train = spec["instances"] - spec["val_per_class"]
+    for index in range(len(ds) if ds.has_masks else 0):
+        # Images with masks: mmsegmentation's layout, the image and its mask apart.
+        image, mask = ds[index]
+        split = "validation" if index >= train else "training"
+        assert np.array_equal(image, payload(folder / "images" / split / f"{index:06}.png")), index
+        assert np.array_equal(mask, payload(folder / "annotations" / split / f"{index:06}.png")), index
+        assert mask.dtype == np.uint8 and mask.shape == image.shape and ds.label(index) == -1
+    for index in range(0 if ds.has_masks else len(ds)):
         sample, label = ds[index]
         cls, instance = divmod(index, spec["instances"])
         train = spec["instances"] - spec["val_per_class"]
@@ -84,6 +92,17 @@ def test_batches_are_single_samples_whatever_the_threads(rendered, preset):
     ds = fdsl.Dataset.from_manifest(rendered[preset])
     indices = list(reversed(range(len(ds)))) + [0, 0]
     singles = np.stack([ds[i][0] for i in indices])
+    if ds.has_masks:  # the images and their masks
+        masks = np.stack([ds[i][1] for i in indices])
+        for threads in (None, 1, 2, 0):
+            images, got = ds.render_batch(indices, threads=threads)
+            assert np.array_equal(images, singles) and np.array_equal(got, masks)
+        out, out_masks = np.zeros_like(singles), np.zeros_like(masks)
+        ds.render_into(indices, out, threads=2, masks=out_masks)
+        assert np.array_equal(out, singles) and np.array_equal(out_masks, masks)
+        with pytest.raises(TypeError, match="these samples have masks: give masks="):
+            ds.render_into(indices, out)
+        return
     for threads in (None, 1, 2, 0):
         batch, labels = ds.render_batch(indices, threads=threads)
         assert np.array_equal(batch, singles) and list(labels) == [ds.label(i) for i in indices]
@@ -134,6 +153,14 @@ def test_bad_input_raises_with_the_librarys_message():
         fdsl.Dataset("fractaldb-1k", categories=1, instances=80, val_per_class=10)
     ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=32)
     assert np.array_equal(ds[-1][0], ds[5][0])
+    # Masks asked of a family without them; a mask mode that does not exist.
+    assert not ds.has_masks
+    with pytest.raises(ValueError, match="the rcdb-1k preset's samples have no masks"):
+        ds.render_into([0], np.zeros((1, 32, 32), np.uint8), masks=np.zeros((1, 32, 32), np.uint8))
+    with pytest.raises(ValueError, match="--mask-mode does not apply to the rcdb-1k preset"):
+        fdsl.Dataset("rcdb-1k", mask_mode="filled")
+    with pytest.raises(ValueError, match='--mask-mode: "M4" is not a valid value'):
+        fdsl.Dataset("segrcdb", mask_mode="M4")
     with pytest.raises(IndexError):
         ds[6]
     with pytest.raises(IndexError, match="index 6 is out of range for 6 samples"):
@@ -181,10 +208,14 @@ def test_misuse_is_refused_not_misread():
         ds.label(-7)
     with pytest.raises(IndexError, match=r"index 100000000000\.\.\. \(301 characters\)"):
         ds[10**300]
-    same = fdsl.Dataset("rcdb-1k", seed=np.uint64(0), categories=np.int64(2), instances=np.int32(3), size=np.int64(32))
+    same = fdsl.Dataset(
+        "rcdb-1k", seed=np.uint64(0), categories=np.int64(2), instances=np.int32(3), size=np.int64(32)
+    )
     assert np.array_equal(same.render_batch([0, 5])[0], images[[0, 5]])
     # seed=2**64 is named as the integer it is (JSON would read it as a float).
-    with pytest.raises(ValueError, match=r"seed must be an integer from 0 to 2\*\*64 - 1, not 18446744073709551616"):
+    with pytest.raises(
+        ValueError, match=r"seed must be an integer from 0 to 2\*\*64 - 1, not 18446744073709551616"
+    ):
         fdsl.Dataset("rcdb-1k", seed=2**64)
     with pytest.raises(ValueError, match="size must be an integer from 0 to 2"):
         fdsl.Dataset("rcdb-1k", size=-(2**70))
@@ -222,7 +253,9 @@ print(ds.render_batch([0])[0].shape)
 
 
 def test_out_of_memory_is_a_memory_error_not_an_abort():
-    result = subprocess.run([sys.executable, "-c", MEMORY_LIMITED], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_LIMITED], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("MemoryError: out of memory: a batch of 120000 samples needs 31.46 GB"), lines

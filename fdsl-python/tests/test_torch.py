@@ -80,3 +80,69 @@ def test_colour_images_are_rgb_tensors_and_pil_images():
     transforms = pytest.importorskip("torchvision.transforms")
     seen = fdsl.torch.FdslDataset(ds, transform=transforms.PILToTensor())[5][0]
     assert torch.equal(seen, image)
+
+
+def test_segmentation_masks_move_with_their_images_in_torchvision_v2():
+    v2 = pytest.importorskip("torchvision.transforms.v2")
+    from torchvision import tv_tensors
+
+    ds = fdsl.Dataset("segrcdb", categories=9, instances=6, size=48, instances_per_image=5, val_per_class=2)
+    data = fdsl.torch.FdslDataset(ds, split="train")
+    assert len(data) == 4
+    image, mask = data[3]
+    assert isinstance(image, tv_tensors.Image) and isinstance(mask, tv_tensors.Mask)
+    assert image.shape == (1, 48, 48) and mask.shape == (48, 48) and mask.dtype == torch.uint8
+    want_image, want_mask = ds[3]
+    assert np.array_equal(image[0].numpy(), want_image) and np.array_equal(mask.numpy(), want_mask)
+    assert 0 < int(mask.max()) <= 9
+    # A flip moves both; a photometric transform leaves the mask alone.
+    flipped = fdsl.torch.FdslDataset(ds, split="train", transform=v2.RandomHorizontalFlip(p=1))
+    image, mask = flipped[3]
+    assert isinstance(mask, tv_tensors.Mask)
+    assert np.array_equal(image[0].numpy(), want_image[:, ::-1]) and np.array_equal(
+        mask.numpy(), want_mask[:, ::-1]
+    )
+    pipeline = v2.Compose(
+        [v2.RandomResizedCrop(32), v2.ColorJitter(brightness=0.5), v2.ToDtype(torch.float32, scale=True)]
+    )
+    image, mask = fdsl.torch.FdslDataset(ds, transform=pipeline)[0]
+    assert image.shape == (1, 32, 32) and image.dtype == torch.float32
+    assert (
+        mask.shape == (32, 32) and mask.dtype == torch.uint8 and set(mask.unique().tolist()) <= set(range(10))
+    )
+    # Batches (what the DataLoader asks) are the single items.
+    batch = flipped.__getitems__([3, 0])
+    assert torch.equal(batch[0][0], flipped[3][0]) and torch.equal(batch[0][1], flipped[3][1])
+    images, masks = next(iter(torch.utils.data.DataLoader(data, batch_size=4)))
+    assert images.shape == (4, 1, 48, 48) and masks.shape == (4, 48, 48)
+
+
+def test_masks_read_from_fdsl_render_files_flip_together(tmp_path):
+    """The files `fdsl render` writes, read as a segmentation pipeline reads mmsegmentation's layout
+    (PIL images, the mask a tv_tensors.Mask), are the dataset's bytes and flip together."""
+    import pathlib
+    import subprocess
+
+    v2 = pytest.importorskip("torchvision.transforms.v2")
+    from PIL import Image
+    from torchvision import tv_tensors
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    binary = next(p for p in [root / "target/debug/fdsl", root / "target/release/fdsl"] if p.is_file())
+    flags = ["--categories", "9", "--instances", "6", "--size", "48", "--instances-per-image", "5"]
+    subprocess.run([str(binary), "render", "--preset", "segrcdb", "--out", str(tmp_path), *flags], check=True)
+    ds = fdsl.Dataset.from_manifest(tmp_path)
+    for index in range(len(ds)):
+        name = f"{index:06}.png"
+        image = tv_tensors.Image(
+            torch.from_numpy(np.array(Image.open(tmp_path / "images/training" / name)))[None]
+        )
+        mask = tv_tensors.Mask(
+            torch.from_numpy(np.array(Image.open(tmp_path / "annotations/training" / name)))
+        )
+        want_image, want_mask = ds[index]
+        assert np.array_equal(image[0].numpy(), want_image) and np.array_equal(mask.numpy(), want_mask)
+        image, mask = v2.RandomHorizontalFlip(p=1)(image, mask)
+        assert np.array_equal(image[0].numpy(), want_image[:, ::-1]) and np.array_equal(
+            mask.numpy(), want_mask[:, ::-1]
+        )

@@ -24,6 +24,7 @@
 //! draws the bytes are the reference's (tested with its own draws, `tests/segrcdb.rs`): `pnoise1`
 //! in `f32` ([`pnoise1_f32`]), PIL 9.0.0's lines and polygon fill ([`fill_polygon`]).
 
+use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
 use crate::math::perlin::pnoise1_f32;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
 use crate::raster::canvas::Canvas;
@@ -71,8 +72,10 @@ pub const REFERENCE_RANGES: SegRcdbRanges = SegRcdbRanges {
     max_oval_rate: 2.0,
 };
 
-/// What the mask shows of each instance (`--mode`).
+/// What the mask shows of each instance (the reference's `--mode`; fdsl's `mask_mode`, spelled
+/// `lines`, `rings`, `filled` in specs).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum MaskMode {
     /// `M1` (the script's): every contour's 1-px lines, labelled (the image's line pixels).
     #[default]
@@ -358,19 +361,15 @@ impl<C: AsRef<[SegRcdbCategory]>> SegRcdb<C> {
         self.side
     }
 
-    /// The number of classes (mask labels `1..=classes`).
-    pub fn classes(&self) -> usize {
-        self.categories.as_ref().len()
-    }
-
     /// The mask mode.
     pub fn mode(&self) -> MaskMode {
         self.mode
     }
 
     /// Render image `index` into `image` (grey) and `mask` (labels), `side²` bytes each, with
-    /// `polygon` as scratch ([`Polygon::default`], reused across images).
-    pub fn render(
+    /// `polygon` as scratch ([`Polygon::default`], reused across images). [`Family::render`] is the
+    /// same into one buffer, image then mask.
+    pub fn render_pair(
         &self,
         index: u64,
         image: &mut [u8],
@@ -393,9 +392,55 @@ impl<C: AsRef<[SegRcdbCategory]>> SegRcdb<C> {
         );
         Ok(())
     }
+}
 
-    /// The reference's stem `%06d` of image `index`.
-    pub fn write_name(&self, index: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
-        write!(out, "{index:06}")
+/// Images of one unlabelled group (`class` is ignored: image `instance` is drawn from
+/// [`image_key`]`(seed, instance)`), each a grey image then its mask ([`Family::masked`]). The
+/// polygon scratch lives on the stack (about 48 KB, with about 72 KB of contours: some 120 KB per
+/// call), so a workspace needs no buffer.
+impl<C: AsRef<[SegRcdbCategory]>> Family for SegRcdb<C> {
+    type Error = SegRcdbError;
+
+    fn shape(&self) -> SampleShape {
+        SampleShape::Image { side: self.side, channels: 1 }
+    }
+
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen::default()
+    }
+
+    /// The categories (mask labels `1..=classes`).
+    fn classes(&self) -> usize {
+        self.categories.as_ref().len()
+    }
+
+    fn labelled(&self) -> bool {
+        false
+    }
+
+    fn masked(&self) -> bool {
+        true
+    }
+
+    fn render(
+        &self,
+        _class: usize,
+        instance: u64,
+        _ws: &mut Workspace<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, RenderError<SegRcdbError>> {
+        let n = self.side * self.side;
+        let (image, mask) = output(out, 2 * n)?.split_at_mut(n);
+        self.render_pair(instance, image, mask, &mut Polygon::default()).map_err(RenderError::Family)?;
+        Ok(2 * n)
+    }
+
+    /// The reference's stem `%06d`.
+    fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{instance:06}")
+    }
+
+    /// Nothing beyond the image's index: its instances' classes and places come from its stream.
+    fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
     }
 }

@@ -13,6 +13,7 @@ pub mod one_point_frac;
 pub mod pc_fractaldb;
 pub mod perlin;
 pub mod rcdb;
+pub mod segrcdb;
 pub mod statistical;
 pub mod visual_atom;
 
@@ -68,6 +69,7 @@ families! {
     visual_atom: "visualatom" => Visualatom(visual_atom::Settings);
     perlin: "perlin" => Perlin(perlin::Settings);
     bezier: "bezier" => Bezier(bezier::Settings);
+    segrcdb: "segrcdb" => Segrcdb(segrcdb::Settings);
 }
 
 /// The category searches `fdsl search` runs, from the families that have one.

@@ -5,7 +5,8 @@
  *
  * For spec k: renders samples 0, 1, len/2 and len-1 one at a time into OUT_DIR/k.bin (their bytes
  * in that order) and prints "k LEN SIZE CLASSES label label label label"; renders the same indices
- * reversed as one batch on 2 threads and checks it is the same bytes. Exit 0 only if every check
+ * reversed as one batch on 2 threads and checks it is the same bytes; with masks, renders each image
+ * and mask apart too and checks they are the sample's two parts. Exit 0 only if every check
  * passes (tests/c_program.rs compares the files with the Rust library's bytes). */
 #include "fdsl.h"
 
@@ -50,12 +51,34 @@ static int render_spec(const char *dir, int k, const char *spec) {
     CHECK(fdsl_sample_dims(ds, dims, &ndim) == FDSL_OK);
     size_t product = ndim == 0 ? 0 : 1;
     for (size_t d = 0; d < ndim; d++) product *= dims[d];
-    CHECK(product == size || product * 4 == size); /* uint8 images, float32 clouds */
+    size_t mask_size = fdsl_mask_size(ds);
+    int masked = fdsl_dataset_has_masks(ds);
+    CHECK(masked ? mask_size == dims[0] * dims[1] : mask_size == 0);
+    /* uint8 images (with their masks), float32 clouds */
+    CHECK(product + mask_size == size || product * 4 == size);
     uint64_t indices[4] = {0, 1 % len, len / 2, len - 1};
     uint8_t *singles = calloc(4, size), *batch = calloc(4, size);
     int64_t labels[4], batch_labels[4];
     for (int i = 0; i < 4; i++) {
         CHECK(fdsl_render(ds, indices[i], singles + i * size, size, &labels[i]) == FDSL_OK);
+    }
+    if (masked) {
+        size_t image_size = size - mask_size;
+        uint8_t *image = malloc(image_size), *mask = malloc(mask_size);
+        for (int i = 0; i < 4; i++) {
+            CHECK(fdsl_render_with_mask(ds, indices[i], image, image_size, mask, mask_size) == FDSL_OK);
+            CHECK(memcmp(image, singles + i * size, image_size) == 0);
+            CHECK(memcmp(mask, singles + i * size + image_size, mask_size) == 0);
+            CHECK(labels[i] == -1);
+        }
+        EXPECT_ERROR(fdsl_render_with_mask(ds, 0, image, image_size, mask, mask_size - 1), FDSL_ERROR_BUFFER,
+                     "a sample needs");
+        EXPECT_ERROR(fdsl_render_with_mask(ds, len, image, image_size, mask, mask_size), FDSL_ERROR_INDEX,
+                     "past the end");
+        EXPECT_ERROR(fdsl_render_with_mask(ds, 0, NULL, image_size, mask, mask_size), FDSL_ERROR_NULL,
+                     "image or mask is NULL");
+        free(image);
+        free(mask);
     }
     uint64_t reversed[4] = {indices[3], indices[2], indices[1], indices[0]};
     CHECK(fdsl_render_batch(ds, reversed, 4, batch, 4 * size, batch_labels, 2) == FDSL_OK);
@@ -124,6 +147,10 @@ static void error_paths(void) {
     EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, buf, size, NULL, 4000000000u), FDSL_ERROR_ARGUMENT,
                  "threads must be 0 (one per core) to 4096, not 4000000000");
     EXPECT_ERROR(fdsl_sample_dims(ds, NULL, NULL), FDSL_ERROR_NULL, "dims or ndim is NULL");
+    /* Masks asked of a family without them. */
+    CHECK(fdsl_dataset_has_masks(ds) == 0 && fdsl_mask_size(ds) == 0 && fdsl_dataset_has_masks(NULL) == 0);
+    EXPECT_ERROR(fdsl_render_with_mask(ds, 0, buf, size, buf + size, size), FDSL_ERROR_NO_MASKS,
+                 "the rcdb-1k preset's samples have no masks");
     CHECK(fdsl_dataset_len(NULL) == 0 && fdsl_sample_size(NULL) == 0 && fdsl_dataset_classes(NULL) == 0);
     free(buf);
     fdsl_dataset_free(ds);

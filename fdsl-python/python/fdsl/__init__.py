@@ -1,12 +1,16 @@
 """fdsl: formula-driven pre-training datasets generated on the fly, byte-identical to ``fdsl render``.
 
 A dataset is its spec: a preset and overrides (those of ``fdsl render``), or a rendered folder's
-manifest. Sample ``index`` is ``class * instances + instance``; its label is its class.
+manifest. Sample ``index`` is ``class * instances + instance``; its label is its class. Images with
+masks (``segrcdb``) are numbered, not classed: ``ds[i]`` is the image and its label mask (uint8 H x W,
+0 the background, else the class + 1).
 
 >>> import fdsl
 >>> ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=64)
 >>> image, label = ds[4]          # class 1, instance 1
 >>> images, labels = ds.render_batch([0, 1, 2])
+>>> seg = fdsl.Dataset("segrcdb", instances=4, size=64)
+>>> image, mask = seg[0]
 """
 
 from __future__ import annotations
@@ -114,35 +118,55 @@ class Dataset:
     def __len__(self) -> int:
         return len(self._inner)
 
-    def __getitem__(self, index: Index) -> tuple[np.ndarray, int]:
-        """Sample ``index`` (negative counts from the end) and its label."""
+    def __getitem__(self, index: Index) -> tuple[np.ndarray, Any]:
+        """Sample ``index`` (negative counts from the end) and its label; with masks, its image and its
+        mask (uint8 H x W)."""
         i = _index(index, len(self))
+        if self._inner.has_masks():
+            images, masks = self._inner.render(i)
+            return images[0], masks[0]
         return self._inner.render(i)[0], self._inner.label(i)
+
+    @property
+    def has_masks(self) -> bool:
+        """Whether every sample is an image with a per-pixel label mask (``segrcdb``)."""
+        return self._inner.has_masks()
 
     def render_batch(
         self, indices: Iterable[Index], threads: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Samples ``indices`` as one array (N x H x W uint8, or N x P x 3 float32) and their int64
-        labels, on ``threads`` threads (None: this one; 0: one per core; at most 4096) with the GIL
+        labels (with masks: the images and their masks, N x H x W uint8 each), on ``threads`` threads (None: this one; 0: one per core; at most 4096) with the GIL
         released. Indices are integers (negative count from the end); a batch that cannot fit in
         memory raises ``MemoryError``. The bytes do not depend on ``threads`` or the order; samples of
         one unit share work."""
         return self._inner.render_batch(_indices(indices, len(self)), _threads(threads))
 
-    def render_into(self, indices: Iterable[Index], out: np.ndarray, threads: int | None = None) -> None:
+    def render_into(
+        self,
+        indices: Iterable[Index],
+        out: np.ndarray,
+        threads: int | None = None,
+        masks: np.ndarray | None = None,
+    ) -> None:
         """Render images ``indices`` into ``out``: a C-contiguous, writable uint8 array of
         len(indices) x H x W (else ``TypeError``: a Fortran-ordered or strided view would receive
-        other bytes than its elements)."""
-        if not isinstance(out, np.ndarray) or out.dtype != np.uint8:
-            raise TypeError("out must be a numpy array of dtype uint8")
-        if not out.flags.c_contiguous:
-            raise TypeError("out must be C-contiguous (np.ascontiguousarray, or np.empty in C order)")
-        if not out.flags.writeable:
-            raise TypeError("out must be writable")
-        self._inner.render_into(_indices(indices, len(self)), out, _threads(threads))
+        other bytes than its elements); with masks, their masks into ``masks`` (the same kind of
+        array, len(indices) x H x W; required with masks, ``ValueError`` without)."""
+        for name, array in (("out", out), ("masks", masks)):
+            if array is None and name == "masks":
+                continue
+            if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
+                raise TypeError(f"{name} must be a numpy array of dtype uint8")
+            if not array.flags.c_contiguous:
+                raise TypeError(f"{name} must be C-contiguous (np.ascontiguousarray, or np.empty in C order)")
+            if not array.flags.writeable:
+                raise TypeError(f"{name} must be writable")
+        self._inner.render_into(_indices(indices, len(self)), out, _threads(threads), masks)
 
     def label(self, index: Index) -> int:
-        """The label of sample ``index`` (negative counts from the end): its class (-1 for scenes)."""
+        """The label of sample ``index`` (negative counts from the end): its class (-1 for scenes and
+        images with masks)."""
         return self._inner.label(_index(index, len(self)))
 
     @property

@@ -39,6 +39,13 @@ class FdslDataset(_TorchDataset):
     float32 N x 3.
     With ``transform``, it receives a PIL image (``pil=True``, as torchvision and timm transforms
     expect) or the uint8 tensor (``pil=False``); ``target_transform`` receives the label.
+
+    Images with masks (``segrcdb``): an item is the image as a ``torchvision.tv_tensors.Image``
+    (uint8 C x H x W) and its mask as a ``tv_tensors.Mask`` (uint8 H x W, 0 the background, else the
+    class + 1), and ``transform`` is called with both, ``transform(image, mask)``, as torchvision's
+    v2 transforms take them: a geometric transform (a flip, a crop, a resize) moves the mask with
+    the image, nearest-neighbour, and photometric ones leave it alone (``pil`` does not apply);
+    ``target_transform`` receives the mask. Needs torchvision.
     """
 
     def __init__(
@@ -56,7 +63,9 @@ class FdslDataset(_TorchDataset):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def _item(self, sample: np.ndarray, label: int) -> tuple[Any, Any]:
+    def _item(self, sample: np.ndarray, label: Any) -> tuple[Any, Any]:
+        if self.dataset.has_masks:
+            return self._segmentation_item(sample, label)
         if sample.dtype == np.uint8 and sample.ndim == 2:
             tensor = torch.from_numpy(np.ascontiguousarray(sample))[None]
         elif sample.dtype == np.uint8:  # H x W x C
@@ -75,6 +84,18 @@ class FdslDataset(_TorchDataset):
         target = self.target_transform(label) if self.target_transform is not None else label
         return item, target
 
+    def _segmentation_item(self, image: np.ndarray, mask: np.ndarray) -> tuple[Any, Any]:
+        from torchvision import tv_tensors
+
+        pixels = image[None] if image.ndim == 2 else image.transpose(2, 0, 1)
+        item: Any = tv_tensors.Image(torch.from_numpy(np.ascontiguousarray(pixels)))
+        target: Any = tv_tensors.Mask(torch.from_numpy(np.ascontiguousarray(mask)))
+        if self.transform is not None:
+            item, target = self.transform(item, target)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return item, target
+
     def __getitem__(self, position: int) -> tuple[Any, Any]:
         sample, label = self.dataset[int(self.indices[position])]
         return self._item(sample, label)
@@ -85,6 +106,8 @@ class FdslDataset(_TorchDataset):
         if self.dataset.sample_shape[0] == 0:  # scenes vary in size: one at a time
             return [self.__getitem__(p) for p in positions]
         samples, labels = self.dataset.render_batch(indices)
+        if self.dataset.has_masks:  # images and their masks
+            return [self._item(s, m) for s, m in zip(samples, labels)]
         return [self._item(s, int(l)) for s, l in zip(samples, labels)]
 
 

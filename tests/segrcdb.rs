@@ -1,0 +1,202 @@
+//! SegRCDB end to end: images with masks in every format are the same bytes on 1 or 2 threads, in
+//! parts, and after a killed run resumes; `verify` checks the masks; the files are what the
+//! segmentation readers take (mmsegmentation's layout, `.seg.png` members, masks arrays); bad input
+//! is one line, exit 2, nothing written.
+
+mod common;
+use common::{arg, fdsl, fdsl_ok, tree};
+use std::path::Path;
+
+/// A small SegRCDB dataset: 6 classes, 9 images of 48 px, 5 instances each, the last 2 val.
+fn args<'a>(out: &'a str, format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "render",
+        "--preset",
+        "segrcdb",
+        "--out",
+        out,
+        "--categories",
+        "6",
+        "--instances",
+        "9",
+        "--size",
+        "48",
+        "--instances-per-image",
+        "5",
+        "--val-per-class",
+        "2",
+        "--format",
+        format,
+    ];
+    if format != "png" {
+        a.extend(["--shard-size", "3"]);
+    }
+    a.extend(extra);
+    a
+}
+
+#[test]
+fn threads_parts_and_resumes_make_the_same_masks_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["png", "webdataset", "npy"] {
+        let one = arg(tmp.path(), &format!("{format}-1"));
+        fdsl_ok(&args(&one, format, &["--threads", "1"]));
+        let want = tree(Path::new(&one));
+        let two = arg(tmp.path(), &format!("{format}-2"));
+        fdsl_ok(&args(&two, format, &["--threads", "2"]));
+        assert!(tree(Path::new(&two)) == want, "{format}: 2 threads differ from 1");
+        let parts = arg(tmp.path(), &format!("{format}-parts"));
+        for k in ["0/2", "1/2"] {
+            fdsl_ok(&args(&parts, format, &["--shard", k]));
+        }
+        assert!(tree(Path::new(&parts)) == want, "{format}: parts differ from one run");
+        // A run that lost files (as a killed one) completes them to the same bytes.
+        let resumed = arg(tmp.path(), &format!("{format}-resumed"));
+        fdsl_ok(&args(&resumed, format, &[]));
+        let lost = match format {
+            "png" => "annotations/training/000003.png",
+            "webdataset" => "train-000001.tar",
+            _ => "train/masks-000001.npy",
+        };
+        std::fs::remove_file(Path::new(&resumed).join(lost)).unwrap();
+        assert_eq!(
+            fdsl(&["verify", &resumed]).status.code(),
+            Some(1),
+            "{format}: a lost mask must not verify"
+        );
+        fdsl_ok(&args(&resumed, format, &[]));
+        assert!(tree(Path::new(&resumed)) == want, "{format}: the repaired run differs");
+        fdsl_ok(&["verify", &resumed]);
+    }
+}
+
+#[test]
+fn the_layouts_are_the_segmentation_readers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let png = arg(tmp.path(), "png");
+    fdsl_ok(&args(&png, "png", &[]));
+    let files: Vec<String> = tree(Path::new(&png)).into_keys().filter(|p| p.ends_with(".png")).collect();
+    let names = |dir: &str| -> Vec<String> {
+        files.iter().filter_map(|p| p.strip_prefix(dir)).map(str::to_owned).collect()
+    };
+    let training: Vec<String> = (0..7).map(|i| format!("{i:06}.png")).collect();
+    assert_eq!(names("images/training/"), training);
+    assert_eq!(names("annotations/training/"), training);
+    assert_eq!(names("annotations/validation/"), ["000007.png", "000008.png"]);
+    assert_eq!(files.len(), 18, "{files:?}");
+    // A mask is an 8-bit grey PNG of the image's side, labels 0..=classes.
+    let mask =
+        common::decode_png(&std::fs::read(Path::new(&png).join("annotations/training/000000.png")).unwrap());
+    assert_eq!(
+        (mask.info.width, mask.info.height, mask.info.color_type),
+        (48, 48, png::ColorType::Grayscale)
+    );
+    assert!(mask.pixels.iter().all(|&v| v <= 6) && mask.pixels.iter().any(|&v| v != 0));
+
+    let wds = arg(tmp.path(), "wds");
+    fdsl_ok(&args(&wds, "webdataset", &[]));
+    let mut archive = tar::Archive::new(std::fs::File::open(Path::new(&wds).join("val-000000.tar")).unwrap());
+    let members: Vec<String> =
+        archive.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
+    let mut sorted = members.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["000007.json", "000007.png", "000007.seg.png", "000008.json", "000008.png", "000008.seg.png"]
+    );
+
+    let npy = arg(tmp.path(), "npy");
+    fdsl_ok(&args(&npy, "npy", &[]));
+    let listing: Vec<String> = tree(Path::new(&npy)).into_keys().filter(|p| p.ends_with(".npy")).collect();
+    assert_eq!(
+        listing,
+        [
+            "train/images-000000.npy",
+            "train/images-000001.npy",
+            "train/images-000002.npy",
+            "train/masks-000000.npy",
+            "train/masks-000001.npy",
+            "train/masks-000002.npy",
+            "val/images-000000.npy",
+            "val/masks-000000.npy",
+        ]
+    );
+    let masks = std::fs::read(Path::new(&npy).join("val/masks-000000.npy")).unwrap();
+    let header = String::from_utf8_lossy(&masks[10..10 + u16::from_le_bytes([masks[8], masks[9]]) as usize])
+        .into_owned();
+    assert!(header.contains("'descr': '|u1'") && header.contains("'shape': (2, 48, 48)"), "{header}");
+}
+
+#[test]
+fn verify_names_a_changed_mask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    fdsl_ok(&args(&out, "png", &[]));
+    let dir = Path::new(&out).join("annotations/validation");
+    std::fs::copy(dir.join("000007.png"), dir.join("000008.png")).unwrap();
+    let said = fdsl(&["verify", &out]);
+    assert_eq!(said.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&said.stdout).contains("annotations/validation/000008.png"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let rejected = |args: &[String], needle: &str| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let said = fdsl(&args);
+        let err = String::from_utf8_lossy(&said.stderr);
+        assert_eq!(said.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+        assert!(err.starts_with("error: ") && err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+        assert!(!Path::new(&out).exists(), "{args:?} wrote {out}");
+    };
+    let segrcdb = ["render", "--preset", "segrcdb", "--out", &out, "--instances", "3", "--size", "32"];
+    let with =
+        |extra: &[&str]| -> Vec<String> { segrcdb.iter().chain(extra).map(|s| s.to_string()).collect() };
+    rejected(&with(&["--mask-mode", "M4"]), "invalid value 'M4' for '--mask-mode <MODE>'");
+    rejected(&with(&["--categories", "255"]), "--categories must be at most 254 for SegRCDB");
+    rejected(&with(&["--instances-per-image", "0"]), "--instances-per-image must be between 1 and 100000");
+    rejected(
+        &["render", "--preset", "rcdb-1k", "--out", &out, "--mask-mode", "filled"].map(str::to_owned),
+        "--mask-mode does not apply to the rcdb-1k preset",
+    );
+    // Category files with NaN or values out of range: the file and the value named.
+    let dir = tmp.path().join("cats");
+    std::fs::create_dir(&dir).unwrap();
+    let good = "Vertex,41\nPerlin_noise,2.5\nline_width,0.0625\nCenter_rad,17\nLine_num,9\nOval_rate_x,1.25\nOval_rate_y,1.5\n";
+    std::fs::write(dir.join("00000.csv"), good).unwrap();
+    let from = dir.to_str().unwrap();
+    for (bad, needle) in [
+        (good.replace("2.5", "nan"), "must be finite numbers"),
+        (good.replace("41", "1"), "Vertex must be between 3 and 1024"),
+        (good.replace("1.25", "1e9"), "must be between -100 and 100"),
+        (good.replace("Line_num,9", "Line_num,-2"), "Line_num must be a whole number"),
+    ] {
+        std::fs::write(dir.join("00001.csv"), bad).unwrap();
+        rejected(&with(&["--categories-from", from]), "00001.csv");
+        let args = with(&["--categories-from", from]);
+        let said = fdsl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let said = String::from_utf8_lossy(&said.stderr).into_owned();
+        assert!(said.contains(needle), "{said}");
+    }
+    std::fs::write(dir.join("00001.csv"), good).unwrap();
+    fdsl_ok(&with(&["--categories-from", from]).iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+/// `--dry-run` counts an image and its mask per sample, and estimates their size (measured at 512 px).
+#[test]
+fn dry_runs_count_and_size_the_masks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let run = ["render", "--preset", "segrcdb", "--out", &out, "--instances", "20", "--threads", "2"];
+    let said = fdsl_ok(&[&run[..], &["--dry-run"]].concat());
+    let text = String::from_utf8_lossy(&said.stdout).into_owned();
+    assert!(text.contains("20 samples in 1 tasks, 40 files (+255 small metadata files)"), "{text}");
+    let mb: f64 = text.split("about ").last().unwrap().split(" MB").next().unwrap().parse().unwrap();
+    fdsl_ok(&run);
+    let bytes: usize = tree(Path::new(&out)).values().map(Vec::len).sum();
+    let ratio = mb * 1e6 / bytes as f64;
+    assert!((0.8..1.25).contains(&ratio), "estimated {mb} MB, wrote {bytes} bytes");
+}
