@@ -191,10 +191,11 @@ impl FamilySettings for Settings {
         self.textures.map_or(0, |pool| u64::from(pool) * TEXTURE_BYTES)
     }
 
-    /// RGB, per pixel: PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model (fdsl's own RGB
-    /// encoder is not measured yet).
+    /// RGB, per pixel: flat leaves, PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model
+    /// (fdsl's own RGB encoder is not measured for them); textured leaves, 100 images of 128 px with
+    /// 20 textures (`fdsl render --png-compression LEVEL`, BENCHMARKS.md).
     fn png_bytes_per_byte(&self) -> [f64; 4] {
-        [0.416, 0.413, 0.388, 0.359]
+        if self.textures.is_some() { [1.00, 1.00, 0.89, 0.89] } else { [0.416, 0.413, 0.388, 0.359] }
     }
 }
 
