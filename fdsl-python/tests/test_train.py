@@ -292,3 +292,10 @@ def test_fine_tuning_keeps_every_weight_but_the_new_head(name):
             assert torch.equal(value, source.state_dict()[key]), key
     with pytest.raises(ValueError, match="unknown model"):
         models.create_model("no-such-net", 3)
+
+
+def test_images_with_masks_are_not_classification_sources():
+    from fdsl.train.data import fdsl_source
+
+    with pytest.raises(ValueError, match="segrcdb makes images with segmentation masks, not classes"):
+        fdsl_source("segrcdb", {"instances": 2, "size": 32}, 0, None)

@@ -114,6 +114,10 @@ def fdsl_source(
     dataset = fdsl.Dataset(preset, seed=seed, **overrides)
     if dataset.dtype != np.uint8:
         raise ValueError(f"{preset} makes point clouds or scenes, not images")
+    if dataset.has_masks:
+        raise ValueError(
+            f"{preset} makes images with segmentation masks, not classes: pre-train a segmentation model"
+        )
     return fdsl.torch.FdslDataset(dataset, split="train", transform=Resize(load_size), pil=False)
 
 
