@@ -202,12 +202,15 @@ impl FamilySettings for Settings {
 /// Bytes of one pool texture (128² RGB pixels).
 const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
 
+/// A pool texture once made (or why it could not be).
+type Texture = Result<Box<[u8]>, StatError>;
+
 /// The textures of one textured dataset (its seed), each rendered the first time an image asks for
 /// it ([`render_texture`], on the asking thread; others asking for it meanwhile wait) and kept for
 /// the dataset's life: every texture is made once however many images use it.
 struct Pool {
     seed: u64,
-    textures: Box<[OnceLock<Result<Box<[u8]>, StatError>>]>,
+    textures: Box<[OnceLock<Texture>]>,
 }
 
 impl Pool {
@@ -216,7 +219,7 @@ impl Pool {
     }
 
     /// Render texture `index` with buffers of its own.
-    fn render(&self, index: u32) -> Result<Box<[u8]>, StatError> {
+    fn render(&self, index: u32) -> Texture {
         let need = scratch_len(&SMALL_SCALE)?;
         let (mut reals, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
         let mut texture = vec![0; TEXTURE_SIDE * TEXTURE_SIDE * 3];
