@@ -208,7 +208,8 @@ pub trait Family {
     fn shape(&self) -> SampleShape;
     /// The workspace buffers [`Family::render`] needs.
     fn scratch_len(&self) -> ScratchLen;
-    /// Number of categories.
+    /// Number of classes: one per category, but for a family that makes many classes of one
+    /// category (1p-frac: perturbations of one base fractal).
     fn classes(&self) -> usize;
     /// Whether samples belong to the classes (else, as scenes and SegRCDB's images, to one
     /// unlabelled group).

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Small datasets of every family with fixed-size samples.
-const SPECS: [&str; 9] = [
+const SPECS: [&str; 12] = [
     r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
     r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
     r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
@@ -17,6 +17,9 @@ const SPECS: [&str; 9] = [
     r#"{"preset": "visualatom-1k", "categories": 2, "instances": 3, "size": 64, "seed": 7}"#,
     r#"{"preset": "dead-leaves-mixed", "instances": 4, "size": 40}"#,
     r#"{"preset": "segrcdb", "categories": 7, "instances": 5, "size": 40, "instances_per_image": 6, "mask_mode": "rings"}"#,
+    r#"{"preset": "stat-spectrum-color-wmm", "instances": 4, "size": 32, "seed": 3}"#,
+    r#"{"preset": "dead-leaves-textured", "instances": 4, "size": 48, "textures": 3}"#,
+    r#"{"preset": "1p-frac", "perturbations": 5, "size": 48, "points": 3000, "delta": 0.2}"#,
 ];
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile

@@ -161,6 +161,15 @@ def test_bad_input_raises_with_the_librarys_message():
         fdsl.Dataset("rcdb-1k", mask_mode="filled")
     with pytest.raises(ValueError, match='--mask-mode: "M4" is not a valid value'):
         fdsl.Dataset("segrcdb", mask_mode="M4")
+    # 1p-frac's and the statistical images' settings.
+    with pytest.raises(ValueError, match="--delta: delta must be a number between 0 and 1"):
+        fdsl.Dataset("1p-frac", delta=1.5)
+    with pytest.raises(ValueError, match="--sigma: sigma must be a number above 0.1 and at most 5.9"):
+        fdsl.Dataset("1p-frac", sigma=0.0)
+    with pytest.raises(ValueError, match="--size: statistical images need a side that is a power of two"):
+        fdsl.Dataset("stat-wmm", size=100)
+    with pytest.raises(ValueError, match="--textures must be 1 to 10000, not 0"):
+        fdsl.Dataset("dead-leaves-textured", textures=0)
     with pytest.raises(IndexError):
         ds[6]
     with pytest.raises(IndexError, match="index 6 is out of range for 6 samples"):
