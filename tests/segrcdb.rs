@@ -258,3 +258,15 @@ fn a_killed_run_resumes_to_the_same_masks() {
     assert!(tree(Path::new(&killed)) == tree(Path::new(&clean)), "the resumed tree differs");
     fdsl_ok(&["verify", &killed]);
 }
+
+/// `--mask-mode M2` (the reference's name) is `--mask-mode rings`, to the manifest's byte.
+#[test]
+fn the_references_mode_names_are_fdsls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (m2, rings) = (arg(tmp.path(), "m2"), arg(tmp.path(), "rings"));
+    fdsl_ok(&args(&m2, "png", &["--mask-mode", "M2"]));
+    fdsl_ok(&args(&rings, "png", &["--mask-mode", "rings"]));
+    assert!(tree(Path::new(&m2)) == tree(Path::new(&rings)));
+    let manifest = String::from_utf8(std::fs::read(Path::new(&m2).join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.contains(r#""mask_mode": "rings""#), "{manifest}");
+}
