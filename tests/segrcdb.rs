@@ -200,3 +200,73 @@ fn dry_runs_count_and_size_the_masks() {
     let ratio = mb * 1e6 / bytes as f64;
     assert!((0.8..1.25).contains(&ratio), "estimated {mb} MB, wrote {bytes} bytes");
 }
+
+/// `fdsl preview`: a row of images (grey), then the same images with their masks in colour.
+#[test]
+fn the_preview_shows_images_then_their_masks_in_colour() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "sheet.png");
+    fdsl_ok(&[
+        "preview",
+        "--preset",
+        "segrcdb",
+        "--categories",
+        "9",
+        "--tile",
+        "40",
+        "--size",
+        "64",
+        "--out",
+        &out,
+    ]);
+    let common::Png { info, pixels } = common::decode_png(&std::fs::read(&out).unwrap());
+    // 4 columns of 40 px tiles and 6 px gaps; two rows of tile + 10 px label + gap under a title line.
+    assert_eq!((info.width, info.height), (6 + 4 * 46, 22 + 2 * 56));
+    let row = |r: usize| -> Vec<[u8; 3]> {
+        let top = 22 + r * 56 + 10;
+        (top..top + 40)
+            .flat_map(|y| (6..6 + 40).map(move |x| (y, x)))
+            .map(|(y, x)| {
+                let at = 3 * (y * info.width as usize + x);
+                [pixels[at], pixels[at + 1], pixels[at + 2]]
+            })
+            .collect()
+    };
+    let grey = |p: &[u8; 3]| p[0] == p[1] && p[1] == p[2];
+    assert!(row(0).iter().all(grey) && row(0).iter().any(|p| p[0] > 0), "the images are grey");
+    assert!(row(1).iter().filter(|p| !grey(p)).count() > 100, "the masks are in colour");
+}
+
+/// A run killed (SIGKILL) part way, started again, is the clean run's tree, masks included.
+#[test]
+fn a_killed_run_resumes_to_the_same_masks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (clean, killed) = (arg(tmp.path(), "clean"), arg(tmp.path(), "killed"));
+    let run = |out: &str| {
+        ["render", "--preset", "segrcdb", "--out", out, "--instances", "400", "--size", "128"]
+            .map(str::to_owned)
+    };
+    fdsl_ok(&run(&clean).each_ref().map(String::as_str));
+    for delay_ms in [20, 80, 200] {
+        let mut child =
+            std::process::Command::new(env!("CARGO_BIN_EXE_fdsl")).args(run(&killed)).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    fdsl_ok(&run(&killed).each_ref().map(String::as_str));
+    assert!(tree(Path::new(&killed)) == tree(Path::new(&clean)), "the resumed tree differs");
+    fdsl_ok(&["verify", &killed]);
+}
+
+/// `--mask-mode M2` (the reference's name) is `--mask-mode rings`, to the manifest's byte.
+#[test]
+fn the_references_mode_names_are_fdsls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (m2, rings) = (arg(tmp.path(), "m2"), arg(tmp.path(), "rings"));
+    fdsl_ok(&args(&m2, "png", &["--mask-mode", "M2"]));
+    fdsl_ok(&args(&rings, "png", &["--mask-mode", "rings"]));
+    assert!(tree(Path::new(&m2)) == tree(Path::new(&rings)));
+    let manifest = String::from_utf8(std::fs::read(Path::new(&m2).join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.contains(r#""mask_mode": "rings""#), "{manifest}");
+}

@@ -138,13 +138,13 @@ struct RenderArgs {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Use only the first N categories (classes) [default: the preset's, see --preset]. Scenes pick
-    /// their objects from all N.
+    /// their objects from all N, SegRCDB's images their instances (mask labels 1 to N).
     #[arg(long, value_name = "N")]
     categories: Option<usize>,
     /// Samples per category: the first M of the preset's, 1 to the family's most (1,000 where the
     /// published instances are all distinct, e.g. 25 weights x 10 draws x 4 flips; 1,000,000 where each
     /// is drawn anew; 100,000,000 for one unlabelled class) [default: the preset's]. Scenes: the number
-    /// of scenes.
+    /// of scenes; SegRCDB: the number of images.
     #[arg(long, value_name = "M")]
     instances: Option<usize>,
     /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
@@ -160,7 +160,8 @@ struct RenderArgs {
     #[arg(long, value_name = "LEVEL", value_parser = choice::<PngCompression>())]
     png_compression: Option<PngCompression>,
     /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-*
-    /// shards); scenes: the last K scenes. K must keep val apart from train: no val sample may share a
+    /// shards); scenes and SegRCDB: the last K scenes or images (SegRCDB's in images/validation and
+    /// annotations/validation). K must keep val apart from train: no val sample may share a
     /// unit of work (a chaos game, a canvas, a 3-D model) with a train sample, so a K that would is
     /// refused, naming the sizes that work.
     #[arg(long, value_name = "K", default_value_t = 0)]

@@ -231,10 +231,8 @@ impl Dataset {
     pub fn render_with_mask(&self, index: u64, image: &mut [u8], mask: &mut [u8]) -> Result<()> {
         ensure!(
             self.has_masks(),
-            "the {} preset's samples have no masks ({} are {}; SegRCDB has masks)",
-            self.spec.preset,
-            self.spec.preset,
-            self.noun()
+            "the {} preset's samples have no masks (SegRCDB's images have)",
+            self.spec.preset
         );
         let (image_len, mask_len) = (self.image_len(), self.mask_len());
         ensure!(

@@ -168,6 +168,10 @@ fn bad_specs_are_errors_that_say_why() {
         err(r#"{"preset": "segrcdb", "mask_mode": "M4"}"#)
             .contains("--mask-mode: \"M4\" is not a valid value")
     );
+    // The reference's names of the mask modes are read, fdsl's written.
+    let m3 =
+        Dataset::open(r#"{"preset": "segrcdb", "mask_mode": "M3", "instances": 2, "size": 32}"#).unwrap();
+    assert_eq!(serde_json::to_value(&m3.spec).unwrap()["mask_mode"], "filled");
     assert!(err(r#"{"preset": "segrcdb", "categories": 255}"#).contains("at most 254 for SegRCDB"));
     assert!(
         err(r#"{"preset": "segrcdb", "instances_per_image": 0}"#)

@@ -305,7 +305,7 @@ pub unsafe extern "C" fn fdsl_render_with_mask(
         if !dataset.has_masks() {
             return Err(failure(
                 FDSL_ERROR_NO_MASKS,
-                format!("the {} preset's samples have no masks (SegRCDB's have)", dataset.spec.preset),
+                format!("the {} preset's samples have no masks (SegRCDB's images have)", dataset.spec.preset),
             ));
         }
         check_index(dataset, index)?;

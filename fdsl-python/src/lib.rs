@@ -261,7 +261,7 @@ impl Dataset {
                 py.detach(move || inner.render_batch(&indices, slice, threads)).map_err(value_error)
             }
             (Some(_), false) => Err(PyValueError::new_err(format!(
-                "masks given, but the {} preset's samples have no masks (SegRCDB's have)",
+                "masks given, but the {} preset's samples have no masks (SegRCDB's images have)",
                 inner.spec.preset
             ))),
             (None, true) => Err(PyTypeError::new_err(

@@ -271,3 +271,51 @@ def test_out_of_memory_is_a_memory_error_not_an_abort():
     assert lines[0].endswith("render fewer samples at once"), lines
     assert lines[1].startswith("MemoryError: out of memory: a batch of 20 samples needs 1.34 GB"), lines
     assert lines[2] == "(1, 512, 512)"
+
+
+def test_the_mask_shards_read_back_with_webdataset_and_numpy(tmp_path):
+    """WebDataset shards (``KEY.png`` + ``KEY.seg.png``) and npy shards (images + masks) of SegRCDB hold
+    the dataset's images and masks."""
+    wds = pytest.importorskip("webdataset")
+    flags = ["--categories", "9", "--instances", "7", "--size", "48", "--instances-per-image", "5"]
+    for fmt in ("webdataset", "npy"):
+        out = tmp_path / fmt
+        subprocess.run(
+            [
+                fdsl_binary(),
+                "render",
+                "--preset",
+                "segrcdb",
+                "--out",
+                str(out),
+                "--format",
+                fmt,
+                "--shard-size",
+                "3",
+                *flags,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        ds = fdsl.Dataset.from_manifest(out)
+        seen = set()
+        if fmt == "webdataset":
+            info = json.loads((out / "_info.json").read_text())
+            urls = [str(out / name) for name in info["splits"]["train"]["filenames"]]
+            for key, image, mask in (
+                wds.WebDataset(urls, shardshuffle=False).decode("l8").to_tuple("__key__", "png", "seg.png")
+            ):
+                want_image, want_mask = ds[int(key)]
+                assert np.array_equal(image, want_image) and np.array_equal(mask, want_mask), key
+                seen.add(int(key))
+        else:
+            for images_path in sorted((out / "train").glob("images-*.npy")):
+                images = np.load(images_path)
+                masks = np.load(images_path.with_name(images_path.name.replace("images", "masks")))
+                assert images.shape == masks.shape and masks.dtype == np.uint8
+                for image, mask in zip(images, masks):
+                    # Shards are shuffled: find each image's index by its bytes.
+                    index = next(i for i in range(len(ds)) if np.array_equal(ds[i][0], image))
+                    assert np.array_equal(mask, ds[index][1])
+                    seen.add(index)
+        assert seen == set(range(len(ds))), fmt

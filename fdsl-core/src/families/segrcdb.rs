@@ -73,19 +73,22 @@ pub const REFERENCE_RANGES: SegRcdbRanges = SegRcdbRanges {
 };
 
 /// What the mask shows of each instance (the reference's `--mode`; fdsl's `mask_mode`, spelled
-/// `lines`, `rings`, `filled` in specs).
+/// `lines`, `rings`, `filled` in specs, which also read the reference's `M1`, `M2`, `M3`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum MaskMode {
     /// `M1` (the script's): every contour's 1-px lines, labelled (the image's line pixels).
     #[default]
+    #[cfg_attr(feature = "serde", serde(alias = "M1"))]
     Lines,
     /// `M2`: the ring between the first and the last contour: the last contour filled with the
     /// label, the first filled with 0 (erasing earlier instances' labels there too), then both
     /// outlines with the label. An instance of one contour leaves no mask (the reference's `if
     /// l == 0 … elif l == K − 1` never reaches the second branch).
+    #[cfg_attr(feature = "serde", serde(alias = "M2"))]
     Rings,
     /// `M3`: the last contour filled with the label.
+    #[cfg_attr(feature = "serde", serde(alias = "M3"))]
     Filled,
 }
 

@@ -53,9 +53,17 @@ pub const MASK_MODE: Flag = Flag {
     alias: None,
     value_name: "MODE",
     about: "SegRCDB: what the mask shows of each instance, lines (the reference's M1), rings (M2) or \
-            filled (M3) [default: lines].",
-    values: Values::Choice(choices::<MaskMode>),
+            filled (M3); M1, M2 and M3 are taken too [default: lines].",
+    values: Values::Choice(mask_modes),
 };
+
+/// The mask modes' names, and the reference's `M1`, `M2`, `M3` for them (the spec reads both and
+/// writes fdsl's).
+fn mask_modes() -> Vec<(&'static str, &'static str)> {
+    let mut names = choices::<MaskMode>();
+    names.extend([("M1", "The reference's name of lines"), ("M2", "Rings"), ("M3", "Filled")]);
+    names
+}
 
 /// `--instances-per-image`.
 pub const INSTANCES_PER_IMAGE: Flag = Flag {
