@@ -127,13 +127,23 @@ pub struct CanvasBatches<'a> {
 /// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there
 /// (the same bytes), each batch rendered on another thread while the CPU flips, encodes and writes the
 /// files of the batch before; other families ignore it. In four steps: `claim` the folder,
-/// `resume` what verifies, `render_missing` on the CPU or with GPU canvases, `finish`.
+/// `resume` what verifies, `render_missing` on the CPU or with GPU canvases (after the family's
+/// shared work, [`fdsl_dataset::Dataset::prepare`], where it has some and anything is missing),
+/// `finish`.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
     let Claimed { spec, claim, manifests } = self::claim(plan, out, part)?;
     let resumed = resume(plan, out, part, &spec, &manifests)?;
     let total =
         resumed.pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + resumed.kept;
+    if let Some((pieces, what, unit)) = plan.dataset.preparation()
+        && !resumed.pending.is_empty()
+    {
+        // The family's shared work (a texture pool) first, as its own phase.
+        let making = progress::Progress::new(pieces, what, unit);
+        plan.dataset.prepare(0, &|_, _| making.inc(1))?;
+        making.finish();
+    }
     let bar = progress::Progress::new(total as u64, "rendering", plan.dataset.noun());
     bar.skip(resumed.kept as u64);
     let rendered = render_missing(plan, out, &spec, &resumed, batches, &bar)?;

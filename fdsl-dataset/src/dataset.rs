@@ -14,6 +14,7 @@ use crate::categories::Categories;
 use crate::family::BoxError;
 use crate::memory::try_grow;
 use crate::offload::Offload;
+use crate::prepare::Prepare;
 use crate::search::Progress;
 use crate::spec::{Naming, Spec};
 use crate::{MANIFEST, MANIFEST_FORMAT, Request, TOOL};
@@ -111,6 +112,7 @@ pub struct Dataset {
     texts: Vec<String>,
     family: Box<dyn Family<Error = BoxError> + Send + Sync>,
     offload: Option<Arc<dyn Offload>>,
+    prepare: Option<Arc<dyn Prepare>>,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -129,7 +131,8 @@ impl Dataset {
         }
         let built = spec.family.family().build(&spec, &categories)?;
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        let dataset = Self { spec, texts, family: built.family, offload: built.offload };
+        let dataset =
+            Self { spec, texts, family: built.family, offload: built.offload, prepare: built.prepare };
         dataset.check_val_split()?;
         Ok(dataset)
     }
@@ -414,6 +417,37 @@ impl Dataset {
     /// texture pool), besides [`Dataset::bytes_per_thread`].
     pub fn shared_bytes(&self) -> u64 {
         self.spec.family.family().shared_bytes(&self.spec)
+    }
+
+    /// The shared work the family can do ahead of its samples, as (pieces, the work, what a piece
+    /// is), if any (the textured dead leaves' pool: `(10000, "making the texture pool", "textures")`).
+    pub fn preparation(&self) -> Option<(u64, &'static str, &'static str)> {
+        self.prepare.as_ref().map(|p| (p.pieces(), p.what(), p.unit()))
+    }
+
+    /// Do the family's shared work now ([`Dataset::preparation`]; nothing for most families) on
+    /// `threads` threads (0: the current rayon pool, one per core unless set), calling
+    /// `progress(done, total)` after each piece. Samples rendered after take it as made; the bytes
+    /// are the same either way.
+    pub fn prepare(&self, threads: usize, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<()> {
+        crate::memory::check_threads(threads)?;
+        let Some(work) = &self.prepare else { return Ok(()) };
+        let (total, done) = (work.pieces(), std::sync::atomic::AtomicU64::new(0));
+        let run = || {
+            (0..total).into_par_iter().try_for_each(|i| {
+                work.prepare(i)?;
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                Ok(())
+            })
+        };
+        match threads {
+            0 => run(),
+            n => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .context("cannot start worker threads")?
+                .install(run),
+        }
     }
 
     /// The classes whose first sample draws almost nothing: an image with under `share` of its

@@ -6,6 +6,7 @@
 use crate::categories::Categories;
 use crate::flags::Overrides;
 use crate::offload::Offload;
+use crate::prepare::Prepare;
 use crate::spec::{Naming, Spec};
 use anyhow::Result;
 use fdsl_core::family::{Parameter, PlacedObject, ScratchLen};
@@ -75,6 +76,8 @@ pub struct Built {
     pub family: Box<dyn Family<Error = BoxError> + Send + Sync>,
     /// Canvases it can take from a GPU.
     pub offload: Option<Arc<dyn Offload>>,
+    /// Shared work it can do ahead of its samples.
+    pub prepare: Option<Arc<dyn Prepare>>,
 }
 
 impl Built {
@@ -84,7 +87,7 @@ impl Built {
         F: Family + Send + Sync + 'static,
         F::Error: std::error::Error + Send + Sync + 'static,
     {
-        Self { family: Box::new(Erased(Box::new(family))), offload: None }
+        Self { family: Box::new(Erased(Box::new(family))), offload: None, prepare: None }
     }
 }
 

@@ -32,6 +32,7 @@ pub mod family;
 pub mod flags;
 pub mod memory;
 pub mod offload;
+pub mod prepare;
 pub mod preset;
 pub mod request;
 pub mod search;

@@ -144,6 +144,31 @@ fn every_way_of_asking_gives_the_same_bytes() {
 }
 
 #[test]
+fn shared_work_done_ahead_gives_the_same_bytes() {
+    for preset in fdsl_dataset::preset::names() {
+        let ds = Dataset::open(&small(preset)).unwrap();
+        match preset {
+            "dead-leaves-textured" => {
+                assert_eq!(ds.preparation(), Some((3, "making the texture pool", "textures")))
+            }
+            _ => assert_eq!(ds.preparation(), None, "{preset}"),
+        }
+    }
+    let lazy = Dataset::open(&small("dead-leaves-textured")).unwrap();
+    let ahead = Dataset::open(&small("dead-leaves-textured")).unwrap();
+    let calls = std::sync::atomic::AtomicU64::new(0);
+    ahead
+        .prepare(2, &|done, total| {
+            assert!(done <= total && total == 3);
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+    assert_eq!(calls.into_inner(), 3);
+    assert!(in_order(&ahead) == in_order(&lazy));
+    assert!(ahead.prepare(5000, &|_, _| ()).unwrap_err().to_string().contains("threads must be 0"));
+}
+
+#[test]
 fn bad_specs_are_errors_that_say_why() {
     let err = |json: &str| format!("{:#}", Dataset::open(json).unwrap_err());
     assert!(err("{").contains("not valid JSON"));

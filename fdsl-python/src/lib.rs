@@ -187,6 +187,13 @@ impl Dataset {
         Ok(PyArray1::from_vec(py, ids))
     }
 
+    /// Do the family's shared work now (the textured dead leaves' texture pool; nothing for other
+    /// presets) on `threads` threads, with the GIL released.
+    fn prepare(&self, py: Python<'_>, threads: usize) -> PyResult<()> {
+        let inner = self.inner.clone();
+        py.detach(move || inner.prepare(threads, &|_, _| ())).map_err(value_error)
+    }
+
     /// Sample `index` as an array of one sample (uint8 1 x H x W, or float32 1 x N x 3); with masks,
     /// a tuple of its image and its mask (1 x H x W each).
     fn render<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyAny>> {

@@ -319,3 +319,14 @@ def test_the_mask_shards_read_back_with_webdataset_and_numpy(tmp_path):
                     assert np.array_equal(mask, ds[index][1])
                     seen.add(index)
         assert seen == set(range(len(ds))), fmt
+
+
+def test_prepared_texture_pool_gives_the_same_samples():
+    lazy = fdsl.Dataset("dead-leaves-textured", instances=3, size=32, textures=3)
+    prepared = fdsl.Dataset("dead-leaves-textured", instances=3, size=32, textures=3)
+    prepared.prepare(threads=2)
+    for i in range(3):
+        assert np.array_equal(prepared[i][0], lazy[i][0])
+    fdsl.Dataset("rcdb-1k", categories=1, instances=1, size=32).prepare()  # nothing to do
+    with pytest.raises(ValueError, match="threads must be 0"):
+        prepared.prepare(threads=-1)

@@ -9,6 +9,7 @@
 use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values};
+use crate::prepare::Prepare;
 use crate::preset::Preset;
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
@@ -20,7 +21,7 @@ use fdsl_core::families::dead_leaves_textured::{
 use fdsl_core::families::statistical::{SMALL_SCALE, StatError, scratch_len};
 use fdsl_core::math::fft::Complex;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Dead leaves' settings in a spec (`"generator": "deadleaves"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -181,7 +182,10 @@ impl FamilySettings for Settings {
         let (side, seed) = (spec.size as usize, spec.seed);
         if let Some(pool) = self.textures {
             let leaves = TexturedLeaves::new(side, seed, pool).context("textured dead leaves")?;
-            Ok(Built::new(DeadLeavesTextured::new(leaves, Pool::new(seed, pool))))
+            let pool = Pool::new(seed, pool);
+            let mut built = Built::new(DeadLeavesTextured::new(leaves, pool.clone()));
+            built.prepare = Some(Arc::new(pool));
+            Ok(built)
         } else {
             Ok(Built::new(DeadLeaves::new(self.shapes, side, seed).context("dead leaves")?))
         }
@@ -206,11 +210,13 @@ const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
 type Texture = Result<Box<[u8]>, StatError>;
 
 /// The textures of one textured dataset (its seed), each rendered the first time an image asks for
-/// it ([`render_texture`], on the asking thread; others asking for it meanwhile wait) and kept for
-/// the dataset's life: every texture is made once however many images use it.
+/// it, or ahead of the images ([`Prepare`]), on the asking thread ([`render_texture`]; others asking
+/// for it meanwhile wait), and kept for the dataset's life: every texture is made once however many
+/// images use it. Clones share the textures.
+#[derive(Clone)]
 struct Pool {
     seed: u64,
-    textures: Box<[OnceLock<Texture>]>,
+    textures: Arc<[OnceLock<Texture>]>,
 }
 
 impl Pool {
@@ -237,5 +243,24 @@ impl TexturePool for Pool {
             .get(index as usize)
             .ok_or(StatError::Buffer { name: "pool", needed: index as usize + 1 })?;
         slot.get_or_init(|| self.render(index)).as_deref().map_err(|e| *e)
+    }
+}
+
+impl Prepare for Pool {
+    fn what(&self) -> &'static str {
+        "making the texture pool"
+    }
+
+    fn unit(&self) -> &'static str {
+        "textures"
+    }
+
+    fn pieces(&self) -> u64 {
+        self.textures.len() as u64
+    }
+
+    fn prepare(&self, index: u64) -> Result<()> {
+        let index = u32::try_from(index).context("no such texture")?;
+        self.texture(index).map(|_| ()).map_err(|e| anyhow::anyhow!("pool texture {index}: {e}"))
     }
 }

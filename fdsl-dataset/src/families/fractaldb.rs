@@ -249,7 +249,7 @@ impl FamilySettings for Settings {
             .context("the recipe")?
             .coloured(self.colour);
         let family = Arc::new(family);
-        Ok(Built { family: Box::new(Erased(family.clone())), offload: Some(family) })
+        Ok(Built { family: Box::new(Erased(family.clone())), offload: Some(family), prepare: None })
     }
 
     /// Measured at 362 px (`fdsl-bench throughput --png-compression`); colour per byte of the RGB
