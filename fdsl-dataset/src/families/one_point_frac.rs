@@ -128,9 +128,10 @@ fn base_from_seed(spec: &Spec, _: Progress) -> Result<Categories> {
 /// 1p-frac's preset.
 pub const PRESETS: &[Preset] = &[Preset {
     name: "1p-frac",
-    about: "1p-frac (ECCV 2024): one fractal of 2 maps drawn from --seed (--sigma) and --perturbations \
-            1,000 of it, the classes (--delta 0.1), one 512x512 image each, 100,000 points, patch mode; the base is \
-            written as the category file (bring your own with --categories-from)",
+    about: "one fractal and its perturbations (Nakamura et al., ECCV 2024): a base of 2 maps drawn from --seed \
+            (--sigma 3.5) and --perturbations 1,000 classes, each one perturbation of it (--delta 0.1), one 512x512 \
+            image each, 100,000 points, patch mode; the base is written as the category file (bring your own with \
+            --categories-from)",
     spec: published,
     categories: base_from_seed,
 }];
