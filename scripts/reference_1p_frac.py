@@ -33,6 +33,24 @@ import numpy as np
 from PIL import Image
 
 
+def load_reference(mirror, tmp):
+    """The reference's modules `ifs_function` and `render_from_oneparam_mp`, read from the git mirror
+    into `tmp` and imported (utils.py's unused cv2 import satisfied by an empty module)."""
+    for name in ("render_from_oneparam_mp.py", "ifs_function.py", "utils.py"):
+        text = subprocess.run(
+            ["git", f"--git-dir={mirror}", "show", f"HEAD:1p-frac_generater/src/{name}"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        open(os.path.join(tmp, name), "w").write(text)
+    sys.path.insert(0, tmp)
+    cv2 = types.ModuleType("cv2")
+    cv2.cvtColor = cv2.COLOR_HSV2RGB = None
+    sys.modules.setdefault("cv2", cv2)
+    import ifs_function  # noqa: E402
+    import render_from_oneparam_mp as rfm  # noqa: E402
+    return ifs_function, rfm
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mirror", help="git directory of a SUPER-TADORY/1p-frac mirror")
@@ -45,19 +63,7 @@ def main():
     rows = [[float(v) for v in l.split()] for l in open(a.base) if l.strip()]
     params = np.array([[[r[0], r[1], r[4]], [r[2], r[3], r[5]]] for r in rows])
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("render_from_oneparam_mp.py", "ifs_function.py", "utils.py"):
-            text = subprocess.run(
-                ["git", f"--git-dir={a.mirror}", "show", f"HEAD:1p-frac_generater/src/{name}"],
-                check=True, capture_output=True, text=True,
-            ).stdout
-            open(os.path.join(tmp, name), "w").write(text)
-        sys.path.insert(0, tmp)
-        # utils.py imports cv2 and never uses it: an empty module stands in.
-        cv2 = types.ModuleType("cv2")
-        cv2.cvtColor = cv2.COLOR_HSV2RGB = None
-        sys.modules.setdefault("cv2", cv2)
-        import ifs_function  # noqa: E402
-        import render_from_oneparam_mp as rfm  # noqa: E402
+        ifs_function, rfm = load_reference(a.mirror, tmp)
 
         attempts = {}
         draw_patch = ifs_function.ifs_function.draw_patch

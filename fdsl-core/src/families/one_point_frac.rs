@@ -172,7 +172,7 @@ pub fn sample_base(
     let alpha = (sigma - SIGMA_MARGIN, sigma + SIGMA_MARGIN);
     for draws in 1..=MAX_ATTEMPTS {
         let base = sample_svd_system(&mut rng, MAPS, alpha).map_err(OnePointFracError::Base)?;
-        if paint(&base, recipe, seed, &mut rng, canvas) > FILL_THRESHOLD {
+        if paint(&base, recipe, &chain_key(seed).rng(), &mut rng, canvas) > FILL_THRESHOLD {
             return Ok((base, draws));
         }
     }
@@ -180,23 +180,23 @@ pub fn sample_base(
 }
 
 /// Paint `system` with `recipe` onto `canvas` (cleared first; the recipe's size, row = y): the chain
-/// of [`chain_key`]`(seed)`, normalised by [`for_each_pixel`], one patch per point with masks from
-/// `masks` (or one [`crate::raster::canvas::INK`] pixel in point mode). Returns the share of lit pixels.
-pub fn paint<R: Rng>(
+/// of map choices `chain` (the dataset's: [`chain_key`]`(seed).rng()`, the same for every class),
+/// normalised by [`for_each_pixel`], one patch per point with masks from `masks` (or one
+/// [`crate::raster::canvas::INK`] pixel in point mode). Returns the share of lit pixels.
+pub fn paint<C: Rng + Clone, R: Rng>(
     system: &Ifs2,
     recipe: &Recipe,
-    seed: u64,
+    chain: &C,
     masks: &mut R,
     canvas: &mut Canvas<'_>,
 ) -> f64 {
-    let chain = chain_key(seed).rng();
     let (grid, points) = (recipe.grid, recipe.points as usize);
     canvas.clear();
     match recipe.draw {
         Draw::Patch => {
-            for_each_pixel(system, &chain, points, grid, |x, y| canvas.patch(x, y, random_mask(masks)))
+            for_each_pixel(system, chain, points, grid, |x, y| canvas.patch(x, y, random_mask(masks)))
         }
-        Draw::Point => for_each_pixel(system, &chain, points, grid, |x, y| canvas.point(x, y)),
+        Draw::Point => for_each_pixel(system, chain, points, grid, |x, y| canvas.point(x, y)),
     };
     canvas.filling_rate()
 }
@@ -262,10 +262,11 @@ impl OnePointFrac {
     pub fn draw(&self, class: usize, canvas: &mut Canvas<'_>) -> Result<Accepted, OnePointFracError> {
         let mut multipliers = perturbation_key(self.seed, class as u64).rng();
         let mut masks = patch_key(self.seed, class as u64).rng();
+        let chain = chain_key(self.seed).rng();
         for attempts in 1..=MAX_ATTEMPTS {
             let system =
                 perturb(&mut multipliers, &self.base, self.delta).map_err(OnePointFracError::Base)?;
-            let filling = paint(&system, &self.recipe, self.seed, &mut masks, canvas);
+            let filling = paint(&system, &self.recipe, &chain, &mut masks, canvas);
             if filling > FILL_THRESHOLD {
                 return Ok(Accepted { system, attempts, filling });
             }

@@ -1,0 +1,169 @@
+//! 1p-frac against its reference to the byte: the reference's own `generate_image` run with its
+//! random streams seeded (`scripts/reference_1p_frac_replay.py`: Python's `random.seed(2024)` for
+//! the multipliers and patch masks, its own `np.random.seed(100)` for the map choices), and fdsl's
+//! `perturb` and `paint` fed the same draws, must make the very images with the very number of
+//! rejected perturbations. Both streams are MT19937, emulated here as CPython and NumPy's legacy
+//! `RandomState` seed and read them.
+
+use fdsl_core::families::one_point_frac::{FILL_THRESHOLD, RECIPE, paint, perturb};
+use fdsl_core::raster::canvas::Flip;
+use fdsl_core::{Affine2, Canvas, Ifs2};
+use sha2::{Digest, Sha256};
+
+const REPLAY: &str = include_str!("data/reference_1p_frac_replay.txt");
+
+/// The rows of the replay file starting with `key`, split into words.
+fn rows(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
+    REPLAY.lines().filter_map(move |l| {
+        let mut f = l.split_whitespace();
+        (f.next() == Some(key)).then(|| f.collect())
+    })
+}
+
+/// MT19937 (Matsumoto & Nishimura 1998).
+#[derive(Clone)]
+struct Mt19937 {
+    state: [u32; 624],
+    index: usize,
+}
+
+impl Mt19937 {
+    /// `init_genrand(seed)`: NumPy's legacy `np.random.seed(int)`.
+    fn init_genrand(seed: u32) -> Self {
+        let mut state = [0u32; 624];
+        state[0] = seed;
+        for i in 1..624 {
+            state[i] =
+                1_812_433_253u32.wrapping_mul(state[i - 1] ^ (state[i - 1] >> 30)).wrapping_add(i as u32);
+        }
+        Self { state, index: 624 }
+    }
+
+    /// `init_by_array(key)`: CPython's `random.seed(int)` with the integer's 32-bit words.
+    fn init_by_array(key: &[u32]) -> Self {
+        let mut mt = Self::init_genrand(19_650_218);
+        let s = &mut mt.state;
+        let (mut i, mut j) = (1usize, 0usize);
+        for _ in 0..624.max(key.len()) {
+            let prev = s[i - 1] ^ (s[i - 1] >> 30);
+            s[i] = (s[i] ^ prev.wrapping_mul(1_664_525)).wrapping_add(key[j]).wrapping_add(j as u32);
+            (i, j) = (i + 1, (j + 1) % key.len());
+            if i >= 624 {
+                s[0] = s[623];
+                i = 1;
+            }
+        }
+        for _ in 0..623 {
+            let prev = s[i - 1] ^ (s[i - 1] >> 30);
+            s[i] = (s[i] ^ prev.wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= 624 {
+                s[0] = s[623];
+                i = 1;
+            }
+        }
+        s[0] = 0x8000_0000;
+        mt
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        if self.index >= 624 {
+            for i in 0..624 {
+                let y = (self.state[i] & 0x8000_0000) | (self.state[(i + 1) % 624] & 0x7fff_ffff);
+                let mut v = self.state[(i + 397) % 624] ^ (y >> 1);
+                if y & 1 != 0 {
+                    v ^= 0x9908_b0df;
+                }
+                self.state[i] = v;
+            }
+            self.index = 0;
+        }
+        let mut y = self.state[self.index];
+        self.index += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// The 53 bits `k` of `random()` = `k / 2⁵³` (CPython's and NumPy's: `(a >> 5) · 2²⁶ + (b >> 6)`).
+    fn random_bits(&mut self) -> u64 {
+        let a = u64::from(self.next_u32() >> 5);
+        let b = u64::from(self.next_u32() >> 6);
+        a << 26 | b
+    }
+}
+
+/// NumPy's map-choice sequence: each `random()` as the 32-bit draw fdsl's chaos game reads
+/// (`v / 2³²`, the double's top 32 bits).
+#[derive(Clone)]
+struct Choices(Mt19937);
+
+/// Python's `random`: fdsl's 64-bit draws are `uniform`'s doubles (`k << 11`, read back as
+/// `k / 2⁵³`), its 32-bit draws the patch masks `randrange(1, 512)` (`1 + getrandbits(9)` below 511,
+/// placed where `random_mask` reads them: the top 9 bits).
+struct PythonRandom(Mt19937);
+
+impl rand_core::TryRng for Choices {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.0.random_bits() >> 21) as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        unreachable!("the chain draws 32 bits")
+    }
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        unreachable!("the chain draws no bytes")
+    }
+}
+
+impl rand_core::TryRng for PythonRandom {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        loop {
+            let r = self.0.next_u32() >> 23;
+            if r < 511 {
+                return Ok((r + 1) << 23);
+            }
+        }
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.0.random_bits() << 11)
+    }
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        unreachable!("1p-frac draws no bytes")
+    }
+}
+
+#[test]
+fn the_reference_images_with_its_draws() {
+    let maps = rows("map").map(|v| {
+        let n: Vec<f64> = v.iter().map(|x| x.parse().unwrap()).collect();
+        (Affine2::from_coefficients([n[0], n[1], n[2], n[3], n[4], n[5]]), n[6])
+    });
+    let base = Ifs2::new(maps).unwrap();
+    let delta: f64 = rows("delta").next().unwrap()[0].parse().unwrap();
+    let seed: u32 = rows("python_seed").next().unwrap()[0].parse().unwrap();
+    let mut python = PythonRandom(Mt19937::init_by_array(&[seed]));
+    let choices = Choices(Mt19937::init_genrand(100));
+    let (side, len) = (RECIPE.grid.width as usize, RECIPE.canvas_len());
+    let (mut pixels, mut image) = (vec![0u8; len], vec![0u8; len]);
+    let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
+    let classes: Vec<Vec<&str>> = rows("class").collect();
+    assert_eq!(classes.len(), 3);
+    for row in classes {
+        let (attempts, hash): (u32, &str) = (row[1].parse().unwrap(), row[2]);
+        let mut tried = 0;
+        loop {
+            tried += 1;
+            let system = perturb(&mut python, &base, delta).unwrap();
+            if paint(&system, &RECIPE, &choices, &mut python, &mut canvas) > FILL_THRESHOLD {
+                break;
+            }
+        }
+        canvas.write_flipped(Flip::Flip0, &mut image).unwrap();
+        assert_eq!(tried, attempts, "class {}: perturbations tried", row[0]);
+        let got: String = Sha256::digest(&image).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(got, hash, "class {}: the image", row[0]);
+    }
+}
