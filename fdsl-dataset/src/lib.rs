@@ -30,6 +30,7 @@ pub mod dataset;
 pub mod families;
 pub mod family;
 pub mod flags;
+pub mod jpeg;
 pub mod memory;
 pub mod offload;
 pub mod prepare;
