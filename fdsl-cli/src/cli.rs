@@ -249,7 +249,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     match cli.command {
         Command::Search(a) => in_pool(a.threads, || search_command(&a)),
-        Command::Render(a) => in_pool(a.threads, || render_command(&a)),
+        Command::Render(a) => in_pool(a.threads, || render_command(&a, &args)),
         Command::Verify(a) => in_pool(a.threads, || verify_command(&a)),
         Command::Preview(a) => preview_command(&a),
     }
@@ -488,7 +488,7 @@ fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<
     Ok(())
 }
 
-fn render_command(a: &RenderArgs) -> Result<ExitCode> {
+fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
     let dataset = dataset_of(a)?;
     if let Some(dir) = &a.recipe.categories_from {
         warn_of_empty_categories(&dataset, dir)?;
@@ -534,6 +534,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         }
     );
     if s.completed {
+        crate::card::write(&a.out, &dataset, &crate::card::regenerating_command(args))?;
         for pattern in plan.shard_patterns() {
             println!("shards: {}", a.out.join(pattern).display());
         }

@@ -5,6 +5,7 @@
 //! Exit codes: 0 success; 1 `verify` found differences; 2 bad input or any other error (one line
 //! on standard error, naming the problem and the fix).
 
+pub mod card;
 pub mod cli;
 pub mod encode;
 pub mod family_flags;

@@ -266,6 +266,8 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
                 // The folder's lock stays, held by this writer, which removes it when it lets go (`Claim`).
             } else if tidy && (is_temporary(&name) || (rel.is_empty() && name.starts_with(LOCK_PREFIX))) {
                 remove_if_present(&dir, &name)?;
+            } else if rel.is_empty() && name == crate::card::CARD {
+                // The dataset card describes the folder; it is none of the dataset's files.
             } else if !listed.contains(&path) {
                 out.push(if is_temporary(&name) {
                     format!("extra: {path} (a temporary file of an interrupted run)")

@@ -35,6 +35,7 @@ pub mod memory;
 pub mod offload;
 pub mod prepare;
 pub mod preset;
+pub mod publication;
 pub mod request;
 pub mod search;
 pub mod spec;
