@@ -7,8 +7,10 @@
 
 pub mod card;
 pub mod cli;
+pub mod datalist;
 pub mod encode;
 pub mod family_flags;
+pub mod nifti;
 pub mod npy;
 pub mod output;
 pub mod plan;
