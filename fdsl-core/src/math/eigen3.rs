@@ -115,7 +115,17 @@ pub fn eig3(matrix: Matrix3) -> Result<Eigen3, Eigen3Error> {
     let tau = dgehd2(&mut a, ilo, ihi);
     let mut z = dorghr(&a, ilo, ihi, &tau);
     let mut wr = [0.0; 3];
-    dhseqr(&mut a, ilo, ihi, &mut wr, &mut z)?;
+    // dhseqr('S', 'V'): the eigenvalues isolated by balancing, then dlahqr on the active block; `a`
+    // becomes the Schur form T, `z` the Schur vectors.
+    for i in (1..ilo).chain(ihi + 1..=N) {
+        wr[(i - 1) as usize] = at!(a, i, i);
+    }
+    if ilo == ihi {
+        wr[(ilo - 1) as usize] = at!(a, ilo, ilo);
+    } else {
+        dlahqr(&mut a, ilo, ihi, &mut wr, &mut z)?;
+        at!(a, 3, 1) = 0.0;
+    }
     let mut v = dtrevc3(&a, &z)?;
     dgebak(&mut v, ilo, ihi, &scale);
     for col in 0..3 {
@@ -304,18 +314,17 @@ fn dgebal(a: &mut Matrix3) -> Result<(isize, isize, [f64; 3]), Eigen3Error> {
     const FACTOR: f64 = 0.95;
     let mut scale = [0.0; 3];
     let (mut k, mut l) = (1isize, N);
-    let swap_cols = |a: &mut Matrix3, c1: isize, c2: isize, rows: isize| {
-        for r in 1..=rows {
-            let t = at!(a, r, c1);
-            at!(a, r, c1) = at!(a, r, c2);
-            at!(a, r, c2) = t;
+    // dgebal's exchange of index p with q: columns over rows 1..=l, rows over columns k..=n.
+    let exchange = |a: &mut Matrix3, p: isize, q: isize, l: isize, k: isize| {
+        for r in 1..=l {
+            let t = at!(a, r, p);
+            at!(a, r, p) = at!(a, r, q);
+            at!(a, r, q) = t;
         }
-    };
-    let swap_rows = |a: &mut Matrix3, r1: isize, r2: isize, from: isize| {
-        for c in from..=N {
-            let t = at!(a, r1, c);
-            at!(a, r1, c) = at!(a, r2, c);
-            at!(a, r2, c) = t;
+        for c in k..=N {
+            let t = at!(a, p, c);
+            at!(a, p, c) = at!(a, q, c);
+            at!(a, q, c) = t;
         }
     };
     // Rows isolating an eigenvalue, searched from the bottom (the loop's bounds are fixed on entry,
@@ -329,8 +338,7 @@ fn dgebal(a: &mut Matrix3) -> Result<(isize, isize, [f64; 3]), Eigen3Error> {
             if canswap {
                 scale[(l - 1) as usize] = i as f64;
                 if i != l {
-                    swap_cols(a, i, l, l);
-                    swap_rows(a, i, l, k);
+                    exchange(a, i, l, l, k);
                 }
                 noconv = true;
                 if l == 1 {
@@ -350,8 +358,7 @@ fn dgebal(a: &mut Matrix3) -> Result<(isize, isize, [f64; 3]), Eigen3Error> {
             if canswap {
                 scale[(k - 1) as usize] = j as f64;
                 if j != k {
-                    swap_cols(a, j, k, l);
-                    swap_rows(a, j, k, k);
+                    exchange(a, j, k, l, k);
                 }
                 noconv = true;
                 k += 1;
@@ -502,27 +509,6 @@ fn dorghr(a: &Matrix3, ilo: isize, ihi: isize, tau: &[f64; 3]) -> Matrix3 {
         }
     }
     q
-}
-
-/// `dhseqr('S', 'V')` for a small matrix: the eigenvalues isolated by balancing, then `dlahqr` on
-/// the active block; `h` becomes the Schur form `T`, `z` the Schur vectors.
-fn dhseqr(
-    h: &mut Matrix3,
-    ilo: isize,
-    ihi: isize,
-    wr: &mut [f64; 3],
-    z: &mut Matrix3,
-) -> Result<(), Eigen3Error> {
-    for i in (1..ilo).chain(ihi + 1..=N) {
-        wr[(i - 1) as usize] = at!(h, i, i);
-    }
-    if ilo == ihi {
-        wr[(ilo - 1) as usize] = at!(h, ilo, ilo);
-        return Ok(());
-    }
-    dlahqr(h, ilo, ihi, wr, z)?;
-    at!(h, 3, 1) = 0.0;
-    Ok(())
 }
 
 /// `dlahqr` with `wantt` and `wantz`, `iloz..ihiz = ilo..ihi`: the double-shift QR algorithm.
