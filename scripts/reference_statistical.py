@@ -25,7 +25,7 @@ standard error of the difference of the two pooled means), and blue minus red.
 With JPEG=1 in the environment every image of both sides first goes through
 `cv2.imencode('.jpg', BGR, [IMWRITE_JPEG_QUALITY, 95])` and `cv2.imdecode`, as Baradad's
 `cv2_imwrite` publishes them (fdsl's own JPEG files are these bytes: fdsl-dataset/tests/jpeg.rs).
-MODELS=spectrum,wmm limits the models.
+MODELS=spectrum,wmm limits the models; STATS_BIN=PATH runs that build of the example instead of building it.
 usage: reference_statistical.py [N] [MIRROR_GIT_DIR]   (run from the repo root; needs numpy, scipy,
        pyrtools; opencv-python-headless for JPEG=1)
 """
@@ -90,13 +90,17 @@ def generate_reference(module, flags, indices):
     return np.stack(images), (time.process_time() - start) / len(indices)
 
 
+def stats_binary():
+    """STATS_BIN, else the `statistical_stats` example's release build (in CARGO_TARGET_DIR if set)."""
+    return os.environ.get("STATS_BIN") or f"{os.environ.get('CARGO_TARGET_DIR', 'target')}/release/examples/statistical_stats"
+
+
 def run_fdsl(model, n, seed):
     """fdsl's images and CPU seconds per image (the child's user + system time: rendering, plus one
     raw write of all the images)."""
     out = os.path.join(tempfile.mkdtemp(), "images.raw")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    target = os.environ.get("CARGO_TARGET_DIR", "target")
-    subprocess.run([f"{target}/release/examples/statistical_stats", model, "0", str(n), str(RES), str(seed), out],
+    subprocess.run([stats_binary(), model, "0", str(n), str(RES), str(seed), out],
                    check=True, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     images = np.fromfile(out, dtype=np.uint8).reshape(n, RES, RES, 3)
@@ -180,7 +184,9 @@ def fmt(v):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     mirror = sys.argv[2] if len(sys.argv) > 2 else "/work/.mirror/mbaradad+learning_with_noise/repo"
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "fdsl-core", "--example", "statistical_stats"], check=True)
+    if not os.environ.get("STATS_BIN"):
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "fdsl-core", "--example", "statistical_stats"],
+                       check=True)
     module = reference_module(mirror)
     random.seed(0)
     report = {}
