@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod encode;
 pub mod family_flags;
+pub mod formats;
 pub mod npy;
 pub mod output;
 pub mod plan;
