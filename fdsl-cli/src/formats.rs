@@ -71,13 +71,16 @@ pub struct Row {
     pub weight: fn(&Part, usize, &Spec) -> f64,
 }
 
+/// Draws part `i` of a sample as a `tile × tile` RGB tile, from the sample's parts (the bytes of
+/// each, `bytes[k]` of `parts[k]`): `(parts, bytes, i, tile)`.
+pub type Tile = fn(&[Part], &[&[u8]], usize, usize) -> Vec<u8>;
+
 /// How a part of a role shows on a contact sheet (`fdsl preview`).
 pub struct Look {
     /// The role.
     pub role: Role,
-    /// Its `tile × tile` RGB tile, from the sample's parts (`parts[i]` the bytes of `dataset.parts()[i]`)
-    /// and the index of this one; `None` for a part that is not drawn (a layout).
-    pub tile: Option<fn(&[Part], &[&[u8]], usize, usize) -> Vec<u8>>,
+    /// Its tile; `None` for a part that is not drawn (a layout).
+    pub tile: Option<Tile>,
 }
 
 /// Every row.
