@@ -16,7 +16,7 @@ fn main() {
     let list: Vec<_> = (0..systems).map(|c| sample_system(&mut category_key(seed, c).rng())).collect();
     let family = AndersonFarrell::new(list.clone(), SIDE, POINTS, seed).expect("sampled systems");
     let need = family.scratch_len();
-    let (mut scratch, mut field) = (vec![0u32; need.positions], vec![0u8; need.canvas]);
+    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
     let mut rgb = vec![0u8; family.shape().max_len()];
     let mut raw = args.get(3).map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     let mut lines = Vec::new();
@@ -24,7 +24,7 @@ fn main() {
     for (c, system) in list.iter().enumerate() {
         for i in 0..images {
             let t = std::time::Instant::now();
-            let filling = family.draw(system, c, i, &mut scratch, &mut field, &mut rgb);
+            let filling = family.draw(system, c, i, &mut scratch, &mut reals, &mut rgb);
             seconds += t.elapsed().as_secs_f64();
             let mean = |ch: usize| {
                 rgb.iter().skip(ch).step_by(3).map(|&v| f64::from(v)).sum::<f64>() / (SIDE * SIDE) as f64
