@@ -6,7 +6,8 @@
 //! The transform is the iterative radix-2 decimation-in-time Cooley–Tukey algorithm (Cooley and
 //! Tukey 1965; the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2): every row is
 //! transformed, then every column, the columns' butterflies running on whole rows. Twiddle factors
-//! `e^(−2πik/N)` are computed once per call with `libm`'s `cos` and `sin`, laid out stage by stage; butterflies use IEEE
+//! `e^(−2πik/N)` are computed with `libm`'s `cos` and `sin` into a [`Twiddles`] table (once per
+//! call of [`fft2`], or once for many calls of [`fft2_with`]), laid out stage by stage; butterflies use IEEE
 //! additions and multiplications only (never fused), so every machine gives the same bits.
 //! NumPy (pocketfft) orders its operations differently: values agree to about `1e−13` relative to the
 //! largest coefficient, not bit for bit (`tests/statistical.rs` compares with NumPy's own values).
@@ -117,26 +118,67 @@ pub fn check_side(side: usize) -> Result<(), FftError> {
     if side.is_power_of_two() && side <= MAX_SIDE { Ok(()) } else { Err(FftError::Side { side }) }
 }
 
+/// The factors `e^(±2πij/len)` of every stage `len` of a transform of side up to `side`, stage
+/// `len` at `[len/2 − 1, len − 1)`. Each depends only on `(len, j)`: its angle is
+/// `2π·(j·side/len)/side`, and a power-of-two side scales numerator and denominator alike, exactly,
+/// so one table serves every smaller side with the same bits. Compute it once, transform many times.
+#[derive(Clone, Debug)]
+pub struct Twiddles {
+    /// `e^(−2πij/len)`.
+    forward: [Complex; MAX_SIDE],
+    /// `e^(+2πij/len)`.
+    inverse: [Complex; MAX_SIDE],
+    side: usize,
+}
+
+impl Twiddles {
+    /// The table for transforms of side up to `side` (a power of two up to [`MAX_SIDE`]), with
+    /// `libm`'s `cos` and `sin` of `2π·k/side`.
+    pub fn new(side: usize) -> Result<Self, FftError> {
+        check_side(side)?;
+        let mut t =
+            Self { forward: [Complex::default(); MAX_SIDE], inverse: [Complex::default(); MAX_SIDE], side };
+        let mut half = 1;
+        while half < side {
+            for j in 0..half {
+                let angle = 2.0 * core::f64::consts::PI * (j * (side / (2 * half))) as f64 / side as f64;
+                let (c, s) = (libm::cos(angle), libm::sin(angle));
+                t.forward[half - 1 + j] = Complex::new(c, -1.0 * s);
+                t.inverse[half - 1 + j] = Complex::new(c, s);
+            }
+            half *= 2;
+        }
+        Ok(t)
+    }
+
+    /// The largest side the table serves.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+}
+
 /// Transform the `side × side` image in `data[..side²]` (row-major) in place.
 pub fn fft2(data: &mut [Complex], side: usize, direction: Direction) -> Result<(), FftError> {
+    fft2_with(data, side, direction, &Twiddles::new(side)?)
+}
+
+/// [`fft2`] with a table made beforehand for this side or a larger one.
+pub fn fft2_with(
+    data: &mut [Complex],
+    side: usize,
+    direction: Direction,
+    twiddles: &Twiddles,
+) -> Result<(), FftError> {
     check_side(side)?;
-    let data = data.get_mut(..side * side).ok_or(FftError::Buffer { needed: side * side })?;
-    // Stage `len` reads its `len/2` factors `e^(∓2πij/len)` from `twiddles[len/2 − 1..len − 1]`.
-    let mut table = [Complex::default(); MAX_SIDE];
-    let twiddles = &mut table[..side.max(1)];
-    let sign = match direction {
-        Direction::Forward => -1.0,
-        Direction::Inverse => 1.0,
-    };
-    let mut half = 1;
-    while half < side {
-        for j in 0..half {
-            let angle = 2.0 * core::f64::consts::PI * (j * (side / (2 * half))) as f64 / side as f64;
-            twiddles[half - 1 + j] = Complex::new(libm::cos(angle), sign * libm::sin(angle));
-        }
-        half *= 2;
+    if side > twiddles.side {
+        return Err(FftError::Side { side });
     }
-    let twiddles = &*twiddles;
+    let data = data.get_mut(..side * side).ok_or(FftError::Buffer { needed: side * side })?;
+    let table = match direction {
+        Direction::Forward => &twiddles.forward,
+        Direction::Inverse => &twiddles.inverse,
+    };
+    let twiddles = &table[..side.max(1)];
     for row in data.chunks_exact_mut(side) {
         fft1(row, twiddles);
     }
