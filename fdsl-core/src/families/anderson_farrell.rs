@@ -225,14 +225,22 @@ impl Window {
         Self { min: (x1, y1), scale: (pixels / span(x2 - x1), pixels / span(y2 - y1)) }
     }
 
-    /// The point's `(row, column)`: `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
-    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0). Row from x: the
-    /// reference's `imgf[r, c]` with `r` from x. Saturating, then clamped to `[−2, side + 2]` so
-    /// that the patch offsets never overflow (all such values are outside the image anyway).
+    /// Where the point's cell lies in the `side × side` grid widened by one on every side, if it
+    /// does: its `(row, column)` is `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
+    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0; a NaN product counts as 0,
+    /// as a saturating cast gives), row from x (the reference's `imgf[r, c]` with `r` from x), and
+    /// it is kept when both lie in `[−1, side]`, the cells whose 3x3 patch can reach the image:
+    /// `v` truncates into that range exactly when `−2 < v < side + 1`. Returns
+    /// `(row + 1)·(side + 2) + column + 1`.
     #[inline(always)]
-    pub fn cell(&self, (x, y): (f64, f64), side: usize) -> (i64, i64) {
-        let clamp = |v: f64| (v as i64).clamp(-2, side as i64 + 2);
-        (clamp((x - self.min.0) * self.scale.0), clamp((y - self.min.1) * self.scale.1))
+    pub fn widened_cell(&self, (x, y): (f64, f64), side: usize) -> Option<usize> {
+        let (u, v) = ((x - self.min.0) * self.scale.0, (y - self.min.1) * self.scale.1);
+        let beyond = side as f64 + 1.0;
+        if u <= -2.0 || u >= beyond || v <= -2.0 || v >= beyond {
+            return None;
+        }
+        let index = |t: f64| (t as i64 + 1) as usize;
+        Some(index(u) * (side + 2) + index(v))
     }
 }
 
@@ -306,11 +314,9 @@ pub fn render_counts<R: Rng + Clone>(
     let wide = side + 2;
     let hits = &mut hits[..wide * wide];
     hits.fill(0);
-    let s = side as i64;
     for p in trace[..2 * n].chunks_exact(2) {
-        let (r, c) = window.cell((p[0], p[1]), side);
-        if (-1..=s).contains(&r) && (-1..=s).contains(&c) {
-            hits[(r + 1) as usize * wide + (c + 1) as usize] += 1;
+        if let Some(i) = window.widened_cell((p[0], p[1]), side) {
+            hits[i] += 1;
         }
     }
     let mut cells = [(0, 0); 9];
