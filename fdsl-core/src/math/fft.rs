@@ -154,7 +154,7 @@ impl Twiddles {
             for j in 0..half {
                 let angle = 2.0 * core::f64::consts::PI * (j * (side / (2 * half))) as f64 / side as f64;
                 let (c, s) = (libm::cos(angle), libm::sin(angle));
-                t.forward[half - 1 + j] = Complex::new(c, -1.0 * s);
+                t.forward[half - 1 + j] = Complex::new(c, -s);
                 t.inverse[half - 1 + j] = Complex::new(c, s);
             }
             half *= 2;
