@@ -198,7 +198,7 @@ fn workspace_render(family: &AndersonFarrell<Vec<Ifs2>>, class: usize, instance:
     let mut held = Held::default();
     let mut ws = Workspace::new(&mut positions, &mut [], &mut [], &mut [], &mut held)
         .with_float_buffers(&mut reals, &mut []);
-    let mut out = vec![0u8; family.shape().max_len()];
+    let mut out = vec![0u8; family.parts().max_len(0)];
     assert_eq!(family.render(class, instance, &mut ws, &mut out).unwrap(), out.len());
     out
 }
