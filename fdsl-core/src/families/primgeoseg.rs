@@ -1,0 +1,571 @@
+//! PrimGeoSeg (Tadokoro, Yamada, Nakashima, Nakamura, Kataoka, BMVC 2023; reference
+//! `SUPER-TADORY/PrimGeoSeg`, `data_generation/`): a cubic volume of primitive solids for 3-D
+//! segmentation pre-training. The image is the union of the primitives' 2-px slice outlines (128 on
+//! 0), the labels the filled solids' class ids (0 background, 1 to 32), the last placed on top.
+//!
+//! A primitive is a stack of `D` OpenCV-drawn slices in an `S × S × D` box. Its class is one of 8
+//! cross-sections (an ellipse, or a 3- to 9-gon) × 4 profiles along z (prism, hourglass, pyramid,
+//! rhombus): id `= 4 · section + profile + 1` ([`Profile`]). Ellipses: `R ∈ [15, 40]`, semi-axes
+//! `a, b ∈ [15, R]`, `S = 2·max(a, b)` (+10 for hourglass and rhombus), `D ∈ [10, 50]`, angle
+//! `∈ [0, 180]`; polygons: `S ∈ [30, 80]`, `D ∈ [10, 50]`, vertex `k` at a whole angle drawn in
+//! `[⌊360k/N⌋, ⌊360(k+1)/N⌋]` and a radius in `[15, S/2]`, at `c + int(r·cos θ)` (c = S/2). Slice
+//! `z` scales the section: prisms keep it, pyramids shrink it towards the centre (`1 − z/D`),
+//! hourglasses and rhombi go from `g0` to `g1` at a drawn row `cz ∈ [3, D − 3]` and on towards `g2`
+//! (hourglass `g0, g2 ∈ [0.8, 1]`, `g1 ∈ [0.3, 0.5]`; rhombus the other way round). Outlines are
+//! `cv2.ellipse(thickness = 2)` / `cv2.polylines(closed, thickness = 2)`, fills
+//! `cv2.ellipse(thickness = −1)` / `cv2.fillPoly`, OpenCV 4.9.0's pixels
+//! ([`crate::raster::opencv_draw`], [`crate::raster::opencv_fill::fill_poly_v4_9`]), clipped by
+//! the box.
+//!
+//! A volume draws its primitives (20 in config001), sorts them by filled volume (largest first,
+//! ties: later drawn first) and places each in turn: up to 101 random corners `(x, y, z)`, taking
+//! the first whose overlap with the union `F` of the placed solids is at most `occlusion` (0.7) of
+//! the primitive's volume. The reference divides by the wrong volume — the sorted list indexed by the
+//! primitive's *original* index (`mk_data.py:217-218`) — and fdsl keeps that by default
+//! ([`Settings::fix_volume_bug`] divides by the primitive's own). A primitive that finds no place is
+//! dropped; a 102nd corner is drawn and thrown away, as the reference's loop does. Volume axis 0
+//! is the slices' OpenCV row, axis 1 their column, axis 2 their `z`.
+//!
+//! Two draw modes feed the same geometry ([`Draws`]): fdsl's keyed streams ([`Keyed`], namespace
+//! [`Namespace::PrimGeoSeg`], one stream per volume), and CPython's `random` ([`Mt19937`] seeded by
+//! `random.seed(s)`), which replays the reference's draws one for one, those it never uses included,
+//! and gives the reference's very volumes (`tests/primgeoseg.rs`).
+//!
+//! Buffers are the caller's: the two `side³` byte volumes, laid out `[z][col][row]` (axis 2
+//! slowest, axis 0 fastest: NIfTI's and the reference's Fortran order), and a scratch of
+//! [`scratch_words`] `u64` (the union `F` as bit rows and each primitive's slices as bitmaps).
+
+use rand_pcg::Pcg32;
+
+use crate::math::mt19937::Mt19937;
+use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64};
+use crate::raster::opencv_draw::{Stroke, ellipse, polylines};
+use crate::raster::opencv_fill::fill_poly_v4_9;
+
+/// The smallest volume side: the largest box is `2·40 + 10` voxels.
+pub const MIN_SIDE: usize = 90;
+/// The largest box side `S`.
+const MAX_BOX: usize = 90;
+/// The largest box depth `D`.
+const MAX_DEPTH: usize = 50;
+/// The most primitives a volume draws.
+pub const MAX_PRIMITIVES: usize = 64;
+/// The most vertices of a polygonal section.
+const MAX_VERTICES: usize = 9;
+/// Placement attempts before a primitive is dropped (`num > 100`); one more is drawn and discarded.
+const ATTEMPTS: u32 = 101;
+/// The image value of an outline voxel.
+pub const OUTLINE: u8 = 128;
+
+/// The cross-sections, in class order: 0 an ellipse, else the polygon's vertex count.
+const SECTIONS: [usize; 8] = [0, 3, 4, 5, 6, 7, 8, 9];
+/// The sections of `reduce_xy_class`.
+const SECTIONS_REDUCED: [usize; 5] = [0, 3, 4, 5, 6];
+
+/// A primitive's profile along z, in class order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// The same section on every slice (`Cylinder`, `Prism`).
+    Prism,
+    /// Narrowing to a waist at `cz` and widening again (`Hourglass_*`).
+    Hourglass,
+    /// Shrinking towards the centre (`Cone`, `Pyramid`).
+    Pyramid,
+    /// Widening to a belly at `cz` and narrowing again (`Rhombus_*`).
+    Rhombus,
+}
+
+const PROFILES: [Profile; 4] = [Profile::Prism, Profile::Hourglass, Profile::Pyramid, Profile::Rhombus];
+
+/// What a volume is made of: the reference's `config/*.yaml` settings that shape it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Settings {
+    /// Voxels per side (`space`), at least [`MIN_SIDE`].
+    pub side: usize,
+    /// Primitives drawn per volume (`NUM_PER_IMAGE`), 1 to [`MAX_PRIMITIVES`].
+    pub primitives: usize,
+    /// The largest accepted overlap, as a fraction of the primitive's volume (`occlusion_r`).
+    pub occlusion: f64,
+    /// Divide the overlap by the primitive's own volume instead of the reference's wrong one.
+    pub fix_volume_bug: bool,
+    /// Sections ellipse, 3-, 4-, 5-, 6-gon only (`reduce_xy_class`): 20 or 10 classes.
+    pub reduce_xy: bool,
+    /// Profiles prism and hourglass only (`reduce_z_class`).
+    pub reduce_z: bool,
+}
+
+/// The reference's `config001.yaml`: 96³, 20 primitives, occlusion 0.7, the volume bug kept.
+pub const CONFIG001: Settings =
+    Settings { side: 96, primitives: 20, occlusion: 0.7, fix_volume_bug: false, reduce_xy: false, reduce_z: false };
+
+impl Settings {
+    /// The number of classes (labels `1..=classes`).
+    pub fn classes(&self) -> usize {
+        self.sections().len() * self.profiles().len()
+    }
+
+    fn sections(&self) -> &'static [usize] {
+        if self.reduce_xy { &SECTIONS_REDUCED } else { &SECTIONS }
+    }
+
+    fn profiles(&self) -> &'static [Profile] {
+        if self.reduce_z { &PROFILES[..2] } else { &PROFILES }
+    }
+
+    /// Whether the settings can be rendered.
+    pub fn check(&self) -> Result<(), PrimGeoSegError> {
+        if self.side < MIN_SIDE || self.side > 4096 {
+            return Err(PrimGeoSegError::Side);
+        }
+        if self.primitives == 0 || self.primitives > MAX_PRIMITIVES {
+            return Err(PrimGeoSegError::Primitives);
+        }
+        if !(self.occlusion >= 0.0) || !self.occlusion.is_finite() {
+            return Err(PrimGeoSegError::Occlusion);
+        }
+        Ok(())
+    }
+
+    /// Voxels of one volume: `side³`.
+    pub fn voxels(&self) -> usize {
+        self.side * self.side * self.side
+    }
+}
+
+/// Why a volume cannot be rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrimGeoSegError {
+    /// The side is below [`MIN_SIDE`] (the largest box would not fit) or above 4,096.
+    Side,
+    /// No primitives, or more than [`MAX_PRIMITIVES`].
+    Primitives,
+    /// The occlusion fraction is negative or not finite.
+    Occlusion,
+    /// A volume or the scratch is shorter than the settings need.
+    Buffer,
+}
+
+impl core::fmt::Display for PrimGeoSegError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Side => "the side must be 90 to 4096 voxels (the largest primitive box is 2*40+10)",
+            Self::Primitives => "a volume draws 1 to 64 primitives",
+            Self::Occlusion => "the occlusion fraction must be finite and not negative",
+            Self::Buffer => "a buffer is shorter than the volume needs",
+        })
+    }
+}
+
+impl core::error::Error for PrimGeoSegError {}
+
+/// Where a volume's random draws come from: the reference's calls, one for one.
+pub trait Draws {
+    /// `random.randint(a, b)`: uniform in `a..=b`.
+    fn randint(&mut self, a: i64, b: i64) -> i64;
+    /// `random.uniform(a, b)`.
+    fn uniform(&mut self, a: f64, b: f64) -> f64;
+    /// `random.choice` of `n` items: an index in `0..n`.
+    fn choice(&mut self, n: usize) -> usize;
+    /// Whether to make the draws the reference makes and never uses (a polygon's angle, the first
+    /// vertex set of hourglass and rhombus polygons, the one-item rotation choice): CPython's mode
+    /// replays them to stay in step, fdsl's streams skip them.
+    fn replays_unused(&self) -> bool;
+}
+
+impl Draws for Mt19937 {
+    fn randint(&mut self, a: i64, b: i64) -> i64 {
+        Mt19937::randint(self, a, b)
+    }
+    fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        Mt19937::uniform(self, a, b)
+    }
+    fn choice(&mut self, n: usize) -> usize {
+        self.randbelow(n as u64) as usize
+    }
+    fn replays_unused(&self) -> bool {
+        true
+    }
+}
+
+/// fdsl's draws: the PCG32 stream of (seed, [`Namespace::PrimGeoSeg`], 0, volume index,
+/// [`Purpose::Shape`]); integers by [`below`], reals by [`uniform_f64`].
+pub struct Keyed(Pcg32);
+
+impl Keyed {
+    /// The stream of volume `index` of the dataset with seed `seed`.
+    pub fn new(seed: u64, index: u64) -> Self {
+        let key = StreamKey { seed, namespace: Namespace::PrimGeoSeg, category: 0, instance: index, purpose: Purpose::Shape };
+        Self(key.rng())
+    }
+}
+
+impl Draws for Keyed {
+    fn randint(&mut self, a: i64, b: i64) -> i64 {
+        a + i64::from(below(&mut self.0, (b - a + 1) as u32))
+    }
+    fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        uniform_f64(&mut self.0, a, b)
+    }
+    fn choice(&mut self, n: usize) -> usize {
+        below(&mut self.0, n as u32) as usize
+    }
+    fn replays_unused(&self) -> bool {
+        false
+    }
+}
+
+/// A primitive's cross-section at full size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Section {
+    /// Semi-axes and angle (degrees) of `cv2.ellipse`.
+    Ellipse { a: i64, b: i64, angle: u32 },
+    /// `n` vertices: whole-degree angles and radii.
+    Polygon { n: usize, theta: [i64; MAX_VERTICES], r: [i64; MAX_VERTICES] },
+}
+
+/// One primitive's parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Primitive {
+    class: u8,
+    section: Section,
+    profile: Profile,
+    side: usize,
+    depth: usize,
+    /// The waist or belly row `cz` and the scales `g0, g1, g2` (hourglass and rhombus).
+    cz: i64,
+    g: [f64; 3],
+}
+
+impl Primitive {
+    /// Draw one primitive as the reference's class constructors do (`contours/*.py`).
+    fn draw(settings: &Settings, draws: &mut impl Draws) -> Self {
+        let (sections, profiles) = (settings.sections(), settings.profiles());
+        let index = draws.choice(sections.len() * profiles.len());
+        let (n, profile) = (sections[index / profiles.len()], profiles[index % profiles.len()]);
+        let waisted = matches!(profile, Profile::Hourglass | Profile::Rhombus);
+        let mut p = Primitive {
+            class: index as u8 + 1,
+            section: Section::Ellipse { a: 0, b: 0, angle: 0 },
+            profile,
+            side: 0,
+            depth: 0,
+            cz: 0,
+            g: [1.0; 3],
+        };
+        if n == 0 {
+            let r_max = draws.randint(15, 40);
+            let (a, b) = (draws.randint(15, r_max), draws.randint(15, r_max));
+            p.side = 2 * a.max(b) as usize + if waisted { 10 } else { 0 };
+            p.depth = draws.randint(10, 50) as usize;
+            let angle = draws.randint(0, 180) as u32;
+            p.section = Section::Ellipse { a, b, angle };
+            if waisted {
+                p.waist(draws);
+            }
+        } else {
+            p.side = draws.randint(30, 80) as usize;
+            p.depth = draws.randint(10, 50) as usize;
+            if draws.replays_unused() {
+                draws.randint(0, 180); // `rotate2d`, never used by polygons
+            }
+            if waisted {
+                p.waist(draws);
+            }
+            let replays = draws.replays_unused();
+            let mut vertices = || {
+                let (mut theta, mut r) = ([0; MAX_VERTICES], [0; MAX_VERTICES]);
+                for (k, t) in theta[..n].iter_mut().enumerate() {
+                    // `np.linspace(0, 360, n + 1)` truncated: exactly ⌊360k/n⌋.
+                    *t = draws.randint((360 * k / n) as i64, (360 * (k + 1) / n) as i64);
+                }
+                for v in &mut r[..n] {
+                    *v = draws.randint(15, (p.side / 2) as i64);
+                }
+                Section::Polygon { n, theta, r }
+            };
+            if waisted && replays {
+                vertices(); // `_set_base_vertexes` runs twice; the second set is kept
+            }
+            p.section = vertices();
+        }
+        p
+    }
+
+    /// Draw the waist or belly row `cz ∈ [3, D − 3]` and the scales `g0, g1, g2`.
+    fn waist(&mut self, draws: &mut impl Draws) {
+        let (outer, inner) = ((0.8, 1.0), (0.3, 0.5));
+        let (ends, middle) = if self.profile == Profile::Hourglass { (outer, inner) } else { (inner, outer) };
+        self.cz = draws.randint(3, self.depth as i64 - 3);
+        self.g = [draws.uniform(ends.0, ends.1), draws.uniform(middle.0, middle.1), draws.uniform(ends.0, ends.1)];
+    }
+
+    /// The scale of slice `z` of a waisted profile, in the reference's operation order.
+    fn rate(&self, z: usize) -> f64 {
+        let (z, cz, d) = (z as f64, self.cz as f64, self.depth as f64);
+        let [g0, g1, g2] = self.g;
+        if z <= cz { g0 + (g1 - g0) * (z / cz) } else { g1 + (g2 - g1) * ((z - cz) / (d - cz)) }
+    }
+
+    /// The outline and the fill of slice `z`, as runs on the `S × S` box.
+    fn slice(&self, z: usize, mut outline: impl FnMut(usize, usize, usize), mut fill: impl FnMut(usize, usize, usize)) {
+        let s = self.side;
+        let c = (s / 2) as i64;
+        match self.section {
+            Section::Ellipse { a, b, angle } => {
+                let (a, b) = match self.profile {
+                    Profile::Prism => (a, b),
+                    Profile::Pyramid => {
+                        let rate = 1.0 - z as f64 / self.depth as f64;
+                        ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
+                    }
+                    _ => {
+                        let rate = self.rate(z);
+                        ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
+                    }
+                };
+                let (centre, axes) = ((c as i32, c as i32), (a as u32, b as u32));
+                ellipse(centre, axes, angle, Stroke::Outline(2), s, s, &mut outline);
+                ellipse(centre, axes, angle, Stroke::Filled, s, s, &mut fill);
+            }
+            Section::Polygon { n, theta, r } => {
+                let mut v = [(0i32, 0i32); MAX_VERTICES];
+                for k in 0..n {
+                    let radius = match self.profile {
+                        Profile::Hourglass | Profile::Rhombus => (r[k] as f64 * self.rate(z)) as i64,
+                        _ => r[k],
+                    };
+                    let t = (theta[k] as f64).to_radians();
+                    let (x, y) = (c + (radius as f64 * libm::cos(t)) as i64, c + (radius as f64 * libm::sin(t)) as i64);
+                    v[k] = if self.profile == Profile::Pyramid {
+                        let rate = z as f64 / self.depth as f64;
+                        let towards = |p: i64| (p as f64 + (c - p) as f64 * rate) as i64;
+                        (towards(x) as i32, towards(y) as i32)
+                    } else {
+                        (x as i32, y as i32)
+                    };
+                }
+                polylines(&v[..n], true, 2, s, s, &mut outline);
+                fill_poly_v4_9(&v[..n], s, s, &mut fill);
+            }
+        }
+    }
+}
+
+/// `u64` words per bit row of `F` (one row along axis 1, padded so a 128-bit window never reads
+/// past it).
+fn row_words(side: usize) -> usize {
+    side.div_ceil(64) + 2
+}
+
+/// The scratch a volume needs, in `u64` words: the union `F` (`side²` bit rows) and, per
+/// primitive, its fill and outline bitmaps (`S·D` rows of 128 bits each, at most 90·50).
+pub fn scratch_words(settings: &Settings) -> usize {
+    settings.side * settings.side * row_words(settings.side) + settings.primitives * MAX_BOX * MAX_DEPTH * 4
+}
+
+/// What rendering a volume did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// Primitives placed (the rest found no place).
+    pub placed: usize,
+    /// Corners tried, over all primitives (a dropped primitive counts its 102 draws).
+    pub attempts: u32,
+}
+
+/// The 128-bit window of a bit row starting at bit `at`.
+fn window(row: &[u64], at: usize) -> u128 {
+    let (w, b) = (at / 64, at % 64);
+    let lo = u128::from(row[w]) | u128::from(row[w + 1]) << 64;
+    if b == 0 { lo } else { lo >> b | u128::from(row[w + 2]) << (128 - b) }
+}
+
+/// `row |= bits << at`.
+fn or_window(row: &mut [u64], at: usize, bits: u128) {
+    let (w, b) = (at / 64, at % 64);
+    let shifted = bits << b;
+    row[w] |= shifted as u64;
+    row[w + 1] |= (shifted >> 64) as u64;
+    if b != 0 {
+        row[w + 2] |= (bits >> (128 - b)) as u64;
+    }
+}
+
+/// Bits `x0..=x1` of a 128-bit row.
+fn span(x0: usize, x1: usize) -> u128 {
+    (u128::MAX >> (127 - x1)) & (u128::MAX << x0)
+}
+
+/// Render one volume: `volume` gets the outlines (0 or [`OUTLINE`]), `labels` the class ids, both
+/// `side³` bytes laid out `[axis 2][axis 1][axis 0]`; `scratch` needs [`scratch_words`] words.
+pub fn render(
+    settings: &Settings,
+    draws: &mut impl Draws,
+    scratch: &mut [u64],
+    volume: &mut [u8],
+    labels: &mut [u8],
+) -> Result<Placement, PrimGeoSegError> {
+    settings.check()?;
+    let (side, count) = (settings.side, settings.primitives);
+    let n3 = settings.voxels();
+    if volume.len() < n3 || labels.len() < n3 || scratch.len() < scratch_words(settings) {
+        return Err(PrimGeoSegError::Buffer);
+    }
+    let (volume, labels) = (&mut volume[..n3], &mut labels[..n3]);
+    let rw = row_words(side);
+    let (filled, bitmaps) = scratch.split_at_mut(side * side * rw);
+    filled.fill(0);
+
+    // 1. Draw and rasterise the primitives; each one's rows are 128-bit (lo, hi) pairs, fill then
+    //    outline, slice by slice, one row per OpenCV row.
+    let mut prims = [None::<Primitive>; MAX_PRIMITIVES];
+    let mut start = [0usize; MAX_PRIMITIVES];
+    let mut volumes = [0u64; MAX_PRIMITIVES];
+    let mut offset = 0;
+    for i in 0..count {
+        let p = Primitive::draw(settings, draws);
+        let rows = p.side * p.depth;
+        let (fill, rest) = bitmaps[offset..offset + 4 * rows].split_at_mut(2 * rows);
+        rasterise(&p, fill, rest);
+        volumes[i] = fill.iter().map(|w| u64::from(w.count_ones())).sum();
+        (prims[i], start[i]) = (Some(p), offset);
+        offset += 4 * rows;
+    }
+
+    // 2. Largest first; ties: the later drawn first (`sorted(zip(V, idx), reverse=True)`).
+    let mut order = [0usize; MAX_PRIMITIVES];
+    for (i, o) in order[..count].iter_mut().enumerate() {
+        *o = i;
+    }
+    order[..count].sort_unstable_by(|&i, &j| (volumes[j], j).cmp(&(volumes[i], i)));
+
+    volume.fill(0);
+    labels.fill(0);
+    let mut placement = Placement::default();
+    for &i in &order[..count] {
+        let p = prims[i].expect("drawn above");
+        // The reference's `volumes[i]`: the sorted volumes read at the original index.
+        let v_used = if settings.fix_volume_bug { volumes[i] } else { volumes[order[i]] };
+        let rows = p.side * p.depth;
+        let fill = &bitmaps[start[i]..start[i] + 2 * rows];
+        let mut corner = None;
+        for attempt in 0..=ATTEMPTS {
+            if draws.replays_unused() {
+                draws.choice(1); // `random.choice(["stay"])`
+            }
+            let x = draws.randint(0, (side - p.side) as i64) as usize;
+            let y = draws.randint(0, (side - p.side) as i64) as usize;
+            let z = draws.randint(0, (side - p.depth) as i64) as usize;
+            placement.attempts += 1;
+            if attempt == ATTEMPTS {
+                break; // the reference draws this corner, then gives up before using it
+            }
+            if fits(filled, fill, &p, (x, y, z), side, settings.occlusion, v_used) {
+                corner = Some((x, y, z));
+                break;
+            }
+        }
+        let Some((x, y, z)) = corner else { continue };
+        placement.placed += 1;
+        let outline = &bitmaps[start[i] + 2 * rows..start[i] + 4 * rows];
+        for dz in 0..p.depth {
+            let plane = (z + dz) * side * side;
+            for r in 0..p.side {
+                let k = 2 * (dz * p.side + r);
+                let (f, o) = (bits(fill, k), bits(outline, k));
+                or_window(&mut filled[((z + dz) * side + x + r) * rw..][..rw], y, f);
+                for col in ones(f) {
+                    labels[plane + (y + col) * side + x + r] = p.class;
+                }
+                for col in ones(o) {
+                    volume[plane + (y + col) * side + x + r] = OUTLINE;
+                }
+            }
+        }
+    }
+    Ok(placement)
+}
+
+/// Row `k` (a pair index) of a bitmap as 128 bits.
+fn bits(bitmap: &[u64], k: usize) -> u128 {
+    u128::from(bitmap[k]) | u128::from(bitmap[k + 1]) << 64
+}
+
+/// The set bits of `v`, lowest first.
+fn ones(mut v: u128) -> impl Iterator<Item = usize> {
+    core::iter::from_fn(move || {
+        (v != 0).then(|| {
+            let b = v.trailing_zeros() as usize;
+            v &= v - 1;
+            b
+        })
+    })
+}
+
+/// Whether the primitive fits at `corner`: not `|M ∩ F| / V_used > occlusion` (a float division,
+/// as NumPy's), the count stopping at the first plane where it already exceeds (the test is
+/// monotone in the count, so the answer is the same).
+fn fits(
+    filled: &[u64],
+    fill: &[u64],
+    p: &Primitive,
+    (x, y, z): (usize, usize, usize),
+    side: usize,
+    occlusion: f64,
+    v_used: u64,
+) -> bool {
+    let rw = row_words(side);
+    let mut overlap = 0u64;
+    for dz in 0..p.depth {
+        for r in 0..p.side {
+            let row = &filled[((z + dz) * side + x + r) * rw..][..rw];
+            overlap += u64::from((window(row, y) & bits(fill, 2 * (dz * p.side + r))).count_ones());
+        }
+        if overlap as f64 / v_used as f64 > occlusion {
+            return false;
+        }
+    }
+    true
+}
+
+/// A primitive's slices as bitmaps: `fill` and `outline` get `S·D` rows of 128 bits (as `u64`
+/// pairs), bit `x` of row `z·S + y` being OpenCV pixel `(x, y)` of slice `z`. A slice whose
+/// section equals the previous one's is copied.
+fn rasterise(p: &Primitive, fill: &mut [u64], outline: &mut [u64]) {
+    fill.fill(0);
+    outline.fill(0);
+    let s = p.side;
+    let mut previous = None;
+    for z in 0..p.depth {
+        let key = slice_key(p, z);
+        let at = 2 * z * s;
+        if previous == Some(key) {
+            fill.copy_within(at - 2 * s..at, at);
+            outline.copy_within(at - 2 * s..at, at);
+            continue;
+        }
+        previous = Some(key);
+        let set = |rows: &mut [u64], y: usize, x0: usize, x1: usize| {
+            let v = span(x0, x1);
+            rows[at + 2 * y] |= v as u64;
+            rows[at + 2 * y + 1] |= (v >> 64) as u64;
+        };
+        p.slice(z, |y, x0, x1| set(outline, y, x0, x1), |y, x0, x1| set(fill, y, x0, x1));
+    }
+}
+
+/// What decides a slice's pixels: the scaled semi-axes, or the vertex scale and pyramid step.
+fn slice_key(p: &Primitive, z: usize) -> (i64, i64) {
+    match (p.section, p.profile) {
+        (_, Profile::Prism) => (0, 0),
+        (Section::Ellipse { a, b, .. }, Profile::Pyramid) => {
+            let rate = 1.0 - z as f64 / p.depth as f64;
+            ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
+        }
+        (Section::Ellipse { a, b, .. }, _) => {
+            let rate = p.rate(z);
+            ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
+        }
+        _ => (z as i64, -1),
+    }
+}
