@@ -307,36 +307,28 @@ impl Primitive {
         if z <= cz { g0 + (g1 - g0) * (z / cz) } else { g1 + (g2 - g1) * ((z - cz) / (d - cz)) }
     }
 
-    /// The outline and the fill of slice `z`, as runs on the `S × S` box.
-    fn slice(&self, z: usize, mut outline: impl FnMut(usize, usize, usize), mut fill: impl FnMut(usize, usize, usize)) {
-        let s = self.side;
-        let c = (s / 2) as i64;
+    /// The section of slice `z`: the scaled semi-axes, or the vertices.
+    fn shape(&self, z: usize) -> Shape {
+        let c = (self.side / 2) as i64;
+        let scaled = |v: i64, rate: f64| (v as f64 * rate) as i64;
         match self.section {
-            Section::Ellipse { a, b, angle } => {
-                let (a, b) = match self.profile {
-                    Profile::Prism => (a, b),
-                    Profile::Pyramid => {
-                        let rate = 1.0 - z as f64 / self.depth as f64;
-                        ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
-                    }
-                    _ => {
-                        let rate = self.rate(z);
-                        ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
-                    }
-                };
-                let (centre, axes) = ((c as i32, c as i32), (a as u32, b as u32));
-                ellipse(centre, axes, angle, Stroke::Outline(2), s, s, &mut outline);
-                ellipse(centre, axes, angle, Stroke::Filled, s, s, &mut fill);
-            }
+            Section::Ellipse { a, b, .. } => match self.profile {
+                Profile::Prism => Shape::Ellipse(a, b),
+                Profile::Pyramid => {
+                    let rate = 1.0 - z as f64 / self.depth as f64;
+                    Shape::Ellipse(scaled(a, rate), scaled(b, rate))
+                }
+                _ => Shape::Ellipse(scaled(a, self.rate(z)), scaled(b, self.rate(z))),
+            },
             Section::Polygon { n, theta, r } => {
                 let mut v = [(0i32, 0i32); MAX_VERTICES];
                 for k in 0..n {
                     let radius = match self.profile {
-                        Profile::Hourglass | Profile::Rhombus => (r[k] as f64 * self.rate(z)) as i64,
+                        Profile::Hourglass | Profile::Rhombus => scaled(r[k], self.rate(z)),
                         _ => r[k],
                     };
                     let t = (theta[k] as f64).to_radians();
-                    let (x, y) = (c + (radius as f64 * libm::cos(t)) as i64, c + (radius as f64 * libm::sin(t)) as i64);
+                    let (x, y) = (c + scaled(radius, libm::cos(t)), c + scaled(radius, libm::sin(t)));
                     v[k] = if self.profile == Profile::Pyramid {
                         let rate = z as f64 / self.depth as f64;
                         let towards = |p: i64| (p as f64 + (c - p) as f64 * rate) as i64;
@@ -345,11 +337,35 @@ impl Primitive {
                         (x as i32, y as i32)
                     };
                 }
-                polylines(&v[..n], true, 2, s, s, &mut outline);
-                fill_poly_v4_9(&v[..n], s, s, &mut fill);
+                Shape::Polygon(n, v)
             }
         }
     }
+
+    /// The outline and the fill of a slice of section `shape`, as runs on the `S × S` box.
+    fn draw_slice(&self, shape: Shape, mut outline: impl FnMut(usize, usize, usize), mut fill: impl FnMut(usize, usize, usize)) {
+        let s = self.side;
+        let c = (s / 2) as i32;
+        match (shape, self.section) {
+            (Shape::Ellipse(a, b), Section::Ellipse { angle, .. }) => {
+                let axes = (a as u32, b as u32);
+                ellipse((c, c), axes, angle, Stroke::Outline(2), s, s, &mut outline);
+                ellipse((c, c), axes, angle, Stroke::Filled, s, s, &mut fill);
+            }
+            (Shape::Polygon(n, v), _) => {
+                polylines(&v[..n], true, 2, s, s, &mut outline);
+                fill_poly_v4_9(&v[..n], s, s, &mut fill);
+            }
+            (Shape::Ellipse(..), Section::Polygon { .. }) => unreachable!("an ellipse's slices are ellipses"),
+        }
+    }
+}
+
+/// One slice's section: an ellipse's semi-axes, or a polygon's vertices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Ellipse(i64, i64),
+    Polygon(usize, [(i32, i32); MAX_VERTICES]),
 }
 
 /// `u64` words per bit row of `F` (one row along axis 1, padded so a 128-bit window never reads
@@ -421,13 +437,14 @@ pub fn render(
     let mut prims = [None::<Primitive>; MAX_PRIMITIVES];
     let mut start = [0usize; MAX_PRIMITIVES];
     let mut volumes = [0u64; MAX_PRIMITIVES];
+    let mut planes = [[0u64; MAX_DEPTH + 1]; MAX_PRIMITIVES];
     let mut offset = 0;
     for i in 0..count {
         let p = Primitive::draw(settings, draws);
         let rows = p.side * p.depth;
         let (fill, rest) = bitmaps[offset..offset + 4 * rows].split_at_mut(2 * rows);
-        rasterise(&p, fill, rest);
-        volumes[i] = fill.iter().map(|w| u64::from(w.count_ones())).sum();
+        rasterise(&p, fill, rest, &mut planes[i]);
+        volumes[i] = planes[i][0];
         (prims[i], start[i]) = (Some(p), offset);
         offset += 4 * rows;
     }
@@ -460,7 +477,7 @@ pub fn render(
             if attempt == ATTEMPTS {
                 break; // the reference draws this corner, then gives up before using it
             }
-            if fits(filled, fill, &p, (x, y, z), side, settings.occlusion, v_used) {
+            if fits(filled, fill, &planes[i], &p, (x, y, z), side, settings.occlusion, v_used) {
                 corner = Some((x, y, z));
                 break;
             }
@@ -503,11 +520,15 @@ fn ones(mut v: u128) -> impl Iterator<Item = usize> {
 }
 
 /// Whether the primitive fits at `corner`: not `|M ∩ F| / V_used > occlusion` (a float division,
-/// as NumPy's), the count stopping at the first plane where it already exceeds (the test is
-/// monotone in the count, so the answer is the same).
+/// as NumPy's). The count goes plane by plane and stops as soon as the answer is known: the overlap
+/// so far already exceeds, or it could not exceed even if every filled pixel of the planes left
+/// overlapped (`planes[z]`: filled pixels of slices `z..D`). Division by a positive number is
+/// monotone, so the answer is the full count's.
+#[allow(clippy::too_many_arguments)]
 fn fits(
     filled: &[u64],
     fill: &[u64],
+    planes: &[u64; MAX_DEPTH + 1],
     p: &Primitive,
     (x, y, z): (usize, usize, usize),
     side: usize,
@@ -515,13 +536,17 @@ fn fits(
     v_used: u64,
 ) -> bool {
     let rw = row_words(side);
+    let exceeds = |overlap: u64| overlap as f64 / v_used as f64 > occlusion;
     let mut overlap = 0u64;
     for dz in 0..p.depth {
+        if !exceeds(overlap + planes[dz]) {
+            return true;
+        }
         for r in 0..p.side {
             let row = &filled[((z + dz) * side + x + r) * rw..][..rw];
             overlap += u64::from((window(row, y) & bits(fill, 2 * (dz * p.side + r))).count_ones());
         }
-        if overlap as f64 / v_used as f64 > occlusion {
+        if exceeds(overlap) {
             return false;
         }
     }
@@ -529,43 +554,32 @@ fn fits(
 }
 
 /// A primitive's slices as bitmaps: `fill` and `outline` get `S·D` rows of 128 bits (as `u64`
-/// pairs), bit `x` of row `z·S + y` being OpenCV pixel `(x, y)` of slice `z`. A slice whose
-/// section equals the previous one's is copied.
-fn rasterise(p: &Primitive, fill: &mut [u64], outline: &mut [u64]) {
+/// pairs), bit `x` of row `z·S + y` being OpenCV pixel `(x, y)` of slice `z`; `planes[z]` gets the
+/// filled pixels of slices `z..D`. A slice whose section equals the previous one's is copied.
+fn rasterise(p: &Primitive, fill: &mut [u64], outline: &mut [u64], planes: &mut [u64; MAX_DEPTH + 1]) {
     fill.fill(0);
     outline.fill(0);
     let s = p.side;
     let mut previous = None;
     for z in 0..p.depth {
-        let key = slice_key(p, z);
+        let shape = p.shape(z);
         let at = 2 * z * s;
-        if previous == Some(key) {
+        if previous == Some(shape) {
             fill.copy_within(at - 2 * s..at, at);
             outline.copy_within(at - 2 * s..at, at);
             continue;
         }
-        previous = Some(key);
+        previous = Some(shape);
         let set = |rows: &mut [u64], y: usize, x0: usize, x1: usize| {
             let v = span(x0, x1);
             rows[at + 2 * y] |= v as u64;
             rows[at + 2 * y + 1] |= (v >> 64) as u64;
         };
-        p.slice(z, |y, x0, x1| set(outline, y, x0, x1), |y, x0, x1| set(fill, y, x0, x1));
+        p.draw_slice(shape, |y, x0, x1| set(outline, y, x0, x1), |y, x0, x1| set(fill, y, x0, x1));
     }
-}
-
-/// What decides a slice's pixels: the scaled semi-axes, or the vertex scale and pyramid step.
-fn slice_key(p: &Primitive, z: usize) -> (i64, i64) {
-    match (p.section, p.profile) {
-        (_, Profile::Prism) => (0, 0),
-        (Section::Ellipse { a, b, .. }, Profile::Pyramid) => {
-            let rate = 1.0 - z as f64 / p.depth as f64;
-            ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
-        }
-        (Section::Ellipse { a, b, .. }, _) => {
-            let rate = p.rate(z);
-            ((a as f64 * rate) as i64, (b as f64 * rate) as i64)
-        }
-        _ => (z as i64, -1),
+    planes[p.depth] = 0;
+    for z in (0..p.depth).rev() {
+        let plane = &fill[2 * z * s..2 * (z + 1) * s];
+        planes[z] = planes[z + 1] + plane.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
     }
 }
