@@ -22,7 +22,9 @@ fn the_same_pixels_as_opencv_4_9() {
             canvas[y * w + x0..=y * w + x1].fill(1);
         };
         let points = |from: usize| -> Vec<(i32, i32)> {
-            (0..int(from) as usize).map(|j| (int(from + 1 + 2 * j) as i32, int(from + 2 + 2 * j) as i32)).collect()
+            (0..int(from) as usize)
+                .map(|j| (int(from + 1 + 2 * j) as i32, int(from + 2 + 2 * j) as i32))
+                .collect()
         };
         let tail = match f[0] {
             "ellipse" => {

@@ -27,7 +27,10 @@ fn sha_f64(v: &[u8]) -> String {
 }
 
 /// One volume of `settings` from `draws`: (image, labels, placed).
-fn volume(settings: &Settings, draws: &mut impl fdsl_core::families::primgeoseg::Draws) -> (Vec<u8>, Vec<u8>, usize) {
+fn volume(
+    settings: &Settings,
+    draws: &mut impl fdsl_core::families::primgeoseg::Draws,
+) -> (Vec<u8>, Vec<u8>, usize) {
     let n = settings.voxels();
     let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u64; scratch_words(settings)]);
     let placement = render(settings, draws, &mut scratch, &mut img, &mut lab).unwrap();
@@ -44,7 +47,11 @@ fn cpython_mode_makes_the_reference_volumes() {
         let (img, lab, _) = volume(&CONFIG001, &mut Mt19937::python_seed(seed));
         let on = img.iter().filter(|&&v| v != 0).count();
         let fg = lab.iter().filter(|&&v| v != 0).count();
-        assert_eq!((on.to_string(), fg.to_string()), (row[2].to_string(), row[3].to_string()), "seed {seed}: counts");
+        assert_eq!(
+            (on.to_string(), fg.to_string()),
+            (row[2].to_string(), row[3].to_string()),
+            "seed {seed}: counts"
+        );
         assert_eq!(sha_f64(&img), row[4], "seed {seed}: image");
         assert_eq!(sha_f64(&lab), row[5], "seed {seed}: labels");
         assert_eq!(hex(&Sha256::digest(&img)), row[6], "seed {seed}: image bytes");
@@ -81,11 +88,61 @@ fn fdsl_streams_golden() {
             format!("{placed} {} {}", &hex(&Sha256::digest(&img))[..16], &hex(&Sha256::digest(&lab))[..16])
         })
         .collect();
-    assert_eq!(got, [
-        "19 6f128c54b524c8c5 33ac7aae394c8c04",
-        "17 5c5c6bda5a2bfd91 90f37a419ca79e65",
-        "17 fa8658af252da8fc 25040886f1dcedfa",
-    ]);
+    assert_eq!(
+        got,
+        [
+            "19 6f128c54b524c8c5 33ac7aae394c8c04",
+            "17 5c5c6bda5a2bfd91 90f37a419ca79e65",
+            "17 fa8658af252da8fc 25040886f1dcedfa",
+        ]
+    );
+}
+
+/// fdsl's streams against the reference's statistics: over volumes 0..100 of seed 0, each mean of
+/// `tests/data/primgeoseg_fidelity.txt` (the reference's own runs and fdsl's CPython-mode replay of
+/// it, `scripts/summarise_primgeoseg.py`) is met within 4 standard errors of a 100-volume mean.
+#[test]
+fn default_mode_statistics_match_the_reference() {
+    let volumes = 100;
+    let mut sums = std::collections::BTreeMap::<&str, f64>::new();
+    for i in 0..volumes {
+        let (img, lab, placed) = volume(&CONFIG001, &mut Keyed::new(0, i));
+        let mut classes = [0f64; 33];
+        for &l in &lab {
+            classes[usize::from(l)] += 1.0;
+        }
+        let fg: f64 = classes[1..].iter().sum();
+        let on = img.iter().filter(|&&v| v != 0).count() as f64;
+        let on_fg = img.iter().zip(&lab).filter(|&(&v, &l)| v != 0 && l != 0).count() as f64;
+        let n = lab.len() as f64;
+        let share = |k: usize| classes[1..].iter().skip(k).step_by(4).sum::<f64>() / fg;
+        for (name, v) in [
+            ("placed", placed as f64),
+            ("failure_rate", 1.0 - placed as f64 / 20.0),
+            ("fg_fraction", fg / n),
+            ("outline_fraction", on / n),
+            ("outline_in_fg", on_fg / on),
+            ("classes", classes[1..].iter().filter(|&&c| c > 0.0).count() as f64),
+            ("ellipse_share", classes[1..5].iter().sum::<f64>() / fg),
+            ("prism_share", share(0)),
+            ("hourglass_share", share(1)),
+            ("pyramid_share", share(2)),
+            ("rhombus_share", share(3)),
+        ] {
+            *sums.entry(name).or_default() += v;
+        }
+    }
+    let band = include_str!("data/primgeoseg_fidelity.txt");
+    for (name, sum) in sums {
+        let row: Vec<&str> =
+            band.lines().find(|l| l.split(' ').next() == Some(name)).unwrap().split(' ').collect();
+        let (mean, sd): (f64, f64) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+        let ours = sum / volumes as f64;
+        assert!(
+            (ours - mean).abs() <= 4.0 * sd / (volumes as f64).sqrt(),
+            "{name}: fdsl {ours}, reference {mean} (sd {sd})"
+        );
+    }
 }
 
 #[test]

@@ -96,8 +96,14 @@ pub struct Settings {
 }
 
 /// The reference's `config001.yaml`: 96³, 20 primitives, occlusion 0.7, the volume bug kept.
-pub const CONFIG001: Settings =
-    Settings { side: 96, primitives: 20, occlusion: 0.7, fix_volume_bug: false, reduce_xy: false, reduce_z: false };
+pub const CONFIG001: Settings = Settings {
+    side: 96,
+    primitives: 20,
+    occlusion: 0.7,
+    fix_volume_bug: false,
+    reduce_xy: false,
+    reduce_z: false,
+};
 
 impl Settings {
     /// The number of classes (labels `1..=classes`).
@@ -121,7 +127,7 @@ impl Settings {
         if self.primitives == 0 || self.primitives > MAX_PRIMITIVES {
             return Err(PrimGeoSegError::Primitives);
         }
-        if !(self.occlusion >= 0.0) || !self.occlusion.is_finite() {
+        if !self.occlusion.is_finite() || self.occlusion < 0.0 {
             return Err(PrimGeoSegError::Occlusion);
         }
         Ok(())
@@ -195,7 +201,13 @@ pub struct Keyed(Pcg32);
 impl Keyed {
     /// The stream of volume `index` of the dataset with seed `seed`.
     pub fn new(seed: u64, index: u64) -> Self {
-        let key = StreamKey { seed, namespace: Namespace::PrimGeoSeg, category: 0, instance: index, purpose: Purpose::Shape };
+        let key = StreamKey {
+            seed,
+            namespace: Namespace::PrimGeoSeg,
+            category: 0,
+            instance: index,
+            purpose: Purpose::Shape,
+        };
         Self(key.rng())
     }
 }
@@ -297,7 +309,8 @@ impl Primitive {
         let (outer, inner) = ((0.8, 1.0), (0.3, 0.5));
         let (ends, middle) = if self.profile == Profile::Hourglass { (outer, inner) } else { (inner, outer) };
         self.cz = draws.randint(3, self.depth as i64 - 3);
-        self.g = [draws.uniform(ends.0, ends.1), draws.uniform(middle.0, middle.1), draws.uniform(ends.0, ends.1)];
+        self.g =
+            [draws.uniform(ends.0, ends.1), draws.uniform(middle.0, middle.1), draws.uniform(ends.0, ends.1)];
     }
 
     /// The scale of slice `z` of a waisted profile, in the reference's operation order.
@@ -343,7 +356,12 @@ impl Primitive {
     }
 
     /// The outline and the fill of a slice of section `shape`, as runs on the `S × S` box.
-    fn draw_slice(&self, shape: Shape, mut outline: impl FnMut(usize, usize, usize), mut fill: impl FnMut(usize, usize, usize)) {
+    fn draw_slice(
+        &self,
+        shape: Shape,
+        mut outline: impl FnMut(usize, usize, usize),
+        mut fill: impl FnMut(usize, usize, usize),
+    ) {
         let s = self.side;
         let c = (s / 2) as i32;
         match (shape, self.section) {

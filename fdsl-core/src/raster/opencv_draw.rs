@@ -25,6 +25,8 @@ const MAX_ELLIPSE_POINTS: usize = 360 / 5 + 1;
 /// `SinTable`: sin at whole degrees 0 to 450, rounded to 7 decimals, as `f32` (cos θ is
 /// `SIN_TABLE[450 − θ]`). Generated from `math.sin` (`'%.7f' % sin(radians(d))`, which gives
 /// OpenCV's table exactly, signed zero at 360 included).
+// The literals are the table: 7 decimals each, parsed to the nearest `f32` as C parses OpenCV's.
+#[allow(clippy::excessive_precision, clippy::approx_constant)]
 #[rustfmt::skip]
 const SIN_TABLE: [f32; 451] = [
     0.0000000_f32, 0.0174524_f32, 0.0348995_f32, 0.0523360_f32, 0.0697565_f32, 0.0871557_f32, 0.1045285_f32, 0.1218693_f32,
@@ -117,19 +119,17 @@ fn line2(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64, run: &mut impl FnMut(us
     p = (p.0 + HALF, p.1 + HALF);
     if x_major {
         let step = dy * XY_ONE / (dx | 1);
-        let mut x = p.0 >> XY_SHIFT;
-        for _ in 0..=(dx >> XY_SHIFT) {
+        let x0 = p.0 >> XY_SHIFT;
+        for x in x0..=x0 + (dx >> XY_SHIFT) {
             put(x, p.1 >> XY_SHIFT, w, h, run);
-            x += 1;
             p.1 += step;
         }
     } else {
         let step = dx * XY_ONE / (dy | 1);
-        let mut y = p.1 >> XY_SHIFT;
-        for _ in 0..=(dy >> XY_SHIFT) {
+        let y0 = p.1 >> XY_SHIFT;
+        for y in y0..=y0 + (dy >> XY_SHIFT) {
             put(p.0 >> XY_SHIFT, y, w, h, run);
             p.0 += step;
-            y += 1;
         }
     }
 }
@@ -141,7 +141,12 @@ fn line2(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64, run: &mut impl FnMut(us
 /// `(2·Δx + Δrows) / (2·Δrows)` per row (truncated), and the span is `⌊x_left + ½⌋ ..= ⌊x_right + ½⌋`.
 /// Nothing is filled for fewer than three vertices or a polygon off the grid; the walk stops once
 /// the chains have used up the polygon's edges.
-pub fn fill_convex(vertices: &[(i64, i64)], width: usize, height: usize, mut run: impl FnMut(usize, usize, usize)) {
+pub fn fill_convex(
+    vertices: &[(i64, i64)],
+    width: usize,
+    height: usize,
+    mut run: impl FnMut(usize, usize, usize),
+) {
     let (w, h, n) = (width as i64, height as i64, vertices.len());
     if n == 0 || w == 0 || h == 0 {
         return;
@@ -171,13 +176,10 @@ pub fn fill_convex(vertices: &[(i64, i64)], width: usize, height: usize, mut run
         dx: i64,
         ye: i64,
     }
-    let mut chains = [Chain { idx: top, di: 1, x: -XY_ONE, dx: 0, ye: y_min }, Chain {
-        idx: top,
-        di: n - 1,
-        x: -XY_ONE,
-        dx: 0,
-        ye: y_min,
-    }];
+    let mut chains = [
+        Chain { idx: top, di: 1, x: -XY_ONE, dx: 0, ye: y_min },
+        Chain { idx: top, di: n - 1, x: -XY_ONE, dx: 0, ye: y_min },
+    ];
     let mut edges_left = n as i64;
     let mut y = y_min;
     loop {
@@ -247,8 +249,12 @@ fn thick_line(
     if r.abs() > f64::EPSILON {
         let r = (half_width as f64 + (odd * XY_ONE) as f64 * 0.5) / libm::sqrt(r);
         let dp = (cv_round(dy * r), cv_round(dx * r));
-        let quad =
-            [(p0.0 + dp.0, p0.1 + dp.1), (p0.0 - dp.0, p0.1 - dp.1), (p1.0 - dp.0, p1.1 - dp.1), (p1.0 + dp.0, p1.1 + dp.1)];
+        let quad = [
+            (p0.0 + dp.0, p0.1 + dp.1),
+            (p0.0 - dp.0, p0.1 - dp.1),
+            (p1.0 - dp.0, p1.1 - dp.1),
+            (p1.0 + dp.0, p1.1 + dp.1),
+        ];
         fill_convex(&quad, w, h, &mut *run);
     }
     let radius = ((half_width + HALF) >> XY_SHIFT) as u32;

@@ -118,7 +118,12 @@ pub fn fill_poly<const N: usize>(
 /// abscissa at the unclipped upper row `x_c + (y_upper − y_c) · dx`. Its spans run from `⌊x_left⌋`
 /// to `⌊x_right⌋` (with the half pixel, both ends round to nearest). A side entirely off the grid is
 /// still cut by `clipLine`'s first steps, as OpenCV's ignores the result.
-pub fn fill_poly_v4_9(vertices: &[(i32, i32)], width: usize, height: usize, mut run: impl FnMut(usize, usize, usize)) {
+pub fn fill_poly_v4_9(
+    vertices: &[(i32, i32)],
+    width: usize,
+    height: usize,
+    mut run: impl FnMut(usize, usize, usize),
+) {
     let vertices = &vertices[..vertices.len().min(MAX_POLY_VERTICES)];
     let (w, h) = (width as i64, height as i64);
     let Some(&last) = vertices.last() else { return };
@@ -303,7 +308,12 @@ fn clip_line(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64) -> Option<((i64, i6
 
 /// [`clip_line`]'s ends whatever the outcome (OpenCV moves them before it knows the segment misses
 /// the grid), and whether the segment meets it.
-pub(crate) fn clip_line_ends(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64) -> ((i64, i64), (i64, i64), bool) {
+pub(crate) fn clip_line_ends(
+    p0: (i64, i64),
+    p1: (i64, i64),
+    w: i64,
+    h: i64,
+) -> ((i64, i64), (i64, i64), bool) {
     let (right, bottom) = (w - 1, h - 1);
     if w <= 0 || h <= 0 {
         return (p0, p1, false);
