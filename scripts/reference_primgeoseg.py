@@ -3,9 +3,10 @@
 config001) seeded, for fdsl's exactness test and fidelity table.
 
 usage:
-  reference_primgeoseg.py REPO golden [OUT]   seeds 0-2 (`random.seed(s); make_data()`): sha256 of
-      the image and label as Fortran-order little-endian float64 (the spec's checksums) and as the
-      u8 bytes fdsl writes, their counts, and `math.cos`/`math.sin` at whole degrees 0-360 (the bits
+  reference_primgeoseg.py REPO golden [OUT]   seeds 0-2 (`random.seed(s); make_data()`), config001
+      and config001 with rotations (`no_rotate: false`): sha256 of the image and label as
+      Fortran-order little-endian float64 (the spec's checksums) and as the u8 bytes fdsl writes,
+      their counts, and `math.cos`/`math.sin` at whole degrees 0-360 (the bits
       fdsl's libm must match); default OUT fdsl-core/tests/data/primgeoseg_reference.txt
   reference_primgeoseg.py REPO stats FIRST COUNT   volumes `random.seed(FIRST + i)`, i < COUNT: one
       JSON line of statistics per volume (see `volume_stats`) on stdout, then the CPU seconds per
@@ -88,12 +89,18 @@ def golden(repo, out):
 
     mk = load_reference(repo)
     rows = []
+    f64 = lambda a: hashlib.sha256(np.asarray(a, dtype="<f8").tobytes(order="F")).hexdigest()
+    u8 = lambda a: hashlib.sha256(np.asarray(a, dtype=np.uint8).tobytes(order="F")).hexdigest()
     for s in range(3):
         random.seed(s)
         img, lab = mk.make_data()
-        f64 = lambda a: hashlib.sha256(np.asarray(a, dtype="<f8").tobytes(order="F")).hexdigest()
-        u8 = lambda a: hashlib.sha256(np.asarray(a, dtype=np.uint8).tobytes(order="F")).hexdigest()
         rows.append(f"volume {s} {int((img > 0).sum())} {int((lab > 0).sum())} {f64(img)} {f64(lab)} {u8(img)} {u8(lab)}")
+    # config001 with `no_rotate: false`: what mk_data.py sets ROTATE_L to then.
+    mk.ROTATE_L = ["stay", "side1", "side2", "side3", "side4", "upsidedown"]
+    for s in range(3):
+        random.seed(s)
+        img, lab = mk.make_data()
+        rows.append(f"rotated {s} {int((img > 0).sum())} {int((lab > 0).sum())} {f64(img)} {f64(lab)} {u8(img)} {u8(lab)}")
     for d in range(361):
         t = math.radians(d)
         c, s_ = struct.unpack("<Q", struct.pack("<d", math.cos(t)))[0], struct.unpack("<Q", struct.pack("<d", math.sin(t)))[0]

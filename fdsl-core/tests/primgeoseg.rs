@@ -37,14 +37,17 @@ fn volume(
     (img, lab, placement.placed)
 }
 
-#[test]
-fn cpython_mode_makes_the_reference_volumes() {
-    let rows: Vec<Vec<&str>> =
-        REFERENCE.lines().filter(|l| l.starts_with("volume ")).map(|l| l.split(' ').collect()).collect();
+/// The reference's volumes of `random.seed(0..=2)` under `settings`, from the rows starting with `key`.
+fn same_as_the_reference(key: &str, settings: &Settings) {
+    let rows: Vec<Vec<&str>> = REFERENCE
+        .lines()
+        .filter(|l| l.split(' ').next() == Some(key))
+        .map(|l| l.split(' ').collect())
+        .collect();
     assert_eq!(rows.len(), 3);
     for row in rows {
         let seed: u64 = row[1].parse().unwrap();
-        let (img, lab, _) = volume(&CONFIG001, &mut Mt19937::python_seed(seed));
+        let (img, lab, _) = volume(settings, &mut Mt19937::python_seed(seed));
         let on = img.iter().filter(|&&v| v != 0).count();
         let fg = lab.iter().filter(|&&v| v != 0).count();
         assert_eq!(
@@ -57,6 +60,16 @@ fn cpython_mode_makes_the_reference_volumes() {
         assert_eq!(hex(&Sha256::digest(&img)), row[6], "seed {seed}: image bytes");
         assert_eq!(hex(&Sha256::digest(&lab)), row[7], "seed {seed}: label bytes");
     }
+}
+
+#[test]
+fn cpython_mode_makes_the_reference_volumes() {
+    same_as_the_reference("volume", &CONFIG001);
+}
+
+#[test]
+fn cpython_mode_makes_the_reference_volumes_with_rotations() {
+    same_as_the_reference("rotated", &Settings { rotate: true, ..CONFIG001 });
 }
 
 /// The vertex offsets `int(r·cos θ)`, `int(r·sin θ)` (radians as `θ·π/180`) are CPython's for every
@@ -156,17 +169,17 @@ fn small_volumes_and_bad_settings_are_refused() {
     assert_eq!(go(Settings { side: 97, ..CONFIG001 }), Some(PrimGeoSegError::Buffer));
 }
 
-/// Every outline voxel lies within 2 voxels (in its slice plane) of a labelled voxel: outlines are
-/// 2-px rings around their fills, and labels are only ever overwritten by other classes.
+/// Every outline voxel lies within 2 voxels of a labelled voxel (in a 5 x 5 x 5 box: the ring is
+/// drawn in its slice's plane, which a rotation turns to another axis): outlines are 2-px rings
+/// around their fills, and labels are only ever overwritten by other classes.
 fn outline_near_labels(img: &[u8], lab: &[u8], side: usize) -> bool {
     let at = |i: usize, j: usize, k: usize| (k * side + j) * side + i;
+    let near = |v: usize| v.saturating_sub(2)..=(v + 2).min(side - 1);
     (0..side).all(|k| {
         (0..side).all(|j| {
             (0..side).all(|i| {
-                img[at(i, j, k)] == 0 || {
-                    let near = |v: usize| v.saturating_sub(2)..=(v + 2).min(side - 1);
-                    near(j).any(|jj| near(i).any(|ii| lab[at(ii, jj, k)] != 0))
-                }
+                img[at(i, j, k)] == 0
+                    || near(k).any(|kk| near(j).any(|jj| near(i).any(|ii| lab[at(ii, jj, kk)] != 0)))
             })
         })
     })
@@ -184,8 +197,9 @@ proptest! {
         fix in any::<bool>(),
         reduce_xy in any::<bool>(),
         reduce_z in any::<bool>(),
+        rotate in any::<bool>(),
     ) {
-        let settings = Settings { side, primitives, occlusion: 0.7, fix_volume_bug: fix, reduce_xy, reduce_z };
+        let settings = Settings { side, primitives, occlusion: 0.7, fix_volume_bug: fix, reduce_xy, reduce_z, rotate };
         let (img, lab, placed) = volume(&settings, &mut Keyed::new(seed, index));
         prop_assert!(placed >= 1 && placed <= primitives);
         prop_assert!(img.iter().all(|&v| v == 0 || v == 128));

@@ -23,8 +23,9 @@
 //! the primitive's volume. The reference divides by the wrong volume — the sorted list indexed by the
 //! primitive's *original* index (`mk_data.py:217-218`) — and fdsl keeps that by default
 //! ([`Settings::fix_volume_bug`] divides by the primitive's own). A primitive that finds no place is
-//! dropped; a 102nd corner is drawn and thrown away, as the reference's loop does. Volume axis 0
-//! is the slices' OpenCV row, axis 1 their column, axis 2 their `z`.
+//! dropped; a 102nd corner is drawn and thrown away, as the reference's loop does. With
+//! [`Settings::rotate`] (`no_rotate: false`) each attempt first turns the box by one of NumPy's 6
+//! quarter turns. Volume axis 0 is the slices' OpenCV row, axis 1 their column, axis 2 their `z`.
 //!
 //! Two draw modes feed the same geometry ([`Draws`]): fdsl's keyed streams ([`Keyed`], namespace
 //! [`Namespace::PrimGeoSeg`], one stream per volume), and CPython's `random` ([`Mt19937`] seeded by
@@ -34,6 +35,8 @@
 //! Buffers are the caller's: the two `side³` byte volumes, laid out `[z][col][row]` (axis 2
 //! slowest, axis 0 fastest: NIfTI's and the reference's Fortran order), and a scratch of
 //! [`scratch_words`] `u64` (the union `F` as bit rows and each primitive's slices as bitmaps).
+//! The reference's noise (`noise_strength`, integers up to 399 added to the image) is not offered:
+//! it does not fit the byte volume, and config001 has none.
 
 use rand_pcg::Pcg32;
 
@@ -93,6 +96,8 @@ pub struct Settings {
     pub reduce_xy: bool,
     /// Profiles prism and hourglass only (`reduce_z_class`).
     pub reduce_z: bool,
+    /// Turn each placement attempt's box by one of 6 quarter turns (`no_rotate: false`).
+    pub rotate: bool,
 }
 
 /// The reference's `config001.yaml`: 96³, 20 primitives, occlusion 0.7, the volume bug kept.
@@ -103,6 +108,7 @@ pub const CONFIG001: Settings = Settings {
     fix_volume_bug: false,
     reduce_xy: false,
     reduce_z: false,
+    rotate: false,
 };
 
 impl Settings {
@@ -392,10 +398,16 @@ fn row_words(side: usize) -> usize {
     side.div_ceil(64) + 2
 }
 
-/// The scratch a volume needs, in `u64` words: the union `F` (`side²` bit rows) and, per
-/// primitive, its fill and outline bitmaps (`S·D` rows of 128 bits each, at most 90·50).
+/// `u64` words of one primitive's bitmaps at most: fill and outline, `S·D` rows of 128 bits each,
+/// and with rotations their transposes, `S·S` rows of 64 bits each.
+fn primitive_words(settings: &Settings) -> usize {
+    4 * MAX_BOX * MAX_DEPTH + if settings.rotate { 2 * MAX_BOX * MAX_BOX } else { 0 }
+}
+
+/// The scratch a volume needs, in `u64` words: the union `F` (`side²` bit rows of `side` bits) and
+/// each primitive's bitmaps.
 pub fn scratch_words(settings: &Settings) -> usize {
-    settings.side * settings.side * row_words(settings.side) + settings.primitives * MAX_BOX * MAX_DEPTH * 4
+    settings.side * settings.side * row_words(settings.side) + settings.primitives * primitive_words(settings)
 }
 
 /// What rendering a volume did.
@@ -430,6 +442,73 @@ fn span(x0: usize, x1: usize) -> u128 {
     (u128::MAX >> (127 - x1)) & (u128::MAX << x0)
 }
 
+/// How a box is turned before it is placed (`ROTATE_L`, in the reference's order): NumPy's `rot90`
+/// of the `(n0, n1, n2) = (S, S, D)` box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Orientation {
+    /// As drawn.
+    Stay,
+    /// `rot90(m, 1, (0, 2))`: `out[i, j, k] = m[k, j, n2 − 1 − i]`.
+    Side1,
+    /// `rot90(m, −1, (0, 2))`: `m[n0 − 1 − k, j, i]`.
+    Side2,
+    /// `rot90(m, 1, (1, 2))`: `m[i, k, n2 − 1 − j]`.
+    Side3,
+    /// `rot90(m, −1, (1, 2))`: `m[i, n1 − 1 − k, j]`.
+    Side4,
+    /// `rot90(m, 2, (0, 2))`: `m[n0 − 1 − i, j, n2 − 1 − k]`.
+    UpsideDown,
+}
+
+const ORIENTATIONS: [Orientation; 6] = [
+    Orientation::Stay,
+    Orientation::Side1,
+    Orientation::Side2,
+    Orientation::Side3,
+    Orientation::Side4,
+    Orientation::UpsideDown,
+];
+
+/// One rasterised primitive: its slices as 128-bit rows (`u64` pairs; row `z·S + r` holds OpenCV
+/// row `r` of slice `z`, bit `c` its column), fill and outline, and with rotations the transposes
+/// (row `r·S + c` holds the column through `z`, bit `z`).
+struct Solid<'a> {
+    s: usize,
+    d: usize,
+    fill: &'a [u64],
+    outline: &'a [u64],
+    fill_t: &'a [u64],
+    outline_t: &'a [u64],
+}
+
+impl Solid<'_> {
+    /// The turned box's shape `(w, h, d)` along the volume's axes 0, 1, 2.
+    fn dims(&self, o: Orientation) -> (usize, usize, usize) {
+        let (s, d) = (self.s, self.d);
+        match o {
+            Orientation::Stay | Orientation::UpsideDown => (s, s, d),
+            Orientation::Side1 | Orientation::Side2 => (d, s, s),
+            Orientation::Side3 | Orientation::Side4 => (s, d, s),
+        }
+    }
+
+    /// Row `(k, i)` (axis 2, axis 0) of the turned box, bits along axis 1: the fill, or the outline.
+    #[inline(always)]
+    fn row(&self, outline: bool, o: Orientation, k: usize, i: usize) -> u128 {
+        let (s, d) = (self.s, self.d);
+        let (rows, columns) = if outline { (self.outline, self.outline_t) } else { (self.fill, self.fill_t) };
+        let at = |z: usize, r: usize| bits(rows, 2 * (z * s + r));
+        match o {
+            Orientation::Stay => at(k, i),
+            Orientation::Side1 => at(d - 1 - i, k),
+            Orientation::Side2 => at(i, s - 1 - k),
+            Orientation::UpsideDown => at(d - 1 - k, s - 1 - i),
+            Orientation::Side3 => u128::from(columns[i * s + k].reverse_bits() >> (64 - d)),
+            Orientation::Side4 => u128::from(columns[i * s + s - 1 - k]),
+        }
+    }
+}
+
 /// Render one volume: `volume` gets the outlines (0 or [`OUTLINE`]), `labels` the class ids, both
 /// `side³` bytes laid out `[axis 2][axis 1][axis 0]`; `scratch` needs [`scratch_words`] words.
 pub fn render(
@@ -450,21 +529,13 @@ pub fn render(
     let (filled, bitmaps) = scratch.split_at_mut(side * side * rw);
     filled.fill(0);
 
-    // 1. Draw and rasterise the primitives; each one's rows are 128-bit (lo, hi) pairs, fill then
-    //    outline, slice by slice, one row per OpenCV row.
+    // 1. Draw and rasterise the primitives.
     let mut prims = [None::<Primitive>; MAX_PRIMITIVES];
-    let mut start = [0usize; MAX_PRIMITIVES];
     let mut volumes = [0u64; MAX_PRIMITIVES];
-    let mut planes = [[0u64; MAX_DEPTH + 1]; MAX_PRIMITIVES];
-    let mut offset = 0;
-    for i in 0..count {
+    for (i, chunk) in bitmaps.chunks_exact_mut(primitive_words(settings)).take(count).enumerate() {
         let p = Primitive::draw(settings, draws);
-        let rows = p.side * p.depth;
-        let (fill, rest) = bitmaps[offset..offset + 4 * rows].split_at_mut(2 * rows);
-        rasterise(&p, fill, rest, &mut planes[i]);
-        volumes[i] = planes[i][0];
-        (prims[i], start[i]) = (Some(p), offset);
-        offset += 4 * rows;
+        volumes[i] = rasterise(&p, chunk, settings.rotate);
+        prims[i] = Some(p);
     }
 
     // 2. Largest first; ties: the later drawn first (`sorted(zip(V, idx), reverse=True)`).
@@ -474,45 +545,53 @@ pub fn render(
     }
     order[..count].sort_unstable_by(|&i, &j| (volumes[j], j).cmp(&(volumes[i], i)));
 
+    // 3. Place and paint them in that order.
     volume.fill(0);
     labels.fill(0);
     let mut placement = Placement::default();
+    let orientations = if settings.rotate { &ORIENTATIONS[..] } else { &ORIENTATIONS[..1] };
     for &i in &order[..count] {
         let p = prims[i].expect("drawn above");
+        let solid = solid(
+            &p,
+            &bitmaps[i * primitive_words(settings)..][..primitive_words(settings)],
+            settings.rotate,
+        );
         // The reference's `volumes[i]`: the sorted volumes read at the original index.
         let v_used = if settings.fix_volume_bug { volumes[i] } else { volumes[order[i]] };
-        let rows = p.side * p.depth;
-        let fill = &bitmaps[start[i]..start[i] + 2 * rows];
         let mut corner = None;
         for attempt in 0..=ATTEMPTS {
-            if draws.replays_unused() {
-                draws.choice(1); // `random.choice(["stay"])`
-            }
-            let x = draws.randint(0, (side - p.side) as i64) as usize;
-            let y = draws.randint(0, (side - p.side) as i64) as usize;
-            let z = draws.randint(0, (side - p.depth) as i64) as usize;
+            // `random.choice(ROTATE_L)`, drawn even from one item.
+            let o = if orientations.len() > 1 || draws.replays_unused() {
+                orientations[draws.choice(orientations.len())]
+            } else {
+                Orientation::Stay
+            };
+            let (w, h, d) = solid.dims(o);
+            let x = draws.randint(0, (side - w) as i64) as usize;
+            let y = draws.randint(0, (side - h) as i64) as usize;
+            let z = draws.randint(0, (side - d) as i64) as usize;
             placement.attempts += 1;
             if attempt == ATTEMPTS {
                 break; // the reference draws this corner, then gives up before using it
             }
-            if fits(filled, fill, &planes[i], &p, (x, y, z), side, settings.occlusion, v_used) {
-                corner = Some((x, y, z));
+            if fits(filled, &solid, o, (x, y, z), side, settings.occlusion, volumes[i], v_used) {
+                corner = Some((o, x, y, z));
                 break;
             }
         }
-        let Some((x, y, z)) = corner else { continue };
+        let Some((o, x, y, z)) = corner else { continue };
         placement.placed += 1;
-        let outline = &bitmaps[start[i] + 2 * rows..start[i] + 4 * rows];
-        for dz in 0..p.depth {
-            let plane = (z + dz) * side * side;
-            for r in 0..p.side {
-                let k = 2 * (dz * p.side + r);
-                let (f, o) = (bits(fill, k), bits(outline, k));
-                or_window(&mut filled[((z + dz) * side + x + r) * rw..][..rw], y, f);
+        let (w, _, d) = solid.dims(o);
+        for k in 0..d {
+            let plane = (z + k) * side * side;
+            for r in 0..w {
+                let (f, e) = (solid.row(false, o, k, r), solid.row(true, o, k, r));
+                or_window(&mut filled[((z + k) * side + x + r) * rw..][..rw], y, f);
                 for col in ones(f) {
                     labels[plane + (y + col) * side + x + r] = p.class;
                 }
-                for col in ones(o) {
+                for col in ones(e) {
                     volume[plane + (y + col) * side + x + r] = OUTLINE;
                 }
             }
@@ -537,49 +616,90 @@ fn ones(mut v: u128) -> impl Iterator<Item = usize> {
     })
 }
 
-/// Whether the primitive fits at `corner`: not `|M ∩ F| / V_used > occlusion` (a float division,
-/// as NumPy's). The count goes plane by plane and stops as soon as the answer is known: the overlap
-/// so far already exceeds, or it could not exceed even if every filled pixel of the planes left
-/// overlapped (`planes[z]`: filled pixels of slices `z..D`). Division by a positive number is
-/// monotone, so the answer is the full count's.
+/// Whether the turned primitive fits at `corner`: not `|M ∩ F| / V_used > occlusion` (a float
+/// division, as NumPy's). The count goes plane by plane and stops as soon as the answer is known:
+/// the overlap so far already exceeds, or it could not exceed even if every filled voxel not yet
+/// counted (of the `volume` in all) overlapped. Division by a positive number is monotone, so the
+/// answer is the full count's.
 #[allow(clippy::too_many_arguments)]
 fn fits(
     filled: &[u64],
-    fill: &[u64],
-    planes: &[u64; MAX_DEPTH + 1],
-    p: &Primitive,
-    (x, y, z): (usize, usize, usize),
+    solid: &Solid<'_>,
+    o: Orientation,
+    corner: (usize, usize, usize),
     side: usize,
     occlusion: f64,
+    volume: u64,
     v_used: u64,
 ) -> bool {
-    let rw = row_words(side);
-    let exceeds = |overlap: u64| overlap as f64 / v_used as f64 > occlusion;
-    let mut overlap = 0u64;
-    for dz in 0..p.depth {
-        if !exceeds(overlap + planes[dz]) {
-            return true;
-        }
-        for r in 0..p.side {
-            let row = &filled[((z + dz) * side + x + r) * rw..][..rw];
-            overlap += u64::from((window(row, y) & bits(fill, 2 * (dz * p.side + r))).count_ones());
-        }
-        if exceeds(overlap) {
-            return false;
-        }
+    let (w, _, d) = solid.dims(o);
+    let scan = Scan { filled, corner, side, occlusion, volume, v_used };
+    // One loop per orientation, so that each reads its rows without a branch.
+    match o {
+        Orientation::Stay => scan.fits(w, d, |k, r| solid.row(false, Orientation::Stay, k, r)),
+        Orientation::Side1 => scan.fits(w, d, |k, r| solid.row(false, Orientation::Side1, k, r)),
+        Orientation::Side2 => scan.fits(w, d, |k, r| solid.row(false, Orientation::Side2, k, r)),
+        Orientation::Side3 => scan.fits(w, d, |k, r| solid.row(false, Orientation::Side3, k, r)),
+        Orientation::Side4 => scan.fits(w, d, |k, r| solid.row(false, Orientation::Side4, k, r)),
+        Orientation::UpsideDown => scan.fits(w, d, |k, r| solid.row(false, Orientation::UpsideDown, k, r)),
     }
-    true
 }
 
-/// A primitive's slices as bitmaps: `fill` and `outline` get `S·D` rows of 128 bits (as `u64`
-/// pairs), bit `x` of row `z·S + y` being OpenCV pixel `(x, y)` of slice `z`; `planes[z]` gets the
-/// filled pixels of slices `z..D`. A slice whose section equals the previous one's is copied.
-fn rasterise(p: &Primitive, fill: &mut [u64], outline: &mut [u64], planes: &mut [u64; MAX_DEPTH + 1]) {
+/// [`fits`]'s count at one corner.
+struct Scan<'a> {
+    filled: &'a [u64],
+    corner: (usize, usize, usize),
+    side: usize,
+    occlusion: f64,
+    volume: u64,
+    v_used: u64,
+}
+
+impl Scan<'_> {
+    /// The count over `d` planes of `w` rows, `mask(k, r)` the box's row `r` of plane `k`.
+    #[inline(always)]
+    fn fits(&self, w: usize, d: usize, mask: impl Fn(usize, usize) -> u128) -> bool {
+        let ((x, y, z), side) = (self.corner, self.side);
+        let rw = row_words(side);
+        let exceeds = |overlap: u64| overlap as f64 / self.v_used as f64 > self.occlusion;
+        let (mut overlap, mut seen) = (0u64, 0u64);
+        for k in 0..d {
+            if !exceeds(overlap + (self.volume - seen)) {
+                return true;
+            }
+            for r in 0..w {
+                let row = &self.filled[((z + k) * side + x + r) * rw..][..rw];
+                let m = mask(k, r);
+                overlap += u64::from((window(row, y) & m).count_ones());
+                seen += u64::from(m.count_ones());
+            }
+            if exceeds(overlap) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The bitmaps of a primitive rasterised into `chunk` by [`rasterise`].
+fn solid<'a>(p: &Primitive, chunk: &'a [u64], rotate: bool) -> Solid<'a> {
+    let (s, d) = (p.side, p.depth);
+    let (fill, rest) = chunk.split_at(2 * s * d);
+    let (outline, rest) = rest.split_at(2 * s * d);
+    let (fill_t, outline_t) = if rotate { rest[..2 * s * s].split_at(s * s) } else { (&[][..], &[][..]) };
+    Solid { s, d, fill, outline, fill_t, outline_t }
+}
+
+/// Rasterise a primitive into `chunk` (the layout of [`Solid`]) and return its filled volume. A
+/// slice whose section equals the previous one's is copied.
+fn rasterise(p: &Primitive, chunk: &mut [u64], rotate: bool) -> u64 {
+    let (s, d) = (p.side, p.depth);
+    let (fill, rest) = chunk.split_at_mut(2 * s * d);
+    let (outline, rest) = rest.split_at_mut(2 * s * d);
     fill.fill(0);
     outline.fill(0);
-    let s = p.side;
     let mut previous = None;
-    for z in 0..p.depth {
+    for z in 0..d {
         let shape = p.shape(z);
         let at = 2 * z * s;
         if previous == Some(shape) {
@@ -595,9 +715,18 @@ fn rasterise(p: &Primitive, fill: &mut [u64], outline: &mut [u64], planes: &mut 
         };
         p.draw_slice(shape, |y, x0, x1| set(outline, y, x0, x1), |y, x0, x1| set(fill, y, x0, x1));
     }
-    planes[p.depth] = 0;
-    for z in (0..p.depth).rev() {
-        let plane = &fill[2 * z * s..2 * (z + 1) * s];
-        planes[z] = planes[z + 1] + plane.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
+    if rotate {
+        let (fill_t, outline_t) = rest[..2 * s * s].split_at_mut(s * s);
+        for (rows, columns) in [(&*fill, fill_t), (&*outline, outline_t)] {
+            columns.fill(0);
+            for z in 0..d {
+                for r in 0..s {
+                    for c in ones(bits(rows, 2 * (z * s + r))) {
+                        columns[r * s + c] |= 1 << z;
+                    }
+                }
+            }
+        }
     }
+    fill.iter().map(|w| u64::from(w.count_ones())).sum()
 }
