@@ -8,7 +8,7 @@
 //! degrees, a thick segment's half-width offset (`√`, round half to even as `cvRound`). Shapes come
 //! out as horizontal runs `(y, x_first, x_last)` (both ends included) clipped to a `width × height`
 //! grid, for the caller to paint; runs may repeat pixels, as OpenCV paints them twice. Checked
-//! against opencv-python-headless 4.9.0.80 (`tests/opencv_draw.rs`, `scripts/opencv_draw.py`).
+//! against opencv-python-headless 4.9.0.80 (`tests/opencv_fill.rs`, `scripts/opencv_draw.py`).
 
 use crate::raster::opencv_fill::{MAX_POLY_VERTICES, clip_line_ends, fill_circle};
 

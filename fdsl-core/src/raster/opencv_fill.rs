@@ -10,7 +10,7 @@
 //! clipped and degenerate ones included (`tests/opencv_fill.rs`, `scripts/opencv_fill.py`).
 //! OpenCV 4.9.0 (PrimGeoSeg's pin) builds the polygon's edges differently, rounding the span ends
 //! to nearest and clipping sides that leave the grid: [`fill_poly_v4_9`] (907 of those 4,000 shapes
-//! differ between the two; 3,000 more checked against 4.9.0 in `tests/opencv_draw.rs`). OpenCV 5.0
+//! differ between the two; 3,000 more checked against 4.9.0 in the same test file). OpenCV 5.0
 //! differs again for polygons with a vertex off the canvas.
 
 /// OpenCV's fixed-point shift of polygon edge abscissae.
