@@ -47,6 +47,8 @@ use crate::raster::opencv_fill::fill_poly_v4_9;
 
 /// The smallest volume side: the largest box is `2·40 + 10` voxels.
 pub const MIN_SIDE: usize = 90;
+/// The largest volume side (a 1024³ volume is a gigabyte).
+pub const MAX_SIDE: usize = 1024;
 /// The largest box side `S`.
 const MAX_BOX: usize = 90;
 /// The largest box depth `D`.
@@ -127,7 +129,7 @@ impl Settings {
 
     /// Whether the settings can be rendered.
     pub fn check(&self) -> Result<(), PrimGeoSegError> {
-        if self.side < MIN_SIDE || self.side > 4096 {
+        if self.side < MIN_SIDE || self.side > MAX_SIDE {
             return Err(PrimGeoSegError::Side);
         }
         if self.primitives == 0 || self.primitives > MAX_PRIMITIVES {
@@ -148,7 +150,7 @@ impl Settings {
 /// Why a volume cannot be rendered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrimGeoSegError {
-    /// The side is below [`MIN_SIDE`] (the largest box would not fit) or above 4,096.
+    /// The side is below [`MIN_SIDE`] (the largest box would not fit) or above [`MAX_SIDE`].
     Side,
     /// No primitives, or more than [`MAX_PRIMITIVES`].
     Primitives,
@@ -161,7 +163,7 @@ pub enum PrimGeoSegError {
 impl core::fmt::Display for PrimGeoSegError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            Self::Side => "the side must be 90 to 4096 voxels (the largest primitive box is 2*40+10)",
+            Self::Side => "the side must be 90 to 1024 voxels (the largest primitive box is 2*40+10)",
             Self::Primitives => "a volume draws 1 to 64 primitives",
             Self::Occlusion => "the occlusion fraction must be finite and not negative",
             Self::Buffer => "a buffer is shorter than the volume needs",
