@@ -5,7 +5,7 @@ config001) seeded, for fdsl's exactness test and fidelity table.
 usage:
   reference_primgeoseg.py REPO golden [OUT]   seeds 0-2 (`random.seed(s); make_data()`), config001
       and config001 with rotations (`no_rotate: false`): sha256 of the image and label as
-      Fortran-order little-endian float64 (the spec's checksums) and as the u8 bytes fdsl writes,
+      Fortran-order little-endian float64 (the spec's checksums) and as the u8 bytes fdsl renders (C order),
       their counts, and `math.cos`/`math.sin` at whole degrees 0-360 (the bits
       fdsl's libm must match); default OUT fdsl-core/tests/data/primgeoseg_reference.txt
   reference_primgeoseg.py REPO stats FIRST COUNT   volumes `random.seed(FIRST + i)`, i < COUNT: one
@@ -90,7 +90,7 @@ def golden(repo, out):
     mk = load_reference(repo)
     rows = []
     f64 = lambda a: hashlib.sha256(np.asarray(a, dtype="<f8").tobytes(order="F")).hexdigest()
-    u8 = lambda a: hashlib.sha256(np.asarray(a, dtype=np.uint8).tobytes(order="F")).hexdigest()
+    u8 = lambda a: hashlib.sha256(np.asarray(a, dtype=np.uint8).tobytes()).hexdigest()
     for s in range(3):
         random.seed(s)
         img, lab = mk.make_data()

@@ -3,7 +3,7 @@
 //! `tests/data/primgeoseg_reference.txt` (`scripts/reference_primgeoseg.py REPO golden`) holds the
 //! reference's config001 volumes for `random.seed(0..=2); make_data()` (opencv-python-headless
 //! 4.9.0.80, numpy 1.24.4): sha256 of the image and label as Fortran-order float64 (the spec's
-//! checksums) and as bytes, and CPython's `math.cos`/`math.sin` at whole degrees (glibc's bits).
+//! checksums) and as C-order bytes (fdsl's layout), and CPython's `math.cos`/`math.sin` at whole degrees (glibc's bits).
 
 use fdsl_core::families::primgeoseg::{CONFIG001, Keyed, PrimGeoSegError, Settings, render, scratch_words};
 use fdsl_core::math::mt19937::Mt19937;
@@ -16,12 +16,16 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// sha256 of a byte volume as the reference's float64 array in Fortran order (fdsl's layout is
-/// that order already).
-fn sha_f64(v: &[u8]) -> String {
+/// sha256 of a byte volume (C order, `side³`) as the reference's float64 array in Fortran order, the
+/// bytes of its NIfTI files.
+fn sha_f64(v: &[u8], side: usize) -> String {
     let mut h = Sha256::new();
-    for &b in v {
-        h.update(f64::from(b).to_le_bytes());
+    for k in 0..side {
+        for j in 0..side {
+            for i in 0..side {
+                h.update(f64::from(v[(i * side + j) * side + k]).to_le_bytes());
+            }
+        }
     }
     hex(&h.finalize())
 }
@@ -55,8 +59,8 @@ fn same_as_the_reference(key: &str, settings: &Settings) {
             (row[2].to_string(), row[3].to_string()),
             "seed {seed}: counts"
         );
-        assert_eq!(sha_f64(&img), row[4], "seed {seed}: image");
-        assert_eq!(sha_f64(&lab), row[5], "seed {seed}: labels");
+        assert_eq!(sha_f64(&img, settings.side), row[4], "seed {seed}: image");
+        assert_eq!(sha_f64(&lab, settings.side), row[5], "seed {seed}: labels");
         assert_eq!(hex(&Sha256::digest(&img)), row[6], "seed {seed}: image bytes");
         assert_eq!(hex(&Sha256::digest(&lab)), row[7], "seed {seed}: label bytes");
     }
@@ -104,9 +108,9 @@ fn fdsl_streams_golden() {
     assert_eq!(
         got,
         [
-            "19 6f128c54b524c8c5 33ac7aae394c8c04",
-            "17 5c5c6bda5a2bfd91 90f37a419ca79e65",
-            "17 fa8658af252da8fc 25040886f1dcedfa",
+            "19 8534c84e18afad5f 61a0aaba67f715ba",
+            "17 00c0f76954e4a909 06c1f43409a18b0d",
+            "17 eafb7c1ab1119de1 f25de63e88fc768a",
         ]
     );
 }
@@ -173,7 +177,7 @@ fn small_volumes_and_bad_settings_are_refused() {
 /// drawn in its slice's plane, which a rotation turns to another axis): outlines are 2-px rings
 /// around their fills, and labels are only ever overwritten by other classes.
 fn outline_near_labels(img: &[u8], lab: &[u8], side: usize) -> bool {
-    let at = |i: usize, j: usize, k: usize| (k * side + j) * side + i;
+    let at = |i: usize, j: usize, k: usize| (i * side + j) * side + k;
     let near = |v: usize| v.saturating_sub(2)..=(v + 2).min(side - 1);
     (0..side).all(|k| {
         (0..side).all(|j| {

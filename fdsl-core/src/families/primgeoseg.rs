@@ -32,8 +32,9 @@
 //! `random.seed(s)`), which replays the reference's draws one for one, those it never uses included,
 //! and gives the reference's very volumes (`tests/primgeoseg.rs`).
 //!
-//! Buffers are the caller's: the two `side³` byte volumes, laid out `[z][col][row]` (axis 2
-//! slowest, axis 0 fastest: NIfTI's and the reference's Fortran order), and a scratch of
+//! Buffers are the caller's: the two `side³` byte volumes, the reference's arrays in C order
+//! (`[axis 0][axis 1][axis 2]`, axis 2 fastest: NumPy's view of them, which a NIfTI writer turns to
+//! Fortran order), and a scratch of
 //! [`scratch_words`] `u64` (the union `F` as bit rows and each primitive's slices as bitmaps).
 //! The reference's noise (`noise_strength`, integers up to 399 added to the image) is not offered:
 //! it does not fit the byte volume, and config001 has none.
@@ -512,7 +513,7 @@ impl Solid<'_> {
 }
 
 /// Render one volume: `volume` gets the outlines (0 or [`OUTLINE`]), `labels` the class ids, both
-/// `side³` bytes laid out `[axis 2][axis 1][axis 0]`; `scratch` needs [`scratch_words`] words.
+/// `side³` bytes laid out `[axis 0][axis 1][axis 2]`; `scratch` needs [`scratch_words`] words.
 pub fn render(
     settings: &Settings,
     draws: &mut impl Draws,
@@ -586,15 +587,14 @@ pub fn render(
         placement.placed += 1;
         let (w, _, d) = solid.dims(o);
         for k in 0..d {
-            let plane = (z + k) * side * side;
             for r in 0..w {
                 let (f, e) = (solid.row(false, o, k, r), solid.row(true, o, k, r));
                 or_window(&mut filled[((z + k) * side + x + r) * rw..][..rw], y, f);
                 for col in ones(f) {
-                    labels[plane + (y + col) * side + x + r] = p.class;
+                    labels[((x + r) * side + y + col) * side + z + k] = p.class;
                 }
                 for col in ones(e) {
-                    volume[plane + (y + col) * side + x + r] = OUTLINE;
+                    volume[((x + r) * side + y + col) * side + z + k] = OUTLINE;
                 }
             }
         }
