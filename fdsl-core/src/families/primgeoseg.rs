@@ -395,10 +395,10 @@ enum Shape {
     Polygon(usize, [(i32, i32); MAX_VERTICES]),
 }
 
-/// `u64` words per bit row of `F` (one row along axis 1, padded so a 128-bit window never reads
-/// past it).
+/// `u64` words per bit row of `F` (one row along axis 1): one `u128` up to 128 voxels, else padded
+/// so that a 128-bit window never reads past it.
 fn row_words(side: usize) -> usize {
-    side.div_ceil(64) + 2
+    if side <= 128 { 2 } else { side.div_ceil(64) + 2 }
 }
 
 /// `u64` words of one primitive's bitmaps at most: fill and outline, `S·D` rows of 128 bits each,
@@ -422,8 +422,13 @@ pub struct Placement {
     pub attempts: u32,
 }
 
-/// The 128-bit window of a bit row starting at bit `at`.
+/// The 128-bit window of a bit row starting at bit `at` (the bits a box at `at` can cover: its
+/// side is at most 90 and it ends within the row).
+#[inline(always)]
 fn window(row: &[u64], at: usize) -> u128 {
+    if row.len() == 2 {
+        return bits(row, 0) >> at;
+    }
     let (w, b) = (at / 64, at % 64);
     let lo = u128::from(row[w]) | u128::from(row[w + 1]) << 64;
     if b == 0 { lo } else { lo >> b | u128::from(row[w + 2]) << (128 - b) }
@@ -431,6 +436,11 @@ fn window(row: &[u64], at: usize) -> u128 {
 
 /// `row |= bits << at`.
 fn or_window(row: &mut [u64], at: usize, bits: u128) {
+    if row.len() == 2 {
+        let v = (u128::from(row[0]) | u128::from(row[1]) << 64) | bits << at;
+        (row[0], row[1]) = (v as u64, (v >> 64) as u64);
+        return;
+    }
     let (w, b) = (at / 64, at % 64);
     let shifted = bits << b;
     row[w] |= shifted as u64;
@@ -586,8 +596,9 @@ pub fn render(
         let Some((o, x, y, z)) = corner else { continue };
         placement.placed += 1;
         let (w, _, d) = solid.dims(o);
-        for k in 0..d {
-            for r in 0..w {
+        // Axis 0 outermost, axis 2 innermost: consecutive writes of a column are neighbours.
+        for r in 0..w {
+            for k in 0..d {
                 let (f, e) = (solid.row(false, o, k, r), solid.row(true, o, k, r));
                 or_window(&mut filled[((z + k) * side + x + r) * rw..][..rw], y, f);
                 for col in ones(f) {
@@ -603,6 +614,7 @@ pub fn render(
 }
 
 /// Row `k` (a pair index) of a bitmap as 128 bits.
+#[inline(always)]
 fn bits(bitmap: &[u64], k: usize) -> u128 {
     u128::from(bitmap[k]) | u128::from(bitmap[k + 1]) << 64
 }
