@@ -17,7 +17,7 @@ fn main() {
     let family = AndersonFarrell::new(list.clone(), SIDE, POINTS, seed).expect("sampled systems");
     let need = family.scratch_len();
     let (mut scratch, mut field) = (vec![0u32; need.positions], vec![0u8; need.canvas]);
-    let mut rgb = vec![0u8; family.shape().max_len()];
+    let mut rgb = vec![0u8; family.parts().max_len(0)];
     let mut raw = args.get(3).map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     let mut lines = Vec::new();
     let mut seconds = 0.0;

@@ -196,7 +196,7 @@ fn workspace_render(family: &AndersonFarrell<Vec<Ifs2>>, class: usize, instance:
     let (mut positions, mut canvas) = (vec![0; need.positions], vec![0; need.canvas]);
     let mut held = Held::default();
     let mut ws = Workspace::new(&mut positions, &mut canvas, &mut [], &mut [], &mut held);
-    let mut out = vec![0u8; family.shape().max_len()];
+    let mut out = vec![0u8; family.parts().max_len(0)];
     assert_eq!(family.render(class, instance, &mut ws, &mut out).unwrap(), out.len());
     out
 }

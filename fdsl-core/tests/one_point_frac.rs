@@ -27,7 +27,7 @@ fn base(seed: u64, sigma: f64, recipe: &Recipe) -> (Ifs2, u32) {
 fn render<F: Family>(family: &F, class: usize, instance: u64) -> Result<Vec<u8>, RenderError<F::Error>> {
     let need = family.scratch_len();
     let (mut held, mut canvas, mut image) =
-        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.shape().max_len()]);
+        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.parts().max_len(0)]);
     let mut ws = Workspace::new(&mut [], &mut canvas, &mut [], &mut [], &mut held);
     family.render(class, instance, &mut ws, &mut image)?;
     Ok(image)

@@ -7,7 +7,7 @@ use fdsl_core::families::dead_leaves_textured::{self as textured, POOL, REGIONS_
 use fdsl_core::families::statistical::{
     Model, Params, SMALL_SCALE, StatError, StatisticalImages, render, scratch_len,
 };
-use fdsl_core::family::{Family, Held, RenderError, SampleShape, Workspace};
+use fdsl_core::family::{Family, Held, Parts, RenderError, Workspace};
 use fdsl_core::math::fft::{Complex, Direction, FftError, fft2};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
 use proptest::prelude::*;
@@ -367,7 +367,7 @@ fn the_statistical_family_renders_the_models_images() {
     let params = Params { side: 32, ..SMALL_SCALE };
     for model in Model::ALL {
         let family = StatisticalImages::new(model, params, 4).unwrap();
-        assert_eq!(family.shape(), SampleShape::Image { side: 32, channels: 3 });
+        assert_eq!(family.parts(), Parts::image(32, 3));
         assert_eq!(family.classes(), 1);
         let need = family.scratch_len();
         assert_eq!(need, scratch_len(&params).unwrap());
@@ -383,7 +383,7 @@ fn the_statistical_family_renders_the_models_images() {
         assert_eq!(class, Err(RenderError::Class));
         let output =
             with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out[1..]));
-        assert_eq!(output, Err(RenderError::Output { needed: 32 * 32 * 3 }));
+        assert_eq!(output, Err(RenderError::Output { part: 0, needed: 32 * 32 * 3 }));
     }
     assert_eq!(
         StatisticalImages::new(Model::Wmm, Params { side: 48, ..SMALL_SCALE }, 0).unwrap_err(),

@@ -29,7 +29,7 @@
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::{Affine2, Map};
 use crate::math::chaos_game::ChaosGame;
 use crate::math::frame::Bounds;
@@ -514,8 +514,8 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
 impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     type Error = core::convert::Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.side, 3)
     }
 
     /// `3·side²` counts (the hit counts, then the blur's row sums) and the diamond-square field.
@@ -532,13 +532,13 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     }
 
     /// [`AndersonFarrell::draw`] with the instance's streams.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let system = self.systems.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side * 3;
         let need = self.scratch_len();
@@ -546,8 +546,8 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
         let field = ws.canvas.get_mut(..need.canvas).ok_or(RenderError::Workspace)?;
         ws.held.trace = None;
         ws.held.canvas = None;
-        self.draw(system, class, instance, counts, field, output(out, len)?);
-        Ok(len)
+        self.draw(system, class, instance, counts, field, output(out, 0, len)?);
+        Ok(Filled::one(len))
     }
 
     /// `{class:05}_{instance:04}` (the reference renders on the fly and names no file).

@@ -32,7 +32,7 @@
 
 use crate::families::anderson_farrell::sample_svd_system;
 use crate::families::fractaldb::{Draw, Recipe, RecipeError};
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::Map;
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::{Ifs2, IfsError};
@@ -278,8 +278,8 @@ impl OnePointFrac {
 impl Family for OnePointFrac {
     type Error = OnePointFracError;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.recipe.grid.width as usize, channels: 1 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.recipe.grid.width as usize, 1)
     }
 
     /// The canvas, drawn before it is flipped.
@@ -292,13 +292,13 @@ impl Family for OnePointFrac {
     }
 
     /// [`OnePointFrac::draw`], flipped top to bottom. One image per class: instance 0.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<OnePointFracError>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<OnePointFracError>> {
         if class >= self.classes {
             return Err(RenderError::Class);
         }
@@ -307,13 +307,13 @@ impl Family for OnePointFrac {
         }
         let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
-        let out = output(out, len)?;
+        let out = output(out, 0, len)?;
         let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
         ws.held.canvas = None;
         let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
         self.draw(class, &mut canvas).map_err(RenderError::Family)?;
         canvas.write_flipped(Flip::Flip0, out).map_err(|_| RenderError::Workspace)?;
-        Ok(len)
+        Ok(Filled::one(len))
     }
 
     /// The reference's stem `{k:02}_{k:02}_count_0_flip0` (in folder `{k:02}`).

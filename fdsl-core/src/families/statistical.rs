@@ -55,7 +55,7 @@
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::box_blur::box_blur;
 use crate::math::cdf_matching::match_cdf;
 use crate::math::fft::{Complex, Direction, FftError, fft2, signed};
@@ -599,8 +599,8 @@ impl StatisticalImages {
 impl Family for StatisticalImages {
     type Error = StatError;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.params.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.params.side, 3)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -612,24 +612,24 @@ impl Family for StatisticalImages {
     }
 
     /// [`render`] of `instance` (class 0 only).
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<StatError>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<StatError>> {
         if class != 0 {
             return Err(RenderError::Class);
         }
-        let need = self.shape().max_len();
-        let out = output(out, need)?;
+        let need = self.params.side * self.params.side * 3;
+        let out = output(out, 0, need)?;
         if ws.reals.len() < self.scratch.reals || ws.complex.len() < self.scratch.complex {
             return Err(RenderError::Workspace);
         }
         render(self.model, self.seed, instance, &self.params, ws.reals, ws.complex, out)
             .map_err(RenderError::Family)?;
-        Ok(need)
+        Ok(Filled::one(need))
     }
 
     /// The reference's file stem: the index, zero-padded to 8 (`f'{i:08d}'`).
