@@ -8,7 +8,7 @@ use fdsl_core::math::mt19937::Mt19937;
 
 fn volumes(c: &mut Criterion) {
     let n = CONFIG001.voxels();
-    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u64; scratch_words(&CONFIG001)]);
+    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u32; scratch_words(&CONFIG001)]);
     let mut g = c.benchmark_group("primgeoseg config001");
     g.throughput(Throughput::Elements(1));
     let mut i = 0;

@@ -17,7 +17,7 @@ fn main() {
     let mode = args.get(2).map_or("fdsl", String::as_str);
     let settings = Settings { fix_volume_bug: mode == "fixed", ..CONFIG001 };
     let n = settings.voxels();
-    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u64; scratch_words(&settings)]);
+    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u32; scratch_words(&settings)]);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut spent = Duration::ZERO;
     for i in 0..count {

@@ -36,7 +36,7 @@ fn volume(
     draws: &mut impl fdsl_core::families::primgeoseg::Draws,
 ) -> (Vec<u8>, Vec<u8>, usize) {
     let n = settings.voxels();
-    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u64; scratch_words(settings)]);
+    let (mut img, mut lab, mut scratch) = (vec![0u8; n], vec![0u8; n], vec![0u32; scratch_words(settings)]);
     let placement = render(settings, draws, &mut scratch, &mut img, &mut lab).unwrap();
     (img, lab, placement.placed)
 }
@@ -162,9 +162,44 @@ fn default_mode_statistics_match_the_reference() {
     }
 }
 
+/// The family renders through its parts what `render` gives, in both draw modes.
+#[test]
+fn the_family_renders_its_two_parts() {
+    use fdsl_core::families::primgeoseg::{DrawMode, PrimGeoSeg};
+    use fdsl_core::family::{Family, Held, Role, Workspace};
+    for (mode, draws) in [(DrawMode::Streams, 0), (DrawMode::CPython, 1)] {
+        let family = PrimGeoSeg::new(CONFIG001, 7, mode).unwrap();
+        let parts = family.parts();
+        assert_eq!(
+            (parts.len(), parts.get(0).unwrap().role, parts.get(1).unwrap().role),
+            (2, Role::Volume, Role::Labels)
+        );
+        assert_eq!(
+            (parts.max_len(0), parts.max_len(1), family.classes(), family.labelled()),
+            (96 * 96 * 96, 96 * 96 * 96, 32, false)
+        );
+        let mut positions = vec![0u32; family.scratch_len().positions];
+        let mut held = Held::default();
+        let mut ws = Workspace::new(&mut positions, &mut [], &mut [], &mut [], &mut held);
+        let (mut v, mut l) = (vec![0u8; parts.max_len(0)], vec![0u8; parts.max_len(1)]);
+        let filled = family.render_parts(0, 3, &mut ws, &mut [&mut v, &mut l]).unwrap();
+        assert_eq!((filled.bytes(0), filled.bytes(1)), (v.len(), l.len()));
+        let (img, lab, _) = if draws == 0 {
+            volume(&CONFIG001, &mut Keyed::new(7, 3))
+        } else {
+            volume(&CONFIG001, &mut Mt19937::python_seed(10))
+        };
+        assert!(img == v && lab == l, "{mode:?}");
+        let mut name = String::new();
+        family.write_name(0, 3, &mut name).unwrap();
+        assert_eq!(name, "0003");
+    }
+    assert!(PrimGeoSeg::new(Settings { side: 89, ..CONFIG001 }, 0, DrawMode::Streams).is_err());
+}
+
 #[test]
 fn small_volumes_and_bad_settings_are_refused() {
-    let mut scratch = vec![0u64; scratch_words(&CONFIG001)];
+    let mut scratch = vec![0u32; scratch_words(&CONFIG001)];
     let (mut a, mut b) = (vec![0u8; 96 * 96 * 96], vec![0u8; 96 * 96 * 96]);
     let mut go = |s: Settings| render(&s, &mut Keyed::new(0, 0), &mut scratch, &mut a, &mut b).err();
     assert_eq!(go(Settings { side: 89, ..CONFIG001 }), Some(PrimGeoSegError::Side));

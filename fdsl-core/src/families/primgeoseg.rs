@@ -35,12 +35,16 @@
 //! Buffers are the caller's: the two `side³` byte volumes, the reference's arrays in C order
 //! (`[axis 0][axis 1][axis 2]`, axis 2 fastest: NumPy's view of them, which a NIfTI writer turns to
 //! Fortran order), and a scratch of
-//! [`scratch_words`] `u64` (the union `F` as bit rows and each primitive's slices as bitmaps).
+//! [`scratch_words`] `u32` (the union `F` as bit rows and each primitive's slices as bitmaps).
 //! The reference's noise (`noise_strength`, integers up to 399 added to the image) is not offered:
 //! it does not fit the byte volume, and config001 has none.
 
 use rand_pcg::Pcg32;
 
+use crate::family::{
+    Dims, Element, Family, Filled, Parameter, Part, Parts, RenderError, Role, ScratchLen, Workspace,
+    output_pair,
+};
 use crate::math::mt19937::Mt19937;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64};
 use crate::raster::opencv_draw::{Stroke, ellipse, polylines};
@@ -236,6 +240,101 @@ impl Draws for Keyed {
     }
 }
 
+/// Where a dataset's volumes draw from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum DrawMode {
+    /// fdsl's keyed streams: volume `i` of seed `s` is [`Keyed::new`]`(s, i)`.
+    #[default]
+    Streams,
+    /// The reference's: volume `i` of seed `s` is `random.seed(s + i); make_data()` (CPython's
+    /// MT19937, the reference's very volumes).
+    CPython,
+}
+
+/// PrimGeoSeg as a [`Family`]: one unlabelled group of volumes, each two parts, `volume` (the
+/// outlines, [`Role::Volume`]) and `labels` (the class ids, [`Role::Labels`]), `side³` bytes in
+/// the C order of the reference's arrays. The workspace's `positions` buffer is the scratch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PrimGeoSeg {
+    settings: Settings,
+    seed: u64,
+    mode: DrawMode,
+}
+
+impl PrimGeoSeg {
+    /// The volumes of `settings` drawn from `seed` as `mode` says.
+    pub fn new(settings: Settings, seed: u64, mode: DrawMode) -> Result<Self, PrimGeoSegError> {
+        settings.check()?;
+        Ok(Self { settings, seed, mode })
+    }
+
+    /// Its settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl Family for PrimGeoSeg {
+    type Error = PrimGeoSegError;
+
+    /// The `volume` and its `labels`, `side × side × side` bytes each.
+    fn parts(&self) -> Parts {
+        let dims = Dims::fixed(&[self.settings.side; 3]);
+        Parts::new(&[
+            Part { name: "volume", role: Role::Volume, element: Element::U8, dims },
+            Part { name: "labels", role: Role::Labels, element: Element::U8, dims },
+        ])
+    }
+
+    /// [`scratch_words`] `u32` in `positions`.
+    fn scratch_len(&self) -> ScratchLen {
+        ScratchLen { positions: scratch_words(&self.settings), ..ScratchLen::default() }
+    }
+
+    /// The primitive classes (labels `1..=classes`).
+    fn classes(&self) -> usize {
+        self.settings.classes()
+    }
+
+    fn labelled(&self) -> bool {
+        false
+    }
+
+    fn render_parts(
+        &self,
+        _class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<PrimGeoSegError>> {
+        let n = self.settings.voxels();
+        let (volume, labels) = output_pair(out, (n, n))?;
+        let scratch = ws.positions.get_mut(..scratch_words(&self.settings)).ok_or(RenderError::Workspace)?;
+        match self.mode {
+            DrawMode::Streams => {
+                render(&self.settings, &mut Keyed::new(self.seed, instance), scratch, volume, labels)
+            }
+            DrawMode::CPython => {
+                let mut draws = Mt19937::python_seed(self.seed.wrapping_add(instance));
+                render(&self.settings, &mut draws, scratch, volume, labels)
+            }
+        }
+        .map_err(RenderError::Family)?;
+        Ok(Filled::new(&[n, n]))
+    }
+
+    /// The reference's stem `{:04}` (`img0000`, `label0000`; 5 digits from 10,000 on).
+    fn write_name(&self, _class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, "{instance:04}")
+    }
+
+    /// Nothing beyond the volume's index: its primitives and places come from its stream.
+    fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
+    }
+}
+
 /// A primitive's cross-section at full size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Section {
@@ -395,19 +494,42 @@ enum Shape {
     Polygon(usize, [(i32, i32); MAX_VERTICES]),
 }
 
-/// `u64` words per bit row of `F` (one row along axis 1): one `u128` up to 128 voxels, else padded
-/// so that a 128-bit window never reads past it.
+/// `u32` words per bit row of `F` (one row along axis 1): one `u128` up to 128 voxels, else `u64`
+/// pairs padded so that a 128-bit window never reads past it.
 fn row_words(side: usize) -> usize {
-    if side <= 128 { 2 } else { side.div_ceil(64) + 2 }
+    if side <= 128 { 4 } else { 2 * (side.div_ceil(64) + 2) }
 }
 
-/// `u64` words of one primitive's bitmaps at most: fill and outline, `S·D` rows of 128 bits each,
+/// The 128 bits at `buf[at..at + 4]`, least significant word first.
+#[inline(always)]
+fn get128(buf: &[u32], at: usize) -> u128 {
+    u128::from(buf[at])
+        | u128::from(buf[at + 1]) << 32
+        | u128::from(buf[at + 2]) << 64
+        | u128::from(buf[at + 3]) << 96
+}
+
+/// `buf[at..at + 4] |= v`.
+#[inline(always)]
+fn or128(buf: &mut [u32], at: usize, v: u128) {
+    for (i, w) in buf[at..at + 4].iter_mut().enumerate() {
+        *w |= (v >> (32 * i)) as u32;
+    }
+}
+
+/// The 64 bits at `buf[at..at + 2]`.
+#[inline(always)]
+fn get64(buf: &[u32], at: usize) -> u64 {
+    u64::from(buf[at]) | u64::from(buf[at + 1]) << 32
+}
+
+/// `u32` words of one primitive's bitmaps at most: fill and outline, `S·D` rows of 128 bits each,
 /// and with rotations their transposes, `S·S` rows of 64 bits each.
 fn primitive_words(settings: &Settings) -> usize {
-    4 * MAX_BOX * MAX_DEPTH + if settings.rotate { 2 * MAX_BOX * MAX_BOX } else { 0 }
+    8 * MAX_BOX * MAX_DEPTH + if settings.rotate { 4 * MAX_BOX * MAX_BOX } else { 0 }
 }
 
-/// The scratch a volume needs, in `u64` words: the union `F` (`side²` bit rows of `side` bits) and
+/// The scratch a volume needs, in `u32` words: the union `F` (`side²` bit rows of `side` bits) and
 /// each primitive's bitmaps.
 pub fn scratch_words(settings: &Settings) -> usize {
     settings.side * settings.side * row_words(settings.side) + settings.primitives * primitive_words(settings)
@@ -425,28 +547,27 @@ pub struct Placement {
 /// The 128-bit window of a bit row starting at bit `at` (the bits a box at `at` can cover: its
 /// side is at most 90 and it ends within the row).
 #[inline(always)]
-fn window(row: &[u64], at: usize) -> u128 {
-    if row.len() == 2 {
-        return bits(row, 0) >> at;
+fn window(row: &[u32], at: usize) -> u128 {
+    if row.len() == 4 {
+        return get128(row, 0) >> at;
     }
     let (w, b) = (at / 64, at % 64);
-    let lo = u128::from(row[w]) | u128::from(row[w + 1]) << 64;
-    if b == 0 { lo } else { lo >> b | u128::from(row[w + 2]) << (128 - b) }
+    let lo = get128(row, 2 * w);
+    if b == 0 { lo } else { lo >> b | u128::from(get64(row, 2 * w + 4)) << (128 - b) }
 }
 
 /// `row |= bits << at`.
-fn or_window(row: &mut [u64], at: usize, bits: u128) {
-    if row.len() == 2 {
-        let v = (u128::from(row[0]) | u128::from(row[1]) << 64) | bits << at;
-        (row[0], row[1]) = (v as u64, (v >> 64) as u64);
+fn or_window(row: &mut [u32], at: usize, bits: u128) {
+    if row.len() == 4 {
+        or128(row, 0, bits << at);
         return;
     }
     let (w, b) = (at / 64, at % 64);
-    let shifted = bits << b;
-    row[w] |= shifted as u64;
-    row[w + 1] |= (shifted >> 64) as u64;
+    or128(row, 2 * w, bits << b);
     if b != 0 {
-        row[w + 2] |= (bits >> (128 - b)) as u64;
+        let high = (bits >> (128 - b)) as u64;
+        row[2 * w + 4] |= high as u32;
+        row[2 * w + 5] |= (high >> 32) as u32;
     }
 }
 
@@ -482,16 +603,16 @@ const ORIENTATIONS: [Orientation; 6] = [
     Orientation::UpsideDown,
 ];
 
-/// One rasterised primitive: its slices as 128-bit rows (`u64` pairs; row `z·S + r` holds OpenCV
+/// One rasterised primitive: its slices as 128-bit rows (4 `u32` each; row `z·S + r` holds OpenCV
 /// row `r` of slice `z`, bit `c` its column), fill and outline, and with rotations the transposes
 /// (row `r·S + c` holds the column through `z`, bit `z`).
 struct Solid<'a> {
     s: usize,
     d: usize,
-    fill: &'a [u64],
-    outline: &'a [u64],
-    fill_t: &'a [u64],
-    outline_t: &'a [u64],
+    fill: &'a [u32],
+    outline: &'a [u32],
+    fill_t: &'a [u32],
+    outline_t: &'a [u32],
 }
 
 impl Solid<'_> {
@@ -510,14 +631,14 @@ impl Solid<'_> {
     fn row(&self, outline: bool, o: Orientation, k: usize, i: usize) -> u128 {
         let (s, d) = (self.s, self.d);
         let (rows, columns) = if outline { (self.outline, self.outline_t) } else { (self.fill, self.fill_t) };
-        let at = |z: usize, r: usize| bits(rows, 2 * (z * s + r));
+        let at = |z: usize, r: usize| bits(rows, z * s + r);
         match o {
             Orientation::Stay => at(k, i),
             Orientation::Side1 => at(d - 1 - i, k),
             Orientation::Side2 => at(i, s - 1 - k),
             Orientation::UpsideDown => at(d - 1 - k, s - 1 - i),
-            Orientation::Side3 => u128::from(columns[i * s + k].reverse_bits() >> (64 - d)),
-            Orientation::Side4 => u128::from(columns[i * s + s - 1 - k]),
+            Orientation::Side3 => u128::from(get64(columns, 2 * (i * s + k)).reverse_bits() >> (64 - d)),
+            Orientation::Side4 => u128::from(get64(columns, 2 * (i * s + s - 1 - k))),
         }
     }
 }
@@ -527,7 +648,7 @@ impl Solid<'_> {
 pub fn render(
     settings: &Settings,
     draws: &mut impl Draws,
-    scratch: &mut [u64],
+    scratch: &mut [u32],
     volume: &mut [u8],
     labels: &mut [u8],
 ) -> Result<Placement, PrimGeoSegError> {
@@ -613,10 +734,10 @@ pub fn render(
     Ok(placement)
 }
 
-/// Row `k` (a pair index) of a bitmap as 128 bits.
+/// Row `k` of a bitmap of 128-bit rows.
 #[inline(always)]
-fn bits(bitmap: &[u64], k: usize) -> u128 {
-    u128::from(bitmap[k]) | u128::from(bitmap[k + 1]) << 64
+fn bits(bitmap: &[u32], k: usize) -> u128 {
+    get128(bitmap, 4 * k)
 }
 
 /// The set bits of `v`, lowest first.
@@ -637,7 +758,7 @@ fn ones(mut v: u128) -> impl Iterator<Item = usize> {
 /// answer is the full count's.
 #[allow(clippy::too_many_arguments)]
 fn fits(
-    filled: &[u64],
+    filled: &[u32],
     solid: &Solid<'_>,
     o: Orientation,
     corner: (usize, usize, usize),
@@ -661,7 +782,7 @@ fn fits(
 
 /// [`fits`]'s count at one corner.
 struct Scan<'a> {
-    filled: &'a [u64],
+    filled: &'a [u32],
     corner: (usize, usize, usize),
     side: usize,
     occlusion: f64,
@@ -696,47 +817,43 @@ impl Scan<'_> {
 }
 
 /// The bitmaps of a primitive rasterised into `chunk` by [`rasterise`].
-fn solid<'a>(p: &Primitive, chunk: &'a [u64], rotate: bool) -> Solid<'a> {
+fn solid<'a>(p: &Primitive, chunk: &'a [u32], rotate: bool) -> Solid<'a> {
     let (s, d) = (p.side, p.depth);
-    let (fill, rest) = chunk.split_at(2 * s * d);
-    let (outline, rest) = rest.split_at(2 * s * d);
-    let (fill_t, outline_t) = if rotate { rest[..2 * s * s].split_at(s * s) } else { (&[][..], &[][..]) };
+    let (fill, rest) = chunk.split_at(4 * s * d);
+    let (outline, rest) = rest.split_at(4 * s * d);
+    let (fill_t, outline_t) = if rotate { rest[..4 * s * s].split_at(2 * s * s) } else { (&[][..], &[][..]) };
     Solid { s, d, fill, outline, fill_t, outline_t }
 }
 
 /// Rasterise a primitive into `chunk` (the layout of [`Solid`]) and return its filled volume. A
 /// slice whose section equals the previous one's is copied.
-fn rasterise(p: &Primitive, chunk: &mut [u64], rotate: bool) -> u64 {
+fn rasterise(p: &Primitive, chunk: &mut [u32], rotate: bool) -> u64 {
     let (s, d) = (p.side, p.depth);
-    let (fill, rest) = chunk.split_at_mut(2 * s * d);
-    let (outline, rest) = rest.split_at_mut(2 * s * d);
+    let (fill, rest) = chunk.split_at_mut(4 * s * d);
+    let (outline, rest) = rest.split_at_mut(4 * s * d);
     fill.fill(0);
     outline.fill(0);
     let mut previous = None;
     for z in 0..d {
         let shape = p.shape(z);
-        let at = 2 * z * s;
+        let at = 4 * z * s;
         if previous == Some(shape) {
-            fill.copy_within(at - 2 * s..at, at);
-            outline.copy_within(at - 2 * s..at, at);
+            fill.copy_within(at - 4 * s..at, at);
+            outline.copy_within(at - 4 * s..at, at);
             continue;
         }
         previous = Some(shape);
-        let set = |rows: &mut [u64], y: usize, x0: usize, x1: usize| {
-            let v = span(x0, x1);
-            rows[at + 2 * y] |= v as u64;
-            rows[at + 2 * y + 1] |= (v >> 64) as u64;
-        };
+        let set = |rows: &mut [u32], y: usize, x0: usize, x1: usize| or128(rows, at + 4 * y, span(x0, x1));
         p.draw_slice(shape, |y, x0, x1| set(outline, y, x0, x1), |y, x0, x1| set(fill, y, x0, x1));
     }
     if rotate {
-        let (fill_t, outline_t) = rest[..2 * s * s].split_at_mut(s * s);
+        let (fill_t, outline_t) = rest[..4 * s * s].split_at_mut(2 * s * s);
         for (rows, columns) in [(&*fill, fill_t), (&*outline, outline_t)] {
             columns.fill(0);
             for z in 0..d {
                 for r in 0..s {
-                    for c in ones(bits(rows, 2 * (z * s + r))) {
-                        columns[r * s + c] |= 1 << z;
+                    for c in ones(bits(rows, z * s + r)) {
+                        columns[2 * (r * s + c) + z / 32] |= 1 << (z % 32);
                     }
                 }
             }
