@@ -10,6 +10,7 @@ pub mod cli;
 pub mod datalist;
 pub mod encode;
 pub mod family_flags;
+pub mod formats;
 pub mod nifti;
 pub mod npy;
 pub mod output;
