@@ -86,7 +86,7 @@ pub fn card(out: &Path, dataset: &Dataset, command: &str) -> Result<String> {
     let val = groups * spec.val_per_class as u64;
     let train = dataset.len() - val;
     let publication = publication::of(&spec.preset);
-    let images = matches!(dataset.sample_shape(), fdsl_dataset::SampleShape::Image { .. });
+    let images = matches!(spec.samples(), fdsl_dataset::family::SampleKind::Images);
     let masks = images && !dataset.labelled();
 
     let mut y = String::from("---\n");
@@ -194,7 +194,7 @@ pub fn card(out: &Path, dataset: &Dataset, command: &str) -> Result<String> {
         Format::Webdataset => format!(
             "WebDataset shards (`{}`; members `KEY.png`, `KEY.json`{}):\n\n```python\nfrom datasets import \
              load_dataset\nds = load_dataset(\"webdataset\", data_files={{\"train\": \"OUT/train-*.tar\"}})\n```",
-            crate::plan::Plan::new(dataset).shard_patterns().join("`, `"),
+            crate::plan::Plan::new(dataset)?.shard_patterns().join("`, `"),
             if masks { ", `KEY.seg.png` (the mask)" } else { ", `KEY.cls` (the class)" }
         ),
         _ => "No Hugging Face Hub builder reads npy, PLY or NIfTI files: load them with NumPy (`numpy.load(..., \
