@@ -12,8 +12,8 @@ use std::hint::black_box;
 
 fn codecs(c: &mut Criterion) {
     let ds = Dataset::open(r#"{"preset": "stat-spectrum", "instances": 1}"#).unwrap();
-    let mut image = vec![0u8; ds.sample_len()];
-    ds.render(0, &mut image).unwrap();
+    let mut image = vec![0u8; ds.parts()[0].max_len()];
+    ds.render_parts(0, &mut [&mut image]).unwrap();
     let side = 128;
     assert_eq!(image.len(), side * side * 3);
     let mut g = c.benchmark_group("codecs, one 128x128 RGB stat-spectrum image");
