@@ -10,7 +10,7 @@
 //! Today's rows keep 0.2.0's files byte for byte: `KEY.png` (images), `KEY.seg.png` (masks in a
 //! tar), mmsegmentation's `images/` and `annotations/` folders (unlabelled images and their masks),
 //! `images-/masks-NNNNNN.npy` shards, PLY and `.npy` point clouds, a scene's JSON layout beside its
-//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's ([`beside`]).
+//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`).
 
 use crate::encode::Colour;
 use anyhow::{Result, bail};

@@ -15,7 +15,7 @@ pub fn order_key(v: f64) -> u64 {
 const DIGIT: u32 = 11;
 
 /// Sort `words` (64-bit patterns in `f64` slots) by their bits `low..64`, stably (words equal there
-/// keep their order), through `temp` (as long): one counting pass for every digit of [`DIGIT`]
+/// keep their order), through `temp` (as long): one counting pass for every digit of `DIGIT`
 /// bits, then one scatter pass per digit, skipped when all words share it.
 pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
     let digits = (64 - low).div_ceil(DIGIT) as usize;

@@ -134,7 +134,7 @@ fn line2(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64, run: &mut impl FnMut(us
     }
 }
 
-/// OpenCV's `FillConvexPoly` at `shift = 16` (`LINE_8`): the outline as [`line2`] segments from the
+/// OpenCV's `FillConvexPoly` at `shift = 16` (`LINE_8`): the outline as `line2` segments from the
 /// last vertex round, then the rows from the top vertex (`⌊y + ½⌋`) to the bottom one (clamped to
 /// the grid) between two chains walked from the top vertex forwards and backwards: each chain's
 /// edge enters at the row its upper vertex starts, abscissa that vertex's `x`, slope
@@ -320,7 +320,7 @@ pub enum Stroke {
 /// `shift = 0`, a whole-degree `angle`): OpenCV's `EllipseEx`. Its polygon is
 /// `ellipse2Poly` with a step of 90° if the larger semi-axis is below 3, 30° below 10, 18° below
 /// 15, else 5°: for `t = 0, step, …, 360`, `(A·cos t, B·sin t)` rotated by `angle`, with every sine
-/// and cosine from [`SIN_TABLE`] (`f32`, products in `f64`), centred, in 16.16 rounded half to
+/// and cosine from `SIN_TABLE` (`f32`, products in `f64`), centred, in 16.16 rounded half to
 /// even, repeated points dropped (a single point becomes the centre twice). Then [`Stroke`].
 pub fn ellipse(
     center: (i32, i32),
