@@ -229,8 +229,9 @@ impl Dataset {
         (0..self.parts.len()).map(|i| filled.bytes(i)).collect()
     }
 
-    /// Check that `out` has one buffer per part, each room for `samples` samples of its part.
-    fn check_buffers(&self, out: &[&mut [u8]], samples: usize) -> Result<()> {
+    /// Check that `out` has one buffer per part, each room for `samples` samples of its part (the
+    /// messages about a sample's buffers, for every caller).
+    pub fn check_buffers(&self, out: &[&mut [u8]], samples: usize) -> Result<()> {
         let names = || self.parts.iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
         ensure!(
             out.len() == self.parts.len(),
@@ -240,12 +241,14 @@ impl Dataset {
             names()
         );
         for (part, buffer) in self.parts.iter().zip(out) {
-            let needed = part.max_len().checked_mul(samples).context("the batch is too large")?;
+            // No more than memory can hold: n * 8 bytes of indices fit in an isize.
+            let needed = part.max_len().checked_mul(samples).filter(|_| samples <= isize::MAX as usize / 8);
             ensure!(
-                buffer.len() >= needed,
-                "the {} buffer holds {} bytes; {samples} sample(s) need {needed}",
+                needed.is_some_and(|needed| buffer.len() >= needed),
+                "the {} buffer holds {} bytes; {samples} sample(s) need {}",
                 part.name,
-                buffer.len()
+                buffer.len(),
+                needed.map_or_else(|| String::from("more than memory can hold"), |n| n.to_string())
             );
         }
         Ok(())

@@ -301,37 +301,27 @@ unsafe fn part_buffers<'a>(
     samples: usize,
 ) -> Result<Vec<&'a mut [u8]>, Failure> {
     let parts = dataset.parts();
-    if nparts != parts.len() {
-        return Err(failure(
-            FDSL_ERROR_BUFFER,
-            format!("{nparts} buffers given; a sample has {} parts (fdsl_part_count)", parts.len()),
-        ));
-    }
-    if outs.is_null() || out_lens.is_null() {
+    if nparts > 0 && (outs.is_null() || out_lens.is_null()) {
         return Err(failure(FDSL_ERROR_NULL, "outs or out_lens is NULL"));
     }
-    // SAFETY: both are readable for `nparts` entries (the caller's, `nparts` checked above).
-    let (outs, lens) =
-        unsafe { (std::slice::from_raw_parts(outs, nparts), std::slice::from_raw_parts(out_lens, nparts)) };
-    let mut buffers = Vec::with_capacity(nparts);
-    for ((part, &out), &len) in parts.iter().zip(outs).zip(lens) {
-        let need = part.max_len().checked_mul(samples).filter(|_| samples <= isize::MAX as usize / 8);
-        let Some(need) = need.filter(|&need| len >= need) else {
-            return Err(failure(
-                FDSL_ERROR_BUFFER,
-                format!(
-                    "the {} buffer holds {len} bytes; {samples} sample(s) need {}",
-                    part.name,
-                    need.map_or_else(|| String::from("more than memory can hold"), |b| b.to_string())
-                ),
-            ));
-        };
-        if out.is_null() {
-            return Err(failure(FDSL_ERROR_NULL, format!("the {} buffer is NULL", part.name)));
-        }
-        // SAFETY: `out` is writable for `len >= need` bytes.
-        buffers.push(unsafe { std::slice::from_raw_parts_mut(out, need) });
+    let (outs, lens): (&[*mut u8], &[usize]) = match nparts {
+        0 => (&[], &[]),
+        // SAFETY: both are readable for `nparts` entries (the caller's).
+        _ => unsafe {
+            (std::slice::from_raw_parts(outs, nparts), std::slice::from_raw_parts(out_lens, nparts))
+        },
+    };
+    if let Some((part, _)) = parts.iter().zip(outs).find(|(_, out)| out.is_null()) {
+        return Err(failure(FDSL_ERROR_NULL, format!("the {} buffer is NULL", part.name)));
     }
+    let buffers: Vec<&mut [u8]> = outs
+        .iter()
+        .zip(lens)
+        // SAFETY: each `outs[i]` is writable for `out_lens[i]` bytes (the caller's), and not NULL.
+        .map(|(&out, &len)| unsafe { std::slice::from_raw_parts_mut(out, len) })
+        .collect();
+    // The library's check and messages: a buffer per part, each room for `samples` samples.
+    dataset.check_buffers(&buffers, samples).map_err(|e| failure(FDSL_ERROR_BUFFER, e))?;
     Ok(buffers)
 }
 

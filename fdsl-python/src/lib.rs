@@ -235,15 +235,6 @@ impl Dataset {
     ) -> PyResult<()> {
         self.check_indices(&indices)?;
         let parts = self.inner.parts();
-        if outs.len() != parts.len() {
-            let names: Vec<&str> = parts.iter().map(|p| p.name).collect();
-            return Err(PyTypeError::new_err(format!(
-                "{} arrays given for samples of {} parts ({}): give one per part",
-                outs.len(),
-                parts.len(),
-                names.join(", ")
-            )));
-        }
         let n = indices.len();
         let mut slices = Vec::with_capacity(parts.len());
         for (part, out) in parts.iter().zip(outs.iter_mut()) {

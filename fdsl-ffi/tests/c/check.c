@@ -154,7 +154,7 @@ static void error_paths(void) {
     EXPECT_ERROR(fdsl_render(ds, 0, outs, short_, 1, NULL, NULL), FDSL_ERROR_BUFFER,
                  "the image buffer holds 1023 bytes; 1 sample(s) need 1024");
     EXPECT_ERROR(fdsl_render(ds, 0, outs, two, 2, NULL, NULL), FDSL_ERROR_BUFFER,
-                 "2 buffers given; a sample has 1 parts");
+                 "2 output buffers for samples of 1 parts (image): give one per part");
     EXPECT_ERROR(fdsl_render(ds, 0, NULL, one, 1, NULL, NULL), FDSL_ERROR_NULL, "outs or out_lens is NULL");
     uint8_t *null_out[1] = {NULL};
     EXPECT_ERROR(fdsl_render(ds, 0, null_out, one, 1, NULL, NULL), FDSL_ERROR_NULL, "the image buffer is NULL");
