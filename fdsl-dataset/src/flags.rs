@@ -3,7 +3,7 @@
 //! of help. The command line builds its family flags and their help from these; nothing else names
 //! them.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -106,8 +106,18 @@ impl Overrides {
         };
         value
             .map(|v| {
-                serde_json::from_value(v.clone())
-                    .with_context(|| format!("{}: {v} is not a valid value", flag.flag()))
+                serde_json::from_value(v.clone()).map_err(|_| match (&flag.values, &v) {
+                    // A whole number the setting's type cannot hold.
+                    (Values::Whole, serde_json::Value::Number(_)) => {
+                        anyhow!(
+                            "{} {v} is too large for the {} preset: {}",
+                            flag.flag(),
+                            self.preset,
+                            flag.about
+                        )
+                    }
+                    _ => anyhow!("{}: {v} is not a valid value", flag.flag()),
+                })
             })
             .transpose()
     }
