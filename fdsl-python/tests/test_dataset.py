@@ -3,7 +3,6 @@ single samples, pickling and worker processes (fork, spawn) give the same bytes,
 
 import json
 import multiprocessing
-import os
 import pathlib
 import pickle
 import subprocess
@@ -12,19 +11,13 @@ import sys
 import fdsl
 import numpy as np
 import pytest
+from binary import fdsl_binary
 from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # `fdsl render` flags of a small dataset of each preset (shared with tests/library.rs).
 SMALL = json.loads((ROOT / "tests/data/small_datasets.json").read_text())
-
-
-def fdsl_binary() -> str:
-    for candidate in [os.environ.get("FDSL_BIN"), ROOT / "target/debug/fdsl", ROOT / "target/release/fdsl"]:
-        if candidate and pathlib.Path(candidate).is_file():
-            return str(candidate)
-    pytest.fail("no fdsl binary: run `cargo build` first or set FDSL_BIN")
 
 
 def payload(path: pathlib.Path) -> np.ndarray:
