@@ -6,8 +6,10 @@
 //! on standard error, naming the problem and the fix).
 
 pub mod cli;
+pub mod datalist;
 pub mod encode;
 pub mod family_flags;
+pub mod nifti;
 pub mod npy;
 pub mod output;
 pub mod plan;

@@ -29,7 +29,7 @@
 //!
 //! Histogram matching is the port's `match_cumulative_cdf` (G:174-188): each value's quantile is the
 //! number of values at or below it over the count (ties share one), mapped through NumPy's `interp`
-//! ([`interp`]) onto the template.
+//! ([`crate::math::interp`]) onto the template ([`crate::math::cdf_matching`]).
 //!
 //! **Where fdsl departs from the port**, on purpose:
 //! - draws come from fdsl's keyed streams ([`instance_key`]), not NumPy's Mersenne Twister, in the
@@ -39,7 +39,7 @@
 //!   truncation by one level);
 //! - the multinomial counts are drawn pixel by pixel (side² categorical draws): the law of NumPy's
 //!   sequential binomials, not its numbers;
-//! - the eigenvectors come from the cyclic Jacobi method ([`jacobi_eigen`]); LAPACK's `dgeev`, which
+//! - the eigenvectors come from the cyclic Jacobi method ([`crate::math::jacobi`]); LAPACK's `dgeev`, which
 //!   the port calls through `scipy.linalg.eig`, returns them in an unspecified order with arbitrary
 //!   signs (on 2,000 colour models: largest eigenvalue first in 68 %, first column's largest entry
 //!   positive in 50 %, second 52 %, third 75 %). fdsl orders them by decreasing eigenvalue and draws
@@ -56,7 +56,12 @@ use rand_core::Rng;
 use rand_pcg::Pcg32;
 
 use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::math::box_blur::box_blur;
+use crate::math::cdf_matching::match_cdf;
 use crate::math::fft::{Complex, Direction, FftError, fft2, signed};
+use crate::math::histogram::histogram;
+use crate::math::jacobi::jacobi_eigen;
+use crate::math::moments::{mean_std, min_max, standardise};
 use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid};
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, unit_f64};
 
@@ -381,19 +386,6 @@ pub fn render(
     Ok(())
 }
 
-/// The smallest and largest value.
-fn min_max(values: &[f64]) -> (f64, f64) {
-    values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
-}
-
-/// Mean and standard deviation (`ddof = 0`).
-fn mean_std(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|&v| (v - mean) * (v - mean)).sum::<f64>() / n;
-    (mean, libm::sqrt(var))
-}
-
 /// One standard normal variate (Box–Muller: `sqrt(−2 ln u₁) · cos(2π u₂)`, `u₁ ∈ (0, 1]`).
 fn normal<R: Rng>(rng: &mut R) -> f64 {
     let u1 = 1.0 - unit_f64(rng);
@@ -433,99 +425,6 @@ fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
         *q = cumulative / total;
     }
     head.copy_from_slice(&[mean, libm::sqrt(var)]);
-}
-
-/// NumPy's `interp(x, xp, fp)` (`numpy/_core/src/multiarray/compiled_base.c`): `fp[0]` left of
-/// `xp[0]`, `fp[−1]` right of `xp[−1]`, else along the segment from the last `j` with `xp[j] ≤ x`
-/// (so plateaus of `xp` are crossed, never divided by), `fp[j]` exactly when `xp[j] = x`. `cursor`
-/// is a `j` known to satisfy `xp[j] ≤ x` or 0 (calls with increasing `x` walk it forward).
-pub fn interp(x: f64, xp: &[f64], fp: impl Fn(usize) -> f64, cursor: &mut usize) -> f64 {
-    let last = xp.len() - 1;
-    if x < xp[0] {
-        return fp(0);
-    }
-    if x > xp[last] {
-        return fp(last);
-    }
-    let mut j = *cursor;
-    while j < last && xp[j + 1] <= x {
-        j += 1;
-    }
-    *cursor = j;
-    if j == last || xp[j] == x {
-        return fp(j);
-    }
-    let slope = (fp(j + 1) - fp(j)) / (xp[j + 1] - xp[j]);
-    slope * (x - xp[j]) + fp(j)
-}
-
-/// The port's `match_cumulative_cdf` (G:174-188): each value becomes `interp(q, quantiles, value)`
-/// with `q` = (values at or below it) / count (ties, equal under `==`, share the highest rank, as
-/// `np.unique`'s counts give). `work` is scratch of twice as many values: (value, index) pairs
-/// sorted by value ([`radix_sort`]), then walked once, the `interp` segment moving forward with `q`.
-fn match_cdf(values: &mut [f64], work: &mut [Complex], quantiles: &[f64], value: impl Fn(usize) -> f64) {
-    let (pairs, temp) = work[..2 * values.len()].split_at_mut(values.len());
-    for (i, (pair, &v)) in pairs.iter_mut().zip(values.iter()).enumerate() {
-        *pair = Complex::new(v, i as f64);
-    }
-    radix_sort(pairs, temp);
-    let n = values.len() as f64;
-    let (mut start, mut cursor) = (0, 0);
-    while start < pairs.len() {
-        let mut end = start + 1;
-        while end < pairs.len() && pairs[end].re == pairs[start].re {
-            end += 1;
-        }
-        let mapped = interp(end as f64 / n, quantiles, &value, &mut cursor);
-        for pair in &pairs[start..end] {
-            values[pair.im as usize] = mapped;
-        }
-        start = end;
-    }
-}
-
-/// The bits of `v` as an unsigned key in the order of `f64::total_cmp` (sign bit flipped for
-/// positives, all bits for negatives).
-fn order_key(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 { !b } else { b | 1 << 63 }
-}
-
-/// Sort `pairs` by their real parts in `total_cmp` order: a least-significant-digit radix sort
-/// (8 passes of 8 bits, a pass skipped when all keys share its digit) through `temp`, as long.
-fn radix_sort(pairs: &mut [Complex], temp: &mut [Complex]) {
-    let (mut src, mut dst) = (pairs, &mut temp[..]);
-    let mut in_temp = false;
-    for shift in (0..64).step_by(8) {
-        let digit = |p: &Complex| (order_key(p.re) >> shift) as usize & 0xff;
-        let mut counts = [0usize; 256];
-        for p in src.iter() {
-            counts[digit(p)] += 1;
-        }
-        if counts.contains(&src.len()) {
-            continue;
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            (*c, sum) = (sum, sum + *c);
-        }
-        for p in src.iter() {
-            let d = digit(p);
-            dst[counts[d]] = *p;
-            counts[d] += 1;
-        }
-        core::mem::swap(&mut src, &mut dst);
-        in_temp = !in_temp;
-    }
-    if in_temp {
-        dst.copy_from_slice(src);
-    }
-}
-
-/// `x ← (x − mean)/std · target_std + target_mean`.
-fn standardise(values: &mut [f64], target_mean: f64, target_std: f64) {
-    let (mean, std) = mean_std(values);
-    values.iter_mut().for_each(|v| *v = (*v - mean) / std * target_std + target_mean);
 }
 
 /// One round of the spectrum (G:122-140), channel by channel.
@@ -673,122 +572,10 @@ fn color_model(
         let tables = &mut rest[layout.colors.start - layout.image.end..][..layout.colors.len()];
         for (channel, table) in image.chunks_exact(n2).zip(tables.chunks_exact_mut(2 * COLOR_BINS)) {
             let (quantiles, centres) = table.split_at_mut(COLOR_BINS);
-            histogram(channel, quantiles, centres);
+            histogram::<COLOR_BINS>(channel, quantiles, centres);
         }
     }
     rotation
-}
-
-/// SciPy's `convolve2d(x, ones((m, m))/m/m, 'same', boundary='symm')` truncated to 8 bits: the
-/// window of output `i` is `[i − ⌊m/2⌋, i − ⌊m/2⌋ + m)`, indices reflected with the edge repeated.
-/// Sums of the 8-bit values are exact, so rows then columns give the window's exact sum, times
-/// `(1/m)/m`.
-fn box_blur(channel: &mut [f64], scratch: &mut [f64], side: usize, m: usize) {
-    let reflect = |t: isize| -> usize {
-        let n = side as isize;
-        let t = if t < 0 {
-            -t - 1
-        } else if t >= n {
-            2 * n - t - 1
-        } else {
-            t
-        };
-        t.clamp(0, n - 1) as usize
-    };
-    let window = |i: usize| (0..m).map(move |o| i as isize - (m / 2) as isize + o as isize);
-    for y in 0..side {
-        for x in 0..side {
-            scratch[y * side + x] = window(x).map(|t| channel[y * side + reflect(t)]).sum();
-        }
-    }
-    let weight = 1.0 / m as f64 / m as f64;
-    for y in 0..side {
-        for x in 0..side {
-            let sum: f64 = window(y).map(|t| scratch[reflect(t) * side + x]).sum();
-            channel[y * side + x] = ((sum * weight) as u8) as f64;
-        }
-    }
-}
-
-/// NumPy's `histogram(values, bins=256)` as quantiles `cumsum(counts) / n` and bin centres: bins
-/// over [min, max] (widened by ½ each way when equal), edges `linspace`, the index
-/// `⌊(v − min)/(max − min) · 256⌋` corrected against the edges as NumPy does.
-fn histogram(values: &[f64], quantiles: &mut [f64], centres: &mut [f64]) {
-    let (mut first, mut last) = min_max(values);
-    if first == last {
-        first -= 0.5;
-        last += 0.5;
-    }
-    let bins = COLOR_BINS;
-    let step = (last - first) / bins as f64;
-    let edge = |k: usize| if k == bins { last } else { k as f64 * step + first };
-    let mut counts = [0usize; COLOR_BINS];
-    for &v in values {
-        let mut i = (((v - first) / (last - first)) * bins as f64) as usize;
-        if i >= bins {
-            i = bins - 1;
-        }
-        if v < edge(i) && i > 0 {
-            i -= 1;
-        } else if i != bins - 1 && v >= edge(i + 1) {
-            i += 1;
-        }
-        counts[i] += 1;
-    }
-    let mut cumulative = 0;
-    for (k, (q, c)) in quantiles.iter_mut().zip(centres.iter_mut()).enumerate() {
-        cumulative += counts[k];
-        *q = cumulative as f64 / values.len() as f64;
-        *c = (edge(k + 1) + edge(k)) / 2.0;
-    }
-}
-
-/// The eigenvectors of a symmetric 3×3 matrix, in columns, by decreasing eigenvalue: the cyclic
-/// Jacobi method (Press et al., *Numerical Recipes*, §11.1, `jacobi`: rotations
-/// `t = sgn(θ)/(|θ| + sqrt(θ² + 1))`, `θ = (a_qq − a_pp)/(2 a_pq)`) until the off-diagonal vanishes
-/// or 50 sweeps.
-pub fn jacobi_eigen(matrix: [[f64; 3]; 3]) -> [[f64; 3]; 3] {
-    let mut a = matrix;
-    let mut v = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
-    for _ in 0..50 {
-        let off = a[0][1] * a[0][1] + a[0][2] * a[0][2] + a[1][2] * a[1][2];
-        if off == 0.0 || off.is_nan() {
-            break;
-        }
-        for (p, q) in [(0, 1), (0, 2), (1, 2)] {
-            if a[p][q] == 0.0 {
-                continue;
-            }
-            let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
-            let t = if theta.is_infinite() {
-                0.5 / theta
-            } else {
-                let t = 1.0 / (libm::fabs(theta) + libm::sqrt(theta * theta + 1.0));
-                if theta < 0.0 { -t } else { t }
-            };
-            let c = 1.0 / libm::sqrt(t * t + 1.0);
-            let s = t * c;
-            // A ← Jᵀ A J with J the rotation in the (p, q) plane; V ← V J.
-            for row in a.iter_mut() {
-                let (akp, akq) = (row[p], row[q]);
-                row[p] = c * akp - s * akq;
-                row[q] = s * akp + c * akq;
-            }
-            let (rp, rq) = (a[p], a[q]);
-            for k in 0..3 {
-                a[p][k] = c * rp[k] - s * rq[k];
-                a[q][k] = s * rp[k] + c * rq[k];
-            }
-            for row in v.iter_mut() {
-                let (vp, vq) = (row[p], row[q]);
-                row[p] = c * vp - s * vq;
-                row[q] = s * vp + c * vq;
-            }
-        }
-    }
-    let mut order = [0, 1, 2];
-    order.sort_unstable_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
-    core::array::from_fn(|r| core::array::from_fn(|c| v[r][order[c]]))
 }
 
 /// One of the four models as a dataset family: one unlabelled class of `side × side` RGB images,
@@ -852,82 +639,5 @@ impl Family for StatisticalImages {
 
     /// Nothing beyond the instance: every image has the family's settings.
     fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jacobi_diagonalises() {
-        let m = [[4.0, 1.0, 2.0], [1.0, 3.0, 0.5], [2.0, 0.5, 5.0]];
-        let v = jacobi_eigen(m);
-        let mut previous = f64::INFINITY;
-        let columns: [[f64; 3]; 3] = core::array::from_fn(|c| v.map(|row| row[c]));
-        for x in columns {
-            let mx: [f64; 3] = core::array::from_fn(|r| (0..3).map(|k| m[r][k] * x[k]).sum());
-            let lambda: f64 = (0..3).map(|k| mx[k] * x[k]).sum();
-            assert!(lambda <= previous);
-            previous = lambda;
-            for (a, b) in mx.iter().zip(x) {
-                assert!((a - lambda * b).abs() < 1e-12, "{mx:?} {lambda} {x:?}");
-            }
-            assert!((x.iter().map(|a| a * a).sum::<f64>() - 1.0).abs() < 1e-14);
-        }
-    }
-
-    #[test]
-    fn radix_sort_is_total_order() {
-        let mut rng = instance_key(0, Model::Wmm, 0).rng();
-        let mut values = [0.0; 300];
-        for (i, v) in values.iter_mut().enumerate() {
-            *v = match i % 10 {
-                0 => -0.0,
-                1 => 0.0,
-                2 => f64::INFINITY,
-                3 => f64::NEG_INFINITY,
-                4 => -1e-300,
-                _ => (unit_f64(&mut rng) - 0.5) * 1e3,
-            };
-        }
-        let mut pairs: [Complex; 300] = core::array::from_fn(|i| Complex::new(values[i], i as f64));
-        let mut temp = [Complex::default(); 300];
-        radix_sort(&mut pairs, &mut temp);
-        values.sort_unstable_by(f64::total_cmp);
-        for (p, v) in pairs.iter().zip(&values) {
-            assert_eq!(p.re.to_bits(), v.to_bits());
-        }
-        // Stable: equal keys keep their order.
-        assert!(pairs.windows(2).all(|w| w[0].re.to_bits() != w[1].re.to_bits() || w[0].im < w[1].im));
-    }
-
-    #[test]
-    fn interp_is_numpys() {
-        let xp = [0.1, 0.2, 0.2, 0.5, 1.0];
-        let fp = |i: usize| [10.0, 20.0, 30.0, 40.0, 50.0][i];
-        // Values of numpy.interp(x, xp, fp).
-        let mut walk = 0;
-        for (x, want) in
-            [(0.0, 10.0), (0.1, 10.0), (0.15, 15.0), (0.2, 30.0), (0.35, 35.0), (1.0, 50.0), (2.0, 50.0)]
-        {
-            assert_eq!(interp(x, &xp, fp, &mut 0), want, "{x}");
-            assert_eq!(interp(x, &xp, fp, &mut walk), want, "{x}");
-        }
-    }
-
-    #[test]
-    fn histogram_is_numpys() {
-        // numpy.histogram(v, bins=256) of these values: counts at bins 0, 127, 255 (the maximum
-        // falls in the last bin), centres (e[k] + e[k+1]) / 2.
-        let values = [0.0, 0.5, 1.0, 0.5, -0.0];
-        let (mut q, mut c) = ([0.0; 256], [0.0; 256]);
-        histogram(&values, &mut q, &mut c);
-        assert_eq!(q[0], 0.4);
-        assert_eq!(q[127], 0.4);
-        assert_eq!(q[128], 0.8);
-        assert_eq!(q[255], 1.0);
-        assert_eq!(c[0], 0.001953125);
-        assert_eq!(c[255], 0.998046875);
     }
 }
