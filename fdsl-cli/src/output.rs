@@ -250,14 +250,9 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
         out: &mut Vec<String>,
     ) -> Result<()> {
         let dir = root.join(rel);
-        let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}", dir.display()))?
-            .collect::<Result<_, _>>()?;
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            // Links are followed (render writes through them): a link to a folder is that folder.
+        for (name, path, entry) in entries_of(root, rel)? {
+            // Links are followed (render writes through them when given --follow-links, else refuses
+            // them): a link to a folder is that folder.
             if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 let prefix = format!("{path}/");
                 if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
@@ -289,19 +284,31 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
     Ok(out)
 }
 
+/// The entries of the folder `root/rel`, sorted by name, each with its name and its path relative to
+/// `root` (`/`-separated).
+fn entries_of(root: &Path, rel: &str) -> Result<Vec<(String, String, fs::DirEntry)>> {
+    let dir = root.join(rel);
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            (name, path, entry)
+        })
+        .collect())
+}
+
 /// Every symbolic link inside `dir` (not `dir` itself) that is not a link to a file: to a folder, or
-/// dangling (but fdsl's own lock and temporary names, which are never opened through a link); as (path relative to `dir`, `/`-separated; its target), sorted. Links are not followed;
-/// a missing `dir` has none.
+/// dangling (but fdsl's own lock and temporary names, which are never opened through a link); as
+/// (path relative to `dir`, `/`-separated; its target), sorted. Links are not followed; a missing
+/// `dir` has none.
 pub fn folder_links(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     fn walk(root: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
-        let dir = root.join(rel);
-        let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}", dir.display()))?
-            .collect::<Result<_, _>>()?;
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        for (_, path, entry) in entries_of(root, rel)? {
             let kind =
                 entry.file_type().with_context(|| format!("cannot read {}", entry.path().display()))?;
             if is_private(&path) {
