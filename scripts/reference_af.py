@@ -67,7 +67,7 @@ def reference_run(ifs, generator, systems, seed):
 def fdsl_run(systems, seed):
     cmd = ["cargo", "run", "-q", "--release", "-p", "fdsl-core", "--example", "af_stats", "--", str(systems), "1", str(seed)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split("\n")
-    rows = [list(map(float, line.split())) for line in out if line and not line.startswith("seconds")]
+    rows = [list(map(float, line.split())) for line in out if line and not line.startswith(("seconds", "cpu"))]
     seconds = float([line for line in out if line.startswith("seconds")][0].split()[1])
     return np.array(rows), seconds
 

@@ -45,7 +45,7 @@ fn jobs_render_the_datasets_canvases() {
         let mut compared = 0;
         for chunk in [Chunk { class: 0, index: 0 }, Chunk { class: 1, index: 2 }] {
             dataset
-                .render_samples(dataset.chunk_samples(chunk), &mut Scratch::default(), |sample, raster| {
+                .render_samples(dataset.chunk_samples(chunk), &mut Scratch::default(), |sample, parts| {
                     let instance = Instance::from_index(sample.instance).unwrap();
                     if instance.flip as usize != 1 {
                         return Ok(()); // flip1 is the canvas as drawn
@@ -59,7 +59,7 @@ fn jobs_render_the_datasets_canvases() {
                     let mut pixels = vec![0u8; 128 * 128];
                     job.render(9, &recipe, &mut positions, &mut Canvas::new(&mut pixels, 128, 128).unwrap())
                         .unwrap();
-                    assert!(pixels == raster, "{draw:?} {sample:?}");
+                    assert!(pixels == parts[0], "{draw:?} {sample:?}");
                     compared += 1;
                     Ok(())
                 })
@@ -79,7 +79,7 @@ fn precomputed_canvases_make_the_same_files() {
         [(Draw::Patch, Format::Png), (Draw::Point, Format::Png), (Draw::Patch, Format::Webdataset)]
     {
         let dataset = dataset(draw, 90, 96, 20_000, format, 0);
-        let plan = Plan::new(&dataset);
+        let plan = Plan::new(&dataset).unwrap();
         let recipe = *dataset.canvas_recipe().unwrap();
         let tasks: Vec<_> = plan.tasks().to_vec();
         let jobs = dataset.canvas_jobs(tasks.iter().flat_map(|&t| plan.samples_of(t))).unwrap();
@@ -129,7 +129,7 @@ fn batches_rendered_ahead_make_the_same_dataset() {
     use fdsl_cli::render::{CanvasBatches, render};
     for (draw, format) in [(Draw::Patch, Format::Png), (Draw::Point, Format::Webdataset)] {
         let dataset = dataset(draw, 90, 96, 20_000, format, 3);
-        let plan = Plan::new(&dataset);
+        let plan = Plan::new(&dataset).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let (cpu, batched, failed) =
             (tmp.path().join("cpu"), tmp.path().join("batched"), tmp.path().join("failed"));

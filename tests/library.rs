@@ -4,7 +4,8 @@
 
 mod common;
 use common::{arg, fdsl_ok};
-use fdsl_dataset::Dataset;
+use fdsl_cli::formats::Piece;
+use fdsl_dataset::{Dataset, Role};
 
 use std::path::Path;
 
@@ -53,7 +54,7 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
             }
             fdsl_ok(&args);
             let ds = Dataset::from_manifest(Path::new(&out)).unwrap();
-            let mut out_bytes = vec![0u8; ds.sample_len()];
+            let mut buffers: Vec<Vec<u8>> = ds.parts().iter().map(|p| vec![0u8; p.max_len()]).collect();
             let ext = if !clouds {
                 "png"
             } else if format == "npy" {
@@ -65,24 +66,39 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                 let sample = ds.sample(index).unwrap();
                 let split = ds.split_of(sample.instance).name();
                 let name = format!("{}.{ext}", ds.key(&sample));
-                let n = ds.render(index, &mut out_bytes).unwrap();
-                if ds.has_masks() {
-                    // mmsegmentation's layout: the image, then its mask, apart.
+                let mut slots: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
+                let lens = ds.render_parts(index, &mut slots).unwrap();
+                let parts: Vec<&[u8]> = buffers.iter().zip(&lens).map(|(b, &n)| &b[..n]).collect();
+                let roles: Vec<Role> = ds.parts().iter().map(|p| p.role).collect();
+                if roles == [Role::Image, Role::Mask] {
+                    // mmsegmentation's layout: the image and its mask, apart.
                     let split = if split == "val" { "validation" } else { "training" };
-                    let (image, mask) = out_bytes[..n].split_at(ds.image_len());
+                    let (image, mask) = (parts[0], parts[1]);
                     let image_path = Path::new(&out).join("images").join(split).join(&name);
                     let mask_path = Path::new(&out).join("annotations").join(split).join(&name);
                     assert!(payload(&image_path) == image, "{preset}: {} differs", image_path.display());
                     assert!(payload(&mask_path) == mask, "{preset}: {} differs", mask_path.display());
                     continue;
                 }
-                let path = match ds.sample_shape().is_fixed() {
+                let path = match ds.labelled() {
                     true => Path::new(&out).join(split).join(Dataset::class_name(sample.class)).join(name),
                     false => Path::new(&out).join(split).join(name),
                 };
-                assert!(payload(&path) == out_bytes[..n], "{preset} {format}: {} differs", path.display());
-                if let Some(layout) = ds.scene_json(&sample) {
-                    assert_eq!(std::fs::read(path.with_extension("json")).unwrap(), layout, "{preset}");
+                assert!(payload(&path) == parts[0], "{preset} {format}: {} differs", path.display());
+                if roles == [Role::Points, Role::Layout] {
+                    // The JSON beside the cloud: the layout part as the format table writes it.
+                    let layout = &ds.parts()[1];
+                    let row = fdsl_cli::formats::row(ds.spec.format, layout).unwrap();
+                    let json =
+                        (row.encode)(&Piece { part: layout, bytes: parts[1], spec: &ds.spec }).unwrap();
+                    assert_eq!(std::fs::read(path.with_extension("json")).unwrap(), json, "{preset}");
+                    let last =
+                        parts[1].rchunks_exact(8).next().map(|b| f64::from_le_bytes(b.try_into().unwrap()));
+                    assert_eq!(
+                        parts[0].len(),
+                        last.unwrap_or(0.0) as usize * 12,
+                        "{preset}: the points' end"
+                    );
                 }
             }
         }

@@ -180,15 +180,15 @@ fn killed_run_resumes_to_the_same_bytes() {
 }
 
 #[test]
-fn another_versions_dataset_is_neither_resumed_nor_verified() {
+fn another_bytes_versions_dataset_is_neither_resumed_nor_verified() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "v");
     small(&out, "2");
     let path = tmp.path().join("v/manifest.json");
     let text = std::fs::read_to_string(&path).unwrap();
-    let tool = format!("\"fdsl {}\"", env!("CARGO_PKG_VERSION"));
+    let tool = format!("\"fdsl {}\",", env!("CARGO_PKG_VERSION"));
     assert!(text.contains(&tool), "{text}");
-    std::fs::write(&path, text.replace(&tool, "\"fdsl 0.0.1\"")).unwrap();
+    std::fs::write(&path, text.replace(&tool, "\"fdsl 0.0.1\",\n  \"bytes_version\": 7,")).unwrap();
     let o = fdsl(&["render", "--out", &out, "--categories", "3", "--instances", "80"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("was written by fdsl 0.0.1"), "{err}");

@@ -126,7 +126,7 @@ fn units(c: &mut Criterion) {
         ..fdsl_dataset::preset::published("fractaldb-1k").unwrap()
     };
     let dataset = Dataset::new(spec, categories).unwrap();
-    let plan = Plan::new(&dataset);
+    let plan = Plan::new(&dataset).unwrap();
     let mut scratch = Scratch::default();
     let spill = std::env::temp_dir();
     g.throughput(Throughput::Elements(40));

@@ -345,7 +345,7 @@ fn throughput(
         let cats = preset::categories(&spec, &|_, _| {})?;
         spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
-        let plan = Plan::new(&dataset);
+        let plan = Plan::new(&dataset)?;
         for &t in threads {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
             let start = Instant::now();
@@ -356,7 +356,7 @@ fn throughput(
                         (Output::Raster, fdsl_cli::plan::Task::Chunk(chunk)) => {
                             let mut bytes = 0;
                             dataset.render_samples(dataset.chunk_samples(chunk), scratch, |_, r| {
-                                bytes += r.len();
+                                bytes += r.iter().map(|p| p.len()).sum::<usize>();
                                 Ok(())
                             })?;
                             Ok(bytes)
@@ -400,7 +400,9 @@ fn batch(preset: &str, categories: usize, samples: usize, threads: &[usize]) -> 
     whole.truncate(samples);
     let isolated: Vec<u64> =
         (0..samples as u64).map(|j| j % classes * instances + (j / classes * 40 + 7) % instances).collect();
-    let mut out = vec![0u8; samples * dataset.sample_len()];
+    let mut buffers: Vec<Vec<u8>> =
+        dataset.parts().iter().map(|p| vec![0u8; samples * p.max_len()]).collect();
+    let mut out: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
     dataset.render_batch(&whole, &mut out, 1)?; // warm up: first touches of the buffers
     println!("| {preset}: {samples} samples | threads | seconds | samples/s |");
     println!("|---|---:|---:|---:|");
@@ -415,8 +417,11 @@ fn batch(preset: &str, categories: usize, samples: usize, threads: &[usize]) -> 
         }
     }
     let start = Instant::now();
-    for (&i, slot) in isolated.iter().zip(out.chunks_exact_mut(dataset.sample_len())) {
-        dataset.render(i, slot)?;
+    for (k, &i) in isolated.iter().enumerate() {
+        let mut slots: Vec<&mut [u8]> = (dataset.parts().iter().zip(out.iter_mut()))
+            .map(|(part, buffer)| &mut buffer[k * part.max_len()..(k + 1) * part.max_len()])
+            .collect();
+        dataset.render_parts(i, &mut slots)?;
     }
     let secs = start.elapsed().as_secs_f64();
     println!("| render, one at a time (isolated) | 1 | {secs:.3} | {:.0} |", isolated.len() as f64 / secs);

@@ -58,8 +58,8 @@ struct PreviewArgs {
     /// The sheet, a PNG file (RGB).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Classes shown, one row each: the dataset's first N (scenes: one row; images with masks: a row
-    /// of images and one of their masks over them; both drawn from these N classes).
+    /// Classes shown, one row each: the dataset's first N (unlabelled samples: a row per part shown,
+    /// e.g. images and their masks over them, drawn from these N classes).
     #[arg(long, value_name = "N", default_value_t = 4, conflicts_with = "classes")]
     categories: usize,
     /// Show these classes instead, one row each (comma-separated indices, e.g. 0,33,66,99 for the
@@ -137,15 +137,11 @@ struct RenderArgs {
     /// Output folder: new, empty, or one this same command wrote before (resumes it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Use only the first N categories (classes) [default: the preset's, see --preset]. Scenes pick
-    /// their objects from all N, SegRCDB's images their instances (mask labels 1 to N).
-    #[arg(long, value_name = "N")]
+    /// Use only the first N categories (classes) [default: the preset's, see --preset].
+    #[arg(long, value_name = "N", long_help = flag_help("--categories", CATEGORIES))]
     categories: Option<usize>,
-    /// Samples per category: the first M of the preset's, 1 to the family's most (1,000 where the
-    /// published instances are all distinct, e.g. 25 weights x 10 draws x 4 flips; 1,000,000 where each
-    /// is drawn anew; 100,000,000 for one unlabelled class) [default: the preset's]. Scenes: the number
-    /// of scenes; SegRCDB: the number of images.
-    #[arg(long, value_name = "M")]
+    /// Samples per category: the first M of the preset's [default: the preset's].
+    #[arg(long, value_name = "M", long_help = flag_help("--instances", INSTANCES))]
     instances: Option<usize>,
     /// Output format. Images: png (ImageFolder, the default), webdataset (tar shards + _info.json
     /// for timm/webdataset), npy (uint8 image and int64 label arrays per shard, memory-mappable).
@@ -159,12 +155,8 @@ struct RenderArgs {
     /// PIL: 3.6 ms, 31 KB), high (zlib level 9: 7.6 ms, 31 KB) [default: fastest].
     #[arg(long, value_name = "LEVEL", value_parser = choice::<PngCompression>())]
     png_compression: Option<PngCompression>,
-    /// The last K instances of every class form a `val` split (train/ and val/, or train-*/val-*
-    /// shards); scenes and SegRCDB: the last K scenes or images (SegRCDB's in images/validation and
-    /// annotations/validation). K must keep val apart from train: no val sample may share a
-    /// unit of work (a chaos game, a canvas, a 3-D model) with a train sample, so a K that would is
-    /// refused, naming the sizes that work.
-    #[arg(long, value_name = "K", default_value_t = 0)]
+    /// The last K instances of every class form a `val` split, kept apart from train.
+    #[arg(long, value_name = "K", default_value_t = 0, long_help = flag_help("--val-per-class", VAL_PER_CLASS))]
     val_per_class: usize,
     /// Samples per shard for --format webdataset and npy [default: 1000].
     #[arg(long, value_name = "S")]
@@ -209,6 +201,25 @@ struct RecipeArgs {
     seed: u64,
     #[command(flatten)]
     family: FamilyFlags,
+}
+
+/// `--categories`' help, before what it means for some families.
+const CATEGORIES: &str = "Use only the first N categories (classes) [default: the preset's, see --preset].";
+/// `--instances`' help, before what it means for some families.
+const INSTANCES: &str = "Samples per category: the first M of the preset's, 1 to the family's most (1,000 where \
+    the published instances are all distinct, e.g. 25 weights x 10 draws x 4 flips; 1,000,000 where each is drawn \
+    anew; 100,000,000 for one unlabelled class) [default: the preset's].";
+/// `--val-per-class`' help, before what it means for some families.
+const VAL_PER_CLASS: &str = "The last K instances of every class form a `val` split (train/ and val/, or \
+    train-*/val-* shards); unlabelled samples: the last K. K must keep val apart from train: no val sample may \
+    share a unit of work (a chaos game, a canvas, a 3-D model) with a train sample, so a K that would is refused, \
+    naming the sizes that work.";
+
+/// A generic flag's long help: `about`, then what the flag means for the families that say so in
+/// their registrations.
+fn flag_help(flag: &str, about: &str) -> String {
+    let meanings = fdsl_dataset::families::flag_meanings(flag);
+    if meanings.is_empty() { about.to_owned() } else { format!("{about}\n\n{}", meanings.join("\n")) }
 }
 
 /// `--preset`'s help: every preset with its line, from the families' registrations.
@@ -258,7 +269,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     match cli.command {
         Command::Search(a) => in_pool(a.threads, || search_command(&a)),
-        Command::Render(a) => in_pool(a.threads, || render_command(&a)),
+        Command::Render(a) => in_pool(a.threads, || render_command(&a, &args)),
         Command::Verify(a) => in_pool(a.threads, || verify_command(&a)),
         Command::Preview(a) => preview_command(&a),
     }
@@ -349,7 +360,7 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
         bail!("--categories must be at least 1");
     }
     // No more classes than there are: a preset's, a folder's files; a dataset of one category may
-    // have many classes (1p-frac's perturbations of its base).
+    // have many classes (a family whose one category makes every class).
     let categories = match &a.recipe.categories_from {
         Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
         None => fdsl_dataset::preset::published(&a.recipe.preset)?.categories,
@@ -482,7 +493,7 @@ fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<
         return Ok(());
     }
     let files = fdsl_dataset::categories::csv_files(dir, Some(dataset.spec.categories))?;
-    // A file per class, but for a family whose one category makes every class (1p-frac).
+    // A file per class, but for a family whose one category makes every class.
     let name = |c: usize| files.get(c).map_or_else(|| format!("class {c}"), |f| f.display().to_string());
     let named: Vec<String> = empty.iter().take(5).map(|&c| name(c)).collect();
     eprintln!(
@@ -497,12 +508,12 @@ fn warn_of_empty_categories(dataset: &Dataset, dir: &std::path::Path) -> Result<
     Ok(())
 }
 
-fn render_command(a: &RenderArgs) -> Result<ExitCode> {
+fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
     let dataset = dataset_of(a)?;
     if let Some(dir) = &a.recipe.categories_from {
         warn_of_empty_categories(&dataset, dir)?;
     }
-    let plan = Plan::new(&dataset);
+    let plan = Plan::new(&dataset)?;
     let part = a.shard.unwrap_or(Part::WHOLE);
     if a.dry_run {
         println!("{}", render::dry_run(&plan, part));
@@ -550,6 +561,7 @@ fn render_command(a: &RenderArgs) -> Result<ExitCode> {
         }
     );
     if s.completed {
+        crate::card::write(&a.out, &dataset, &crate::card::regenerating_command(args))?;
         for pattern in plan.shard_patterns() {
             println!("shards: {}", a.out.join(pattern).display());
         }

@@ -5,10 +5,12 @@
 //! Exit codes: 0 success; 1 `verify` found differences; 2 bad input or any other error (one line
 //! on standard error, naming the problem and the fix).
 
+pub mod card;
 pub mod cli;
 pub mod datalist;
 pub mod encode;
 pub mod family_flags;
+pub mod formats;
 pub mod nifti;
 pub mod npy;
 pub mod output;

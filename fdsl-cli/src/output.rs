@@ -34,6 +34,7 @@
 
 use anyhow::{Context, Result, bail};
 use fdsl_dataset::Spec;
+use fdsl_dataset::spec::FIRST_BYTES_VERSION;
 pub use fdsl_dataset::{MANIFEST, MANIFEST_FORMAT as FORMAT, TOOL};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -121,6 +122,10 @@ pub struct Manifest {
     pub format: String,
     /// The tool and version that wrote it.
     pub tool: String,
+    /// The family's bytes version its files are ([`fdsl_dataset::families::Settings::bytes_version`]);
+    /// omitted when it is the first (as 0.2.0 wrote no such field).
+    #[serde(default = "first_bytes_version", skip_serializing_if = "is_first_bytes_version")]
+    pub bytes_version: u32,
     /// Whether every file it covers is written.
     pub complete: bool,
     /// `"K/N"` for a part manifest.
@@ -138,6 +143,7 @@ impl Manifest {
         Self {
             format: FORMAT.into(),
             tool: TOOL.into(),
+            bytes_version: spec.family.bytes_version(),
             complete,
             part: (part != Part::WHOLE).then(|| part.to_string()),
             spec,
@@ -191,6 +197,14 @@ impl Manifest {
         let text = serde_json::to_string_pretty(self).context("serialising the manifest")?;
         write_atomic(dir, name, text.as_bytes())
     }
+}
+
+fn first_bytes_version() -> u32 {
+    FIRST_BYTES_VERSION
+}
+
+fn is_first_bytes_version(v: &u32) -> bool {
+    *v == FIRST_BYTES_VERSION
 }
 
 /// Write `bytes` to `root/rel` through a temporary name and a rename, creating folders as needed.
@@ -264,6 +278,8 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
                 // The folder's lock stays, held by this writer, which removes it when it lets go (`Claim`).
             } else if tidy && (is_temporary(&name) || (rel.is_empty() && name.starts_with(LOCK_PREFIX))) {
                 remove_if_present(&dir, &name)?;
+            } else if rel.is_empty() && name == crate::card::CARD {
+                // The dataset card describes the folder; it is none of the dataset's files.
             } else if !listed.contains(&path) {
                 out.push(if is_temporary(&name) {
                     format!("extra: {path} (a temporary file of an interrupted run)")

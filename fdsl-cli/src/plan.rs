@@ -1,25 +1,19 @@
 //! The files of a dataset in its output format, grouped into tasks, and how each is made.
 //!
 //! A task is the unit of parallel work, of resume (the journal records finished tasks) and of
-//! `--shard K/N` (part K owns the tasks whose index is K modulo N).
-//! - a file per sample (`png`; point clouds' `ply`, `ply-ascii`, `npy`): one task per rendering
-//!   chunk (40 consecutive instances of a class): `{split}/{class:05}/{key}.{ext}`, ImageFolder style;
-//!   scenes `{split}/{key}.{ext}` with `{split}/{key}.json` beside.
+//! `--shard K/N` (part K owns the tasks whose index is K modulo N). A sample is its parts (an image;
+//! an image and its mask; a point cloud; a scene's points and layout), and how each part is written
+//! in each format is one row of [`crate::formats`]: the plan only iterates the parts.
+//! - a file per part of each sample: one task per rendering chunk (40 consecutive instances of a
+//!   class), each part where its row puts it (`{split}/{class:05}/{key}.{ext}`, ImageFolder style;
+//!   unlabelled samples `{split}/{key}.{ext}`, or mmsegmentation's `images/` and `annotations/`).
 //! - `webdataset`: one task per tar shard `{split}-{NNNNNN}.tar`; members `{key}.cls` (class index
-//!   in ASCII decimal), `{key}.json` (what made the sample), `{key}.png` (or `.ply`), adjacent per
-//!   sample; deterministic headers (mtime 0, uid/gid 0, mode 0644, no user names).
-//! - `npy` of images: one task per shard: `{split}/images-{NNNNNN}.npy` (uint8, N x H x W, C order)
-//!   and `{split}/labels-{NNNNNN}.npy` (int64, N).
-//!
-//! Images with masks (SegRCDB: numbered, no class) are laid out as segmentation code reads them:
-//! - `png`: mmsegmentation's layout (its ADE20K and SegRCDB configs': `img_dir`
-//!   `images/training`, `ann_dir` `annotations/training`), `images/{training,validation}/{key}.png`
-//!   (the grey image) and `annotations/{training,validation}/{key}.png` (the mask, 8-bit grey, the
-//!   label of each pixel), one task per chunk as above;
-//! - `webdataset`: members `{key}.json`, `{key}.png` and `{key}.seg.png` (the mask) per sample, no
-//!   `.cls` (an image has no one class);
-//! - `npy`: `{split}/images-{NNNNNN}.npy` and `{split}/masks-{NNNNNN}.npy` (uint8, N x H x W each),
-//!   no labels.
+//!   in ASCII decimal; labelled samples only), `{key}.json` (what made the sample), then each part's
+//!   `{key}.{ext}` (`.png`, `.seg.png`, `.ply`), adjacent per sample; deterministic headers (mtime 0,
+//!   uid/gid 0, mode 0644, no user names).
+//! - `npy` shards: one task per shard, per part its array `{split}/{name}-{NNNNNN}.npy` (N x the
+//!   part's dimensions, C order: `images-`, `masks-`), then for labelled samples
+//!   `{split}/labels-{NNNNNN}.npy` (int64, N).
 //!
 //! Shards are written piece by piece: an npy shard's images each at their place in the file, a tar's
 //! members first to a side file as they are rendered, then copied in order into the tar; memory
@@ -32,13 +26,13 @@
 //! `shard_size / 40` random units, and renders whole units, so the 10 counts still share a chaos
 //! game; only the units cut by a shard boundary are traced twice.
 
-use crate::encode::{Colour, encode_png};
+use crate::formats::{Piece, Place, Row, Shard};
 use crate::output::{Made, Temporary};
 use anyhow::{Context, Result};
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
-use fdsl_dataset::spec::Format;
-use fdsl_dataset::{Dataset, SampleShape};
+use fdsl_dataset::spec::{Choice, Format};
+use fdsl_dataset::{Dataset, Part};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;
@@ -64,6 +58,8 @@ pub enum Task {
 pub struct Plan<'a> {
     /// The dataset.
     pub dataset: &'a Dataset,
+    /// The row of each part, in part order.
+    rows: Vec<&'static Row>,
     tasks: Vec<Task>,
     shards: BTreeMap<Split, Vec<Vec<Sample>>>,
 }
@@ -72,7 +68,7 @@ pub struct Plan<'a> {
 #[derive(Serialize)]
 struct SampleInfo<'a> {
     key: &'a str,
-    /// The class and its file (none for images with masks: their classes are in the mask).
+    /// The class and its file (none for unlabelled samples).
     #[serde(skip_serializing_if = "Option::is_none")]
     class: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,9 +114,15 @@ fn order_key(seed: u64, split: Split, step: u64) -> StreamKey {
 }
 
 impl<'a> Plan<'a> {
-    /// The plan of `dataset`.
-    pub fn new(dataset: &'a Dataset) -> Self {
+    /// The plan of `dataset`, or why its format cannot write its parts.
+    pub fn new(dataset: &'a Dataset) -> Result<Self> {
         let spec = &dataset.spec;
+        let rows = crate::formats::rows(dataset)?;
+        if spec.shard_size.is_some()
+            && let Some((part, _)) = dataset.parts().iter().zip(&rows).find(|(_, r)| r.shard == Shard::Never)
+        {
+            anyhow::bail!("--format {} does not write the {} part in shards", spec.format.name(), part.name);
+        }
         let mut shards = BTreeMap::new();
         let tasks = match spec.shard_size {
             None => dataset.chunks().into_iter().map(Task::Chunk).collect(),
@@ -134,7 +136,7 @@ impl<'a> Plan<'a> {
                 tasks
             }
         };
-        Self { dataset, tasks, shards }
+        Ok(Self { dataset, rows, tasks, shards })
     }
 
     /// The samples of each shard of `split`, in file order.
@@ -185,85 +187,69 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The file extension of one sample: `png` for images, `ply` for point clouds.
-    fn extension(&self) -> &'static str {
-        match (self.dataset.sample_shape(), self.dataset.spec.format) {
-            (SampleShape::Image { .. }, _) => "png",
-            (_, Format::Npy) => "npy",
-            _ => "ply",
-        }
+    /// The parts with their rows, in part order.
+    fn parts(&self) -> impl Iterator<Item = (&Part, &'static Row)> {
+        self.dataset.parts().iter().zip(self.rows.iter().copied())
     }
 
-    /// One sample's files: a PNG, and its mask's PNG where it has one; a point cloud's binary or
-    /// ASCII PLY, or its `.npy` (float32, N x 3).
-    fn encode_sample(&self, sample: &[u8]) -> Result<Vec<Vec<u8>>> {
-        match (self.dataset.sample_shape(), self.dataset.has_masks()) {
-            (SampleShape::Image { side, .. }, true) => {
-                let (image, mask) = sample.split_at(self.dataset.image_len());
-                let mask = encode_png(mask, side as u32, Colour::Grey, self.dataset.spec.png_compression)?;
-                Ok(vec![self.encode(image)?, mask])
-            }
-            _ => Ok(vec![self.encode(sample)?]),
-        }
+    /// The file of each part of a sample, in part order.
+    fn encode_sample(&self, parts: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        self.parts()
+            .zip(parts)
+            .map(|((part, row), &bytes)| (row.encode)(&Piece { part, bytes, spec: &self.dataset.spec }))
+            .collect()
     }
 
-    /// One image's PNG, or a point cloud's file.
-    fn encode(&self, payload: &[u8]) -> Result<Vec<u8>> {
-        match (self.dataset.sample_shape(), self.dataset.spec.format) {
-            (SampleShape::Image { side, channels }, _) => encode_png(
-                payload,
-                side as u32,
-                Colour::of_channels(channels)?,
-                self.dataset.spec.png_compression,
-            ),
-            (_, Format::PlyAscii) => Ok(crate::ply::ascii(payload)),
-            (_, Format::Npy) => {
-                let mut npy = crate::npy::header("<f4", &[payload.len() / 12, 3]);
-                npy.extend_from_slice(payload);
-                Ok(npy)
-            }
-            _ => Ok(crate::ply::binary(payload)),
-        }
-    }
-
-    /// The shape of one image of an npy shard: `[H, W]`, or `[H, W, C]` with several channels (only
-    /// images are sharded in npy: `spec::shards`).
-    pub fn npy_image_shape(&self) -> Vec<usize> {
-        match self.dataset.sample_shape() {
-            SampleShape::Image { side, channels: 1 } => vec![side, side],
-            SampleShape::Image { side, channels } => vec![side, side, channels],
-            _ => unreachable!("Spec::check allows npy shards of images only"),
-        }
-    }
-
-    fn sample_path(&self, sample: &Sample) -> String {
-        let split = self.dataset.split_of(sample.instance).name();
-        let (key, ext) = (self.dataset.key(sample), self.extension());
-        match self.dataset.sample_shape() {
-            SampleShape::Scene { .. } => format!("{split}/{key}.{ext}"),
-            _ => format!("{split}/{}/{key}.{ext}", Dataset::class_name(sample.class)),
-        }
-    }
-
-    /// The files of one sample: its data, and for a scene its JSON layout beside it; an image with a
-    /// mask, its image and its annotation (mmsegmentation's layout).
+    /// The files of one sample, a file per part where its row puts it.
     fn sample_files(&self, sample: &Sample) -> Vec<String> {
-        if self.dataset.has_masks() {
-            let split = match self.dataset.split_of(sample.instance) {
-                Split::Train => "training",
-                Split::Val => "validation",
-            };
-            let key = self.dataset.key(sample);
-            return vec![format!("images/{split}/{key}.png"), format!("annotations/{split}/{key}.png")];
-        }
-        let data = self.sample_path(sample);
-        match self.dataset.sample_shape() {
-            SampleShape::Scene { .. } => {
-                let json = format!("{}.json", data.rsplit_once('.').map_or(data.as_str(), |(stem, _)| stem));
-                vec![data, json]
-            }
-            _ => vec![data],
-        }
+        let key = self.dataset.key(sample);
+        let class = self.dataset.labelled().then(|| Dataset::class_name(sample.class));
+        let split = self.dataset.split_of(sample.instance);
+        self.parts()
+            .map(|(part, row)| {
+                (row.place)(&Place { split, class: class.clone(), key: &key, part: part.name, ext: row.ext })
+            })
+            .collect()
+    }
+
+    /// The bytes of one sample's files, about: each part's for its typical entries (`typical`) or
+    /// its most.
+    pub fn file_bytes(&self, typical: bool) -> f64 {
+        let spec = &self.dataset.spec;
+        self.parts()
+            .map(|(part, row)| {
+                let entries = if typical {
+                    spec.family.family().typical_entries(part)
+                } else {
+                    part.dims.sizes().first().copied().unwrap_or(1)
+                };
+                (row.weight)(part, entries, spec)
+            })
+            .sum()
+    }
+
+    /// The bytes of an npy shard's files of `n` samples, exactly: each part's array, and the labels.
+    pub fn npy_shard_bytes(&self, n: usize) -> usize {
+        let array = |descr: &str, dims: &[usize], len: usize| {
+            let shape: Vec<usize> = [n].into_iter().chain(dims.iter().copied()).collect();
+            crate::npy::header(descr, &shape).len() + n * len
+        };
+        let parts: usize = self
+            .parts()
+            .map(|(part, _)| array(crate::formats::npy_type(part.element), part.dims.sizes(), part.max_len()))
+            .sum();
+        parts + if self.dataset.labelled() { array("<i8", &[], 8) } else { 0 }
+    }
+
+    /// The npy arrays of a shard of `split`: each part's, then the labels of labelled samples.
+    fn arrays_of(&self, split: Split, index: usize) -> Vec<String> {
+        let s = split.name();
+        let names = self.rows.iter().map(|r| match r.shard {
+            Shard::Array(name) => name,
+            _ => unreachable!("Plan::new refuses a part that is not sharded"),
+        });
+        let labels = self.dataset.labelled().then_some("labels");
+        names.chain(labels).map(|name| format!("{s}/{name}-{index:06}.npy")).collect()
     }
 
     fn tar_name(split: Split, index: usize) -> String {
@@ -276,11 +262,7 @@ impl<'a> Plan<'a> {
             (Task::Chunk(chunk), _) => {
                 self.dataset.chunk_samples(chunk).flat_map(|s| self.sample_files(&s)).collect()
             }
-            (Task::Shard { split, index }, Format::Npy) => {
-                let s = split.name();
-                let second = if self.dataset.has_masks() { "masks" } else { "labels" };
-                vec![format!("{s}/images-{index:06}.npy"), format!("{s}/{second}-{index:06}.npy")]
-            }
+            (Task::Shard { split, index }, Format::Npy) => self.arrays_of(split, index),
             (Task::Shard { split, index }, _) => vec![Self::tar_name(split, index)],
         }
     }
@@ -295,14 +277,10 @@ impl<'a> Plan<'a> {
                 self.dataset.render_samples(
                     self.dataset.chunk_samples(chunk),
                     scratch,
-                    |sample, raster| {
-                        let mut names = self.sample_files(&sample).into_iter();
-                        for file in self.encode_sample(raster)? {
-                            files.push((names.next().expect("a file per part"), Made::Bytes(file)));
-                        }
-                        if let (Some(json), Some(layout)) = (names.next(), self.dataset.scene_json(&sample)) {
-                            files.push((json, Made::Bytes(layout)));
-                        }
+                    |sample, parts| {
+                        let names = self.sample_files(&sample);
+                        let encoded = self.encode_sample(parts)?;
+                        files.extend(names.into_iter().zip(encoded.into_iter().map(Made::Bytes)));
                         Ok(())
                     },
                 )?;
@@ -314,30 +292,28 @@ impl<'a> Plan<'a> {
                 let every: Vec<usize> = (0..samples.len()).collect();
                 match self.dataset.spec.format {
                     Format::Npy => {
-                        let image = self.npy_image_shape();
-                        let image_len = self.dataset.image_len();
-                        let shape: Vec<usize> = [samples.len()].into_iter().chain(image).collect();
-                        let images = Temporary::beside(spill, &names[0])?;
-                        let array = crate::npy::ArrayFile::create(images.path(), "|u1", &shape, image_len)?;
-                        if self.dataset.has_masks() {
-                            let (n, side, mask_len) = (samples.len(), shape[1], self.dataset.mask_len());
-                            let masks = Temporary::beside(spill, &names[1])?;
-                            let mask_shape = [n, side, side];
-                            let mask_array =
-                                crate::npy::ArrayFile::create(masks.path(), "|u1", &mask_shape, mask_len)?;
-                            self.fill(samples, every, |&mut i, raster| {
-                                array.put(i, &raster[..image_len])?;
-                                mask_array.put(i, &raster[image_len..])
-                            })?;
-                            return Ok(names
-                                .into_iter()
-                                .zip([Made::File(images), Made::File(masks)])
-                                .collect());
+                        let n = samples.len();
+                        let mut arrays = Vec::new();
+                        for ((part, _), name) in self.parts().zip(&names) {
+                            let shape: Vec<usize> =
+                                [n].into_iter().chain(part.dims.sizes().iter().copied()).collect();
+                            let file = Temporary::beside(spill, name)?;
+                            let descr = crate::formats::npy_type(part.element);
+                            let array =
+                                crate::npy::ArrayFile::create(file.path(), descr, &shape, part.max_len())?;
+                            arrays.push((file, array));
                         }
-                        self.fill(samples, every, |&mut i, raster| array.put(i, raster))?;
-                        let mut labels = crate::npy::header("<i8", &[samples.len()]);
-                        labels.extend(samples.iter().flat_map(|s| (s.class as i64).to_le_bytes()));
-                        Ok(names.into_iter().zip([Made::File(images), Made::Bytes(labels)]).collect())
+                        self.fill(samples, every, |&mut i, parts| {
+                            arrays.iter().zip(parts).try_for_each(|((_, array), bytes)| array.put(i, bytes))
+                        })?;
+                        let mut made: Vec<Made> =
+                            arrays.into_iter().map(|(file, _)| Made::File(file)).collect();
+                        if self.dataset.labelled() {
+                            let mut labels = crate::npy::header("<i8", &[n]);
+                            labels.extend(samples.iter().flat_map(|s| (s.class as i64).to_le_bytes()));
+                            made.push(Made::Bytes(labels));
+                        }
+                        Ok(names.into_iter().zip(made).collect())
                     }
                     _ => {
                         // The samples' files, encoded as they are rendered (in unit order), go to a
@@ -350,8 +326,8 @@ impl<'a> Plan<'a> {
                             .with_context(|| format!("cannot create {}", members.path().display()))?;
                         let side = Mutex::new((side, 0u64));
                         let spans = Mutex::new(vec![Vec::new(); samples.len()]);
-                        self.fill(samples, every, |&mut i, raster| {
-                            let files = self.encode_sample(raster)?;
+                        self.fill(samples, every, |&mut i, parts| {
+                            let files = self.encode_sample(parts)?;
                             let mut side = side.lock().unwrap_or_else(|p| p.into_inner());
                             let mut sample_spans = Vec::new();
                             for file in files {
@@ -373,20 +349,21 @@ impl<'a> Plan<'a> {
     }
 
     /// Render `samples` and `fill` each one's output (`outputs[i]` for `samples[i]`) from its
-    /// raster, in parallel, the work the samples share done once.
+    /// parts, in parallel, the work the samples share done once.
     fn fill<T: Send>(
         &self,
         samples: &[Sample],
         outputs: Vec<T>,
-        fill: impl Fn(&mut T, &[u8]) -> Result<()> + Sync,
+        fill: impl Fn(&mut T, &[&[u8]]) -> Result<()> + Sync,
     ) -> Result<()> {
         let items = samples.iter().copied().zip(outputs).collect();
-        self.dataset.render_grouped(items, |raster, mut output| fill(&mut output, raster))
+        self.dataset.render_grouped(items, |parts, mut output| fill(&mut output, parts))
     }
 
-    /// Write the POSIX tar of the samples into the new file `path`: `{key}.cls`, `{key}.json`,
-    /// `{key}.png` each (with masks: `{key}.json`, `{key}.png`, `{key}.seg.png`), the data of sample
-    /// `i`'s files at `spans[i]` (offset, length each) of the file `members`, copied through in pieces.
+    /// Write the POSIX tar of the samples into the new file `path`: `{key}.cls` (labelled samples),
+    /// `{key}.json`, then `{key}.{ext}` per part (`.png`; `.png` and `.seg.png`; `.ply`), the data of
+    /// sample `i`'s files at `spans[i]` (offset, length each) of the file `members`, copied through
+    /// in pieces.
     fn tar(&self, samples: &[Sample], members: &Path, spans: &[Vec<(u64, u64)>], path: &Path) -> Result<()> {
         let spec = &self.dataset.spec;
         let file = fs::OpenOptions::new()
@@ -412,16 +389,13 @@ impl<'a> Plan<'a> {
                 parameters: self.dataset.sample_parameters(sample),
             };
             let (cls, json) = (sample.class.to_string(), serde_json::to_vec(&info)?);
-            let masked = self.dataset.has_masks();
             let mut members: Vec<(&str, u64, Option<&[u8]>)> = Vec::new();
-            if !masked {
+            if labelled {
                 members.push(("cls", cls.len() as u64, Some(cls.as_bytes())));
             }
             members.push(("json", json.len() as u64, Some(json.as_slice())));
-            let extensions = if masked { ["png", "seg.png"].as_slice() } else { &[self.extension()] };
             let at = files.first().map_or(0, |&(at, _)| at);
-            members
-                .extend(extensions.iter().zip(files).map(|(extension, &(_, len))| (*extension, len, None)));
+            members.extend(self.rows.iter().zip(files).map(|(row, &(_, len))| (row.ext, len, None)));
             side.seek(std::io::SeekFrom::Start(at)).context("cannot read a shard's side file")?;
             for (extension, size, bytes) in members {
                 let data: Box<dyn Read + '_> = match bytes {

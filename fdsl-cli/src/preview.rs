@@ -1,11 +1,11 @@
 //! `fdsl preview`: a contact sheet of a dataset — a few instances of a few classes, each tile
-//! labelled with its class and instance, a title line naming the dataset. Images are shrunk by
-//! averaging; point clouds and scenes are drawn as an orthographic projection (rotated 30° about the
-//! vertical axis, so depth shows), white points on black. Images with masks (SegRCDB) show in two
-//! rows: the images, then the same images with each labelled pixel in its label's colour.
+//! labelled with its class and instance, a title line naming the dataset. Each part is drawn as its
+//! role's look in [`crate::formats::LOOKS`] says: images shrunk by averaging; points as an
+//! orthographic projection (rotated 30° about the vertical axis, so depth shows), white points on
+//! black; masks over their image, each labelled pixel in its label's colour. A labelled dataset shows
+//! a row per class (its first drawn part); an unlabelled one a row per drawn part.
 
 use anyhow::{Result, ensure};
-use fdsl_core::family::SampleShape;
 use fdsl_dataset::Dataset;
 use rayon::prelude::*;
 
@@ -80,30 +80,27 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
     }
     let spec = &dataset.spec;
     let labelled = dataset.labelled();
-    let masked = dataset.has_masks();
-    // Rows: the classes; one of unlabelled samples; with masks, the images then their overlays.
-    let rows = match (labelled, masked) {
-        (true, _) => classes,
-        (false, false) => &[0],
-        (false, true) => &[0, 1],
+    let parts = dataset.parts();
+    let drawn: Vec<usize> = (0..parts.len()).filter(|&i| crate::formats::drawn(&parts[i])).collect();
+    ensure!(!drawn.is_empty(), "the {} preset's samples have no part a sheet can show", spec.preset);
+    // Rows: (class, part) — the classes and their first drawn part, or one group's drawn parts.
+    let rows: Vec<(usize, usize)> = match labelled {
+        true => classes.iter().map(|&c| (c, drawn[0])).collect(),
+        false => drawn.iter().map(|&part| (0, part)).collect(),
     };
     let columns = shown_instances(spec.instances, m);
     check_size(rows.len(), columns.len(), tile)?;
-    let cells: Vec<(usize, u64)> =
+    let cells: Vec<((usize, usize), u64)> =
         rows.iter().flat_map(|&row| columns.iter().map(move |&instance| (row, instance))).collect();
     let tiles = cells
         .par_iter()
-        .map(|&(row, instance)| {
-            let index = if labelled { (row * spec.instances) as u64 + instance } else { instance };
-            let mut sample = vec![0u8; dataset.sample_len()];
-            let written = dataset.render(index, &mut sample)?;
-            let (image, mask) = sample[..written].split_at(dataset.image_len().min(written));
-            Ok(match (dataset.sample_shape(), row) {
-                (SampleShape::Image { side, .. }, 1) if masked => {
-                    shrink(&overlay(image, mask), side, 3, tile)
-                }
-                (shape, _) => tile_of(shape, image, tile),
-            })
+        .map(|&((class, part), instance)| {
+            let index = if labelled { (class * spec.instances) as u64 + instance } else { instance };
+            let mut buffers: Vec<Vec<u8>> = parts.iter().map(|p| vec![0u8; p.max_len()]).collect();
+            let mut out: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
+            let lens = dataset.render_parts(index, &mut out)?;
+            let bytes: Vec<&[u8]> = buffers.iter().zip(lens).map(|(b, n)| &b[..n]).collect();
+            Ok(crate::formats::tile(parts, &bytes, part, tile).expect("a drawn part"))
         })
         .collect::<Result<Vec<_>>>()?;
     let cell = (tile + GAP, tile + LINE + GAP);
@@ -118,13 +115,11 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
     let width = (GAP + columns.len() * cell.0).max(GAP + 8 * title.chars().count() + GAP);
     let mut sheet = Sheet::new(width, GAP + LINE + GAP + rows.len() * cell.1);
     sheet.text(GAP, GAP, &title);
-    for (k, (&(class, instance), rgb)) in cells.iter().zip(&tiles).enumerate() {
+    for (k, (&((class, part), instance), rgb)) in cells.iter().zip(&tiles).enumerate() {
         let (x, y) = (GAP + k % columns.len() * cell.0, GAP + LINE + GAP + k / columns.len() * cell.1);
-        let label = match (labelled, masked, class) {
-            (true, ..) => format!("{class}/{instance}"),
-            (false, false, _) => format!("scene {instance}"),
-            (false, true, 0) => format!("image {instance}"),
-            (false, true, _) => format!("mask {instance}"),
+        let label = match labelled {
+            true => format!("{class}/{instance}"),
+            false => format!("{} {instance}", parts[part].name),
         };
         sheet.text(x, y, &label);
         sheet.paste(x, y + LINE, tile, rgb);
@@ -152,17 +147,9 @@ fn check_size(rows: usize, columns: usize, tile: usize) -> Result<()> {
     Ok(())
 }
 
-/// One sample as a `tile × tile` RGB tile.
-fn tile_of(shape: SampleShape, sample: &[u8], tile: usize) -> Vec<u8> {
-    match shape {
-        SampleShape::Image { side, channels } => shrink(sample, side, channels, tile),
-        SampleShape::Cloud { .. } | SampleShape::Scene { .. } => projection(sample, tile),
-    }
-}
-
 /// A grey image with its mask laid over it, RGB: each labelled pixel in its label's colour
 /// ([`label_colour`]), the background pixels grey as they are.
-fn overlay(image: &[u8], mask: &[u8]) -> Vec<u8> {
+pub(crate) fn overlay(image: &[u8], mask: &[u8]) -> Vec<u8> {
     image
         .iter()
         .zip(mask)
@@ -191,7 +178,7 @@ fn label_colour(label: u8) -> [u8; 3] {
 
 /// A `side × side` image of `channels` (1 or 3) shrunk or grown to `tile × tile` RGB: each tile pixel
 /// the mean of the source pixels its area covers (nearest pixel when growing).
-fn shrink(image: &[u8], side: usize, channels: usize, tile: usize) -> Vec<u8> {
+pub(crate) fn shrink(image: &[u8], side: usize, channels: usize, tile: usize) -> Vec<u8> {
     let mut out = vec![0u8; 3 * tile * tile];
     let span = |t: usize| (t * side / tile, ((t + 1) * side / tile).max(t * side / tile + 1));
     for ty in 0..tile {
@@ -219,7 +206,7 @@ fn shrink(image: &[u8], side: usize, channels: usize, tile: usize) -> Vec<u8> {
 
 /// Little-endian f32 x, y, z points seen along a direction rotated 30° about the y axis from z,
 /// scaled to fit a `tile × tile` black tile (the same scale on both axes), y up.
-fn projection(points: &[u8], tile: usize) -> Vec<u8> {
+pub(crate) fn projection(points: &[u8], tile: usize) -> Vec<u8> {
     let (cos, sin) = (0.866_025_4_f32, 0.5_f32);
     let projected: Vec<(f32, f32)> = points
         .chunks_exact(12)

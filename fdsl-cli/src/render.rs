@@ -1,17 +1,16 @@
 //! `fdsl render`: write a dataset (or one part of it) into a folder, resuming what is there.
 
 use crate::output::{
-    Claim, Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, TOOL, extras, file_sha256, is_empty_dir,
+    Claim, Journal, JournalEntry, Lock, MANIFEST, Manifest, Part, extras, file_sha256, is_empty_dir,
     remove_if_present, write_atomic,
 };
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::{CanvasJob, CanvasRecipe};
-use fdsl_dataset::SampleShape;
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
-use fdsl_dataset::spec::{Format, PngCompression, Spec, differences, sha256_hex};
+use fdsl_dataset::spec::{Format, Spec, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,14 +53,8 @@ pub fn check_output(spec: &Spec, out: &Path) -> Result<Vec<(String, Manifest)>> 
     let empty = is_empty_dir(out)?;
     let manifests = Manifest::all(out)?;
     for (name, m) in &manifests {
-        if m.tool != TOOL {
-            bail!(
-                "{} was written by {} ({name}); this is {TOOL}, whose bytes may differ: resume it with {}, \
-                 or choose another --out",
-                out.display(),
-                m.tool,
-                m.tool
-            );
+        if let Some(why) = m.spec.other_bytes(&m.tool, m.bytes_version) {
+            bail!("{} {why} ({name}): resume it with {}, or choose another --out", out.display(), m.tool);
         }
         if !m.spec.same_dataset(spec) {
             bail!(
@@ -403,21 +396,17 @@ impl MemoryNeed {
     /// What rendering `plan` needs on the current pool's threads.
     pub fn of(plan: &Plan) -> Self {
         let dataset = plan.dataset;
-        let sample = dataset.sample_len() as u64;
-        // The file being encoded (npy shards take the raster as it is).
+        let sample = dataset.sample_bytes() as u64;
+        // The file being encoded (npy shards take the parts as they are).
         let encoded =
             if dataset.spec.format == Format::Npy && dataset.spec.shard_size.is_some() { 0 } else { sample };
         let chunk_files = match dataset.spec.shard_size {
-            Some(_) => 0,
+            Some(_) => 0.0,
             None => {
-                let per_file = match dataset.sample_shape() {
-                    SampleShape::Image { .. } => (sample as f64 * png_bytes_per_byte(&dataset.spec)) as u64,
-                    _ => sample,
-                };
-                fdsl_dataset::dataset::CHUNK_LEN.min(dataset.spec.instances) as u64 * per_file
+                fdsl_dataset::dataset::CHUNK_LEN.min(dataset.spec.instances) as f64 * plan.file_bytes(false)
             }
         };
-        let per_thread = dataset.bytes_per_thread() + encoded + chunk_files;
+        let per_thread = dataset.bytes_per_thread() + encoded + chunk_files as u64;
         Self { per_thread, threads: rayon::current_num_threads(), shared: dataset.shared_bytes() }
     }
 
@@ -466,15 +455,6 @@ impl MemoryNeed {
     }
 }
 
-/// The mean size of a PNG image of `spec`, bytes per byte of the raw image: the family's measured
-/// averages at its compression level; `none` stores every byte.
-fn png_bytes_per_byte(spec: &Spec) -> f64 {
-    match spec.png_compression {
-        PngCompression::Uncompressed => 1.0,
-        level => spec.family.family().png_bytes_per_byte()[level as usize - 1],
-    }
-}
-
 /// What `--dry-run` reports: the samples and files this run (or part) would write, and their size.
 pub fn dry_run(plan: &Plan, part: Part) -> String {
     let dataset = plan.dataset;
@@ -484,32 +464,13 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     let files: usize = owned.iter().map(|&t| plan.files_of(plan.tasks()[t]).len()).sum();
     let metadata = plan.metadata_files();
     let metadata_bytes: usize = metadata.iter().map(|(_, b)| b.len()).sum();
-    let sample_file = match (dataset.sample_shape(), spec.format) {
-        // The image's PNG, and its mask's (the family's measure covers both).
-        (SampleShape::Image { .. }, _) => dataset.sample_len() as f64 * png_bytes_per_byte(spec),
-        (SampleShape::Cloud { points }, Format::PlyAscii) => points as f64 * 30.0,
-        (SampleShape::Cloud { points }, _) => (points * 12) as f64 + 200.0,
-        // The typical points of a scene, and the JSON layout.
-        (SampleShape::Scene { .. }, _) => {
-            let bytes_per_point = if spec.format == Format::PlyAscii { 30.0 } else { 12.0 };
-            spec.family.family().typical_scene_points() as f64 * bytes_per_point + 2500.0
-        }
-    };
+    let sample_file = plan.file_bytes(true);
     let task_bytes = |task| {
         let n = plan.sample_count(task);
         match spec.format {
             // Per sample: 3 headers of 512 bytes, the .cls and .json members padded to 512, the file.
             Format::Webdataset => n as f64 * (sample_file + 2048.0 + 256.0) + 1024.0,
-            Format::Npy if spec.sharded() => {
-                let image = plan.npy_image_shape();
-                let pixels: usize = image.iter().product();
-                let shape: Vec<usize> = [n].into_iter().chain(image).collect();
-                let images = crate::npy::header("|u1", &shape).len() + n * pixels;
-                match dataset.has_masks() {
-                    true => (2 * images) as f64,
-                    false => (images + crate::npy::header("<i8", &[n]).len() + 8 * n) as f64,
-                }
-            }
+            Format::Npy if spec.sharded() => plan.npy_shard_bytes(n) as f64,
             _ => n as f64 * sample_file,
         }
     };

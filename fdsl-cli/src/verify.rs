@@ -1,6 +1,6 @@
 //! `fdsl verify`: recompute every file of a dataset from its manifest and compare.
 
-use crate::output::{MANIFEST, Manifest, TOOL, file_sha256};
+use crate::output::{MANIFEST, Manifest, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail};
@@ -77,13 +77,8 @@ pub fn verify(dir: &Path) -> Result<Report> {
             return Ok(report);
         }
     };
-    if manifest.tool != TOOL {
-        bail!(
-            "{} was written by {}; this is {TOOL}, whose bytes may differ: verify it with {}",
-            dir.display(),
-            manifest.tool,
-            manifest.tool
-        );
+    if let Some(why) = manifest.spec.other_bytes(&manifest.tool, manifest.bytes_version) {
+        bail!("{} {why}: verify it with {}", dir.display(), manifest.tool);
     }
     let spec = manifest.spec.clone();
     let mut files = Vec::with_capacity(spec.categories);
@@ -101,7 +96,7 @@ pub fn verify(dir: &Path) -> Result<Report> {
     }
     let categories = Categories::parse(&spec.family, &files)?;
     let dataset = Dataset::new(spec, categories)?;
-    let plan = Plan::new(&dataset);
+    let plan = Plan::new(&dataset)?;
     let mut expected = BTreeSet::new();
     // (path, recomputed hash, hash of the file on disk)
     let mut check = |report: &mut Report, (path, sha, disk): (String, String, Option<String>)| {

@@ -1,7 +1,7 @@
 //! Statistics and speed of Anderson & Farrell images, for `scripts/reference_af.py`: renders
 //! `images` instances of each of `systems` systems drawn from `seed` at 224 px and 100,000 points
 //! on one thread, and prints one line per image, `filling mean_r mean_g mean_b`, then
-//! `seconds <s>` for the rendering alone. With a path, the images' raw RGB bytes go there too.
+//! `seconds <s>` for the rendering alone (wall clock) and, on Linux, `cpu <s>`, its CPU time. With a path, the images' raw RGB bytes go there too.
 //!
 //! `cargo run --release -p fdsl-core --example af_stats -- <systems> <images> <seed> [raw.bin]`
 
@@ -16,16 +16,17 @@ fn main() {
     let list: Vec<_> = (0..systems).map(|c| sample_system(&mut category_key(seed, c).rng())).collect();
     let family = AndersonFarrell::new(list.clone(), SIDE, POINTS, seed).expect("sampled systems");
     let need = family.scratch_len();
-    let (mut scratch, mut field) = (vec![0u32; need.positions], vec![0u8; need.canvas]);
-    let mut rgb = vec![0u8; family.shape().max_len()];
+    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
+    let mut rgb = vec![0u8; family.parts().max_len(0)];
     let mut raw = args.get(3).map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     let mut lines = Vec::new();
-    let mut seconds = 0.0;
+    let (mut seconds, mut cpu) = (0.0, Some(0.0));
     for (c, system) in list.iter().enumerate() {
         for i in 0..images {
-            let t = std::time::Instant::now();
-            let filling = family.draw(system, c, i, &mut scratch, &mut field, &mut rgb);
+            let (t, on_cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+            let filling = family.draw(system, c, i, &mut scratch, &mut reals, &mut rgb);
             seconds += t.elapsed().as_secs_f64();
+            cpu = cpu.zip(thread_cpu_seconds().zip(on_cpu)).map(|(sum, (b, a))| sum + b - a);
             let mean = |ch: usize| {
                 rgb.iter().skip(ch).step_by(3).map(|&v| f64::from(v)).sum::<f64>() / (SIDE * SIDE) as f64
             };
@@ -37,4 +38,14 @@ fn main() {
     }
     println!("{}", lines.join("\n"));
     println!("seconds {seconds}");
+    if let Some(cpu) = cpu {
+        println!("cpu {cpu}");
+    }
+}
+
+/// The calling thread's time on a CPU so far (Linux's `/proc/thread-self/schedstat`, nanoseconds):
+/// the rendering's CPU time on a machine shared with other work, where wall time is not.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(stat.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
 }

@@ -18,7 +18,7 @@
 //! let (mut points, mut objects) = (vec![[0.0; 3]; need.points], vec![Default::default(); need.objects]);
 //! let mut held = Held::default();
 //! let mut ws = Workspace::new(&mut positions, &mut canvas, &mut points, &mut objects, &mut held);
-//! let mut image = vec![0u8; family.shape().max_len()];
+//! let mut image = vec![0u8; family.parts().max_len(0)];
 //! let written = family.render(0, 7, &mut ws, &mut image)?;
 //! assert_eq!(written, 128 * 128);
 //! assert!(image.iter().any(|&v| v != 255));
@@ -28,40 +28,230 @@
 use crate::math::fft::Complex;
 use crate::math::scene::SceneObject;
 
-/// What one sample is, as bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SampleShape {
-    /// A `side × side` image of `channels` 8-bit channels, row-major (`H × W` or `H × W × C`).
-    Image {
-        /// Pixels per side.
-        side: usize,
-        /// Bytes per pixel.
-        channels: usize,
-    },
-    /// `points` points, each little-endian `f32` x, y, z.
-    Cloud {
-        /// Points per sample.
-        points: usize,
-    },
-    /// A point cloud of varying size, at most `max_points` (little-endian `f32` x, y, z): a scene.
-    Scene {
-        /// The most points a sample can have.
-        max_points: usize,
-    },
+/// What a part of a sample is for: how its bytes read, and how every writer, reader and preview
+/// treats it. The class label is not a part: it is a number per sample (the class, or none where
+/// [`Family::labelled`] is false).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// An 8-bit image, row-major: `H × W` (grey) or `H × W × C` (C channels, RGB for 3).
+    Image,
+    /// A per-pixel label mask of the image beside it, `H × W` 8-bit, row-major: 0 the background,
+    /// else the class drawn there + 1.
+    Mask,
+    /// A point cloud, `N × 3` little-endian `f32` x, y, z.
+    Points,
+    /// The objects placed in a scene, `N ×` [`LAYOUT_RECORD`] little-endian `f64`, one record per
+    /// object: its class, the model (instance) of that class it shows, its box size x, y, z,
+    /// centre x, y, z, heading (radians about z), and the range `[start, end)` of its points in
+    /// the scene's [`Role::Points`] part. Every value is a whole number but size, centre and heading.
+    Layout,
+    /// An 8-bit volume, `D × H × W`, row-major.
+    Volume,
+    /// Per-voxel labels of the volume beside it, `D × H × W` 8-bit: 0 the background, else a class + 1.
+    Labels,
 }
 
-impl SampleShape {
-    /// Bytes of one sample; for scenes, the most a sample can take.
-    pub fn max_len(&self) -> usize {
-        match *self {
-            SampleShape::Image { side, channels } => side * side * channels,
-            SampleShape::Cloud { points } | SampleShape::Scene { max_points: points } => points * 12,
+impl Role {
+    /// Its name: `image`, `mask`, `points`, `layout`, `volume`, `labels`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Image => "image",
+            Role::Mask => "mask",
+            Role::Points => "points",
+            Role::Layout => "layout",
+            Role::Volume => "volume",
+            Role::Labels => "labels",
         }
     }
 
-    /// Whether every sample has the same size.
-    pub fn is_fixed(&self) -> bool {
-        !matches!(self, SampleShape::Scene { .. })
+    /// Whether a part of this role labels another part element by element (a mask its image,
+    /// labels their volume): the target of dense prediction, where a sample's class is the target
+    /// of classification.
+    pub const fn annotates(self) -> bool {
+        matches!(self, Role::Mask | Role::Labels)
+    }
+}
+
+/// The `f64` values of one [`Role::Layout`] record.
+pub const LAYOUT_RECORD: usize = 11;
+
+/// The type of a part's values; multi-byte values are little-endian.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Element {
+    /// `u8`.
+    U8,
+    /// `f32`, little-endian.
+    F32,
+    /// `f64`, little-endian.
+    F64,
+}
+
+impl Element {
+    /// Its name, as NumPy and C's `<stdint.h>` spell it: `uint8`, `float32`, `float64`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Element::U8 => "uint8",
+            Element::F32 => "float32",
+            Element::F64 => "float64",
+        }
+    }
+
+    /// Bytes per value.
+    pub const fn size(self) -> usize {
+        match self {
+            Element::U8 => 1,
+            Element::F32 => 4,
+            Element::F64 => 8,
+        }
+    }
+}
+
+/// The most dimensions of a part.
+pub const MAX_RANK: usize = 4;
+
+/// A part's shape: its dimensions, row-major; fixed, or bounded (the first dimension is "at most",
+/// and [`Family::render_parts`] says how many it wrote).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dims {
+    sizes: [usize; MAX_RANK],
+    rank: usize,
+    bounded: bool,
+}
+
+impl Dims {
+    /// Fixed dimensions (at most [`MAX_RANK`] of them; more are dropped).
+    pub fn fixed(sizes: &[usize]) -> Self {
+        let rank = sizes.len().min(MAX_RANK);
+        let mut all = [0; MAX_RANK];
+        all[..rank].copy_from_slice(&sizes[..rank]);
+        Self { sizes: all, rank, bounded: false }
+    }
+
+    /// Dimensions whose first is at most `sizes[0]`: a sample has any number of entries up to it.
+    pub fn bounded(sizes: &[usize]) -> Self {
+        Self { bounded: true, ..Self::fixed(sizes) }
+    }
+
+    /// The dimensions (for a bounded part, the first is the most).
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes[..self.rank]
+    }
+
+    /// Whether the first dimension is only a bound.
+    pub fn is_bounded(&self) -> bool {
+        self.bounded
+    }
+}
+
+/// One part of a sample: its name (unique in the sample, free of dots), role, value type and shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Part {
+    /// Its name: `image`, `mask`, `points`, `layout`, ….
+    pub name: &'static str,
+    /// What it is for.
+    pub role: Role,
+    /// The type of its values.
+    pub element: Element,
+    /// Its shape.
+    pub dims: Dims,
+}
+
+impl Part {
+    /// An 8-bit `side × side` image of `channels` channels, named `image`: `H × W` for one channel,
+    /// else `H × W × C`.
+    pub fn image(side: usize, channels: usize) -> Self {
+        let dims =
+            if channels == 1 { Dims::fixed(&[side, side]) } else { Dims::fixed(&[side, side, channels]) };
+        Self { name: "image", role: Role::Image, element: Element::U8, dims }
+    }
+
+    /// Bytes of one entry of the first dimension (a row, a point, an object).
+    pub fn record_len(&self) -> usize {
+        self.dims.sizes().iter().skip(1).product::<usize>() * self.element.size()
+    }
+
+    /// Bytes of the part; for a bounded part, the most it can take.
+    pub fn max_len(&self) -> usize {
+        self.dims.sizes().first().copied().unwrap_or(1) * self.record_len()
+    }
+}
+
+/// The most parts of a sample.
+pub const MAX_PARTS: usize = 4;
+
+/// A sample's parts, in order ([`Family::parts`]): a list of at most [`MAX_PARTS`], read as a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    parts: [Option<Part>; MAX_PARTS],
+    len: usize,
+}
+
+impl Parts {
+    /// These parts (at most [`MAX_PARTS`]; more are dropped).
+    pub fn new(parts: &[Part]) -> Self {
+        let mut all = [None; MAX_PARTS];
+        for (slot, part) in all.iter_mut().zip(parts) {
+            *slot = Some(*part);
+        }
+        Self { parts: all, len: parts.len().min(MAX_PARTS) }
+    }
+
+    /// One part: an 8-bit `side × side` image of `channels` channels ([`Part::image`]).
+    pub fn image(side: usize, channels: usize) -> Self {
+        Self::new(&[Part::image(side, channels)])
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Part `i`.
+    pub fn get(&self, i: usize) -> Option<&Part> {
+        self.parts.get(i).and_then(Option::as_ref)
+    }
+
+    /// The most bytes of part `i` ([`Part::max_len`]; 0 past the parts): the size of its buffer.
+    pub fn max_len(&self, i: usize) -> usize {
+        self.get(i).map_or(0, Part::max_len)
+    }
+
+    /// The parts in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Part> {
+        self.parts[..self.len].iter().flatten()
+    }
+}
+
+/// The bytes [`Family::render_parts`] wrote into each part's buffer, in part order: a fixed part's
+/// [`Part::max_len`], a bounded part's whole entries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Filled {
+    bytes: [usize; MAX_PARTS],
+}
+
+impl Filled {
+    /// The bytes written into each part (at most [`MAX_PARTS`]).
+    pub fn new(bytes: &[usize]) -> Self {
+        let mut all = [0; MAX_PARTS];
+        for (slot, &n) in all.iter_mut().zip(bytes) {
+            *slot = n;
+        }
+        Self { bytes: all }
+    }
+
+    /// `bytes` written into a sample's one part.
+    pub fn one(bytes: usize) -> Self {
+        Self::new(&[bytes])
+    }
+
+    /// The bytes written into part `i` (0 past the parts).
+    pub fn bytes(&self, i: usize) -> usize {
+        self.bytes.get(i).copied().unwrap_or(0)
     }
 }
 
@@ -130,10 +320,17 @@ impl<'a> Workspace<'a> {
 /// its target's error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RenderError<E> {
-    /// The output buffer holds fewer bytes than the sample needs.
+    /// A part's output buffer is missing or holds fewer bytes than the part needs.
     Output {
-        /// Bytes the sample needs.
+        /// The part (its index in [`Family::parts`]).
+        part: usize,
+        /// Bytes the part needs.
         needed: usize,
+    },
+    /// One buffer given ([`Family::render`]) for a sample of several parts.
+    Parts {
+        /// The sample's parts.
+        parts: usize,
     },
     /// A workspace buffer is shorter than [`Family::scratch_len`] asks.
     Workspace,
@@ -150,7 +347,8 @@ impl<E> RenderError<E> {
     /// families of several error types behind one `dyn`).
     pub fn map_family<F>(self, f: impl FnOnce(E) -> F) -> RenderError<F> {
         match self {
-            Self::Output { needed } => RenderError::Output { needed },
+            Self::Output { part, needed } => RenderError::Output { part, needed },
+            Self::Parts { parts } => RenderError::Parts { parts },
             Self::Workspace => RenderError::Workspace,
             Self::Class => RenderError::Class,
             Self::Instance => RenderError::Instance,
@@ -162,8 +360,11 @@ impl<E> RenderError<E> {
 impl<E: core::fmt::Display> core::fmt::Display for RenderError<E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Self::Output { needed } => {
-                write!(f, "the output buffer is too small: a sample needs {needed} bytes")
+            Self::Output { part, needed } => {
+                write!(f, "the output buffer of part {part} is missing or too small: it needs {needed} bytes")
+            }
+            Self::Parts { parts } => {
+                write!(f, "a sample has {parts} parts: render it into one buffer per part (render_parts)")
             }
             Self::Workspace => f.write_str("a workspace buffer is shorter than the family's scratch_len"),
             Self::Class => f.write_str("no such class"),
@@ -186,51 +387,23 @@ pub enum Parameter<'a> {
     Floats(&'a [f64]),
 }
 
-/// One object of a scene sample ([`Family::layout`]): its box, the model it shows, its points.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PlacedObject {
-    /// The object's class.
-    pub class: usize,
-    /// The model (instance) of that class it shows.
-    pub model: usize,
-    /// Its box and heading.
-    pub object: SceneObject,
-    /// The range of its points in the scene's cloud, `[start, end)`.
-    pub points: (usize, usize),
-}
-
 /// A dataset family: its categories, seed and settings, and how a sample is made.
 pub trait Family {
     /// The family's own reason a sample cannot be rendered ([`RenderError::Family`]);
     /// [`core::convert::Infallible`] for a family whose settings are all checked when it is made.
     type Error: core::fmt::Debug + core::fmt::Display;
-    /// What every sample is.
-    fn shape(&self) -> SampleShape;
-    /// The workspace buffers [`Family::render`] needs.
+    /// What every sample is: its parts, in order (an image; an image and its mask; a point cloud;
+    /// a scene's points and layout).
+    fn parts(&self) -> Parts;
+    /// The workspace buffers [`Family::render_parts`] needs.
     fn scratch_len(&self) -> ScratchLen;
     /// Number of classes: one per category, but for a family that makes many classes of one
     /// category (1p-frac: perturbations of one base fractal).
     fn classes(&self) -> usize;
-    /// Whether samples belong to the classes (else, as scenes and SegRCDB's images, to one
-    /// unlabelled group).
+    /// Whether samples belong to the classes, each labelled with its class (a number per sample,
+    /// not a part); else, as scenes and SegRCDB's images, they form one unlabelled group.
     fn labelled(&self) -> bool {
         true
-    }
-    /// Whether each sample carries a per-pixel label mask (SegRCDB): then the shape is an image
-    /// ([`SampleShape::Image`]) and [`Family::render`] writes the image's `side² · channels` bytes
-    /// and right after them its mask, `side × side` bytes, row-major, one `u8` label per pixel (0
-    /// the background, else the class drawn there + 1). No other family has masks.
-    fn masked(&self) -> bool {
-        false
-    }
-    /// Bytes [`Family::render`] writes at most: [`SampleShape::max_len`], and the mask's `side²`
-    /// after it where the family is [`Family::masked`].
-    fn sample_len(&self) -> usize {
-        let shape = self.shape();
-        match shape {
-            SampleShape::Image { side, .. } if self.masked() => shape.max_len() + side * side,
-            _ => shape.max_len(),
-        }
     }
     /// The unit of shared work instance `instance` of a class belongs to: samples of one (class,
     /// unit) rendered in turn with one workspace share it. By default each instance is its own unit
@@ -242,30 +415,57 @@ pub trait Family {
     fn shared_work(&self) -> &'static str {
         "nothing"
     }
-    /// Render instance `instance` of class `class` into `out` (at least [`Family::sample_len`]
-    /// bytes: the sample, then its mask where [`Family::masked`]); returns the bytes written.
-    /// Unlabelled families ignore `class` (their sample is `instance`).
+    /// Render instance `instance` of class `class`, part `i` into `out[i]` (at least that part's
+    /// [`Part::max_len`] bytes); returns the bytes written into each. Unlabelled families ignore
+    /// `class` (their sample is `instance`).
+    fn render_parts(
+        &self,
+        class: usize,
+        instance: u64,
+        ws: &mut Workspace<'_>,
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>>;
+    /// [`Family::render_parts`] of a sample of one part into `out`; returns the bytes written
+    /// ([`RenderError::Parts`] for a sample of several).
     fn render(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
         out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>>;
+    ) -> Result<usize, RenderError<Self::Error>> {
+        match self.parts().len() {
+            1 => self.render_parts(class, instance, ws, &mut [out]).map(|filled| filled.bytes(0)),
+            parts => Err(RenderError::Parts { parts }),
+        }
+    }
     /// The sample's name, unique within its class and free of dots: the reference's file stem.
     fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result;
     /// What made the sample beyond its class, instance and the family's settings, in a fixed order.
     fn parameters(&self, class: usize, instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>));
-    /// The objects of a scene sample, in order (nothing for other families); `objects` is scratch of
-    /// [`ScratchLen::objects`] entries.
-    fn layout(&self, instance: u64, objects: &mut [SceneObject], visit: &mut dyn FnMut(&PlacedObject)) {
-        let _ = (instance, objects, visit);
-    }
 }
 
-/// The first `need` bytes of `out`, or the error naming `need`.
-pub(crate) fn output<E>(out: &mut [u8], need: usize) -> Result<&mut [u8], RenderError<E>> {
-    out.get_mut(..need).ok_or(RenderError::Output { needed: need })
+/// The first `need` bytes of part `part`'s buffer in `out`, or the error naming them.
+pub(crate) fn output<'a, E>(
+    out: &'a mut [&mut [u8]],
+    part: usize,
+    need: usize,
+) -> Result<&'a mut [u8], RenderError<E>> {
+    out.get_mut(part).and_then(|o| o.get_mut(..need)).ok_or(RenderError::Output { part, needed: need })
+}
+
+/// The first `needs.0` bytes of part 0's buffer and the first `needs.1` of part 1's, or the error
+/// naming the part.
+pub(crate) fn output_pair<'a, E>(
+    out: &'a mut [&mut [u8]],
+    needs: (usize, usize),
+) -> Result<(&'a mut [u8], &'a mut [u8]), RenderError<E>> {
+    let missing = RenderError::Output { part: 0, needed: needs.0 };
+    let (first, rest) = out.split_first_mut().ok_or(missing)?;
+    let first = first.get_mut(..needs.0).ok_or(RenderError::Output { part: 0, needed: needs.0 })?;
+    let second =
+        output::<E>(rest, 0, needs.1).map_err(|_| RenderError::Output { part: 1, needed: needs.1 })?;
+    Ok((first, second))
 }
 
 /// Write 3-D points into `out` as little-endian `f32` x, y, z (`out` holds at least 12 per point).

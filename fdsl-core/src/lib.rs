@@ -55,7 +55,7 @@ pub mod math;
 pub mod raster;
 
 pub use families::fractaldb::{CanvasKey, Job as CanvasJob, Recipe as CanvasRecipe};
-pub use family::{Family, RenderError, SampleShape, Workspace};
+pub use family::{Element, Family, Filled, Part, Parts, RenderError, Role, Workspace};
 pub use math::affine::{Affine2, Affine3, Map};
 pub use math::ifs::{Ifs, Ifs2, Ifs3, IfsError, Sampling};
 pub use math::stream::{Namespace, Purpose, StreamKey};

@@ -4,8 +4,8 @@
 //! over the parameter space (NaN, huge, degenerate maps: errors as values, never a panic).
 
 use fdsl_core::families::anderson_farrell::{
-    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, max_singular_value,
-    render_counts, sample_system, with_det_probabilities, wrap_u8,
+    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, hits_len,
+    max_singular_value, render_counts, sample_system, with_det_probabilities, wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
@@ -79,7 +79,7 @@ impl rand_core::TryRng for Replay {
 #[test]
 fn background_equals_the_reference_with_its_draws() {
     let mut rng = Replay::doubles("ds_draws");
-    let (mut field, mut rgb) = (vec![0u8; field_len(32)], vec![0u8; 32 * 32 * 3]);
+    let (mut field, mut rgb) = (vec![0.0; field_len(32)], vec![0u8; 32 * 32 * 3]);
     background(&mut rng, 32, &mut field, &mut rgb);
     assert!(rng.used_all());
     assert_eq!(hex(&rgb), replay("ds_rgb_sha256").next().unwrap()[0]);
@@ -96,8 +96,9 @@ fn fractal_equals_the_reference_with_its_draws() {
     let ifs = with_det_probabilities(&maps).unwrap();
     let mask: u16 = replay("mask").next().unwrap()[0].parse().unwrap();
     let (chain, mut window) = (Replay::u32s("chain"), Replay::doubles("window"));
-    let mut counts = vec![0u32; 64 * 64];
-    let max = render_counts(&ifs, &chain, 3000, &mut window, mask, 64, &mut counts);
+    let (mut counts, mut hits, mut trace) =
+        (vec![0u32; 64 * 64], vec![0u32; hits_len(64)], vec![0.0; 2 * 3000]);
+    let max = render_counts(&ifs, &chain, 3000, &mut window, mask, 64, &mut counts, &mut hits, &mut trace);
     assert!(window.used_all() && max > 0);
     let colour = FractalColour::sample(&mut Replay::doubles("colour"));
     let rgb: Vec<u8> =
@@ -193,10 +194,11 @@ fn systems_follow_the_reference_laws() {
 
 fn workspace_render(family: &AndersonFarrell<Vec<Ifs2>>, class: usize, instance: u64) -> Vec<u8> {
     let need = family.scratch_len();
-    let (mut positions, mut canvas) = (vec![0; need.positions], vec![0; need.canvas]);
+    let (mut positions, mut reals) = (vec![0; need.positions], vec![0.0; need.reals]);
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut positions, &mut canvas, &mut [], &mut [], &mut held);
-    let mut out = vec![0u8; family.shape().max_len()];
+    let mut ws = Workspace::new(&mut positions, &mut [], &mut [], &mut [], &mut held)
+        .with_float_buffers(&mut reals, &mut []);
+    let mut out = vec![0u8; family.parts().max_len(0)];
     assert_eq!(family.render(class, instance, &mut ws, &mut out).unwrap(), out.len());
     out
 }

@@ -24,7 +24,7 @@ fn the_radius_table_is_numpys() {
 }
 
 fn render(family: &DeadLeaves, instance: u64) -> Vec<u8> {
-    let (mut held, mut image) = (Held::default(), vec![0u8; family.shape().max_len()]);
+    let (mut held, mut image) = (Held::default(), vec![0u8; family.parts().max_len(0)]);
     let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
     assert_eq!(family.render(0, instance, &mut ws, &mut image).unwrap(), image.len());
     image

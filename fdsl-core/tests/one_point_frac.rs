@@ -5,8 +5,8 @@
 use fdsl_core::families::anderson_farrell::max_singular_value;
 use fdsl_core::families::fractaldb::{Draw, Recipe};
 use fdsl_core::families::one_point_frac::{
-    FILL_THRESHOLD, OnePointFrac, OnePointFracError, RECIPE, check_delta, check_sigma, perturb,
-    perturbation_key, sample_base,
+    Budget, FILL_THRESHOLD, MAX_ATTEMPTS, OnePointFrac, OnePointFracError, RECIPE, check_delta, check_sigma,
+    perturb, perturbation_key, sample_base,
 };
 use fdsl_core::family::{Family, Held, RenderError, Workspace};
 use fdsl_core::math::frame::Grid;
@@ -27,7 +27,7 @@ fn base(seed: u64, sigma: f64, recipe: &Recipe) -> (Ifs2, u32) {
 fn render<F: Family>(family: &F, class: usize, instance: u64) -> Result<Vec<u8>, RenderError<F::Error>> {
     let need = family.scratch_len();
     let (mut held, mut canvas, mut image) =
-        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.shape().max_len()]);
+        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.parts().max_len(0)]);
     let mut ws = Workspace::new(&mut [], &mut canvas, &mut [], &mut [], &mut held);
     family.render(class, instance, &mut ws, &mut image)?;
     Ok(image)
@@ -217,4 +217,26 @@ proptest! {
             Err(e) => prop_assert_eq!(e, RenderError::Family(OnePointFracError::NeverFills { class })),
         }
     }
+}
+
+#[test]
+fn retries_stop_within_their_budget() {
+    let tries = |points: u32, filling: f64| {
+        let mut budget = Budget::new(&Recipe { points, ..RECIPE });
+        (1..).find(|_| !budget.go_on(filling)).unwrap()
+    };
+    // The reference's 100,000 points: 10,000 tries, as before; 500 when none comes near 5 %.
+    assert_eq!(tries(100_000, 0.04), MAX_ATTEMPTS);
+    assert_eq!(tries(100_000, 0.001), 500);
+    // More points per try, fewer tries: the work is capped, not only the count.
+    assert_eq!(tries(1_000_000, 0.04), 1_000);
+    assert_eq!(tries(1_000_000, 0.001), 50);
+    assert_eq!(tries(20_000_000, 0.04), 50);
+    assert_eq!(tries(20_000_000, 0.0), 2);
+    // Few points: the count binds.
+    assert_eq!(tries(2_000, 0.0), MAX_ATTEMPTS);
+    // One try that came near keeps the loop going past the hopeless mark.
+    let mut budget = Budget::new(&Recipe { points: 1_000_000, ..RECIPE });
+    assert!(budget.go_on(0.03));
+    assert!((0..100).all(|_| budget.go_on(0.0)));
 }

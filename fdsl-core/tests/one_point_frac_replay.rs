@@ -6,6 +6,7 @@
 //! `RandomState` seed and read them.
 
 use fdsl_core::families::one_point_frac::{FILL_THRESHOLD, RECIPE, paint, perturb};
+use fdsl_core::math::mt19937::Mt19937;
 use fdsl_core::raster::canvas::Flip;
 use fdsl_core::{Affine2, Canvas, Ifs2};
 use sha2::{Digest, Sha256};
@@ -18,80 +19,6 @@ fn rows(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
         let mut f = l.split_whitespace();
         (f.next() == Some(key)).then(|| f.collect())
     })
-}
-
-/// MT19937 (Matsumoto & Nishimura 1998).
-#[derive(Clone)]
-struct Mt19937 {
-    state: [u32; 624],
-    index: usize,
-}
-
-impl Mt19937 {
-    /// `init_genrand(seed)`: NumPy's legacy `np.random.seed(int)`.
-    fn init_genrand(seed: u32) -> Self {
-        let mut state = [0u32; 624];
-        state[0] = seed;
-        for i in 1..624 {
-            state[i] =
-                1_812_433_253u32.wrapping_mul(state[i - 1] ^ (state[i - 1] >> 30)).wrapping_add(i as u32);
-        }
-        Self { state, index: 624 }
-    }
-
-    /// `init_by_array(key)`: CPython's `random.seed(int)` with the integer's 32-bit words.
-    fn init_by_array(key: &[u32]) -> Self {
-        let mut mt = Self::init_genrand(19_650_218);
-        let s = &mut mt.state;
-        let (mut i, mut j) = (1usize, 0usize);
-        for _ in 0..624.max(key.len()) {
-            let prev = s[i - 1] ^ (s[i - 1] >> 30);
-            s[i] = (s[i] ^ prev.wrapping_mul(1_664_525)).wrapping_add(key[j]).wrapping_add(j as u32);
-            (i, j) = (i + 1, (j + 1) % key.len());
-            if i >= 624 {
-                s[0] = s[623];
-                i = 1;
-            }
-        }
-        for _ in 0..623 {
-            let prev = s[i - 1] ^ (s[i - 1] >> 30);
-            s[i] = (s[i] ^ prev.wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
-            i += 1;
-            if i >= 624 {
-                s[0] = s[623];
-                i = 1;
-            }
-        }
-        s[0] = 0x8000_0000;
-        mt
-    }
-
-    fn next_u32(&mut self) -> u32 {
-        if self.index >= 624 {
-            for i in 0..624 {
-                let y = (self.state[i] & 0x8000_0000) | (self.state[(i + 1) % 624] & 0x7fff_ffff);
-                let mut v = self.state[(i + 397) % 624] ^ (y >> 1);
-                if y & 1 != 0 {
-                    v ^= 0x9908_b0df;
-                }
-                self.state[i] = v;
-            }
-            self.index = 0;
-        }
-        let mut y = self.state[self.index];
-        self.index += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^ (y >> 18)
-    }
-
-    /// The 53 bits `k` of `random()` = `k / 2⁵³` (CPython's and NumPy's: `(a >> 5) · 2²⁶ + (b >> 6)`).
-    fn random_bits(&mut self) -> u64 {
-        let a = u64::from(self.next_u32() >> 5);
-        let b = u64::from(self.next_u32() >> 6);
-        a << 26 | b
-    }
 }
 
 /// NumPy's map-choice sequence: each `random()` as the 32-bit draw fdsl's chaos game reads

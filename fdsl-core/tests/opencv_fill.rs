@@ -1,9 +1,13 @@
-//! OpenCV's filled shapes against OpenCV: `tests/data/opencv_fill.txt` holds 4,000 shapes (circles
-//! of radius 0 to 5,000 and polygons of 1 to 8 vertices, inside, across and far beyond canvases from
+//! OpenCV's drawing against OpenCV. `tests/data/opencv_fill.txt` holds 4,000 shapes (circles of
+//! radius 0 to 5,000 and polygons of 1 to 8 vertices, inside, across and far beyond canvases from
 //! 1 x 1 to 128 x 128, degenerate ones and dead leaves' own) with the number and a digest of the
-//! pixels `cv2.circle(thickness=-1)` / `cv2.fillPoly` set (`scripts/opencv_fill.py`).
+//! pixels OpenCV 4.5.5's `cv2.circle(thickness=-1)` / `cv2.fillPoly` set (`scripts/opencv_fill.py`);
+//! `tests/data/opencv_draw.txt` 3,000 shapes drawn by OpenCV 4.9.0 (`cv2.ellipse` filled and
+//! outlined, `cv2.polylines` thick, `cv2.fillPoly`), PrimGeoSeg's own slices and harder ones off the
+//! canvas (`scripts/opencv_draw.py`).
 
-use fdsl_core::raster::opencv_fill::{fill_circle, fill_poly};
+use fdsl_core::raster::opencv_draw::{Stroke, ellipse, polylines};
+use fdsl_core::raster::opencv_fill::{fill_circle, fill_poly, fill_poly_v4_9};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -24,10 +28,20 @@ fn poly(vertices: &[(i32, i32)], w: usize, h: usize, paint: impl FnMut(usize, us
     }
 }
 
-#[test]
-fn the_same_pixels_as_opencv() {
-    let text = include_str!("data/opencv_fill.txt");
-    let (mut circles, mut polygons, mut wrong) = (0, 0, Vec::new());
+/// Draw each line of a fixture (`kind W H ... n digest`) with `draw(fields, int, w, h, paint)`, which
+/// returns the index of `n`, and list the lines whose pixels differ from OpenCV's; also count the
+/// lines of each kind.
+fn differences(
+    text: &str,
+    mut draw: impl FnMut(
+        &[&str],
+        &dyn Fn(usize) -> i64,
+        usize,
+        usize,
+        &mut dyn FnMut(usize, usize, usize),
+    ) -> usize,
+) -> (Vec<String>, std::collections::BTreeMap<String, usize>) {
+    let (mut wrong, mut kinds) = (Vec::new(), std::collections::BTreeMap::new());
     for (n, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split(' ').collect();
         let int = |i: usize| f[i].parse::<i64>().unwrap();
@@ -37,25 +51,61 @@ fn the_same_pixels_as_opencv() {
             assert!(y < h && x0 <= x1 && x1 < w, "line {}: run ({y}, {x0}, {x1}) off the canvas", n + 1);
             canvas[y * w + x0..=y * w + x1].fill(1);
         };
-        let tail = if f[0] == "circle" {
-            fill_circle((int(3) as i32, int(4) as i32), int(5) as u32, w, h, &mut paint);
-            circles += 1;
-            6
-        } else {
-            let k = int(3) as usize;
-            let v: Vec<(i32, i32)> = (0..k).map(|j| (int(4 + 2 * j) as i32, int(5 + 2 * j) as i32)).collect();
-            poly(&v, w, h, &mut paint);
-            polygons += 1;
-            4 + 2 * k
-        };
+        let tail = draw(&f, &int, w, h, &mut paint);
+        *kinds.entry(f[0].to_string()).or_insert(0) += 1;
         let set = canvas.iter().filter(|&&v| v == 1).count();
         let digest: String = Sha256::digest(&canvas)[..8].iter().map(|b| format!("{b:02x}")).collect();
         if set as i64 != int(tail) || digest != f[tail + 1] {
             wrong.push(format!("line {}: {line} (ours: {set} {digest})", n + 1));
         }
     }
-    assert_eq!((circles, polygons), (1000, 3000));
+    (wrong, kinds)
+}
+
+/// The `k` vertices `x y` from field `from + 1` on, `k` being field `from`.
+fn vertices(int: &dyn Fn(usize) -> i64, from: usize) -> Vec<(i32, i32)> {
+    (0..int(from) as usize).map(|j| (int(from + 1 + 2 * j) as i32, int(from + 2 + 2 * j) as i32)).collect()
+}
+
+#[test]
+fn the_same_pixels_as_opencv() {
+    let (wrong, kinds) = differences(include_str!("data/opencv_fill.txt"), |f, int, w, h, paint| {
+        if f[0] == "circle" {
+            fill_circle((int(3) as i32, int(4) as i32), int(5) as u32, w, h, paint);
+            6
+        } else {
+            let v = vertices(int, 3);
+            poly(&v, w, h, paint);
+            4 + 2 * v.len()
+        }
+    });
+    assert_eq!((kinds["circle"], kinds["poly"]), (1000, 3000));
     assert!(wrong.is_empty(), "{} of 4000 differ:\n{}", wrong.len(), wrong[..wrong.len().min(20)].join("\n"));
+}
+
+#[test]
+fn the_same_pixels_as_opencv_4_9() {
+    let (wrong, kinds) =
+        differences(include_str!("data/opencv_draw.txt"), |f, int, w, h, paint| match f[0] {
+            "ellipse" => {
+                let stroke = if int(8) < 0 { Stroke::Filled } else { Stroke::Outline(int(8) as u32) };
+                let (centre, axes) = ((int(3) as i32, int(4) as i32), (int(5) as u32, int(6) as u32));
+                ellipse(centre, axes, int(7) as u32, stroke, w, h, paint);
+                9
+            }
+            "polylines" => {
+                let v = vertices(int, 5);
+                polylines(&v, int(3) == 1, int(4) as u32, w, h, paint);
+                6 + 2 * v.len()
+            }
+            _ => {
+                let v = vertices(int, 3);
+                fill_poly_v4_9(&v, w, h, paint);
+                4 + 2 * v.len()
+            }
+        });
+    assert_eq!((kinds["ellipse"], kinds["polylines"], kinds["fillpoly"]), (1000, 1000, 1000));
+    assert!(wrong.is_empty(), "{} of 3000 differ:\n{}", wrong.len(), wrong[..wrong.len().min(20)].join("\n"));
 }
 
 fn coordinate() -> impl Strategy<Value = i32> {
@@ -65,8 +115,8 @@ fn coordinate() -> impl Strategy<Value = i32> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
-    /// Any circle or polygon on any canvas (empty ones included): every run lies on the canvas, and
-    /// a shape whose box misses the canvas has none.
+    /// Any circle, polygon (4.5 and 4.9 fills, thick outline) or ellipse on any canvas (empty ones
+    /// included): every run lies on the canvas, and a circle whose box misses the canvas has none.
     #[test]
     fn runs_stay_on_the_canvas(
         w in 0usize..70, h in 0usize..70, c in (coordinate(), coordinate()), radius in 0u32..20_000,
@@ -75,6 +125,11 @@ proptest! {
         let mut runs = Vec::new();
         fill_circle(c, radius, w, h, |y, x0, x1| runs.push((y, x0, x1)));
         poly(&v, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        fill_poly_v4_9(&v, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        polylines(&v, radius % 2 == 0, 2 + radius % 3, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        let (axes, angle) = ((radius % 60, radius / 300), radius % 361);
+        ellipse(c, axes, angle, Stroke::Filled, w, h, |y, x0, x1| runs.push((y, x0, x1)));
+        ellipse(c, axes, angle, Stroke::Outline(2), w, h, |y, x0, x1| runs.push((y, x0, x1)));
         prop_assert!(runs.iter().all(|&(y, x0, x1)| y < h && x0 <= x1 && x1 < w));
         let (r, (cx, cy)) = (i64::from(radius), (i64::from(c.0), i64::from(c.1)));
         if cx + r < 0 || cy + r < 0 || cx - r >= w as i64 || cy - r >= h as i64 {

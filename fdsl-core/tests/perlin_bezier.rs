@@ -16,7 +16,7 @@ fn hex(bytes: &[u8]) -> String {
 fn render(family: &impl Family, class: usize, instance: u64) -> Vec<u8> {
     let need = family.scratch_len();
     let (mut held, mut canvas, mut image) =
-        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.shape().max_len()]);
+        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.parts().max_len(0)]);
     let mut ws = Workspace::new(&mut [], &mut canvas, &mut [], &mut [], &mut held);
     assert_eq!(family.render(class, instance, &mut ws, &mut image).unwrap(), image.len());
     image

@@ -313,24 +313,35 @@ proptest! {
 }
 
 #[test]
-fn the_family_renders_image_then_mask_into_one_buffer() {
-    use fdsl_core::family::{Family, Held, RenderError, SampleShape, Workspace};
+fn the_family_renders_its_image_and_mask_parts_into_their_buffers() {
+    use fdsl_core::family::{Dims, Element, Family, Filled, Held, Part, RenderError, Role, Workspace};
     let family = SegRcdb::new(categories(0, 254), 96, 8, MaskMode::Filled, 4).unwrap();
-    assert_eq!(family.shape(), SampleShape::Image { side: 96, channels: 1 });
-    assert!(family.masked() && !family.labelled());
-    assert_eq!((family.classes(), family.sample_len()), (254, 2 * 96 * 96));
+    let mask = Part { name: "mask", role: Role::Mask, element: Element::U8, dims: Dims::fixed(&[96, 96]) };
+    let parts: Vec<Part> = family.parts().iter().copied().collect();
+    assert_eq!(parts, [Part::image(96, 1), mask]);
+    assert!(!family.labelled());
+    assert_eq!((family.classes(), parts[0].max_len(), parts[1].max_len()), (254, 96 * 96, 96 * 96));
     let mut held = Held::default();
     let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
-    let mut out = vec![7u8; 2 * 96 * 96 + 5];
+    let (mut a, mut b) = (vec![7u8; 96 * 96 + 5], vec![7u8; 96 * 96 + 5]);
     // The class is ignored: images are numbered, not classed.
-    assert_eq!(family.render(200, 5, &mut ws, &mut out), Ok(2 * 96 * 96));
-    let (image, mask) = render(&family, 5);
-    assert_eq!((&out[..96 * 96], &out[96 * 96..2 * 96 * 96]), (&image[..], &mask[..]));
-    assert_eq!(out[2 * 96 * 96..], [7; 5]);
     assert_eq!(
-        family.render(0, 5, &mut ws, &mut out[..2 * 96 * 96 - 1]),
-        Err(RenderError::Output { needed: 2 * 96 * 96 })
+        family.render_parts(200, 5, &mut ws, &mut [&mut a, &mut b]),
+        Ok(Filled::new(&[96 * 96, 96 * 96]))
     );
+    let (image, mask) = render(&family, 5);
+    assert_eq!((&a[..96 * 96], &b[..96 * 96]), (&image[..], &mask[..]));
+    assert_eq!((&a[96 * 96..], &b[96 * 96..]), (&[7; 5][..], &[7; 5][..]));
+    assert_eq!(
+        family.render_parts(0, 5, &mut ws, &mut [&mut a, &mut b[..96 * 96 - 1]]),
+        Err(RenderError::Output { part: 1, needed: 96 * 96 })
+    );
+    assert_eq!(
+        family.render_parts(0, 5, &mut ws, &mut [&mut a]),
+        Err(RenderError::Output { part: 1, needed: 96 * 96 })
+    );
+    // One buffer for two parts is refused: nothing splits a sample by length.
+    assert_eq!(family.render(0, 5, &mut ws, &mut a), Err(RenderError::Parts { parts: 2 }));
     let mut name = String::new();
     family.write_name(3, 42, &mut name).unwrap();
     assert_eq!(name, "000042");

@@ -7,8 +7,8 @@ use fdsl_core::families::dead_leaves_textured::{self as textured, POOL, REGIONS_
 use fdsl_core::families::statistical::{
     Model, Params, SMALL_SCALE, StatError, StatisticalImages, render, scratch_len,
 };
-use fdsl_core::family::{Family, Held, RenderError, SampleShape, Workspace};
-use fdsl_core::math::fft::{Complex, Direction, FftError, fft2};
+use fdsl_core::family::{Family, Held, Parts, RenderError, Workspace};
+use fdsl_core::math::fft::{Complex, Direction, FftError, Twiddles, fft2};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -86,7 +86,7 @@ fn build(image: &[f64], side: usize, height: usize) -> Built {
     pyramid.fill_masks(&mut masks).unwrap();
     let (mut bands, mut work) =
         (vec![0.0; pyramid.bands_len()], vec![Complex::default(); pyramid.work_len()]);
-    pyramid.build(&masks, image, &mut bands, &mut work).unwrap();
+    pyramid.build(&masks, image, &mut bands, &mut work, &Twiddles::new(side).unwrap()).unwrap();
     Built { pyramid, masks, bands, work }
 }
 
@@ -123,7 +123,7 @@ fn pyramid_bands_match_pyrtools() {
             checked += 1;
         }
         let mut recon = vec![0.0; n * n];
-        p.reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work).unwrap();
+        p.reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work, &Twiddles::new(n).unwrap()).unwrap();
         for w in rows(PYRTOOLS, "recon").filter(of) {
             let (i, v): (usize, f64) = (w[3].parse().unwrap(), w[4].parse().unwrap());
             assert!((recon[i] - v).abs() < 1e-12 * largest, "{n} recon [{i}]: {} vs {v}", recon[i]);
@@ -145,7 +145,9 @@ fn pyramid_reconstruction_is_pyrtools_near_perfect_one() {
             (0..side * side).map(|i| libm::sin(i as f64 * 0.7) * 50.0 + (i % 13) as f64).collect();
         let mut b = build(&image, side, height);
         let mut recon = vec![0.0; side * side];
-        b.pyramid.reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work).unwrap();
+        b.pyramid
+            .reconstruct(&b.masks, &b.bands, &mut recon, &mut b.work, &Twiddles::new(side).unwrap())
+            .unwrap();
         let err = image.iter().zip(&recon).map(|(a, r)| (a - r).abs()).fold(0.0, f64::max);
         assert!(err < bound, "{side} {height}: {err}");
     }
@@ -161,7 +163,7 @@ fn pyramid_refuses_bad_shapes_and_buffers() {
     let masks = vec![0.0; p.masks_len()];
     let (mut bands, mut work) = (vec![0.0; p.bands_len()], vec![Complex::default(); p.work_len() - 1]);
     assert_eq!(
-        p.build(&masks, &[0.0; 1024], &mut bands, &mut work),
+        p.build(&masks, &[0.0; 1024], &mut bands, &mut work, &Twiddles::new(32).unwrap()),
         Err(PyramidError::Buffer { name: "work", needed: p.work_len() })
     );
 }
@@ -367,7 +369,7 @@ fn the_statistical_family_renders_the_models_images() {
     let params = Params { side: 32, ..SMALL_SCALE };
     for model in Model::ALL {
         let family = StatisticalImages::new(model, params, 4).unwrap();
-        assert_eq!(family.shape(), SampleShape::Image { side: 32, channels: 3 });
+        assert_eq!(family.parts(), Parts::image(32, 3));
         assert_eq!(family.classes(), 1);
         let need = family.scratch_len();
         assert_eq!(need, scratch_len(&params).unwrap());
@@ -383,7 +385,7 @@ fn the_statistical_family_renders_the_models_images() {
         assert_eq!(class, Err(RenderError::Class));
         let output =
             with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out[1..]));
-        assert_eq!(output, Err(RenderError::Output { needed: 32 * 32 * 3 }));
+        assert_eq!(output, Err(RenderError::Output { part: 0, needed: 32 * 32 * 3 }));
     }
     assert_eq!(
         StatisticalImages::new(Model::Wmm, Params { side: 48, ..SMALL_SCALE }, 0).unwrap_err(),

@@ -1,11 +1,13 @@
 //! A dataset: its spec, its categories, its family, and every sample by index.
 //!
 //! Samples are indexed globally: `index = class · instances + instance` (`instances` per class, as
-//! the spec says), and a sample's label is its class. Scenes and SegRCDB's images have no class:
-//! sample `s` is index `s` and its label is −1 (a SegRCDB image's classes are in its mask). The first `instances − val_per_class` instances of every class are in the
+//! the spec says), and a sample's label is its class: a number per sample, not one of its parts. A
+//! family whose samples have no class (unlabelled) numbers them in one group: sample `s` is index `s`
+//! and its label is −1. The first `instances − val_per_class` instances of every class are in the
 //! `train` split, the rest in `val`.
 //!
-//! What a sample *is* lives in the family ([`fdsl_core::family`]); this layer holds the categories
+//! What a sample *is* lives in the family ([`fdsl_core::family`]): its parts ([`Part`]: an image, a
+//! mask, points, a layout, …), each rendered into its own buffer. This layer holds the categories
 //! and the family built from the spec, renders samples alone or in batches (grouped by the family's
 //! units of shared work, in parallel, the bytes independent of the order and the number of threads),
 //! and names them.
@@ -16,10 +18,10 @@ use crate::memory::try_grow;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
 use crate::search::Progress;
-use crate::spec::{Naming, Spec};
-use crate::{MANIFEST, MANIFEST_FORMAT, Request, TOOL};
+use crate::spec::{FIRST_BYTES_VERSION, Naming, Spec};
+use crate::{MANIFEST, MANIFEST_FORMAT, Request};
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::family::{Family, Held, Parameter, SampleShape, Workspace};
+use fdsl_core::family::{Element, Family, Filled, Held, Parameter, Part, Workspace};
 use fdsl_core::math::fft::Complex;
 use fdsl_core::math::scene::SceneObject;
 use fdsl_core::{CanvasJob, CanvasKey, CanvasRecipe};
@@ -92,8 +94,8 @@ pub struct Scratch {
     reals: Vec<f64>,
     complex: Vec<Complex>,
     held: Held,
-    /// One sample's bytes, for callers that take them by reference.
-    out: Vec<u8>,
+    /// One sample's parts, for callers that take them by reference.
+    out: Vec<Vec<u8>>,
     /// FractalDB canvases rendered elsewhere, used instead of tracing and painting.
     precomputed: Option<Canvases>,
 }
@@ -111,6 +113,7 @@ pub struct Dataset {
     pub spec: Spec,
     texts: Vec<String>,
     family: Box<dyn Family<Error = BoxError> + Send + Sync>,
+    parts: Vec<Part>,
     offload: Option<Arc<dyn Offload>>,
     prepare: Option<Arc<dyn Prepare>>,
 }
@@ -131,8 +134,9 @@ impl Dataset {
         }
         let built = spec.family.family().build(&spec, &categories)?;
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
+        let parts = built.family.parts().iter().copied().collect();
         let dataset =
-            Self { spec, texts, family: built.family, offload: built.offload, prepare: built.prepare };
+            Self { spec, texts, family: built.family, parts, offload: built.offload, prepare: built.prepare };
         dataset.check_val_split()?;
         Ok(dataset)
     }
@@ -200,67 +204,56 @@ impl Dataset {
         self.family.as_ref()
     }
 
-    /// What every sample is.
-    pub fn sample_shape(&self) -> SampleShape {
-        self.family().shape()
+    /// What every sample is: its parts, in order, each rendered into its own buffer (an image; an
+    /// image and its mask; a point cloud; a scene's points and layout).
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
     }
 
-    /// Bytes of one sample (for scenes, the most one can take); with masks ([`Dataset::has_masks`])
-    /// the image's [`Dataset::image_len`] bytes then the mask's [`Dataset::mask_len`]: every buffer of
-    /// samples ([`Dataset::render`], [`Dataset::render_batch`], the bytes handed to callbacks) holds
-    /// each sample so, image then mask.
-    pub fn sample_len(&self) -> usize {
-        self.family().sample_len()
+    /// Render sample `index`, part `i` into `out[i]` (at least [`Part::max_len`] bytes each); returns
+    /// the bytes written into each part (a bounded part's actual entries).
+    pub fn render_parts(&self, index: u64, out: &mut [&mut [u8]]) -> Result<Vec<usize>> {
+        self.check_buffers(out, 1)?;
+        let filled = self.render_into(self.sample(index)?, &mut Scratch::default(), out)?;
+        Ok(self.lens(filled))
     }
 
-    /// Whether every sample is an image with a per-pixel label mask of its side: `side × side` bytes,
-    /// row-major, 0 the background, else the class drawn there + 1 (SegRCDB).
-    pub fn has_masks(&self) -> bool {
-        self.family().masked()
+    /// Render sample `index` into `out` (at least its one part's [`Part::max_len`] bytes), for samples
+    /// of one part; returns the bytes written.
+    pub fn render(&self, index: u64, out: &mut [u8]) -> Result<usize> {
+        self.render_parts(index, &mut [out]).map(|lens| lens[0])
     }
 
-    /// Bytes of a sample's image (or point cloud): the sample without its mask.
-    pub fn image_len(&self) -> usize {
-        self.sample_shape().max_len()
+    /// The bytes written into each part.
+    fn lens(&self, filled: Filled) -> Vec<usize> {
+        (0..self.parts.len()).map(|i| filled.bytes(i)).collect()
     }
 
-    /// Bytes of a sample's mask: 0 without masks.
-    pub fn mask_len(&self) -> usize {
-        self.sample_len() - self.image_len()
-    }
-
-    /// Render sample `index`'s image into `image` ([`Dataset::image_len`] bytes or more) and its mask
-    /// into `mask` ([`Dataset::mask_len`] or more); an error for a dataset without masks.
-    pub fn render_with_mask(&self, index: u64, image: &mut [u8], mask: &mut [u8]) -> Result<()> {
+    /// Check that `out` has one buffer per part, each room for `samples` samples of its part.
+    fn check_buffers(&self, out: &[&mut [u8]], samples: usize) -> Result<()> {
+        let names = || self.parts.iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
         ensure!(
-            self.has_masks(),
-            "the {} preset's samples have no masks (SegRCDB's images have)",
-            self.spec.preset
+            out.len() == self.parts.len(),
+            "{} output buffers for samples of {} parts ({}): give one per part",
+            out.len(),
+            self.parts.len(),
+            names()
         );
-        let (image_len, mask_len) = (self.image_len(), self.mask_len());
-        ensure!(
-            image.len() >= image_len && mask.len() >= mask_len,
-            "the image buffer holds {} bytes and the mask buffer {}; a sample needs {image_len} and {mask_len}",
-            image.len(),
-            mask.len()
-        );
-        let mut scratch = Scratch::default();
-        self.with_out(&mut scratch, |scratch, out| {
-            let n = self.render_into(self.sample(index)?, scratch, out)?;
-            let (i, m) = out[..n].split_at(image_len);
-            image[..image_len].copy_from_slice(i);
-            mask[..mask_len].copy_from_slice(m);
-            Ok(())
-        })
-    }
-
-    /// What to call samples in messages: `images`, `point clouds` or `scenes`.
-    pub fn noun(&self) -> &'static str {
-        match self.sample_shape() {
-            SampleShape::Image { .. } => "images",
-            SampleShape::Cloud { .. } => "point clouds",
-            SampleShape::Scene { .. } => "scenes",
+        for (part, buffer) in self.parts.iter().zip(out) {
+            let needed = part.max_len().checked_mul(samples).context("the batch is too large")?;
+            ensure!(
+                buffer.len() >= needed,
+                "the {} buffer holds {} bytes; {samples} sample(s) need {needed}",
+                part.name,
+                buffer.len()
+            );
         }
+        Ok(())
+    }
+
+    /// What to call samples in messages: `images`, `point clouds`, `scenes`, ….
+    pub fn noun(&self) -> &'static str {
+        self.spec.samples().noun()
     }
 
     /// Whether samples belong to the classes (else, as scenes and SegRCDB's images, they are
@@ -312,36 +305,31 @@ impl Dataset {
         Ok(if self.family().labelled() { sample.class as i64 } else { -1 })
     }
 
-    /// Render sample `index` into `out` (at least [`Dataset::sample_len`] bytes); returns the bytes
-    /// written.
-    pub fn render(&self, index: u64, out: &mut [u8]) -> Result<usize> {
-        let sample = self.sample(index)?;
-        self.render_into(sample, &mut Scratch::default(), out)
-    }
-
-    /// Render the samples `indices` into `out`, one after another, [`Dataset::sample_len`] bytes each,
-    /// on `threads` threads (0: one per core, the current rayon pool's; 1: this thread; past
-    /// [`crate::memory::MAX_THREADS`] refused). Samples sharing work (a unit) are rendered together,
-    /// once each; the bytes do not depend on `threads`. Scenes vary in size: render them one at a time.
-    pub fn render_batch(&self, indices: &[u64], out: &mut [u8], threads: usize) -> Result<()> {
+    /// Render the samples `indices` on `threads` threads (0: one per core, the current rayon pool's;
+    /// 1: this thread; past [`crate::memory::MAX_THREADS`] refused): part `i` of each into `out[i]`,
+    /// one after another, [`Part::max_len`] bytes each. Samples sharing work (a unit) are rendered
+    /// together, once each; the bytes do not depend on `threads`. Bounded parts (a scene's) vary in
+    /// size: render them one at a time.
+    pub fn render_batch(&self, indices: &[u64], out: &mut [&mut [u8]], threads: usize) -> Result<()> {
         crate::memory::check_threads(threads)?;
-        ensure!(
-            self.sample_shape().is_fixed(),
-            "scenes vary in size; render them one at a time (render), not in batches"
-        );
-        let len = self.sample_len();
-        let needed = indices.len().checked_mul(len).context("the batch is too large")?;
-        ensure!(
-            out.len() >= needed,
-            "the output buffer holds {} bytes; {} samples need {needed}",
-            out.len(),
-            indices.len()
-        );
+        if let Some(part) = self.parts.iter().find(|p| p.dims.is_bounded()) {
+            bail!(
+                "the {} part varies in size from sample to sample; render such samples one at a time, not in batches",
+                part.name
+            );
+        }
+        self.check_buffers(out, indices.len())?;
         let samples: Vec<Sample> = indices.iter().map(|&i| self.sample(i)).collect::<Result<_>>()?;
-        let items: Vec<(Sample, &mut [u8])> =
-            samples.into_iter().zip(out.chunks_exact_mut(len.max(1))).collect();
-        let render = |scratch: &mut Scratch, sample, slot: &mut [u8]| {
-            self.render_into(sample, scratch, slot).map(|_| ())
+        // Sample k's slots: part i's k-th stretch of its buffer.
+        let mut slots: Vec<Vec<&mut [u8]>> = samples.iter().map(|_| Vec::new()).collect();
+        for (part, buffer) in self.parts.iter().zip(out.iter_mut()) {
+            for (slot, piece) in slots.iter_mut().zip(buffer.chunks_exact_mut(part.max_len().max(1))) {
+                slot.push(piece);
+            }
+        }
+        let items: Vec<(Sample, Vec<&mut [u8]>)> = samples.into_iter().zip(slots).collect();
+        let render = |scratch: &mut Scratch, sample, mut slot: Vec<&mut [u8]>| {
+            self.render_into(sample, scratch, &mut slot).map(|_| ())
         };
         match threads {
             0 => self.for_each_unit(items, true, render),
@@ -359,41 +347,47 @@ impl Dataset {
     pub fn render_grouped<T: Send>(
         &self,
         items: Vec<(Sample, T)>,
-        each: impl Fn(&[u8], T) -> Result<()> + Sync,
+        each: impl Fn(&[&[u8]], T) -> Result<()> + Sync,
     ) -> Result<()> {
         self.for_each_unit(items, true, |scratch, sample, item| {
             self.with_out(scratch, |scratch, out| {
-                self.render_into(sample, scratch, out).and_then(|n| each(&out[..n], item))
+                let filled = self.render_into(sample, scratch, out)?;
+                each(&written(out, filled), item)
             })
         })
     }
 
-    /// Render `samples` in order with `scratch`, handing each one's bytes to `emit`. Consecutive
-    /// samples of one unit share its work.
+    /// Render `samples` in order with `scratch`, handing each one's parts (the bytes written into
+    /// each) to `emit`. Consecutive samples of one unit share its work.
     pub fn render_samples(
         &self,
         samples: impl IntoIterator<Item = Sample>,
         scratch: &mut Scratch,
-        mut emit: impl FnMut(Sample, &[u8]) -> Result<()>,
+        mut emit: impl FnMut(Sample, &[&[u8]]) -> Result<()>,
     ) -> Result<()> {
         self.with_out(scratch, |scratch, out| {
             samples.into_iter().try_for_each(|sample| {
-                let n = self.render_into(sample, scratch, out)?;
-                emit(sample, &out[..n])
+                let filled = self.render_into(sample, scratch, out)?;
+                emit(sample, &written(out, filled))
             })
         })
     }
 
-    /// Call `f` with `scratch` and its one-sample output buffer, sized for this dataset, lent apart.
+    /// Call `f` with `scratch` and its one-sample output buffers (one per part), sized for this
+    /// dataset, lent apart.
     fn with_out<R>(
         &self,
         scratch: &mut Scratch,
-        f: impl FnOnce(&mut Scratch, &mut [u8]) -> Result<R>,
+        f: impl FnOnce(&mut Scratch, &mut [&mut [u8]]) -> Result<R>,
     ) -> Result<R> {
         let mut out = std::mem::take(&mut scratch.out);
+        out.resize_with(self.parts.len(), Vec::new);
         let what = || format!("one sample of {}", self.spec.preset);
-        try_grow(&mut out, self.sample_len(), 0, what, "use a smaller size")?;
-        let done = f(scratch, &mut out);
+        for (buffer, part) in out.iter_mut().zip(&self.parts) {
+            try_grow(buffer, part.max_len(), 0, what, "use a smaller size")?;
+        }
+        let mut views: Vec<&mut [u8]> = out.iter_mut().map(Vec::as_mut_slice).collect();
+        let done = f(scratch, &mut views);
         scratch.out = out;
         done
     }
@@ -409,8 +403,13 @@ impl Dataset {
             + need.objects * size_of::<SceneObject>()
             + need.reals * size_of::<f64>()
             + need.complex * size_of::<Complex>()
-            + self.sample_len();
+            + self.sample_bytes();
         bytes as u64
+    }
+
+    /// The most bytes of one sample, its parts together.
+    pub fn sample_bytes(&self) -> usize {
+        self.parts.iter().map(Part::max_len).sum()
     }
 
     /// The most memory the family keeps for all worker threads together (the textured dead leaves'
@@ -450,8 +449,9 @@ impl Dataset {
         }
     }
 
-    /// The classes whose first sample draws almost nothing: an image with under `share` of its
-    /// pixels unlike its background (its most common value), a point cloud collapsed to one point.
+    /// The classes whose first sample draws almost nothing: its first part, 8-bit (an image), with
+    /// under `share` of its values unlike its background (its most common value), or of other values
+    /// (a point cloud), its entries all alike (collapsed to one point).
     /// Renders one sample per class (on the current rayon pool): for categories read from files,
     /// before rendering a million samples of them.
     pub fn nearly_empty_classes(&self, share: f64) -> Result<Vec<usize>> {
@@ -460,17 +460,21 @@ impl Dataset {
         }
         let firsts: Vec<(Sample, usize)> =
             (0..self.class_count()).map(|c| (Sample { class: c, instance: 0 }, c)).collect();
-        let shape = self.sample_shape();
+        let first = self.parts[0];
         let empty = std::sync::Mutex::new(Vec::new());
-        self.render_grouped(firsts, |bytes, class| {
-            let nearly_empty = match shape {
-                SampleShape::Image { .. } => {
+        self.render_grouped(firsts, |parts, class| {
+            let bytes = parts[0];
+            let nearly_empty = match first.element {
+                Element::U8 => {
                     let mut counts = [0usize; 256];
                     bytes.iter().for_each(|&v| counts[usize::from(v)] += 1);
                     let background = counts.iter().max().copied().unwrap_or(0);
                     ((bytes.len() - background) as f64) < share * bytes.len() as f64
                 }
-                _ => bytes.chunks_exact(12).all(|p| p == &bytes[..12]),
+                _ => {
+                    let record = first.record_len().max(1);
+                    bytes.chunks_exact(record).all(|p| p == &bytes[..record])
+                }
             };
             if nearly_empty {
                 empty.lock().unwrap_or_else(|p| p.into_inner()).push(class);
@@ -528,8 +532,8 @@ impl Dataset {
         }
     }
 
-    /// Render one sample into `out` with `scratch`.
-    fn render_into(&self, sample: Sample, scratch: &mut Scratch, out: &mut [u8]) -> Result<usize> {
+    /// Render one sample's parts into `out` (one buffer per part) with `scratch`.
+    fn render_into(&self, sample: Sample, scratch: &mut Scratch, out: &mut [&mut [u8]]) -> Result<Filled> {
         let family = self.family();
         let need = family.scratch_len();
         let Scratch { positions, canvas, points, objects, reals, complex, held, precomputed, .. } = scratch;
@@ -553,7 +557,7 @@ impl Dataset {
                 offload.adopt_canvas(key, pixels, &mut ws).map_err(|e| failed(&e))?;
             }
         }
-        family.render(class, instance, &mut ws, out).map_err(|e| failed(&e))
+        family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))
     }
 
     /// The canvases `samples` need, each once, as jobs for [`CanvasJob::render`] (on a GPU), with
@@ -626,29 +630,6 @@ impl Dataset {
         serde_json::Value::Object(map)
     }
 
-    /// The JSON layout of a scene sample, `None` for samples that are not scenes: per object its
-    /// class index and folder name, model, box size, centre, heading (radians about z), and the range
-    /// of its points in the scene's cloud.
-    pub fn scene_json(&self, sample: &Sample) -> Option<Vec<u8>> {
-        if self.sample_shape().is_fixed() {
-            return None;
-        }
-        let mut objects = vec![SceneObject::default(); self.family().scratch_len().objects];
-        let mut layout = Vec::new();
-        self.family().layout(sample.instance as u64, &mut objects, &mut |o| {
-            layout.push(serde_json::json!({
-                "class": o.class,
-                "class_name": Self::class_name(o.class),
-                "model": o.model,
-                "size": o.object.size,
-                "centre": o.object.centre,
-                "heading": o.object.heading,
-                "points": [o.points.0, o.points.1],
-            }));
-        });
-        Some(serde_json::to_vec_pretty(&layout).expect("serialisable"))
-    }
-
     /// The splits present: `train`, and `val` when `val_per_class > 0`.
     pub fn splits(&self) -> Vec<Split> {
         if self.spec.val_per_class > 0 { vec![Split::Train, Split::Val] } else { vec![Split::Train] }
@@ -682,6 +663,11 @@ impl Dataset {
         let end = self.spec.instances.min(start + CHUNK_LEN);
         (start..end).map(move |instance| Sample { class: chunk.class, instance })
     }
+}
+
+/// The bytes [`Family::render_parts`] wrote into each of `out`'s buffers.
+fn written<'a>(out: &'a [&mut [u8]], filled: Filled) -> Vec<&'a [u8]> {
+    out.iter().enumerate().map(|(i, buffer)| &buffer[..filled.bytes(i)]).collect()
 }
 
 /// No progress to report.
@@ -755,15 +741,13 @@ impl Dataset {
             file.display(),
             field("format")
         );
-        ensure!(
-            field("tool") == TOOL,
-            "{} was written by {}; this is {TOOL}, whose bytes may differ: open it with {}",
-            file.display(),
-            field("tool"),
-            field("tool")
-        );
         let spec: Spec = serde_json::from_value(manifest.get("spec").cloned().unwrap_or_default())
             .with_context(|| format!("{}: its \"spec\" is not a dataset spec", file.display()))?;
+        let bytes_version = manifest.get("bytes_version").and_then(serde_json::Value::as_u64);
+        let bytes_version = bytes_version.map_or(FIRST_BYTES_VERSION, |v| v.try_into().unwrap_or(u32::MAX));
+        if let Some(why) = spec.other_bytes(&field("tool"), bytes_version) {
+            bail!("{} {why}: open it with {}", file.display(), field("tool"));
+        }
         let files: Vec<(String, String)> = (0..spec.categories)
             .map(|c| {
                 let path = dir.join(Dataset::category_path(c));

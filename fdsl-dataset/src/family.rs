@@ -9,9 +9,8 @@ use crate::offload::Offload;
 use crate::prepare::Prepare;
 use crate::spec::{Naming, Spec};
 use anyhow::Result;
-use fdsl_core::family::{Parameter, PlacedObject, ScratchLen};
-use fdsl_core::math::scene::SceneObject;
-use fdsl_core::{Family, RenderError, SampleShape, Workspace};
+use fdsl_core::family::{Filled, Parameter, Part, Parts, ScratchLen};
+use fdsl_core::{Family, RenderError, Workspace};
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -24,6 +23,17 @@ pub enum SampleKind {
     Clouds,
     /// Scenes: point clouds of varying size with a JSON layout each.
     Scenes,
+}
+
+impl SampleKind {
+    /// What to call samples in messages: `images`, `point clouds`, `scenes`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SampleKind::Images => "images",
+            SampleKind::Clouds => "point clouds",
+            SampleKind::Scenes => "scenes",
+        }
+    }
 }
 
 /// The most instances per class unless a family says otherwise.
@@ -61,11 +71,22 @@ pub trait FamilySettings: Sync {
         let _ = spec;
         0
     }
-    /// The points of a typical scene (0 for families without scenes; for `--dry-run`).
-    fn typical_scene_points(&self) -> usize {
-        0
+    /// The entries of `part`'s first dimension in a typical sample (for `--dry-run`): its size, but
+    /// for a bounded part (a scene's points) what a sample has on average.
+    fn typical_entries(&self, part: &Part) -> usize {
+        part.dims.sizes().first().copied().unwrap_or(1)
+    }
+    /// What generic flags mean for this family where it is not what they say in general, as
+    /// `(flag, line)`: `("--instances", "SegRCDB: the number of images.")`. `--help` adds each
+    /// line to the flag's help.
+    fn flag_meanings(&self) -> &'static [FlagMeaning] {
+        &[]
     }
 }
+
+/// What a generic flag (`--categories`, `--instances`, `--val-per-class`) means for a family:
+/// `(flag, line of help naming the family)`.
+pub type FlagMeaning = (&'static str, &'static str);
 
 /// A family's own error, boxed: families of every error type live behind one `dyn Family`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -102,8 +123,8 @@ where
 {
     type Error = BoxError;
 
-    fn shape(&self) -> SampleShape {
-        self.0.shape()
+    fn parts(&self) -> Parts {
+        self.0.parts()
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -118,14 +139,6 @@ where
         self.0.labelled()
     }
 
-    fn masked(&self) -> bool {
-        self.0.masked()
-    }
-
-    fn sample_len(&self) -> usize {
-        self.0.sample_len()
-    }
-
     fn unit_of(&self, instance: u64) -> u64 {
         self.0.unit_of(instance)
     }
@@ -134,14 +147,14 @@ where
         self.0.shared_work()
     }
 
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<BoxError>> {
-        self.0.render(class, instance, ws, out).map_err(|e| e.map_family(|e| Box::new(e) as BoxError))
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<BoxError>> {
+        self.0.render_parts(class, instance, ws, out).map_err(|e| e.map_family(|e| Box::new(e) as BoxError))
     }
 
     fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
@@ -150,9 +163,5 @@ where
 
     fn parameters(&self, class: usize, instance: u64, visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
         self.0.parameters(class, instance, visit)
-    }
-
-    fn layout(&self, instance: u64, objects: &mut [SceneObject], visit: &mut dyn FnMut(&PlacedObject)) {
-        self.0.layout(instance, objects, visit)
     }
 }

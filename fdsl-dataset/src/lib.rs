@@ -9,13 +9,14 @@
 //! use fdsl_dataset::Dataset;
 //!
 //! let ds = Dataset::open(r#"{"preset": "rcdb-1k", "categories": 2, "instances": 3, "size": 64}"#)?;
-//! assert_eq!((ds.len(), ds.sample_len()), (6, 64 * 64));
-//! let mut image = vec![0u8; ds.sample_len()];
-//! ds.render(4, &mut image)?; // class 1, instance 1: index = class x instances + instance
-//! assert_eq!(ds.label(4)?, 1);
-//! let mut batch = vec![0u8; 2 * ds.sample_len()];
-//! ds.render_batch(&[4, 0], &mut batch, 2)?;
-//! assert_eq!(&batch[..64 * 64], &image[..]);
+//! let image = ds.parts()[0]; // RCDB's one part: a grey image
+//! assert_eq!((ds.len(), image.name, image.max_len()), (6, "image", 64 * 64));
+//! let mut pixels = vec![0u8; image.max_len()];
+//! ds.render_parts(4, &mut [&mut pixels])?; // class 1, instance 1: index = class x instances + instance
+//! assert_eq!(ds.label(4)?, 1); // the label is a number per sample, not a part
+//! let mut batch = vec![0u8; 2 * image.max_len()];
+//! ds.render_batch(&[4, 0], &mut [&mut batch], 2)?; // one buffer per part, the samples in turn
+//! assert_eq!(&batch[..64 * 64], &pixels[..]);
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
@@ -30,17 +31,19 @@ pub mod dataset;
 pub mod families;
 pub mod family;
 pub mod flags;
+pub mod jpeg;
 pub mod memory;
 pub mod offload;
 pub mod prepare;
 pub mod preset;
+pub mod publication;
 pub mod request;
 pub mod search;
 pub mod spec;
 
 pub use categories::Categories;
 pub use dataset::{Dataset, Sample, Scratch, Split};
-pub use fdsl_core::family::SampleShape;
+pub use fdsl_core::family::{Dims, Element, Part, Role};
 pub use request::Request;
 pub use spec::Spec;
 
@@ -48,7 +51,8 @@ pub use spec::Spec;
 pub const MANIFEST: &str = "manifest.json";
 /// The manifest format this version writes and reads.
 pub const MANIFEST_FORMAT: &str = "fdsl-dataset/1";
-/// The tool that writes manifests: datasets are rebuilt byte for byte only by the version that
-/// wrote them (a version whose output bytes differ gets a new number: 0.2.0 draws RCDB's lines as
-/// PIL does and writes RCDB category files in the reference's keys).
+/// The tool that writes manifests, recorded in them as the release that made a folder. Which
+/// release makes which bytes is each family's bytes version ([`families::Settings::bytes_version`]):
+/// a folder verifies and resumes with any release whose bytes version for its family is the one
+/// its manifest records.
 pub const TOOL: &str = concat!("fdsl ", env!("CARGO_PKG_VERSION"));

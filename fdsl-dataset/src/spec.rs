@@ -76,7 +76,7 @@ impl Choice for Format {
             Format::Png,
             "png",
             "ImageFolder: train/CLASS/NAME.png (and val/...), one 8-bit greyscale PNG per image; images with \
-             masks (segrcdb): mmsegmentation's images/training/KEY.png and annotations/training/KEY.png (and \
+             masks: mmsegmentation's images/training/KEY.png and annotations/training/KEY.png (and \
              validation)",
         ),
         (
@@ -339,7 +339,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The bytes version a manifest records where it records none: 0.2.0's manifests, and every
+/// family's first version (the field is omitted when 1).
+pub const FIRST_BYTES_VERSION: u32 = 1;
+
 impl Spec {
+    /// Why this release cannot remake the files of a folder whose manifest was written by `tool` with
+    /// the family's bytes version `bytes_version`, as a clause (`was written by fdsl 0.2.0, whose …`),
+    /// or `None` where it can: this release's bytes version of the spec's family is the folder's.
+    pub fn other_bytes(&self, tool: &str, bytes_version: u32) -> Option<String> {
+        let ours = self.family.bytes_version();
+        (bytes_version != ours).then(|| {
+            format!(
+                "was written by {tool}, whose bytes of the {} preset are version {bytes_version}; this is {}, \
+                 which makes version {ours}",
+                self.preset,
+                crate::TOOL
+            )
+        })
+    }
+
     /// Whether `other` is the same dataset: every field equal but `category_source`, which is only
     /// provenance (the folder or preset the categories were read from; `categories_sha256` names
     /// them), so that the same categories given by another path, from another working directory or

@@ -41,16 +41,39 @@ fn small(preset: &str) -> String {
     format!(r#"{{"preset": "{preset}", "seed": 3, {overrides}}}"#)
 }
 
-/// Every sample's bytes, rendered in index order through one scratch (units in turn).
-fn in_order(ds: &Dataset) -> Vec<Vec<u8>> {
+/// A sample's parts' bytes.
+type Parts = Vec<Vec<u8>>;
+
+/// Every sample's parts, rendered in index order through one scratch (units in turn).
+fn in_order(ds: &Dataset) -> Vec<Parts> {
     let samples: Vec<Sample> = (0..ds.len()).map(|i| ds.sample(i).unwrap()).collect();
     let mut bytes = Vec::new();
     ds.render_samples(samples, &mut Scratch::default(), |_, b| {
-        bytes.push(b.to_vec());
+        bytes.push(b.iter().map(|p| p.to_vec()).collect());
         Ok(())
     })
     .unwrap();
     bytes
+}
+
+/// Fresh buffers for one sample of `ds`: one per part, each its most bytes.
+fn buffers(ds: &Dataset, samples: usize) -> Parts {
+    ds.parts().iter().map(|p| vec![0u8; p.max_len() * samples]).collect()
+}
+
+/// Sample `i` alone, with fresh buffers.
+fn alone(ds: &Dataset, i: u64) -> anyhow::Result<Parts> {
+    let mut bufs = buffers(ds, 1);
+    let mut out: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
+    let lens = ds.render_parts(i, &mut out)?;
+    Ok(bufs
+        .into_iter()
+        .zip(lens)
+        .map(|(mut b, n)| {
+            b.truncate(n);
+            b
+        })
+        .collect())
 }
 
 fn shuffled(n: u64, step: u64) -> Vec<u64> {
@@ -72,20 +95,21 @@ fn every_way_of_asking_gives_the_same_bytes() {
         let ds = Dataset::open(&small(preset)).unwrap_or_else(|e| panic!("{preset}: {e:#}"));
         let expected = in_order(&ds);
         assert_eq!(expected.len() as u64, ds.len(), "{preset}");
-        assert!(expected.iter().any(|b| b.iter().any(|&v| v != expected[0][0])), "{preset}: blank samples");
+        assert!(
+            expected.iter().any(|b| b[0].iter().any(|&v| v != expected[0][0][0])),
+            "{preset}: blank samples"
+        );
 
         // Alone, in a random order, each with fresh buffers.
         let order = shuffled(ds.len(), 0);
         for &i in order.iter().take(12) {
-            let mut out = vec![0u8; ds.sample_len()];
-            let n = ds.render(i, &mut out).unwrap();
-            assert!(out[..n] == expected[i as usize], "{preset}: sample {i} alone");
+            assert!(alone(&ds, i).unwrap() == expected[i as usize], "{preset}: sample {i} alone");
         }
         // In a random order through one scratch: what it holds from another unit must not leak.
         let samples: Vec<Sample> = order.iter().map(|&i| ds.sample(i).unwrap()).collect();
         let mut got = Vec::new();
         ds.render_samples(samples, &mut Scratch::default(), |s, b| {
-            got.push((ds.index_of(s), b.to_vec()));
+            got.push((ds.index_of(s), b.iter().map(|p| p.to_vec()).collect::<Parts>()));
             Ok(())
         })
         .unwrap();
@@ -101,45 +125,51 @@ fn every_way_of_asking_gives_the_same_bytes() {
             let class = if ds.labelled() { ds.sample(i).unwrap().class as i64 } else { -1 };
             assert_eq!(ds.label(i).unwrap(), class, "{preset}");
         }
-        assert!(ds.sample(ds.len()).is_err() && ds.render(ds.len(), &mut [0; 1]).is_err());
+        assert!(ds.sample(ds.len()).is_err() && alone(&ds, ds.len()).is_err());
+        // One buffer per part, no fewer: nothing splits a sample's bytes by length.
+        let mut bufs = buffers(&ds, 1);
+        let mut short: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).skip(1).collect();
+        let err = ds.render_parts(0, &mut short).unwrap_err();
+        assert!(err.to_string().contains("give one per part"), "{preset}: {err}");
+        // A mask part labels each pixel with a class + 1, or 0.
+        for (part, bytes) in ds.parts().iter().zip(&expected[expected.len() - 1]) {
+            if part.role == fdsl_dataset::Role::Mask {
+                assert!(
+                    bytes.iter().any(|&v| v != 0) && bytes.iter().all(|&v| v as usize <= ds.class_count())
+                );
+            }
+        }
 
-        if !ds.sample_shape().is_fixed() {
-            let err = ds.render_batch(&[0], &mut vec![0; ds.sample_len()], 1).unwrap_err();
-            assert!(err.to_string().contains("scenes vary in size"), "{err}");
+        if ds.parts().iter().any(|p| p.dims.is_bounded()) {
+            let mut bufs = buffers(&ds, 1);
+            let mut out: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
+            let err = ds.render_batch(&[0], &mut out, 1).unwrap_err();
+            assert!(err.to_string().contains("varies in size"), "{err}");
             continue;
         }
         // Batches: a random order with repeats, on 1, 2 and all threads.
         let mut indices = shuffled(ds.len(), 1);
         indices.extend_from_slice(&indices.clone()[..indices.len().min(3)]);
-        let len = ds.sample_len();
         for threads in [1, 2, 0] {
-            let mut out = vec![0u8; indices.len() * len];
+            let mut bufs = buffers(&ds, indices.len());
+            let mut out: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
             ds.render_batch(&indices, &mut out, threads).unwrap();
-            for (slot, &i) in out.chunks_exact(len).zip(&indices) {
-                assert!(slot == expected[i as usize], "{preset}: sample {i} in a batch on {threads} threads");
+            for (k, &i) in indices.iter().enumerate() {
+                for (p, (part, buffer)) in ds.parts().iter().zip(&bufs).enumerate() {
+                    let slot = &buffer[k * part.max_len()..(k + 1) * part.max_len()];
+                    assert!(
+                        slot == expected[i as usize][p],
+                        "{preset}: sample {i} in a batch on {threads} threads"
+                    );
+                }
             }
         }
-        let err = ds.render_batch(&[0, 1], &mut vec![0; 2 * len - 1], 1).unwrap_err();
-        assert!(err.to_string().contains("samples need"), "{err}");
-        // Masks: image then mask in one sample's bytes, or apart; asked of a family without, an error.
-        let (image_len, mask_len) = (ds.image_len(), ds.mask_len());
-        assert_eq!(image_len + mask_len, len, "{preset}");
-        let (mut image, mut mask) = (vec![0u8; image_len], vec![0u8; mask_len.max(1)]);
-        match ds.has_masks() {
-            true => {
-                let i = ds.len() - 1;
-                ds.render_with_mask(i, &mut image, &mut mask).unwrap();
-                assert!(expected[i as usize] == [image.clone(), mask.clone()].concat(), "{preset}");
-                assert!(mask.iter().any(|&v| v != 0) && mask.iter().all(|&v| v as usize <= ds.class_count()));
-                let err = ds.render_with_mask(0, &mut image, &mut mask[1..]).unwrap_err();
-                assert!(err.to_string().contains("a sample needs"), "{err}");
-            }
-            false => {
-                assert_eq!(mask_len, 0, "{preset}");
-                let err = ds.render_with_mask(0, &mut image, &mut mask).unwrap_err();
-                assert!(err.to_string().contains("have no masks"), "{preset}: {err}");
-            }
-        }
+        let mut bufs = buffers(&ds, 2);
+        let last = bufs.len() - 1;
+        bufs[last].pop();
+        let mut out: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
+        let err = ds.render_batch(&[0, 1], &mut out, 1).unwrap_err();
+        assert!(err.to_string().contains("sample(s) need"), "{err}");
     }
 }
 
@@ -274,9 +304,8 @@ proptest::proptest! {
             ..Default::default()
         };
         if let Ok(ds) = request.dataset(&|_, _| {}) {
-            let mut out = vec![0u8; ds.sample_len()];
             for i in [0, ds.len() - 1] {
-                proptest::prop_assert!(ds.render(i, &mut out).is_ok());
+                proptest::prop_assert!(alone(&ds, i).is_ok());
             }
         }
     }

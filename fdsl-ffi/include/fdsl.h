@@ -13,10 +13,11 @@
 
 /*
  The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly. 2: images
- with masks (`fdsl_dataset_has_masks`, `fdsl_mask_size`, `fdsl_render_with_mask`,
- `FDSL_ERROR_NO_MASKS`; `fdsl_sample_size` counts the mask of such samples).
+ with masks. 3: samples are parts (`fdsl_part_*`), `fdsl_render` and `fdsl_render_batch` take one
+ buffer per part; ABI 2's `fdsl_sample_size`, `fdsl_sample_dims`, `fdsl_dataset_has_masks`,
+ `fdsl_mask_size`, `fdsl_render_with_mask` and `FDSL_ERROR_NO_MASKS` are gone (a mask is a part).
  */
-#define FDSL_ABI_VERSION 2
+#define FDSL_ABI_VERSION 3
 
 /*
  Success.
@@ -45,7 +46,8 @@
 #define FDSL_ERROR_BUFFER 4
 
 /*
- The dataset's samples vary in size (PC-FractalDB scenes), which this ABI does not render.
+ A part varies in size from sample to sample (a scene's points), which `fdsl_render_batch` does
+ not render (`fdsl_render` does, one sample at a time).
  */
 #define FDSL_ERROR_VARIABLE_SIZE 5
 
@@ -70,9 +72,14 @@
 #define FDSL_ERROR_MEMORY 9
 
 /*
- Masks asked of a dataset whose samples have none (`fdsl_render_with_mask`).
+ A part index past the sample's parts.
  */
-#define FDSL_ERROR_NO_MASKS 10
+#define FDSL_ERROR_PART 11
+
+/*
+ The most dimensions of a part (`fdsl_part_dims`).
+ */
+#define FDSL_MAX_DIMS 4
 
 /*
  An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
@@ -89,9 +96,8 @@ extern "C" {
  or `{"preset": NAME, ...overrides}` with the overrides of `fdsl render`: `seed`, `categories`,
  `instances`, `size`, `points`, `draw`, `weight_step`, `categories_from`, `val_per_class`,
  `mix_ratio`, ...). On success `*out` is the new handle (free it with `fdsl_dataset_free`); on
- failure `*out` is NULL. Presets whose categories come from a search (fractaldb-10k, the 3-D
- presets) search when opened: about 1 s per 1,000 3-D categories per core. Scenes
- (pc-fractaldb-scenes) vary in size and are refused with `FDSL_ERROR_VARIABLE_SIZE`.
+ failure `*out` is NULL. Presets whose categories come from a search search when opened: about
+ 1 s per 1,000 3-D categories per core.
 
  # Safety
  `spec_json` is NULL or a NUL-terminated string; `out` is NULL or points to writable storage for
@@ -124,98 +130,107 @@ uint64_t fdsl_dataset_len(const fdsl_dataset *ds);
 uint64_t fdsl_dataset_classes(const fdsl_dataset *ds);
 
 /*
- The bytes of one sample as `fdsl_render` writes it (0 for NULL): images are row-major uint8
- H x W (x C), point clouds little-endian float32 x, y, z per point; an image with a mask is the
- image then its mask (`fdsl_mask_size` bytes).
+ The parts of every sample (0 for NULL).
 
  # Safety
  `ds` is NULL or a live handle.
  */
-size_t fdsl_sample_size(const fdsl_dataset *ds);
+size_t fdsl_part_count(const fdsl_dataset *ds);
 
 /*
- Whether every sample is an image with a per-pixel label mask (1) or not (0; 0 for NULL): a mask
- is row-major uint8 H x W of the image's side, 0 the background, else the class drawn there + 1.
+ Part `part`'s name (`"image"`, `"mask"`, `"points"`, `"layout"`, …), unique in the sample; NULL
+ for NULL and past the parts. Valid while the handle lives.
 
  # Safety
  `ds` is NULL or a live handle.
  */
-int fdsl_dataset_has_masks(const fdsl_dataset *ds);
+const char *fdsl_part_name(const fdsl_dataset *ds, size_t part);
 
 /*
- The bytes of one sample's mask (0 without masks, and for NULL).
+ Part `part`'s role, what its bytes are: `"image"` (H x W or H x W x C), `"mask"` (H x W, a label
+ per pixel: 0 the background, else the class drawn there + 1), `"points"` (N x 3: x, y, z),
+ `"layout"` (N x 11 per placed object: class, model, size x y z, centre x y z, heading, first
+ point, end point), `"volume"` (D x H x W), `"labels"` (D x H x W, a label per voxel); NULL for
+ NULL and past the parts. Valid while the handle lives.
 
  # Safety
  `ds` is NULL or a live handle.
  */
-size_t fdsl_mask_size(const fdsl_dataset *ds);
+const char *fdsl_part_role(const fdsl_dataset *ds, size_t part);
 
 /*
- The shape of one sample (of its image, for images with masks) as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
- (H, W) or, with several channels, (H, W, C) of uint8; a point cloud (N, 3) of float32.
+ Part `part`'s element type: `"uint8"`, `"float32"` or `"float64"` (little-endian); NULL for NULL
+ and past the parts. Valid while the handle lives.
 
  # Safety
- `ds` is NULL or a live handle; `dims` is NULL or writable for 3 `size_t`; `ndim` is NULL or
- writable for one.
+ `ds` is NULL or a live handle.
  */
-int fdsl_sample_dims(const fdsl_dataset *ds,
-                     size_t *dims,
-                     size_t *ndim);
+const char *fdsl_part_element(const fdsl_dataset *ds, size_t part);
 
 /*
- Render sample `index` into `out` (`out_len` bytes, at least `fdsl_sample_size`) and, unless
- `label` is NULL, store its label (its class).
+ The most bytes of part `part` of one sample (0 for NULL and past the parts): the size of its
+ buffer for `fdsl_render`.
 
  # Safety
- `ds` is NULL or a live handle; `out` is NULL or writable for `out_len` bytes; `label` is NULL or
- writable for one `int64_t`.
+ `ds` is NULL or a live handle.
+ */
+size_t fdsl_part_size(const fdsl_dataset *ds, size_t part);
+
+/*
+ Part `part`'s dimensions, row-major, into `dims` (room for `FDSL_MAX_DIMS`) and `*ndim`, and
+ unless `bounded` is NULL whether the first dimension is only the most (1: a scene's points, whose
+ count `fdsl_render` reports) or every sample's (0).
+
+ # Safety
+ `ds` is NULL or a live handle; `dims` is NULL or writable for `FDSL_MAX_DIMS` `size_t`; `ndim`
+ is NULL or writable for one; `bounded` is NULL or writable for one `int`.
+ */
+int fdsl_part_dims(const fdsl_dataset *ds, size_t part, size_t *dims, size_t *ndim, int *bounded);
+
+/*
+ Render sample `index`, part `i` into `outs[i]` (`out_lens[i]` bytes, at least `fdsl_part_size`),
+ for the `nparts` parts (`fdsl_part_count`); unless `written` is NULL, store the bytes written into
+ each part (`nparts` entries: a bounded part's actual entries), and unless `label` is NULL the
+ sample's label (its class, −1 for unlabelled samples).
+
+ # Safety
+ `ds` is NULL or a live handle; `outs` and `out_lens` are NULL or readable for `nparts` entries,
+ each `outs[i]` writable for `out_lens[i]` bytes; `written` is NULL or writable for `nparts`
+ entries; `label` is NULL or writable for one `int64_t`.
  */
 int fdsl_render(const fdsl_dataset *ds,
                 uint64_t index,
-                uint8_t *out,
-                size_t out_len,
+                uint8_t *const *outs,
+                const size_t *out_lens,
+                size_t nparts,
+                size_t *written,
                 int64_t *label);
 
 /*
- Render sample `index`'s image into `image` (`image_len` bytes, at least `fdsl_sample_size` minus
- `fdsl_mask_size`) and its mask into `mask` (`mask_len` bytes, at least `fdsl_mask_size`):
- `FDSL_ERROR_NO_MASKS` for a dataset without masks, `FDSL_ERROR_BUFFER` for a buffer too small,
- both before anything is written.
-
- # Safety
- `ds` is NULL or a live handle; `image` is NULL or writable for `image_len` bytes; `mask` is NULL
- or writable for `mask_len` bytes.
- */
-int fdsl_render_with_mask(const fdsl_dataset *ds,
-                          uint64_t index,
-                          uint8_t *image,
-                          size_t image_len,
-                          uint8_t *mask,
-                          size_t mask_len);
-
-/*
- Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;
- `out_len` at least `n` times that), and unless `labels` is NULL their labels into `labels`
- (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
- (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (FractalDB's 40 images of one chaos game,
+ Render the `n` samples `indices`, part `i` of each into `outs[i]`, one after another
+ (`fdsl_part_size` bytes each; `out_lens[i]` at least `n` times that), for the `nparts` parts, and
+ unless `labels` is NULL their labels into `labels` (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
+ (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (the images of one chaos game,
  a 3-D model's views) are rendered together; the bytes do not depend on `threads` or on the order
  of `indices`.
 
- Checked in this order, before `indices` is read: the handle and pointers (`FDSL_ERROR_NULL`),
- `out_len` against `n` samples (`FDSL_ERROR_BUFFER`, also when `n` samples cannot exist in
- memory), `threads` (`FDSL_ERROR_ARGUMENT`); then every index (`FDSL_ERROR_INDEX`), before any
- byte of `out` or `labels` is written.
+ A part that varies in size (a scene's points) is `FDSL_ERROR_VARIABLE_SIZE`: render such samples
+ one at a time. Checked in this order, before `indices` is read: the handle, the parts' sizes
+ (`FDSL_ERROR_VARIABLE_SIZE`), the buffers against `n` samples (`FDSL_ERROR_BUFFER`, also when `n`
+ samples cannot exist in memory; `FDSL_ERROR_NULL`), `threads` (`FDSL_ERROR_ARGUMENT`); then every
+ index (`FDSL_ERROR_INDEX`), before any byte of the buffers or `labels` is written.
 
  # Safety
- `ds` is NULL or a live handle; `indices` is readable for `n` entries; `out` is writable for
- `out_len` bytes; `labels` is NULL or writable for `n` entries (the pointers may be NULL when `n`
- is 0).
+ `ds` is NULL or a live handle; `indices` is readable for `n` entries; `outs` and `out_lens` are
+ NULL or readable for `nparts` entries, each `outs[i]` writable for `out_lens[i]` bytes; `labels`
+ is NULL or writable for `n` entries (the pointers may be NULL when `n` is 0).
  */
 int fdsl_render_batch(const fdsl_dataset *ds,
                       const uint64_t *indices,
                       size_t n,
-                      uint8_t *out,
-                      size_t out_len,
+                      uint8_t *const *outs,
+                      const size_t *out_lens,
+                      size_t nparts,
                       int64_t *labels,
                       uint32_t threads);
 

@@ -2,11 +2,13 @@
 //! cbindgen and checked fresh by `tests/header.rs`).
 //!
 //! A dataset is opened from its spec as JSON — the `spec` of a rendered dataset's `manifest.json`,
-//! or the short form `{"preset": "fractaldb-1k", "seed": 0, "categories": 10}` — and renders any sample
+//! or the short form `{"preset": NAME, "seed": 0, "categories": 10}` — and renders any sample
 //! into the caller's buffer with the very bytes `fdsl render` writes. Sample `index` is
-//! `class * instances + instance`; its label is its class. Images with masks (SegRCDB) are numbered
-//! images labelled −1, each with a per-pixel label mask: `fdsl_render` writes the image then the
-//! mask, `fdsl_render_with_mask` writes them into two buffers.
+//! `class * instances + instance`; its label is its class (−1 for unlabelled samples, numbered in one
+//! group). A sample is its parts — an image; an image and its mask; a point cloud; a scene's points
+//! and layout — each described by `fdsl_part_count`, `fdsl_part_name`, `fdsl_part_role`,
+//! `fdsl_part_element`, `fdsl_part_dims` and `fdsl_part_size`, and rendered into a buffer of its
+//! own (`fdsl_render`, `fdsl_render_batch`: one buffer per part).
 //!
 //! Conventions (as rustls-ffi and zstd's API): an opaque handle, `int` status codes (`FDSL_OK` = 0,
 //! else one of the `FDSL_ERROR_*` codes), a one-line message of the calling thread's last failure
@@ -20,15 +22,16 @@
 //! at once, never a read past the caller's array.
 
 use ::fdsl_dataset::memory::is_out_of_memory;
-use ::fdsl_dataset::{Dataset, SampleShape};
+use ::fdsl_dataset::{Dataset, Part};
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The version of this ABI; it grows when a declaration of `fdsl.h` changes incompatibly. 2: images
-/// with masks (`fdsl_dataset_has_masks`, `fdsl_mask_size`, `fdsl_render_with_mask`,
-/// `FDSL_ERROR_NO_MASKS`; `fdsl_sample_size` counts the mask of such samples).
-pub const FDSL_ABI_VERSION: u32 = 2;
+/// with masks. 3: samples are parts (`fdsl_part_*`), `fdsl_render` and `fdsl_render_batch` take one
+/// buffer per part; ABI 2's `fdsl_sample_size`, `fdsl_sample_dims`, `fdsl_dataset_has_masks`,
+/// `fdsl_mask_size`, `fdsl_render_with_mask` and `FDSL_ERROR_NO_MASKS` are gone (a mask is a part).
+pub const FDSL_ABI_VERSION: u32 = 3;
 
 /// Success.
 pub const FDSL_OK: c_int = 0;
@@ -41,7 +44,8 @@ pub const FDSL_ERROR_SPEC: c_int = 2;
 pub const FDSL_ERROR_INDEX: c_int = 3;
 /// An output buffer smaller than the samples need.
 pub const FDSL_ERROR_BUFFER: c_int = 4;
-/// The dataset's samples vary in size (PC-FractalDB scenes), which this ABI does not render.
+/// A part varies in size from sample to sample (a scene's points), which `fdsl_render_batch` does
+/// not render (`fdsl_render` does, one sample at a time).
 pub const FDSL_ERROR_VARIABLE_SIZE: c_int = 5;
 /// A sample could not be rendered (or worker threads could not be started).
 pub const FDSL_ERROR_RENDER: c_int = 6;
@@ -51,14 +55,19 @@ pub const FDSL_ERROR_PANIC: c_int = 7;
 pub const FDSL_ERROR_ARGUMENT: c_int = 8;
 /// The memory a call needs cannot be had (the message names the size); nothing was written.
 pub const FDSL_ERROR_MEMORY: c_int = 9;
-/// Masks asked of a dataset whose samples have none (`fdsl_render_with_mask`).
-pub const FDSL_ERROR_NO_MASKS: c_int = 10;
+/// A part index past the sample's parts.
+pub const FDSL_ERROR_PART: c_int = 11;
+
+/// The most dimensions of a part (`fdsl_part_dims`).
+pub const FDSL_MAX_DIMS: usize = 4;
 
 /// An opened dataset. Made by `fdsl_dataset_open`, released by `fdsl_dataset_free`; it may be used
 /// from several threads at once.
 #[allow(non_camel_case_types)]
 pub struct fdsl_dataset {
     dataset: Dataset,
+    /// Per part: its name, role and element type's name, NUL-terminated.
+    names: Vec<[CString; 3]>,
 }
 
 thread_local! {
@@ -108,9 +117,8 @@ unsafe fn dataset<'a>(ds: *const fdsl_dataset) -> Result<&'a Dataset, Failure> {
 /// or `{"preset": NAME, ...overrides}` with the overrides of `fdsl render`: `seed`, `categories`,
 /// `instances`, `size`, `points`, `draw`, `weight_step`, `categories_from`, `val_per_class`,
 /// `mix_ratio`, ...). On success `*out` is the new handle (free it with `fdsl_dataset_free`); on
-/// failure `*out` is NULL. Presets whose categories come from a search (fractaldb-10k, the 3-D
-/// presets) search when opened: about 1 s per 1,000 3-D categories per core. Scenes
-/// (pc-fractaldb-scenes) vary in size and are refused with `FDSL_ERROR_VARIABLE_SIZE`.
+/// failure `*out` is NULL. Presets whose categories come from a search search when opened: about
+/// 1 s per 1,000 3-D categories per core.
 ///
 /// # Safety
 /// `spec_json` is NULL or a NUL-terminated string; `out` is NULL or points to writable storage for
@@ -129,16 +137,10 @@ pub unsafe extern "C" fn fdsl_dataset_open(spec_json: *const c_char, out: *mut *
             .to_str()
             .map_err(|_| failure(FDSL_ERROR_SPEC, "spec_json is not UTF-8"))?;
         let dataset = Dataset::open(json).map_err(|e| failure(FDSL_ERROR_SPEC, format!("{e:#}")))?;
-        if !dataset.sample_shape().is_fixed() {
-            return Err(failure(
-                FDSL_ERROR_VARIABLE_SIZE,
-                format!(
-                    "{}: scenes vary in size; the C API renders fixed-size samples only",
-                    dataset.spec.preset
-                ),
-            ));
-        }
-        *out = Box::into_raw(Box::new(fdsl_dataset { dataset }));
+        let c = |s: &str| CString::new(s).unwrap_or_default();
+        let names =
+            dataset.parts().iter().map(|p| [c(p.name), c(p.role.name()), c(p.element.name())]).collect();
+        *out = Box::into_raw(Box::new(fdsl_dataset { dataset, names }));
         Ok(())
     })
 }
@@ -175,50 +177,87 @@ pub unsafe extern "C" fn fdsl_dataset_classes(ds: *const fdsl_dataset) -> u64 {
     unsafe { dataset(ds) }.map_or(0, |d| d.class_count() as u64)
 }
 
-/// The bytes of one sample as `fdsl_render` writes it (0 for NULL): images are row-major uint8
-/// H x W (x C), point clouds little-endian float32 x, y, z per point; an image with a mask is the
-/// image then its mask (`fdsl_mask_size` bytes).
+/// The parts of every sample (0 for NULL).
 ///
 /// # Safety
 /// `ds` is NULL or a live handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fdsl_sample_size(ds: *const fdsl_dataset) -> usize {
+pub unsafe extern "C" fn fdsl_part_count(ds: *const fdsl_dataset) -> usize {
     // SAFETY: the caller passes NULL or a live handle.
-    unsafe { dataset(ds) }.map_or(0, Dataset::sample_len)
+    unsafe { dataset(ds) }.map_or(0, |d| d.parts().len())
 }
 
-/// Whether every sample is an image with a per-pixel label mask (1) or not (0; 0 for NULL): a mask
-/// is row-major uint8 H x W of the image's side, 0 the background, else the class drawn there + 1.
+/// Part `part`'s name, role and element type's name, or NULL for NULL and a part past the parts.
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+unsafe fn part_name(ds: *const fdsl_dataset, part: usize, which: usize) -> *const c_char {
+    // SAFETY: the caller passes NULL or a live handle, which points to an `fdsl_dataset`.
+    let names = unsafe { ds.as_ref() }.and_then(|d| d.names.get(part));
+    names.map_or(std::ptr::null(), |n| n[which].as_ptr())
+}
+
+/// Part `part`'s name (`"image"`, `"mask"`, `"points"`, `"layout"`, …), unique in the sample; NULL
+/// for NULL and past the parts. Valid while the handle lives.
 ///
 /// # Safety
 /// `ds` is NULL or a live handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fdsl_dataset_has_masks(ds: *const fdsl_dataset) -> c_int {
-    // SAFETY: the caller passes NULL or a live handle.
-    unsafe { dataset(ds) }.map_or(0, |d| c_int::from(d.has_masks()))
+pub unsafe extern "C" fn fdsl_part_name(ds: *const fdsl_dataset, part: usize) -> *const c_char {
+    // SAFETY: as the caller's.
+    unsafe { part_name(ds, part, 0) }
 }
 
-/// The bytes of one sample's mask (0 without masks, and for NULL).
+/// Part `part`'s role, what its bytes are: `"image"` (H x W or H x W x C), `"mask"` (H x W, a label
+/// per pixel: 0 the background, else the class drawn there + 1), `"points"` (N x 3: x, y, z),
+/// `"layout"` (N x 11 per placed object: class, model, size x y z, centre x y z, heading, first
+/// point, end point), `"volume"` (D x H x W), `"labels"` (D x H x W, a label per voxel); NULL for
+/// NULL and past the parts. Valid while the handle lives.
 ///
 /// # Safety
 /// `ds` is NULL or a live handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fdsl_mask_size(ds: *const fdsl_dataset) -> usize {
-    // SAFETY: the caller passes NULL or a live handle.
-    unsafe { dataset(ds) }.map_or(0, Dataset::mask_len)
+pub unsafe extern "C" fn fdsl_part_role(ds: *const fdsl_dataset, part: usize) -> *const c_char {
+    // SAFETY: as the caller's.
+    unsafe { part_name(ds, part, 1) }
 }
 
-/// The shape of one sample (of its image, for images with masks) as an array's dimensions, into `dims` (room for 3) and `*ndim`: an image
-/// (H, W) or, with several channels, (H, W, C) of uint8; a point cloud (N, 3) of float32.
+/// Part `part`'s element type: `"uint8"`, `"float32"` or `"float64"` (little-endian); NULL for NULL
+/// and past the parts. Valid while the handle lives.
 ///
 /// # Safety
-/// `ds` is NULL or a live handle; `dims` is NULL or writable for 3 `size_t`; `ndim` is NULL or
-/// writable for one.
+/// `ds` is NULL or a live handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fdsl_sample_dims(
+pub unsafe extern "C" fn fdsl_part_element(ds: *const fdsl_dataset, part: usize) -> *const c_char {
+    // SAFETY: as the caller's.
+    unsafe { part_name(ds, part, 2) }
+}
+
+/// The most bytes of part `part` of one sample (0 for NULL and past the parts): the size of its
+/// buffer for `fdsl_render`.
+///
+/// # Safety
+/// `ds` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_part_size(ds: *const fdsl_dataset, part: usize) -> usize {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { dataset(ds) }.ok().and_then(|d| d.parts().get(part)).map_or(0, Part::max_len)
+}
+
+/// Part `part`'s dimensions, row-major, into `dims` (room for `FDSL_MAX_DIMS`) and `*ndim`, and
+/// unless `bounded` is NULL whether the first dimension is only the most (1: a scene's points, whose
+/// count `fdsl_render` reports) or every sample's (0).
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `dims` is NULL or writable for `FDSL_MAX_DIMS` `size_t`; `ndim`
+/// is NULL or writable for one; `bounded` is NULL or writable for one `int`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fdsl_part_dims(
     ds: *const fdsl_dataset,
+    part: usize,
     dims: *mut usize,
     ndim: *mut usize,
+    bounded: *mut c_int,
 ) -> c_int {
     guard(|| {
         // SAFETY: the caller passes NULL or a live handle.
@@ -226,51 +265,106 @@ pub unsafe extern "C" fn fdsl_sample_dims(
         if dims.is_null() || ndim.is_null() {
             return Err(failure(FDSL_ERROR_NULL, "dims or ndim is NULL"));
         }
-        let shape: &[usize] = &match dataset.sample_shape() {
-            SampleShape::Image { side, channels: 1 } => vec![side, side],
-            SampleShape::Image { side, channels } => vec![side, side, channels],
-            SampleShape::Cloud { points } | SampleShape::Scene { max_points: points } => vec![points, 3],
-        };
-        // SAFETY: `dims` is writable for 3 entries (shape has at most 3), `ndim` for one.
+        let part = part_of(dataset, part)?;
+        let sizes = part.dims.sizes();
+        // SAFETY: `dims` is writable for FDSL_MAX_DIMS entries (a part has at most that many), `ndim`
+        // for one, `bounded` NULL or for one.
         unsafe {
-            std::ptr::copy_nonoverlapping(shape.as_ptr(), dims, shape.len());
-            *ndim = shape.len();
+            std::ptr::copy_nonoverlapping(sizes.as_ptr(), dims, sizes.len().min(FDSL_MAX_DIMS));
+            *ndim = sizes.len();
+            if let Some(bounded) = bounded.as_mut() {
+                *bounded = c_int::from(part.dims.is_bounded());
+            }
         }
         Ok(())
     })
 }
 
-/// Render sample `index` into `out` (`out_len` bytes, at least `fdsl_sample_size`) and, unless
-/// `label` is NULL, store its label (its class).
+/// Part `part` of the dataset, or `FDSL_ERROR_PART`.
+fn part_of(dataset: &Dataset, part: usize) -> Result<&Part, Failure> {
+    dataset.parts().get(part).ok_or_else(|| {
+        failure(FDSL_ERROR_PART, format!("part {part} is past the sample's {} parts", dataset.parts().len()))
+    })
+}
+
+/// The caller's `nparts` buffers `outs` (`out_lens` bytes each), checked to be one per part, each
+/// room for `samples` samples of its part, as slices of that length.
 ///
 /// # Safety
-/// `ds` is NULL or a live handle; `out` is NULL or writable for `out_len` bytes; `label` is NULL or
-/// writable for one `int64_t`.
+/// `outs` and `out_lens` are NULL or readable for `nparts` entries; each `outs[i]` is writable for
+/// `out_lens[i]` bytes.
+unsafe fn part_buffers<'a>(
+    dataset: &Dataset,
+    outs: *const *mut u8,
+    out_lens: *const usize,
+    nparts: usize,
+    samples: usize,
+) -> Result<Vec<&'a mut [u8]>, Failure> {
+    let parts = dataset.parts();
+    if nparts != parts.len() {
+        return Err(failure(
+            FDSL_ERROR_BUFFER,
+            format!("{nparts} buffers given; a sample has {} parts (fdsl_part_count)", parts.len()),
+        ));
+    }
+    if outs.is_null() || out_lens.is_null() {
+        return Err(failure(FDSL_ERROR_NULL, "outs or out_lens is NULL"));
+    }
+    // SAFETY: both are readable for `nparts` entries (the caller's, `nparts` checked above).
+    let (outs, lens) =
+        unsafe { (std::slice::from_raw_parts(outs, nparts), std::slice::from_raw_parts(out_lens, nparts)) };
+    let mut buffers = Vec::with_capacity(nparts);
+    for ((part, &out), &len) in parts.iter().zip(outs).zip(lens) {
+        let need = part.max_len().checked_mul(samples).filter(|_| samples <= isize::MAX as usize / 8);
+        let Some(need) = need.filter(|&need| len >= need) else {
+            return Err(failure(
+                FDSL_ERROR_BUFFER,
+                format!(
+                    "the {} buffer holds {len} bytes; {samples} sample(s) need {}",
+                    part.name,
+                    need.map_or_else(|| String::from("more than memory can hold"), |b| b.to_string())
+                ),
+            ));
+        };
+        if out.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, format!("the {} buffer is NULL", part.name)));
+        }
+        // SAFETY: `out` is writable for `len >= need` bytes.
+        buffers.push(unsafe { std::slice::from_raw_parts_mut(out, need) });
+    }
+    Ok(buffers)
+}
+
+/// Render sample `index`, part `i` into `outs[i]` (`out_lens[i]` bytes, at least `fdsl_part_size`),
+/// for the `nparts` parts (`fdsl_part_count`); unless `written` is NULL, store the bytes written into
+/// each part (`nparts` entries: a bounded part's actual entries), and unless `label` is NULL the
+/// sample's label (its class, −1 for unlabelled samples).
+///
+/// # Safety
+/// `ds` is NULL or a live handle; `outs` and `out_lens` are NULL or readable for `nparts` entries,
+/// each `outs[i]` writable for `out_lens[i]` bytes; `written` is NULL or writable for `nparts`
+/// entries; `label` is NULL or writable for one `int64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fdsl_render(
     ds: *const fdsl_dataset,
     index: u64,
-    out: *mut u8,
-    out_len: usize,
+    outs: *const *mut u8,
+    out_lens: *const usize,
+    nparts: usize,
+    written: *mut usize,
     label: *mut i64,
 ) -> c_int {
     guard(|| {
         // SAFETY: the caller passes NULL or a live handle.
         let dataset = unsafe { dataset(ds) }?;
-        if out.is_null() {
-            return Err(failure(FDSL_ERROR_NULL, "out is NULL"));
-        }
+        // SAFETY: as the caller's.
+        let mut buffers = unsafe { part_buffers(dataset, outs, out_lens, nparts, 1) }?;
         check_index(dataset, index)?;
-        let need = dataset.sample_len();
-        if out_len < need {
-            return Err(failure(
-                FDSL_ERROR_BUFFER,
-                format!("out holds {out_len} bytes; a sample needs {need}"),
-            ));
+        let lens = dataset.render_parts(index, &mut buffers).map_err(render_failure)?;
+        if !written.is_null() {
+            // SAFETY: `written` is writable for `nparts` entries.
+            unsafe { std::slice::from_raw_parts_mut(written, nparts) }.copy_from_slice(&lens);
         }
-        // SAFETY: `out` is writable for `out_len >= need` bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
-        dataset.render(index, out).map_err(render_failure)?;
         // SAFETY: `label` is NULL or writable for one value.
         if let Some(label) = unsafe { label.as_mut() } {
             *label = dataset.label(index).map_err(|e| failure(FDSL_ERROR_INDEX, e))?;
@@ -279,79 +373,31 @@ pub unsafe extern "C" fn fdsl_render(
     })
 }
 
-/// Render sample `index`'s image into `image` (`image_len` bytes, at least `fdsl_sample_size` minus
-/// `fdsl_mask_size`) and its mask into `mask` (`mask_len` bytes, at least `fdsl_mask_size`):
-/// `FDSL_ERROR_NO_MASKS` for a dataset without masks, `FDSL_ERROR_BUFFER` for a buffer too small,
-/// both before anything is written.
-///
-/// # Safety
-/// `ds` is NULL or a live handle; `image` is NULL or writable for `image_len` bytes; `mask` is NULL
-/// or writable for `mask_len` bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fdsl_render_with_mask(
-    ds: *const fdsl_dataset,
-    index: u64,
-    image: *mut u8,
-    image_len: usize,
-    mask: *mut u8,
-    mask_len: usize,
-) -> c_int {
-    guard(|| {
-        // SAFETY: the caller passes NULL or a live handle.
-        let dataset = unsafe { dataset(ds) }?;
-        if image.is_null() || mask.is_null() {
-            return Err(failure(FDSL_ERROR_NULL, "image or mask is NULL"));
-        }
-        if !dataset.has_masks() {
-            return Err(failure(
-                FDSL_ERROR_NO_MASKS,
-                format!("the {} preset's samples have no masks (SegRCDB's images have)", dataset.spec.preset),
-            ));
-        }
-        check_index(dataset, index)?;
-        let (need_image, need_mask) = (dataset.image_len(), dataset.mask_len());
-        if image_len < need_image || mask_len < need_mask {
-            return Err(failure(
-                FDSL_ERROR_BUFFER,
-                format!(
-                    "image holds {image_len} bytes and mask {mask_len}; a sample needs {need_image} and {need_mask}"
-                ),
-            ));
-        }
-        // SAFETY: `image` and `mask` are writable for at least `need_image` and `need_mask` bytes.
-        let (image, mask) = unsafe {
-            (
-                std::slice::from_raw_parts_mut(image, need_image),
-                std::slice::from_raw_parts_mut(mask, need_mask),
-            )
-        };
-        dataset.render_with_mask(index, image, mask).map_err(render_failure)
-    })
-}
-
-/// Render the `n` samples `indices` into `out`, one after another (`fdsl_sample_size` bytes each;
-/// `out_len` at least `n` times that), and unless `labels` is NULL their labels into `labels`
-/// (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
-/// (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (FractalDB's 40 images of one chaos game,
+/// Render the `n` samples `indices`, part `i` of each into `outs[i]`, one after another
+/// (`fdsl_part_size` bytes each; `out_lens[i]` at least `n` times that), for the `nparts` parts, and
+/// unless `labels` is NULL their labels into `labels` (`n` entries), on `threads` threads: 0 one per core, 1 the calling thread, at most 4096
+/// (`FDSL_ERROR_ARGUMENT` past it). Samples that share work (the images of one chaos game,
 /// a 3-D model's views) are rendered together; the bytes do not depend on `threads` or on the order
 /// of `indices`.
 ///
-/// Checked in this order, before `indices` is read: the handle and pointers (`FDSL_ERROR_NULL`),
-/// `out_len` against `n` samples (`FDSL_ERROR_BUFFER`, also when `n` samples cannot exist in
-/// memory), `threads` (`FDSL_ERROR_ARGUMENT`); then every index (`FDSL_ERROR_INDEX`), before any
-/// byte of `out` or `labels` is written.
+/// A part that varies in size (a scene's points) is `FDSL_ERROR_VARIABLE_SIZE`: render such samples
+/// one at a time. Checked in this order, before `indices` is read: the handle, the parts' sizes
+/// (`FDSL_ERROR_VARIABLE_SIZE`), the buffers against `n` samples (`FDSL_ERROR_BUFFER`, also when `n`
+/// samples cannot exist in memory; `FDSL_ERROR_NULL`), `threads` (`FDSL_ERROR_ARGUMENT`); then every
+/// index (`FDSL_ERROR_INDEX`), before any byte of the buffers or `labels` is written.
 ///
 /// # Safety
-/// `ds` is NULL or a live handle; `indices` is readable for `n` entries; `out` is writable for
-/// `out_len` bytes; `labels` is NULL or writable for `n` entries (the pointers may be NULL when `n`
-/// is 0).
+/// `ds` is NULL or a live handle; `indices` is readable for `n` entries; `outs` and `out_lens` are
+/// NULL or readable for `nparts` entries, each `outs[i]` writable for `out_lens[i]` bytes; `labels`
+/// is NULL or writable for `n` entries (the pointers may be NULL when `n` is 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fdsl_render_batch(
     ds: *const fdsl_dataset,
     indices: *const u64,
     n: usize,
-    out: *mut u8,
-    out_len: usize,
+    outs: *const *mut u8,
+    out_lens: *const usize,
+    nparts: usize,
     labels: *mut i64,
     threads: u32,
 ) -> c_int {
@@ -361,29 +407,28 @@ pub unsafe extern "C" fn fdsl_render_batch(
         if n == 0 {
             return Ok(());
         }
-        if indices.is_null() || out.is_null() {
-            return Err(failure(FDSL_ERROR_NULL, "indices or out is NULL"));
-        }
-        // Sizes first: `n` is checked against `out_len` before `indices` is read.
-        let need = n.checked_mul(dataset.sample_len()).filter(|_| n <= isize::MAX as usize / 8);
-        let Some(need) = need.filter(|&need| out_len >= need) else {
+        if let Some(part) = dataset.parts().iter().find(|p| p.dims.is_bounded()) {
             return Err(failure(
-                FDSL_ERROR_BUFFER,
+                FDSL_ERROR_VARIABLE_SIZE,
                 format!(
-                    "out holds {out_len} bytes; {n} samples need {}",
-                    need.map_or_else(|| String::from("more than memory can hold"), |b| b.to_string())
+                    "the {} part varies in size; render such samples one at a time (fdsl_render)",
+                    part.name
                 ),
             ));
-        };
+        }
+        // Sizes first: `n` is checked against the buffers before `indices` is read.
+        // SAFETY: as the caller's.
+        let mut buffers = unsafe { part_buffers(dataset, outs, out_lens, nparts, n) }?;
+        if indices.is_null() {
+            return Err(failure(FDSL_ERROR_NULL, "indices is NULL"));
+        }
         check_threads(threads)?;
         // SAFETY: `indices` is readable for `n` entries (`n * 8` bytes fit in an isize, checked above).
         let indices = unsafe { std::slice::from_raw_parts(indices, n) };
         for &index in indices {
             check_index(dataset, index)?;
         }
-        // SAFETY: `out` is writable for `out_len >= need` bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(out, need) };
-        dataset.render_batch(indices, out, threads as usize).map_err(render_failure)?;
+        dataset.render_batch(indices, &mut buffers, threads as usize).map_err(render_failure)?;
         if !labels.is_null() {
             // SAFETY: `labels` is writable for `n` entries.
             let labels = unsafe { std::slice::from_raw_parts_mut(labels, n) };

@@ -1,13 +1,14 @@
-//! The C ABI from a C program (`tests/c/check.c`), linked statically and dynamically: it renders
-//! samples of several presets (images with masks among them), which must be the Rust library's
-//! bytes, and walks every error path.
+//! The C ABI from a C program (`tests/c/check.c`), linked statically and dynamically: it describes
+//! and renders samples of every kind — images, images with masks, point clouds, scenes (points and a
+//! layout of varying size) — part by part, which must be the Rust library's parts and bytes, and
+//! walks every error path.
 
 use fdsl_dataset::Dataset;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Small datasets of every family with fixed-size samples.
-const SPECS: [&str; 12] = [
+/// Small datasets of every family.
+const SPECS: [&str; 13] = [
     r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
     r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
     r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
@@ -20,6 +21,7 @@ const SPECS: [&str; 12] = [
     r#"{"preset": "stat-spectrum-color-wmm", "instances": 4, "size": 32, "seed": 3}"#,
     r#"{"preset": "dead-leaves-textured", "instances": 4, "size": 48, "textures": 3}"#,
     r#"{"preset": "1p-frac", "perturbations": 5, "size": 48, "points": 3000, "delta": 0.2}"#,
+    r#"{"preset": "pc-fractaldb-scenes", "categories": 2, "instances": 3, "points": 100, "objects": 2}"#,
 ];
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile
@@ -55,18 +57,39 @@ fn run_and_compare(program: &Path, tmp: &Path) {
         let ds = Dataset::open(spec).unwrap();
         let len = ds.len();
         let indices = [0, 1 % len, len / 2, len - 1];
-        let mut expected = Vec::new();
-        let mut labels = Vec::new();
+        let (mut expected, mut labels) = (Vec::new(), Vec::new());
+        let mut written = vec![Vec::new(); ds.parts().len()];
         for i in indices {
-            let mut sample = vec![0u8; ds.sample_len()];
-            ds.render(i, &mut sample).unwrap();
-            expected.extend(sample);
+            let mut buffers: Vec<Vec<u8>> = ds.parts().iter().map(|p| vec![0u8; p.max_len()]).collect();
+            let mut out: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
+            let lens = ds.render_parts(i, &mut out).unwrap();
+            for ((buffer, n), w) in buffers.iter().zip(lens).zip(&mut written) {
+                expected.extend_from_slice(&buffer[..n]);
+                w.push(n.to_string());
+            }
             labels.push(ds.label(i).unwrap().to_string());
         }
         let got = std::fs::read(tmp.join(format!("{k}.bin"))).unwrap();
         assert!(got == expected, "{spec}: C and Rust bytes differ");
-        let head = format!("{k} {len} {} {}", ds.sample_len(), ds.class_count());
-        assert_eq!(line, format!("{head} {}", labels.join(" ")), "{spec}");
+        let parts: Vec<String> = ds
+            .parts()
+            .iter()
+            .zip(&written)
+            .map(|(p, w)| {
+                let dims: Vec<String> = p.dims.sizes().iter().map(usize::to_string).collect();
+                let bound = if p.dims.is_bounded() { "+" } else { "" };
+                format!(
+                    "{}:{}:{}:{}{bound}:{}",
+                    p.name,
+                    p.role.name(),
+                    p.element.name(),
+                    dims.join("x"),
+                    w.join(",")
+                )
+            })
+            .collect();
+        let head = format!("{k} {len} {} {}", ds.parts().len(), ds.class_count());
+        assert_eq!(line, format!("{head} {} {}", labels.join(" "), parts.join(" ")), "{spec}");
     }
 }
 

@@ -7,8 +7,8 @@
 
 use fdsl_dataset::Categories;
 use fdsl_dataset::memory::{is_out_of_memory, try_zeroed};
-use fdsl_dataset::{Dataset as Inner, SampleShape, Spec};
-use numpy::{PyArray1, PyArrayMethods, PyReadwriteArrayDyn, PyUntypedArrayMethods};
+use fdsl_dataset::{Dataset as Inner, Part, Spec};
+use numpy::{PyArray1, PyReadwriteArrayDyn, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Arc;
@@ -40,50 +40,34 @@ impl Dataset {
         }
     }
 
-    /// The dimensions of one sample (of its image, with masks) and whether it is float32 (point
-    /// clouds) or uint8 (images).
-    fn dims(&self) -> PyResult<(Vec<usize>, bool)> {
-        Ok(match self.inner.sample_shape() {
-            SampleShape::Image { side, channels: 1 } => (vec![side, side], false),
-            SampleShape::Image { side, channels } => (vec![side, side, channels], false),
-            SampleShape::Cloud { points } => (vec![points, 3], true),
-            SampleShape::Scene { .. } => (vec![0, 3], true),
-        })
+    /// Part `part`'s bytes of `n` samples (little-endian, `bytes.len()` of them: a bounded part's
+    /// actual entries) as an array of `n` x its dimensions, of its element type.
+    fn array<'py>(
+        &self,
+        py: Python<'py>,
+        part: &Part,
+        bytes: Vec<u8>,
+        n: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let record = part.record_len().max(1);
+        let entries = bytes.len() / record / n.max(1);
+        let shape: Vec<usize> =
+            [n, entries].into_iter().chain(part.dims.sizes().iter().skip(1).copied()).collect();
+        // The bytes viewed as the element type, little-endian, then shaped.
+        let dtype = py.import("numpy")?.getattr("dtype")?.call1((part.element.name(),))?;
+        let dtype = dtype.call_method1("newbyteorder", ("<",))?;
+        let flat = PyArray1::from_vec(py, bytes).into_any().call_method1("view", (dtype,))?;
+        flat.call_method1("reshape", (shape,))
     }
 
-    /// `bytes` (`n` samples, little-endian) as an array of `n` samples, uint8 or float32; with masks
-    /// (each sample an image then its mask) a tuple of the `n` images and the `n` masks (uint8 N x H x W).
-    fn samples<'py>(&self, py: Python<'py>, bytes: Vec<u8>, n: usize) -> PyResult<Bound<'py, PyAny>> {
-        if !self.inner.has_masks() {
-            return self.array(py, bytes, n);
-        }
-        let (image_len, len) = (self.inner.image_len(), self.inner.sample_len());
-        let (mut images, mut masks) =
-            (Vec::with_capacity(n * image_len), Vec::with_capacity(n * (len - image_len)));
-        for sample in bytes.chunks_exact(len) {
-            images.extend_from_slice(&sample[..image_len]);
-            masks.extend_from_slice(&sample[image_len..]);
-        }
-        let (dims, _) = self.dims()?;
-        let mask_shape = [n, dims[0], dims[1]];
-        let masks = PyArray1::from_vec(py, masks).reshape(mask_shape)?.into_any();
-        (self.array(py, images, n)?, masks).into_pyobject(py).map(Bound::into_any)
-    }
-
-    /// `bytes` (`n` samples, little-endian, no masks) as an array of `n` samples, uint8 or float32.
-    fn array<'py>(&self, py: Python<'py>, bytes: Vec<u8>, n: usize) -> PyResult<Bound<'py, PyAny>> {
-        let (mut dims, float) = self.dims()?;
-        if float {
-            let points = bytes.len() / 12;
-            dims[0] = points / n.max(1);
-            let values: Vec<f32> =
-                bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-            let shape: Vec<usize> = [n].into_iter().chain(dims).collect();
-            Ok(PyArray1::from_vec(py, values).reshape(shape)?.into_any())
-        } else {
-            let shape: Vec<usize> = [n].into_iter().chain(dims).collect();
-            Ok(PyArray1::from_vec(py, bytes).reshape(shape)?.into_any())
-        }
+    /// Buffers for `n` samples of `inner`'s parts, each room for `n` of its part.
+    fn buffers_of(inner: &Inner, n: usize) -> anyhow::Result<Vec<Vec<u8>>> {
+        let what = || format!("a batch of {n} samples");
+        inner
+            .parts()
+            .iter()
+            .map(|p| try_zeroed(n.saturating_mul(p.max_len()), what, "render fewer samples at once"))
+            .collect()
     }
 }
 
@@ -134,23 +118,20 @@ impl Dataset {
         (0..self.inner.class_count()).map(Inner::class_name).collect()
     }
 
-    /// The dimensions of one sample (H, W[, C]) or (N, 3); with masks, of its image.
-    fn sample_shape(&self) -> PyResult<Vec<usize>> {
-        Ok(self.dims()?.0)
+    /// The parts of every sample, in order: per part its name, role (`image`, `mask`, `points`,
+    /// `layout`, `volume`, `labels`), element type (`uint8`, `float32`, `float64`), dimensions (for
+    /// a bounded part, the first is the most), whether it is bounded, and whether it labels another
+    /// part element by element.
+    #[allow(clippy::type_complexity)]
+    fn parts(&self) -> Vec<(&'static str, &'static str, &'static str, Vec<usize>, bool, bool)> {
+        let info = |p: &Part| {
+            let dims = p.dims.sizes().to_vec();
+            (p.name, p.role.name(), p.element.name(), dims, p.dims.is_bounded(), p.role.annotates())
+        };
+        self.inner.parts().iter().map(info).collect()
     }
 
-    /// Whether every sample is an image with a per-pixel label mask (uint8 H x W: 0 the background,
-    /// else the class + 1).
-    fn has_masks(&self) -> bool {
-        self.inner.has_masks()
-    }
-
-    /// `"uint8"` (images) or `"float32"` (point clouds).
-    fn dtype(&self) -> PyResult<&'static str> {
-        Ok(if self.dims()?.1 { "float32" } else { "uint8" })
-    }
-
-    /// The label of sample `index`: its class (-1 for scenes).
+    /// The label of sample `index`: its class (-1 for unlabelled samples).
     fn label(&self, index: u64) -> PyResult<i64> {
         self.check_indices(&[index])?;
         self.inner.label(index).map_err(value_error)
@@ -187,111 +168,91 @@ impl Dataset {
         Ok(PyArray1::from_vec(py, ids))
     }
 
-    /// Do the family's shared work now (the textured dead leaves' texture pool; nothing for other
-    /// presets) on `threads` threads, with the GIL released.
+    /// Do the family's shared work now (a texture pool; nothing for most presets) on `threads` threads, with the GIL released.
     fn prepare(&self, py: Python<'_>, threads: usize) -> PyResult<()> {
         let inner = self.inner.clone();
         py.detach(move || inner.prepare(threads, &|_, _| ())).map_err(value_error)
     }
 
-    /// Sample `index` as an array of one sample (uint8 1 x H x W, or float32 1 x N x 3); with masks,
-    /// a tuple of its image and its mask (1 x H x W each).
-    fn render<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyAny>> {
+    /// Sample `index`'s parts, each an array of one sample (1 x its dimensions; a bounded part's
+    /// actual entries), in part order.
+    fn render<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Vec<Bound<'py, PyAny>>> {
         self.check_indices(&[index])?;
         let inner = self.inner.clone();
-        let bytes = py
-            .detach(move || {
-                let mut out = try_zeroed(inner.sample_len(), || "one sample".into(), "use a smaller size")?;
-                inner.render(index, &mut out).map(|n| {
-                    out.truncate(n);
-                    out
-                })
+        let parts = py
+            .detach(move || -> anyhow::Result<Vec<Vec<u8>>> {
+                let mut buffers = Self::buffers_of(&inner, 1)?;
+                let mut out: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
+                let lens = inner.render_parts(index, &mut out)?;
+                for (buffer, n) in buffers.iter_mut().zip(lens) {
+                    buffer.truncate(n);
+                }
+                Ok(buffers)
             })
             .map_err(value_error)?;
-        self.samples(py, bytes, 1)
+        self.inner.parts().iter().zip(parts).map(|(part, bytes)| self.array(py, part, bytes, 1)).collect()
     }
 
-    /// The samples `indices` as one array (N x H x W or N x P x 3) and their labels (int64 N), on
-    /// `threads` threads (1: this one; the bytes do not depend on it); with masks, their images and
-    /// their masks (N x H x W each).
+    /// The samples `indices`: each part as one array (N x its dimensions), and their labels (int64
+    /// N), on `threads` threads (1: this one; the bytes do not depend on it).
     fn render_batch<'py>(
         &self,
         py: Python<'py>,
         indices: Vec<u64>,
         threads: usize,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    ) -> PyResult<(Vec<Bound<'py, PyAny>>, Bound<'py, PyAny>)> {
         self.check_indices(&indices)?;
         let inner = self.inner.clone();
         let n = indices.len();
-        let (bytes, labels) = py
-            .detach(move || -> anyhow::Result<(Vec<u8>, Vec<i64>)> {
-                let bytes = n.saturating_mul(inner.sample_len());
-                let what = || format!("a batch of {n} samples");
-                let mut out = try_zeroed(bytes, what, "render fewer samples at once")?;
+        let (parts, labels) = py
+            .detach(move || -> anyhow::Result<(Vec<Vec<u8>>, Vec<i64>)> {
+                let mut buffers = Self::buffers_of(&inner, n)?;
+                let mut out: Vec<&mut [u8]> = buffers.iter_mut().map(Vec::as_mut_slice).collect();
                 inner.render_batch(&indices, &mut out, threads)?;
                 let labels = indices.iter().map(|&i| inner.label(i)).collect::<anyhow::Result<_>>()?;
-                Ok((out, labels))
+                Ok((buffers, labels))
             })
             .map_err(value_error)?;
-        if self.inner.has_masks() {
-            let pair = self.samples(py, bytes, n)?;
-            return Ok((pair.get_item(0)?, pair.get_item(1)?));
-        }
-        Ok((self.array(py, bytes, n)?, PyArray1::from_vec(py, labels).into_any()))
+        let arrays = self
+            .inner
+            .parts()
+            .iter()
+            .zip(parts)
+            .map(|(part, bytes)| self.array(py, part, bytes, n))
+            .collect::<PyResult<_>>()?;
+        Ok((arrays, PyArray1::from_vec(py, labels).into_any()))
     }
 
-    /// Render the samples `indices` into `out`, a C-contiguous array of len(indices) samples of this
-    /// dataset's shape and dtype, and with masks their masks into `masks` (C-contiguous uint8,
-    /// len(indices) x H x W; required with masks, refused without); returns nothing.
-    #[pyo3(signature = (indices, out, threads, masks=None))]
+    /// Render the samples `indices`, part `i` into `outs[i]`: C-contiguous arrays of len(indices) x
+    /// the part's dimensions, of its element type, viewed as bytes (`np.ndarray.view(np.uint8)`, its
+    /// last dimension times the element's size); returns nothing.
     fn render_into(
         &self,
         py: Python<'_>,
         indices: Vec<u64>,
-        mut out: PyReadwriteArrayDyn<'_, u8>,
+        mut outs: Vec<PyReadwriteArrayDyn<'_, u8>>,
         threads: usize,
-        masks: Option<PyReadwriteArrayDyn<'_, u8>>,
     ) -> PyResult<()> {
         self.check_indices(&indices)?;
-        let (dims, float) = self.dims()?;
-        if float {
-            return Err(PyTypeError::new_err(
-                "render_into takes uint8 images; render point clouds with render_batch",
-            ));
+        let parts = self.inner.parts();
+        if outs.len() != parts.len() {
+            let names: Vec<&str> = parts.iter().map(|p| p.name).collect();
+            return Err(PyTypeError::new_err(format!(
+                "{} arrays given for samples of {} parts ({}): give one per part",
+                outs.len(),
+                parts.len(),
+                names.join(", ")
+            )));
         }
         let n = indices.len();
-        let want: Vec<usize> = [n].into_iter().chain(dims.iter().copied()).collect();
-        let slice = contiguous("out", &mut out, &want)?;
-        let inner = self.inner.clone();
-        match (masks, inner.has_masks()) {
-            (None, false) => {
-                py.detach(move || inner.render_batch(&indices, slice, threads)).map_err(value_error)
-            }
-            (Some(_), false) => Err(PyValueError::new_err(format!(
-                "masks given, but the {} preset's samples have no masks (SegRCDB's images have)",
-                inner.spec.preset
-            ))),
-            (None, true) => Err(PyTypeError::new_err(
-                "these samples have masks: give masks=, a uint8 array of len(indices) x H x W",
-            )),
-            (Some(mut masks), true) => {
-                let mask_slice = contiguous("masks", &mut masks, &[n, dims[0], dims[1]])?;
-                py.detach(move || -> anyhow::Result<()> {
-                    let len = inner.sample_len();
-                    let what = || format!("a batch of {n} samples");
-                    let mut both = try_zeroed(n.saturating_mul(len), what, "render fewer samples at once")?;
-                    inner.render_batch(&indices, &mut both, threads)?;
-                    let (image_len, mask_len) = (inner.image_len(), inner.mask_len());
-                    let pieces = slice.chunks_exact_mut(image_len).zip(mask_slice.chunks_exact_mut(mask_len));
-                    for (sample, (image, mask)) in both.chunks_exact(len).zip(pieces) {
-                        image.copy_from_slice(&sample[..image_len]);
-                        mask.copy_from_slice(&sample[image_len..]);
-                    }
-                    Ok(())
-                })
-                .map_err(value_error)
-            }
+        let mut slices = Vec::with_capacity(parts.len());
+        for (part, out) in parts.iter().zip(outs.iter_mut()) {
+            let mut want: Vec<usize> = [n].into_iter().chain(part.dims.sizes().iter().copied()).collect();
+            *want.last_mut().expect("n at least") *= part.element.size();
+            slices.push(contiguous(part.name, out, &want)?);
         }
+        let inner = self.inner.clone();
+        py.detach(move || inner.render_batch(&indices, &mut slices, threads)).map_err(value_error)
     }
 }
 
@@ -303,14 +264,14 @@ fn contiguous<'a>(
 ) -> PyResult<&'a mut [u8]> {
     if array.shape() != want {
         return Err(PyTypeError::new_err(format!(
-            "{name} has shape {:?}; these samples need {want:?} (uint8)",
+            "the {name} array has shape {:?} (as bytes); these samples need {want:?}",
             array.shape()
         )));
     }
     if !array.is_c_contiguous() {
-        return Err(PyTypeError::new_err(format!("{name} must be C-contiguous")));
+        return Err(PyTypeError::new_err(format!("the {name} array must be C-contiguous")));
     }
-    array.as_slice_mut().map_err(|_| PyTypeError::new_err(format!("{name} must be C-contiguous")))
+    array.as_slice_mut().map_err(|_| PyTypeError::new_err(format!("the {name} array must be C-contiguous")))
 }
 
 /// The Rust side of the `fdsl` package.
@@ -318,5 +279,6 @@ fn contiguous<'a>(
 fn _fdsl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Dataset>()?;
     m.add("TOOL", fdsl_dataset::TOOL)?;
+    m.add("DEFAULT_PRESET", fdsl_dataset::preset::DEFAULT)?;
     Ok(())
 }

@@ -1,1 +1,16 @@
 """The tests import the installed package (`pip install ./fdsl-python`)."""
+
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def fdsl_binary() -> str:
+    """The `fdsl` command line tool: `FDSL_BIN`, else the workspace's debug or release build."""
+    for candidate in [os.environ.get("FDSL_BIN"), ROOT / "target/debug/fdsl", ROOT / "target/release/fdsl"]:
+        if candidate and pathlib.Path(candidate).is_file():
+            return str(candidate)
+    pytest.fail("no fdsl binary: run `cargo build` first or set FDSL_BIN")

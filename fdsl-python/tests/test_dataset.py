@@ -11,7 +11,7 @@ import sys
 import fdsl
 import numpy as np
 import pytest
-from binary import fdsl_binary
+from conftest import fdsl_binary
 from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -50,14 +50,17 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
     spec = ds.spec
     scenes = preset.endswith("scenes")
     train = spec["instances"] - spec["val_per_class"]
-    for index in range(len(ds) if ds.has_masks else 0):
+    assert list(ds.parts(0)) == [p.name for p in ds.part_info]
+    for index in range(len(ds) if ds.target_part else 0):
         # Images with masks: mmsegmentation's layout, the image and its mask apart.
         image, mask = ds[index]
         split = "validation" if index >= train else "training"
         assert np.array_equal(image, payload(folder / "images" / split / f"{index:06}.png")), index
         assert np.array_equal(mask, payload(folder / "annotations" / split / f"{index:06}.png")), index
         assert mask.dtype == np.uint8 and mask.shape == image.shape and ds.label(index) == -1
-    for index in range(0 if ds.has_masks else len(ds)):
+        parts = ds.parts(index)
+        assert np.array_equal(parts["image"], image) and np.array_equal(parts["mask"], mask)
+    for index in range(0 if ds.target_part else len(ds)):
         sample, label = ds[index]
         cls, instance = divmod(index, spec["instances"])
         train = spec["instances"] - spec["val_per_class"]
@@ -69,6 +72,8 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
         expected = payload(files[position])
         assert sample.dtype == expected.dtype and np.array_equal(sample, expected), f"{preset} sample {index}"
         assert label == (-1 if scenes else cls)
+        first = ds.parts(index)[ds.part_info[0].name]
+        assert np.array_equal(first, sample), f"{preset} sample {index}"
     # The same dataset from its flags as keyword arguments, and from its whole spec.
     flags = SMALL[preset]
     overrides = {
@@ -85,15 +90,17 @@ def test_batches_are_single_samples_whatever_the_threads(rendered, preset):
     ds = fdsl.Dataset.from_manifest(rendered[preset])
     indices = list(reversed(range(len(ds)))) + [0, 0]
     singles = np.stack([ds[i][0] for i in indices])
-    if ds.has_masks:  # the images and their masks
+    if ds.target_part:  # the images and their masks
         masks = np.stack([ds[i][1] for i in indices])
         for threads in (None, 1, 2, 0):
             images, got = ds.render_batch(indices, threads=threads)
             assert np.array_equal(images, singles) and np.array_equal(got, masks)
+        parts, _ = ds.render_batch_parts(indices)
+        assert np.array_equal(parts["image"], singles) and np.array_equal(parts["mask"], masks)
         out, out_masks = np.zeros_like(singles), np.zeros_like(masks)
-        ds.render_into(indices, out, threads=2, masks=out_masks)
+        ds.render_into(indices, out, threads=2, mask=out_masks)
         assert np.array_equal(out, singles) and np.array_equal(out_masks, masks)
-        with pytest.raises(TypeError, match="these samples have masks: give masks="):
+        with pytest.raises(TypeError, match=r"the parts image, mask: .*\(missing: \['mask'\]\)"):
             ds.render_into(indices, out)
         return
     for threads in (None, 1, 2, 0):
@@ -147,9 +154,9 @@ def test_bad_input_raises_with_the_librarys_message():
     ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=32)
     assert np.array_equal(ds[-1][0], ds[5][0])
     # Masks asked of a family without them; a mask mode that does not exist.
-    assert not ds.has_masks
-    with pytest.raises(ValueError, match="the rcdb-1k preset's samples have no masks"):
-        ds.render_into([0], np.zeros((1, 32, 32), np.uint8), masks=np.zeros((1, 32, 32), np.uint8))
+    assert ds.target_part is None
+    with pytest.raises(TypeError, match=r"the parts image: .*\(not a part: \['mask'\]\)"):
+        ds.render_into([0], np.zeros((1, 32, 32), np.uint8), mask=np.zeros((1, 32, 32), np.uint8))
     with pytest.raises(ValueError, match="--mask-mode does not apply to the rcdb-1k preset"):
         fdsl.Dataset("rcdb-1k", mask_mode="filled")
     with pytest.raises(ValueError, match='--mask-mode: "M4" is not one of lines, rings, filled'):

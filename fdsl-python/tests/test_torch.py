@@ -122,7 +122,7 @@ def test_masks_read_from_fdsl_render_files_flip_together(tmp_path):
     (PIL images, the mask a tv_tensors.Mask), are the dataset's bytes and flip together."""
     import subprocess
 
-    from binary import fdsl_binary
+    from conftest import fdsl_binary
 
     v2 = pytest.importorskip("torchvision.transforms.v2")
     from PIL import Image

@@ -26,6 +26,10 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
                 walk(root, &path, files);
             } else {
                 let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                // The dataset card describes the folder and is none of its files.
+                if rel == fdsl_cli::card::CARD {
+                    continue;
+                }
                 files.insert(rel, std::fs::read(&path).unwrap());
             }
         }

@@ -29,12 +29,11 @@
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::{Affine2, Map};
-use crate::math::chaos_game::ChaosGame;
 use crate::math::frame::Bounds;
 use crate::math::ifs::{Ifs2, IfsError, MAX_MAPS};
-use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
+use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
 use crate::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
 use crate::raster::diamond_square::{Field, diamond_square, field_len, grid_exponent};
 use crate::raster::hsv::hsv_to_rgb;
@@ -226,14 +225,22 @@ impl Window {
         Self { min: (x1, y1), scale: (pixels / span(x2 - x1), pixels / span(y2 - y1)) }
     }
 
-    /// The point's `(row, column)`: `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
-    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0). Row from x: the
-    /// reference's `imgf[r, c]` with `r` from x. Saturating, then clamped to `[−2, side + 2]` so
-    /// that the patch offsets never overflow (all such values are outside the image anyway).
+    /// Where the point's cell lies in the `side × side` grid widened by one on every side, if it
+    /// does: its `(row, column)` is `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
+    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0; a NaN product counts as 0,
+    /// as a saturating cast gives), row from x (the reference's `imgf[r, c]` with `r` from x), and
+    /// it is kept when both lie in `[−1, side]`, the cells whose 3x3 patch can reach the image:
+    /// `v` truncates into that range exactly when `−2 < v < side + 1`. Returns
+    /// `(row + 1)·(side + 2) + column + 1`.
     #[inline(always)]
-    pub fn cell(&self, (x, y): (f64, f64), side: usize) -> (i64, i64) {
-        let clamp = |v: f64| (v as i64).clamp(-2, side as i64 + 2);
-        (clamp((x - self.min.0) * self.scale.0), clamp((y - self.min.1) * self.scale.1))
+    pub fn widened_cell(&self, (x, y): (f64, f64), side: usize) -> Option<usize> {
+        let (u, v) = ((x - self.min.0) * self.scale.0, (y - self.min.1) * self.scale.1);
+        let beyond = side as f64 + 1.0;
+        if u <= -2.0 || u >= beyond || v <= -2.0 || v >= beyond {
+            return None;
+        }
+        let index = |t: f64| (t as i64 + 1) as usize;
+        Some(index(u) * (side + 2) + index(v))
     }
 }
 
@@ -252,21 +259,40 @@ pub fn mask_cells(mask: u16, out: &mut [(i64, i64); 9]) -> usize {
     n
 }
 
-/// The chaos game of `ifs` from its map 0's fixed point, the start itself not kept (`iterate`
-/// records each new point), `points` points, stopping before the first non-finite point (the
-/// reference `break`s there and leaves the rest of its array uninitialised).
-fn chaos_points<R: Rng + Clone>(ifs: &Ifs2, rng: &R, points: usize) -> impl Iterator<Item = (f64, f64)> {
-    let start = fixed_point(&ifs.maps()[0]);
-    ChaosGame::starting_at(ifs, rng.clone(), start)
-        .skip(1)
-        .take(points)
-        .take_while(|p| p.0.is_finite() && p.1.is_finite())
+/// The chaos game of `ifs` from its map 0's fixed point ([`crate::math::chaos_game`]'s steps), the
+/// start itself not kept (`iterate` records each new point), at most `points` points, stopping before the first non-finite point
+/// (the reference `break`s there and leaves the rest of its array uninitialised). The points go
+/// into `trace` as `x, y` pairs (at least `2·points` values); returns how many and their bounds.
+fn trace_points<R: Rng + Clone>(ifs: &Ifs2, chain: &R, points: usize, trace: &mut [f64]) -> (usize, Bounds) {
+    let (mut rng, mut p) = (chain.clone(), fixed_point(&ifs.maps()[0]));
+    let mut bounds = Bounds::EMPTY;
+    let mut n = 0;
+    for slot in trace.chunks_exact_mut(2).take(points) {
+        p = ifs.select(unit_f64_from_u32(&mut rng)).apply(p);
+        if !(p.0.is_finite() && p.1.is_finite()) {
+            break;
+        }
+        slot.copy_from_slice(&[p.0, p.1]);
+        bounds.include(p); // in the shadow of the chain's latency
+        n += 1;
+    }
+    (n, bounds)
+}
+
+/// Values of [`render_counts`]'s `hits` for a `side`-pixel image: one per cell of the grid
+/// widened by one on every side.
+pub fn hits_len(side: usize) -> usize {
+    (side + 2) * (side + 2)
 }
 
 /// `_render_graded_patch` before its division: for every point, every cell of `mask` at
 /// `(row + r − 1, column + c − 1)` inside the `side × side` grid counts one hit in `counts`
-/// (row-major). The chain is run twice (its bounds, then its pixels), from clones of `chain`.
-/// Returns the largest count (0: nothing drawn).
+/// (row-major). The chain is run once from a clone of `chain`, its points kept in `trace` (at least
+/// `2·points` values) for their bounds and then their cells. Each point counts once in `hits`
+/// ([`hits_len`] values: the grid with a border of one, the only cells outside it whose patch can
+/// reach it), and every mask cell adds the hits shifted by its offset: the same integer sums as
+/// patch by patch. Returns the largest count (0: nothing drawn).
+#[allow(clippy::too_many_arguments)]
 pub fn render_counts<R: Rng + Clone>(
     ifs: &Ifs2,
     chain: &R,
@@ -275,24 +301,33 @@ pub fn render_counts<R: Rng + Clone>(
     mask: u16,
     side: usize,
     counts: &mut [u32],
+    hits: &mut [u32],
+    trace: &mut [f64],
 ) -> u32 {
+    let counts = &mut counts[..side * side];
     counts.fill(0);
-    let bounds = Bounds::of(chaos_points(ifs, chain, points));
+    let (n, bounds) = trace_points(ifs, chain, points, trace);
     let window = Window::sample(window_rng, &bounds, side);
     if bounds.min_x > bounds.max_x {
         return 0;
     }
+    let wide = side + 2;
+    let hits = &mut hits[..wide * wide];
+    hits.fill(0);
+    for p in trace[..2 * n].chunks_exact(2) {
+        if let Some(i) = window.widened_cell((p[0], p[1]), side) {
+            hits[i] += 1;
+        }
+    }
     let mut cells = [(0, 0); 9];
     let used = mask_cells(mask, &mut cells);
-    let cells = &cells[..used];
-    let s = side as i64;
-    for p in chaos_points(ifs, chain, points) {
-        let (rr, cc) = window.cell(p, side);
-        for &(pr, pc) in cells {
-            let (r, c) = (rr + pr - 1, cc + pc - 1);
-            if (0..s).contains(&r) && (0..s).contains(&c) {
-                counts[(r * s + c) as usize] += 1;
-            }
+    // A point at (r', c') reaches (r, c) through cell (pr, pc) when r = r' + pr − 1: counts(r, c)
+    // sums hits(r − pr + 1, c − pc + 1), at (r − pr + 2, c − pc + 2) in the widened grid.
+    for &(pr, pc) in &cells[..used] {
+        let (dr, dc) = ((2 - pr) as usize, (2 - pc) as usize);
+        for (r, row) in counts.chunks_exact_mut(side).enumerate() {
+            let from = &hits[(r + dr) * wide + dc..][..side];
+            row.iter_mut().zip(from).for_each(|(c, &h)| *c += h);
         }
     }
     counts.iter().copied().max().unwrap_or(0)
@@ -406,17 +441,29 @@ impl BackgroundColour {
 }
 
 /// `colorized_ds(side)`: decay `U(0.4, 0.8)`, `diamond_square` in `field` (at least
-/// [`field_len`] bytes), its top-left `side × side` coloured ([`BackgroundColour`]) and converted
+/// [`field_len`] values), its top-left `side × side` coloured ([`BackgroundColour`]) and converted
 /// ([`hsv_to_rgb`]) into `rgb` (`side · side · 3` bytes).
-pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [u8], rgb: &mut [u8]) {
+pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut [u8]) {
     let decay = uniform_f64(rng, 0.4, 0.8);
     let n = grid_exponent(side);
     let s = (1usize << n) + 1;
-    let mut field = Field { cells: &mut field[..8 * s * s], side: s };
+    let mut field = Field { cells: &mut field[..s * s], side: s };
     diamond_square(rng, n, decay, &mut field);
     let colour = BackgroundColour::sample(rng);
-    for (i, px) in rgb.chunks_exact_mut(3).take(side * side).enumerate() {
-        px.copy_from_slice(&hsv_to_rgb(colour.hsv(field.get(i / side, i % side))));
+    // The HSV triple is a function of the field's value, which varies smoothly: an image holds a
+    // few hundred triples, each converted once into a direct-mapped cache of the last ones seen.
+    let mut cache = [(u32::MAX, [0u8; 3]); 1024];
+    for (row, pixels) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
+        let values = &field.cells[row * s..][..side];
+        for (px, &x) in pixels.chunks_exact_mut(3).zip(values) {
+            let hsv = colour.hsv(x);
+            let key = u32::from_le_bytes([hsv[0], hsv[1], hsv[2], 0]);
+            let slot = &mut cache[(key.wrapping_mul(0x9e37_79b1) >> 22) as usize];
+            if slot.0 != key {
+                *slot = (key, hsv_to_rgb(hsv));
+            }
+            px.copy_from_slice(&slot.1);
+        }
     }
 }
 
@@ -463,16 +510,17 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
     }
 
     /// Render instance `instance` of `system` (class `class`) into `rgb` (`side² · 3` bytes) with
-    /// the workspace buffers `scratch` (`3·side²` values: the hit counts in the first `side²`, then
-    /// the blur's row sums) and `field` ([`field_len`] bytes). Returns
-    /// the share of pixels the fractal covers (before the background goes under it).
+    /// the workspace buffers `scratch` ([`Self::scratch_len`]'s `positions`: the hit counts in the
+    /// first `side²`, then the hits per cell; the blur's row sums at the end) and `reals` (its
+    /// `reals`: the chaos game's points, then the diamond-square field). Returns the share of pixels
+    /// the fractal covers (before the background goes under it).
     pub fn draw(
         &self,
         system: &Ifs2,
         class: usize,
         instance: u64,
         scratch: &mut [u32],
-        field: &mut [u8],
+        reals: &mut [f64],
         rgb: &mut [u8],
     ) -> f64 {
         let (side, key) = (self.side, |p| instance_key(self.seed, class as u64, instance, p));
@@ -482,9 +530,10 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         let jittered = with_det_probabilities(&maps[..system.len()]).unwrap_or(*system);
         let mask = (key(Purpose::Patches).rng().next_u32() >> 23) as u16;
         let area = side * side;
-        let counts = &mut scratch[..area];
-        let max =
-            render_counts(&jittered, &key(Purpose::Chain).rng(), self.points, &mut shape, mask, side, counts);
+        let (counts, hits) = scratch.split_at_mut(area);
+        let (trace, field) = reals.split_at_mut(2 * self.points);
+        let chain = key(Purpose::Chain).rng();
+        let max = render_counts(&jittered, &chain, self.points, &mut shape, mask, side, counts, hits, trace);
         let orientation = Orientation::sample(&mut shape);
         let colour = FractalColour::sample(&mut shape);
         let mut fractal = 0;
@@ -494,13 +543,16 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
             let rgb_of_hue: [[u8; 3]; 256] =
                 core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
             for (i, px) in rgb.chunks_exact_mut(3).take(area).enumerate() {
-                let x = f64::from(counts[orientation.source(i / side, i % side, side)]) / f64::from(max);
-                let fg = if x > 0.0 { rgb_of_hue[usize::from(colour.hsv(x)[0])] } else { [0, 0, 0] };
+                let count = counts[orientation.source(i / side, i % side, side)];
+                if count == 0 {
+                    continue; // grade 0: black, the background stays
+                }
+                let fg = rgb_of_hue[usize::from(colour.hsv(f64::from(count) / f64::from(max))[0])];
                 // `composite`: a non-black fractal pixel replaces the background.
                 if fg != [0, 0, 0] {
                     px.copy_from_slice(&fg);
                 }
-                fractal += usize::from(x > 0.0);
+                fractal += 1;
             }
         }
         if unit_f64(&mut shape) > 0.5 {
@@ -514,15 +566,18 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
 impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     type Error = core::convert::Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.side, 3)
     }
 
-    /// `3·side²` counts (the hit counts, then the blur's row sums) and the diamond-square field.
+    /// Counts: the hit counts and the hits per cell ([`hits_len`]), or the blur's `3·side²` row
+    /// sums; reals: the chaos game's points (`2·points`) and the diamond-square field
+    /// ([`field_len`]).
     fn scratch_len(&self) -> ScratchLen {
+        let area = self.side * self.side;
         ScratchLen {
-            positions: 3 * self.side * self.side,
-            canvas: field_len(self.side),
+            positions: (area + hits_len(self.side)).max(3 * area),
+            reals: 2 * self.points + field_len(self.side),
             ..ScratchLen::default()
         }
     }
@@ -532,22 +587,21 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     }
 
     /// [`AndersonFarrell::draw`] with the instance's streams.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let system = self.systems.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side * 3;
         let need = self.scratch_len();
         let counts = ws.positions.get_mut(..need.positions).ok_or(RenderError::Workspace)?;
-        let field = ws.canvas.get_mut(..need.canvas).ok_or(RenderError::Workspace)?;
+        let reals = ws.reals.get_mut(..need.reals).ok_or(RenderError::Workspace)?;
         ws.held.trace = None;
-        ws.held.canvas = None;
-        self.draw(system, class, instance, counts, field, output(out, len)?);
-        Ok(len)
+        self.draw(system, class, instance, counts, reals, output(out, 0, len)?);
+        Ok(Filled::one(len))
     }
 
     /// `{class:05}_{instance:04}` (the reference renders on the fly and names no file).

@@ -15,7 +15,7 @@
 
 use rand_core::Rng;
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
 use crate::raster::opencv_fill::{fill_circle, fill_poly};
 use core::convert::Infallible;
@@ -270,7 +270,8 @@ impl DeadLeaves {
         out: &mut [u8],
         visit: impl FnMut(&Leaf),
     ) -> Result<usize, RenderError<Infallible>> {
-        let out = output(out, self.side * self.side * 3)?;
+        let need = self.side * self.side * 3;
+        let out = out.get_mut(..need).ok_or(RenderError::Output { part: 0, needed: need })?;
         let mut rng = instance_key(self.seed, instance).rng();
         Ok(paint(self.model, &self.law, self.side, &mut rng, out, visit))
     }
@@ -279,8 +280,8 @@ impl DeadLeaves {
 impl Family for DeadLeaves {
     type Error = Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.side, 3)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -292,18 +293,19 @@ impl Family for DeadLeaves {
     }
 
     /// [`DeadLeaves::paint_image`] of `instance` (class 0 only).
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         _: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         if class != 0 {
             return Err(RenderError::Class);
         }
-        self.paint_image(instance, out, |_| ())?;
-        Ok(self.side * self.side * 3)
+        let need = self.side * self.side * 3;
+        self.paint_image(instance, output(out, 0, need)?, |_| ())?;
+        Ok(Filled::one(need))
     }
 
     /// The reference's file stem: the index, zero-padded to 10.

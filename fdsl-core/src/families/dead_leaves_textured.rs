@@ -19,7 +19,7 @@
 
 use crate::families::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
 use crate::families::statistical::{self, Model, SMALL_SCALE, StatError};
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::fft::Complex;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below};
 
@@ -246,8 +246,8 @@ impl<E: core::fmt::Debug + core::fmt::Display> core::error::Error for TexturedFa
 impl<P: TexturePool> Family for DeadLeavesTextured<P> {
     type Error = TexturedFamilyError<P::Error>;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.leaves.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.leaves.side, 3)
     }
 
     /// The regions of an image ([`REGIONS_LEN`]) live on the stack: nothing from the workspace.
@@ -260,18 +260,18 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
     }
 
     /// [`TexturedLeaves::paint`] of `instance` (class 0 only), each texel read from the pool.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         _: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         if class != 0 {
             return Err(RenderError::Class);
         }
-        let need = self.shape().max_len();
-        let out = output(out, need)?;
+        let need = self.leaves.side * self.leaves.side * 3;
+        let out = output(out, 0, need)?;
         let mut regions = [0u64; REGIONS_LEN];
         let mut failed = None;
         let (side, textures) = (self.leaves.side, &self.textures);
@@ -286,7 +286,7 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
             .map_err(|e| RenderError::Family(TexturedFamilyError::Paint(e)))?;
         match failed {
             Some(e) => Err(RenderError::Family(e)),
-            None => Ok(need),
+            None => Ok(Filled::one(need)),
         }
     }
 

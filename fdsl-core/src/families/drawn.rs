@@ -3,7 +3,7 @@
 //! (RCDB, [`crate::families::rcdb::Rcdb`]; VisualAtom, [`crate::families::visual_atom::VisualAtom`]; Perlin noise,
 //! [`crate::families::perlin_images::PerlinNoise`]; Bezier curves, [`crate::families::bezier::Bezier`]).
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::stream::{Namespace, Purpose, StreamKey};
 use crate::raster::canvas::Canvas;
 use core::marker::PhantomData;
@@ -76,8 +76,8 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Drawn<P, C> {
 impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
     type Error = P::Error;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.side, 1)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -89,21 +89,21 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
     }
 
     /// [`DrawnCategory::draw_instance`] with the instance's stream ([`instance_key`]).
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side;
         let mut canvas =
-            Canvas::new(output(out, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
+            Canvas::new(output(out, 0, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
         let scratch = ws.canvas.get_mut(..P::scratch_bytes(self.side)).ok_or(RenderError::Workspace)?;
         let mut rng = instance_key::<P>(self.seed, class as u64, instance).rng();
         category.draw_instance(&mut rng, &mut canvas, scratch).map_err(RenderError::Family)?;
-        Ok(len)
+        Ok(Filled::one(len))
     }
 
     fn write_name(&self, class: usize, instance: u64, out: &mut dyn core::fmt::Write) -> core::fmt::Result {

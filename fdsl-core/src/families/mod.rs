@@ -16,6 +16,7 @@
 //! | [`bezier`] | Bezier curve images (fdsl's reconstruction) |
 //! | [`one_point_frac`] | 1p-frac: one fractal and its small perturbations, one image per class |
 //! | [`segrcdb`] | SegRCDB: radial contours with per-pixel class masks |
+//! | [`primgeoseg`] | PrimGeoSeg: 3-D volumes of primitive solids' outlines and their voxel labels |
 //!
 //! [`drawn`] is the one family of every image set drawn one by one from (seed, class, instance)
 //! streams: RCDB, VisualAtom, Perlin and Bezier are its categories. `docs/adding-a-family.md` says
@@ -31,6 +32,7 @@ pub mod fractaldb;
 pub mod one_point_frac;
 pub mod pc_fractaldb;
 pub mod perlin_images;
+pub mod primgeoseg;
 pub mod rcdb;
 pub mod segrcdb;
 pub mod statistical;

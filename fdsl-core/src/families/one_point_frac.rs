@@ -19,8 +19,9 @@
 //!    onto 512 px with a 6 px margin ([`for_each_pixel`]); one random 3x3 patch per point in grey
 //!    127, zero cells erasing ([`Canvas::patch`], masks `randrange(1, 512)`, [`random_mask`]);
 //! 4. the fill check: the share of lit pixels must exceed 5 % (`draw_patch(threshold=0.05)`), else
-//!    step 2 is drawn again (new multipliers, new masks) — the reference retries forever; here at
-//!    most [`MAX_ATTEMPTS`] times, then [`OnePointFracError::NeverFills`];
+//!    step 2 is drawn again (new multipliers, new masks) — the reference retries forever; here
+//!    within a [`Budget`] ([`MAX_ATTEMPTS`] tries, [`MAX_POINTS_TRACED`] points, or
+//!    [`HOPELESS_POINTS`] when no try comes near), then [`OnePointFracError::NeverFills`];
 //! 5. the canvas flipped top to bottom ([`Flip::Flip0`]), one grey channel (the reference saves
 //!    RGB with three equal channels).
 //!
@@ -32,7 +33,7 @@
 
 use crate::families::anderson_farrell::sample_svd_system;
 use crate::families::fractaldb::{Draw, Recipe, RecipeError};
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::Map;
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::{Ifs2, IfsError};
@@ -55,6 +56,13 @@ pub const DEFAULT_CLASSES: usize = 1000;
 pub const FILL_THRESHOLD: f64 = 0.05;
 /// The most perturbations tried for one class before giving up (the reference never gives up).
 pub const MAX_ATTEMPTS: u32 = 10_000;
+/// The most points one class (or the base) may trace in all its tries: [`MAX_ATTEMPTS`] tries at
+/// the reference's 100,000 points. More points per try mean fewer tries.
+pub const MAX_POINTS_TRACED: u64 = 1_000_000_000;
+/// After this many points traced in all, a class (or the base) whose tries have not even come
+/// within half of [`FILL_THRESHOLD`] gives up: acceptance is hopeless (a point-like attractor, a
+/// σ near 0.1), and the rest of [`MAX_POINTS_TRACED`] would be minutes of work for the same error.
+pub const HOPELESS_POINTS: u64 = 50_000_000;
 /// The reference's rendering: 512 px, 6 px margin, 100,000 points with the origin, patches.
 pub const RECIPE: Recipe = Recipe { grid: Grid::square(512), points: 100_000, draw: Draw::Patch };
 
@@ -70,7 +78,7 @@ pub enum OnePointFracError {
     OneMap,
     /// The base system's maps are not a usable IFS (NaN or infinite values).
     Base(IfsError),
-    /// No perturbation of class `class` passed the fill check in [`MAX_ATTEMPTS`] tries (for
+    /// No perturbation of class `class` passed the fill check within its [`Budget`] (for
     /// [`sample_base`]: no base system drawn passed it).
     NeverFills {
         /// The class.
@@ -89,7 +97,9 @@ impl core::fmt::Display for OnePointFracError {
             Self::Base(e) => write!(f, "the base fractal: {e}"),
             Self::NeverFills { class } => write!(
                 f,
-                "class {class}: no perturbation of the base fractal fills more than 5 % of the image in {MAX_ATTEMPTS} tries"
+                "class {class}: no fractal drawn fills more than 5 % of the image (tries stop at {MAX_ATTEMPTS}, at \
+                 {MAX_POINTS_TRACED} points traced, or at {HOPELESS_POINTS} points when none fills even 2.5 %; \
+                 a larger sigma draws larger fractals)"
             ),
             Self::Recipe(e) => write!(f, "{e}"),
         }
@@ -170,13 +180,47 @@ pub fn sample_base(
     recipe.check().map_err(OnePointFracError::Recipe)?;
     let mut rng = base_key(seed).rng();
     let alpha = (sigma - SIGMA_MARGIN, sigma + SIGMA_MARGIN);
-    for draws in 1..=MAX_ATTEMPTS {
+    let mut budget = Budget::new(recipe);
+    for draws in 1.. {
         let base = sample_svd_system(&mut rng, MAPS, alpha).map_err(OnePointFracError::Base)?;
-        if paint(&base, recipe, &chain_key(seed).rng(), &mut rng, canvas) > FILL_THRESHOLD {
+        let filling = paint(&base, recipe, &chain_key(seed).rng(), &mut rng, canvas);
+        if filling > FILL_THRESHOLD {
             return Ok((base, draws));
+        }
+        if !budget.go_on(filling) {
+            break;
         }
     }
     Err(OnePointFracError::NeverFills { class: 0 })
+}
+
+/// The work a draw-until-it-fills loop may spend: at most [`MAX_ATTEMPTS`] tries and
+/// [`MAX_POINTS_TRACED`] points, and no more than [`HOPELESS_POINTS`] points while no try has filled
+/// half of [`FILL_THRESHOLD`]. At the reference's 100,000 points that is 10,000 tries, or 500 hopeless
+/// ones; at 1,000,000 points, 1,000 or 50. Loops that accept within it are unchanged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    points: u64,
+    tries: u32,
+    traced: u64,
+    best: f64,
+}
+
+impl Budget {
+    /// A fresh budget for tries of `recipe`'s points.
+    pub fn new(recipe: &Recipe) -> Self {
+        Self { points: u64::from(recipe.points), tries: 0, traced: 0, best: 0.0 }
+    }
+
+    /// Count one failed try that filled `filling`; whether another may follow.
+    pub fn go_on(&mut self, filling: f64) -> bool {
+        self.tries += 1;
+        self.traced = self.traced.saturating_add(self.points);
+        self.best = self.best.max(filling);
+        let next = self.traced.saturating_add(self.points);
+        let hopeless = self.best <= FILL_THRESHOLD / 2.0 && next > HOPELESS_POINTS;
+        self.tries < MAX_ATTEMPTS && next <= MAX_POINTS_TRACED && !hopeless
+    }
 }
 
 /// Paint `system` with `recipe` onto `canvas` (cleared first; the recipe's size, row = y): the chain
@@ -258,17 +302,21 @@ impl OnePointFrac {
     }
 
     /// Draw class `class` onto `canvas` (the recipe's size, unflipped, row = y): perturbations
-    /// drawn and painted until one fills more than [`FILL_THRESHOLD`].
+    /// drawn and painted until one fills more than [`FILL_THRESHOLD`], within a [`Budget`].
     pub fn draw(&self, class: usize, canvas: &mut Canvas<'_>) -> Result<Accepted, OnePointFracError> {
         let mut multipliers = perturbation_key(self.seed, class as u64).rng();
         let mut masks = patch_key(self.seed, class as u64).rng();
         let chain = chain_key(self.seed).rng();
-        for attempts in 1..=MAX_ATTEMPTS {
+        let mut budget = Budget::new(&self.recipe);
+        for attempts in 1.. {
             let system =
                 perturb(&mut multipliers, &self.base, self.delta).map_err(OnePointFracError::Base)?;
             let filling = paint(&system, &self.recipe, &chain, &mut masks, canvas);
             if filling > FILL_THRESHOLD {
                 return Ok(Accepted { system, attempts, filling });
+            }
+            if !budget.go_on(filling) {
+                break;
             }
         }
         Err(OnePointFracError::NeverFills { class })
@@ -278,8 +326,8 @@ impl OnePointFrac {
 impl Family for OnePointFrac {
     type Error = OnePointFracError;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.recipe.grid.width as usize, channels: 1 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.recipe.grid.width as usize, 1)
     }
 
     /// The canvas, drawn before it is flipped.
@@ -292,13 +340,13 @@ impl Family for OnePointFrac {
     }
 
     /// [`OnePointFrac::draw`], flipped top to bottom. One image per class: instance 0.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<OnePointFracError>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<OnePointFracError>> {
         if class >= self.classes {
             return Err(RenderError::Class);
         }
@@ -307,13 +355,13 @@ impl Family for OnePointFrac {
         }
         let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
-        let out = output(out, len)?;
+        let out = output(out, 0, len)?;
         let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
         ws.held.canvas = None;
         let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
         self.draw(class, &mut canvas).map_err(RenderError::Family)?;
         canvas.write_flipped(Flip::Flip0, out).map_err(|_| RenderError::Workspace)?;
-        Ok(len)
+        Ok(Filled::one(len))
     }
 
     /// The reference's stem `{k:02}_{k:02}_count_0_flip0` (in folder `{k:02}`).

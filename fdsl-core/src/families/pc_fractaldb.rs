@@ -3,8 +3,8 @@
 //! for 3-D detection pre-training. Everything writes into caller-owned buffers.
 
 use crate::family::{
-    Family, Held, Parameter, PlacedObject, RenderError, SampleShape, ScratchLen, Workspace, output,
-    write_points,
+    Dims, Element, Family, Filled, Held, LAYOUT_RECORD, Parameter, Part, Parts, RenderError, Role,
+    ScratchLen, Workspace, output, output_pair, write_points,
 };
 use crate::math::cloud::{chaos_game, normalise};
 use crate::math::ifs::Ifs3;
@@ -230,11 +230,17 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcFractalDb<C, P> {
     }
 }
 
+/// A part of `points` ([`Role::Points`]) of these dimensions.
+fn points_part(dims: Dims) -> Part {
+    Part { name: "points", role: Role::Points, element: Element::F32, dims }
+}
+
 impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
     type Error = Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Cloud { points: self.mix.total() }
+    /// One part, its `points`.
+    fn parts(&self) -> Parts {
+        Parts::new(&[points_part(Dims::fixed(&[self.mix.total(), 3]))])
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -253,17 +259,17 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
         "every instance holds its class's own part (one chaos game per class)"
     }
 
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let len = self.mix.total() * 12;
-        let out = output(out, len)?;
+        let out = output(out, 0, len)?;
         write_points(self.mixed(class, instance, ws.points, ws.held)?, out);
-        Ok(len)
+        Ok(Filled::one(len))
     }
 
     /// `{class:05}_{instance:04}`.
@@ -324,8 +330,16 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> PcScenes<C, P> {
 impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
     type Error = Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Scene { max_points: self.capacity() * self.objects.mix.total() }
+    /// Its `points` (at most its objects' models' points) and its `layout` (one record per object).
+    fn parts(&self) -> Parts {
+        let points = points_part(Dims::bounded(&[self.capacity() * self.objects.mix.total(), 3]));
+        let layout = Part {
+            name: "layout",
+            role: Role::Layout,
+            element: Element::F64,
+            dims: Dims::bounded(&[self.capacity(), LAYOUT_RECORD]),
+        };
+        Parts::new(&[points, layout])
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -340,28 +354,37 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         false
     }
 
-    /// Lay the scene out, then each object's instance, placed.
-    fn render(
+    /// Lay the scene out, then each object's instance, placed; the layout records each object.
+    fn render_parts(
         &self,
         _class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let total = self.objects.mix.total();
         if ws.objects.len() < self.capacity() || ws.points.len() < 3 * total {
             return Err(RenderError::Workspace);
         }
         let n = self.objects_of(instance, ws.objects);
-        let out = output(out, n * total * 12)?;
+        let record = LAYOUT_RECORD * 8;
+        let (cloud, layout) = output_pair(out, (n * total * 12, n * record))?;
         let (work, placed) = ws.points.split_at_mut(2 * total);
-        for (o, slot) in ws.objects[..n].iter().zip(out.chunks_exact_mut(total * 12)) {
+        let slots = cloud.chunks_exact_mut(total * 12).zip(layout.chunks_exact_mut(record));
+        for (i, (o, (slot, entry))) in ws.objects[..n].iter().zip(slots).enumerate() {
             let (class, model) = self.class_and_model(o.pick);
             let points = self.objects.mixed(class, model as u64, work, ws.held)?;
             o.place(points, &mut placed[..total]);
             write_points(&placed[..total], slot);
+            let [sx, sy, sz] = o.size;
+            let [cx, cy, cz] = o.centre;
+            let (start, end) = ((i * total) as f64, ((i + 1) * total) as f64);
+            let values = [class as f64, model as f64, sx, sy, sz, cx, cy, cz, o.heading, start, end];
+            for (bytes, v) in entry.chunks_exact_mut(8).zip(values) {
+                bytes.copy_from_slice(&v.to_le_bytes());
+            }
         }
-        Ok(n * total * 12)
+        Ok(Filled::new(&[n * total * 12, n * record]))
     }
 
     /// `scene_{instance:05}`.
@@ -370,15 +393,6 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
     }
 
     fn parameters(&self, _class: usize, _instance: u64, _visit: &mut dyn FnMut(&'static str, Parameter<'_>)) {
-    }
-
-    fn layout(&self, instance: u64, objects: &mut [SceneObject], visit: &mut dyn FnMut(&PlacedObject)) {
-        let total = self.objects.mix.total();
-        let n = self.objects_of(instance, objects);
-        for (i, o) in objects[..n].iter().enumerate() {
-            let (class, model) = self.class_and_model(o.pick);
-            visit(&PlacedObject { class, model, object: *o, points: (i * total, (i + 1) * total) });
-        }
     }
 }
 

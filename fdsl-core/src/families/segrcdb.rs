@@ -24,7 +24,10 @@
 //! draws the bytes are the reference's (tested with its own draws, `tests/segrcdb.rs`): `pnoise1`
 //! in `f32` ([`pnoise1_f32`]), PIL 9.0.0's lines and polygon fill ([`fill_polygon`]).
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{
+    Dims, Element, Family, Filled, Parameter, Part, Parts, RenderError, Role, ScratchLen, Workspace,
+    output_pair,
+};
 use crate::math::perlin::pnoise1_f32;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
 use crate::raster::canvas::Canvas;
@@ -370,8 +373,8 @@ impl<C: AsRef<[SegRcdbCategory]>> SegRcdb<C> {
     }
 
     /// Render image `index` into `image` (grey) and `mask` (labels), `side²` bytes each, with
-    /// `polygon` as scratch ([`Polygon::default`], reused across images). [`Family::render`] is the
-    /// same into one buffer, image then mask.
+    /// `polygon` as scratch ([`Polygon::default`], reused across images). [`Family::render_parts`] is the
+    /// same, its two parts.
     pub fn render_pair(
         &self,
         index: u64,
@@ -398,14 +401,21 @@ impl<C: AsRef<[SegRcdbCategory]>> SegRcdb<C> {
 }
 
 /// Images of one unlabelled group (`class` is ignored: image `instance` is drawn from
-/// [`image_key`]`(seed, instance)`), each a grey image then its mask ([`Family::masked`]). The
+/// [`image_key`]`(seed, instance)`), each two parts: a grey image and its mask. The
 /// polygon scratch lives on the stack (about 48 KB, with about 72 KB of contours: some 120 KB per
 /// call), so a workspace needs no buffer.
 impl<C: AsRef<[SegRcdbCategory]>> Family for SegRcdb<C> {
     type Error = SegRcdbError;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    /// A grey `image` and its `mask`.
+    fn parts(&self) -> Parts {
+        let mask = Part {
+            name: "mask",
+            role: Role::Mask,
+            element: Element::U8,
+            dims: Dims::fixed(&[self.side, self.side]),
+        };
+        Parts::new(&[Part::image(self.side, 1), mask])
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -421,21 +431,17 @@ impl<C: AsRef<[SegRcdbCategory]>> Family for SegRcdb<C> {
         false
     }
 
-    fn masked(&self) -> bool {
-        true
-    }
-
-    fn render(
+    fn render_parts(
         &self,
         _class: usize,
         instance: u64,
         _ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<SegRcdbError>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<SegRcdbError>> {
         let n = self.side * self.side;
-        let (image, mask) = output(out, 2 * n)?.split_at_mut(n);
+        let (image, mask) = output_pair(out, (n, n))?;
         self.render_pair(instance, image, mask, &mut Polygon::default()).map_err(RenderError::Family)?;
-        Ok(2 * n)
+        Ok(Filled::new(&[n, n]))
     }
 
     /// The reference's stem `%06d`.

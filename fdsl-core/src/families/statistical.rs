@@ -55,10 +55,10 @@
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::box_blur::box_blur;
 use crate::math::cdf_matching::match_cdf;
-use crate::math::fft::{Complex, Direction, FftError, fft2, signed};
+use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, signed};
 use crate::math::histogram::histogram;
 use crate::math::jacobi::jacobi_eigen;
 use crate::math::moments::{mean_std, min_max, standardise};
@@ -252,6 +252,8 @@ struct Layout {
     laws: core::ops::Range<usize>,
     /// Per channel: 256 quantiles, then 256 bin centres.
     colors: core::ops::Range<usize>,
+    /// The histogram matching's sort words (two per pixel).
+    sort: core::ops::Range<usize>,
     complex: usize,
 }
 
@@ -271,14 +273,26 @@ impl Layout {
         let bands = take(pyramid.bands_len());
         let laws = take(3 * (pyramid.band_count() - 1) * (2 + LAW_POINTS));
         let colors = take(3 * 2 * COLOR_BINS);
-        Ok(Self { pyramid, image, blur, magnitude, masks, bands, laws, colors, complex: pyramid.work_len() })
+        let sort = take(2 * n2);
+        Ok(Self {
+            pyramid,
+            image,
+            blur,
+            magnitude,
+            masks,
+            bands,
+            laws,
+            colors,
+            sort,
+            complex: pyramid.work_len(),
+        })
     }
 }
 
 /// The buffers [`render`] needs for `params`: [`ScratchLen::reals`] and [`ScratchLen::complex`].
 pub fn scratch_len(params: &Params) -> Result<ScratchLen, StatError> {
     let layout = Layout::new(params)?;
-    Ok(ScratchLen { reals: layout.colors.end, complex: layout.complex, ..ScratchLen::default() })
+    Ok(ScratchLen { reals: layout.sort.end, complex: layout.complex, ..ScratchLen::default() })
 }
 
 /// The stream of image `instance` of `model` in the dataset with `seed`.
@@ -316,9 +330,8 @@ pub fn render(
     let side = params.side;
     let n2 = side * side;
     let out = out.get_mut(..3 * n2).ok_or(StatError::Buffer { name: "output", needed: 3 * n2 })?;
-    let real = real
-        .get_mut(..layout.colors.end)
-        .ok_or(StatError::Buffer { name: "real", needed: layout.colors.end })?;
+    let real =
+        real.get_mut(..layout.sort.end).ok_or(StatError::Buffer { name: "real", needed: layout.sort.end })?;
     let complex = complex
         .get_mut(..layout.complex)
         .ok_or(StatError::Buffer { name: "complex", needed: layout.complex })?;
@@ -351,15 +364,16 @@ pub fn render(
         *v = 256.0 * unit_f64(&mut rng);
     }
 
+    let twiddles = Twiddles::new(side)?;
     for _ in 0..params.iterations {
         if model.spectrum() {
-            impose_spectrum(side, &layout, real, complex)?;
+            impose_spectrum(side, &layout, real, complex, &twiddles)?;
         }
         if model.wmm() {
-            impose_wmm(&layout, real, complex)?;
+            impose_wmm(&layout, real, complex, &twiddles)?;
         }
         if model.color() {
-            impose_color(side, &layout, real, complex);
+            impose_color(side, &layout, real);
         }
     }
 
@@ -397,9 +411,15 @@ fn normal<R: Rng>(rng: &mut R) -> f64 {
 /// (the port's `1 / fftshift(fr)`: `fftshift` puts the signed frequency `k` at index `k mod N`).
 pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f64]) {
     let n = side as f64;
+    // `|k/N|^α` depends on `|k|` alone (`k/N` is exact): one `pow` per frequency and axis.
+    let mut powers = [[0.0; 2]; crate::math::fft::MAX_SIDE / 2 + 1];
+    for (k, p) in powers[..=side / 2].iter_mut().enumerate() {
+        let f = libm::fabs(k as f64 / n);
+        *p = [libm::pow(f, alpha_x), libm::pow(f, alpha_y)];
+    }
+    let power = |i: usize| powers[signed(i, side).unsigned_abs()];
     for (i, m) in out[..side * side].iter_mut().enumerate() {
-        let (ky, kx) = (signed(i / side, side) as f64, signed(i % side, side) as f64);
-        let fr = 1e-16 + libm::pow(libm::fabs(kx / n), alpha_x) + libm::pow(libm::fabs(ky / n), alpha_y);
+        let fr = 1e-16 + power(i % side)[0] + power(i / side)[1];
         *m = 1.0 / fr;
     }
     out[0] = 0.0;
@@ -433,6 +453,7 @@ fn impose_spectrum(
     layout: &Layout,
     real: &mut [f64],
     complex: &mut [Complex],
+    twiddles: &Twiddles,
 ) -> Result<(), StatError> {
     let n2 = side * side;
     let (image, rest) = real.split_at_mut(layout.image.end);
@@ -443,13 +464,13 @@ fn impose_spectrum(
         for (w, &x) in work.iter_mut().zip(channel.iter()) {
             *w = Complex::new(x - mean, 0.0);
         }
-        fft2(work, side, Direction::Forward)?;
+        fft2_with(work, side, Direction::Forward, twiddles)?;
         for (w, &m) in work.iter_mut().zip(magnitude) {
             // Magnitude · e^(i·angle(w)); angle(0) = 0.
             let r = libm::sqrt(w.re * w.re + w.im * w.im);
             *w = if r > 0.0 { Complex::new(m * (w.re / r), m * (w.im / r)) } else { Complex::new(m, 0.0) };
         }
-        fft2(work, side, Direction::Inverse)?;
+        fft2_with(work, side, Direction::Inverse, twiddles)?;
         for (x, w) in channel.iter_mut().zip(work.iter()) {
             *x = w.re;
         }
@@ -459,7 +480,12 @@ fn impose_spectrum(
 }
 
 /// One round of the wavelet marginals (G:142-167), channel by channel.
-fn impose_wmm(layout: &Layout, real: &mut [f64], complex: &mut [Complex]) -> Result<(), StatError> {
+fn impose_wmm(
+    layout: &Layout,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    twiddles: &Twiddles,
+) -> Result<(), StatError> {
     let pyramid = &layout.pyramid;
     let n2 = pyramid.side() * pyramid.side();
     let bands_per_channel = pyramid.band_count() - 1;
@@ -468,30 +494,32 @@ fn impose_wmm(layout: &Layout, real: &mut [f64], complex: &mut [Complex]) -> Res
     let (_, rest) = rest.split_at_mut(at(&layout.masks).start);
     let (masks, rest) = rest.split_at_mut(layout.masks.len());
     let (bands, rest) = rest.split_at_mut(layout.bands.len());
-    let laws = &rest[..layout.laws.len()];
+    let (laws, rest) = rest.split_at_mut(layout.laws.len());
+    let sort = &mut rest[layout.sort.start - layout.laws.end..][..layout.sort.len()];
     for (c, channel) in image.chunks_exact_mut(n2).enumerate() {
-        pyramid.build(masks, channel, bands, complex)?;
+        pyramid.build(masks, channel, bands, complex, twiddles)?;
         for k in 0..bands_per_channel {
             let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
             let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
             let band = &mut bands[pyramid.band_range(k).0];
             standardise(band, mean, std);
-            match_cdf(band, complex, quantiles, |i| -200.0 + 0.5 * i as f64);
+            match_cdf(band, sort, quantiles, |i| -200.0 + 0.5 * i as f64);
             standardise(band, mean, std);
         }
-        pyramid.reconstruct(masks, bands, channel, complex)?;
+        pyramid.reconstruct(masks, bands, channel, complex, twiddles)?;
     }
     Ok(())
 }
 
 /// One round of the colour histograms (G:169-172).
-fn impose_color(side: usize, layout: &Layout, real: &mut [f64], pairs: &mut [Complex]) {
+fn impose_color(side: usize, layout: &Layout, real: &mut [f64]) {
     let n2 = side * side;
     let (image, rest) = real.split_at_mut(layout.image.end);
-    let colors = &rest[layout.colors.start - layout.image.end..][..layout.colors.len()];
+    let (colors, rest) = rest[layout.colors.start - layout.image.end..].split_at_mut(layout.colors.len());
+    let sort = &mut rest[layout.sort.start - layout.colors.end..][..layout.sort.len()];
     for (channel, hist) in image.chunks_exact_mut(n2).zip(colors.chunks_exact(2 * COLOR_BINS)) {
         let (quantiles, centres) = hist.split_at(COLOR_BINS);
-        match_cdf(channel, pairs, quantiles, |i| centres[i]);
+        match_cdf(channel, sort, quantiles, |i| centres[i]);
     }
 }
 
@@ -599,8 +627,8 @@ impl StatisticalImages {
 impl Family for StatisticalImages {
     type Error = StatError;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.params.side, channels: 3 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.params.side, 3)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -612,24 +640,24 @@ impl Family for StatisticalImages {
     }
 
     /// [`render`] of `instance` (class 0 only).
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<StatError>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<StatError>> {
         if class != 0 {
             return Err(RenderError::Class);
         }
-        let need = self.shape().max_len();
-        let out = output(out, need)?;
+        let need = self.params.side * self.params.side * 3;
+        let out = output(out, 0, need)?;
         if ws.reals.len() < self.scratch.reals || ws.complex.len() < self.scratch.complex {
             return Err(RenderError::Workspace);
         }
         render(self.model, self.seed, instance, &self.params, ws.reals, ws.complex, out)
             .map_err(RenderError::Family)?;
-        Ok(need)
+        Ok(Filled::one(need))
     }
 
     /// The reference's file stem: the index, zero-padded to 8 (`f'{i:08d}'`).

@@ -6,7 +6,8 @@
 //! The transform is the iterative radix-2 decimation-in-time Cooley–Tukey algorithm (Cooley and
 //! Tukey 1965; the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2): every row is
 //! transformed, then every column, the columns' butterflies running on whole rows. Twiddle factors
-//! `e^(−2πik/N)` are computed once per call with `libm`'s `cos` and `sin`, laid out stage by stage; butterflies use IEEE
+//! `e^(−2πik/N)` are computed with `libm`'s `cos` and `sin` into a [`Twiddles`] table (once per
+//! call of [`fft2`], or once for many calls of [`fft2_with`]), laid out stage by stage; butterflies use IEEE
 //! additions and multiplications only (never fused), so every machine gives the same bits.
 //! NumPy (pocketfft) orders its operations differently: values agree to about `1e−13` relative to the
 //! largest coefficient, not bit for bit (`tests/statistical.rs` compares with NumPy's own values).
@@ -117,30 +118,94 @@ pub fn check_side(side: usize) -> Result<(), FftError> {
     if side.is_power_of_two() && side <= MAX_SIDE { Ok(()) } else { Err(FftError::Side { side }) }
 }
 
+/// The factors `e^(±2πij/len)` of every stage `len` of a transform of side up to `side`, stage
+/// `len` at `[len/2 − 1, len − 1)`. Each depends only on `(len, j)`: its angle is
+/// `2π·(j·side/len)/side`, and a power-of-two side scales numerator and denominator alike, exactly,
+/// so one table serves every smaller side with the same bits. Compute it once, transform many times.
+#[derive(Clone, Debug)]
+pub struct Twiddles {
+    /// `e^(−2πij/len)`.
+    forward: [Complex; MAX_SIDE],
+    /// `e^(+2πij/len)`.
+    inverse: [Complex; MAX_SIDE],
+    /// Index `i` with its `log₂ side` bits reversed (for a smaller side `d`, shifted right by
+    /// `log₂(side/d)`).
+    reversed: [u16; MAX_SIDE],
+    side: usize,
+}
+
+impl Twiddles {
+    /// The table for transforms of side up to `side` (a power of two up to [`MAX_SIDE`]), with
+    /// `libm`'s `cos` and `sin` of `2π·k/side`.
+    pub fn new(side: usize) -> Result<Self, FftError> {
+        check_side(side)?;
+        let mut t = Self {
+            forward: [Complex::default(); MAX_SIDE],
+            inverse: [Complex::default(); MAX_SIDE],
+            reversed: [0; MAX_SIDE],
+            side,
+        };
+        let bits = side.trailing_zeros();
+        for (i, r) in t.reversed[..side].iter_mut().enumerate() {
+            *r = if bits == 0 { 0 } else { (i.reverse_bits() >> (usize::BITS - bits)) as u16 };
+        }
+        let mut half = 1;
+        while half < side {
+            for j in 0..half {
+                let angle = 2.0 * core::f64::consts::PI * (j * (side / (2 * half))) as f64 / side as f64;
+                let (c, s) = (libm::cos(angle), libm::sin(angle));
+                t.forward[half - 1 + j] = Complex::new(c, -s);
+                t.inverse[half - 1 + j] = Complex::new(c, s);
+            }
+            half *= 2;
+        }
+        Ok(t)
+    }
+
+    /// The largest side the table serves.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+}
+
 /// Transform the `side × side` image in `data[..side²]` (row-major) in place.
 pub fn fft2(data: &mut [Complex], side: usize, direction: Direction) -> Result<(), FftError> {
+    fft2_with(data, side, direction, &Twiddles::new(side)?)
+}
+
+/// [`fft2`] with a table made beforehand for this side or a larger one.
+pub fn fft2_with(
+    data: &mut [Complex],
+    side: usize,
+    direction: Direction,
+    twiddles: &Twiddles,
+) -> Result<(), FftError> {
     check_side(side)?;
+    if side > twiddles.side {
+        return Err(FftError::Side { side });
+    }
     let data = data.get_mut(..side * side).ok_or(FftError::Buffer { needed: side * side })?;
-    // Stage `len` reads its `len/2` factors `e^(∓2πij/len)` from `twiddles[len/2 − 1..len − 1]`.
-    let mut table = [Complex::default(); MAX_SIDE];
-    let twiddles = &mut table[..side.max(1)];
-    let sign = match direction {
-        Direction::Forward => -1.0,
-        Direction::Inverse => 1.0,
+    let table = match direction {
+        Direction::Forward => &twiddles.forward,
+        Direction::Inverse => &twiddles.inverse,
     };
-    let mut half = 1;
-    while half < side {
-        for j in 0..half {
-            let angle = 2.0 * core::f64::consts::PI * (j * (side / (2 * half))) as f64 / side as f64;
-            twiddles[half - 1 + j] = Complex::new(libm::cos(angle), sign * libm::sin(angle));
+    // The bit-reversal permutation as its swaps `(i, j)`, `i < j`: fewer than side/2.
+    let shift = twiddles.side.trailing_zeros() - side.trailing_zeros();
+    let mut swaps = [(0u16, 0u16); MAX_SIDE / 2];
+    let mut count = 0;
+    for i in 0..side {
+        let j = twiddles.reversed[i] >> shift;
+        if i < usize::from(j) {
+            swaps[count] = (i as u16, j);
+            count += 1;
         }
-        half *= 2;
     }
-    let twiddles = &*twiddles;
+    let swaps = &swaps[..count];
+    let twiddles = &table[..side.max(1)];
     for row in data.chunks_exact_mut(side) {
-        fft1(row, twiddles);
+        fft1(row, twiddles, swaps);
     }
-    fft_columns(data, side, twiddles);
+    fft_columns(data, side, twiddles, swaps);
     if direction == Direction::Inverse {
         // 1/N² is a power of two: the scaling is exact.
         let s = 1.0 / (side * side) as f64;
@@ -149,66 +214,111 @@ pub fn fft2(data: &mut [Complex], side: usize, direction: Direction) -> Result<(
     Ok(())
 }
 
-/// One row: bit-reversal permutation, then `log₂ n` stages of butterflies `(a + w·b, a − w·b)`.
-fn fft1(row: &mut [Complex], twiddles: &[Complex]) {
+/// The butterfly `(a, b) ← (a + w·b, a − w·b)`.
+#[inline(always)]
+fn butterfly(a: &mut Complex, b: &mut Complex, w: Complex) {
+    let t = *b * w;
+    let u = *a;
+    *a = u + t;
+    *b = u - t;
+}
+
+/// Two stages at once on four values of a block of `2·len`: `x0, x1` and `x2, x3` (`half = len/2`
+/// apart) by stage `len`'s factor `w`, then `x0, x2` and `x1, x3` (`len` apart) by stage `2·len`'s
+/// `wa` and `wb`: the same operations on the same values as the two stages one after the other,
+/// with half the passes over memory.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn butterfly4(
+    x0: &mut Complex,
+    x1: &mut Complex,
+    x2: &mut Complex,
+    x3: &mut Complex,
+    w: Complex,
+    wa: Complex,
+    wb: Complex,
+) {
+    butterfly(x0, x1, w);
+    butterfly(x2, x3, w);
+    butterfly(x0, x2, wa);
+    butterfly(x1, x3, wb);
+}
+
+/// One row: bit-reversal permutation, then `log₂ n` stages of butterflies `(a + w·b, a − w·b)`,
+/// stage `len` with the factors `w_j` of `twiddles[len/2 − 1 + j]`: the first alone when their
+/// number is odd, then two at a time ([`butterfly4`]).
+/// `swaps` is the bit-reversal permutation of `n` as its swaps.
+fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
     let n = row.len();
     if n < 2 {
         return;
     }
-    let bits = n.trailing_zeros();
-    for i in 0..n {
-        let j = i.reverse_bits() >> (usize::BITS - bits);
-        if i < j {
-            row.swap(i, j);
-        }
+    for &(i, j) in swaps {
+        row.swap(usize::from(i), usize::from(j));
     }
     let mut len = 2;
-    while len <= n {
+    if n.trailing_zeros() % 2 == 1 {
+        for pair in row.chunks_exact_mut(2) {
+            let (a, b) = pair.split_at_mut(1);
+            butterfly(&mut a[0], &mut b[0], twiddles[0]);
+        }
+        len = 4;
+    }
+    while len < n {
         let half = len / 2;
-        let w = &twiddles[half - 1..len - 1];
-        for block in row.chunks_exact_mut(len) {
-            let (lo, hi) = block.split_at_mut(half);
-            for ((a, b), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(w) {
-                let t = *b * w;
-                let u = *a;
-                *a = u + t;
-                *b = u - t;
+        let (w, w2) = (&twiddles[half - 1..len - 1], &twiddles[len - 1..2 * len - 1]);
+        for block in row.chunks_exact_mut(2 * len) {
+            let (lo, hi) = block.split_at_mut(len);
+            let (q0, q1) = lo.split_at_mut(half);
+            let (q2, q3) = hi.split_at_mut(half);
+            for j in 0..half {
+                butterfly4(&mut q0[j], &mut q1[j], &mut q2[j], &mut q3[j], w[j], w2[j], w2[j + half]);
             }
         }
-        len *= 2;
+        len *= 4;
     }
 }
 
 /// Every column at once: the butterflies of [`fft1`] applied to whole rows (the same operations on
 /// each column as a column-by-column transform, in an order that reads memory row by row).
-fn fft_columns(data: &mut [Complex], side: usize, twiddles: &[Complex]) {
+fn fft_columns(data: &mut [Complex], side: usize, twiddles: &[Complex], swaps: &[(u16, u16)]) {
     if side < 2 {
         return;
     }
-    let bits = side.trailing_zeros();
-    for i in 0..side {
-        let j = i.reverse_bits() >> (usize::BITS - bits);
-        if i < j {
-            let (head, tail) = data.split_at_mut(j * side);
-            head[i * side..(i + 1) * side].swap_with_slice(&mut tail[..side]);
-        }
+    for &(i, j) in swaps {
+        let (i, j) = (usize::from(i), usize::from(j));
+        let (head, tail) = data.split_at_mut(j * side);
+        head[i * side..(i + 1) * side].swap_with_slice(&mut tail[..side]);
     }
     let mut len = 2;
-    while len <= side {
+    if side.trailing_zeros() % 2 == 1 {
+        for pair in data.chunks_exact_mut(2 * side) {
+            let (a_row, b_row) = pair.split_at_mut(side);
+            for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
+                butterfly(a, b, twiddles[0]);
+            }
+        }
+        len = 4;
+    }
+    while len < side {
         let half = len / 2;
-        for block in data.chunks_exact_mut(len * side) {
-            let (lo, hi) = block.split_at_mut(half * side);
-            for (j, (a_row, b_row)) in lo.chunks_exact_mut(side).zip(hi.chunks_exact_mut(side)).enumerate() {
-                let w = twiddles[half - 1 + j];
-                for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
-                    let t = *b * w;
-                    let u = *a;
-                    *a = u + t;
-                    *b = u - t;
+        for block in data.chunks_exact_mut(2 * len * side) {
+            let (lo, hi) = block.split_at_mut(len * side);
+            let (q0, q1) = lo.split_at_mut(half * side);
+            let (q2, q3) = hi.split_at_mut(half * side);
+            let rows = q0.chunks_exact_mut(side).zip(q1.chunks_exact_mut(side));
+            let rows = rows.zip(q2.chunks_exact_mut(side)).zip(q3.chunks_exact_mut(side));
+            for (j, (((r0, r1), r2), r3)) in rows.enumerate() {
+                let (w, wa, wb) =
+                    (twiddles[half - 1 + j], twiddles[len - 1 + j], twiddles[len - 1 + j + half]);
+                for (((x0, x1), x2), x3) in
+                    r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut())
+                {
+                    butterfly4(x0, x1, x2, x3, w, wa, wb);
                 }
             }
         }
-        len *= 2;
+        len *= 4;
     }
 }
 

@@ -34,15 +34,17 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    const EMPTY: Self = Self {
+    /// No point yet: every minimum `+∞`, every maximum `−∞`.
+    pub const EMPTY: Self = Self {
         min_x: f64::INFINITY,
         max_x: f64::NEG_INFINITY,
         min_y: f64::INFINITY,
         max_y: f64::NEG_INFINITY,
     };
 
+    /// Widen the bounds to hold `(x, y)`.
     #[inline(always)]
-    fn include(&mut self, (x, y): (f64, f64)) {
+    pub fn include(&mut self, (x, y): (f64, f64)) {
         self.min_x = self.min_x.min(x);
         self.max_x = self.max_x.max(x);
         self.min_y = self.min_y.min(y);

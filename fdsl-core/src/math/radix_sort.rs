@@ -1,7 +1,8 @@
-//! A stable least-significant-digit radix sort of `f64` keys (Knuth, *The Art of Computer
-//! Programming* vol. 3, §5.2.5), in the order of `f64::total_cmp`.
-
-use crate::math::fft::Complex;
+//! A stable least-significant-digit radix sort (Knuth, *The Art of Computer Programming* vol. 3,
+//! §5.2.5) of 64-bit words by their high bits, and the order of `f64::total_cmp` as such words.
+//!
+//! The words live in a caller's `f64` buffer as bit patterns (`f64::from_bits` / `to_bits` are
+//! exact and the sort only moves them), so that the statistical images' real scratch serves.
 
 /// The bits of `v` as an unsigned key in the order of `f64::total_cmp` (sign bit flipped for
 /// positives, all bits for negatives).
@@ -10,29 +11,35 @@ pub fn order_key(v: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }
 
-/// Sort `pairs` by their real parts in `total_cmp` order, stably (the imaginary part rides along,
-/// e.g. an index): 8 passes of 8 bits, a pass skipped when all keys share its digit, through
-/// `temp`, as long.
-pub fn radix_sort(pairs: &mut [Complex], temp: &mut [Complex]) {
-    let (mut src, mut dst) = (pairs, &mut temp[..]);
-    let mut in_temp = false;
-    for shift in (0..64).step_by(8) {
-        let digit = |p: &Complex| (order_key(p.re) >> shift) as usize & 0xff;
-        let mut counts = [0usize; 256];
-        for p in src.iter() {
-            counts[digit(p)] += 1;
+/// Bits per digit: four digits sort the 44 bits above a 20-bit index.
+const DIGIT: u32 = 11;
+
+/// Sort `words` (64-bit patterns in `f64` slots) by their bits `low..64`, stably (words equal there
+/// keep their order), through `temp` (as long): one counting pass for every digit of `DIGIT`
+/// bits, then one scatter pass per digit, skipped when all words share it.
+pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
+    let digits = (64 - low).div_ceil(DIGIT) as usize;
+    let mut counts = [[0u32; 1 << DIGIT]; 64usize.div_ceil(DIGIT as usize)];
+    let digit = |w: f64, d: usize| ((w.to_bits() >> (low + d as u32 * DIGIT)) & ((1 << DIGIT) - 1)) as usize;
+    for &w in words.iter() {
+        for (d, c) in counts[..digits].iter_mut().enumerate() {
+            c[digit(w, d)] += 1;
         }
-        if counts.contains(&src.len()) {
+    }
+    let (mut src, mut dst) = (words, &mut temp[..]);
+    let mut in_temp = false;
+    for (d, c) in counts[..digits].iter_mut().enumerate() {
+        if c.contains(&(src.len() as u32)) {
             continue;
         }
         let mut sum = 0;
-        for c in counts.iter_mut() {
+        for c in c.iter_mut() {
             (*c, sum) = (sum, sum + *c);
         }
-        for p in src.iter() {
-            let d = digit(p);
-            dst[counts[d]] = *p;
-            counts[d] += 1;
+        for &w in src.iter() {
+            let k = digit(w, d);
+            dst[c[k] as usize] = w;
+            c[k] += 1;
         }
         core::mem::swap(&mut src, &mut dst);
         in_temp = !in_temp;
@@ -48,7 +55,7 @@ mod tests {
     use crate::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
 
     #[test]
-    fn radix_sort_is_total_order() {
+    fn sorts_by_high_bits_stably() {
         let key = StreamKey {
             seed: 0,
             namespace: Namespace::Statistical,
@@ -68,14 +75,20 @@ mod tests {
                 _ => (unit_f64(&mut rng) - 0.5) * 1e3,
             };
         }
-        let mut pairs: [Complex; 300] = core::array::from_fn(|i| Complex::new(values[i], i as f64));
-        let mut temp = [Complex::default(); 300];
-        radix_sort(&mut pairs, &mut temp);
-        values.sort_unstable_by(f64::total_cmp);
-        for (p, v) in pairs.iter().zip(&values) {
-            assert_eq!(p.re.to_bits(), v.to_bits());
+        // Each word: the key's high 44 bits over a 20-bit index.
+        let mut words: [f64; 300] =
+            core::array::from_fn(|i| f64::from_bits(order_key(values[i]) >> 20 << 20 | i as u64));
+        let mut temp = [0.0; 300];
+        radix_sort_high(&mut words, &mut temp, 20);
+        let order: [u64; 300] = core::array::from_fn(|i| words[i].to_bits());
+        // Non-decreasing high bits, and the index order among equal ones (stable).
+        assert!(
+            order.windows(2).all(|w| w[0] >> 20 < w[1] >> 20 || (w[0] >> 20 == w[1] >> 20 && w[0] < w[1]))
+        );
+        let mut sorted = values;
+        sorted.sort_unstable_by(f64::total_cmp);
+        for (w, v) in order.iter().zip(&sorted) {
+            assert_eq!(order_key(values[(w & 0xf_ffff) as usize]) >> 20, order_key(*v) >> 20);
         }
-        // Stable: equal keys keep their order.
-        assert!(pairs.windows(2).all(|w| w[0].re.to_bits() != w[1].re.to_bits() || w[0].im < w[1].im));
     }
 }

@@ -30,7 +30,7 @@
 //! reconstruction factor is exactly `−i` (pyrtools' `(−1)^0.5` cubed has a real part of `1.8e−16`),
 //! and the Fourier transforms are [`crate::math::fft`]'s.
 
-use crate::math::fft::{Complex, Direction, FftError, check_side, fft2, signed, wrap};
+use crate::math::fft::{Complex, Direction, FftError, Twiddles, check_side, fft2_with, signed, wrap};
 
 /// Orientations per level (`order + 1`, order 3).
 pub const ORIENTATIONS: usize = 4;
@@ -314,14 +314,15 @@ impl SteerablePyramid {
     }
 
     /// Decompose `image` (`side²` values, row-major) into `bands` ([`Self::bands_len`] values, laid
-    /// out by [`Self::band_range`]), with `masks` from [`Self::fill_masks`] and `work`
-    /// ([`Self::work_len`] values).
+    /// out by [`Self::band_range`]), with `masks` from [`Self::fill_masks`], `work`
+    /// ([`Self::work_len`] values) and `twiddles` for this side or a larger one.
     pub fn build(
         &self,
         masks: &[f64],
         image: &[f64],
         bands: &mut [f64],
         work: &mut [Complex],
+        twiddles: &Twiddles,
     ) -> Result<(), PyramidError> {
         self.check(masks, bands.len(), work.len(), image.len())?;
         let n2 = self.side * self.side;
@@ -329,11 +330,11 @@ impl SteerablePyramid {
         for (c, &v) in f.iter_mut().zip(image) {
             *c = Complex::new(v, 0.0);
         }
-        fft2(f, self.side, Direction::Forward)?;
+        fft2_with(f, self.side, Direction::Forward, twiddles)?;
         for ((t, &v), &m) in t.iter_mut().zip(f.iter()).zip(&masks[..n2]) {
             *t = v.scale(m);
         }
-        self.real_inverse(t, self.side, &mut bands[..n2])?;
+        Self::real_inverse(t, self.side, &mut bands[..n2], twiddles)?;
         for (v, &m) in f.iter_mut().zip(&masks[n2..2 * n2]) {
             *v = v.scale(m);
         }
@@ -356,7 +357,7 @@ impl SteerablePyramid {
                     let p1 = (s1 + s1m.conj()).scale(0.5);
                     *t = Complex::new(p0.re - p1.im, p0.im + p1.re);
                 }
-                fft2(&mut t[..d * d], d, Direction::Inverse)?;
+                fft2_with(&mut t[..d * d], d, Direction::Inverse, twiddles)?;
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
                 let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
                 let (lo, hi) = bands.split_at_mut(second.start);
@@ -376,12 +377,17 @@ impl SteerablePyramid {
         }
         let (range, e) = self.band_range(self.band_count() - 1);
         t[..e * e].copy_from_slice(&f[..e * e]);
-        self.real_inverse(&mut t[..e * e], e, &mut bands[range])
+        Self::real_inverse(&mut t[..e * e], e, &mut bands[range], twiddles)
     }
 
     /// `out = real(ifft2(spectrum))` on a `d × d` grid.
-    fn real_inverse(&self, spectrum: &mut [Complex], d: usize, out: &mut [f64]) -> Result<(), PyramidError> {
-        fft2(spectrum, d, Direction::Inverse)?;
+    fn real_inverse(
+        spectrum: &mut [Complex],
+        d: usize,
+        out: &mut [f64],
+        twiddles: &Twiddles,
+    ) -> Result<(), PyramidError> {
+        fft2_with(spectrum, d, Direction::Inverse, twiddles)?;
         for (o, v) in out.iter_mut().zip(spectrum.iter()) {
             *o = v.re;
         }
@@ -389,11 +395,16 @@ impl SteerablePyramid {
     }
 
     /// `out = fft2(values)` of real values on a `d × d` grid.
-    fn real_forward(values: &[f64], d: usize, out: &mut [Complex]) -> Result<(), PyramidError> {
+    fn real_forward(
+        values: &[f64],
+        d: usize,
+        out: &mut [Complex],
+        twiddles: &Twiddles,
+    ) -> Result<(), PyramidError> {
         for (o, &v) in out[..d * d].iter_mut().zip(values) {
             *o = Complex::new(v, 0.0);
         }
-        Ok(fft2(out, d, Direction::Forward)?)
+        Ok(fft2_with(out, d, Direction::Forward, twiddles)?)
     }
 
     /// Rebuild the image from `bands` (pyrtools' `recon_pyr()`: every band, both residuals) into
@@ -404,12 +415,13 @@ impl SteerablePyramid {
         bands: &[f64],
         image: &mut [f64],
         work: &mut [Complex],
+        twiddles: &Twiddles,
     ) -> Result<(), PyramidError> {
         self.check(masks, bands.len(), work.len(), image.len())?;
         let n2 = self.side * self.side;
         let (r, t) = work[..2 * n2].split_at_mut(n2);
         let (range, e) = self.band_range(self.band_count() - 1);
-        Self::real_forward(&bands[range], e, r)?;
+        Self::real_forward(&bands[range], e, r, twiddles)?;
         for j in (0..self.height).rev() {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
             let (h, a, l) = self.level_masks(j);
@@ -429,7 +441,7 @@ impl SteerablePyramid {
                 for ((t, &x), &y) in t[..d * d].iter_mut().zip(&bands[first]).zip(&bands[second]) {
                     *t = Complex::new(x, y);
                 }
-                fft2(&mut t[..d * d], d, Direction::Forward)?;
+                fft2_with(&mut t[..d * d], d, Direction::Forward, twiddles)?;
                 for (i, r) in r[..d * d].iter_mut().enumerate() {
                     let (z, zm) = (t[i], t[mirror(i, d)].conj());
                     let x = (z + zm).scale(0.5);
@@ -447,10 +459,10 @@ impl SteerablePyramid {
         for (v, &m) in r.iter_mut().zip(&masks[n2..2 * n2]) {
             *v = v.scale(m);
         }
-        Self::real_forward(&bands[..n2], self.side, t)?;
+        Self::real_forward(&bands[..n2], self.side, t, twiddles)?;
         for ((r, &v), &m) in r.iter_mut().zip(t.iter()).zip(&masks[..n2]) {
             *r = *r + v.scale(m);
         }
-        self.real_inverse(r, self.side, image)
+        Self::real_inverse(r, self.side, image, twiddles)
     }
 }

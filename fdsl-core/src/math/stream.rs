@@ -44,6 +44,8 @@ pub enum Namespace {
     Statistical = 15,
     /// Textured dead leaves (Baradad et al. 2021).
     DeadLeavesTextured = 16,
+    /// PrimGeoSeg volumes and voxel labels (Tadokoro et al. 2023).
+    PrimGeoSeg = 17,
 }
 
 impl Namespace {

@@ -22,32 +22,28 @@ pub fn gaussian_blur_3x3(rgb: &mut [u8], side: usize, kernel: [u32; 3], rows: &m
     if side < 2 || rgb.len() < len || rows.len() < len {
         return;
     }
-    let reflect = |i: usize, d: isize| -> usize {
-        let j = i as isize + d;
-        (if j < 0 {
-            1
-        } else if j as usize >= side {
-            side as isize - 2
-        } else {
-            j
-        }) as usize
-    };
-    for r in 0..side {
-        for x in 0..side {
-            let (l, rr) = (reflect(x, -1), reflect(x, 1));
-            for ch in 0..3 {
-                let at = |c: usize| u32::from(rgb[r * width + c * 3 + ch]);
-                rows[r * width + x * 3 + ch] = kernel[0] * at(l) + kernel[1] * at(x) + kernel[2] * at(rr);
-            }
+    let [k0, k1, k2] = kernel;
+    // Rows: value i of a row is k0·row[i − 3] + k1·row[i] + k2·row[i + 3] (the neighbouring
+    // pixels' same channel); the first pixel's left neighbour and the last's right one reflect.
+    for (src, dst) in rgb[..len].chunks_exact(width).zip(rows[..len].chunks_exact_mut(width)) {
+        let at = |i: usize| u32::from(src[i]);
+        for ch in 0..3 {
+            dst[ch] = k0 * at(3 + ch) + k1 * at(ch) + k2 * at(3 + ch);
+            let last = width - 3 + ch;
+            dst[last] = k0 * at(last - 3) + k1 * at(last) + k2 * at(last - 3);
+        }
+        let (left, mid, right) = (&src[..width - 6], &src[3..width - 3], &src[6..]);
+        for (((d, &a), &b), &c) in dst[3..width - 3].iter_mut().zip(left).zip(mid).zip(right) {
+            *d = k0 * u32::from(a) + k1 * u32::from(b) + k2 * u32::from(c);
         }
     }
     for r in 0..side {
-        let (u, d) = (reflect(r, -1), reflect(r, 1));
-        for i in 0..width {
-            let v = kernel[0] * rows[u * width + i]
-                + kernel[1] * rows[r * width + i]
-                + kernel[2] * rows[d * width + i];
-            rgb[r * width + i] = ((v + (1 << 15)) >> 16).min(255) as u8;
+        let (u, d) = (if r == 0 { 1 } else { r - 1 }, if r + 1 == side { side - 2 } else { r + 1 });
+        let (up, mid, down) =
+            (&rows[u * width..][..width], &rows[r * width..][..width], &rows[d * width..][..width]);
+        for (((out, &a), &b), &c) in rgb[r * width..][..width].iter_mut().zip(up).zip(mid).zip(down) {
+            let v = k0 * a + k1 * b + k2 * c;
+            *out = ((v + (1 << 15)) >> 16).min(255) as u8;
         }
     }
 }

@@ -8,7 +8,10 @@
 //! polygon edges in 16-bit fixed point (`XY_SHIFT = 16`), Bresenham outlines, the midpoint circle.
 //! Checked against OpenCV 4.5.5 (the OpenCV of the reference's release, Feb 2022) on 4,000 shapes,
 //! clipped and degenerate ones included (`tests/opencv_fill.rs`, `scripts/opencv_fill.py`).
-//! OpenCV 5.0 fills polygons with a vertex off the canvas differently; this is 4.x's fill.
+//! OpenCV 4.9.0 (PrimGeoSeg's pin) builds the polygon's edges differently, rounding the span ends
+//! to nearest and clipping sides that leave the grid: [`fill_poly_v4_9`] (907 of those 4,000 shapes
+//! differ between the two; 3,000 more checked against 4.9.0 in the same test file). OpenCV 5.0
+//! differs again for polygons with a vertex off the canvas.
 
 /// OpenCV's fixed-point shift of polygon edge abscissae.
 const XY_SHIFT: u32 = 16;
@@ -65,7 +68,7 @@ pub fn fill_circle(
 }
 
 /// The runs of `cv2.fillPoly(img, [vertices], color)` (one contour, `lineType=8`, `shift=0`) on a
-/// `width × height` grid: OpenCV's `CollectPolyEdges` then `FillEdgeCollection` — the general
+/// `width × height` grid as OpenCV 4.5.5 paints them: OpenCV's `CollectPolyEdges` then `FillEdgeCollection` — the general
 /// scan-line fill, which `fillPoly` uses for every polygon, convex or not (only `fillConvexPoly`
 /// and filled ellipses take `FillConvexPoly`).
 ///
@@ -106,6 +109,77 @@ pub fn fill_poly<const N: usize>(
         }
         p0 = p1;
     }
+    fill_edges(&mut edges, total, width, height, XY_ONE - 1, &mut run);
+}
+
+/// The runs of `cv2.fillPoly(img, [vertices], color)` as OpenCV 4.9.0 paints them (the OpenCV
+/// PrimGeoSeg pins; up to [`MAX_POLY_VERTICES`] vertices, the rest ignored): the same scan as
+/// [`fill_poly`] over edges built differently. 4.9's `CollectPolyEdges` draws each side as 4.5's
+/// does, then keeps as its edge the side *clipped to the grid* when an end lies off it (the clipped
+/// ends `t` at `t.x · 2¹⁶`, kept only if the clipped side is not horizontal), else the side shifted
+/// right by half a pixel (`x · 2¹⁶ + 2¹⁵`); its slope is `Δx / Δy` of those ends (truncated) and its
+/// abscissa at the unclipped upper row `x_c + (y_upper − y_c) · dx`. Its spans run from `⌊x_left⌋`
+/// to `⌊x_right⌋` (with the half pixel, both ends round to nearest). A side entirely off the grid is
+/// still cut by `clipLine`'s first steps, as OpenCV's ignores the result.
+pub fn fill_poly_v4_9(
+    vertices: &[(i32, i32)],
+    width: usize,
+    height: usize,
+    mut run: impl FnMut(usize, usize, usize),
+) {
+    let vertices = &vertices[..vertices.len().min(MAX_POLY_VERTICES)];
+    let (w, h) = (width as i64, height as i64);
+    let Some(&last) = vertices.last() else { return };
+    if w == 0 || h == 0 {
+        return;
+    }
+    let mut edges = [Edge::default(); MAX_POLY_VERTICES];
+    let mut total = 0;
+    let mut p0 = (i64::from(last.0), i64::from(last.1));
+    for &(x, y) in vertices {
+        let p1 = (i64::from(x), i64::from(y));
+        line_runs(p0, p1, width, height, &mut run);
+        let inside = |(x, y): (i64, i64)| (0..w).contains(&x) && (0..h).contains(&y);
+        let (mut c0, mut c1) = ((p0.0 << XY_SHIFT, p0.1), (p1.0 << XY_SHIFT, p1.1));
+        if inside(p0) && inside(p1) {
+            (c0.0, c1.0) = (c0.0 + XY_ONE / 2, c1.0 + XY_ONE / 2);
+        } else {
+            let (t0, t1, _) = clip_line_ends(p0, p1, w, h);
+            if t0.1 != t1.1 {
+                (c0, c1) = ((t0.0 << XY_SHIFT, t0.1), (t1.0 << XY_SHIFT, t1.1));
+            }
+        }
+        if p0.1 != p1.1 {
+            let dx = (c1.0 - c0.0) / (c1.1 - c0.1);
+            let (upper, clipped_upper, lower) = if p0.1 < p1.1 { (p0, c0, p1) } else { (p1, c1, p0) };
+            let x = clipped_upper.0 + (upper.1 - clipped_upper.1) * dx;
+            edges[total] = Edge { y0: upper.1, y1: lower.1, x, dx };
+            total += 1;
+        }
+        p0 = p1;
+    }
+    fill_edges(&mut edges, total, width, height, 0, &mut run);
+}
+
+/// The most vertices [`fill_poly_v4_9`] takes.
+pub const MAX_POLY_VERTICES: usize = 16;
+
+/// OpenCV's `FillEdgeCollection` over the first `total` of `edges`: gives up unless there are two
+/// edges whose box meets the grid; sorts them by `(y0, x, dx)`; then for each row `y` from the
+/// first `y0` below `min(max y1, height)` walks the active list in order: drops the edges ending at
+/// `y`, merges in the edges starting at `y` (before the first active edge whose `x` is not below
+/// theirs), fills between the edges of each consecutive pair from `(x_left + left_round) >> 16` to
+/// `x_right >> 16` (rows above the grid are skipped, not their steps), steps both by their `dx`, and
+/// bubble-sorts the list by `x`.
+fn fill_edges<const N: usize>(
+    edges: &mut [Edge; N],
+    total: usize,
+    width: usize,
+    height: usize,
+    left_round: i64,
+    run: &mut impl FnMut(usize, usize, usize),
+) {
+    let (w, h) = (width as i64, height as i64);
     let edges = &mut edges[..total];
     if edges.len() < 2 {
         return;
@@ -148,7 +222,7 @@ pub fn fill_poly<const N: usize>(
                 Some(l) => {
                     let (a, b) = (edges[l].x, edges[current].x);
                     let (from, to) = if a > b { (b, a) } else { (a, b) };
-                    let (x0, x1) = ((from + XY_ONE - 1) >> XY_SHIFT, to >> XY_SHIFT);
+                    let (x0, x1) = ((from + left_round) >> XY_SHIFT, to >> XY_SHIFT);
                     if y >= 0 && x0 < w && x1 >= 0 && x0.max(0) <= x1.min(w - 1) {
                         run(y as usize, x0.max(0) as usize, x1.min(w - 1) as usize);
                     }
@@ -231,9 +305,21 @@ fn line_runs(
 /// coordinates; `None` if it lies outside. Products are taken in 128 bits (OpenCV's are 64-bit,
 /// the same for coordinates within ±2³¹).
 fn clip_line(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64) -> Option<((i64, i64), (i64, i64))> {
+    let (a, b, inside) = clip_line_ends(p0, p1, w, h);
+    inside.then_some((a, b))
+}
+
+/// [`clip_line`]'s ends whatever the outcome (OpenCV moves them before it knows the segment misses
+/// the grid), and whether the segment meets it.
+pub(crate) fn clip_line_ends(
+    p0: (i64, i64),
+    p1: (i64, i64),
+    w: i64,
+    h: i64,
+) -> ((i64, i64), (i64, i64), bool) {
     let (right, bottom) = (w - 1, h - 1);
     if w <= 0 || h <= 0 {
-        return None;
+        return (p0, p1, false);
     }
     let code = |(x, y): (i64, i64)| {
         i32::from(x < 0) + i32::from(x > right) * 2 + i32::from(y < 0) * 4 + i32::from(y > bottom) * 8
@@ -272,5 +358,5 @@ fn clip_line(p0: (i64, i64), p1: (i64, i64), w: i64, h: i64) -> Option<((i64, i6
             }
         }
     }
-    (c1 | c2 == 0).then_some(((x1, y1), (x2, y2)))
+    ((x1, y1), (x2, y2), c1 | c2 == 0)
 }

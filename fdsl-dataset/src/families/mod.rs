@@ -23,11 +23,16 @@ use crate::preset::Preset;
 use crate::search::SearchKind;
 use serde::{Deserialize, Serialize};
 
-/// The registration: per family its module, then each spec `generator` tag it writes with the
-/// variant of [`Settings`] and the settings type. Makes [`Settings`], [`Settings::family`],
-/// [`PRESETS`] and [`FLAGS`].
+/// The registration: per family its module and its bytes version, then each spec `generator` tag it
+/// writes with the variant of [`Settings`] and the settings type. Makes [`Settings`],
+/// [`Settings::family`], [`Settings::bytes_version`], [`PRESETS`] and [`FLAGS`].
+///
+/// The bytes version names the bytes a family makes: 1 for every family as of 0.2.0. A change of
+/// any byte of a family's samples or files bumps it (with its trees re-recorded and a line in
+/// CHANGELOG.md, in the same commit): folders verify and resume with any release of the same
+/// version.
 macro_rules! families {
-    ($($module:ident: $($tag:literal => $variant:ident($settings:ty)),+;)+) => {
+    ($($module:ident bytes $bytes:literal: $($tag:literal => $variant:ident($settings:ty)),+;)+) => {
         /// A spec's family and the settings only it has, written flat in the spec and tagged by
         /// `generator` (the names 0.2.0 wrote, so that its manifests read unchanged).
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +52,13 @@ macro_rules! families {
                     $($(Settings::$variant(settings) => settings,)+)+
                 }
             }
+
+            /// The version of the bytes the family makes (in the registration).
+            pub fn bytes_version(&self) -> u32 {
+                match self {
+                    $($(Settings::$variant(_) => $bytes,)+)+
+                }
+            }
         }
 
         /// Every preset, family by family.
@@ -58,18 +70,32 @@ macro_rules! families {
 }
 
 families! {
-    fractaldb: "fractaldb" => Fractaldb(fractaldb::Settings);
-    rcdb: "rcdb" => Rcdb(rcdb::Settings);
-    exfractaldb: "exfractaldb" => Exfractaldb(exfractaldb::Settings), "mvfractaldb" => Mvfractaldb(exfractaldb::MultiView);
-    pc_fractaldb: "pcfractaldb" => Pcfractaldb(pc_fractaldb::Settings), "pcscenes" => Pcscenes(pc_fractaldb::Scenes);
-    anderson_farrell: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
-    dead_leaves: "deadleaves" => Deadleaves(dead_leaves::Settings);
-    statistical: "statistical" => Statistical(statistical::Settings);
-    one_point_frac: "onepointfrac" => Onepointfrac(one_point_frac::Settings);
-    visual_atom: "visualatom" => Visualatom(visual_atom::Settings);
-    perlin: "perlin" => Perlin(perlin::Settings);
-    bezier: "bezier" => Bezier(bezier::Settings);
-    segrcdb: "segrcdb" => Segrcdb(segrcdb::Settings);
+    fractaldb bytes 1: "fractaldb" => Fractaldb(fractaldb::Settings);
+    rcdb bytes 1: "rcdb" => Rcdb(rcdb::Settings);
+    exfractaldb bytes 1: "exfractaldb" => Exfractaldb(exfractaldb::Settings), "mvfractaldb" => Mvfractaldb(exfractaldb::MultiView);
+    pc_fractaldb bytes 1: "pcfractaldb" => Pcfractaldb(pc_fractaldb::Settings), "pcscenes" => Pcscenes(pc_fractaldb::Scenes);
+    anderson_farrell bytes 1: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
+    dead_leaves bytes 1: "deadleaves" => Deadleaves(dead_leaves::Settings);
+    statistical bytes 1: "statistical" => Statistical(statistical::Settings);
+    one_point_frac bytes 1: "onepointfrac" => Onepointfrac(one_point_frac::Settings);
+    visual_atom bytes 1: "visualatom" => Visualatom(visual_atom::Settings);
+    perlin bytes 1: "perlin" => Perlin(perlin::Settings);
+    bezier bytes 1: "bezier" => Bezier(bezier::Settings);
+    segrcdb bytes 1: "segrcdb" => Segrcdb(segrcdb::Settings);
+}
+
+/// What the generic flag `flag` (`--categories`, `--instances`, `--val-per-class`) means for the
+/// families that say ([`FamilySettings::flag_meanings`]), each line once, in registration order.
+pub fn flag_meanings(flag: &str) -> Vec<&'static str> {
+    let mut lines = Vec::new();
+    for preset in PRESETS.iter().copied().flatten() {
+        for &(f, line) in (preset.spec)().family.family().flag_meanings() {
+            if f == flag && !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
 }
 
 /// The category searches `fdsl search` runs, from the families that have one.

@@ -9,7 +9,7 @@
 //! the first `.csv` file of `DIR`).
 
 use crate::categories::{Categories, Category};
-use crate::family::{Built, FamilySettings, SampleKind};
+use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
 use crate::preset::Preset;
 use crate::search::Progress;
@@ -139,6 +139,10 @@ pub const PRESETS: &[Preset] = &[Preset {
 impl FamilySettings for Settings {
     fn samples(&self) -> SampleKind {
         SampleKind::Images
+    }
+
+    fn flag_meanings(&self) -> &'static [FlagMeaning] {
+        &[("--categories", "1p-frac: one category, the base fractal, makes every class (--perturbations).")]
     }
 
     /// One image per class.

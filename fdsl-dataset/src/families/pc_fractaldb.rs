@@ -3,7 +3,7 @@
 //! categories are the 3-D search's, in ExFractalDB's file format.
 
 use crate::categories::Categories;
-use crate::family::{Built, FamilySettings, SampleKind};
+use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
 use crate::preset::Preset;
 use crate::spec::{Format, Naming, Spec};
@@ -12,6 +12,7 @@ use fdsl_core::Ifs3;
 use fdsl_core::families::pc_fractaldb::{
     self as pc, NoiseMix, PcFractalDb, PcScenes, REFERENCE_SCENES, SceneParams,
 };
+use fdsl_core::family::{Part, Role};
 use serde::{Deserialize, Serialize};
 
 /// PC-FractalDB's settings in a spec (`"generator": "pcfractaldb"`): `main` points of the category's
@@ -167,6 +168,14 @@ impl FamilySettings for Scenes {
         SampleKind::Scenes
     }
 
+    fn flag_meanings(&self) -> &'static [FlagMeaning] {
+        &[
+            ("--categories", "Scenes pick their objects from all N."),
+            ("--instances", "Scenes: the number of scenes."),
+            ("--val-per-class", "Scenes: the last K scenes."),
+        ]
+    }
+
     fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
         check_mix(self.main, self.noise, naming)?;
         if self.models == 0 {
@@ -213,8 +222,12 @@ impl FamilySettings for Scenes {
         NO_PNG
     }
 
-    /// 5 + Poisson(5) objects of main + noise points each.
-    fn typical_scene_points(&self) -> usize {
-        ((self.main + self.noise) * (self.base_objects + 5)) as usize
+    /// 5 + Poisson(5) objects (the layout's entries) of main + noise points each (the points').
+    fn typical_entries(&self, part: &Part) -> usize {
+        let objects = (self.base_objects + 5) as usize;
+        match part.role {
+            Role::Layout => objects,
+            _ => (self.main + self.noise) as usize * objects,
+        }
     }
 }

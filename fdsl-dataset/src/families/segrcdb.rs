@@ -10,7 +10,7 @@
 //! `c + 1`, so fdsl's files leave them out.
 
 use crate::categories::{Categories, Params, key_values, whole};
-use crate::family::{Built, FamilySettings, SampleKind};
+use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values, choices};
 use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
 use crate::spec::{Choice, Naming, Spec};
@@ -102,6 +102,20 @@ pub const PRESETS: &[Preset] = &[Preset {
 impl FamilySettings for Settings {
     fn samples(&self) -> SampleKind {
         SampleKind::Images
+    }
+
+    fn flag_meanings(&self) -> &'static [FlagMeaning] {
+        &[
+            (
+                "--categories",
+                "SegRCDB: its images draw their instances from the N classes (mask labels 1 to N).",
+            ),
+            ("--instances", "SegRCDB: the number of images."),
+            (
+                "--val-per-class",
+                "SegRCDB: the last K images (in images/validation and annotations/validation).",
+            ),
+        ]
     }
 
     fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {

@@ -3,11 +3,13 @@
  *   check OUT_DIR SPEC_JSON...
  *   check --memory
  *
- * For spec k: renders samples 0, 1, len/2 and len-1 one at a time into OUT_DIR/k.bin (their bytes
- * in that order) and prints "k LEN SIZE CLASSES label label label label"; renders the same indices
- * reversed as one batch on 2 threads and checks it is the same bytes; with masks, renders each image
- * and mask apart too and checks they are the sample's two parts. Exit 0 only if every check
- * passes (tests/c_program.rs compares the files with the Rust library's bytes). */
+ * For spec k: describes every part (name, role, element type, dimensions), renders samples 0, 1,
+ * len/2 and len-1 one at a time, one buffer per part, into OUT_DIR/k.bin (per sample, its parts'
+ * bytes in part order, each as written) and prints "k LEN PARTS CLASSES label label label label"
+ * then per part " NAME:ROLE:ELEMENT:D0xD1..[+]:WRITTEN,WRITTEN,WRITTEN,WRITTEN" (+ for a bounded
+ * first dimension); for samples of fixed size, renders the same indices reversed as one batch on
+ * 2 threads and checks it is the same bytes, else checks that the batch is refused. Exit 0 only if
+ * every check passes (tests/c_program.rs compares the files and lines with the Rust library's). */
 #include "fdsl.h"
 
 #include <stdint.h>
@@ -38,7 +40,9 @@ static int failures = 0;
         }                                                                              \
     } while (0)
 
-static int render_spec(const char *dir, int k, const char *spec) {
+#define MAX_PARTS 8
+
+static int render_spec(FILE *report, const char *dir, int k, const char *spec) {
     fdsl_dataset *ds = NULL;
     if (fdsl_dataset_open(spec, &ds) != FDSL_OK) {
         fprintf(stderr, "cannot open %s: %s\n", spec, fdsl_last_error());
@@ -46,56 +50,73 @@ static int render_spec(const char *dir, int k, const char *spec) {
     }
     CHECK(strcmp(fdsl_last_error(), "") == 0);
     uint64_t len = fdsl_dataset_len(ds);
-    size_t size = fdsl_sample_size(ds);
-    size_t dims[3] = {0, 0, 0}, ndim = 0;
-    CHECK(fdsl_sample_dims(ds, dims, &ndim) == FDSL_OK);
-    size_t product = ndim == 0 ? 0 : 1;
-    for (size_t d = 0; d < ndim; d++) product *= dims[d];
-    size_t mask_size = fdsl_mask_size(ds);
-    int masked = fdsl_dataset_has_masks(ds);
-    CHECK(masked ? mask_size == dims[0] * dims[1] : mask_size == 0);
-    /* uint8 images (with their masks), float32 clouds */
-    CHECK(product + mask_size == size || product * 4 == size);
+    size_t nparts = fdsl_part_count(ds);
+    CHECK(nparts >= 1 && nparts <= MAX_PARTS);
+    size_t sizes[MAX_PARTS], dims[MAX_PARTS][FDSL_MAX_DIMS], ndims[MAX_PARTS];
+    int bounded[MAX_PARTS], any_bounded = 0;
+    for (size_t p = 0; p < nparts; p++) {
+        sizes[p] = fdsl_part_size(ds, p);
+        CHECK(fdsl_part_dims(ds, p, dims[p], &ndims[p], &bounded[p]) == FDSL_OK);
+        size_t product = 1;
+        for (size_t d = 0; d < ndims[p]; d++) product *= dims[p][d];
+        size_t element = strcmp(fdsl_part_element(ds, p), "uint8") == 0     ? 1
+                         : strcmp(fdsl_part_element(ds, p), "float32") == 0 ? 4
+                                                                            : 8;
+        CHECK(product * element == sizes[p]);
+        CHECK(fdsl_part_name(ds, p) != NULL && fdsl_part_role(ds, p) != NULL);
+        any_bounded |= bounded[p];
+    }
+    CHECK(fdsl_part_name(ds, nparts) == NULL && fdsl_part_size(ds, nparts) == 0);
     uint64_t indices[4] = {0, 1 % len, len / 2, len - 1};
-    uint8_t *singles = calloc(4, size), *batch = calloc(4, size);
+    uint8_t *singles[MAX_PARTS], *batch[MAX_PARTS];
+    size_t batch_lens[MAX_PARTS], written[4][MAX_PARTS];
+    for (size_t p = 0; p < nparts; p++) {
+        singles[p] = calloc(4, sizes[p]);
+        batch[p] = calloc(4, sizes[p]);
+        batch_lens[p] = 4 * sizes[p];
+    }
     int64_t labels[4], batch_labels[4];
-    for (int i = 0; i < 4; i++) {
-        CHECK(fdsl_render(ds, indices[i], singles + i * size, size, &labels[i]) == FDSL_OK);
-    }
-    if (masked) {
-        size_t image_size = size - mask_size;
-        uint8_t *image = malloc(image_size), *mask = malloc(mask_size);
-        for (int i = 0; i < 4; i++) {
-            CHECK(fdsl_render_with_mask(ds, indices[i], image, image_size, mask, mask_size) == FDSL_OK);
-            CHECK(memcmp(image, singles + i * size, image_size) == 0);
-            CHECK(memcmp(mask, singles + i * size + image_size, mask_size) == 0);
-            CHECK(labels[i] == -1);
-        }
-        EXPECT_ERROR(fdsl_render_with_mask(ds, 0, image, image_size, mask, mask_size - 1), FDSL_ERROR_BUFFER,
-                     "a sample needs");
-        EXPECT_ERROR(fdsl_render_with_mask(ds, len, image, image_size, mask, mask_size), FDSL_ERROR_INDEX,
-                     "past the end");
-        EXPECT_ERROR(fdsl_render_with_mask(ds, 0, NULL, image_size, mask, mask_size), FDSL_ERROR_NULL,
-                     "image or mask is NULL");
-        free(image);
-        free(mask);
-    }
-    uint64_t reversed[4] = {indices[3], indices[2], indices[1], indices[0]};
-    CHECK(fdsl_render_batch(ds, reversed, 4, batch, 4 * size, batch_labels, 2) == FDSL_OK);
-    for (int i = 0; i < 4; i++) {
-        CHECK(memcmp(batch + i * size, singles + (3 - i) * size, size) == 0);
-        CHECK(batch_labels[i] == labels[3 - i]);
-    }
     char path[4096];
     snprintf(path, sizeof path, "%s/%d.bin", dir, k);
     FILE *f = fopen(path, "wb");
-    CHECK(f != NULL && fwrite(singles, size, 4, f) == 4);
+    CHECK(f != NULL);
+    for (int i = 0; i < 4; i++) {
+        uint8_t *outs[MAX_PARTS];
+        for (size_t p = 0; p < nparts; p++) outs[p] = singles[p] + i * sizes[p];
+        CHECK(fdsl_render(ds, indices[i], outs, sizes, nparts, written[i], &labels[i]) == FDSL_OK);
+        for (size_t p = 0; p < nparts; p++) {
+            CHECK(written[i][p] <= sizes[p] && (bounded[p] || written[i][p] == sizes[p]));
+            if (f) CHECK(fwrite(outs[p], 1, written[i][p], f) == written[i][p]);
+        }
+    }
     if (f) fclose(f);
-    printf("%d %llu %zu %llu %lld %lld %lld %lld\n", k, (unsigned long long)len, size,
-           (unsigned long long)fdsl_dataset_classes(ds), (long long)labels[0], (long long)labels[1],
-           (long long)labels[2], (long long)labels[3]);
-    free(singles);
-    free(batch);
+    uint64_t reversed[4] = {indices[3], indices[2], indices[1], indices[0]};
+    if (any_bounded) {
+        EXPECT_ERROR(fdsl_render_batch(ds, reversed, 4, batch, batch_lens, nparts, batch_labels, 2),
+                     FDSL_ERROR_VARIABLE_SIZE, "varies in size");
+    } else {
+        CHECK(fdsl_render_batch(ds, reversed, 4, batch, batch_lens, nparts, batch_labels, 2) == FDSL_OK);
+        for (int i = 0; i < 4; i++) {
+            for (size_t p = 0; p < nparts; p++) {
+                CHECK(memcmp(batch[p] + i * sizes[p], singles[p] + (3 - i) * sizes[p], sizes[p]) == 0);
+            }
+            CHECK(batch_labels[i] == labels[3 - i]);
+        }
+    }
+    fprintf(report, "%d %llu %zu %llu %lld %lld %lld %lld", k, (unsigned long long)len, nparts,
+            (unsigned long long)fdsl_dataset_classes(ds), (long long)labels[0], (long long)labels[1],
+            (long long)labels[2], (long long)labels[3]);
+    for (size_t p = 0; p < nparts; p++) {
+        fprintf(report, " %s:%s:%s:", fdsl_part_name(ds, p), fdsl_part_role(ds, p), fdsl_part_element(ds, p));
+        for (size_t d = 0; d < ndims[p]; d++) fprintf(report, d ? "x%zu" : "%zu", dims[p][d]);
+        fprintf(report, "%s:%zu,%zu,%zu,%zu", bounded[p] ? "+" : "", written[0][p], written[1][p], written[2][p],
+                written[3][p]);
+    }
+    fprintf(report, "\n");
+    for (size_t p = 0; p < nparts; p++) {
+        free(singles[p]);
+        free(batch[p]);
+    }
     fdsl_dataset_free(ds);
     return 0;
 }
@@ -117,45 +138,52 @@ static void error_paths(void) {
                  "does not apply to the rcdb-1k preset");
     EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"fractaldb-1k\", \"categories_from\": \"/nonexistent\"}", &ds),
                  FDSL_ERROR_SPEC, "/nonexistent");
-    EXPECT_ERROR(fdsl_dataset_open("{\"preset\": \"pc-fractaldb-scenes\", \"categories\": 2, \"instances\": 1, "
-                                   "\"points\": 100}",
-                                   &ds),
-                 FDSL_ERROR_VARIABLE_SIZE, "scenes vary in size");
     CHECK(ds == NULL);
 
     CHECK(fdsl_dataset_open("{\"preset\": \"rcdb-1k\", \"categories\": 2, \"instances\": 3, \"size\": 32}", &ds) ==
           FDSL_OK);
-    size_t size = fdsl_sample_size(ds);
-    CHECK(size == 32 * 32 && fdsl_dataset_len(ds) == 6);
+    size_t size = fdsl_part_size(ds, 0);
+    CHECK(size == 32 * 32 && fdsl_dataset_len(ds) == 6 && fdsl_part_count(ds) == 1);
+    CHECK(strcmp(fdsl_part_name(ds, 0), "image") == 0 && strcmp(fdsl_part_role(ds, 0), "image") == 0);
+    CHECK(strcmp(fdsl_part_element(ds, 0), "uint8") == 0);
     uint8_t *buf = calloc(8, size);
+    uint8_t *outs[2] = {buf, buf};
+    size_t one[1] = {size}, short_[1] = {size - 1}, eight[1] = {8 * size}, two[2] = {size, size};
     uint64_t indices[2] = {5, 6};
-    EXPECT_ERROR(fdsl_render(ds, 6, buf, size, NULL), FDSL_ERROR_INDEX, "index 6 is past the end");
-    EXPECT_ERROR(fdsl_render(ds, 0, buf, size - 1, NULL), FDSL_ERROR_BUFFER, "a sample needs 1024");
-    EXPECT_ERROR(fdsl_render(ds, 0, NULL, size, NULL), FDSL_ERROR_NULL, "out is NULL");
-    EXPECT_ERROR(fdsl_render(NULL, 0, buf, size, NULL), FDSL_ERROR_NULL, "the dataset is NULL");
-    CHECK(fdsl_render(ds, 5, buf, size, NULL) == FDSL_OK); /* label may be NULL */
-    EXPECT_ERROR(fdsl_render_batch(ds, indices, 2, buf, 8 * size, NULL, 1), FDSL_ERROR_INDEX, "index 6");
-    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, buf, size - 1, NULL, 1), FDSL_ERROR_BUFFER, "1 samples need");
-    EXPECT_ERROR(fdsl_render_batch(ds, NULL, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "indices or out is NULL");
-    EXPECT_ERROR(fdsl_render_batch(NULL, indices, 1, buf, size, NULL, 1), FDSL_ERROR_NULL, "the dataset is NULL");
-    CHECK(fdsl_render_batch(ds, NULL, 0, NULL, 0, NULL, 0) == FDSL_OK); /* an empty batch */
+    EXPECT_ERROR(fdsl_render(ds, 6, outs, one, 1, NULL, NULL), FDSL_ERROR_INDEX, "index 6 is past the end");
+    EXPECT_ERROR(fdsl_render(ds, 0, outs, short_, 1, NULL, NULL), FDSL_ERROR_BUFFER,
+                 "the image buffer holds 1023 bytes; 1 sample(s) need 1024");
+    EXPECT_ERROR(fdsl_render(ds, 0, outs, two, 2, NULL, NULL), FDSL_ERROR_BUFFER,
+                 "2 buffers given; a sample has 1 parts");
+    EXPECT_ERROR(fdsl_render(ds, 0, NULL, one, 1, NULL, NULL), FDSL_ERROR_NULL, "outs or out_lens is NULL");
+    uint8_t *null_out[1] = {NULL};
+    EXPECT_ERROR(fdsl_render(ds, 0, null_out, one, 1, NULL, NULL), FDSL_ERROR_NULL, "the image buffer is NULL");
+    EXPECT_ERROR(fdsl_render(NULL, 0, outs, one, 1, NULL, NULL), FDSL_ERROR_NULL, "the dataset is NULL");
+    CHECK(fdsl_render(ds, 5, outs, one, 1, NULL, NULL) == FDSL_OK); /* written and label may be NULL */
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 2, outs, eight, 1, NULL, 1), FDSL_ERROR_INDEX, "index 6");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, outs, short_, 1, NULL, 1), FDSL_ERROR_BUFFER,
+                 "1 sample(s) need 1024");
+    EXPECT_ERROR(fdsl_render_batch(ds, NULL, 1, outs, one, 1, NULL, 1), FDSL_ERROR_NULL, "indices is NULL");
+    EXPECT_ERROR(fdsl_render_batch(NULL, indices, 1, outs, one, 1, NULL, 1), FDSL_ERROR_NULL,
+                 "the dataset is NULL");
+    CHECK(fdsl_render_batch(ds, NULL, 0, NULL, NULL, 0, NULL, 0) == FDSL_OK); /* an empty batch */
     /* Sizes are checked before `indices` is read: a count past the 2-entry array is refused at once. */
-    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1000000, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
-                 "1000000 samples need 1024000000");
-    EXPECT_ERROR(fdsl_render_batch(ds, indices, SIZE_MAX, buf, 8 * size, NULL, 1), FDSL_ERROR_BUFFER,
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1000000, outs, eight, 1, NULL, 1), FDSL_ERROR_BUFFER,
+                 "1000000 sample(s) need 1024000000");
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, SIZE_MAX, outs, eight, 1, NULL, 1), FDSL_ERROR_BUFFER,
                  "need more than memory can hold");
-    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, buf, size, NULL, 4000000000u), FDSL_ERROR_ARGUMENT,
+    EXPECT_ERROR(fdsl_render_batch(ds, indices, 1, outs, one, 1, NULL, 4000000000u), FDSL_ERROR_ARGUMENT,
                  "threads must be 0 (one per core) to 4096, not 4000000000");
-    EXPECT_ERROR(fdsl_sample_dims(ds, NULL, NULL), FDSL_ERROR_NULL, "dims or ndim is NULL");
-    /* Masks asked of a family without them. */
-    CHECK(fdsl_dataset_has_masks(ds) == 0 && fdsl_mask_size(ds) == 0 && fdsl_dataset_has_masks(NULL) == 0);
-    EXPECT_ERROR(fdsl_render_with_mask(ds, 0, buf, size, buf + size, size), FDSL_ERROR_NO_MASKS,
-                 "the rcdb-1k preset's samples have no masks");
-    CHECK(fdsl_dataset_len(NULL) == 0 && fdsl_sample_size(NULL) == 0 && fdsl_dataset_classes(NULL) == 0);
+    size_t dims[FDSL_MAX_DIMS], ndim = 0;
+    EXPECT_ERROR(fdsl_part_dims(ds, 0, NULL, NULL, NULL), FDSL_ERROR_NULL, "dims or ndim is NULL");
+    EXPECT_ERROR(fdsl_part_dims(ds, 1, dims, &ndim, NULL), FDSL_ERROR_PART, "part 1 is past the sample's 1 parts");
+    CHECK(fdsl_part_dims(ds, 0, dims, &ndim, NULL) == FDSL_OK && ndim == 2 && dims[0] == 32 && dims[1] == 32);
+    CHECK(fdsl_part_role(ds, 1) == NULL && fdsl_part_element(NULL, 0) == NULL && fdsl_part_count(NULL) == 0);
+    CHECK(fdsl_dataset_len(NULL) == 0 && fdsl_part_size(NULL, 0) == 0 && fdsl_dataset_classes(NULL) == 0);
     free(buf);
     fdsl_dataset_free(ds);
     fdsl_dataset_free(NULL);
-    CHECK(fdsl_abi_version() == FDSL_ABI_VERSION);
+    CHECK(fdsl_abi_version() == FDSL_ABI_VERSION && FDSL_ABI_VERSION == 3);
     CHECK(strncmp(fdsl_version(), "fdsl ", 5) == 0);
 }
 
@@ -165,10 +193,11 @@ static int memory_check(void) {
     fdsl_dataset *ds = NULL;
     CHECK(fdsl_dataset_open("{\"preset\": \"af-fractals-1k\", \"categories\": 1, \"instances\": 1, "
                             "\"size\": 8192}", &ds) == FDSL_OK);
-    size_t size = fdsl_sample_size(ds);
+    size_t size = fdsl_part_size(ds, 0);
     uint8_t *buf = malloc(size);
     CHECK(buf != NULL);
-    EXPECT_ERROR(fdsl_render(ds, 0, buf, size, NULL), FDSL_ERROR_MEMORY,
+    uint8_t *outs[1] = {buf};
+    EXPECT_ERROR(fdsl_render(ds, 0, outs, &size, 1, NULL, NULL), FDSL_ERROR_MEMORY,
                  "out of memory: the working buffers of one thread (af-fractals-1k) needs");
     free(buf);
     fdsl_dataset_free(ds);
@@ -184,7 +213,7 @@ int main(int argc, char **argv) {
     }
     error_paths();
     for (int k = 2; k < argc; k++) {
-        failures += render_spec(argv[1], k - 2, argv[k]);
+        failures += render_spec(stdout, argv[1], k - 2, argv[k]);
     }
     if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
     return failures ? 1 : 0;

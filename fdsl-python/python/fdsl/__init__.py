@@ -1,9 +1,11 @@
 """fdsl: formula-driven pre-training datasets generated on the fly, byte-identical to ``fdsl render``.
 
 A dataset is its spec: a preset and overrides (those of ``fdsl render``), or a rendered folder's
-manifest. Sample ``index`` is ``class * instances + instance``; its label is its class. Images with
-masks (``segrcdb``) are numbered, not classed: ``ds[i]`` is the image and its label mask (uint8 H x W,
-0 the background, else the class + 1).
+manifest. Sample ``index`` is ``class * instances + instance``; its label is its class (a number,
+-1 for samples numbered in one unlabelled group). A sample is its parts, by name (``ds.parts(i)``):
+an image; an image and its mask; a point cloud; a scene's points and layout. ``ds[i]`` is the
+conventional pair: the first part and its label, or where a part labels the first one element by
+element (a mask: uint8 H x W, 0 the background, else the class + 1), the first part and that one.
 
 >>> import fdsl
 >>> ds = fdsl.Dataset("rcdb-1k", categories=2, instances=3, size=64)
@@ -11,21 +13,24 @@ masks (``segrcdb``) are numbered, not classed: ``ds[i]`` is the image and its la
 >>> images, labels = ds.render_batch([0, 1, 2])
 >>> seg = fdsl.Dataset("segrcdb", instances=4, size=64)
 >>> image, mask = seg[0]
+>>> sorted(seg.parts(0))
+['image', 'mask']
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 import numpy as np
 
 from . import _fdsl
 
-__all__ = ["TOOL", "Dataset"]
+__all__ = ["TOOL", "Dataset", "PartInfo"]
 
 TOOL: str = _fdsl.TOOL
 
@@ -77,16 +82,34 @@ def _json_value(key: str, value: Any) -> Any:
     return value
 
 
+class PartInfo(NamedTuple):
+    """One part of every sample of a dataset."""
+
+    name: str
+    """Its name, unique in the sample: ``image``, ``mask``, ``points``, ``layout``, ..."""
+    role: str
+    """What it is: ``image`` (H x W or H x W x C), ``mask`` (H x W, a label per pixel), ``points``
+    (N x 3), ``layout`` (N x 11 per placed object), ``volume`` (D x H x W), ``labels`` (D x H x W)."""
+    dtype: np.dtype
+    """Its values' type (little-endian)."""
+    shape: tuple[int, ...]
+    """Its dimensions; for a bounded part the first is the most (a sample has any number up to it)."""
+    bounded: bool
+    """Whether its first dimension varies from sample to sample (a scene's points)."""
+    annotates: bool
+    """Whether it labels another part element by element (a mask its image): a dense target."""
+
+
 class Dataset:
     """Every sample of one dataset, rendered on demand with the bytes ``fdsl render`` writes.
 
-    ``Dataset(preset="fractaldb-1k", seed=0, **overrides)`` takes the overrides of ``fdsl render``
+    ``Dataset(preset=DEFAULT_PRESET, seed=0, **overrides)`` takes the overrides of ``fdsl render``
     (``categories``, ``instances``, ``size``, ``points``, ``draw``, ``weight_step``,
     ``categories_from``, ``val_per_class``, ``mix_ratio``, ``objects``, ...). A bad preset or
     override raises ``ValueError`` with the library's message.
     """
 
-    def __init__(self, preset: str = "fractaldb-1k", seed: Index = 0, **overrides: Any) -> None:
+    def __init__(self, preset: str = _fdsl.DEFAULT_PRESET, seed: Index = 0, **overrides: Any) -> None:
         seed = _integer(seed, "seed")
         if not 0 <= seed < 2**64:
             raise ValueError(f"seed must be an integer from 0 to 2**64 - 1, not {_quoted(seed)}")
@@ -119,23 +142,45 @@ class Dataset:
         return len(self._inner)
 
     def __getitem__(self, index: Index) -> tuple[np.ndarray, Any]:
-        """Sample ``index`` (negative counts from the end) and its label; with masks, its image and its
-        mask (uint8 H x W)."""
+        """Sample ``index`` (negative counts from the end) as the conventional pair torchvision, timm
+        and mmsegmentation code expect: its first part and its label (an image and its class), or
+        where a part labels the first element by element (``target_part``), the first part and that
+        one (an image and its mask)."""
         i = _index(index, len(self))
-        if self._inner.has_masks():
-            images, masks = self._inner.render(i)
-            return images[0], masks[0]
-        return self._inner.render(i)[0], self._inner.label(i)
+        parts = self._inner.render(i)
+        target = self._target_index()
+        if target is None:
+            return parts[0][0], self._inner.label(i)
+        return parts[0][0], parts[target][0]
+
+    def parts(self, index: Index) -> dict[str, np.ndarray]:
+        """Sample ``index``'s parts by name, in order (``part_info``): each an array of its dimensions
+        and type (a bounded part: its actual entries)."""
+        i = _index(index, len(self))
+        return {p.name: a[0] for p, a in zip(self.part_info, self._inner.render(i))}
+
+    @functools.cached_property
+    def part_info(self) -> list[PartInfo]:
+        """The parts of every sample, in order."""
+        return [
+            PartInfo(name, role, np.dtype(element), tuple(dims), bounded, annotates)
+            for name, role, element, dims, bounded, annotates in self._inner.parts()
+        ]
 
     @property
-    def has_masks(self) -> bool:
-        """Whether every sample is an image with a per-pixel label mask (``segrcdb``)."""
-        return self._inner.has_masks()
+    def target_part(self) -> str | None:
+        """The part that labels the first element by element (a mask), the target ``ds[i]`` pairs
+        with it; ``None`` where the target is the label (a class)."""
+        i = self._target_index()
+        return None if i is None else self.part_info[i].name
+
+    def _target_index(self) -> int | None:
+        return next((k for k, p in enumerate(self.part_info) if k > 0 and p.annotates), None)
 
     def prepare(self, threads: int | None = 0) -> None:
         """Do the dataset's shared work now, on ``threads`` threads (0: one per core; None: this
-        one): the texture pool of ``dead-leaves-textured`` (each texture made once, 0.4 CPU-s, kept
-        with the dataset); nothing for other presets. Samples are the same bytes either way; call it
+        one): a family's texture pool (each texture made once, 0.4 CPU-s, kept with the dataset);
+        nothing for most presets. Samples are the same bytes either way; call it
         before a DataLoader forks its workers (the Linux default), so that they share the pool
         instead of each making its own."""
         self._inner.prepare(_threads(threads))
@@ -143,38 +188,60 @@ class Dataset:
     def render_batch(
         self, indices: Iterable[Index], threads: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Samples ``indices`` as one array (N x H x W uint8, or N x P x 3 float32) and their int64
-        labels (with masks: the images and their masks, N x H x W uint8 each), on ``threads`` threads (None: this one; 0: one per core; at most 4096) with the GIL
-        released. Indices are integers (negative count from the end); a batch that cannot fit in
-        memory raises ``MemoryError``. The bytes do not depend on ``threads`` or the order; samples of
-        one unit share work."""
-        return self._inner.render_batch(_indices(indices, len(self)), _threads(threads))
+        """Samples ``indices`` as ``ds[i]`` pairs them, each side one array: the first parts (N x H x W
+        uint8, or N x P x 3 float32) and their int64 labels, or the first parts and their target parts
+        (``target_part``: images and masks, N x H x W uint8 each); on ``threads`` threads (None: this
+        one; 0: one per core; at most 4096) with the GIL released. ``render_batch_parts`` gives every
+        part. Indices are integers (negative count from the end); a batch that cannot fit in memory
+        raises ``MemoryError``. The bytes do not depend on ``threads`` or the order; samples of one
+        unit share work."""
+        arrays, labels = self._inner.render_batch(_indices(indices, len(self)), _threads(threads))
+        target = self._target_index()
+        return arrays[0], labels if target is None else arrays[target]
+
+    def render_batch_parts(
+        self, indices: Iterable[Index], threads: int | None = None
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Samples ``indices``, each part by name as one array (N x its dimensions), and their int64
+        labels; threads and indices as ``render_batch``. Parts that vary in size (a scene's points)
+        are refused (``ValueError``): take such samples one at a time (``parts``)."""
+        arrays, labels = self._inner.render_batch(_indices(indices, len(self)), _threads(threads))
+        return {p.name: a for p, a in zip(self.part_info, arrays)}, labels
 
     def render_into(
-        self,
-        indices: Iterable[Index],
-        out: np.ndarray,
-        threads: int | None = None,
-        masks: np.ndarray | None = None,
+        self, indices: Iterable[Index], out: np.ndarray, threads: int | None = None, **parts: np.ndarray
     ) -> None:
-        """Render images ``indices`` into ``out``: a C-contiguous, writable uint8 array of
-        len(indices) x H x W (else ``TypeError``: a Fortran-ordered or strided view would receive
-        other bytes than its elements); with masks, their masks into ``masks`` (the same kind of
-        array, len(indices) x H x W; required with masks, ``ValueError`` without)."""
-        for name, array in (("out", out), ("masks", masks)):
-            if array is None and name == "masks":
-                continue
-            if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
-                raise TypeError(f"{name} must be a numpy array of dtype uint8")
+        """Render samples ``indices``, their first part into ``out`` and every other part into the
+        array named after it (``ds.render_into(i, images, mask=masks)``): C-contiguous, writable
+        arrays of len(indices) x the part's dimensions and type (else ``TypeError``: a Fortran-ordered
+        or strided view would receive other bytes than its elements)."""
+        info = self.part_info
+        arrays = {info[0].name: out, **parts}
+        unknown = [name for name in parts if name not in {p.name for p in info[1:]}]
+        missing = [p.name for p in info if p.name not in arrays]
+        if unknown or missing:
+            raise TypeError(
+                f"these samples have the parts {', '.join(p.name for p in info)}: give the first as out and "
+                f"the others by name{f' (missing: {missing})' if missing else ''}"
+                f"{f' (not a part: {unknown})' if unknown else ''}"
+            )
+        outs = []
+        for p in info:
+            array = arrays[p.name]
+            if not isinstance(array, np.ndarray) or array.dtype != p.dtype:
+                raise TypeError(f"the {p.name} array must be a numpy array of dtype {p.dtype}")
             if not array.flags.c_contiguous:
-                raise TypeError(f"{name} must be C-contiguous (np.ascontiguousarray, or np.empty in C order)")
+                raise TypeError(
+                    f"the {p.name} array must be C-contiguous (np.ascontiguousarray, or np.empty in C order)"
+                )
             if not array.flags.writeable:
-                raise TypeError(f"{name} must be writable")
-        self._inner.render_into(_indices(indices, len(self)), out, _threads(threads), masks)
+                raise TypeError(f"the {p.name} array must be writable")
+            outs.append(array.view(np.uint8))
+        self._inner.render_into(_indices(indices, len(self)), outs, _threads(threads))
 
     def label(self, index: Index) -> int:
-        """The label of sample ``index`` (negative counts from the end): its class (-1 for scenes and
-        images with masks)."""
+        """The label of sample ``index`` (negative counts from the end): its class (-1 for samples
+        numbered in one unlabelled group)."""
         return self._inner.label(_index(index, len(self)))
 
     @property
@@ -189,11 +256,13 @@ class Dataset:
 
     @property
     def sample_shape(self) -> tuple[int, ...]:
-        return tuple(self._inner.sample_shape())
+        """The dimensions of the first part (``part_info[0].shape``)."""
+        return self.part_info[0].shape
 
     @property
     def dtype(self) -> np.dtype:
-        return np.dtype(self._inner.dtype())
+        """The type of the first part's values."""
+        return self.part_info[0].dtype
 
     def split_indices(self, split: str) -> np.ndarray:
         """The indices of ``"train"`` or ``"val"`` (the last ``val_per_class`` instances of each class)."""

@@ -2,16 +2,16 @@
 shared work (import ``fdsl.torch`` only where torch is installed).
 
 >>> import fdsl, fdsl.torch, torch
->>> data = fdsl.torch.FdslDataset(fdsl.Dataset("fractaldb-1k"), split="train")
+>>> data = fdsl.torch.FdslDataset(fdsl.Dataset(), split="train")
 >>> sampler = fdsl.torch.UnitSampler(data, seed=0)
 >>> loader = torch.utils.data.DataLoader(data, batch_size=256, sampler=sampler, num_workers=8)
 
 Samples are pure functions of (spec, index): the same on any machine and with any number of workers.
 The loader fetches each batch with one ``__getitems__`` call, rendered by ``Dataset.render_batch``, so
-the samples of one unit in a batch share its work (FractalDB: one chaos game for 40 images).
+the samples of one unit in a batch share its work (one chaos game for 40 images, say).
 
 Shuffling: ``UnitSampler`` shuffles units, seeded by (seed, epoch), and keeps each unit's samples
-together, so a batch of 256 FractalDB images holds about 7 classes (256 / 40) and renders about 16x
+together, so a batch of 256 images of 40-image units holds about 7 classes (256 / 40) and renders about 16x
 faster per image than isolated samples (BENCHMARKS.md). ``window=W`` shuffles the samples of W
 consecutive units together: batches mix about min(W, 256) units at the cost of sharing less work.
 The fully random alternative is torch's own ``RandomSampler`` (every sample renders alone).
@@ -31,6 +31,28 @@ import fdsl
 
 __all__ = ["FdslDataset", "UnitSampler"]
 
+# The torchvision.tv_tensors class of each part role torchvision's v2 transforms know: an image's
+# pixels move and change, a mask's labels move with them (nearest-neighbour) and never change.
+_TV_TENSORS = {"image": "Image", "mask": "Mask", "labels": "Mask"}
+
+
+def _channels_first(part: np.ndarray, role: str) -> np.ndarray:
+    """An image part as torch lays images out, C x H x W (a grey image 1 x H x W); other parts as
+    they are."""
+    if role != "image":
+        return part
+    return part[None] if part.ndim == 2 else part.transpose(2, 0, 1)
+
+
+def _tv_tensor(part: np.ndarray, role: str) -> Any:
+    """A part as the ``tv_tensors`` class of its role (``_TV_TENSORS``), else a plain tensor."""
+    tensor = torch.from_numpy(np.ascontiguousarray(_channels_first(part, role)))
+    if role not in _TV_TENSORS:
+        return tensor
+    from torchvision import tv_tensors
+
+    return getattr(tv_tensors, _TV_TENSORS[role])(tensor)
+
 
 class FdslDataset(_TorchDataset):
     """A map-style torch dataset over an ``fdsl.Dataset`` (or one split of it).
@@ -40,12 +62,14 @@ class FdslDataset(_TorchDataset):
     With ``transform``, it receives a PIL image (``pil=True``, as torchvision and timm transforms
     expect) or the uint8 tensor (``pil=False``); ``target_transform`` receives the label.
 
-    Images with masks (``segrcdb``): an item is the image as a ``torchvision.tv_tensors.Image``
-    (uint8 C x H x W) and its mask as a ``tv_tensors.Mask`` (uint8 H x W, 0 the background, else the
-    class + 1), and ``transform`` is called with both, ``transform(image, mask)``, as torchvision's
-    v2 transforms take them: a geometric transform (a flip, a crop, a resize) moves the mask with
-    the image, nearest-neighbour, and photometric ones leave it alone (``pil`` does not apply);
-    ``target_transform`` receives the mask. Needs torchvision.
+    Samples whose target is a part (``fdsl.Dataset.target_part``: an image's mask): an item is the
+    first part and the target part, each wrapped as the ``torchvision.tv_tensors`` class of its role
+    (``_TV_TENSORS``: an image as ``tv_tensors.Image``, uint8 C x H x W; a mask as
+    ``tv_tensors.Mask``, uint8 H x W, 0 the background, else the class + 1), and ``transform`` is
+    called with both, ``transform(image, mask)``, as torchvision's v2 transforms take them: a
+    geometric transform (a flip, a crop, a resize) moves the mask with the image,
+    nearest-neighbour, and photometric ones leave it alone (``pil`` does not apply);
+    ``target_transform`` receives the target. Needs torchvision.
     """
 
     def __init__(
@@ -64,14 +88,10 @@ class FdslDataset(_TorchDataset):
         return len(self.indices)
 
     def _item(self, sample: np.ndarray, label: Any) -> tuple[Any, Any]:
-        if self.dataset.has_masks:
-            return self._segmentation_item(sample, label)
-        if sample.dtype == np.uint8 and sample.ndim == 2:
-            tensor = torch.from_numpy(np.ascontiguousarray(sample))[None]
-        elif sample.dtype == np.uint8:  # H x W x C
-            tensor = torch.from_numpy(np.ascontiguousarray(sample.transpose(2, 0, 1)))
-        else:
-            tensor = torch.from_numpy(np.ascontiguousarray(sample))
+        parts = self.dataset.part_info
+        if self.dataset.target_part is not None:
+            return self._dense_item(sample, label)
+        tensor = torch.from_numpy(np.ascontiguousarray(_channels_first(sample, parts[0].role)))
         if self.transform is not None:
             if self.pil and sample.dtype == np.uint8:
                 from PIL import Image
@@ -84,12 +104,10 @@ class FdslDataset(_TorchDataset):
         target = self.target_transform(label) if self.target_transform is not None else label
         return item, target
 
-    def _segmentation_item(self, image: np.ndarray, mask: np.ndarray) -> tuple[Any, Any]:
-        from torchvision import tv_tensors
-
-        pixels = image[None] if image.ndim == 2 else image.transpose(2, 0, 1)
-        item: Any = tv_tensors.Image(torch.from_numpy(np.ascontiguousarray(pixels)))
-        target: Any = tv_tensors.Mask(torch.from_numpy(np.ascontiguousarray(mask)))
+    def _dense_item(self, first: np.ndarray, target_part: np.ndarray) -> tuple[Any, Any]:
+        roles = {p.name: p.role for p in self.dataset.part_info}
+        item: Any = _tv_tensor(first, self.dataset.part_info[0].role)
+        target: Any = _tv_tensor(target_part, roles[self.dataset.target_part])
         if self.transform is not None:
             item, target = self.transform(item, target)
         if self.target_transform is not None:
@@ -103,12 +121,12 @@ class FdslDataset(_TorchDataset):
     def __getitems__(self, positions: Sequence[int]) -> list[tuple[Any, Any]]:
         """A whole batch in one render (what torch's DataLoader calls when it exists)."""
         indices = [int(self.indices[p]) for p in positions]
-        if self.dataset.sample_shape[0] == 0:  # scenes vary in size: one at a time
+        if any(p.bounded for p in self.dataset.part_info):  # parts that vary in size: one at a time
             return [self.__getitem__(p) for p in positions]
-        samples, labels = self.dataset.render_batch(indices)
-        if self.dataset.has_masks:  # images and their masks
-            return [self._item(s, m) for s, m in zip(samples, labels)]
-        return [self._item(s, int(l)) for s, l in zip(samples, labels)]
+        samples, targets = self.dataset.render_batch(indices)
+        if self.dataset.target_part is not None:  # the first parts and their target parts
+            return [self._item(s, t) for s, t in zip(samples, targets)]
+        return [self._item(s, int(t)) for s, t in zip(samples, targets)]
 
 
 class UnitSampler(Sampler[int]):

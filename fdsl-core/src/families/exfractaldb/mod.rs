@@ -13,7 +13,7 @@
 pub mod search;
 pub mod weights;
 
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::camera::Camera;
 use crate::math::cloud;
 use crate::math::ifs::Ifs3;
@@ -64,8 +64,8 @@ impl<C: AsRef<[Ifs3]>> ExFractalDb<C> {
 impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
     type Error = core::convert::Infallible;
 
-    fn shape(&self) -> SampleShape {
-        SampleShape::Image { side: self.side, channels: 1 }
+    fn parts(&self) -> Parts {
+        Parts::image(self.side, 1)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -89,13 +89,13 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
 
     /// The model's cloud unless the workspace holds it, then white points on black through the
     /// instance's camera.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let (model, view) = self.model_and_view(instance);
         let row = self.weights.get(model as usize).ok_or(RenderError::Instance)?;
@@ -117,10 +117,10 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
         };
         let bytes = self.side * self.side;
         let mut canvas =
-            Canvas::new(output(out, bytes)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
+            Canvas::new(output(out, 0, bytes)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
         canvas.clear();
         camera.draw(&ws.points[..len], &mut canvas);
-        Ok(bytes)
+        Ok(Filled::one(bytes))
     }
 
     /// MV-FractalDB's `{class:05}_{model:05}_{view:03}`, ExFractalDB's `{class:05}_{instance:05}`.

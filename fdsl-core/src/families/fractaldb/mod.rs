@@ -16,7 +16,7 @@ pub mod search;
 pub mod weights;
 
 use crate::families::fractaldb::weights::{WEIGHT_ROWS, instance_weights};
-use crate::family::{Family, Parameter, RenderError, SampleShape, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Parameter, Part, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::Ifs2;
 use crate::math::stream::{Namespace, Purpose, StreamKey};
@@ -299,7 +299,7 @@ impl<C: AsRef<[Ifs2]>> FractalDb<C> {
         if ws.held.canvas != Some(held) {
             let canvas = ws.canvas.get_mut(..self.recipe.canvas_len()).ok_or(RenderError::Workspace)?;
             if pixels.len() != canvas.len() {
-                return Err(RenderError::Output { needed: canvas.len() });
+                return Err(RenderError::Output { part: 0, needed: canvas.len() });
             }
             canvas.copy_from_slice(pixels);
             ws.held.canvas = Some(held);
@@ -316,9 +316,9 @@ fn canvas_key(weight: usize, count: usize) -> u64 {
 impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
     type Error = RecipeError;
 
-    fn shape(&self) -> SampleShape {
+    fn parts(&self) -> Parts {
         let channels = if self.palette.is_some() { 3 } else { 1 };
-        SampleShape::Image { side: self.recipe.grid.width as usize, channels }
+        Parts::image(self.recipe.grid.width as usize, channels)
     }
 
     fn scratch_len(&self) -> ScratchLen {
@@ -343,19 +343,19 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
 
     /// Trace the unit's chaos game unless the workspace holds it, paint the instance's count unless
     /// the workspace holds that canvas, and write it through the instance's flip.
-    fn render(
+    fn render_parts(
         &self,
         class: usize,
         instance: u64,
         ws: &mut Workspace<'_>,
-        out: &mut [u8],
-    ) -> Result<usize, RenderError<Self::Error>> {
+        out: &mut [&mut [u8]],
+    ) -> Result<Filled, RenderError<Self::Error>> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
         let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
-        let written = self.shape().max_len();
-        let out = output(out, written)?;
+        let written = self.parts().iter().map(Part::max_len).sum();
+        let out = output(out, 0, written)?;
         let count = i.canvas_count(self.recipe.draw);
         let canvas_held = (class, canvas_key(i.weight, count));
         let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
@@ -392,7 +392,7 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
             Some(palette) => canvas.write_flipped_rgb(i.flip, palette, out),
         }
         .map_err(|_| RenderError::Workspace)?;
-        Ok(written)
+        Ok(Filled::one(written))
     }
 
     /// The reference's stem `{class:05}_{weight:02}_count_{count}_flip{flip}`.

@@ -114,7 +114,7 @@ def fdsl_source(
     dataset = fdsl.Dataset(preset, seed=seed, **overrides)
     if dataset.dtype != np.uint8:
         raise ValueError(f"{preset} makes point clouds or scenes, not images")
-    if dataset.has_masks:
+    if dataset.target_part is not None:
         raise ValueError(
             f"{preset} makes images with segmentation masks, not classes: pre-train a segmentation model"
         )

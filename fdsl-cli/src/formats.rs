@@ -1,0 +1,315 @@
+//! The one table of how parts are written: per output format and part role ([`Role`]), the part's
+//! file (its encoder and extension), where the file goes, how it is sharded, what it weighs, and per
+//! role its tile on a contact sheet. Every writer, `verify`, resume, `preview`, `--dry-run` and the
+//! memory estimate read it; none names a family or a kind of sample.
+//!
+//! A new part role or a new format is rows here: one [`Row`] per (format, role) it is written in,
+//! and one [`Look`] per role. A part whose (format, role) has no row cannot be written in that
+//! format, and the render says so.
+//!
+//! Today's rows keep 0.2.0's files byte for byte: `KEY.png` (images), `KEY.seg.png` (masks in a
+//! tar), mmsegmentation's `images/` and `annotations/` folders (unlabelled images and their masks),
+//! `images-/masks-NNNNNN.npy` shards, PLY and `.npy` point clouds, a scene's JSON layout beside its
+//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`).
+
+use crate::encode::Colour;
+use anyhow::{Result, bail};
+use fdsl_dataset::spec::{Format, PngCompression, Spec};
+use fdsl_dataset::{Dataset, Element, Part, Role, Split};
+
+/// What an encoder and a naming rule see of a sample's part.
+pub struct Piece<'a> {
+    /// The part.
+    pub part: &'a Part,
+    /// Its bytes as rendered (a bounded part's actual entries).
+    pub bytes: &'a [u8],
+    /// The dataset's spec (its compression, …).
+    pub spec: &'a Spec,
+}
+
+/// Where a sample's part goes when samples are files (not shards).
+pub struct Place<'a> {
+    /// The sample's split.
+    pub split: Split,
+    /// Its class's folder name, `None` for unlabelled samples.
+    pub class: Option<String>,
+    /// The sample's key ([`Dataset::key`]).
+    pub key: &'a str,
+    /// The part's name.
+    pub part: &'a str,
+    /// The row's extension.
+    pub ext: &'a str,
+}
+
+/// How a part is written into shards of a format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shard {
+    /// A tar member `{key}.{ext}` per sample.
+    Member,
+    /// One array per shard, `{split}/{name}-{NNNNNN}.npy`: the samples' parts stacked, N x dims.
+    Array(&'static str),
+    /// Not in shards: a dataset with this part writes a file per sample in this format.
+    Never,
+}
+
+/// One row: how a part of `role` is written in `format`.
+pub struct Row {
+    /// The format.
+    pub format: Format,
+    /// The part's role.
+    pub role: Role,
+    /// Its file's extension, and its tar member's suffix (`png`, `seg.png`, `ply`, `json`).
+    pub ext: &'static str,
+    /// Its file.
+    pub encode: fn(&Piece<'_>) -> Result<Vec<u8>>,
+    /// Where its file goes when samples are files.
+    pub place: fn(&Place<'_>) -> String,
+    /// How it goes into shards.
+    pub shard: Shard,
+    /// The bytes of its file for `entries` entries of its first dimension, about (`--dry-run`, the
+    /// memory estimate).
+    pub weight: fn(&Part, usize, &Spec) -> f64,
+}
+
+/// Draws part `i` of a sample as a `tile × tile` RGB tile, from the sample's parts (the bytes of
+/// each, `bytes[k]` of `parts[k]`): `(parts, bytes, i, tile)`.
+pub type Tile = fn(&[Part], &[&[u8]], usize, usize) -> Vec<u8>;
+
+/// How a part of a role shows on a contact sheet (`fdsl preview`).
+pub struct Look {
+    /// The role.
+    pub role: Role,
+    /// Its tile; `None` for a part that is not drawn (a layout).
+    pub tile: Option<Tile>,
+}
+
+/// Every row.
+#[rustfmt::skip]
+pub const ROWS: &[Row] = &[
+    Row { format: Format::Png, role: Role::Image, ext: "png", encode: png, place: segmentation::<0>, shard: Shard::Never, weight: png_weight },
+    Row { format: Format::Png, role: Role::Mask, ext: "png", encode: png, place: segmentation::<1>, shard: Shard::Never, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Image, ext: "png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Mask, ext: "seg.png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Points, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Member, weight: ply_weight },
+    Row { format: Format::Webdataset, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Npy, role: Role::Image, ext: "npy", encode: npy, place: folder, shard: Shard::Array("images"), weight: npy_weight },
+    Row { format: Format::Npy, role: Role::Mask, ext: "npy", encode: npy, place: beside, shard: Shard::Array("masks"), weight: npy_weight },
+    Row { format: Format::Npy, role: Role::Points, ext: "npy", encode: npy, place: folder, shard: Shard::Never, weight: ply_weight },
+    Row { format: Format::Npy, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Ply, role: Role::Points, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Never, weight: ply_weight },
+    Row { format: Format::Ply, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::PlyAscii, role: Role::Points, ext: "ply", encode: ply_ascii, place: folder, shard: Shard::Never, weight: ply_ascii_weight },
+    Row { format: Format::PlyAscii, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+];
+
+/// Every role's look.
+pub const LOOKS: &[Look] = &[
+    Look { role: Role::Image, tile: Some(image_tile) },
+    Look { role: Role::Mask, tile: Some(mask_tile) },
+    Look { role: Role::Points, tile: Some(points_tile) },
+    Look { role: Role::Layout, tile: None },
+    Look { role: Role::Volume, tile: None },
+    Look { role: Role::Labels, tile: None },
+];
+
+/// The row of `part` in `format`, or why it cannot be written so (the formats that take it).
+pub fn row(format: Format, part: &Part) -> Result<&'static Row> {
+    if let Some(row) = ROWS.iter().find(|r| r.format == format && r.role == part.role) {
+        return Ok(row);
+    }
+    let takes: Vec<&str> = ROWS
+        .iter()
+        .filter(|r| r.role == part.role)
+        .map(|r| fdsl_dataset::spec::Choice::name(r.format))
+        .collect();
+    bail!(
+        "--format {} cannot write the {} part ({:?}); it is written in {}",
+        fdsl_dataset::spec::Choice::name(format),
+        part.name,
+        part.role,
+        if takes.is_empty() { String::from("no format yet") } else { takes.join(", ") }
+    )
+}
+
+/// The rows of `dataset`'s parts in its format, in part order.
+pub fn rows(dataset: &Dataset) -> Result<Vec<&'static Row>> {
+    dataset.parts().iter().map(|p| row(dataset.spec.format, p)).collect()
+}
+
+/// Whether a part shows on a contact sheet.
+pub fn drawn(part: &Part) -> bool {
+    LOOKS.iter().any(|l| l.role == part.role && l.tile.is_some())
+}
+
+/// The tile of part `i` of a sample, `None` for a part that is not drawn.
+pub fn tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Option<Vec<u8>> {
+    let look = LOOKS.iter().find(|l| l.role == parts[i].role)?;
+    look.tile.map(|draw| draw(parts, bytes, i, tile))
+}
+
+// ---- where files go
+
+/// The split's folder, the class's within it for labelled samples: `{split}/{class}/{key}.{ext}`, or
+/// `{split}/{key}.{ext}`.
+fn folder(p: &Place<'_>) -> String {
+    match &p.class {
+        Some(class) => format!("{}/{class}/{}.{}", p.split.name(), p.key, p.ext),
+        None => format!("{}/{}.{}", p.split.name(), p.key, p.ext),
+    }
+}
+
+/// Beside the sample's files, the part named: `{split}/{class}/{key}.{part}.{ext}` (new parts).
+fn beside(p: &Place<'_>) -> String {
+    folder(&Place { ext: &format!("{}.{}", p.part, p.ext), class: p.class.clone(), ..*p })
+}
+
+/// mmsegmentation's layout (its ADE20K config's) for unlabelled samples: `img_dir`
+/// `images/{training,validation}/{key}.{ext}` (`DIR` 0) and `ann_dir`
+/// `annotations/{training,validation}/{key}.{ext}` (`DIR` 1); labelled samples as [`folder`] (the
+/// annotation [`beside`]).
+fn segmentation<const DIR: usize>(p: &Place<'_>) -> String {
+    let split = match p.split {
+        Split::Train => "training",
+        Split::Val => "validation",
+    };
+    match (&p.class, DIR) {
+        (None, _) => format!("{}/{split}/{}.{}", ["images", "annotations"][DIR], p.key, p.ext),
+        (Some(_), 0) => folder(p),
+        (Some(_), _) => beside(p),
+    }
+}
+
+// ---- encoders
+
+/// An 8-bit image or mask as a PNG (grey, or RGB for 3 channels).
+fn png(p: &Piece<'_>) -> Result<Vec<u8>> {
+    let dims = p.part.dims.sizes();
+    let (height, width) = (dims[0] as u32, dims.get(1).copied().unwrap_or(1) as u32);
+    let colour = Colour::of_channels(dims.get(2).copied().unwrap_or(1))?;
+    crate::encode::encode_png_sized(p.bytes, width, height, colour, p.spec.png_compression)
+}
+
+/// Points as a binary little-endian PLY.
+fn ply_binary(p: &Piece<'_>) -> Result<Vec<u8>> {
+    Ok(crate::ply::binary(p.bytes))
+}
+
+/// Points as an ASCII PLY.
+fn ply_ascii(p: &Piece<'_>) -> Result<Vec<u8>> {
+    Ok(crate::ply::ascii(p.bytes))
+}
+
+/// The part as one `.npy` array: its entries x the rest of its dimensions.
+fn npy(p: &Piece<'_>) -> Result<Vec<u8>> {
+    let shape: Vec<usize> = [p.bytes.len() / p.part.record_len().max(1)]
+        .into_iter()
+        .chain(p.part.dims.sizes().iter().skip(1).copied())
+        .collect();
+    let mut out = crate::npy::header(npy_type(p.part.element), &shape);
+    out.extend_from_slice(p.bytes);
+    Ok(out)
+}
+
+/// The npy type of an element.
+pub fn npy_type(element: Element) -> &'static str {
+    match element {
+        Element::U8 => "|u1",
+        Element::F32 => "<f4",
+        Element::F64 => "<f8",
+    }
+}
+
+/// A scene's layout as JSON, an object per record ([`Role::Layout`]): its class index and folder
+/// name, model, box size, centre, heading (radians about z), and the range of its points.
+fn layout_json(p: &Piece<'_>) -> Result<Vec<u8>> {
+    let records = p.bytes.chunks_exact(p.part.record_len().max(1)).map(|record| {
+        let v: Vec<f64> =
+            record.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))).collect();
+        let whole = |x: f64| x as usize;
+        serde_json::json!({
+            "class": whole(v[0]),
+            "class_name": Dataset::class_name(whole(v[0])),
+            "model": whole(v[1]),
+            "size": [v[2], v[3], v[4]],
+            "centre": [v[5], v[6], v[7]],
+            "heading": v[8],
+            "points": [whole(v[9]), whole(v[10])],
+        })
+    });
+    Ok(serde_json::to_vec_pretty(&records.collect::<Vec<_>>())?)
+}
+
+// ---- weights (bytes of a part's file, about)
+
+/// A PNG: the raw bytes times the family's measured ratio at the spec's compression.
+fn png_weight(part: &Part, _: usize, spec: &Spec) -> f64 {
+    let ratio = match spec.png_compression {
+        PngCompression::Uncompressed => 1.0,
+        level => spec.family.family().png_bytes_per_byte()[level as usize - 1],
+    };
+    part.max_len() as f64 * ratio
+}
+
+/// A binary PLY or npy file: its entries and a header.
+fn ply_weight(part: &Part, entries: usize, _: &Spec) -> f64 {
+    (entries * part.record_len()) as f64 + 200.0
+}
+
+/// An ASCII PLY: about 30 characters a point.
+fn ply_ascii_weight(_: &Part, entries: usize, _: &Spec) -> f64 {
+    entries as f64 * 30.0
+}
+
+/// An npy array: exactly its header and values.
+fn npy_weight(part: &Part, entries: usize, _: &Spec) -> f64 {
+    (entries * part.record_len()) as f64 + 128.0
+}
+
+/// A JSON layout: about 250 bytes an entry.
+fn json_weight(_: &Part, entries: usize, _: &Spec) -> f64 {
+    entries as f64 * 250.0
+}
+
+// ---- tiles
+
+/// An image shrunk (averaged) or grown to the tile.
+fn image_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
+    let dims = parts[i].dims.sizes();
+    crate::preview::shrink(bytes[i], dims[0], dims.get(2).copied().unwrap_or(1), tile)
+}
+
+/// The sample's image (its first [`Role::Image`] part) with the mask over it, each labelled pixel in
+/// its label's colour.
+fn mask_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
+    let side = parts[i].dims.sizes()[0];
+    let grey = vec![0; bytes[i].len()];
+    let image = parts.iter().position(|p| p.role == Role::Image).map_or(&grey[..], |k| bytes[k]);
+    let channels = image.len() / bytes[i].len().max(1);
+    let grey: Vec<u8> = image.iter().step_by(channels.max(1)).copied().collect();
+    crate::preview::shrink(&crate::preview::overlay(&grey, bytes[i]), side, 3, tile)
+}
+
+/// Points seen from a side ([`crate::preview::projection`]).
+fn points_tile(_: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
+    crate::preview::projection(bytes[i], tile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fdsl_dataset::spec::Choice;
+
+    #[test]
+    fn every_role_has_a_look_and_no_row_is_twice() {
+        for role in [Role::Image, Role::Mask, Role::Points, Role::Layout, Role::Volume, Role::Labels] {
+            assert_eq!(LOOKS.iter().filter(|l| l.role == role).count(), 1, "{role:?}");
+        }
+        for (i, a) in ROWS.iter().enumerate() {
+            assert!(
+                ROWS[..i].iter().all(|b| (b.format, b.role) != (a.format, a.role)),
+                "{}",
+                a.format.name()
+            );
+        }
+    }
+}
