@@ -268,7 +268,7 @@ fn bad_statistical_textured_and_one_point_frac_input_is_rejected() {
             &["--categories", "2"],
             "--categories must be 1: 1p-frac has one category, its base fractal",
         ),
-        ("1p-frac", &["--instances", "2"], "--instances must be between 1 and 1, not 2"),
+        ("1p-frac", &["--instances", "2"], "--instances must be 1: 1p-frac makes one image per class, not 2"),
         ("1p-frac", &["--categories-from", &nan], "base.csv"),
         ("1p-frac", &["--categories-from", &one], "needs at least 2 maps"),
         ("rcdb-1k", &["--delta", "0.1"], "--delta does not apply to the rcdb-1k preset"),

@@ -3,7 +3,7 @@
 //! they are cheap: an error naming the size and the fix, never an abort.
 
 mod common;
-use common::{arg, fdsl, fdsl_ok, tree};
+use common::{arg, fdsl, fdsl_ok, hold_lock, release_lock, tree};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -105,31 +105,39 @@ fn the_lock_is_never_taken_through_a_link() {
     assert!(!outside.exists(), "the lock's link was followed");
 }
 
-/// Links inside the output folder are followed by render, resume and verify alike: a class folder
-/// on "another disk" receives its files, verifies, and is no extra.
+/// Links inside the output folder (issue 36): nothing outside `--out` is written unless asked. A
+/// class folder moved to "another disk" and linked back: verify names the link, a resume refuses,
+/// naming it, and writes nothing through it; with `--follow-links` both go through the link.
 #[test]
-fn links_inside_the_folder_are_followed_consistently() {
+fn links_inside_the_folder_are_written_through_only_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, other) = (tmp.path().join("d"), tmp.path().join("other-disk"));
     let o = out.to_str().unwrap();
     let flags = ["--preset", "rcdb-1k", "--categories", "2", "--instances", "3", "--size", "64"];
     let args: Vec<&str> = ["render", "--out", o].into_iter().chain(flags).collect();
     fdsl_ok(&args);
-    // Class 1's folder moves to "another disk" and is linked back.
+    // Class 1's folder moves to "another disk" and is linked back; one of its files is lost.
     std::fs::rename(out.join("train/00001"), &other).unwrap();
     std::os::unix::fs::symlink(&other, out.join("train/00001")).unwrap();
-    let said = String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).into_owned();
-    assert!(said.starts_with("ok: "), "{said}");
-    // Resume through the link: a file removed behind it is rendered again, into the link's target.
     let victim = std::fs::read_dir(&other).unwrap().next().unwrap().unwrap().path();
     std::fs::remove_file(&victim).unwrap();
-    let said = String::from_utf8_lossy(&fdsl_ok(&args).stdout).into_owned();
+    // Not asked: verify names the link, the resume refuses and writes nothing there.
+    let said = fdsl(&["verify", o]);
+    let text = String::from_utf8_lossy(&said.stdout).into_owned();
+    let link = format!("link: train/00001 -> {} (read through only with --follow-links)", other.display());
+    assert!(said.status.code() == Some(1) && text.starts_with(&link), "{text}");
+    let err = refused(&args, "train/00001 is a symbolic link to");
+    assert!(err.contains("--follow-links"), "{err}");
+    assert!(!victim.exists(), "written through the link");
+    // Asked: the file lost behind the link is rendered again, into the link's target.
+    let follow: Vec<&str> = args.iter().copied().chain(["--follow-links"]).collect();
+    let said = String::from_utf8_lossy(&fdsl_ok(&follow).stdout).into_owned();
     assert!(said.starts_with("rendered 3 images (3 already there)"), "{said}");
     assert!(
         victim.exists()
             && std::fs::symlink_metadata(out.join("train/00001")).unwrap().file_type().is_symlink()
     );
-    let said = String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).into_owned();
+    let said = String::from_utf8_lossy(&fdsl_ok(&["verify", "--follow-links", o]).stdout).into_owned();
     assert!(said.starts_with("ok: "), "{said}");
 }
 
@@ -148,68 +156,57 @@ fn start_and_wait(args: &[&str], lock: &Path) -> std::process::Child {
     child
 }
 
-/// A whole run and a part exclude each other, whichever starts first; after both, the folder is the
-/// dataset and verifies.
+/// While a whole run holds the folder (this test holds its lock), a part refuses, naming it; while a
+/// part holds it (shared, and its own part lock), a whole run and the same part refuse. Released,
+/// both go through and the folder is the dataset. No timing: the locks are this test's.
 #[test]
 fn a_whole_run_and_a_part_never_write_one_folder_at_once() {
     let tmp = tempfile::tempdir().unwrap();
-    // Long enough (8 classes x 4 weight rows of 2,000,000-point chaos games, one thread: seconds) that
-    // the second writer starts while the first still holds the folder, on an idle machine too.
-    let flags = [
-        "--preset",
-        "fractaldb-1k",
-        "--categories",
-        "8",
-        "--instances",
-        "160",
-        "--points",
-        "2000000",
-        "--size",
-        "362",
-        "--threads",
-        "1",
-    ];
-    for (first, second) in [(None, Some("0/2")), (Some("1/2"), None)] {
-        let out = tmp.path().join(format!("d-{}", first.is_some()));
-        let o = out.to_str().unwrap();
-        let with = |part: Option<&str>| -> Vec<String> {
-            let mut a: Vec<String> =
-                ["render", "--out", o].into_iter().chain(flags).map(String::from).collect();
-            if let Some(p) = part {
-                a.extend(["--shard".into(), p.into()]);
-            }
-            a
-        };
-        let first_args = with(first);
-        let first_lock = match first {
-            None => out.join(".fdsl-lock"),
-            Some(p) => out.join(format!(".fdsl-lock.part-{}-of-2", &p[..1])),
-        };
-        let child = start_and_wait(&first_args.iter().map(String::as_str).collect::<Vec<_>>(), &first_lock);
-        let second_args = with(second);
-        let err = refused(
-            &second_args.iter().map(String::as_str).collect::<Vec<_>>(),
-            "another `fdsl render` is writing",
-        );
-        let who = if first.is_none() {
-            "a whole run, without --shard, makes every part"
-        } else {
-            "a whole run, or parts of it with --shard"
-        };
-        assert!(err.contains(".fdsl-lock:") && err.contains(who), "{err}");
-        let done = child.wait_with_output().unwrap();
-        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
-        // Then the second goes through, and the folder is the dataset.
-        fdsl_ok(&second_args.iter().map(String::as_str).collect::<Vec<_>>());
-        fdsl_ok(&with(None).iter().map(String::as_str).collect::<Vec<_>>());
-        let said = String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).into_owned();
-        assert!(said.starts_with("ok: "), "{said}");
-        assert!(
-            !tree(&out).keys().any(|k| k.contains(".fdsl-")),
-            "lock or temporary left: {:?}",
-            tree(&out).keys()
-        );
-    }
+    let out = tmp.path().join("d");
+    std::fs::create_dir(&out).unwrap();
+    let o = out.to_str().unwrap();
+    let flags = ["--preset", "rcdb-1k", "--categories", "4", "--instances", "3", "--size", "64"];
+    let with = |part: Option<&'static str>| -> Vec<&str> {
+        let mut args: Vec<&str> = ["render", "--out", o].into_iter().chain(flags).collect();
+        args.extend(part.map(|p| ["--shard", p]).into_iter().flatten());
+        args
+    };
+    let refused = |part: Option<&'static str>, needles: &[&str]| {
+        let said = Command::new(env!("CARGO_BIN_EXE_fdsl"))
+            .args(with(part))
+            .env("FDSL_LOCK_WAIT_SECONDS", "0")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&said.stderr);
+        assert_eq!(said.status.code(), Some(2), "{part:?}: {err}");
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+        assert!(errors.len() == 1, "{part:?}: {err}");
+        for needle in needles {
+            assert!(errors[0].contains(needle), "{part:?}: {err} lacks {needle:?}");
+        }
+    };
+    let writing = "another `fdsl render` is writing";
+    // A whole run at work.
+    let lock = hold_lock(&out, ".fdsl-lock", false);
+    refused(Some("0/2"), &[writing, ".fdsl-lock:", "a whole run, without --shard, makes every part"]);
+    release_lock(&out, ".fdsl-lock", lock);
+    // Part 0/2 at work.
+    let (folder, part) =
+        (hold_lock(&out, ".fdsl-lock", true), hold_lock(&out, ".fdsl-lock.part-0-of-2", false));
+    refused(None, &[writing, ".fdsl-lock:", "a whole run, or parts of it with --shard"]);
+    refused(Some("0/2"), &[writing, ".fdsl-lock.part-0-of-2:", "the same part"]);
+    release_lock(&out, ".fdsl-lock.part-0-of-2", part);
+    release_lock(&out, ".fdsl-lock", folder);
+    // Then each goes through, and the folder is the dataset.
+    fdsl_ok(&with(Some("0/2")));
+    fdsl_ok(&with(None));
+    let said = String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).into_owned();
+    assert!(said.starts_with("ok: "), "{said}");
+    assert!(
+        !tree(&out).keys().any(|k| k.contains(".fdsl-") || k.starts_with("manifest.part-")),
+        "lock, temporary or part record left: {:?}",
+        tree(&out).keys()
+    );
 }
 
 #[test]
@@ -243,6 +240,10 @@ fn a_render_that_would_not_fit_is_refused_before_it_starts() {
         "{err}"
     );
     assert!(!Path::new(&out).exists());
+    // One thread is one thread (issue 36: "x 1 threads").
+    let one: Vec<&str> = args[..args.len() - 1].iter().copied().chain(["1"]).collect();
+    let err = String::from_utf8_lossy(&fdsl_limited(1_000_000, &one).stderr).into_owned();
+    assert!(err.contains("per thread x 1 thread) needs"), "{err}");
     // The dry run states the peak, and that it would be refused.
     let dry: Vec<&str> = args.iter().copied().chain(["--dry-run"]).collect();
     let said = String::from_utf8_lossy(&fdsl_limited(2_000_000, &dry).stdout).into_owned();

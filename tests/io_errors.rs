@@ -1,23 +1,26 @@
 //! A full disk and a read-only folder: a clear error, exit code 2, and nothing incomplete under a
-//! final name. Needs root (to mount a small tmpfs); CI runs as root.
+//! final name. They need root (to mount a small tmpfs), so they are ignored by a plain `cargo test`,
+//! which lists them as ignored with the reason; run them with `cargo test --test io_errors --
+//! --ignored` as root (CI does). Asked to run without the right to mount, they fail, saying so.
 
 mod common;
 use common::{fdsl, tree};
 use std::path::Path;
 use std::process::Command;
 
-/// Mount a tmpfs of `size` at `dir` (read-only if asked); false when mounting is not permitted.
-fn mount_tmpfs(dir: &Path, size: &str, read_only: bool) -> bool {
+/// Why the tests are ignored by default.
+const NEEDS_ROOT: &str = "needs root to mount a tmpfs: cargo test --test io_errors -- --ignored";
+
+/// Mount a tmpfs of `size` at `dir` (read-only if asked); panics, naming the need, when mounting is
+/// not permitted.
+fn mount_tmpfs(dir: &Path, size: &str, read_only: bool) {
     let options = format!("size={size}{}", if read_only { ",ro" } else { "" });
     let ok = Command::new("mount")
         .args(["-t", "tmpfs", "-o", &options, "tmpfs"])
         .arg(dir)
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: cannot mount a tmpfs at {} (needs root)", dir.display());
-    }
-    ok
+    assert!(ok, "cannot mount a tmpfs at {}: {NEEDS_ROOT}", dir.display());
 }
 
 fn unmount(dir: &Path) {
@@ -25,13 +28,12 @@ fn unmount(dir: &Path) {
 }
 
 #[test]
+#[ignore = "needs root to mount a tmpfs: cargo test --test io_errors -- --ignored"]
 fn a_full_disk_is_a_clear_error_and_leaves_only_complete_files() {
     let tmp = tempfile::tempdir().unwrap();
     let mnt = tmp.path().join("small");
     std::fs::create_dir(&mnt).unwrap();
-    if !mount_tmpfs(&mnt, "1m", false) {
-        return;
-    }
+    mount_tmpfs(&mnt, "1m", false);
     let reference = tmp.path().join("reference");
     for (format, out) in
         [("png", mnt.join("png")), ("webdataset", mnt.join("wds")), ("webdataset", reference.clone())]
@@ -75,13 +77,12 @@ fn a_full_disk_is_a_clear_error_and_leaves_only_complete_files() {
 }
 
 #[test]
+#[ignore = "needs root to mount a tmpfs: cargo test --test io_errors -- --ignored"]
 fn a_read_only_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let mnt = tmp.path().join("ro");
     std::fs::create_dir(&mnt).unwrap();
-    if !mount_tmpfs(&mnt, "1m", true) {
-        return;
-    }
+    mount_tmpfs(&mnt, "1m", true);
     let out = mnt.join("d");
     let o = fdsl(&["render", "--out", out.to_str().unwrap(), "--categories", "1", "--instances", "4"]);
     let err = String::from_utf8_lossy(&o.stderr);

@@ -42,9 +42,11 @@ fn every_preset_has_a_sheet_that_is_the_same_every_time() {
         fdsl_ok(&args);
         assert!(std::fs::read(&out).unwrap() == first, "{preset}: the sheet changed");
         let (width, height, pixels) = sheet(&first);
-        // Up to 3 columns (OFDB has one instance) of 32 px tiles with 6 px gaps; rows of tile + 10 px
-        // label + gap under a title line.
-        assert!((width - 6) % 38 == 0 && (1..=3).contains(&((width - 6) / 38)), "{preset}: {width}");
+        // Up to 3 columns (OFDB has one instance) of 32 px tiles with 6 px gaps, or the title's width
+        // (6 px gaps and 8 px glyphs) where that is wider; rows of tile + 10 px label + gap under a
+        // title line.
+        let grid = (width - 6) % 38 == 0 && (1..=3).contains(&((width - 6) / 38));
+        assert!(grid || width > 6 + 3 * 38 && (width - 12) % 8 == 0, "{preset}: {width}");
         assert_eq!((height - 22) % 48, 0, "{preset}");
         assert!(pixels.chunks_exact(3).any(|p| p[0] > 200), "{preset}: nothing drawn");
     }
@@ -100,13 +102,16 @@ fn chosen_classes_are_the_rows() {
     let (w, h, first_two) = run("a.png", &["--categories", "2"]);
     assert_eq!(run("b.png", &["--classes", "0,1"]), (w, h, first_two.clone()));
     let (w3, h3, chosen) = run("c.png", &["--classes", "1,0,57"]);
-    assert_eq!((w3, h3), (w, h + 32), "three rows of 16 px tiles");
-    // Rows below the title: 22 px down, then 32 px each (label, tile, gap); row 1 of the chosen sheet
-    // is class 0, row 0 of the first sheet.
-    let row = |pixels: &[u8], r: usize| {
-        pixels[3 * w as usize * (22 + 32 * r + 10)..3 * w as usize * (22 + 32 * r + 26)].to_vec()
+    // Sheets as wide as their titles ("... (58 classes x 1000)": 16 px tiles are narrower).
+    assert_eq!(h3, h + 32, "three rows of 16 px tiles");
+    // Rows below the title: 22 px down, then 32 px each (label, tile, gap), 4 tiles of 16 px and their
+    // gaps from the left; row 1 of the chosen sheet is class 0, row 0 of the first sheet.
+    let row = |pixels: &[u8], width: u32, r: usize| -> Vec<u8> {
+        (22 + 32 * r + 10..22 + 32 * r + 26)
+            .flat_map(|y| pixels[3 * width as usize * y..][..3 * (6 + 4 * 22)].to_vec())
+            .collect()
     };
-    assert_eq!(row(&chosen, 1), row(&first_two, 0));
-    assert_eq!(row(&chosen, 0), row(&first_two, 1));
-    assert_ne!(row(&chosen, 2), row(&first_two, 0));
+    assert_eq!(row(&chosen, w3, 1), row(&first_two, w, 0));
+    assert_eq!(row(&chosen, w3, 0), row(&first_two, w, 1));
+    assert_ne!(row(&chosen, w3, 2), row(&first_two, w, 0));
 }

@@ -220,8 +220,10 @@ fn the_preview_shows_images_then_their_masks_in_colour() {
         &out,
     ]);
     let common::Png { info, pixels } = common::decode_png(&std::fs::read(&out).unwrap());
-    // 4 columns of 40 px tiles and 6 px gaps; two rows of tile + 10 px label + gap under a title line.
-    assert_eq!((info.width, info.height), (6 + 4 * 46, 22 + 2 * 56));
+    // 4 columns of 40 px tiles and 6 px gaps, or the title's width (8 px glyphs between 6 px gaps)
+    // where that is wider; two rows of tile + 10 px label + gap under a title line.
+    let title = "segrcdb seed 0 (9 classes x 20000)".len();
+    assert_eq!((info.width as usize, info.height), ((6 + 4 * 46).max(12 + 8 * title), 22 + 2 * 56));
     let row = |r: usize| -> Vec<[u8; 3]> {
         let top = 22 + r * 56 + 10;
         (top..top + 40)

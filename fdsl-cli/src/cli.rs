@@ -166,6 +166,11 @@ struct RenderArgs {
     /// union is byte-identical to a single run.
     #[arg(long, value_name = "K/N")]
     shard: Option<Part>,
+    /// Write through symbolic links to folders inside --out (e.g. a class folder on another disk).
+    /// Without it a render refuses such a link, naming it: nothing outside --out is written unless
+    /// asked. (--out itself may be a link.)
+    #[arg(long)]
+    follow_links: bool,
     /// Print what would be written (samples, files, estimated bytes) and write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -231,6 +236,10 @@ struct VerifyArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Read through symbolic links to folders inside DIR, as `fdsl render --follow-links` wrote
+    /// them; without it each such link is a problem, named.
+    #[arg(long)]
+    follow_links: bool,
 }
 
 /// Run with these arguments (the first is the program name).
@@ -510,6 +519,9 @@ fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
         println!("{}", render::dry_run(&plan, part));
         return Ok(ExitCode::SUCCESS);
     }
+    if !a.follow_links {
+        crate::output::refuse_folder_links(&a.out)?;
+    }
     let gpu = gpu_for(a.device, dataset.gpu_path().err())?;
     let on_gpu = gpu.as_ref().map(|gpu| {
         move |jobs: &[CanvasJob], seed: u64, recipe: &CanvasRecipe| -> Result<Vec<u8>> {
@@ -540,7 +552,11 @@ fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
         match (part == Part::WHOLE, s.completed, s.completed_here) {
             (true, ..) => String::new(),
             (false, true, true) => format!("; part {part} was the last: manifest.json is complete"),
-            (false, true, false) => format!("; part {part} done, manifest.json is complete"),
+            (false, true, false) => {
+                format!(
+                    "; part {part} done, manifest.json is complete (it covers this part: no part manifest is left)"
+                )
+            }
             (false, false, _) => format!("; part {part} done, manifest.json comes with the last part"),
         }
     );
@@ -569,7 +585,13 @@ fn with_io_hint(e: anyhow::Error) -> anyhow::Error {
 }
 
 fn verify_command(a: &VerifyArgs) -> Result<ExitCode> {
-    let report = verify::verify(&a.dir)?;
+    let mut report = verify::verify(&a.dir)?;
+    if !a.follow_links {
+        let links = crate::output::folder_links(&a.dir)?.into_iter().map(|(path, target)| {
+            format!("link: {path} -> {} (read through only with --follow-links)", target.display())
+        });
+        report.problems.splice(0..0, links);
+    }
     for p in &report.problems {
         println!("{p}");
     }

@@ -39,8 +39,13 @@ fn argument(flag: &'static Flag, lines: &[&str]) -> Arg {
     };
     match flag.values {
         Values::Choice(values) => {
+            // Any case (the references spell some upper-case: SegRCDB's M1), read as the name.
+            let names: Vec<&str> = values().into_iter().map(|(name, _)| name).collect();
             let values = values().into_iter().map(|(name, help)| PossibleValue::new(name).help(help));
-            arg.value_parser(PossibleValuesParser::new(values).map(serde_json::Value::from))
+            arg.ignore_case(true).value_parser(PossibleValuesParser::new(values).map(move |given: String| {
+                let name = names.iter().find(|name| name.eq_ignore_ascii_case(&given)).copied();
+                serde_json::Value::from(name.unwrap_or_default())
+            }))
         }
         Values::Whole | Values::Number => arg.value_parser(move |text: &str| flag.parse(text)),
     }

@@ -29,10 +29,27 @@ pub fn main() -> ExitCode {
     match cli::run(std::env::args_os()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", shorten_numbers(&format!("{e:#}")));
+            eprintln!("error: {}", shorten_numbers(&message(&e)));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, `a: b: c`, each cause once: a cause whose text the message already
+/// holds (an error that prints its source too, as rayon's thread pool error does) is left out.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// `text` with every run of more than 24 digits quoted by its first digits and length (an argument
@@ -60,5 +77,27 @@ mod tests {
             "invalid value '777777777777... (301 characters)' for '--seed <SEED>': 64 bits"
         );
         assert_eq!(super::shorten_numbers("4294967296 px, 8192"), "4294967296 px, 8192");
+    }
+
+    #[test]
+    fn a_cause_is_named_once() {
+        let io = || std::io::Error::from_raw_os_error(11);
+        // An error that shows its source, as rayon's ThreadPoolBuildError does.
+        #[derive(Debug)]
+        struct Shows(std::io::Error);
+        impl std::fmt::Display for Shows {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        impl std::error::Error for Shows {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = anyhow::Error::new(Shows(io())).context("cannot start worker threads");
+        let text = super::message(&e);
+        assert_eq!(text.matches("(os error 11)").count(), 1, "{text}");
+        assert!(text.starts_with("cannot start worker threads: "), "{text}");
     }
 }

@@ -23,11 +23,14 @@
 //! made with `O_EXCL` and opened only if they are not symbolic links: a link named `.fdsl-lock` is
 //! refused, never followed (it would create a file outside the folder).
 //!
-//! Links inside the output folder are followed, by render, resume and verify alike: a class folder
-//! or `train/` that is a link to a folder on another disk receives the dataset's files, is verified
-//! through the link, and is not an "extra" of the folder. A link standing where a file of the dataset
-//! goes is replaced by the file (files are renamed into place). `--out` itself may be a link to a
-//! folder; a dangling `--out` link is refused with its target named.
+//! Links inside the output folder: nothing outside `--out` is written unless asked. A symbolic link
+//! to a folder (or a dangling one) inside it is refused by render and resume, naming the link
+//! ([`refuse_folder_links`]), and named as a problem by verify, unless `--follow-links` is given:
+//! then a class folder or `train/` that links to a folder on another disk receives the dataset's
+//! files, is verified through the link, and is not an "extra" of the folder. A link standing where
+//! a file of the dataset goes is replaced by the file (files are renamed into place, never written
+//! through a link). `--out` itself may be a link to a folder (the user named it); a dangling `--out`
+//! link is refused with its target named.
 
 use anyhow::{Context, Result, bail};
 use fdsl_dataset::Spec;
@@ -261,14 +264,9 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
         out: &mut Vec<String>,
     ) -> Result<()> {
         let dir = root.join(rel);
-        let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}", dir.display()))?
-            .collect::<Result<_, _>>()?;
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            // Links are followed (render writes through them): a link to a folder is that folder.
+        for (name, path, entry) in entries_of(root, rel)? {
+            // Links are followed (render writes through them when given --follow-links, else refuses
+            // them): a link to a folder is that folder.
             if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 let prefix = format!("{path}/");
                 if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
@@ -300,6 +298,69 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
     let mut out = Vec::new();
     walk(dir, "", listed, tidy, &mut out)?;
     Ok(out)
+}
+
+/// The entries of the folder `root/rel`, sorted by name, each with its name and its path relative to
+/// `root` (`/`-separated).
+fn entries_of(root: &Path, rel: &str) -> Result<Vec<(String, String, fs::DirEntry)>> {
+    let dir = root.join(rel);
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            (name, path, entry)
+        })
+        .collect())
+}
+
+/// Every symbolic link inside `dir` (not `dir` itself) that is not a link to a file: to a folder, or
+/// dangling (but fdsl's own lock and temporary names, which are never opened through a link); as
+/// (path relative to `dir`, `/`-separated; its target), sorted. Links are not followed; a missing
+/// `dir` has none.
+pub fn folder_links(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    fn walk(root: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
+        for (_, path, entry) in entries_of(root, rel)? {
+            let kind =
+                entry.file_type().with_context(|| format!("cannot read {}", entry.path().display()))?;
+            if is_private(&path) {
+                // A lock named by a link is refused by the lock itself (`open_lock_file`).
+            } else if kind.is_symlink() && !fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+                out.push((path, fs::read_link(entry.path()).unwrap_or_default()));
+            } else if kind.is_dir() {
+                walk(root, &path, out)?;
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, "", &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Refuse to write into `dir` while a symbolic link to a folder (or a dangling one) stands inside
+/// it ([`folder_links`]): the error names the first and the flag that allows it.
+pub fn refuse_folder_links(dir: &Path) -> Result<()> {
+    let links = folder_links(dir)?;
+    if let Some((path, target)) = links.first() {
+        bail!(
+            "{} is a symbolic link to {}{}; fdsl writes nothing outside --out unless asked: give \
+             --follow-links to write through links inside --out, or put a folder in the link's place",
+            dir.join(path).display(),
+            target.display(),
+            match links.len() {
+                1 => String::new(),
+                n => format!(" ({} links in all)", n),
+            }
+        );
+    }
+    Ok(())
 }
 
 /// Whether the folder `dir` holds nothing but fdsl's own temporaries and locks (a run just starting).
@@ -433,14 +494,16 @@ impl Claim {
             })?;
             return Ok(Self { folder, part: None });
         }
-        // A part that lets go converts its shared lock for an instant: look again before refusing.
-        let mut folder = None;
-        for _ in 0..20 {
-            folder = Lock::take(dir, LOCK_PREFIX, Mode::TryShared)?;
-            if folder.is_some() {
-                break;
+        // A part that lets go converts its shared lock for an instant, and a whole run may be
+        // finishing: look again for a while (`FDSL_LOCK_WAIT_SECONDS`, default 1) before refusing.
+        let mut folder = Lock::take(dir, LOCK_PREFIX, Mode::TryShared)?;
+        if folder.is_none() {
+            eprintln!("fdsl: waiting for {} (another writer holds it)", dir.join(LOCK_PREFIX).display());
+            let started = std::time::Instant::now();
+            while folder.is_none() && started.elapsed() < lock_wait() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                folder = Lock::take(dir, LOCK_PREFIX, Mode::TryShared)?;
             }
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
         let folder = folder.ok_or_else(|| {
             busy(LOCK_PREFIX, "this dataset", "a whole run, without --shard, makes every part")
@@ -461,6 +524,12 @@ impl Claim {
             }
         }
     }
+}
+
+/// How long a part waits for the folder's lock before refusing: `FDSL_LOCK_WAIT_SECONDS`, default 1.
+fn lock_wait() -> std::time::Duration {
+    let seconds = std::env::var("FDSL_LOCK_WAIT_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
+    std::time::Duration::from_secs_f64(seconds.filter(|s| s.is_finite() && *s >= 0.0).unwrap_or(1.0))
 }
 
 /// SHA-256 of the file `root/rel`, `None` if it cannot be read; read in pieces (a shard may be

@@ -104,18 +104,17 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
         })
         .collect::<Result<Vec<_>>>()?;
     let cell = (tile + GAP, tile + LINE + GAP);
-    let mut sheet = Sheet::new(GAP + columns.len() * cell.0, GAP + LINE + GAP + rows.len() * cell.1);
-    sheet.text(
-        GAP,
-        GAP,
-        &format!(
-            "{} seed {} ({} classes x {})",
-            spec.preset,
-            spec.seed,
-            dataset.class_count(),
-            spec.instances
-        ),
+    let title = format!(
+        "{} seed {} ({} classes x {})",
+        spec.preset,
+        spec.seed,
+        dataset.class_count(),
+        spec.instances
     );
+    // As wide as the tiles, or the title where that is wider (one column of tiles: 1p-frac).
+    let width = (GAP + columns.len() * cell.0).max(GAP + 8 * title.chars().count() + GAP);
+    let mut sheet = Sheet::new(width, GAP + LINE + GAP + rows.len() * cell.1);
+    sheet.text(GAP, GAP, &title);
     for (k, (&((class, part), instance), rgb)) in cells.iter().zip(&tiles).enumerate() {
         let (x, y) = (GAP + k % columns.len() * cell.0, GAP + LINE + GAP + k / columns.len() * cell.1);
         let label = match labelled {

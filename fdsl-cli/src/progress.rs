@@ -77,6 +77,11 @@ impl Progress {
     pub fn skip(&self, done: u64) {
         self.plain.done_at_start.store(done, Ordering::Relaxed);
         self.set_position(done);
+        if let Some(bar) = &self.bar {
+            // The jump is no work of this run: the bar's rate and ETA start from here.
+            bar.tick();
+            bar.reset_eta();
+        }
     }
 
     /// Set how many items are done.

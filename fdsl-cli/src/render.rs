@@ -163,13 +163,15 @@ struct Claimed {
 fn claim(plan: &Plan, out: &Path, part: Part) -> Result<Claimed> {
     let memory = MemoryNeed::of(plan);
     memory.check()?;
+    check_output(&plan.dataset.spec, out)?; // refuse before creating anything
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let claim = Claim::take(out, part)?;
+    // Read the folder only now: the writer this one waited for may have changed it meanwhile.
     let manifests = check_output(&plan.dataset.spec, out)?;
     let mut spec = plan.dataset.spec.clone();
     if let Some((_, m)) = manifests.first() {
         spec.category_source.clone_from(&m.spec.category_source);
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let claim = Claim::take(out, part)?;
     eprintln!("fdsl: {}", memory.describe());
     progress::on_interrupt(format!(
         "the finished files in {} are kept; run the same command again to resume: {}",
@@ -305,7 +307,7 @@ fn finish(
             remove_part_records(out)?;
             (true, true, extras(out, &listed, true)?)
         }
-        None => merge_parts(spec, out, part.count)?,
+        None => merge_parts(spec, out, part)?,
     };
     claim.release()?;
     // Another part completed the folder: name what it holds beyond the dataset, as that part did.
@@ -335,14 +337,18 @@ fn remove_part_records(out: &Path) -> Result<()> {
 /// The lock of merging the parts.
 const MERGE_LOCK: &str = ".fdsl-lock.merge";
 
-/// If all `count` parts have complete manifests in `out`, write their union as `manifest.json`
+/// If all parts of `part`'s count have complete manifests in `out`, write their union as `manifest.json`
 /// (the bytes a whole run writes), remove the part records and tidy the folder; returns whether
 /// `manifest.json` is complete, whether this call wrote it, and (if it did) what the complete folder
 /// holds beyond the dataset (`extra:` lines). Parts finishing at once take turns (a lock): the first that finds
-/// every part complete merges, the others find `manifest.json` complete and leave it.
-fn merge_parts(spec: &Spec, out: &Path, count: usize) -> Result<(bool, bool, Vec<String>)> {
+/// every part complete merges, the others find `manifest.json` complete and leave it. A part that finds
+/// `manifest.json` complete (merged by another part, of this count or another, or a whole run's)
+/// removes its own manifest, which that one covers: no part record outlives a complete folder.
+fn merge_parts(spec: &Spec, out: &Path, part: Part) -> Result<(bool, bool, Vec<String>)> {
+    let count = part.count;
     let merging = Lock::acquire(out, MERGE_LOCK)?;
     if Manifest::read(out, MANIFEST).ok().flatten().is_some_and(|m| m.complete) {
+        remove_if_present(out, &part.manifest_name())?;
         merging.remove()?;
         return Ok((true, false, Vec::new()));
     }
@@ -440,9 +446,10 @@ impl MemoryNeed {
             String::from("use a smaller --size")
         };
         let what = format!(
-            "this render ({} per thread x {} threads)",
+            "this render ({} per thread x {} thread{})",
             human_bytes(self.per_thread as f64),
-            self.threads
+            self.threads,
+            if self.threads == 1 { "" } else { "s" }
         );
         Err(OutOfMemory { bytes: self.total() as u128, what, fix }.into())
     }

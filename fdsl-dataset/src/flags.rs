@@ -3,7 +3,7 @@
 //! of help. The command line builds its family flags and their help from these; nothing else names
 //! them.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -106,8 +106,30 @@ impl Overrides {
         };
         value
             .map(|v| {
-                serde_json::from_value(v.clone())
-                    .with_context(|| format!("{}: {v} is not a valid value", flag.flag()))
+                // A name in any case (the references spell some upper-case: SegRCDB's M1).
+                let v = match (&flag.values, &v) {
+                    (Values::Choice(values), serde_json::Value::String(given)) => values()
+                        .into_iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(given))
+                        .map_or(v, |(name, _)| serde_json::Value::from(name)),
+                    _ => v,
+                };
+                serde_json::from_value(v.clone()).map_err(|_| match (&flag.values, &v) {
+                    // A whole number the setting's type cannot hold.
+                    (Values::Whole, serde_json::Value::Number(_)) => {
+                        anyhow!(
+                            "{} {v} is too large for the {} preset: {}",
+                            flag.flag(),
+                            self.preset,
+                            flag.about
+                        )
+                    }
+                    (Values::Choice(values), _) => {
+                        let names: Vec<&str> = values().into_iter().map(|(name, _)| name).collect();
+                        anyhow!("{}: {v} is not one of {}", flag.flag(), names.join(", "))
+                    }
+                    _ => anyhow!("{}: {v} is not a valid value", flag.flag()),
+                })
             })
             .transpose()
     }

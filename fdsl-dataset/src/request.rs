@@ -10,7 +10,7 @@ use crate::flags::{Flag, Overrides};
 use crate::preset;
 use crate::search::Progress;
 use crate::spec::{Format, PngCompression, Spec};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -123,6 +123,11 @@ impl Request {
         };
         spec.categories = categories.len();
         spec.categories_sha256 = categories.sha256();
+        if let Some(dir) = &self.categories_from {
+            // Their number comes from the folder: check it as the flags were (1p-frac takes one).
+            let files = categories.len();
+            spec.check().with_context(|| format!("{} holds {files} category files", dir.display()))?;
+        }
         Ok((spec, categories))
     }
 }

@@ -245,6 +245,14 @@ impl Spec {
             bail!("{} must be at least 1", n("--categories", "categories"));
         }
         let max_instances = family.max_instances();
+        if max_instances == 1 && self.instances != 1 {
+            bail!(
+                "{} must be 1: {} makes one image per class, not {}",
+                n("--instances", "instances"),
+                self.preset,
+                self.instances
+            );
+        }
         if !(1..=max_instances).contains(&self.instances) {
             bail!(
                 "{} must be between 1 and {max_instances}, not {}",

@@ -208,7 +208,20 @@ fn bad_specs_are_errors_that_say_why() {
         err(r#"{"preset": "rcdb-1k", "color": "hue"}"#)
             .contains("--colour does not apply to the rcdb-1k preset")
     );
-    assert!(err(r#"{"preset": "ofdb-1k", "colour": "red"}"#).contains("unknown variant `red`"));
+    assert!(
+        err(r#"{"preset": "ofdb-1k", "colour": "red"}"#)
+            .contains("--colour: \"red\" is not one of grey, hue")
+    );
+    assert!(
+        err(r#"{"preset": "segrcdb", "mask_mode": "garbage"}"#)
+            .contains("is not one of lines, rings, filled")
+    );
+    // The references' upper-case names, in any case, as the command line takes them.
+    let m1 = Dataset::open(r#"{"preset": "segrcdb", "mask_mode": "m1", "instances": 1}"#).unwrap();
+    assert_eq!(
+        m1.spec,
+        Dataset::open(r#"{"preset": "segrcdb", "mask_mode": "lines", "instances": 1}"#).unwrap().spec
+    );
     assert!(
         err(r#"{"preset": "fractaldb-1k", "weight_step": "x"}"#)
             .contains("--weight-step: \"x\" is not a valid value")
@@ -221,7 +234,7 @@ fn bad_specs_are_errors_that_say_why() {
     assert!(err(r#"{"seed": 1}"#).contains("missing field `preset`"));
     assert!(
         err(r#"{"preset": "segrcdb", "mask_mode": "M4"}"#)
-            .contains("--mask-mode: \"M4\" is not a valid value")
+            .contains("--mask-mode: \"M4\" is not one of lines, rings, filled, M1, M2, M3")
     );
     // The reference's names of the mask modes are read, fdsl's written.
     let m3 =

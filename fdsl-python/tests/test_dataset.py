@@ -159,7 +159,7 @@ def test_bad_input_raises_with_the_librarys_message():
         ds.render_into([0], np.zeros((1, 32, 32), np.uint8), mask=np.zeros((1, 32, 32), np.uint8))
     with pytest.raises(ValueError, match="--mask-mode does not apply to the rcdb-1k preset"):
         fdsl.Dataset("rcdb-1k", mask_mode="filled")
-    with pytest.raises(ValueError, match='--mask-mode: "M4" is not a valid value'):
+    with pytest.raises(ValueError, match='--mask-mode: "M4" is not one of lines, rings, filled'):
         fdsl.Dataset("segrcdb", mask_mode="M4")
     # 1p-frac's and the statistical images' settings.
     with pytest.raises(ValueError, match="--delta: delta must be a number between 0 and 1"):

@@ -120,15 +120,15 @@ def test_segmentation_masks_move_with_their_images_in_torchvision_v2():
 def test_masks_read_from_fdsl_render_files_flip_together(tmp_path):
     """The files `fdsl render` writes, read as a segmentation pipeline reads mmsegmentation's layout
     (PIL images, the mask a tv_tensors.Mask), are the dataset's bytes and flip together."""
-    import pathlib
     import subprocess
+
+    from conftest import fdsl_binary
 
     v2 = pytest.importorskip("torchvision.transforms.v2")
     from PIL import Image
     from torchvision import tv_tensors
 
-    root = pathlib.Path(__file__).resolve().parents[2]
-    binary = next(p for p in [root / "target/debug/fdsl", root / "target/release/fdsl"] if p.is_file())
+    binary = fdsl_binary()
     flags = ["--categories", "9", "--instances", "6", "--size", "48", "--instances-per-image", "5"]
     subprocess.run([str(binary), "render", "--preset", "segrcdb", "--out", str(tmp_path), *flags], check=True)
     ds = fdsl.Dataset.from_manifest(tmp_path)

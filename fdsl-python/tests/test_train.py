@@ -170,6 +170,105 @@ def test_bad_arguments_end_in_one_clear_line(tmp_path, capsys):
     )
 
 
+def parser_error(capsys, main, argv, *expected):
+    """``main(argv)`` refuses an argument: one line ``PROG: error: ...``, exit status 2, no usage block."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("python -m fdsl.train.") and ": error: " in err, err
+    for text in expected:
+        assert text in err, err
+
+
+def test_bad_numbers_checkpoints_and_data_end_in_one_line(tmp_path, capsys, monkeypatch):
+    """Issue 36: every bad number, a file that is not a checkpoint, an offline download and missing
+    Fashion-MNIST end in one line and exit status 2, before any training."""
+    from fdsl.train import miniature
+
+    out = ["--out", str(tmp_path / "y")]
+    scratch = ["--data", "textures", "--model", "test_resnet", *out]
+    parser_error(
+        capsys, finetune.main, [*scratch, "--per-class", "-1"], "--per-class: must be at least 0, not -1"
+    )
+    parser_error(capsys, finetune.main, [*scratch, "--patch", "0"], "--patch: must be at least 1, not 0")
+    parser_error(capsys, finetune.main, [*scratch, "--lr", "nan"], "--lr: expected a finite number")
+    parser_error(
+        capsys, pretrain.main, [*FRACTALS, "--epochs", "2.5", *out], "--epochs: expected a whole number"
+    )
+    parser_error(capsys, pretrain.main, [*FRACTALS, "--flip", "2", *out], "--flip: must be from 0 to 1")
+    parser_error(capsys, miniature.main, ["--seeds", "0", *out], "--seeds: must be at least 1, not 0")
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a checkpoint\n" * 100)
+    one_line_error(
+        capsys,
+        finetune.main,
+        [*scratch, "--checkpoint", str(junk)],
+        f"{junk} is not a checkpoint of fdsl.train",
+    )
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
+    one_line_error(
+        capsys, finetune.main, [*scratch, "--checkpoint", str(tmp_path / "other.pt")], "is not a checkpoint"
+    )
+    import urllib.error
+
+    import torchvision.datasets
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(torchvision.datasets, "CIFAR10", offline)
+    one_line_error(
+        capsys,
+        finetune.main,
+        ["--data", "cifar10", "--model", "test_resnet", "--data-root", str(tmp_path / "c"), *out],
+        "cifar10 is not in",
+        "cannot be downloaded there ([Errno -3] Temporary failure in name resolution)",
+        "--data-root",
+    )
+    # The miniature looks for Fashion-MNIST before it pre-trains anything, and names its own flag.
+    one_line_error(
+        capsys,
+        miniature.main,
+        ["--data-root", str(tmp_path / "no-fashion"), "--out", str(tmp_path / "m")],
+        "Fashion-MNIST not found at",
+        "--data-root DIR",
+    )
+    assert not (tmp_path / "m" / "pretrain").exists()
+    assert "--data-root" in miniature.parser().format_help()
+
+
+def test_a_one_class_preset_is_refused_as_classes_with_the_remedy(tmp_path, capsys):
+    """Issue 36: dead leaves and the statistical images have one class; classifying them learns
+    nothing, so pre-training refuses them with --labels class, naming --labels instance."""
+    for preset in ("stat-spectrum", "dead-leaves-mixed"):
+        one_line_error(
+            capsys,
+            pretrain.main,
+            ["--preset", preset, "--set", "instances=16", *TINY, "--out", str(tmp_path / preset)],
+            f"preset {preset!r} has one class",
+            "--labels instance",
+        )
+        assert not (tmp_path / preset).exists()
+
+
+def test_help_gives_every_option_and_its_default():
+    from fdsl.train import miniature
+
+    for module in (pretrain, finetune, miniature):
+        p = module.parser()
+        text = "".join(p.format_help().split())  # wrapped anywhere, hyphens included
+        for action in p._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"{module.__name__}: {action.option_strings} has no help"
+                if action.default not in (None, False) and not action.required:
+                    default = "".join(f"(default: {action.default})".split())
+                    assert default in text, (module.__name__, action.option_strings)
+    text = " ".join(pretrain.parser().format_help().split())
+    assert "--epochs EPOCHS passes over the data (default: 90)" in text, text
+    assert "--lr LR the peak learning rate (default: 0.1)" in text, text
+
+
 def test_a_folder_of_class_folders_is_a_source(tmp_path):
     from PIL import Image
 

@@ -85,3 +85,17 @@ pub fn decode_png(bytes: &[u8]) -> Png {
     pixels.truncate(info.buffer_size());
     Png { info, pixels }
 }
+
+/// Take the lock file `name` of `out` as another writer would (`flock`), shared or exclusive.
+pub fn hold_lock(out: &Path, name: &str, shared: bool) -> std::fs::File {
+    let file =
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(out.join(name)).unwrap();
+    if shared { file.lock_shared() } else { file.lock() }.unwrap();
+    file
+}
+
+/// Let go of a lock taken by [`hold_lock`], removing its file first, as fdsl does.
+pub fn release_lock(out: &Path, name: &str, lock: std::fs::File) {
+    std::fs::remove_file(out.join(name)).unwrap();
+    drop(lock);
+}

@@ -38,7 +38,17 @@ PROGRAM = "python -m fdsl.train.finetune"
 def _cifar(name: str, root: str, train: bool) -> ArrayDataset:
     from torchvision import datasets
 
-    inner = (datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100)(root, train=train, download=True)
+    try:
+        inner = (datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100)(
+            root, train=train, download=True
+        )
+    except OSError as error:  # offline: urllib's URLError, or a folder that cannot be written
+        reason = getattr(error, "reason", None) or error.strerror or error
+        raise FileNotFoundError(
+            f"{name} is not in {root} and cannot be downloaded there ({reason}): download it on a machine "
+            "that can (torchvision's datasets.CIFAR10/CIFAR100 with download=True), copy that folder, and "
+            "give it as --data-root"
+        ) from None
     return ArrayDataset(np.asarray(inner.data), np.asarray(inner.targets))
 
 
@@ -95,15 +105,19 @@ def top1(model: nn.Module, data: Dataset, size: int, device: torch.device, worke
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=PROGRAM, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = cli.Parser(PROGRAM, __doc__)
     p.add_argument("--checkpoint", help="a pre-training's checkpoint.pt (omit to train from scratch)")
     p.add_argument("--data", required=True, help="fashion-mnist, textures, cifar10, cifar100 or a folder")
-    p.add_argument("--data-root", help="Fashion-MNIST's IDX folder, or where CIFAR is downloaded")
-    p.add_argument("--per-class", type=int, default=0, help="labelled training images per class (0: all)")
-    p.add_argument("--data-seed", type=int, help="draws the --per-class images (default: --seed)")
-    p.add_argument("--patch", type=int, default=32, help="texture patch side, px")
+    p.add_argument(
+        "--data-root",
+        help=f"Fashion-MNIST's IDX folder (default: {natural.FASHION_MNIST_ROOT}), or where CIFAR is "
+        "downloaded (default: ~/.cache/torchvision)",
+    )
+    p.add_argument(
+        "--per-class", type=cli.at_least(0), default=0, help="labelled training images per class (0: all)"
+    )
+    p.add_argument("--data-seed", type=cli.at_least(0), help="draws the --per-class images (default: --seed)")
+    p.add_argument("--patch", type=cli.at_least(1), default=32, help="texture patch side, px")
     p.add_argument(
         "--eval-at", default="", help="epochs after which to test, comma-separated (default: every one)"
     )

@@ -128,12 +128,28 @@ def _key(*parts: int) -> int:
     return (high << 31) ^ low
 
 
+CHECKPOINT_KEYS = ("model", "optimizer", "scaler", "step", "recipe", "num_classes")
+"""What every checkpoint :func:`train` writes holds (and ``extra``'s keys)."""
+
+
 def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A checkpoint written by :func:`train` (tensors, numbers and strings only: loaded with
-    ``weights_only``); ``FileNotFoundError`` when there is none."""
+    ``weights_only``); ``FileNotFoundError`` when there is none, ``ValueError`` naming the file when
+    it is not such a checkpoint (another file, a truncated one, another program's)."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no checkpoint {os.fspath(path)}")
-    return torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # noqa: BLE001 - torch raises many kinds (pickle's, struct's, KeyError)
+        raise ValueError(
+            f"{os.fspath(path)} is not a checkpoint of fdsl.train: torch.load cannot read it "
+            f"({type(error).__name__})"
+        ) from None
+    if not isinstance(state, dict) or not all(k in state for k in CHECKPOINT_KEYS):
+        raise ValueError(
+            f"{os.fspath(path)} is not a checkpoint of fdsl.train (it lacks {', '.join(CHECKPOINT_KEYS)})"
+        )
+    return state
 
 
 def _save(path: str, state: dict[str, Any]) -> None:

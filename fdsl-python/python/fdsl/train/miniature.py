@@ -32,7 +32,7 @@ from typing import Any
 
 import torch
 
-from . import cli, finetune, pretrain
+from . import cli, finetune, natural, pretrain
 
 __all__ = ["DATASETS", "main"]
 
@@ -92,37 +92,46 @@ def _slug(name: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m fdsl.train.miniature",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--out", required=True)
+    p = cli.Parser("python -m fdsl.train.miniature", __doc__)
+    whole, rate = cli.at_least(1), cli.positive
+    p.add_argument("--out", required=True, help="the folder of every run, table.md and results.json")
     p.add_argument("--model", default="test_resnet", help="timm's 0.4 M-parameter ResNet by default")
-    p.add_argument("--image-size", type=int, default=32)
-    p.add_argument("--classes", type=int, default=100, help="C, pre-training classes of every dataset")
-    p.add_argument("--instances", type=int, default=50, help="I, images per class")
-    p.add_argument("--pretrain-epochs", type=int, default=6)
-    p.add_argument("--pretrain-batch", type=int, default=128)
-    p.add_argument("--pretrain-lr", type=float, default=0.1)
-    p.add_argument("--per-class", type=int, default=20, help="labelled Fashion-MNIST images per class")
-    p.add_argument("--texture-per-class", type=int, default=32, help="labelled texture patches per class")
-    p.add_argument("--finetune-epochs", type=int, default=20)
-    p.add_argument("--finetune-batch", type=int, default=32)
-    p.add_argument("--finetune-lr", type=float, default=0.02)
+    p.add_argument("--image-size", type=whole, default=32, help="the network's input side, px")
+    p.add_argument("--classes", type=whole, default=100, help="C, pre-training classes of every dataset")
+    p.add_argument("--instances", type=whole, default=50, help="I, images per class")
+    p.add_argument("--pretrain-epochs", type=whole, default=6, help="pre-training epochs")
+    p.add_argument("--pretrain-batch", type=whole, default=128, help="pre-training batch size")
+    p.add_argument("--pretrain-lr", type=rate, default=0.1, help="pre-training learning rate")
+    p.add_argument("--per-class", type=whole, default=20, help="labelled Fashion-MNIST images per class")
+    p.add_argument("--texture-per-class", type=whole, default=32, help="labelled texture patches per class")
+    p.add_argument(
+        "--data-root",
+        help=f"Fashion-MNIST's IDX folder (default: {natural.FASHION_MNIST_ROOT}, where "
+        "apt-get install dataset-fashion-mnist puts it)",
+    )
+    p.add_argument("--finetune-epochs", type=whole, default=20, help="fine-tuning epochs")
+    p.add_argument("--finetune-batch", type=whole, default=32, help="fine-tuning batch size")
+    p.add_argument("--finetune-lr", type=rate, default=0.02, help="fine-tuning learning rate")
     p.add_argument("--early", default="2", help="fine-tuning epochs after which accuracy is also reported")
-    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--seeds", type=whole, default=3, help="fine-tuning seeds of every row")
     p.add_argument(
         "--datasets",
         default=",".join(DATASETS),
         help="a subset of the pre-training datasets, comma-separated",
     )
-    p.add_argument("--workers", type=int, default=0, help="loader workers per run")
+    p.add_argument("--workers", type=cli.at_least(0), default=0, help="loader workers per run")
     p.add_argument(
-        "--jobs", type=int, default=2, help="rows (a pre-training and its fine-tunings) run at once"
+        "--jobs", type=whole, default=2, help="rows (a pre-training and its fine-tunings) run at once"
     )
-    p.add_argument("--threads", type=int, default=1, help="torch threads per job")
+    p.add_argument("--threads", type=whole, default=1, help="torch threads per job")
     return p
+
+
+def _check_targets(args: argparse.Namespace) -> None:
+    """Read the fine-tuning data once before any training: missing data ends the run at once."""
+    natural.fashion_mnist("test", args.data_root or natural.FASHION_MNIST_ROOT)
+    natural.fashion_mnist("train", args.data_root or natural.FASHION_MNIST_ROOT)
+    natural.texture_patches("test")
 
 
 def _pretrain(args: argparse.Namespace, name: str, out: str) -> None:
@@ -154,6 +163,8 @@ def _finetune(
     ]  # fmt: skip
     if checkpoint:
         argv += ["--checkpoint", checkpoint]
+    if args.data_root and target == "fashion-mnist":
+        argv += ["--data-root", args.data_root]
     finetune.main(argv)
     with open(os.path.join(out, "log.jsonl")) as f:
         return [json.loads(line) for line in f]
@@ -170,7 +181,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     unknown = [d for d in chosen if d not in DATASETS]
     if unknown:
         cli.fail(f"unknown dataset {unknown[0]!r} (one of: {', '.join(DATASETS)})")
-    early = [int(e) for e in args.early.split(",") if e]
+    early = list(cli.numbers(args.early, int, "--early"))
+    if any(not 1 <= e <= args.finetune_epochs for e in early):
+        cli.fail(
+            f"--early takes epochs from 1 to --finetune-epochs ({args.finetune_epochs}), not {args.early!r}"
+        )
+    _check_targets(args)
     results: dict[str, Any] = {"settings": vars(args), "rows": {}}
     started = time.perf_counter()
     names = ["scratch", *chosen]

@@ -50,7 +50,8 @@ def fashion_mnist(split: str, root: str = FASHION_MNIST_ROOT) -> tuple[np.ndarra
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise FileNotFoundError(
-            f"Fashion-MNIST not found at {missing[0]} (apt-get install dataset-fashion-mnist, or --data-root DIR)"
+            f"Fashion-MNIST not found at {missing[0]}: apt-get install dataset-fashion-mnist, or give the "
+            "folder of its four IDX files as --data-root DIR"
         )
     images, labels = _idx(paths[0], 0x803), _idx(paths[1], 0x801)
     if len(images) != len(labels):

@@ -28,10 +28,8 @@ PROGRAM = "python -m fdsl.train.pretrain"
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=PROGRAM, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    p.add_argument("--preset", help="an fdsl preset, rendered on the fly (default fractaldb-1k)")
+    p = cli.Parser(PROGRAM, __doc__)
+    p.add_argument("--preset", help="an fdsl preset, rendered on the fly (default: fractaldb-1k)")
     p.add_argument(
         "--set",
         action="append",
@@ -39,15 +37,22 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="an override of the preset, e.g. categories=100",
     )
-    p.add_argument("--data-seed", type=int, default=0, help="the dataset's seed (fdsl render --seed)")
+    p.add_argument(
+        "--data-seed", type=cli.at_least(0), default=0, help="the dataset's seed (fdsl render --seed)"
+    )
     p.add_argument("--folder", help="a rendered folder (ImageFolder: DIR/CLASS/IMAGE) instead of --preset")
     p.add_argument(
-        "--labels", default="class", help="class, or instance: each image its own class (exemplars)"
+        "--labels",
+        default="class",
+        help="class, or instance: each image its own class (exemplars; what one-class presets need)",
     )
     p.add_argument("--cache", action="store_true", help="read the dataset once into memory at --load-size")
-    p.add_argument("--repeat", type=int, default=1, help="each image this many times per epoch")
+    p.add_argument("--repeat", type=cli.at_least(1), default=1, help="each image this many times per epoch")
     p.add_argument(
-        "--window", type=int, default=1, help="units of shared work mixed in a batch (fdsl.torch.UnitSampler)"
+        "--window",
+        type=cli.at_least(1),
+        default=1,
+        help="units of shared work mixed in a batch (fdsl.torch.UnitSampler)",
     )
     p.add_argument(
         "--record-samples", action="store_true", help="write each rank's sample positions per epoch"
@@ -55,6 +60,15 @@ def parser() -> argparse.ArgumentParser:
     cli.add_recipe_arguments(p, lr=0.1, epochs=90)
     p.set_defaults(model="resnet50")
     return p
+
+
+def one_class(source: str) -> str:
+    """Why a one-class source cannot be a classification source, and the remedy."""
+    return (
+        f"{source} has one class: classifying into one class learns nothing (the loss is 0 from the first "
+        "step); pre-train on it with --labels instance (each image its own class, shown --repeat R times "
+        "per epoch), e.g. --labels instance --set instances=1000 --repeat 50"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> nn.Module:
@@ -79,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> nn.Module:
             cli.fail(f"preset {preset!r}: {error}")
         num_classes = len(data.dataset.classes)
         source = {"preset": preset, "overrides": overrides, "seed": args.data_seed}
+    if args.labels == "class" and num_classes < 2:
+        cli.fail(one_class(f"--folder {args.folder}" if args.folder else f"preset {preset!r}"))
     if args.cache:
         data = to_memory(data, workers=args.workers)
     if args.labels == "instance":
