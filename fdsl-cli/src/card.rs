@@ -15,9 +15,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use fdsl_dataset::Dataset;
 use fdsl_dataset::publication;
 use fdsl_dataset::spec::Format;
+use fdsl_dataset::{Dataset, Role};
 
 use crate::output::{MANIFEST, TOOL, file_sha256};
 
@@ -86,8 +86,8 @@ pub fn card(out: &Path, dataset: &Dataset, command: &str) -> Result<String> {
     let val = groups * spec.val_per_class as u64;
     let train = dataset.len() - val;
     let publication = publication::of(&spec.preset);
-    let images = matches!(spec.samples(), fdsl_dataset::family::SampleKind::Images);
-    let masks = images && !dataset.labelled();
+    let has = |role: Role| dataset.parts().iter().any(|part| part.role == role);
+    let (images, masks) = (has(Role::Image), has(Role::Mask));
 
     let mut y = String::from("---\n");
     if let Some(p) = publication {

@@ -39,7 +39,7 @@ fn argument(flag: &'static Flag, lines: &[&str]) -> Arg {
     };
     match flag.values {
         Values::Choice(values) => {
-            // Any case (the references spell some upper-case: SegRCDB's M1), read as the name.
+            // Any case (the references spell some names upper-case), read as the name.
             let names: Vec<&str> = values().into_iter().map(|(name, _)| name).collect();
             let values = values().into_iter().map(|(name, help)| PossibleValue::new(name).help(help));
             arg.ignore_case(true).value_parser(PossibleValuesParser::new(values).map(move |given: String| {

@@ -111,7 +111,7 @@ pub fn contact_sheet(dataset: &Dataset, classes: &[usize], m: usize, tile: usize
         dataset.class_count(),
         spec.instances
     );
-    // As wide as the tiles, or the title where that is wider (one column of tiles: 1p-frac).
+    // As wide as the tiles, or the title where that is wider (a sheet of one column of tiles).
     let width = (GAP + columns.len() * cell.0).max(GAP + 8 * title.chars().count() + GAP);
     let mut sheet = Sheet::new(width, GAP + LINE + GAP + rows.len() * cell.1);
     sheet.text(GAP, GAP, &title);
