@@ -254,7 +254,7 @@ fn contiguous<'a>(
     want: &[usize],
 ) -> PyResult<&'a mut [u8]> {
     if array.shape() != want {
-        return Err(PyTypeError::new_err(format!(
+        return Err(PyValueError::new_err(format!(
             "the {name} array has shape {:?} (as bytes); these samples need {want:?}",
             array.shape()
         )));

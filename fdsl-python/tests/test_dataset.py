@@ -102,6 +102,9 @@ def test_batches_are_single_samples_whatever_the_threads(rendered, preset):
         assert np.array_equal(out, singles) and np.array_equal(out_masks, masks)
         with pytest.raises(TypeError, match=r"the parts image, mask: .*\(missing: \['mask'\]\)"):
             ds.render_into(indices, out)
+        # One array for both parts would be written twice, each part over the other.
+        with pytest.raises(ValueError, match="the image and mask arrays overlap"):
+            ds.render_into(indices, out, mask=out)
         return
     for threads in (None, 1, 2, 0):
         batch, labels = ds.render_batch(indices, threads=threads)
@@ -178,7 +181,9 @@ def test_bad_input_raises_with_the_librarys_message():
         ds["x"]
     with pytest.raises(TypeError, match="uint8"):
         ds.render_into([0], np.zeros((1, 32, 32), dtype=np.float32))
-    with pytest.raises(TypeError, match="shape"):
+    with pytest.raises(
+        ValueError, match=r"the image array has shape \(1, 32, 32\); these samples need \(2, 32, 32\)"
+    ):
         ds.render_into([0, 1], np.zeros((1, 32, 32), dtype=np.uint8))
     with pytest.raises(ValueError):
         fdsl.Dataset.from_manifest("/nonexistent")

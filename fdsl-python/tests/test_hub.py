@@ -15,13 +15,18 @@ from conftest import fdsl_binary
 from PIL import Image
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
-datasets = pytest.importorskip("datasets") if not os.environ.get("FDSL_REQUIRE_PYTHON") else __import__("datasets")
+datasets = (
+    pytest.importorskip("datasets") if not os.environ.get("FDSL_REQUIRE_PYTHON") else __import__("datasets")
+)
 yaml = pytest.importorskip("yaml") if not os.environ.get("FDSL_REQUIRE_PYTHON") else __import__("yaml")
 
 
 def render(folder: pathlib.Path, *flags: str) -> pathlib.Path:
-    subprocess.run([fdsl_binary(), "render", "--out", str(folder), "--seed", "2", *flags], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [fdsl_binary(), "render", "--out", str(folder), "--seed", "2", *flags],
+        check=True,
+        capture_output=True,
+    )
     return folder
 
 
@@ -34,8 +39,19 @@ def card(folder: pathlib.Path) -> tuple[dict, str]:
 
 @pytest.fixture(scope="module")
 def rcdb(tmp_path_factory) -> pathlib.Path:
-    return render(tmp_path_factory.mktemp("hub") / "rcdb", "--preset", "rcdb-1k", "--categories", "3",
-                  "--instances", "4", "--size", "32", "--val-per-class", "1")
+    return render(
+        tmp_path_factory.mktemp("hub") / "rcdb",
+        "--preset",
+        "rcdb-1k",
+        "--categories",
+        "3",
+        "--instances",
+        "4",
+        "--size",
+        "32",
+        "--val-per-class",
+        "1",
+    )
 
 
 def test_imagefolder_gives_every_image_with_its_class(rcdb):
@@ -53,10 +69,30 @@ def test_imagefolder_gives_every_image_with_its_class(rcdb):
 
 
 def test_webdataset_shards_load_with_the_webdataset_builder(tmp_path):
-    folder = render(tmp_path / "wds", "--preset", "rcdb-1k", "--categories", "3", "--instances", "4", "--size", "32",
-                    "--val-per-class", "1", "--format", "webdataset", "--shard-size", "4")
-    ds = datasets.load_dataset("webdataset", data_files={"train": sorted(glob(f"{folder}/train-*.tar")),
-                                                         "validation": sorted(glob(f"{folder}/val-*.tar"))})
+    folder = render(
+        tmp_path / "wds",
+        "--preset",
+        "rcdb-1k",
+        "--categories",
+        "3",
+        "--instances",
+        "4",
+        "--size",
+        "32",
+        "--val-per-class",
+        "1",
+        "--format",
+        "webdataset",
+        "--shard-size",
+        "4",
+    )
+    ds = datasets.load_dataset(
+        "webdataset",
+        data_files={
+            "train": sorted(glob(f"{folder}/train-*.tar")),
+            "validation": sorted(glob(f"{folder}/val-*.tar")),
+        },
+    )
     assert (ds["train"].num_rows, ds["validation"].num_rows) == (9, 3)
     for row in ds["train"]:
         assert row["cls"] == row["json"]["class"]
@@ -66,12 +102,30 @@ def test_webdataset_shards_load_with_the_webdataset_builder(tmp_path):
 
 
 def test_segrcdb_masks_load_by_the_cards_one_liner(tmp_path):
-    folder = render(tmp_path / "seg", "--preset", "segrcdb", "--categories", "5", "--instances", "3", "--size", "48",
-                    "--instances-per-image", "5")
+    folder = render(
+        tmp_path / "seg",
+        "--preset",
+        "segrcdb",
+        "--categories",
+        "5",
+        "--instances",
+        "3",
+        "--size",
+        "48",
+        "--instances-per-image",
+        "5",
+    )
     assert 'Dataset.from_dict({"image"' in card(folder)[1]
-    ds = datasets.Dataset.from_dict({"image": sorted(glob(f"{folder}/images/training/*.png")),
-                                     "mask": sorted(glob(f"{folder}/annotations/training/*.png"))}).cast_column(
-        "image", datasets.Image()).cast_column("mask", datasets.Image())
+    ds = (
+        datasets.Dataset.from_dict(
+            {
+                "image": sorted(glob(f"{folder}/images/training/*.png")),
+                "mask": sorted(glob(f"{folder}/annotations/training/*.png")),
+            }
+        )
+        .cast_column("image", datasets.Image())
+        .cast_column("mask", datasets.Image())
+    )
     assert ds.num_rows == 3
     row = ds[0]
     assert row["image"].size == row["mask"].size == (48, 48)
@@ -89,8 +143,19 @@ def test_the_card_names_licence_paper_and_command_and_is_no_dataset_file(rcdb, t
     by_path = datasets.load_dataset(str(rcdb))
     assert by_path["train"].features["label"].names == ["00000", "00001", "00002"]
     # The command remakes the folder, card included; verify ignores the card.
-    again = render(tmp_path / "again", "--preset", "rcdb-1k", "--categories", "3", "--instances", "4", "--size", "32",
-                   "--val-per-class", "1")
+    again = render(
+        tmp_path / "again",
+        "--preset",
+        "rcdb-1k",
+        "--categories",
+        "3",
+        "--instances",
+        "4",
+        "--size",
+        "32",
+        "--val-per-class",
+        "1",
+    )
     assert (again / "README.md").read_bytes() == (rcdb / "README.md").read_bytes()
     subprocess.run([fdsl_binary(), "verify", str(rcdb)], check=True, capture_output=True)
     (rcdb / "README.md").unlink()

@@ -213,9 +213,11 @@ class Dataset:
     ) -> None:
         """Render samples ``indices``, their first part into ``out`` and every other part into the
         array named after it (``ds.render_into(i, images, mask=masks)``): C-contiguous, writable
-        arrays of len(indices) x the part's dimensions and type (else ``TypeError``: a Fortran-ordered
-        or strided view would receive other bytes than its elements)."""
+        arrays of the part's type (else ``TypeError``: a Fortran-ordered or strided view would
+        receive other bytes than its elements), of len(indices) x the part's dimensions, each its own
+        memory (else ``ValueError``)."""
         info = self.part_info
+        chosen = _indices(indices, len(self))
         arrays = {info[0].name: out, **parts}
         unknown = [name for name in parts if name not in {p.name for p in info[1:]}]
         missing = [p.name for p in info if p.name not in arrays]
@@ -236,8 +238,17 @@ class Dataset:
                 )
             if not array.flags.writeable:
                 raise TypeError(f"the {p.name} array must be writable")
+            want = (len(chosen), *p.shape)
+            if array.shape != want:
+                raise ValueError(f"the {p.name} array has shape {array.shape}; these samples need {want}")
             outs.append(array.view(np.uint8))
-        self._inner.render_into(_indices(indices, len(self)), outs, _threads(threads))
+        for k, p in enumerate(info):
+            for q in info[k + 1 :]:
+                if np.may_share_memory(arrays[p.name], arrays[q.name]):
+                    raise ValueError(
+                        f"the {p.name} and {q.name} arrays overlap: give each part an array of its own"
+                    )
+        self._inner.render_into(chosen, outs, _threads(threads))
 
     def label(self, index: Index) -> int:
         """The label of sample ``index`` (negative counts from the end): its class (-1 for samples
