@@ -21,6 +21,21 @@ datasets = (
 yaml = pytest.importorskip("yaml") if not os.environ.get("FDSL_REQUIRE_PYTHON") else __import__("yaml")
 
 
+# A small RCDB with a val split: 3 classes x 4 images of 32 px.
+RCDB_SMALL = (
+    "--preset",
+    "rcdb-1k",
+    "--categories",
+    "3",
+    "--instances",
+    "4",
+    "--size",
+    "32",
+    "--val-per-class",
+    "1",
+)
+
+
 def render(folder: pathlib.Path, *flags: str) -> pathlib.Path:
     subprocess.run(
         [fdsl_binary(), "render", "--out", str(folder), "--seed", "2", *flags],
@@ -41,16 +56,7 @@ def card(folder: pathlib.Path) -> tuple[dict, str]:
 def rcdb(tmp_path_factory) -> pathlib.Path:
     return render(
         tmp_path_factory.mktemp("hub") / "rcdb",
-        "--preset",
-        "rcdb-1k",
-        "--categories",
-        "3",
-        "--instances",
-        "4",
-        "--size",
-        "32",
-        "--val-per-class",
-        "1",
+        *RCDB_SMALL,
     )
 
 
@@ -71,16 +77,7 @@ def test_imagefolder_gives_every_image_with_its_class(rcdb):
 def test_webdataset_shards_load_with_the_webdataset_builder(tmp_path):
     folder = render(
         tmp_path / "wds",
-        "--preset",
-        "rcdb-1k",
-        "--categories",
-        "3",
-        "--instances",
-        "4",
-        "--size",
-        "32",
-        "--val-per-class",
-        "1",
+        *RCDB_SMALL,
         "--format",
         "webdataset",
         "--shard-size",
@@ -145,16 +142,7 @@ def test_the_card_names_licence_paper_and_command_and_is_no_dataset_file(rcdb, t
     # The command remakes the folder, card included; verify ignores the card.
     again = render(
         tmp_path / "again",
-        "--preset",
-        "rcdb-1k",
-        "--categories",
-        "3",
-        "--instances",
-        "4",
-        "--size",
-        "32",
-        "--val-per-class",
-        "1",
+        *RCDB_SMALL,
     )
     assert (again / "README.md").read_bytes() == (rcdb / "README.md").read_bytes()
     subprocess.run([fdsl_binary(), "verify", str(rcdb)], check=True, capture_output=True)
