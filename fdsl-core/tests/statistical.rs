@@ -178,33 +178,33 @@ fn images_are_pinned() {
         (
             Model::Spectrum,
             [
-                "e04567a70bcebf43476dde215b8f2a065c80d799375928d95041b5f20ff639da",
-                "967a7d1b9a5c6e110d5a2861a7d7552eae923cc8c3b6ea0dac7191e6d47d0ecb",
-                "d3fc1f36e11ac0098025e76dbcb61a8b87e68978a1fc7416e2cf40a40b89ec4a",
+                "dfbf81f0cf8109fea627420cf7e346477c0de035e62a91aa4b6752f5a84de5b9",
+                "9ec201e8fc75c95838a1721675acb35d54b6c6d7cc740d5f457300cc0db22af8",
+                "3144344dc36cdcf66ec02e314e8d3295c428b9091cf81bade0f719ad448b0501",
             ],
         ),
         (
             Model::Wmm,
             [
-                "6614427d8082917e1aa130cffb519bed60d3daeae97bda9d96b74107a917f16b",
-                "1ee1a4242a8c3875d4e2e2038b262161363b87ba3f468f346e1547aa2e46e57e",
-                "a5ba1b5999c16ac87e41d8fbd1da105762a279da421eb94e895bff433cb96d04",
+                "1a35af5ab76efad3676d27826bcb673fd1ae65836226b96987f8a3d2b6252950",
+                "014267a56ab7199a4abffb175eb63a02780f589aaa069fe452165f207f1bc79a",
+                "a5ab83a9323dfea36ad290ad2fa02312e9a4e73471cf1657246b2f31ed8c6e02",
             ],
         ),
         (
             Model::SpectrumColor,
             [
-                "bb458f2f39e91827d57e8f3e65186dc44d2d8b286375c050234dad4adea06bd0",
-                "f79f0d3bd51129f1b7a274c5e1301c343505c8e758e71813bc86c1e166610435",
-                "af254815dde1e6b94a52e9eb370210608bacdd6d24590dcca67270f5fca735a4",
+                "6c240468381b184cf1cd426b7f6daa7f75eb767478a72ed28d212cc36fd335d0",
+                "10523764dc8795987e90cfe96e56a99c5a0d83dee15d2738476a389819d3b93f",
+                "efe59454df5cd7a62ec924e92fad029beaf602c8163714197010d1a9dc672d03",
             ],
         ),
         (
             Model::SpectrumColorWmm,
             [
-                "e3c4f7b3f9d0fabd39b52fae39ce0d4189cbc10626fbf1b0df22e109161fc70e",
-                "65adadb66969b21177a8d5ac88463a041636bb3f6a32ebcd039833f2dfe04624",
-                "7d471214ea64004b352d585693763cdd4006584610999d59984135c3ec53bd85",
+                "bd98fc63a18d67dd0a51e86c8d5032527fc491550a59ec57ec8149f9782eac29",
+                "2db72a00132e72f643613c9b9195f8b83570af90c36ae9f29d60a40855da49db",
+                "b92b52a8014376557ebdecbb086bb5f6e0a0f8c59df769d66294ae62dd83d6b5",
             ],
         ),
     ];
