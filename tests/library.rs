@@ -39,7 +39,7 @@ fn payload(path: &Path) -> Vec<u8> {
 #[test]
 fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
     let tmp = tempfile::tempdir().unwrap();
-    for preset in fdsl_dataset::preset::names() {
+    for preset in <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::preset_names() {
         for format in ["", "npy"] {
             let out = arg(tmp.path(), &format!("{preset}{format}"));
             let mut args = vec!["render", "--preset", preset, "--out", &out, "--seed", "4"];

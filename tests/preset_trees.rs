@@ -78,7 +78,7 @@ fn tree_hash(dir: &std::path::Path) -> String {
 /// shards of 4, and colour FractalDB and a val split beside them.
 fn cases() -> Vec<(String, Vec<String>)> {
     let mut cases = Vec::new();
-    for preset in fdsl_dataset::preset::names() {
+    for preset in <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::preset_names() {
         for format in formats(preset) {
             let mut flags: Vec<String> =
                 ["--preset", preset, "--seed", "3", "--format", format, "--threads", "2"]

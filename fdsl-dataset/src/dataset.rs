@@ -14,12 +14,14 @@
 
 use crate::categories::Categories;
 use crate::family::BoxError;
+use crate::manifest::{MANIFEST, MANIFEST_FORMAT};
 use crate::memory::try_grow;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
+use crate::registry::Registry;
+use crate::request::{Request, Reuse};
 use crate::search::Progress;
 use crate::spec::{FIRST_BYTES_VERSION, Naming, Spec};
-use crate::{MANIFEST, MANIFEST_FORMAT, Request};
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::family::{Element, Family, Filled, Held, Parameter, Part, Workspace};
 use fdsl_core::math::fft::Complex;
@@ -107,10 +109,11 @@ impl Scratch {
     }
 }
 
-/// A dataset ready to render: its spec, categories and family.
-pub struct Dataset {
+/// A dataset ready to render: its spec, categories and family (`R`: the registration, which holds
+/// any family's settings).
+pub struct Dataset<R> {
     /// The specification.
-    pub spec: Spec,
+    pub spec: Spec<R>,
     texts: Vec<String>,
     family: Box<dyn Family<Error = BoxError> + Send + Sync>,
     parts: Vec<Part>,
@@ -118,16 +121,16 @@ pub struct Dataset {
     prepare: Option<Arc<dyn Prepare>>,
 }
 
-impl std::fmt::Debug for Dataset {
+impl<R: std::fmt::Debug> std::fmt::Debug for Dataset<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dataset").field("spec", &self.spec).finish_non_exhaustive()
     }
 }
 
-impl Dataset {
+impl<R: Registry> Dataset<R> {
     /// A dataset from a spec and its categories (of the spec's family); both are checked (the
     /// messages name the spec's fields: a spec from flags was checked by [`Spec::check`] before).
-    pub fn new(spec: Spec, categories: Categories) -> Result<Self> {
+    pub fn new(spec: Spec<R>, categories: Categories) -> Result<Self> {
         spec.check_named(Naming::Fields)?;
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             bail!("the categories are not those the spec names (count or SHA-256 differ)");
@@ -378,11 +381,11 @@ impl Dataset {
 
     /// Call `f` with `scratch` and its one-sample output buffers (one per part), sized for this
     /// dataset, lent apart.
-    fn with_out<R>(
+    fn with_out<T>(
         &self,
         scratch: &mut Scratch,
-        f: impl FnOnce(&mut Scratch, &mut [&mut [u8]]) -> Result<R>,
-    ) -> Result<R> {
+        f: impl FnOnce(&mut Scratch, &mut [&mut [u8]]) -> Result<T>,
+    ) -> Result<T> {
         let mut out = std::mem::take(&mut scratch.out);
         out.resize_with(self.parts.len(), Vec::new);
         let what = || format!("one sample of {}", self.spec.preset);
@@ -661,7 +664,7 @@ impl Dataset {
     }
 
     /// The samples of a chunk, in order.
-    pub fn chunk_samples(&self, chunk: Chunk) -> impl Iterator<Item = Sample> + use<> {
+    pub fn chunk_samples(&self, chunk: Chunk) -> impl Iterator<Item = Sample> + use<R> {
         let start = chunk.index * CHUNK_LEN;
         let end = self.spec.instances.min(start + CHUNK_LEN);
         (start..end).map(move |instance| Sample { class: chunk.class, instance })
@@ -676,7 +679,7 @@ fn written<'a>(out: &'a [&mut [u8]], filled: Filled) -> Vec<&'a [u8]> {
 /// No progress to report.
 fn quiet(_: u64, _: u64) {}
 
-impl Dataset {
+impl<R: Registry> Dataset<R> {
     /// The dataset `json` describes: a whole spec (the `spec` of a `manifest.json`) or the short form
     /// `{"preset": ..., ...overrides}` ([`Request`]).
     pub fn open(json: &str) -> Result<Self> {
@@ -688,21 +691,32 @@ impl Dataset {
         let value: serde_json::Value =
             serde_json::from_str(json).context("the dataset spec is not valid JSON")?;
         if value.get("generator").is_some() {
-            let spec: Spec =
+            let spec: Spec<R> =
                 serde_json::from_value(value).context("not a dataset spec (as manifest.json's \"spec\")")?;
             Self::from_spec(spec, progress)
         } else {
             let request: Request = serde_json::from_value(value).context(
                 "not a dataset spec: give {\"preset\": NAME, ...overrides} or a manifest's \"spec\"",
             )?;
-            request.dataset(progress)
+            Self::from_request(&request, progress)
         }
+    }
+
+    /// The dataset `request` asks for, all checked; categories from a search report to `progress`.
+    pub fn from_request(request: &Request, progress: Progress) -> Result<Self> {
+        Self::from_request_reusing(request, progress, &|_| None)
+    }
+
+    /// [`Dataset::from_request`], taking a preset's categories from `reuse` where it has them.
+    pub fn from_request_reusing(request: &Request, progress: Progress, reuse: Reuse<R>) -> Result<Self> {
+        let (spec, categories) = request.spec_and_categories(progress, reuse)?;
+        Self::new(spec, categories)
     }
 
     /// The dataset of a whole spec: its categories from its preset, or from the folder its
     /// `category_source` names, and checked against its `categories_sha256`.
-    pub fn from_spec(spec: Spec, progress: Progress) -> Result<Self> {
-        let published = crate::preset::published(&spec.preset)?;
+    pub fn from_spec(spec: Spec<R>, progress: Progress) -> Result<Self> {
+        let published = R::published(&spec.preset)?;
         let categories = if spec.category_source == published.category_source {
             ensure!(
                 spec.categories <= published.categories,
@@ -711,7 +725,7 @@ impl Dataset {
                 published.categories,
                 spec.categories
             );
-            crate::preset::categories(&spec, progress)?
+            R::preset_categories(&spec, progress)?
         } else {
             let dir = Path::new(&spec.category_source);
             Categories::from_dir(&spec.family, dir, Some(spec.categories))?
@@ -744,7 +758,7 @@ impl Dataset {
             file.display(),
             field("format")
         );
-        let spec: Spec = serde_json::from_value(manifest.get("spec").cloned().unwrap_or_default())
+        let spec: Spec<R> = serde_json::from_value(manifest.get("spec").cloned().unwrap_or_default())
             .with_context(|| format!("{}: its \"spec\" is not a dataset spec", file.display()))?;
         let bytes_version = manifest.get("bytes_version").and_then(serde_json::Value::as_u64);
         let bytes_version = bytes_version.map_or(FIRST_BYTES_VERSION, |v| v.try_into().unwrap_or(u32::MAX));
@@ -753,7 +767,7 @@ impl Dataset {
         }
         let files: Vec<(String, String)> = (0..spec.categories)
             .map(|c| {
-                let path = dir.join(Dataset::category_path(c));
+                let path = dir.join(Self::category_path(c));
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 Ok((path.display().to_string(), text))
