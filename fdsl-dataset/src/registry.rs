@@ -6,7 +6,7 @@
 use crate::categories::{Categories, csv_files};
 use crate::family::{Built, FamilySettings, FlagMeaning};
 use crate::flags::{Flag, FlagUse, Overrides};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::{Progress, SearchKind};
 use crate::spec::{Naming, SampleKind, Spec, SpecFamily};
 use anyhow::{Context, Result, bail};
@@ -185,6 +185,8 @@ pub trait PresetsIn<R>: Sync {
     fn name(&self, index: usize) -> &'static str;
     /// What preset `index` is, for `--help`.
     fn about(&self, index: usize) -> &'static str;
+    /// Preset `index`'s small example.
+    fn example(&self, index: usize) -> &'static Example;
     /// Preset `index`'s published spec (seed 0, categories' hash still to be set).
     fn spec(&self, index: usize) -> Spec<R>;
     /// Preset `index`'s first `spec.categories` categories for `spec`.
@@ -202,6 +204,10 @@ impl<S: FamilySettings, R: Holds<S>> PresetsIn<R> for &'static [Preset<S>] {
 
     fn about(&self, index: usize) -> &'static str {
         self[index].about
+    }
+
+    fn example(&self, index: usize) -> &'static Example {
+        &self[index].example
     }
 
     fn spec(&self, index: usize) -> Spec<R> {
@@ -241,6 +247,11 @@ impl<R> RegisteredPreset<R> {
     /// What it is, for `--help`.
     pub fn about(&self) -> &'static str {
         self.list.about(self.index)
+    }
+
+    /// Its small example, for a first look and for every test harness.
+    pub fn example(&self) -> &'static Example {
+        self.list.example(self.index)
     }
 
     /// Its published spec (seed 0, categories' hash still to be set).

@@ -4,7 +4,8 @@
 //! categories.
 
 use crate::categories::Categories;
-use crate::flags::Overrides;
+use crate::flags::Overrides as Given;
+use crate::preset::Overrides;
 use crate::registry::Registry;
 use crate::search::Progress;
 use crate::spec::{Format, PngCompression, SampleKind, Spec};
@@ -51,6 +52,15 @@ pub struct Request {
 pub type Reuse<'a, R> = &'a dyn Fn(&Spec<R>) -> Option<Categories>;
 
 impl Request {
+    /// The request of preset `preset` with `overrides` ([`Example`](crate::preset::Example)'s; an
+    /// error names what the request refuses).
+    pub fn of_preset(preset: &str, seed: u64, overrides: &Overrides) -> Result<Request> {
+        let mut json = overrides.clone();
+        json.insert("preset".into(), preset.into());
+        json.insert("seed".into(), seed.into());
+        Ok(serde_json::from_value(serde_json::Value::Object(json))?)
+    }
+
     /// The spec and categories asked for, all checked.
     pub fn spec_and_categories<R: Registry>(
         &self,
@@ -59,7 +69,7 @@ impl Request {
     ) -> Result<(Spec<R>, Categories)> {
         let preset = R::preset(&self.preset)?;
         let published = preset.spec();
-        let mut overrides = Overrides::new(&self.preset, self.settings.clone());
+        let mut overrides = Given::new(&self.preset, self.settings.clone());
         let family = published.family.family().overridden(&mut overrides)?;
         overrides.finish(R::flag)?;
         let refuse = |flag: &str| bail!("{flag} does not apply to the {} preset", self.preset);

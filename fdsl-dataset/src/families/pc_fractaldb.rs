@@ -5,7 +5,7 @@
 use crate::categories::Categories;
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::spec::{Format, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::Ifs3;
@@ -75,13 +75,14 @@ pub const FLAGS: &[FlagUse] = &[
 pub const PRESETS: &[Preset<Settings>] = &[Preset {
     name: "pc-fractaldb-1k",
     about: "PC-FractalDB: 1,000 FractalNoiseMix point clouds (8,000 + 2,000 points) per class of \
-                ExFractalDB-1k's categories (PLY)",
+            ExFractalDB-1k's categories (PLY)",
     spec: || {
         let family = Settings { main: 8_000, noise: 2_000 };
         let source = super::exfractaldb::search_source();
         Spec::published(family, "pc-fractaldb-1k", &source, (1000, 1000, 0))
     },
     categories: super::exfractaldb::searched,
+    example: Example::new(r#"{"categories": 3, "instances": 3, "points": 300}"#),
 }];
 
 /// PC-FractalDB's scenes (`generate_scene.py` as the run script calls it: 10,000 scenes of 5 +
@@ -89,13 +90,14 @@ pub const PRESETS: &[Preset<Settings>] = &[Preset {
 pub const SCENES_PRESETS: &[Preset<Scenes>] = &[Preset {
     name: "pc-fractaldb-scenes",
     about: "PC-FractalDB scenes: 10,000 scenes of 5 + Poisson(5) such objects on a floor, each a point \
-                cloud (PLY) and a JSON of its boxes",
+            cloud (PLY) and a JSON of its boxes",
     spec: || {
         let scenes = Scenes { main: 8_000, noise: 2_000, models: 1000, base_objects: 5 };
         let source = super::exfractaldb::search_source();
         Spec::published(scenes, "pc-fractaldb-scenes", &source, (1000, 10_000, 0))
     },
     categories: super::exfractaldb::searched,
+    example: Example::new(r#"{"categories": 3, "instances": 3, "points": 200, "objects": 2}"#),
 }];
 
 /// `--points` and `--mix-ratio` split the points of an instance (default: as `main` and `noise`).
