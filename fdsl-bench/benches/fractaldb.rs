@@ -252,7 +252,7 @@ fn perlin_bezier(c: &mut Criterion) {
         (vec![0u8; 256 * 256 * 8], vec![0u8; 256 * 256], Held::default());
     let mut g = c.benchmark_group("perlin and bezier (256 px)");
     g.throughput(Throughput::Elements(16));
-    let (perlin, bezier) = (Built::new(perlin).family, Built::new(bezier).family);
+    let (perlin, bezier) = (Built::new(perlin).into_parts().0, Built::new(bezier).into_parts().0);
     for (name, family) in [("perlin-100 grid", perlin), ("bezier templates", bezier)] {
         g.bench_function(format!("{name}: 16 categories, one image each, one thread"), |b| {
             b.iter(|| {

@@ -7,7 +7,7 @@ use crate::{render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use fdsl_core::{CanvasJob, CanvasRecipe};
+use fdsl_core::families::fractaldb::{Job, Recipe};
 use fdsl_dataset::families::Settings;
 use fdsl_dataset::spec::{Choice, Format, PngCompression};
 use fdsl_dataset::{Categories, Dataset, Registry, Request, Spec};
@@ -522,7 +522,7 @@ fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
     }
     let gpu = gpu_for(a.device, dataset.gpu_path().err())?;
     let on_gpu = gpu.as_ref().map(|gpu| {
-        move |jobs: &[CanvasJob], seed: u64, recipe: &CanvasRecipe| -> Result<Vec<u8>> {
+        move |jobs: &[Job], seed: u64, recipe: &Recipe| -> Result<Vec<u8>> {
             Ok(gpu.render_canvases(jobs, seed, recipe)?)
         }
     });

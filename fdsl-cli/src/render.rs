@@ -7,7 +7,7 @@ use crate::output::{
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::{CanvasJob, CanvasRecipe};
+use fdsl_core::families::fractaldb::{Job, Recipe};
 use fdsl_dataset::Spec;
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
@@ -105,7 +105,7 @@ fn still_valid(plan: &Plan, out: &Path, entry: &JournalEntry) -> bool {
 }
 
 /// The canvases of `jobs` for the dataset seed and recipe, `side²` bytes each, in job order.
-pub type RenderJobs<'a> = dyn Fn(&[CanvasJob], u64, &CanvasRecipe) -> Result<Vec<u8>> + Sync + 'a;
+pub type RenderJobs<'a> = dyn Fn(&[Job], u64, &Recipe) -> Result<Vec<u8>> + Sync + 'a;
 
 /// Renders the canvases of canvas jobs in batches: `fdsl_cuda::Gpu::render_canvases` on a GPU
 /// (the tests stand the CPU in).

@@ -387,6 +387,49 @@ pub enum Parameter<'a> {
     Floats(&'a [f64]),
 }
 
+/// How a family's samples group ([`Family::grouping`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    /// Whether samples belong to the classes ([`Family::labelled`]).
+    pub labelled: bool,
+    /// Which instances of a class share work ([`Family::unit_of`]).
+    pub units: Units,
+    /// What the samples of a unit share, in words ([`Family::shared_work`]).
+    pub shared_work: &'static str,
+}
+
+impl Grouping {
+    /// Samples labelled with their class, sharing nothing.
+    pub const LABELLED: Self = Self { labelled: true, units: Units::Each, shared_work: "nothing" };
+    /// Samples in one unlabelled group, sharing nothing.
+    pub const UNLABELLED: Self = Self { labelled: false, ..Self::LABELLED };
+}
+
+/// The units of shared work of a class's instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units {
+    /// Each instance its own unit: nothing shared.
+    Each,
+    /// Runs of `n` consecutive instances: unit `instance / n` (FractalDB's weight rows).
+    Runs(u64),
+    /// Every `n`-th instance: unit `instance % n` (ExFractalDB's models).
+    Cycle(u64),
+    /// The whole class one unit.
+    Class,
+}
+
+impl Units {
+    /// The unit of `instance`.
+    pub fn of(self, instance: u64) -> u64 {
+        match self {
+            Units::Each => instance,
+            Units::Runs(n) => instance / n,
+            Units::Cycle(n) => instance % n,
+            Units::Class => 0,
+        }
+    }
+}
+
 /// A dataset family: its categories, seed and settings, and how a sample is made.
 pub trait Family {
     /// The family's own reason a sample cannot be rendered ([`RenderError::Family`]);
@@ -400,20 +443,24 @@ pub trait Family {
     /// Number of classes: one per category, but for a family that makes many classes of one
     /// category (1p-frac: perturbations of one base fractal).
     fn classes(&self) -> usize;
+    /// How its samples group: by class or in one unlabelled group, and in units of shared work.
+    /// [`Family::labelled`], [`Family::unit_of`] and [`Family::shared_work`] are read from it, so
+    /// that an adapter (a family behind a pointer, its error boxed) forwards this one method and
+    /// cannot fall back to a default for any of them.
+    fn grouping(&self) -> Grouping;
     /// Whether samples belong to the classes, each labelled with its class (a number per sample,
     /// not a part); else, as scenes and SegRCDB's images, they form one unlabelled group.
     fn labelled(&self) -> bool {
-        true
+        self.grouping().labelled
     }
     /// The unit of shared work instance `instance` of a class belongs to: samples of one (class,
-    /// unit) rendered in turn with one workspace share it. By default each instance is its own unit
-    /// (nothing shared, as [`Family::shared_work`] says by default).
+    /// unit) rendered in turn with one workspace share it.
     fn unit_of(&self, instance: u64) -> u64 {
-        instance
+        self.grouping().units.of(instance)
     }
     /// What the samples of a unit share, in words (for messages).
     fn shared_work(&self) -> &'static str {
-        "nothing"
+        self.grouping().shared_work
     }
     /// Render instance `instance` of class `class`, part `i` into `out[i]` (at least that part's
     /// [`Part::max_len`] bytes); returns the bytes written into each. Unlabelled families ignore

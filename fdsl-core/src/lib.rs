@@ -54,7 +54,6 @@ pub mod family;
 pub mod math;
 pub mod raster;
 
-pub use families::fractaldb::{CanvasKey, Job as CanvasJob, Recipe as CanvasRecipe};
 pub use family::{Element, Family, Filled, Part, Parts, RenderError, Role, Workspace};
 pub use math::affine::{Affine2, Affine3, Map};
 pub use math::ifs::{Ifs, Ifs2, Ifs3, IfsError, Sampling};

@@ -4,7 +4,7 @@
 //! holds them all, and generic code (the spec, requests, [`crate::dataset::Dataset`], the command
 //! line) reaches every family through the registration ([`crate::registry::Registry`]) and names none.
 
-use crate::categories::Categories;
+use crate::categories::{Categories, Params};
 use crate::flags::Overrides;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
@@ -12,7 +12,7 @@ use crate::preset::Preset;
 pub use crate::spec::SampleKind;
 use crate::spec::{Format, Naming, PngCompression, Spec};
 use anyhow::Result;
-use fdsl_core::family::{Filled, Parameter, Part, Parts, ScratchLen};
+use fdsl_core::family::{Filled, Grouping, Parameter, Part, Parts, ScratchLen};
 use fdsl_core::{Family, RenderError, Workspace};
 use std::ops::Deref;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ pub const MAX_INSTANCES: usize = 1_000_000;
 pub trait FamilySettings: Clone + Sync + 'static {
     /// The family's presets of these settings, in the order `--help` lists them.
     const PRESETS: &'static [Preset<Self>];
+    /// The parameters of one category, as its category file gives them.
+    type Category: Params + 'static;
     /// What its samples are.
     fn samples(&self) -> SampleKind;
     /// The most instances per class.
@@ -41,8 +43,11 @@ pub trait FamilySettings: Clone + Sync + 'static {
     fn reads_category_files(&self) -> bool {
         true
     }
-    /// Parse category files' texts, `(source, text)`.
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories>;
+    /// Parse category files' texts, `(source, text)`: one [`FamilySettings::Category`] each, unless a
+    /// family checks more.
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
+        Categories::parse_as::<Self::Category>(files)
+    }
     /// The core family of `spec` over `categories` (parsed by [`FamilySettings::parse_categories`]).
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built>;
     /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
@@ -102,15 +107,21 @@ pub type FlagMeaning = (&'static str, &'static str);
 /// A family's own error, boxed: families of every error type live behind one `dyn Family`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A built family: the core family, and where it can take work done elsewhere (a GPU).
+/// A built family: the core family, and where it can take work done elsewhere (a GPU) or do
+/// shared work ahead of its samples. Made by [`Built::new`] (or [`Built::of`]) and the `with_`
+/// methods.
 pub struct Built {
     /// The core family, its errors boxed.
-    pub family: Box<dyn Family<Error = BoxError> + Send + Sync>,
+    family: Box<dyn Family<Error = BoxError> + Send + Sync>,
     /// Canvases it can take from a GPU.
-    pub offload: Option<Arc<dyn Offload>>,
+    offload: Option<Arc<dyn Offload>>,
     /// Shared work it can do ahead of its samples.
-    pub prepare: Option<Arc<dyn Prepare>>,
+    prepare: Option<Arc<dyn Prepare>>,
 }
+
+/// The parts of a [`Built`]: the core family, its offload and its preparation.
+pub type BuiltParts =
+    (Box<dyn Family<Error = BoxError> + Send + Sync>, Option<Arc<dyn Offload>>, Option<Arc<dyn Prepare>>);
 
 impl Built {
     /// A family that takes nothing from elsewhere.
@@ -119,7 +130,32 @@ impl Built {
         F: Family + Send + Sync + 'static,
         F::Error: std::error::Error + Send + Sync + 'static,
     {
-        Self { family: Box::new(Erased(Box::new(family))), offload: None, prepare: None }
+        Self::of(Box::new(family))
+    }
+
+    /// A family behind a pointer (an `Arc` its offload shares), taking nothing from elsewhere.
+    pub fn of<P>(family: P) -> Self
+    where
+        P: Deref + Send + Sync + 'static,
+        P::Target: Family,
+        <P::Target as Family>::Error: std::error::Error + Send + Sync + 'static,
+    {
+        Self { family: Box::new(Erased(family)), offload: None, prepare: None }
+    }
+
+    /// The same family, its canvases painted elsewhere through `offload`.
+    pub fn with_offload(self, offload: Arc<dyn Offload>) -> Self {
+        Self { offload: Some(offload), ..self }
+    }
+
+    /// The same family, its shared work done ahead through `prepare`.
+    pub fn with_prepare(self, prepare: Arc<dyn Prepare>) -> Self {
+        Self { prepare: Some(prepare), ..self }
+    }
+
+    /// The core family, its offload and its preparation.
+    pub fn into_parts(self) -> BuiltParts {
+        (self.family, self.offload, self.prepare)
     }
 }
 
@@ -146,16 +182,8 @@ where
         self.0.classes()
     }
 
-    fn labelled(&self) -> bool {
-        self.0.labelled()
-    }
-
-    fn unit_of(&self, instance: u64) -> u64 {
-        self.0.unit_of(instance)
-    }
-
-    fn shared_work(&self) -> &'static str {
-        self.0.shared_work()
+    fn grouping(&self) -> Grouping {
+        self.0.grouping()
     }
 
     fn render_parts(

@@ -32,7 +32,7 @@
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::{Affine2, Map};
 use crate::math::frame::Bounds;
 use crate::math::ifs::{Ifs2, IfsError, MAX_MAPS};
@@ -843,6 +843,10 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
 
     fn classes(&self) -> usize {
         self.systems.as_ref().len()
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`AndersonFarrell::draw`] with the instance's streams.

@@ -15,7 +15,7 @@
 
 use rand_core::Rng;
 
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
 use crate::raster::opencv_fill::{fill_circle, fill_poly};
 use core::convert::Infallible;
@@ -290,6 +290,10 @@ impl Family for DeadLeaves {
 
     fn classes(&self) -> usize {
         1
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`DeadLeaves::paint_image`] of `instance` (class 0 only).

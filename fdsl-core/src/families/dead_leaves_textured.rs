@@ -19,7 +19,7 @@
 
 use crate::families::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
 use crate::families::statistical::{self, Model, SMALL_SCALE, StatError};
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::fft::Complex;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below};
 
@@ -257,6 +257,10 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
 
     fn classes(&self) -> usize {
         1
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`TexturedLeaves::paint`] of `instance` (class 0 only), each texel read from the pool.

@@ -3,7 +3,7 @@
 //! (RCDB, [`crate::families::rcdb::Rcdb`]; VisualAtom, [`crate::families::visual_atom::VisualAtom`]; Perlin noise,
 //! [`crate::families::perlin_images::PerlinNoise`]; Bezier curves, [`crate::families::bezier::Bezier`]).
 
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::stream::{Namespace, Purpose, StreamKey};
 use crate::raster::canvas::Canvas;
 use core::marker::PhantomData;
@@ -86,6 +86,10 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
 
     fn classes(&self) -> usize {
         self.categories.as_ref().len()
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`DrawnCategory::draw_instance`] with the instance's stream ([`instance_key`]).

@@ -33,7 +33,7 @@
 
 use crate::families::anderson_farrell::sample_svd_system;
 use crate::families::fractaldb::{Draw, Recipe, RecipeError};
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::affine::Map;
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::{Ifs2, IfsError};
@@ -337,6 +337,10 @@ impl Family for OnePointFrac {
 
     fn classes(&self) -> usize {
         self.classes
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`OnePointFrac::draw`], flipped top to bottom. One image per class: instance 0.

@@ -3,8 +3,8 @@
 //! for 3-D detection pre-training. Everything writes into caller-owned buffers.
 
 use crate::family::{
-    Dims, Element, Family, Filled, Held, LAYOUT_RECORD, Parameter, Part, Parts, RenderError, Role,
-    ScratchLen, Workspace, output, output_pair, write_points,
+    Dims, Element, Family, Filled, Grouping, Held, LAYOUT_RECORD, Parameter, Part, Parts, RenderError, Role,
+    ScratchLen, Units, Workspace, output, output_pair, write_points,
 };
 use crate::math::cloud::{chaos_game, normalise};
 use crate::math::ifs::Ifs3;
@@ -251,12 +251,12 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
         self.categories.as_ref().len()
     }
 
-    fn unit_of(&self, _instance: u64) -> u64 {
-        0
-    }
-
-    fn shared_work(&self) -> &'static str {
-        "every instance holds its class's own part (one chaos game per class)"
+    fn grouping(&self) -> Grouping {
+        Grouping {
+            units: Units::Class,
+            shared_work: "every instance holds its class's own part (one chaos game per class)",
+            ..Grouping::LABELLED
+        }
     }
 
     fn render_parts(
@@ -350,8 +350,8 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         self.objects.classes()
     }
 
-    fn labelled(&self) -> bool {
-        false
+    fn grouping(&self) -> Grouping {
+        Grouping::UNLABELLED
     }
 
     /// Lay the scene out, then each object's instance, placed; the layout records each object.

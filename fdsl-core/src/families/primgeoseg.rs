@@ -42,8 +42,8 @@
 use rand_pcg::Pcg32;
 
 use crate::family::{
-    Dims, Element, Family, Filled, Parameter, Part, Parts, RenderError, Role, ScratchLen, Workspace,
-    output_pair,
+    Dims, Element, Family, Filled, Grouping, Parameter, Part, Parts, RenderError, Role, ScratchLen,
+    Workspace, output_pair,
 };
 use crate::math::mt19937::Mt19937;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64};
@@ -298,8 +298,8 @@ impl Family for PrimGeoSeg {
         self.settings.classes()
     }
 
-    fn labelled(&self) -> bool {
-        false
+    fn grouping(&self) -> Grouping {
+        Grouping::UNLABELLED
     }
 
     fn render_parts(

@@ -25,8 +25,8 @@
 //! in `f32` ([`pnoise1_f32`]), PIL 9.0.0's lines and polygon fill ([`fill_polygon`]).
 
 use crate::family::{
-    Dims, Element, Family, Filled, Parameter, Part, Parts, RenderError, Role, ScratchLen, Workspace,
-    output_pair,
+    Dims, Element, Family, Filled, Grouping, Parameter, Part, Parts, RenderError, Role, ScratchLen,
+    Workspace, output_pair,
 };
 use crate::math::perlin::pnoise1_f32;
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
@@ -427,8 +427,8 @@ impl<C: AsRef<[SegRcdbCategory]>> Family for SegRcdb<C> {
         self.categories.as_ref().len()
     }
 
-    fn labelled(&self) -> bool {
-        false
+    fn grouping(&self) -> Grouping {
+        Grouping::UNLABELLED
     }
 
     fn render_parts(

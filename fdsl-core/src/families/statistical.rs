@@ -56,7 +56,7 @@
 use rand_core::Rng;
 use rand_pcg::Pcg32;
 
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::box_blur::box_blur;
 use crate::math::cdf_matching::match_cdf;
 use crate::math::eigen3::eig3;
@@ -633,6 +633,10 @@ impl Family for StatisticalImages {
 
     fn classes(&self) -> usize {
         1
+    }
+
+    fn grouping(&self) -> Grouping {
+        Grouping::LABELLED
     }
 
     /// [`render`] of `instance` (class 0 only).

@@ -26,8 +26,8 @@ mod open;
 mod render;
 mod splits;
 
+pub use crate::offload::Canvases;
 pub use index::{CHUNK_LEN, Chunk, Sample};
 pub use new::Dataset;
-pub use offload::Canvases;
 pub use render::Scratch;
 pub use splits::Split;

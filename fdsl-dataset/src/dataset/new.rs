@@ -36,11 +36,10 @@ impl<R: Registry> Dataset<R> {
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }
-        let built = spec.family.family().build(&spec, &categories)?;
+        let (family, offload, prepare) = spec.family.family().build(&spec, &categories)?.into_parts();
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        let parts = built.family.parts().iter().copied().collect();
-        let dataset =
-            Self { spec, texts, family: built.family, parts, offload: built.offload, prepare: built.prepare };
+        let parts = family.parts().iter().copied().collect();
+        let dataset = Self { spec, texts, family, parts, offload, prepare };
         dataset.check_val_split()?;
         Ok(dataset)
     }

@@ -5,19 +5,12 @@ use super::index::Sample;
 use super::new::Dataset;
 use crate::registry::Registry;
 use anyhow::Result;
-use fdsl_core::{CanvasJob, CanvasKey, CanvasRecipe};
-use std::sync::Arc;
-
-/// Unflipped canvases by key, rendered elsewhere (a GPU).
-pub type Canvases = Arc<std::collections::HashMap<CanvasKey, Vec<u8>>>;
+use fdsl_core::families::fractaldb::{CanvasKey, Job, Recipe};
 
 impl<R: Registry> Dataset<R> {
-    /// The canvases `samples` need, each once, as jobs for [`CanvasJob::render`] (on a GPU), with
+    /// The canvases `samples` need, each once, as jobs for [`Job::render`] (on a GPU), with
     /// their keys; empty for families that take no work from elsewhere.
-    pub fn canvas_jobs(
-        &self,
-        samples: impl IntoIterator<Item = Sample>,
-    ) -> Result<Vec<(CanvasKey, CanvasJob)>> {
+    pub fn canvas_jobs(&self, samples: impl IntoIterator<Item = Sample>) -> Result<Vec<(CanvasKey, Job)>> {
         let Some(offload) = &self.offload else { return Ok(Vec::new()) };
         let mut jobs = samples
             .into_iter()
@@ -30,13 +23,13 @@ impl<R: Registry> Dataset<R> {
 
     /// The recipe of the canvases [`Dataset::canvas_jobs`] makes, `None` where none can be made
     /// elsewhere.
-    pub fn canvas_recipe(&self) -> Option<&CanvasRecipe> {
+    pub fn canvas_recipe(&self) -> Option<&Recipe> {
         self.gpu_path().ok()
     }
 
     /// The recipe of the canvases a GPU can paint for this dataset, or why it has none (a clause for
     /// messages).
-    pub fn gpu_path(&self) -> Result<&CanvasRecipe, String> {
+    pub fn gpu_path(&self) -> Result<&Recipe, String> {
         match &self.offload {
             Some(offload) => offload.recipe().map_err(str::to_owned),
             None => Err(format!("the {} preset has no GPU path", self.spec.preset)),

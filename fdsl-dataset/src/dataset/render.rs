@@ -3,8 +3,8 @@
 
 use super::index::Sample;
 use super::new::Dataset;
-use super::offload::Canvases;
 use crate::memory::try_grow;
+use crate::offload::Canvases;
 use crate::registry::Registry;
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::family::{Element, Filled, Held, Workspace};
@@ -224,10 +224,7 @@ impl<R: Registry> Dataset<R> {
             anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample))
         };
         if let (Some(canvases), Some(offload)) = (precomputed, &self.offload) {
-            let (key, _) = offload.canvas_job(class, instance).map_err(|e| failed(&e))?;
-            if let Some(pixels) = canvases.get(&key) {
-                offload.adopt_canvas(key, pixels, &mut ws).map_err(|e| failed(&e))?;
-            }
+            offload.adopt(class, instance, canvases, &mut ws).map_err(|e| failed(&e))?;
         }
         family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))
     }

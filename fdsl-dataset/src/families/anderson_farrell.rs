@@ -42,6 +42,7 @@ pub const PRESETS: &[Preset<Settings>] = &[Preset {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Ifs2;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -53,10 +54,6 @@ impl FamilySettings for Settings {
 
     fn overridden(&self, o: &mut Overrides) -> Result<Self> {
         Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs2>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

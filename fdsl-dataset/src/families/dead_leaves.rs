@@ -126,6 +126,7 @@ impl Params for ShapeModel {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = ShapeModel;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -169,10 +170,6 @@ impl FamilySettings for Settings {
         false
     }
 
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<ShapeModel>(files)
-    }
-
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         if categories.params::<ShapeModel>()?.iter().any(|&c| c != self.shapes) {
             bail!("the dead leaves class names other shapes than the spec's {}", self.shapes.name());
@@ -181,9 +178,7 @@ impl FamilySettings for Settings {
         if let Some(pool) = self.textures {
             let leaves = TexturedLeaves::new(side, seed, pool).context("textured dead leaves")?;
             let pool = Pool::new(seed, pool);
-            let mut built = Built::new(DeadLeavesTextured::new(leaves, pool.clone()));
-            built.prepare = Some(Arc::new(pool));
-            Ok(built)
+            Ok(Built::new(DeadLeavesTextured::new(leaves, pool.clone())).with_prepare(Arc::new(pool)))
         } else {
             Ok(Built::new(DeadLeaves::new(self.shapes, side, seed).context("dead leaves")?))
         }

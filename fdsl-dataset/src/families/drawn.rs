@@ -62,6 +62,7 @@ where
     P::Error: std::error::Error + Send + Sync + 'static,
 {
     const PRESETS: &'static [Preset<Self>] = P::PRESETS;
+    type Category = P;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -73,10 +74,6 @@ where
 
     fn overridden(&self, _: &mut Overrides) -> Result<Self> {
         Ok(Self::default())
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<P>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

@@ -127,6 +127,7 @@ const PNG_GUESS: [f64; 4] = [0.040, 0.035, 0.030, 0.025];
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Ifs3;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -140,10 +141,6 @@ impl FamilySettings for Settings {
         Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
     }
 
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs3>(files)
-    }
-
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         build(spec, categories, self.points, None)
     }
@@ -155,6 +152,7 @@ impl FamilySettings for Settings {
 
 impl FamilySettings for MultiView {
     const PRESETS: &'static [Preset<Self>] = MULTI_VIEW_PRESETS;
+    type Category = Ifs3;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -174,10 +172,6 @@ impl FamilySettings for MultiView {
 
     fn overridden(&self, o: &mut Overrides) -> Result<Self> {
         Ok(MultiView { points: o.take(&POINTS)?.unwrap_or(self.points), ..*self })
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs3>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

@@ -6,7 +6,7 @@
 //! decimal floats (numpy's `savetxt` writes `%.18e`).
 
 use crate::categories::{Categories, Category, Params, ifs_text, parse_ifs};
-use crate::family::{Built, Erased, FamilySettings, SampleKind};
+use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points, choices};
 use crate::offload::Offload;
 use crate::preset::{Example, Preset};
@@ -211,6 +211,7 @@ impl Settings {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Ifs2;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -241,17 +242,13 @@ impl FamilySettings for Settings {
         })
     }
 
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs2>(files)
-    }
-
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let ifs = categories.params::<Ifs2>()?.to_vec();
         let family = FractalDb::new(ifs, self.weight_step, self.recipe(spec.size), spec.seed)
             .context("the recipe")?
             .coloured(self.colour);
         let family = Arc::new(family);
-        Ok(Built { family: Box::new(Erased(family.clone())), offload: Some(family), prepare: None })
+        Ok(Built::of(family.clone()).with_offload(family))
     }
 
     /// Measured at 362 px (`fdsl-bench throughput --png-compression`); colour per byte of the RGB

@@ -132,6 +132,7 @@ pub const PRESETS: &[Preset<Settings>] = &[Preset {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Ifs2;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images

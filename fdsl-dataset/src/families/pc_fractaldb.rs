@@ -135,6 +135,7 @@ const NO_PNG: [f64; 4] = [1.0; 4];
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Ifs3;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Clouds
@@ -149,10 +150,6 @@ impl FamilySettings for Settings {
         Ok(Settings { main: split.main as u32, noise: split.noise as u32 })
     }
 
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs3>(files)
-    }
-
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         Ok(Built::new(noise_mix(spec, categories, self.main, self.noise)?))
     }
@@ -164,6 +161,7 @@ impl FamilySettings for Settings {
 
 impl FamilySettings for Scenes {
     const PRESETS: &'static [Preset<Self>] = SCENES_PRESETS;
+    type Category = Ifs3;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Scenes
@@ -202,10 +200,6 @@ impl FamilySettings for Scenes {
         let split = mix_split(self.main, self.noise, o)?;
         let base_objects = o.take(&OBJECTS)?.unwrap_or(self.base_objects);
         Ok(Scenes { main: split.main as u32, noise: split.noise as u32, base_objects, ..*self })
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Ifs3>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

@@ -102,6 +102,7 @@ pub const PRESETS: &[Preset<Settings>] = &[Preset {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = SegRcdbCategory;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -145,10 +146,6 @@ impl FamilySettings for Settings {
             mask_mode: o.take(&MASK_MODE)?.unwrap_or(self.mask_mode),
             instances_per_image: o.take(&INSTANCES_PER_IMAGE)?.unwrap_or(self.instances_per_image),
         })
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<SegRcdbCategory>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

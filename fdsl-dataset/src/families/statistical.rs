@@ -98,6 +98,7 @@ impl Params for Model {
 
 impl FamilySettings for Settings {
     const PRESETS: &'static [Preset<Self>] = PRESETS;
+    type Category = Model;
 
     fn samples(&self) -> SampleKind {
         SampleKind::Images
@@ -126,10 +127,6 @@ impl FamilySettings for Settings {
 
     fn reads_category_files(&self) -> bool {
         false
-    }
-
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Model>(files)
     }
 
     fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {

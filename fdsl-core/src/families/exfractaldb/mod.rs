@@ -13,7 +13,9 @@
 pub mod search;
 pub mod weights;
 
-use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{
+    Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Units, Workspace, output,
+};
 use crate::math::camera::Camera;
 use crate::math::cloud;
 use crate::math::ifs::Ifs3;
@@ -76,15 +78,19 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
         self.categories.as_ref().len()
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        self.model_and_view(instance).0
-    }
-
-    fn shared_work(&self) -> &'static str {
-        match self.views {
-            Some(_) => "the views of a 3-D model (instance / views) share its chaos game",
-            None => "instance i shows 3-D model i mod 145, and a model's images share its chaos game",
-        }
+    /// A model's instances share its chaos game: [`ExFractalDb::model_and_view`]'s model.
+    fn grouping(&self) -> Grouping {
+        let (units, shared_work) = match self.views {
+            Some(v) => (
+                Units::Runs(u64::from(v.max(1))),
+                "the views of a 3-D model (instance / views) share its chaos game",
+            ),
+            None => (
+                Units::Cycle(WEIGHT_ROWS_3D as u64),
+                "instance i shows 3-D model i mod 145, and a model's images share its chaos game",
+            ),
+        };
+        Grouping { units, shared_work, ..Grouping::LABELLED }
     }
 
     /// The model's cloud unless the workspace holds it, then white points on black through the

@@ -16,7 +16,9 @@ pub mod search;
 pub mod weights;
 
 use crate::families::fractaldb::weights::{WEIGHT_ROWS, instance_weights};
-use crate::family::{Family, Filled, Parameter, Part, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{
+    Family, Filled, Grouping, Parameter, Part, Parts, RenderError, ScratchLen, Units, Workspace, output,
+};
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::Ifs2;
 use crate::math::stream::{Namespace, Purpose, StreamKey};
@@ -333,12 +335,12 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
         self.categories.as_ref().len()
     }
 
-    fn unit_of(&self, instance: u64) -> u64 {
-        instance / PER_WEIGHT as u64
-    }
-
-    fn shared_work(&self) -> &'static str {
-        "the 40 images of a weight row share one chaos game, and each 4 flips one canvas"
+    fn grouping(&self) -> Grouping {
+        Grouping {
+            units: Units::Runs(PER_WEIGHT as u64),
+            shared_work: "the 40 images of a weight row share one chaos game, and each 4 flips one canvas",
+            ..Grouping::LABELLED
+        }
     }
 
     /// Trace the unit's chaos game unless the workspace holds it, paint the instance's count unless
