@@ -2,16 +2,15 @@
 
 mod common;
 use common::{arg, fdsl, fdsl_ok};
-use fdsl_dataset::Registry;
 
 /// Every preset's example flags ([`fdsl_dataset::preset::Example`]), without `--instances`: the
 /// sheet's instances are its columns.
 fn presets() -> Vec<(&'static str, Vec<String>)> {
-    fdsl_dataset::families::Settings::presets()
+    <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::presets()
         .map(|preset| {
-            let mut overrides = preset.example().overrides();
+            let mut overrides = preset.example.overrides();
             overrides.remove("instances");
-            (preset.name(), fdsl_dataset::preset::flags(&overrides))
+            (preset.name, fdsl_dataset::preset::flags(&overrides))
         })
         .collect()
 }

@@ -222,7 +222,7 @@ fn flag_help(flag: &str, about: &str) -> String {
 
 /// `--preset`'s help: every preset with its line, from the families' registrations.
 fn preset_help() -> String {
-    let presets: Vec<String> = Settings::presets().map(|p| format!("{}: {}.", p.name(), p.about())).collect();
+    let presets: Vec<String> = Settings::presets().map(|p| format!("{}: {}.", p.name, p.about)).collect();
     format!("Dataset preset [default: {}].\n\n{}", fdsl_dataset::preset::DEFAULT, presets.join("\n"))
 }
 

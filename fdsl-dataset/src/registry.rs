@@ -32,19 +32,25 @@ pub trait Registry:
 
     /// Every preset, family by family.
     fn presets() -> impl Iterator<Item = RegisteredPreset<Self>> {
-        Self::PRESETS
-            .iter()
-            .flat_map(|&list| (0..list.count()).map(move |index| RegisteredPreset { list, index }))
+        Self::PRESETS.iter().flat_map(|&list| {
+            (0..list.count()).map(move |index| RegisteredPreset {
+                name: list.name(index),
+                about: list.about(index),
+                example: list.example(index),
+                list,
+                index,
+            })
+        })
     }
 
     /// Every preset's name.
     fn preset_names() -> Vec<&'static str> {
-        Self::presets().map(|p| p.name()).collect()
+        Self::presets().map(|p| p.name).collect()
     }
 
     /// The preset `name`.
     fn preset(name: &str) -> Result<RegisteredPreset<Self>> {
-        match Self::presets().find(|p| p.name() == name) {
+        match Self::presets().find(|p| p.name == name) {
             Some(preset) => Ok(preset),
             None => bail!("unknown preset {name:?}; choose {}", Self::preset_names().join(", ")),
         }
@@ -226,6 +232,12 @@ impl<S: FamilySettings, R: Holds<S>> PresetsIn<R> for &'static [Preset<S>] {
 
 /// A preset of registration `R`'s families.
 pub struct RegisteredPreset<R: 'static> {
+    /// Its name (`--preset`).
+    pub name: &'static str,
+    /// What it is, for `--help`.
+    pub about: &'static str,
+    /// Its small example, for a first look and for every test harness.
+    pub example: &'static Example,
     list: &'static dyn PresetsIn<R>,
     index: usize,
 }
@@ -239,21 +251,6 @@ impl<R> Clone for RegisteredPreset<R> {
 impl<R> Copy for RegisteredPreset<R> {}
 
 impl<R> RegisteredPreset<R> {
-    /// Its name (`--preset`).
-    pub fn name(&self) -> &'static str {
-        self.list.name(self.index)
-    }
-
-    /// What it is, for `--help`.
-    pub fn about(&self) -> &'static str {
-        self.list.about(self.index)
-    }
-
-    /// Its small example, for a first look and for every test harness.
-    pub fn example(&self) -> &'static Example {
-        self.list.example(self.index)
-    }
-
     /// Its published spec (seed 0, categories' hash still to be set).
     pub fn spec(&self) -> Spec<R> {
         self.list.spec(self.index)

@@ -10,7 +10,7 @@ use fdsl_dataset::{Dataset, Registry, Sample};
 
 /// The short form of the spec of a preset's example ([`fdsl_dataset::preset::Example`]), seed 3.
 fn small(preset: &str) -> String {
-    let example = Settings::preset(preset).unwrap().example().overrides();
+    let example = Settings::preset(preset).unwrap().example.overrides();
     serde_json::to_string(&fdsl_dataset::Request::of_preset(preset, 3, &example).unwrap()).unwrap()
 }
 

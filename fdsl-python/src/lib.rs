@@ -275,8 +275,8 @@ fn presets() -> Vec<PresetInfo> {
     let json = |overrides| serde_json::Value::Object(overrides).to_string();
     <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::presets()
         .map(|p| {
-            let variants = p.example().variants().into_iter().map(|(name, o)| (name, json(o))).collect();
-            (p.name(), p.about(), json(p.example().overrides()), variants)
+            let variants = p.example.variants().into_iter().map(|(name, o)| (name, json(o))).collect();
+            (p.name, p.about, json(p.example.overrides()), variants)
         })
         .collect()
 }

@@ -1,7 +1,9 @@
 //! Helpers of the end-to-end tests: run the `fdsl` binary, read whole output trees.
 #![allow(dead_code)]
 
+use fdsl_dataset::families::Settings;
 use fdsl_dataset::preset::Overrides;
+use fdsl_dataset::{Registry, Request};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -130,8 +132,9 @@ impl Case {
 pub fn cases() -> Vec<Case> {
     use fdsl_dataset::spec::{Choice, Format};
     let case = |name: String, preset: &'static str, mut overrides: Overrides, shard: bool| {
-        let request = fdsl_dataset::Request::of_preset(preset, 3, &overrides).ok()?;
-        let dataset = fdsl_dataset::Dataset::from_request(&request, &|_, _| {}).ok()?;
+        let dataset =
+            fdsl_dataset::Dataset::from_request(&Request::of_preset(preset, 3, &overrides).ok()?, &|_, _| {})
+                .ok()?;
         let rows = fdsl_cli::formats::rows(&dataset).ok()?;
         let files = rows.iter().all(|row| row.shard == fdsl_cli::formats::Shard::Never);
         if !files && shard {
@@ -140,18 +143,16 @@ pub fn cases() -> Vec<Case> {
         Some(Case { name, preset, overrides, files })
     };
     let mut cases = Vec::new();
-    use fdsl_dataset::Registry;
-    for preset in fdsl_dataset::families::Settings::presets() {
+    for preset in Settings::presets() {
         for &(_, format, _) in Format::ALL {
-            let mut overrides = preset.example().overrides();
+            let mut overrides = preset.example.overrides();
             overrides.insert("format".into(), format.into());
-            cases.extend(case(format!("{} {format}", preset.name()), preset.name(), overrides, true));
+            cases.extend(case(format!("{} {format}", preset.name), preset.name, overrides, true));
         }
-        for (variant, overrides) in preset.example().variants() {
-            let made = case(format!("{} {variant}", preset.name()), preset.name(), overrides, false);
-            cases.push(
-                made.unwrap_or_else(|| panic!("{} {variant}: the variant does not open", preset.name())),
-            );
+        for (variant, overrides) in preset.example.variants() {
+            let made = case(format!("{} {variant}", preset.name), preset.name, overrides, false);
+            cases
+                .push(made.unwrap_or_else(|| panic!("{} {variant}: the variant does not open", preset.name)));
         }
     }
     cases
