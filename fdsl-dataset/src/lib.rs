@@ -26,6 +26,7 @@
 //! generic: [`spec`] (what a dataset is), [`flags`] (the family settings a request may change),
 //! [`categories`] (category files), [`search`] (category searches), [`offload`] (work done on a GPU).
 
+pub mod cache;
 pub mod categories;
 pub mod dataset;
 pub mod families;
