@@ -234,7 +234,8 @@ fn resume(
     Ok(Resumed { files, kept, pending, journal })
 }
 
-/// Step 3: render the pending tasks, each task's files placed and journalled as it is done; with
+/// Step 3: render the pending tasks, each file placed as it is made (a chunk's, sample by sample) and
+/// each task journalled when all its files are placed (an interrupted task is made again); with
 /// `batches` (and a family that takes canvases), the canvases of one batch of tasks rendered there
 /// while the CPU makes the files of the batch before.
 fn render_missing(
@@ -248,10 +249,11 @@ fn render_missing(
     let pending = &resumed.pending;
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
-        for (path, made) in plan.render(plan.tasks()[task], scratch, out)? {
+        plan.render_each(plan.tasks()[task], scratch, out, &mut |path, made| {
             let sha = made.place(out, &path)?;
             written.push((path, sha));
-        }
+            Ok(())
+        })?;
         resumed.journal.record(&JournalEntry { task, files: written.clone() })?;
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
         Ok(written)
