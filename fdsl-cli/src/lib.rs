@@ -21,6 +21,7 @@ pub mod progress;
 pub mod render;
 pub mod search;
 pub mod shared;
+pub mod tile;
 pub mod verify;
 
 use std::process::ExitCode;

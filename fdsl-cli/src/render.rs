@@ -9,10 +9,11 @@ use crate::progress;
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::{CanvasJob, CanvasRecipe};
 use fdsl_dataset::Sample;
+use fdsl_dataset::Spec;
 use fdsl_dataset::cache::{self, Cache};
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
-use fdsl_dataset::spec::{Format, Spec, differences, sha256_hex};
+use fdsl_dataset::spec::{Format, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -458,7 +459,7 @@ impl MemoryNeed {
         }
         if self.shared > 0 {
             let room = limit.saturating_sub(self.per_thread.saturating_mul(self.threads as u64));
-            fixes.extend(spec.family.family().shared_fix(spec, room));
+            fixes.extend(fdsl_dataset::registry::Registry::family(&spec.family).shared_fix(spec, room));
         }
         if self.shared < limit {
             fixes.push(String::from("a smaller --size"));

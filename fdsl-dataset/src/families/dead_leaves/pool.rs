@@ -9,7 +9,7 @@
 //! missing textures are made together, in parallel on the current rayon pool
 //! ([`TexturePool::fetch`]; on the calling thread alone outside one). Where a cache is set
 //! ([`crate::prepare::Kept::keep_in`]) each texture's JPEG file is kept there too, under
-//! `dead-leaves-textures/v{bytes version}/seed-{seed}/{index:05}.texture` (the family's bytes
+//! `dead-leaves-textures/v{TEXTURES_VERSION}/seed-{seed}/{index:05}.texture` (the textures' bytes
 //! version: a release whose textures differ reads none of another's), and read back, its hash
 //! checked, instead of made again. Clones share the textures.
 
@@ -32,6 +32,11 @@ pub const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
 /// (BENCHMARKS.md, "The texture pool made lazily").
 pub const SECONDS_PER_TEXTURE: f64 = 0.2;
 
+/// The version of the textures' bytes, in their cache keys: the `deadleaves` bytes version that
+/// first made them (2: statistical bytes 2, JPEG q95 4:2:0). Bump it with any change of a texture's
+/// bytes (the statistical model, the JPEG step), as the family's bytes version.
+pub const TEXTURES_VERSION: u32 = 2;
+
 /// Why a texture cannot be had (the message, shared by every image asking for it).
 pub type PoolError = Arc<str>;
 
@@ -44,22 +49,20 @@ pub struct Pool(Arc<Inner>);
 
 struct Inner {
     leaves: TexturedLeaves,
-    version: u32,
     textures: Box<[OnceLock<Texture>]>,
     kept: Kept,
 }
 
 impl Pool {
-    /// The pool of `leaves` (their seed, their pool's size), the family's bytes version `version`
-    /// naming the textures' bytes in the cache.
-    pub fn new(leaves: TexturedLeaves, version: u32) -> Self {
+    /// The pool of `leaves` (their seed, their pool's size).
+    pub fn new(leaves: TexturedLeaves) -> Self {
         let textures = (0..leaves.pool()).map(|_| OnceLock::new()).collect();
-        Self(Arc::new(Inner { leaves, version, textures, kept: Kept::default() }))
+        Self(Arc::new(Inner { leaves, textures, kept: Kept::default() }))
     }
 
     /// The cache key of texture `index`.
     fn key(&self, index: u32) -> String {
-        format!("dead-leaves-textures/v{}/seed-{}/{index:05}.texture", self.0.version, self.0.leaves.seed())
+        format!("dead-leaves-textures/v{TEXTURES_VERSION}/seed-{}/{index:05}.texture", self.0.leaves.seed())
     }
 
     /// Texture `index`'s slot.
