@@ -349,3 +349,31 @@ fn an_interrupted_render_says_how_to_resume() {
     fdsl_ok(&args);
     assert!(String::from_utf8_lossy(&fdsl_ok(&["verify", o]).stdout).starts_with("ok: "));
 }
+
+#[test]
+fn a_texture_pool_too_big_for_memory_names_a_smaller_pool_not_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "d");
+    // The default pool (10,000 textures, 492 MB) in 400 MB: threads do not matter, --textures does.
+    for threads in ["1", "2"] {
+        let args = [
+            "render",
+            "--out",
+            &out,
+            "--preset",
+            "dead-leaves-textured",
+            "--instances",
+            "8",
+            "--threads",
+            threads,
+        ];
+        let o = fdsl_limited(400_000, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(" + 491.52 MB shared) needs "), "{err}");
+        assert!(err.contains(" is available; use --textures "), "{err}");
+        assert!(err.contains("(a smaller texture pool, 49.15 kB a texture: another dataset)"), "{err}");
+        assert!(!err.contains("--threads") && !err.contains("--size"), "{err}");
+        assert!(!Path::new(&out).exists());
+    }
+}

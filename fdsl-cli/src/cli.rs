@@ -379,7 +379,16 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
         Some(dataset) => dataset,
         None => open(needed)?,
     };
-    let sheet = crate::preview::contact_sheet(&dataset, &classes, a.instances, a.tile)?;
+    // The family's shared work (a texture pool) is kept in the user's cache folder: a preview has no
+    // dataset folder.
+    let shown = crate::preview::shown_samples(&dataset, &classes, a.instances);
+    let cache = fdsl_dataset::cache::user_folder().map(fdsl_dataset::cache::Cache::new);
+    let shared = crate::shared::track(&dataset, &shown, cache)?;
+    let sheet = crate::preview::contact_sheet(&dataset, &classes, a.instances, a.tile);
+    if let Some(shared) = shared {
+        shared.finish();
+    }
+    let sheet = sheet?;
     let png = crate::encode::encode_png_sized(
         &sheet.pixels,
         sheet.width as u32,
@@ -514,7 +523,7 @@ fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
     let plan = Plan::new(&dataset)?;
     let part = a.shard.unwrap_or(Part::WHOLE);
     if a.dry_run {
-        println!("{}", render::dry_run(&plan, part));
+        println!("{}", render::dry_run(&plan, part, &a.out)?);
         return Ok(ExitCode::SUCCESS);
     }
     if !a.follow_links {

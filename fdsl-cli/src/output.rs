@@ -244,9 +244,10 @@ fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}-{n}{TMP_SUFFIX}", process_tag()))
 }
 
-/// Whether `name` is a file fdsl writes for itself while it works: a temporary or a lock.
+/// Whether `name` is a file fdsl writes for itself while it works: a temporary, a lock, or the cache
+/// of its shared work (`.fdsl-cache`, kept across runs).
 pub fn is_private(name: &str) -> bool {
-    name.ends_with(TMP_SUFFIX) || name.starts_with(LOCK_PREFIX)
+    name.ends_with(TMP_SUFFIX) || name.starts_with(LOCK_PREFIX) || name == fdsl_dataset::cache::FOLDER
 }
 
 /// Whether `name` is a temporary file (of a run still going, or of an interrupted one).
@@ -271,7 +272,9 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
         for (name, path, entry) in entries_of(root, rel)? {
             // Links are followed (render writes through them when given --follow-links, else refuses
             // them): a link to a folder is that folder.
-            if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+            if rel.is_empty() && name == fdsl_dataset::cache::FOLDER {
+                // The cache of the dataset's shared work: none of its files, kept across runs.
+            } else if fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 let prefix = format!("{path}/");
                 if listed.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix)) {
                     walk(root, &path, listed, tidy, out)?;

@@ -267,24 +267,43 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Make the files of a task: `(path, file)` in the order of [`Plan::files_of`]. The files of a
-    /// chunk come in memory; a shard is written piece by piece into a temporary file beside its place
-    /// under `spill` (bounded memory whatever the shard's size, the same bytes).
+    /// Make the files of a task: `(path, file)` in the order of [`Plan::files_of`] ([`Plan::render_each`],
+    /// collected).
     pub fn render(&self, task: Task, scratch: &mut Scratch, spill: &Path) -> Result<Vec<(String, Made)>> {
-        match task {
+        let mut files = Vec::new();
+        self.render_each(task, scratch, spill, &mut |path, made| {
+            files.push((path, made));
+            Ok(())
+        })?;
+        Ok(files)
+    }
+
+    /// Make the files of a task, handing each `(path, file)` to `each` in the order of
+    /// [`Plan::files_of`]: a chunk's files one sample at a time, in memory, as soon as each sample
+    /// is made (its first images land before its last are rendered: a textured chunk's 40 images
+    /// wait on thousands of textures); a shard, written piece by piece into a temporary file beside
+    /// its place under `spill` (bounded memory whatever the shard's size, the same bytes), at its end.
+    pub fn render_each(
+        &self,
+        task: Task,
+        scratch: &mut Scratch,
+        spill: &Path,
+        each: &mut dyn FnMut(String, Made) -> Result<()>,
+    ) -> Result<()> {
+        let files = match task {
             Task::Chunk(chunk) => {
-                let mut files = Vec::new();
-                self.dataset.render_samples(
+                return self.dataset.render_samples(
                     self.dataset.chunk_samples(chunk),
                     scratch,
                     |sample, parts| {
                         let names = self.sample_files(&sample);
                         let encoded = self.encode_sample(parts)?;
-                        files.extend(names.into_iter().zip(encoded.into_iter().map(Made::Bytes)));
-                        Ok(())
+                        names
+                            .into_iter()
+                            .zip(encoded)
+                            .try_for_each(|(name, file)| each(name, Made::Bytes(file)))
                     },
-                )?;
-                Ok(files)
+                );
             }
             Task::Shard { split, index } => {
                 let samples = self.shard(split, index);
@@ -313,7 +332,7 @@ impl<'a> Plan<'a> {
                             labels.extend(samples.iter().flat_map(|s| (s.class as i64).to_le_bytes()));
                             made.push(Made::Bytes(labels));
                         }
-                        Ok(names.into_iter().zip(made).collect())
+                        names.into_iter().zip(made).collect::<Vec<_>>()
                     }
                     _ => {
                         // The samples' files, encoded as they are rendered (in unit order), go to a
@@ -341,11 +360,12 @@ impl<'a> Plan<'a> {
                         let spans = spans.into_inner().unwrap_or_else(|p| p.into_inner());
                         let tar = Temporary::beside(spill, &names[0])?;
                         self.tar(samples, members.path(), &spans, tar.path())?;
-                        Ok(names.into_iter().zip([Made::File(tar)]).collect())
+                        names.into_iter().zip([Made::File(tar)]).collect()
                     }
                 }
             }
-        }
+        };
+        files.into_iter().try_for_each(|(name, file)| each(name, file))
     }
 
     /// Render `samples` and `fill` each one's output (`outputs[i]` for `samples[i]`) from its

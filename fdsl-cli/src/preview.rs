@@ -6,7 +6,7 @@
 //! a row per class (its first drawn part); an unlabelled one a row per drawn part.
 
 use anyhow::{Result, ensure};
-use fdsl_dataset::Dataset;
+use fdsl_dataset::{Dataset, Sample};
 use rayon::prelude::*;
 
 /// Space around and between tiles, pixels.
@@ -68,6 +68,17 @@ impl Sheet {
 pub fn shown_instances(instances: usize, m: usize) -> Vec<u64> {
     let m = m.min(instances);
     (0..m).map(|j| (j * instances / m) as u64).collect()
+}
+
+/// The samples a sheet of `dataset` shows ([`contact_sheet`]'s): `m` instances of each of `classes`,
+/// or of the one group of an unlabelled dataset.
+pub fn shown_samples(dataset: &Dataset, classes: &[usize], m: usize) -> Vec<Sample> {
+    let groups = if dataset.labelled() { classes } else { &[0] };
+    let columns = shown_instances(dataset.spec.instances, m);
+    groups
+        .iter()
+        .flat_map(|&class| columns.iter().map(move |&instance| Sample { class, instance: instance as usize }))
+        .collect()
 }
 
 /// The contact sheet of `dataset`: the `classes` (indices below its class count) as rows (one row of

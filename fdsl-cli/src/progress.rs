@@ -1,4 +1,5 @@
-//! Progress of long work on standard error: a bar on a terminal; elsewhere (a batch job's log) a
+//! Progress of long work on standard error: a bar on a terminal (a line each, for phases that run
+//! at once); elsewhere (a batch job's log) a
 //! plain line at a steady interval — done / total, rate, ETA — so that a log shows life.
 //!
 //! The interval of plain lines is `FDSL_PROGRESS_SECONDS` (default 10; 0 to print at every step).
@@ -6,14 +7,18 @@
 //! Ctrl-C (SIGINT) during long work ends the process with a line saying it was interrupted and how to
 //! go on ([`on_interrupt`]), the bar's line cleared first, and exit code 130 (as a shell reports it).
 
-use indicatif::{HumanCount, HumanDuration, ProgressBar, ProgressStyle};
+use indicatif::{HumanCount, HumanDuration, MultiProgress, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 /// Seconds between plain progress lines unless `FDSL_PROGRESS_SECONDS` says otherwise.
 const DEFAULT_INTERVAL: f64 = 10.0;
+
+/// Every bar on the terminal, one line each: two phases may run at once (a texture pool made while
+/// images are rendered).
+static BARS: LazyLock<MultiProgress> = LazyLock::new(MultiProgress::new);
 
 /// Progress over `total` items of one phase.
 pub struct Progress {
@@ -44,7 +49,7 @@ impl Progress {
             ))
             .expect("valid template")
             .progress_chars("=> ");
-            ProgressBar::new(total).with_style(style)
+            BARS.add(ProgressBar::new(total).with_style(style))
         });
         let interval = (!terminal).then(|| {
             let seconds = std::env::var("FDSL_PROGRESS_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
@@ -105,7 +110,10 @@ impl Progress {
     /// The phase is over: clear the bar, or print the last plain line if any was printed.
     pub fn finish(&self) {
         match &self.bar {
-            Some(bar) => bar.finish_and_clear(),
+            Some(bar) => {
+                bar.finish_and_clear();
+                BARS.remove(bar);
+            }
             None => self.plain.report(true),
         }
     }
@@ -153,6 +161,7 @@ pub fn on_interrupt(what: String) {
     let terminal = std::io::stderr().is_terminal();
     let _ = ctrlc::set_handler(move || {
         if terminal {
+            let _ = BARS.clear();
             eprint!("\r\x1b[2K");
         }
         eprintln!("interrupted: {what}");

@@ -8,7 +8,9 @@ use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::families::fractaldb::{Job, Recipe};
+use fdsl_dataset::Sample;
 use fdsl_dataset::Spec;
+use fdsl_dataset::cache::{self, Cache};
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
 use fdsl_dataset::spec::{Format, differences, sha256_hex};
@@ -121,31 +123,37 @@ pub struct CanvasBatches<'a> {
 /// With `batches`, the canvases of families that take them (`Dataset::canvas_jobs`) come from there
 /// (the same bytes), each batch rendered on another thread while the CPU flips, encodes and writes the
 /// files of the batch before; other families ignore it. In four steps: `claim` the folder,
-/// `resume` what verifies, `render_missing` on the CPU or with GPU canvases (after the family's
-/// shared work, [`fdsl_dataset::Dataset::prepare`], where it has some and anything is missing),
-/// `finish`.
+/// `resume` what verifies, `render_missing` on the CPU or with GPU canvases (the family's shared
+/// work, where it has some, made as the samples need it and kept in `OUT/.fdsl-cache`: see
+/// [`crate::shared`]), `finish`.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
     let Claimed { spec, claim, manifests } = self::claim(plan, out, part)?;
     let resumed = resume(plan, out, part, &spec, &manifests)?;
     let total =
         resumed.pending.iter().map(|&t| plan.sample_count(plan.tasks()[t])).sum::<usize>() + resumed.kept;
-    if let Some((pieces, what, unit)) = plan.dataset.preparation()
-        && !resumed.pending.is_empty()
-    {
-        // The family's shared work (a texture pool) first, as its own phase.
-        let making = progress::Progress::new(pieces, what, unit);
-        plan.dataset.prepare(0, &|_, _| making.inc(1))?;
-        making.finish();
-    }
+    // The family's shared work (a texture pool), made by the samples as they need it, kept in the
+    // folder's cache across runs, with its own progress line.
+    let pending: Vec<Sample> =
+        resumed.pending.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t])).collect();
+    let shared = crate::shared::track(plan.dataset, &pending, Some(folder_cache(out)))?;
     let bar = progress::Progress::new(total as u64, "rendering", plan.dataset.noun());
     bar.skip(resumed.kept as u64);
-    let rendered = render_missing(plan, out, &spec, &resumed, batches, &bar)?;
+    let rendered = render_missing(plan, out, &spec, &resumed, batches, &bar);
     bar.finish();
+    if let Some(shared) = shared {
+        shared.finish();
+    }
+    let rendered = rendered?;
     let Resumed { mut files, kept, .. } = resumed;
     files.extend(rendered.into_iter().flatten());
     let (completed, completed_here, extras) = finish(out, part, &spec, files, claim)?;
     Ok(Summary { written: total - kept, kept, completed, completed_here, extras, elapsed: start.elapsed() })
+}
+
+/// The cache of the folder `out`, where its shared work is kept across runs (`OUT/.fdsl-cache`).
+pub fn folder_cache(out: &Path) -> Cache {
+    Cache::new(out.join(cache::FOLDER))
 }
 
 /// A folder claimed for a render.
@@ -163,7 +171,7 @@ struct Claimed {
 /// (one writer per folder).
 fn claim(plan: &Plan, out: &Path, part: Part) -> Result<Claimed> {
     let memory = MemoryNeed::of(plan);
-    memory.check()?;
+    memory.check(&plan.dataset.spec)?;
     check_output(&plan.dataset.spec, out)?; // refuse before creating anything
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let claim = Claim::take(out, part)?;
@@ -227,7 +235,8 @@ fn resume(
     Ok(Resumed { files, kept, pending, journal })
 }
 
-/// Step 3: render the pending tasks, each task's files placed and journalled as it is done; with
+/// Step 3: render the pending tasks, each file placed as it is made (a chunk's, sample by sample) and
+/// each task journalled when all its files are placed (an interrupted task is made again); with
 /// `batches` (and a family that takes canvases), the canvases of one batch of tasks rendered there
 /// while the CPU makes the files of the batch before.
 fn render_missing(
@@ -241,10 +250,11 @@ fn render_missing(
     let pending = &resumed.pending;
     let run = |scratch: &mut Scratch, &task: &usize| -> Result<Vec<(String, String)>> {
         let mut written = Vec::new();
-        for (path, made) in plan.render(plan.tasks()[task], scratch, out)? {
+        plan.render_each(plan.tasks()[task], scratch, out, &mut |path, made| {
             let sha = made.place(out, &path)?;
             written.push((path, sha));
-        }
+            Ok(())
+        })?;
         resumed.journal.record(&JournalEntry { task, files: written.clone() })?;
         bar.inc(plan.sample_count(plan.tasks()[task]) as u64);
         Ok(written)
@@ -433,31 +443,49 @@ impl MemoryNeed {
         )
     }
 
-    /// An [`OutOfMemory`] error, naming the size and the fix, if it exceeds the memory this process
-    /// may use ([`fdsl_dataset::memory::available`]).
-    pub fn check(&self) -> Result<()> {
+    /// An [`OutOfMemory`] error, naming the size and the fixes that apply, if it exceeds the memory
+    /// this process may use ([`fdsl_dataset::memory::available`]): fewer threads where the threads'
+    /// buffers are what does not fit, the family's own fix where what it keeps for all threads is
+    /// (a smaller texture pool, `--textures N`), a smaller `--size`.
+    pub fn check(&self, spec: &Spec) -> Result<()> {
         let Some(limit) = fdsl_dataset::memory::available() else { return Ok(()) };
         if self.total() <= limit {
             return Ok(());
         }
-        let fitting = limit / self.per_thread.max(1);
-        let fix = if fitting >= 1 {
-            format!("use --threads {fitting} (the bytes do not depend on it), or a smaller --size")
-        } else {
-            String::from("use a smaller --size")
+        let mut fixes = Vec::new();
+        let fitting = limit.saturating_sub(self.shared) / self.per_thread.max(1);
+        if fitting >= 1 && (fitting as usize) < self.threads {
+            fixes.push(format!("--threads {fitting} (the bytes do not depend on it)"));
+        }
+        if self.shared > 0 {
+            let room = limit.saturating_sub(self.per_thread.saturating_mul(self.threads as u64));
+            fixes.extend(fdsl_dataset::registry::Registry::family(&spec.family).shared_fix(spec, room));
+        }
+        if self.shared < limit {
+            fixes.push(String::from("a smaller --size"));
+        }
+        let fix = match fixes.is_empty() {
+            true => String::from("it cannot fit this machine"),
+            false => format!("use {}", fixes.join(", or ")),
         };
         let what = format!(
-            "this render ({} per thread x {} thread{})",
+            "this render ({} per thread x {} thread{}{})",
             human_bytes(self.per_thread as f64),
             self.threads,
-            if self.threads == 1 { "" } else { "s" }
+            if self.threads == 1 { "" } else { "s" },
+            if self.shared > 0 {
+                format!(" + {} shared", human_bytes(self.shared as f64))
+            } else {
+                String::new()
+            }
         );
         Err(OutOfMemory { bytes: self.total() as u128, what, fix }.into())
     }
 }
 
-/// What `--dry-run` reports: the samples and files this run (or part) would write, and their size.
-pub fn dry_run(plan: &Plan, part: Part) -> String {
+/// What `--dry-run` reports: the samples and files this run (or part) would write into `out`, their
+/// size, and the family's shared work they need (what is not kept in `out` yet, and its time).
+pub fn dry_run(plan: &Plan, part: Part, out: &Path) -> Result<String> {
     let dataset = plan.dataset;
     let spec = &dataset.spec;
     let owned: Vec<usize> = (0..plan.tasks().len()).filter(|&t| part.owns(t)).collect();
@@ -490,7 +518,7 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
     lines.push(format!(
         "memory: {}{}",
         memory.describe(),
-        match memory.check() {
+        match memory.check(spec) {
             Ok(()) => String::new(),
             Err(e) => format!("; refused: {e}"),
         }
@@ -504,5 +532,19 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         human_bytes(bytes),
         if spec.sharded() && spec.format == Format::Npy { " (exact)" } else { " (estimated)" }
     ));
-    lines.join("\n")
+    let samples: Vec<Sample> = owned.iter().flat_map(|&t| plan.samples_of(plan.tasks()[t])).collect();
+    if let Some((work, need)) = crate::shared::need(dataset, &samples, Some(folder_cache(out)))? {
+        lines.push(format!(
+            "{}: the samples use {} of {}, {} kept in {}, {} to make: about {}; up to {} in memory",
+            work.unit(),
+            need.needed,
+            need.pieces,
+            need.needed - need.missing,
+            folder_cache(out).root().display(),
+            need.missing,
+            crate::shared::cost(work, need.missing),
+            human_bytes((need.needed * work.bytes_per_piece()) as f64)
+        ));
+    }
+    Ok(lines.join("\n"))
 }

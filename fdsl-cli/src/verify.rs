@@ -4,9 +4,9 @@ use crate::output::{MANIFEST, Manifest, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail};
-use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::spec::{categories_sha256, sha256_hex};
+use fdsl_dataset::{Dataset, Sample};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -107,11 +107,15 @@ pub fn verify(dir: &Path) -> Result<Report> {
         let disk = file_sha256(dir, &path);
         check(&mut report, (path, sha256_hex(&bytes), disk));
     }
+    // The family's shared work (a texture pool): read back from the folder's cache where a render
+    // kept it (each piece's hash checked), else made by the samples as they need it, kept there.
+    let samples: Vec<Sample> = (0..dataset.len()).map(|i| dataset.sample(i)).collect::<Result<_>>()?;
+    let shared = crate::shared::track(&dataset, &samples, Some(crate::render::folder_cache(dir)))?;
     let bar = progress::Progress::new(dataset.len(), "verifying", dataset.noun());
     // Shards are recomputed piece by piece into temporary files there ($TMPDIR: room for a shard
     // per thread), hashed and removed.
     let spill = SpillFolder::new()?;
-    let recomputed: Vec<Vec<_>> = plan
+    let recomputed: Result<Vec<Vec<_>>> = plan
         .tasks()
         .par_iter()
         .map_init(Scratch::default, |scratch, &task| {
@@ -122,8 +126,12 @@ pub fn verify(dir: &Path) -> Result<Report> {
                 .map(|(path, made)| Ok((made.sha256()?, file_sha256(dir, &path), path)))
                 .collect()
         })
-        .collect::<Result<_>>()?;
+        .collect::<Result<_>>();
     bar.finish();
+    if let Some(shared) = shared {
+        shared.finish();
+    }
+    let recomputed = recomputed?;
     for (sha, disk, path) in recomputed.into_iter().flatten() {
         check(&mut report, (path, sha, disk));
     }

@@ -59,6 +59,12 @@ pub trait FamilySettings: Clone + Sync + 'static {
         let _ = spec;
         0
     }
+    /// What makes [`FamilySettings::shared_bytes`] fit in `room` bytes, if anything does, as a
+    /// flag and why (`--textures 800 (a smaller texture pool …)`), for an out-of-memory refusal.
+    fn shared_fix(&self, spec: &Spec<Self>, room: u64) -> Option<String> {
+        let _ = (spec, room);
+        None
+    }
     /// The entries of `part`'s first dimension in a typical sample (for `--dry-run`): its size, but
     /// for a bounded part (a scene's points) what a sample has on average.
     fn typical_entries(&self, part: &Part) -> usize {

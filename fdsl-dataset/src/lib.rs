@@ -28,6 +28,7 @@
 //! (category files), [`search`] (category searches), [`offload`] (work done on a GPU). [`Dataset`] and
 //! [`Spec`] are the generic ones of this registration.
 
+pub mod cache;
 pub mod categories;
 pub mod dataset;
 pub mod families;

@@ -131,6 +131,8 @@ pub trait FamilyIn<R>: Sync {
     fn png_bytes_per_byte(&self) -> [f64; 4];
     /// [`FamilySettings::shared_bytes`].
     fn shared_bytes(&self, spec: &Spec<R>) -> u64;
+    /// [`FamilySettings::shared_fix`].
+    fn shared_fix(&self, spec: &Spec<R>, room: u64) -> Option<String>;
     /// [`FamilySettings::typical_entries`].
     fn typical_entries(&self, part: &Part) -> usize;
     /// [`FamilySettings::flag_meanings`].
@@ -172,6 +174,10 @@ impl<S: FamilySettings, R: Holds<S>> FamilyIn<R> for S {
 
     fn shared_bytes(&self, spec: &Spec<R>) -> u64 {
         FamilySettings::shared_bytes(self, &spec.with_family(self.clone()))
+    }
+
+    fn shared_fix(&self, spec: &Spec<R>, room: u64) -> Option<String> {
+        FamilySettings::shared_fix(self, &spec.with_family(self.clone()), room)
     }
 
     fn typical_entries(&self, part: &Part) -> usize {

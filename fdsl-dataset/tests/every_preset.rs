@@ -152,7 +152,7 @@ fn shared_work_done_ahead_gives_the_same_bytes() {
         let ds = Dataset::open(&small(preset)).unwrap();
         match preset {
             "dead-leaves-textured" => {
-                assert_eq!(ds.preparation(), Some((4, "making the texture pool", "textures")))
+                assert_eq!(ds.preparation(), Some((4, "making textures", "textures")))
             }
             _ => assert_eq!(ds.preparation(), None, "{preset}"),
         }

@@ -5,8 +5,8 @@
 //! no global thread pool (worker threads are made
 //! per call, so the module is safe after `fork`).
 
-use fdsl_dataset::Categories;
 use fdsl_dataset::memory::{is_out_of_memory, try_zeroed};
+use fdsl_dataset::{Categories, cache};
 use fdsl_dataset::{Dataset as Inner, Part, Spec};
 use numpy::{PyArray1, PyReadwriteArrayDyn, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
@@ -60,6 +60,17 @@ impl Dataset {
         flat.call_method1("reshape", (shape,))
     }
 
+    /// `inner`, its shared work (a texture pool) kept across processes in `folder`'s cache where
+    /// that has one (a rendered folder's `.fdsl-cache`), else in the user's cache folder
+    /// (`fdsl_dataset::cache::user_folder`: `$FDSL_CACHE_DIR`, `~/.cache/fdsl`, …).
+    fn kept(inner: Inner, folder: Option<&std::path::Path>) -> Self {
+        if let Some(work) = inner.shared_work() {
+            let own = folder.map(|dir| dir.join(cache::FOLDER)).filter(|dir| dir.is_dir());
+            work.kept().keep_in(own.or_else(cache::user_folder).map(cache::Cache::new));
+        }
+        Self { inner: Arc::new(inner) }
+    }
+
     /// Buffers for `n` samples of `inner`'s parts, each room for `n` of its part.
     fn buffers_of(inner: &Inner, n: usize) -> anyhow::Result<Vec<Vec<u8>>> {
         let what = || format!("a batch of {n} samples");
@@ -78,14 +89,15 @@ impl Dataset {
     fn new(py: Python<'_>, spec_json: &str) -> PyResult<Self> {
         let json = spec_json.to_owned();
         let inner = py.detach(move || Inner::open(&json)).map_err(value_error)?;
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self::kept(inner, None))
     }
 
     /// The dataset of a rendered folder (or its `manifest.json`).
     #[staticmethod]
     fn from_manifest(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let folder = if path.is_dir() { path.clone() } else { path.parent().unwrap_or(&path).to_owned() };
         let inner = py.detach(move || Inner::from_manifest(&path)).map_err(value_error)?;
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self::kept(inner, Some(&folder)))
     }
 
     /// The dataset of a whole spec (JSON) and its category files' texts, in class order: no search
@@ -96,7 +108,7 @@ impl Dataset {
         let files: Vec<(String, String)> =
             texts.into_iter().enumerate().map(|(c, t)| (Inner::category_path(c), t)).collect();
         let categories = Categories::parse(&spec.family, &files).map_err(value_error)?;
-        Ok(Self { inner: Arc::new(Inner::new(spec, categories).map_err(value_error)?) })
+        Ok(Self::kept(Inner::new(spec, categories).map_err(value_error)?, None))
     }
 
     /// The whole spec as JSON (what `manifest.json` records as `spec`).

@@ -25,7 +25,10 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
+            if path.ends_with(fdsl_dataset::cache::FOLDER) {
+                // The cache of the dataset's shared work (a texture pool) is none of its files.
+                continue;
+            } else if path.is_dir() {
                 walk(root, &path, files);
             } else {
                 let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");

@@ -15,7 +15,12 @@
 //! the images `0..10,000` of `stat-spectrum_color_wmm` at 128 px with the dataset's own seed
 //! ([`texture_source`]): any pool texture is a pure function of (seed, pool index), computable on
 //! demand or once; the leaves come from the stream of [`instance_key`] and the texture choices from
-//! that of [`texture_key`].
+//! that of [`texture_key`]. The textures an image uses are known before any is needed:
+//! [`TexturedLeaves::regions`] paints the flat leaves (as cheap as `dead-leaves-mixed`) and draws
+//! every visible region's texture; [`TexturedLeaves::fill`] then paints the textures in. The family
+//! asks its [`TexturePool`] for an image's textures together ([`TexturePool::fetch`]), so that a pool
+//! made on demand makes them in parallel; the library's pool also gives each texture as the
+//! reference reads it, after its round trip through a JPEG file (`fdsl-dataset`).
 
 use crate::families::dead_leaves::{self, MAX_LEAVES, RadiusLaw, ShapeModel};
 use crate::families::statistical::{self, Model, SMALL_SCALE, StatError};
@@ -138,57 +143,139 @@ impl TexturedLeaves {
         Ok(Self { side, seed, pool, law: RadiusLaw::new() })
     }
 
+    /// The image side, pixels.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
+    /// The dataset's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The pool's size.
+    pub fn pool(&self) -> u32 {
+        self.pool
+    }
+
     /// Paint image `instance` into `out` (`side² · 3` bytes, R G B): the mixed leaves from
     /// [`instance_key`]'s stream, then each colour region filled by `texture(pool index, y, x)`, the
     /// pixel (`y`, `x`) of that pool texture at the image's side (see [`texel`], [`texture_source`]).
     /// `regions` is scratch of [`REGIONS_LEN`] entries. Returns the number of leaves painted.
+    /// ([`TexturedLeaves::regions`] then [`TexturedLeaves::fill`].)
     pub fn paint(
         &self,
         instance: u64,
         regions: &mut [u64],
         out: &mut [u8],
-        mut texture: impl FnMut(u32, usize, usize) -> [u8; 3],
+        texture: impl FnMut(u32, usize, usize) -> [u8; 3],
     ) -> Result<usize, TexturedError> {
+        let painted = self.regions(instance, regions, out)?;
+        self.fill(&regions[..painted.regions], out, texture);
+        Ok(painted.leaves)
+    }
+
+    /// The first half of [`TexturedLeaves::paint`], which says which pool textures image `instance`
+    /// uses before any is needed: its leaves painted flat into `out` (no texture: as cheap as
+    /// `dead-leaves-mixed`), and its visible regions, in increasing order of colour, each with the
+    /// pool texture drawn for it, in `regions[..n]` ([`Painted::regions`] = n; read an entry's
+    /// texture with [`region_texture`]). `regions` is scratch of [`REGIONS_LEN`] entries.
+    pub fn regions(
+        &self,
+        instance: u64,
+        regions: &mut [u64],
+        out: &mut [u8],
+    ) -> Result<Painted, TexturedError> {
         let (side, seed, law) = (self.side, self.seed, &self.law);
         let needed = side * side * 3;
         let out = out.get_mut(..needed).ok_or(TexturedError::Buffer { name: "output", needed })?;
         let regions = regions
             .get_mut(..REGIONS_LEN)
             .ok_or(TexturedError::Buffer { name: "regions", needed: REGIONS_LEN })?;
-        let key = |c: &[u8]| (u64::from(c[0]) << 16 | u64::from(c[1]) << 8 | u64::from(c[2])) << 32;
         let mut count = 0;
         let mut rng = instance_key(seed, instance).rng();
         let leaves = dead_leaves::paint(ShapeModel::Mixed, law, side, &mut rng, out, |leaf| {
-            regions[count] = key(&leaf.color);
+            regions[count] = region_key(&leaf.color);
             count += 1;
         });
         regions[count] = 0; // black
         let regions = &mut regions[..count + 1];
         regions.sort_unstable();
-        let mut distinct = 0;
+        let distinct = dedup_sorted(regions);
+        let regions = &mut regions[..distinct];
+        // Entry: colour key in bits 32.., visible flag in bit 31 (until the choices), pool index below.
+        for pixel in out.chunks_exact(3) {
+            let i = find_region(regions, pixel);
+            regions[i] |= VISIBLE;
+        }
+        let mut visible = 0;
         for i in 0..regions.len() {
-            if i == 0 || regions[i] != regions[distinct - 1] {
-                regions[distinct] = regions[i];
-                distinct += 1;
+            if regions[i] & VISIBLE != 0 {
+                regions[visible] = regions[i] & !VISIBLE;
+                visible += 1;
             }
         }
-        let regions = &mut regions[..distinct];
-        // Entry: colour key in bits 32.., visible flag in bit 31, pool index below.
-        let find = |regions: &[u64], pixel: &[u8]| regions.partition_point(|&r| r >> 32 < key(pixel) >> 32);
-        for pixel in out.chunks_exact(3) {
-            let i = find(regions, pixel);
-            regions[i] |= 1 << 31;
-        }
         let mut choices = texture_key(seed, instance).rng();
-        for r in regions.iter_mut().filter(|r| **r & 1 << 31 != 0) {
+        for r in &mut regions[..visible] {
             *r |= u64::from(below(&mut choices, self.pool));
         }
-        for (p, pixel) in out.chunks_exact_mut(3).enumerate() {
-            let pool = (regions[find(regions, pixel)] & 0x7fff_ffff) as u32;
+        Ok(Painted { leaves, regions: visible })
+    }
+
+    /// The second half of [`TexturedLeaves::paint`]: each pixel of the flat leaves in `out` becomes
+    /// `texture(pool index, y, x)` of its region in `regions` ([`TexturedLeaves::regions`]'s).
+    pub fn fill(
+        &self,
+        regions: &[u64],
+        out: &mut [u8],
+        mut texture: impl FnMut(u32, usize, usize) -> [u8; 3],
+    ) {
+        let side = self.side;
+        for (p, pixel) in out[..side * side * 3].chunks_exact_mut(3).enumerate() {
+            let pool = region_texture(regions[find_region(regions, pixel)]);
             pixel.copy_from_slice(&texture(pool, p / side, p % side));
         }
-        Ok(leaves)
     }
+}
+
+/// What [`TexturedLeaves::regions`] painted: leaves, and visible regions listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Painted {
+    /// Leaves painted.
+    pub leaves: usize,
+    /// Visible regions (distinct colours) listed, each with its texture.
+    pub regions: usize,
+}
+
+/// The flag of a region with pixels, while they are counted.
+const VISIBLE: u64 = 1 << 31;
+
+/// A region's entry before its texture: the packed colour `R·65536 + G·256 + B` in bits 32...
+fn region_key(c: &[u8]) -> u64 {
+    (u64::from(c[0]) << 16 | u64::from(c[1]) << 8 | u64::from(c[2])) << 32
+}
+
+/// The pool texture of a region entry of [`TexturedLeaves::regions`].
+pub fn region_texture(entry: u64) -> u32 {
+    (entry & 0x7fff_ffff) as u32
+}
+
+/// The index of `pixel`'s region in `regions` (sorted by colour, the pixel's among them).
+fn find_region(regions: &[u64], pixel: &[u8]) -> usize {
+    let key = region_key(pixel) >> 32;
+    regions.partition_point(|&r| r >> 32 < key)
+}
+
+/// Keep the first of each run of equal values of sorted `values` at the front; returns how many.
+fn dedup_sorted(values: &mut [u64]) -> usize {
+    let mut distinct = 0;
+    for i in 0..values.len() {
+        if i == 0 || values[i] != values[distinct - 1] {
+            values[distinct] = values[i];
+            distinct += 1;
+        }
+    }
+    distinct
 }
 
 /// Where a textured family finds its pool's textures: [`TEXTURE_SIDE`]-pixel RGB images, texture
@@ -200,6 +287,15 @@ pub trait TexturePool {
     type Error: core::fmt::Debug + core::fmt::Display;
     /// Pool texture `index` (below [`POOL`]): `TEXTURE_SIDE² · 3` bytes, R G B.
     fn texture(&self, index: u32) -> Result<&[u8], Self::Error>;
+
+    /// Have the textures `indices` (of one image, repeats possible) at hand before its pixels ask
+    /// for them one by one ([`TexturePool::texture`]): a pool that makes textures on demand makes
+    /// the missing ones here, together (in parallel, as it may). `Err((index, why))` for a texture
+    /// that cannot be had. Nothing by default.
+    fn fetch(&self, indices: &[u32]) -> Result<(), (u32, Self::Error)> {
+        let _ = indices;
+        Ok(())
+    }
 }
 
 /// Textured dead leaves as a dataset family: one unlabelled class of `side × side` RGB images,
@@ -263,7 +359,8 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
         Grouping::LABELLED
     }
 
-    /// [`TexturedLeaves::paint`] of `instance` (class 0 only), each texel read from the pool.
+    /// [`TexturedLeaves::paint`] of `instance` (class 0 only): its regions, their textures fetched
+    /// from the pool together ([`TexturePool::fetch`]), then each texel read from the pool.
     fn render_parts(
         &self,
         class: usize,
@@ -277,19 +374,28 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
         let need = self.leaves.side * self.leaves.side * 3;
         let out = output(out, 0, need)?;
         let mut regions = [0u64; REGIONS_LEN];
+        let painted = self
+            .leaves
+            .regions(instance, &mut regions, out)
+            .map_err(|e| RenderError::Family(TexturedFamilyError::Paint(e)))?;
+        let regions = &regions[..painted.regions];
+        let mut wanted = [0u32; REGIONS_LEN];
+        for (w, &r) in wanted.iter_mut().zip(regions) {
+            *w = region_texture(r);
+        }
+        let pool_error = |index, error| RenderError::Family(TexturedFamilyError::Pool { index, error });
+        self.textures.fetch(&wanted[..regions.len()]).map_err(|(index, error)| pool_error(index, error))?;
         let mut failed = None;
         let (side, textures) = (self.leaves.side, &self.textures);
-        self.leaves
-            .paint(instance, &mut regions, out, |index, y, x| match textures.texture(index) {
-                Ok(texture) => texel(texture, TEXTURE_SIDE, side, y, x),
-                Err(error) => {
-                    failed.get_or_insert(TexturedFamilyError::Pool { index, error });
-                    [0; 3]
-                }
-            })
-            .map_err(|e| RenderError::Family(TexturedFamilyError::Paint(e)))?;
+        self.leaves.fill(regions, out, |index, y, x| match textures.texture(index) {
+            Ok(texture) => texel(texture, TEXTURE_SIDE, side, y, x),
+            Err(error) => {
+                failed.get_or_insert((index, error));
+                [0; 3]
+            }
+        });
         match failed {
-            Some(e) => Err(RenderError::Family(e)),
+            Some((index, error)) => Err(pool_error(index, error)),
             None => Ok(Filled::one(need)),
         }
     }

@@ -266,8 +266,14 @@ impl<R: Registry> Dataset<R> {
         Ok(empty)
     }
 
+    /// The work the family shares among its samples, if any (the textured dead leaves' texture
+    /// pool): which pieces samples need, where they are kept, what was done ([`crate::prepare`]).
+    pub fn shared_work(&self) -> Option<&dyn crate::prepare::Prepare> {
+        self.prepare.as_deref()
+    }
+
     /// The shared work the family can do ahead of its samples, as (pieces, the work, what a piece
-    /// is), if any (the textured dead leaves' pool: `(10000, "making the texture pool", "textures")`).
+    /// is), if any (the textured dead leaves' pool: `(10000, "making textures", "textures")`).
     pub fn preparation(&self) -> Option<(u64, &'static str, &'static str)> {
         self.prepare.as_ref().map(|p| (p.pieces(), p.what(), p.unit()))
     }

@@ -1,27 +1,25 @@
 //! Dead leaves (Baradad et al., NeurIPS 2021) in the library: one unlabelled class of RGB images,
-//! flat or textured. Settings, presets, the class file, checks, estimates, and the textured leaves'
-//! texture pool ([`TexturePool`]: each texture rendered the first time an image asks for it, then
-//! kept).
+//! flat or textured. Settings, presets, the class file, checks, estimates; the textured leaves'
+//! texture pool is [`pool`] (each texture made the first time an image asks for it, through JPEG as
+//! the reference reads it, and kept).
 //!
 //! The class file: one row `shapes,<model>` naming its leaves (the source has no labels; the text
 //! only says what the images are).
 
+pub mod pool;
+
 use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values};
-use crate::prepare::Prepare;
 use crate::preset::{Example, Preset};
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::dead_leaves::{DeadLeaves, ShapeModel};
-use fdsl_core::families::dead_leaves_textured::{
-    DeadLeavesTextured, POOL, TEXTURE_SIDE, TexturePool, TexturedLeaves, render_texture,
-};
-use fdsl_core::families::statistical::{SMALL_SCALE, StatError, scratch_len};
-use fdsl_core::math::fft::Complex;
+use fdsl_core::families::dead_leaves_textured::{DeadLeavesTextured, POOL, TexturedLeaves};
+use pool::{Pool, TEXTURE_BYTES};
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Dead leaves' settings in a spec (`"generator": "deadleaves"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,7 +57,8 @@ pub const TEXTURES: Flag = Flag {
 pub const FLAGS: &[FlagUse] = &[(
     &TEXTURES,
     "Textured dead leaves: each leaf's texture is one of N stat-spectrum-color-wmm images of --seed, each \
-     rendered once (0.4 CPU-s; a pool of N takes N x 49 kB) [default: 10,000, the reference's].",
+     made once, when an image first uses it (0.2 CPU-s; 49 kB in memory), and kept in OUT/.fdsl-cache for \
+     later runs [default: 10,000, the reference's].",
 )];
 
 /// The most dead-leaves images (the reference's large scale has 1,300,000).
@@ -177,7 +176,7 @@ impl FamilySettings for Settings {
         let (side, seed) = (spec.size as usize, spec.seed);
         if let Some(pool) = self.textures {
             let leaves = TexturedLeaves::new(side, seed, pool).context("textured dead leaves")?;
-            let pool = Pool::new(seed, pool);
+            let pool = Pool::new(leaves.clone());
             Ok(Built::new(DeadLeavesTextured::new(leaves, pool.clone())).with_prepare(Arc::new(pool)))
         } else {
             Ok(Built::new(DeadLeaves::new(self.shapes, side, seed).context("dead leaves")?))
@@ -188,72 +187,21 @@ impl FamilySettings for Settings {
         self.textures.map_or(0, |pool| u64::from(pool) * TEXTURE_BYTES)
     }
 
+    /// A smaller pool: `--textures N` (another dataset: the leaves draw from N textures).
+    fn shared_fix(&self, _: &Spec<Self>, room: u64) -> Option<String> {
+        let fits = (room / TEXTURE_BYTES).min(u64::from(POOL));
+        (self.textures.is_some() && fits >= 1).then(|| {
+            format!(
+                "--textures {fits} (a smaller texture pool, {} a texture: another dataset)",
+                crate::memory::human_bytes(TEXTURE_BYTES as f64)
+            )
+        })
+    }
+
     /// RGB, per pixel: flat leaves, PIL's zlib levels 1, 2, 6, 9 on one 128 px image of each model
     /// (fdsl's own RGB encoder is not measured for them); textured leaves, 100 images of 128 px with
     /// 20 textures (`fdsl render --png-compression LEVEL`, BENCHMARKS.md).
     fn png_bytes_per_byte(&self) -> [f64; 4] {
         if self.textures.is_some() { [1.00, 1.00, 0.89, 0.89] } else { [0.416, 0.413, 0.388, 0.359] }
-    }
-}
-
-/// Bytes of one pool texture (128² RGB pixels).
-const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
-
-/// A pool texture once made (or why it could not be).
-type Texture = Result<Box<[u8]>, StatError>;
-
-/// The textures of one textured dataset (its seed), each rendered the first time an image asks for
-/// it, or ahead of the images ([`Prepare`]), on the asking thread ([`render_texture`]; others asking
-/// for it meanwhile wait), and kept for the dataset's life: every texture is made once however many
-/// images use it. Clones share the textures.
-#[derive(Clone)]
-struct Pool {
-    seed: u64,
-    textures: Arc<[OnceLock<Texture>]>,
-}
-
-impl Pool {
-    fn new(seed: u64, size: u32) -> Self {
-        Self { seed, textures: (0..size).map(|_| OnceLock::new()).collect() }
-    }
-
-    /// Render texture `index` with buffers of its own.
-    fn render(&self, index: u32) -> Texture {
-        let need = scratch_len(&SMALL_SCALE)?;
-        let (mut reals, mut complex) = (vec![0.0; need.reals], vec![Complex::default(); need.complex]);
-        let mut texture = vec![0; TEXTURE_SIDE * TEXTURE_SIDE * 3];
-        render_texture(self.seed, index, &mut reals, &mut complex, &mut texture)?;
-        Ok(texture.into_boxed_slice())
-    }
-}
-
-impl TexturePool for Pool {
-    type Error = StatError;
-
-    fn texture(&self, index: u32) -> Result<&[u8], StatError> {
-        let slot = self
-            .textures
-            .get(index as usize)
-            .ok_or(StatError::Buffer { name: "pool", needed: index as usize + 1 })?;
-        slot.get_or_init(|| self.render(index)).as_deref().map_err(|e| *e)
-    }
-}
-
-impl Prepare for Pool {
-    fn what(&self) -> &'static str {
-        "making the texture pool"
-    }
-
-    fn unit(&self) -> &'static str {
-        "textures"
-    }
-
-    fn pieces(&self) -> u64 {
-        self.textures.len() as u64
-    }
-
-    fn prepare(&self, index: u64) -> Result<()> {
-        let index = u32::try_from(index).context("no such texture")?;
-        self.texture(index).map(|_| ()).map_err(|e| anyhow::anyhow!("pool texture {index}: {e}"))
     }
 }

@@ -200,10 +200,13 @@ class Dataset:
 
     def prepare(self, threads: int | None = 0) -> None:
         """Do the dataset's shared work now, on ``threads`` threads (0: one per core; None: this
-        one): a family's texture pool (each texture made once, 0.4 CPU-s, kept with the dataset);
-        nothing for most presets. Samples are the same bytes either way; call it
-        before a DataLoader forks its workers (the Linux default), so that they share the pool
-        instead of each making its own."""
+        one): a family's texture pool (each texture made once, 0.2 CPU-s, kept with the dataset
+        and on disk, in the user's cache folder: ``$FDSL_CACHE_DIR``, else ``~/.cache/fdsl``; a
+        rendered folder's ``.fdsl-cache`` for ``Dataset.from_manifest``); nothing for most presets.
+        Without it, each sample makes the textures it needs (read back from the cache where they
+        are kept). Samples are the same bytes either way; call it before a DataLoader forks its
+        workers (the Linux default), so that they share the pool in memory; workers started
+        otherwise read it back from the cache."""
         self._inner.prepare(_threads(threads))
 
     def render_batch(
