@@ -1,6 +1,6 @@
 //! The library (`fdsl_dataset::Dataset`) gives, for every preset, the very bytes `fdsl render`
-//! writes: each PNG's pixels (and each mask's), each PLY's or npy's points, from the folder's own
-//! manifest.
+//! writes: each PNG's pixels (and each mask's), each JPEG's decoded pixels (Baradad et al.'s
+//! presets), each PLY's or npy's points, from the folder's own manifest.
 
 mod common;
 use common::{arg, fdsl_ok};
@@ -18,11 +18,13 @@ fn flags(preset: &str) -> Vec<String> {
     table.get(preset).unwrap_or_else(|| panic!("no small dataset for {preset}: add one")).clone()
 }
 
-/// The sample bytes a file holds: PNG pixels (grey or RGB), or the points after a PLY or npy header.
+/// The sample bytes a file holds: PNG pixels (grey or RGB), JPEG pixels as libjpeg-turbo decodes
+/// them, or the points after a PLY or npy header.
 fn payload(path: &Path) -> Vec<u8> {
     let bytes = std::fs::read(path).unwrap();
     match path.extension().and_then(|e| e.to_str()) {
         Some("png") => common::decode_png(&bytes).pixels,
+        Some("jpg") => fdsl_dataset::jpeg::decode(&bytes).unwrap().pixels,
         Some("ply") => {
             let end = b"end_header\n";
             let at = bytes.windows(end.len()).position(|w| w == end).unwrap() + end.len();
@@ -55,7 +57,10 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
             fdsl_ok(&args);
             let ds = Dataset::from_manifest(Path::new(&out)).unwrap();
             let mut buffers: Vec<Vec<u8>> = ds.parts().iter().map(|p| vec![0u8; p.max_len()]).collect();
-            let ext = if !clouds {
+            let jpeg = ds.spec.encoding.codec() == fdsl_dataset::spec::Codec::Jpeg;
+            let ext = if jpeg {
+                "jpg"
+            } else if !clouds {
                 "png"
             } else if format == "npy" {
                 "npy"
@@ -88,7 +93,7 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                 if roles == [Role::Points, Role::Layout] {
                     // The JSON beside the cloud: the layout part as the format table writes it.
                     let layout = &ds.parts()[1];
-                    let row = fdsl_cli::formats::row(ds.spec.format, layout).unwrap();
+                    let row = fdsl_cli::formats::row(&ds.spec, layout).unwrap();
                     let json =
                         (row.encode)(&Piece { part: layout, bytes: parts[1], spec: &ds.spec }).unwrap();
                     assert_eq!(std::fs::read(path.with_extension("json")).unwrap(), json, "{preset}");

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::{CanvasJob, CanvasRecipe};
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
-use fdsl_dataset::spec::{Format, Spec, differences, sha256_hex};
+use fdsl_dataset::spec::{Encoding, Format, Spec, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -475,8 +475,12 @@ pub fn dry_run(plan: &Plan, part: Part) -> String {
         }
     };
     let bytes = owned.iter().map(|&t| task_bytes(plan.tasks()[t])).sum::<f64>() + metadata_bytes as f64;
+    let encoding = match spec.encoding {
+        Encoding::Jpeg(j) => format!(", JPEG images, quality {}, {}", j.quality, j.subsampling.name()),
+        Encoding::Png => String::new(),
+    };
     let mut lines = vec![format!(
-        "dataset: {} ({:?}), {} classes, seed {}",
+        "dataset: {} ({:?}{encoding}), {} classes, seed {}",
         spec.preset,
         spec.format,
         dataset.class_count(),

@@ -18,15 +18,16 @@ use crate::memory::try_grow;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
 use crate::search::Progress;
-use crate::spec::{FIRST_BYTES_VERSION, Naming, Spec};
+use crate::spec::{Codec, Encoding, FIRST_BYTES_VERSION, Naming, Spec};
 use crate::{MANIFEST, MANIFEST_FORMAT, Request};
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::family::{Element, Family, Filled, Held, Parameter, Part, Workspace};
+use fdsl_core::family::{Element, Family, Filled, Held, Parameter, Part, Role, Workspace};
 use fdsl_core::math::fft::Complex;
 use fdsl_core::math::scene::SceneObject;
 use fdsl_core::{CanvasJob, CanvasKey, CanvasRecipe};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -79,6 +80,15 @@ pub struct Chunk {
     pub class: usize,
     /// Which 40 instances (FractalDB: the weight row).
     pub index: usize,
+}
+
+/// An image part's (height, width, channels) as JPEG takes it: 8-bit, grey or RGB.
+fn jpeg_shape(part: &Part) -> Result<(usize, usize, usize)> {
+    match (part.element, part.dims.sizes()) {
+        (Element::U8, &[height, width]) => Ok((height, width, 1)),
+        (Element::U8, &[height, width, channels @ (1 | 3)]) => Ok((height, width, channels)),
+        _ => bail!("--encoding jpeg: the {} part is not an 8-bit grey or RGB image", part.name),
+    }
 }
 
 /// Unflipped canvases by key, rendered elsewhere (a GPU).
@@ -134,7 +144,10 @@ impl Dataset {
         }
         let built = spec.family.family().build(&spec, &categories)?;
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        let parts = built.family.parts().iter().copied().collect();
+        let parts: Vec<Part> = built.family.parts().iter().copied().collect();
+        if spec.encoding.codec() == Codec::Jpeg {
+            parts.iter().filter(|p| p.role == Role::Image).try_for_each(|p| jpeg_shape(p).map(|_| ()))?;
+        }
         let dataset =
             Self { spec, texts, family: built.family, parts, offload: built.offload, prepare: built.prepare };
         dataset.check_val_split()?;
@@ -210,11 +223,12 @@ impl Dataset {
         &self.parts
     }
 
-    /// Render sample `index`, part `i` into `out[i]` (at least [`Part::max_len`] bytes each); returns
-    /// the bytes written into each part (a bounded part's actual entries).
+    /// Render sample `index`, part `i` into `out[i]` (at least [`Part::max_len`] bytes each), as a
+    /// reader of its files sees it (a JPEG spec's images decoded: [`Dataset::as_read`]); returns the
+    /// bytes written into each part (a bounded part's actual entries).
     pub fn render_parts(&self, index: u64, out: &mut [&mut [u8]]) -> Result<Vec<usize>> {
         self.check_buffers(out, 1)?;
-        let filled = self.render_into(self.sample(index)?, &mut Scratch::default(), out)?;
+        let filled = self.render_into(self.sample(index)?, &mut Scratch::default(), out, true)?;
         Ok(self.lens(filled))
     }
 
@@ -310,7 +324,7 @@ impl Dataset {
 
     /// Render the samples `indices` on `threads` threads (0: one per core, the current rayon pool's;
     /// 1: this thread; past [`crate::memory::MAX_THREADS`] refused): part `i` of each into `out[i]`,
-    /// one after another, [`Part::max_len`] bytes each. Samples sharing work (a unit) are rendered
+    /// one after another, [`Part::max_len`] bytes each, as [`Dataset::render_parts`] gives them. Samples sharing work (a unit) are rendered
     /// together, once each; the bytes do not depend on `threads`. Bounded parts (a scene's) vary in
     /// size: render them one at a time.
     pub fn render_batch(&self, indices: &[u64], out: &mut [&mut [u8]], threads: usize) -> Result<()> {
@@ -332,7 +346,7 @@ impl Dataset {
         }
         let items: Vec<(Sample, Vec<&mut [u8]>)> = samples.into_iter().zip(slots).collect();
         let render = |scratch: &mut Scratch, sample, mut slot: Vec<&mut [u8]>| {
-            self.render_into(sample, scratch, &mut slot).map(|_| ())
+            self.render_into(sample, scratch, &mut slot, true).map(|_| ())
         };
         match threads {
             0 => self.for_each_unit(items, true, render),
@@ -346,7 +360,9 @@ impl Dataset {
     }
 
     /// Render `items`' samples, grouped by unit of shared work, the groups in parallel (the current
-    /// rayon pool), and hand each sample's bytes to `each` with its item.
+    /// rayon pool), and hand each sample's bytes to `each` with its item: as rendered, before the
+    /// spec's image encoding (what files are encoded from; [`Dataset::as_read`] gives what their
+    /// readers see).
     pub fn render_grouped<T: Send>(
         &self,
         items: Vec<(Sample, T)>,
@@ -354,14 +370,15 @@ impl Dataset {
     ) -> Result<()> {
         self.for_each_unit(items, true, |scratch, sample, item| {
             self.with_out(scratch, |scratch, out| {
-                let filled = self.render_into(sample, scratch, out)?;
+                let filled = self.render_into(sample, scratch, out, false)?;
                 each(&written(out, filled), item)
             })
         })
     }
 
     /// Render `samples` in order with `scratch`, handing each one's parts (the bytes written into
-    /// each) to `emit`. Consecutive samples of one unit share its work.
+    /// each, as rendered: see [`Dataset::render_grouped`]) to `emit`. Consecutive samples of one unit
+    /// share its work.
     pub fn render_samples(
         &self,
         samples: impl IntoIterator<Item = Sample>,
@@ -370,7 +387,7 @@ impl Dataset {
     ) -> Result<()> {
         self.with_out(scratch, |scratch, out| {
             samples.into_iter().try_for_each(|sample| {
-                let filled = self.render_into(sample, scratch, out)?;
+                let filled = self.render_into(sample, scratch, out, false)?;
                 emit(sample, &written(out, filled))
             })
         })
@@ -535,8 +552,15 @@ impl Dataset {
         }
     }
 
-    /// Render one sample's parts into `out` (one buffer per part) with `scratch`.
-    fn render_into(&self, sample: Sample, scratch: &mut Scratch, out: &mut [&mut [u8]]) -> Result<Filled> {
+    /// Render one sample's parts into `out` (one buffer per part) with `scratch`; `read_back`: as a
+    /// reader of the files sees them ([`Dataset::as_read`]), else as rendered.
+    fn render_into(
+        &self,
+        sample: Sample,
+        scratch: &mut Scratch,
+        out: &mut [&mut [u8]],
+        read_back: bool,
+    ) -> Result<Filled> {
         let family = self.family();
         let need = family.scratch_len();
         let Scratch { positions, canvas, points, objects, reals, complex, held, precomputed, .. } = scratch;
@@ -560,7 +584,33 @@ impl Dataset {
                 offload.adopt_canvas(key, pixels, &mut ws).map_err(|e| failed(&e))?;
             }
         }
-        family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))
+        let filled = family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))?;
+        if read_back {
+            for (i, buffer) in out.iter_mut().enumerate() {
+                let len = filled.bytes(i);
+                if let Cow::Owned(decoded) = self.as_read(i, &buffer[..len]).map_err(|e| failed(&e))? {
+                    buffer[..len].copy_from_slice(&decoded);
+                }
+            }
+        }
+        Ok(filled)
+    }
+
+    /// Part `i`'s bytes `rendered` as a reader of its file sees them: an image of a JPEG spec through
+    /// the JPEG encoder and decoder ([`crate::jpeg`]: its file's pixels, which `render`, Python, C
+    /// and npy arrays give), any other part as rendered.
+    pub fn as_read<'b>(&self, i: usize, rendered: &'b [u8]) -> Result<Cow<'b, [u8]>> {
+        let (Encoding::Jpeg(settings), Some(part)) = (self.spec.encoding, self.parts.get(i)) else {
+            return Ok(Cow::Borrowed(rendered));
+        };
+        if part.role != Role::Image {
+            return Ok(Cow::Borrowed(rendered));
+        }
+        let (height, width, channels) = jpeg_shape(part)?;
+        let file = crate::jpeg::encode(rendered, width, height, channels, settings)?;
+        let mut decoded = vec![0; rendered.len()];
+        crate::jpeg::decode_into(&file, &mut decoded)?;
+        Ok(Cow::Owned(decoded))
     }
 
     /// The canvases `samples` need, each once, as jobs for [`CanvasJob::render`] (on a GPU), with

@@ -2,6 +2,7 @@
 
 use crate::families::Settings;
 use crate::family::SampleKind;
+use crate::jpeg::{JpegSettings, Subsampling};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -119,6 +120,69 @@ impl Choice for PngCompression {
     ];
 }
 
+/// How image files are encoded: the `--encoding` choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Codec {
+    /// PNG, lossless: the files hold the rendered pixels.
+    #[default]
+    Png,
+    /// JPEG as `cv2.imencode` writes it ([`crate::jpeg`]): the files, and every sample read back
+    /// (`render`, Python, C, npy), hold the decoded pixels.
+    Jpeg,
+}
+
+impl Choice for Codec {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (Codec::Png, "png", "PNG, lossless: the files hold the rendered pixels"),
+        (
+            Codec::Jpeg,
+            "jpeg",
+            "JPEG as cv2.imencode writes it (libjpeg-turbo's bytes, --jpeg-quality, --jpeg-subsampling); \
+             every sample read back (files, npy, Python, C) is the decoded image",
+        ),
+    ];
+}
+
+impl Choice for Subsampling {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (Subsampling::S444, "4:4:4", "full chroma resolution"),
+        (Subsampling::S422, "4:2:2", "chroma at half the width"),
+        (Subsampling::S420, "4:2:0", "chroma at half the width and height (cv2's and libjpeg's default)"),
+    ];
+}
+
+/// How a dataset's images are encoded (`"encoding"` in the spec, omitted for PNG: a manifest
+/// without it, as 0.2.0 wrote them, reads as PNG). Masks are always PNG; npy arrays hold the
+/// pixels a reader of the files sees.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// PNG (0.2.0's files).
+    #[default]
+    Png,
+    /// JPEG of this quality and chroma subsampling.
+    Jpeg(JpegSettings),
+}
+
+impl Encoding {
+    /// The reference scripts' JPEG: `cv2.imwrite`'s quality 95, 4:2:0 (Baradad et al.'s presets).
+    pub const CV2: Encoding = Encoding::Jpeg(JpegSettings { quality: 95, subsampling: Subsampling::S420 });
+
+    /// The codec.
+    pub fn codec(self) -> Codec {
+        match self {
+            Encoding::Png => Codec::Png,
+            Encoding::Jpeg(_) => Codec::Jpeg,
+        }
+    }
+
+    /// Whether it is PNG (the field is then omitted).
+    pub fn is_png(&self) -> bool {
+        *self == Encoding::Png
+    }
+}
+
 /// Whether samples of `kind` are written in shards in `format`: WebDataset always (but not
 /// scenes); npy for images (N x H x W arrays), while a point cloud's npy is one file per sample
 /// (N x 3, like its PLY).
@@ -178,6 +242,9 @@ pub struct Spec {
     /// PNG compression (formats `png` and `webdataset` of images).
     #[serde(default)]
     pub png_compression: PngCompression,
+    /// How images are encoded in their files (omitted for PNG).
+    #[serde(default, skip_serializing_if = "Encoding::is_png")]
+    pub encoding: Encoding,
     /// The last this many instances of every class form the `val` split (0: no split).
     pub val_per_class: usize,
     /// Samples per shard (sharded formats only).
@@ -189,7 +256,7 @@ pub const DEFAULT_SHARD_SIZE: usize = 1000;
 
 impl Spec {
     /// A preset's spec of `family` settings, `categories` classes of `instances` samples of side
-    /// `size` (0 for point clouds), seed 0, no val split, PNG (PLY for point clouds), the categories
+    /// `size` (0 for point clouds), seed 0, no val split, PNG files (PLY for point clouds), the categories
     /// from `category_source` (their hash still to be set).
     pub fn published(
         family: Settings,
@@ -209,6 +276,7 @@ impl Spec {
             seed: 0,
             format,
             png_compression: PngCompression::Fastest,
+            encoding: Encoding::Png,
             val_per_class: 0,
             shard_size: None,
         }
@@ -286,6 +354,17 @@ impl Spec {
                 )
             }
             _ => {}
+        }
+        if let Encoding::Jpeg(jpeg) = self.encoding {
+            if kind != SampleKind::Images {
+                bail!(
+                    "{} jpeg encodes images; {} makes {}",
+                    n("--encoding", "encoding"),
+                    self.preset,
+                    kind.noun()
+                );
+            }
+            jpeg.check().map_err(|e| anyhow::anyhow!("{}: {e}", n("--jpeg-quality", "encoding")))?;
         }
         if self.val_per_class >= self.instances {
             bail!(
