@@ -101,40 +101,14 @@ fn readers_get_the_decoded_pixels_of_a_jpeg_spec() {
 #[test]
 fn png_stays_the_default_elsewhere_and_a_manifest_without_an_encoding_reads_as_png() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = arg(tmp.path(), "rcdb");
-    fdsl_ok(&[
-        "render",
-        "--preset",
-        "rcdb-1k",
-        "--categories",
-        "2",
-        "--instances",
-        "2",
-        "--size",
-        "32",
-        "--out",
-        &out,
-    ]);
+    let small = ["render", "--preset", "rcdb-1k", "--categories", "2", "--instances", "2", "--size", "32"];
+    let (out, jpeg) = (arg(tmp.path(), "rcdb"), arg(tmp.path(), "rcdb-jpeg"));
+    fdsl_ok(&[&small[..], &["--out", &out]].concat());
     let manifest = std::fs::read_to_string(Path::new(&out).join("manifest.json")).unwrap();
     assert!(!manifest.contains("encoding"), "{manifest}");
     assert_eq!(Dataset::from_manifest(Path::new(&out)).unwrap().spec.encoding, Encoding::Png);
     // JPEG on request: the same images' files become .jpg.
-    let jpeg = arg(tmp.path(), "rcdb-jpeg");
-    fdsl_ok(&[
-        "render",
-        "--preset",
-        "rcdb-1k",
-        "--categories",
-        "2",
-        "--instances",
-        "2",
-        "--size",
-        "32",
-        "--out",
-        &jpeg,
-        "--encoding",
-        "jpeg",
-    ]);
+    fdsl_ok(&[&small[..], &["--out", &jpeg, "--encoding", "jpeg"]].concat());
     assert_eq!((files(&out, "png").len(), files(&jpeg, "jpg").len(), files(&jpeg, "png").len()), (4, 4, 0));
     // The short form (Python's keywords) takes the same settings.
     let request: Request =
