@@ -114,12 +114,12 @@ fn png_stays_the_default_elsewhere_and_a_manifest_without_an_encoding_reads_as_p
     let request: Request =
         serde_json::from_str(r#"{"preset": "stat-spectrum", "encoding": "png", "instances": 2, "size": 32}"#)
             .unwrap();
-    assert_eq!(request.dataset(&|_, _| {}).unwrap().spec.encoding.codec(), Codec::Png);
+    assert_eq!(Dataset::from_request(&request, &|_, _| {}).unwrap().spec.encoding.codec(), Codec::Png);
     let request: Request = serde_json::from_str(
         r#"{"preset": "stat-spectrum", "jpeg_quality": 10, "instances": 2, "size": 32}"#,
     )
     .unwrap();
-    let err = request.dataset(&|_, _| {}).unwrap_err().to_string();
+    let err = Dataset::from_request(&request, &|_, _| {}).unwrap_err().to_string();
     assert!(err.contains("JPEG quality 10 is outside 25..=100"), "{err}");
 }
 

@@ -6,8 +6,8 @@
 mod common;
 use common::{cases, fdsl_ok};
 use fdsl_cli::formats::{Piece, Place};
-use fdsl_dataset::Dataset;
 use fdsl_dataset::spec::Codec;
+use fdsl_dataset::{Dataset, Registry};
 
 #[test]
 fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
@@ -50,5 +50,5 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
         checked.insert(case.preset);
     }
     // Every preset has a format of files per sample.
-    assert_eq!(checked.len(), fdsl_dataset::preset::names().len());
+    assert_eq!(checked.len(), fdsl_dataset::families::Settings::preset_names().len());
 }

@@ -2,15 +2,16 @@
 
 mod common;
 use common::{arg, fdsl, fdsl_ok};
+use fdsl_dataset::Registry;
 
 /// Every preset's example flags ([`fdsl_dataset::preset::Example`]), without `--instances`: the
 /// sheet's instances are its columns.
 fn presets() -> Vec<(&'static str, Vec<String>)> {
-    fdsl_dataset::preset::all()
+    fdsl_dataset::families::Settings::presets()
         .map(|preset| {
-            let mut overrides = preset.example.overrides();
+            let mut overrides = preset.example().overrides();
             overrides.remove("instances");
-            (preset.name, fdsl_dataset::preset::flags(&overrides))
+            (preset.name(), fdsl_dataset::preset::flags(&overrides))
         })
         .collect()
 }

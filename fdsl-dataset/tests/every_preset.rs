@@ -5,12 +5,13 @@
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::Scratch;
 
-use fdsl_dataset::{Dataset, Sample};
+use fdsl_dataset::families::Settings;
+use fdsl_dataset::{Dataset, Registry, Sample};
 
 /// The short form of the spec of a preset's example ([`fdsl_dataset::preset::Example`]), seed 3.
 fn small(preset: &str) -> String {
-    let example = fdsl_dataset::preset::find(preset).unwrap().example.overrides();
-    serde_json::to_string(&fdsl_dataset::preset::request(preset, 3, &example).unwrap()).unwrap()
+    let example = Settings::preset(preset).unwrap().example().overrides();
+    serde_json::to_string(&fdsl_dataset::Request::of_preset(preset, 3, &example).unwrap()).unwrap()
 }
 
 /// A sample's parts' bytes.
@@ -69,7 +70,7 @@ fn shuffled(n: u64, step: u64) -> Vec<u64> {
 
 #[test]
 fn every_way_of_asking_gives_the_same_bytes() {
-    for preset in fdsl_dataset::preset::names() {
+    for preset in Settings::preset_names() {
         let ds = Dataset::open(&small(preset)).unwrap_or_else(|e| panic!("{preset}: {e:#}"));
         let expected = in_order(&ds);
         assert_eq!(expected.len() as u64, ds.len(), "{preset}");
@@ -153,7 +154,7 @@ fn every_way_of_asking_gives_the_same_bytes() {
 
 #[test]
 fn shared_work_done_ahead_gives_the_same_bytes() {
-    for preset in fdsl_dataset::preset::names() {
+    for preset in Settings::preset_names() {
         let ds = Dataset::open(&small(preset)).unwrap();
         match preset {
             "dead-leaves-textured" => {
@@ -255,7 +256,7 @@ proptest::proptest! {
     /// few categories: the 3-D presets' default of 1,000 is a 6 s search per case.)
     #[test]
     fn any_request_opens_or_says_why(
-        preset in proptest::sample::select(fdsl_dataset::preset::names()),
+        preset in proptest::sample::select(Settings::preset_names()),
         seed in proptest::prelude::any::<u64>(),
         categories in 0usize..4,
         instances in proptest::option::of(0usize..60),
@@ -281,7 +282,7 @@ proptest::proptest! {
             preset, seed, categories: Some(categories), instances, size, val_per_class, settings,
             ..Default::default()
         };
-        if let Ok(ds) = request.dataset(&|_, _| {}) {
+        if let Ok(ds) = Dataset::from_request(&request, &|_, _| {}) {
             for i in [0, ds.len() - 1] {
                 proptest::prop_assert!(alone(&ds, i).is_ok());
             }

@@ -3,18 +3,18 @@
 //! layout of varying size) — part by part, which must be the Rust library's parts and bytes, and
 //! walks every error path.
 
-use fdsl_dataset::Dataset;
+use fdsl_dataset::{Dataset, Registry};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every preset's example and its variants ([`fdsl_dataset::preset::Example`]) as specs' short form:
 /// every family and every kind of sample.
 fn specs() -> Vec<String> {
-    fdsl_dataset::preset::all()
+    fdsl_dataset::families::Settings::presets()
         .flat_map(|preset| {
-            let variants = preset.example.variants().into_iter().map(|(_, overrides)| overrides);
-            std::iter::once(preset.example.overrides()).chain(variants).map(|overrides| {
-                let request = fdsl_dataset::preset::request(preset.name, 5, &overrides).unwrap();
+            let variants = preset.example().variants().into_iter().map(|(_, overrides)| overrides);
+            std::iter::once(preset.example().overrides()).chain(variants).map(move |overrides| {
+                let request = fdsl_dataset::Request::of_preset(preset.name(), 5, &overrides).unwrap();
                 serde_json::to_string(&request).unwrap()
             })
         })

@@ -273,10 +273,10 @@ type PresetInfo = (&'static str, &'static str, String, Vec<(&'static str, String
 #[pyfunction]
 fn presets() -> Vec<PresetInfo> {
     let json = |overrides| serde_json::Value::Object(overrides).to_string();
-    fdsl_dataset::preset::all()
+    <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::presets()
         .map(|p| {
-            let variants = p.example.variants().into_iter().map(|(name, o)| (name, json(o))).collect();
-            (p.name, p.about, json(p.example.overrides()), variants)
+            let variants = p.example().variants().into_iter().map(|(name, o)| (name, json(o))).collect();
+            (p.name(), p.about(), json(p.example().overrides()), variants)
         })
         .collect()
 }

@@ -130,7 +130,8 @@ impl Case {
 pub fn cases() -> Vec<Case> {
     use fdsl_dataset::spec::{Choice, Format};
     let case = |name: String, preset: &'static str, mut overrides: Overrides, shard: bool| {
-        let dataset = fdsl_dataset::preset::request(preset, 3, &overrides).ok()?.dataset(&|_, _| {}).ok()?;
+        let request = fdsl_dataset::Request::of_preset(preset, 3, &overrides).ok()?;
+        let dataset = fdsl_dataset::Dataset::from_request(&request, &|_, _| {}).ok()?;
         let rows = fdsl_cli::formats::rows(&dataset).ok()?;
         let files = rows.iter().all(|row| row.shard == fdsl_cli::formats::Shard::Never);
         if !files && shard {
@@ -139,16 +140,18 @@ pub fn cases() -> Vec<Case> {
         Some(Case { name, preset, overrides, files })
     };
     let mut cases = Vec::new();
-    for preset in fdsl_dataset::preset::all() {
+    use fdsl_dataset::Registry;
+    for preset in fdsl_dataset::families::Settings::presets() {
         for &(_, format, _) in Format::ALL {
-            let mut overrides = preset.example.overrides();
+            let mut overrides = preset.example().overrides();
             overrides.insert("format".into(), format.into());
-            cases.extend(case(format!("{} {format}", preset.name), preset.name, overrides, true));
+            cases.extend(case(format!("{} {format}", preset.name()), preset.name(), overrides, true));
         }
-        for (variant, overrides) in preset.example.variants() {
-            let made = case(format!("{} {variant}", preset.name), preset.name, overrides, false);
-            cases
-                .push(made.unwrap_or_else(|| panic!("{} {variant}: the variant does not open", preset.name)));
+        for (variant, overrides) in preset.example().variants() {
+            let made = case(format!("{} {variant}", preset.name()), preset.name(), overrides, false);
+            cases.push(
+                made.unwrap_or_else(|| panic!("{} {variant}: the variant does not open", preset.name())),
+            );
         }
     }
     cases
