@@ -1,11 +1,13 @@
 //! The library (`fdsl_dataset::Dataset`) gives, for every preset, the very bytes `fdsl render`
 //! writes: every part of every sample, opened from the folder's own manifest and encoded by the format
-//! table, is its file, in every format of files per sample.
+//! table, is its file, in every format of files per sample; a JPEG image (Baradad et al.'s presets)
+//! is its file's decoded pixels.
 
 mod common;
 use common::{cases, fdsl_ok};
 use fdsl_cli::formats::{Piece, Place};
 use fdsl_dataset::Dataset;
+use fdsl_dataset::spec::Codec;
 
 #[test]
 fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
@@ -35,8 +37,14 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                     ext: row.ext,
                 };
                 let path = out.join((row.place)(&place));
+                let written = std::fs::read(&path).unwrap();
+                if row.codec == Some(Codec::Jpeg) {
+                    let decoded = fdsl_dataset::jpeg::decode(&written).unwrap().pixels;
+                    assert!(decoded == bytes[..len], "{}: {} differs", case.name, path.display());
+                    continue;
+                }
                 let file = (row.encode)(&Piece { part, bytes: &bytes[..len], spec: &ds.spec }).unwrap();
-                assert!(std::fs::read(&path).unwrap() == file, "{}: {} differs", case.name, path.display());
+                assert!(written == file, "{}: {} differs", case.name, path.display());
             }
         }
         checked.insert(case.preset);

@@ -86,6 +86,8 @@ pub fn card(out: &Path, dataset: &Dataset, command: &str) -> Result<String> {
     let publication = publication::of(&spec.preset);
     let has = |role: Role| dataset.parts().iter().any(|part| part.role == role);
     let (images, masks) = (has(Role::Image), has(Role::Mask));
+    // The images' extension, as the format table writes them (`png`, `jpg`).
+    let ext = crate::formats::rows(dataset)?.iter().find(|r| r.role == Role::Image).map_or("png", |r| r.ext);
 
     let mut y = String::from("---\n");
     if let Some(p) = publication {
@@ -182,15 +184,15 @@ pub fn card(out: &Path, dataset: &Dataset, command: &str) -> Result<String> {
         Format::Png if masks => "Images and masks in mmsegmentation's layout (`images/{training,validation}`, \
              `annotations/{training,validation}`, the same names). With `datasets`:\n\n```python\nfrom glob import \
              glob\nfrom datasets import Dataset, Image\nds = Dataset.from_dict({\"image\": \
-             sorted(glob(\"OUT/images/training/*.png\")), \"mask\": \
+             sorted(glob(\"OUT/images/training/*.{ext}\")), \"mask\": \
              sorted(glob(\"OUT/annotations/training/*.png\"))}).cast_column(\"image\", \
              Image()).cast_column(\"mask\", Image())\n```"
-            .to_owned(),
-        Format::Png => "ImageFolder (`{split}/{class:05}/{key}.png`; the class is the folder):\n\n```python\nfrom \
+            .replace("{ext}", ext),
+        Format::Png => "ImageFolder (`{split}/{class:05}/{key}.{ext}`; the class is the folder):\n\n```python\nfrom \
              datasets import load_dataset\nds = load_dataset(\"imagefolder\", data_dir=\"OUT\")\n```"
-            .to_owned(),
+            .replace("{ext}", ext),
         Format::Webdataset => format!(
-            "WebDataset shards (`{}`; members `KEY.png`, `KEY.json`{}):\n\n```python\nfrom datasets import \
+            "WebDataset shards (`{}`; members `KEY.{ext}`, `KEY.json`{}):\n\n```python\nfrom datasets import \
              load_dataset\nds = load_dataset(\"webdataset\", data_files={{\"train\": \"OUT/train-*.tar\"}})\n```",
             crate::plan::Plan::new(dataset)?.shard_patterns().join("`, `"),
             if masks { ", `KEY.seg.png` (the mask)" } else { ", `KEY.cls` (the class)" }

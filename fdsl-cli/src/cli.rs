@@ -9,7 +9,8 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::families::fractaldb::{Job, Recipe};
 use fdsl_dataset::families::Settings;
-use fdsl_dataset::spec::{Choice, Format, PngCompression};
+use fdsl_dataset::jpeg::Subsampling;
+use fdsl_dataset::spec::{Choice, Codec, Encoding, Format, PngCompression};
 use fdsl_dataset::{Categories, Dataset, Registry, Request, Spec};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -197,8 +198,50 @@ struct RecipeArgs {
     /// Dataset seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// How images are encoded in their files [default: the preset's].
+    #[arg(long, value_name = "CODEC", value_parser = choice::<Codec>(), long_help = encoding_help())]
+    encoding: Option<Codec>,
+    /// JPEG quality (--encoding jpeg), 25 to 100 [default: the preset's, else 95: cv2's].
+    #[arg(long, value_name = "Q", value_parser = jpeg_quality)]
+    jpeg_quality: Option<u8>,
+    /// JPEG chroma subsampling (--encoding jpeg) [default: the preset's, else 4:2:0: cv2's].
+    #[arg(long, value_name = "S", value_parser = choice::<Subsampling>())]
+    jpeg_subsampling: Option<Subsampling>,
     #[command(flatten)]
     family: FamilyFlags,
+}
+
+/// `--encoding`'s help: the codecs, and the presets whose files are JPEG by default, from the
+/// families' registrations.
+fn encoding_help() -> String {
+    let jpeg: Vec<String> = Settings::presets()
+        .filter_map(|p| match p.spec().encoding {
+            Encoding::Jpeg(j) => {
+                Some(format!("{} (quality {}, {})", p.name, j.quality, j.subsampling.name()))
+            }
+            Encoding::Png => None,
+        })
+        .collect();
+    format!(
+        "How images are encoded in their files: png (lossless) or jpeg (cv2.imencode's bytes; every sample \
+         read back, npy arrays, Python and C included, is the decoded image). Masks stay PNG.\n\n[default: \
+         the preset's: jpeg for {}, as the references' scripts write them; png for the others]",
+        jpeg.join(", ")
+    )
+}
+
+/// `--jpeg-quality`: a whole number from 25 to 100.
+fn jpeg_quality(text: &str) -> Result<u8, String> {
+    let range = fdsl_dataset::jpeg::JpegSettings::MIN_QUALITY..=100;
+    match text.trim().parse::<u8>() {
+        Ok(q) if range.contains(&q) => Ok(q),
+        _ => Err(format!(
+            "{} is not a JPEG quality: give {} to {}",
+            fdsl_dataset::memory::quoted_number(text),
+            range.start(),
+            range.end()
+        )),
+    }
 }
 
 /// `--categories`' help, before what it means for some families.
@@ -442,6 +485,9 @@ impl RecipeArgs {
             instances,
             categories_from: self.categories_from.clone(),
             size: self.size,
+            encoding: self.encoding,
+            jpeg_quality: self.jpeg_quality,
+            jpeg_subsampling: self.jpeg_subsampling,
             settings: self.family.0.clone(),
             ..Request::default()
         }

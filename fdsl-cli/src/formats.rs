@@ -14,7 +14,7 @@
 
 use crate::encode::Colour;
 use anyhow::{Result, bail};
-use fdsl_dataset::spec::{Format, PngCompression};
+use fdsl_dataset::spec::{Codec, Encoding, Format, PngCompression};
 use fdsl_dataset::{Dataset, Element, Part, Registry, Role, Spec, Split};
 
 /// What an encoder and a naming rule see of a sample's part.
@@ -52,12 +52,14 @@ pub enum Shard {
     Never,
 }
 
-/// One row: how a part of `role` is written in `format`.
+/// One row: how a part of `role` is written in `format` (for images, with the spec's codec).
 pub struct Row {
     /// The format.
     pub format: Format,
     /// The part's role.
     pub role: Role,
+    /// The spec's image codec the row is for (`--encoding`); `None`: any.
+    pub codec: Option<Codec>,
     /// Its file's extension, and its tar member's suffix (`png`, `seg.png`, `ply`, `json`).
     pub ext: &'static str,
     /// Its file.
@@ -86,20 +88,22 @@ pub struct Look {
 /// Every row.
 #[rustfmt::skip]
 pub const ROWS: &[Row] = &[
-    Row { format: Format::Png, role: Role::Image, ext: "png", encode: png, place: segmentation::<0>, shard: Shard::Never, weight: png_weight },
-    Row { format: Format::Png, role: Role::Mask, ext: "png", encode: png, place: segmentation::<1>, shard: Shard::Never, weight: png_weight },
-    Row { format: Format::Webdataset, role: Role::Image, ext: "png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
-    Row { format: Format::Webdataset, role: Role::Mask, ext: "seg.png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
-    Row { format: Format::Webdataset, role: Role::Points, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Member, weight: ply_weight },
-    Row { format: Format::Webdataset, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
-    Row { format: Format::Npy, role: Role::Image, ext: "npy", encode: npy, place: folder, shard: Shard::Array("images"), weight: npy_weight },
-    Row { format: Format::Npy, role: Role::Mask, ext: "npy", encode: npy, place: beside, shard: Shard::Array("masks"), weight: npy_weight },
-    Row { format: Format::Npy, role: Role::Points, ext: "npy", encode: npy, place: folder, shard: Shard::Never, weight: ply_weight },
-    Row { format: Format::Npy, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
-    Row { format: Format::Ply, role: Role::Points, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Never, weight: ply_weight },
-    Row { format: Format::Ply, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
-    Row { format: Format::PlyAscii, role: Role::Points, ext: "ply", encode: ply_ascii, place: folder, shard: Shard::Never, weight: ply_ascii_weight },
-    Row { format: Format::PlyAscii, role: Role::Layout, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Png, role: Role::Image, codec: Some(Codec::Png), ext: "png", encode: png, place: segmentation::<0>, shard: Shard::Never, weight: png_weight },
+    Row { format: Format::Png, role: Role::Image, codec: Some(Codec::Jpeg), ext: "jpg", encode: jpg, place: segmentation::<0>, shard: Shard::Never, weight: jpg_weight },
+    Row { format: Format::Png, role: Role::Mask, codec: None, ext: "png", encode: png, place: segmentation::<1>, shard: Shard::Never, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Image, codec: Some(Codec::Png), ext: "png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Image, codec: Some(Codec::Jpeg), ext: "jpg", encode: jpg, place: folder, shard: Shard::Member, weight: jpg_weight },
+    Row { format: Format::Webdataset, role: Role::Mask, codec: None, ext: "seg.png", encode: png, place: folder, shard: Shard::Member, weight: png_weight },
+    Row { format: Format::Webdataset, role: Role::Points, codec: None, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Member, weight: ply_weight },
+    Row { format: Format::Webdataset, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Npy, role: Role::Image, codec: None, ext: "npy", encode: npy, place: folder, shard: Shard::Array("images"), weight: npy_weight },
+    Row { format: Format::Npy, role: Role::Mask, codec: None, ext: "npy", encode: npy, place: beside, shard: Shard::Array("masks"), weight: npy_weight },
+    Row { format: Format::Npy, role: Role::Points, codec: None, ext: "npy", encode: npy, place: folder, shard: Shard::Never, weight: ply_weight },
+    Row { format: Format::Npy, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Ply, role: Role::Points, codec: None, ext: "ply", encode: ply_binary, place: folder, shard: Shard::Never, weight: ply_weight },
+    Row { format: Format::Ply, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::PlyAscii, role: Role::Points, codec: None, ext: "ply", encode: ply_ascii, place: folder, shard: Shard::Never, weight: ply_ascii_weight },
+    Row { format: Format::PlyAscii, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
 ];
 
 /// Every role's look.
@@ -112,9 +116,12 @@ pub const LOOKS: &[Look] = &[
     Look { role: Role::Labels, tile: None },
 ];
 
-/// The row of `part` in `format`, or why it cannot be written so (the formats that take it).
-pub fn row(format: Format, part: &Part) -> Result<&'static Row> {
-    if let Some(row) = ROWS.iter().find(|r| r.format == format && r.role == part.role) {
+/// The row of `part` in `spec`'s format (and, for images, codec), or why it cannot be written so
+/// (the formats that take it).
+pub fn row(spec: &Spec, part: &Part) -> Result<&'static Row> {
+    let (format, codec) = (spec.format, spec.encoding.codec());
+    let fits = |r: &Row| r.role == part.role && r.codec.is_none_or(|c| c == codec);
+    if let Some(row) = ROWS.iter().find(|r| r.format == format && fits(r)) {
         return Ok(row);
     }
     let takes: Vec<&str> = ROWS
@@ -133,7 +140,7 @@ pub fn row(format: Format, part: &Part) -> Result<&'static Row> {
 
 /// The rows of `dataset`'s parts in its format, in part order.
 pub fn rows(dataset: &Dataset) -> Result<Vec<&'static Row>> {
-    dataset.parts().iter().map(|p| row(dataset.spec.format, p)).collect()
+    dataset.parts().iter().map(|p| row(&dataset.spec, p)).collect()
 }
 
 /// Whether a part shows on a contact sheet.
@@ -187,6 +194,14 @@ fn png(p: &Piece<'_>) -> Result<Vec<u8>> {
     let (height, width) = (dims[0] as u32, dims.get(1).copied().unwrap_or(1) as u32);
     let colour = Colour::of_channels(dims.get(2).copied().unwrap_or(1))?;
     crate::encode::encode_png_sized(p.bytes, width, height, colour, p.spec.png_compression)
+}
+
+/// An 8-bit image as `cv2.imencode('.jpg', …)` writes it, at the spec's quality and subsampling.
+fn jpg(p: &Piece<'_>) -> Result<Vec<u8>> {
+    let Encoding::Jpeg(settings) = p.spec.encoding else { bail!("the JPEG row of a spec encoded as PNG") };
+    let dims = p.part.dims.sizes();
+    let (height, width) = (dims[0], dims.get(1).copied().unwrap_or(1));
+    fdsl_dataset::jpeg::encode(p.bytes, width, height, dims.get(2).copied().unwrap_or(1), settings)
 }
 
 /// Points as a binary little-endian PLY.
@@ -250,6 +265,12 @@ fn png_weight(part: &Part, _: usize, spec: &Spec) -> f64 {
     part.max_len() as f64 * ratio
 }
 
+/// A JPEG: the raw bytes times the family's measured ratio at the spec's quality and subsampling.
+fn jpg_weight(part: &Part, _: usize, spec: &Spec) -> f64 {
+    let Encoding::Jpeg(settings) = spec.encoding else { return png_weight(part, 0, spec) };
+    part.max_len() as f64 * spec.family.family().jpeg_bytes_per_byte_q95() * settings.relative_size()
+}
+
 /// A binary PLY or npy file: its entries and a header.
 fn ply_weight(part: &Part, entries: usize, _: &Spec) -> f64 {
     (entries * part.record_len()) as f64 + 200.0
@@ -306,7 +327,7 @@ mod tests {
         }
         for (i, a) in ROWS.iter().enumerate() {
             assert!(
-                ROWS[..i].iter().all(|b| (b.format, b.role) != (a.format, a.role)),
+                ROWS[..i].iter().all(|b| (b.format, b.role, b.codec) != (a.format, a.role, a.codec)),
                 "{}",
                 a.format.name()
             );

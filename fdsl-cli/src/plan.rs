@@ -12,7 +12,8 @@
 //!   `{key}.{ext}` (`.png`, `.seg.png`, `.ply`), adjacent per sample; deterministic headers (mtime 0,
 //!   uid/gid 0, mode 0644, no user names).
 //! - `npy` shards: one task per shard, per part its array `{split}/{name}-{NNNNNN}.npy` (N x the
-//!   part's dimensions, C order: `images-`, `masks-`), then for labelled samples
+//!   part's dimensions, C order: `images-`, `masks-`; a JPEG spec's images decoded, as its files
+//!   would read), then for labelled samples
 //!   `{split}/labels-{NNNNNN}.npy` (int64, N).
 //!
 //! Shards are written piece by piece: an npy shard's images each at their place in the file, a tar's
@@ -323,7 +324,9 @@ impl<'a> Plan<'a> {
                             arrays.push((file, array));
                         }
                         self.fill(samples, every, |&mut i, parts| {
-                            arrays.iter().zip(parts).try_for_each(|((_, array), bytes)| array.put(i, bytes))
+                            arrays.iter().zip(parts).enumerate().try_for_each(|(k, ((_, array), bytes))| {
+                                array.put(i, &self.dataset.as_read(k, bytes)?)
+                            })
                         })?;
                         let mut made: Vec<Made> =
                             arrays.into_iter().map(|(file, _)| Made::File(file)).collect();

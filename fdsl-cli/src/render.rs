@@ -13,7 +13,7 @@ use fdsl_dataset::Spec;
 use fdsl_dataset::cache::{self, Cache};
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
-use fdsl_dataset::spec::{Format, differences, sha256_hex};
+use fdsl_dataset::spec::{Encoding, Format, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -504,8 +504,12 @@ pub fn dry_run(plan: &Plan, part: Part, out: &Path) -> Result<String> {
         }
     };
     let bytes = owned.iter().map(|&t| task_bytes(plan.tasks()[t])).sum::<f64>() + metadata_bytes as f64;
+    let encoding = match spec.encoding {
+        Encoding::Jpeg(j) => format!(", JPEG images, quality {}, {}", j.quality, j.subsampling.name()),
+        Encoding::Png => String::new(),
+    };
     let mut lines = vec![format!(
-        "dataset: {} ({:?}), {} classes, seed {}",
+        "dataset: {} ({:?}{encoding}), {} classes, seed {}",
         spec.preset,
         spec.format,
         dataset.class_count(),

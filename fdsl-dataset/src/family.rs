@@ -53,6 +53,12 @@ pub trait FamilySettings: Clone + Sync + 'static {
     /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
     /// fastest, fast, balanced, high (measured, BENCHMARKS.md; for `--dry-run`).
     fn png_bytes_per_byte(&self) -> [f64; 4];
+    /// The mean size of a JPEG sample, bytes per byte of the raw image, at quality 95, 4:2:0
+    /// (measured where the family's presets write JPEG; else PNG's `balanced` stands in); other
+    /// settings scale it by [`crate::jpeg::JpegSettings::relative_size`]. For `--dry-run`.
+    fn jpeg_bytes_per_byte_q95(&self) -> f64 {
+        self.png_bytes_per_byte()[2]
+    }
     /// Memory the built family keeps for every thread together (a cache of shared work), at most;
     /// counted once in a render's peak.
     fn shared_bytes(&self, spec: &Spec<Self>) -> u64 {
@@ -100,6 +106,7 @@ impl<F: FamilySettings> Spec<F> {
             seed: 0,
             format,
             png_compression: PngCompression::Fastest,
+            encoding: crate::spec::Encoding::Png,
             val_per_class: 0,
             shard_size: None,
         }

@@ -129,6 +129,8 @@ pub trait FamilyIn<R>: Sync {
     fn build(&self, spec: &Spec<R>, categories: &Categories) -> Result<Built>;
     /// [`FamilySettings::png_bytes_per_byte`].
     fn png_bytes_per_byte(&self) -> [f64; 4];
+    /// [`FamilySettings::jpeg_bytes_per_byte_q95`].
+    fn jpeg_bytes_per_byte_q95(&self) -> f64;
     /// [`FamilySettings::shared_bytes`].
     fn shared_bytes(&self, spec: &Spec<R>) -> u64;
     /// [`FamilySettings::shared_fix`].
@@ -170,6 +172,10 @@ impl<S: FamilySettings, R: Holds<S>> FamilyIn<R> for S {
 
     fn png_bytes_per_byte(&self) -> [f64; 4] {
         FamilySettings::png_bytes_per_byte(self)
+    }
+
+    fn jpeg_bytes_per_byte_q95(&self) -> f64 {
+        FamilySettings::jpeg_bytes_per_byte_q95(self)
     }
 
     fn shared_bytes(&self, spec: &Spec<R>) -> u64 {

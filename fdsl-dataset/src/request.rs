@@ -5,10 +5,11 @@
 
 use crate::categories::Categories;
 use crate::flags::Overrides as Given;
+use crate::jpeg::{JpegSettings, Subsampling};
 use crate::preset::Overrides;
 use crate::registry::Registry;
 use crate::search::Progress;
-use crate::spec::{Format, PngCompression, SampleKind, Spec};
+use crate::spec::{Codec, Encoding, Format, PngCompression, SampleKind, Spec};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,6 +37,12 @@ pub struct Request {
     pub format: Option<Format>,
     /// PNG compression (images written as PNG).
     pub png_compression: Option<PngCompression>,
+    /// How images are encoded [default: the preset's: JPEG for Baradad et al.'s, else PNG].
+    pub encoding: Option<Codec>,
+    /// JPEG quality, 25 to 100 [default: the preset's, else 95].
+    pub jpeg_quality: Option<u8>,
+    /// JPEG chroma subsampling [default: the preset's, else 4:2:0].
+    pub jpeg_subsampling: Option<Subsampling>,
     /// The last K instances of every class form the `val` split.
     #[serde(default)]
     pub val_per_class: usize,
@@ -44,6 +51,30 @@ pub struct Request {
     /// The family's own settings, by flag name (`"points": 3000`, `"colour": "hue"`).
     #[serde(flatten)]
     pub settings: BTreeMap<String, serde_json::Value>,
+}
+
+impl Request {
+    /// The encoding asked for over the preset's `published` one: `--encoding` picks the codec, the
+    /// JPEG flags change the preset's JPEG settings (or JPEG's defaults) and apply to JPEG only.
+    fn encoding(&self, published: Encoding) -> Result<Encoding> {
+        let base = match published {
+            Encoding::Jpeg(settings) => settings,
+            Encoding::Png => JpegSettings::default(),
+        };
+        match self.encoding.unwrap_or(published.codec()) {
+            Codec::Jpeg => Ok(Encoding::Jpeg(JpegSettings {
+                quality: self.jpeg_quality.unwrap_or(base.quality),
+                subsampling: self.jpeg_subsampling.unwrap_or(base.subsampling),
+            })),
+            Codec::Png => match (self.jpeg_quality, self.jpeg_subsampling) {
+                (None, None) => Ok(Encoding::Png),
+                (Some(_), _) => bail!("--jpeg-quality applies to images encoded as JPEG (--encoding jpeg)"),
+                (None, Some(_)) => {
+                    bail!("--jpeg-subsampling applies to images encoded as JPEG (--encoding jpeg)")
+                }
+            },
+        }
+    }
 }
 
 /// Categories a caller already holds for a spec (its hash not yet set), tried before a preset makes
@@ -90,6 +121,7 @@ impl Request {
             png_compression: self.png_compression.unwrap_or_default(),
             ..published.clone().with_format(self.format.unwrap_or(published.format), self.shard_size)
         };
+        spec.encoding = self.encoding(published.encoding)?;
         let makes_png = kind == SampleKind::Images && matches!(spec.format, Format::Png | Format::Webdataset);
         if self.png_compression.is_some() && !makes_png {
             bail!("--png-compression applies to images written as PNG (--format png or webdataset)");

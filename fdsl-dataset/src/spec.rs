@@ -1,5 +1,6 @@
 //! What a dataset is: the full specification recorded in its manifest.
 
+use crate::jpeg::{JpegSettings, Subsampling};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -139,6 +140,69 @@ impl Choice for PngCompression {
     ];
 }
 
+/// How image files are encoded: the `--encoding` choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Codec {
+    /// PNG, lossless: the files hold the rendered pixels.
+    #[default]
+    Png,
+    /// JPEG as `cv2.imencode` writes it ([`crate::jpeg`]): the files, and every sample read back
+    /// (`render`, Python, C, npy), hold the decoded pixels.
+    Jpeg,
+}
+
+impl Choice for Codec {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (Codec::Png, "png", "PNG, lossless: the files hold the rendered pixels"),
+        (
+            Codec::Jpeg,
+            "jpeg",
+            "JPEG as cv2.imencode writes it (libjpeg-turbo's bytes, --jpeg-quality, --jpeg-subsampling); \
+             every sample read back (files, npy, Python, C) is the decoded image",
+        ),
+    ];
+}
+
+impl Choice for Subsampling {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (Subsampling::S444, "4:4:4", "full chroma resolution"),
+        (Subsampling::S422, "4:2:2", "chroma at half the width"),
+        (Subsampling::S420, "4:2:0", "chroma at half the width and height (cv2's and libjpeg's default)"),
+    ];
+}
+
+/// How a dataset's images are encoded (`"encoding"` in the spec, omitted for PNG: a manifest
+/// without it, as 0.2.0 wrote them, reads as PNG). Masks are always PNG; npy arrays hold the
+/// pixels a reader of the files sees.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// PNG (0.2.0's files).
+    #[default]
+    Png,
+    /// JPEG of this quality and chroma subsampling.
+    Jpeg(JpegSettings),
+}
+
+impl Encoding {
+    /// The reference scripts' JPEG: `cv2.imwrite`'s quality 95, 4:2:0 (Baradad et al.'s presets).
+    pub const CV2: Encoding = Encoding::Jpeg(JpegSettings { quality: 95, subsampling: Subsampling::S420 });
+
+    /// The codec.
+    pub fn codec(self) -> Codec {
+        match self {
+            Encoding::Png => Codec::Png,
+            Encoding::Jpeg(_) => Codec::Jpeg,
+        }
+    }
+
+    /// Whether it is PNG (the field is then omitted).
+    pub fn is_png(&self) -> bool {
+        *self == Encoding::Png
+    }
+}
+
 /// Whether samples of `kind` are written in shards in `format`: WebDataset always (but not
 /// scenes); npy for images (N x H x W arrays), while a point cloud's npy is one file per sample
 /// (N x 3, like its PLY).
@@ -200,6 +264,9 @@ pub struct Spec<F> {
     /// PNG compression (formats `png` and `webdataset` of images).
     #[serde(default)]
     pub png_compression: PngCompression,
+    /// How images are encoded in their files (omitted for PNG).
+    #[serde(default, skip_serializing_if = "Encoding::is_png")]
+    pub encoding: Encoding,
     /// The last this many instances of every class form the `val` split (0: no split).
     pub val_per_class: usize,
     /// Samples per shard (sharded formats only).
@@ -223,6 +290,7 @@ impl<F> Spec<F> {
             seed: self.seed,
             format: self.format,
             png_compression: self.png_compression,
+            encoding: self.encoding,
             val_per_class: self.val_per_class,
             shard_size: self.shard_size,
         }
@@ -316,6 +384,17 @@ impl<F: SpecFamily> Spec<F> {
                 )
             }
             _ => {}
+        }
+        if let Encoding::Jpeg(jpeg) = self.encoding {
+            if kind != SampleKind::Images {
+                bail!(
+                    "{} jpeg encodes images; {} makes {}",
+                    n("--encoding", "encoding"),
+                    self.preset,
+                    kind.noun()
+                );
+            }
+            jpeg.check().map_err(|e| anyhow::anyhow!("{}: {e}", n("--jpeg-quality", "encoding")))?;
         }
         if self.val_per_class >= self.instances {
             bail!(

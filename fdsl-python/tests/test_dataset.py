@@ -33,7 +33,8 @@ SMALL = {
 
 
 def payload(path: pathlib.Path) -> np.ndarray:
-    if path.suffix == ".png":
+    # PNG, or JPEG (Baradad et al.'s presets) as Pillow decodes it: ds[i] is the decoded file.
+    if path.suffix in (".png", ".jpg"):
         return np.asarray(Image.open(path))
     data = path.read_bytes()
     end = data.index(b"end_header\n") + len(b"end_header\n")
@@ -357,3 +358,28 @@ def test_prepared_texture_pool_gives_the_same_samples():
     fdsl.Dataset("rcdb-1k", categories=1, instances=1, size=32).prepare()  # nothing to do
     with pytest.raises(ValueError, match="threads must be 0"):
         prepared.prepare(threads=-1)
+
+
+def test_jpeg_settings_give_the_decoded_files(tmp_path):
+    """A JPEG spec's samples are its files as Pillow decodes them, at any quality and subsampling;
+    PNG on request gives the pixels before the encoding."""
+    flags = ["--instances", "3", "--size", "64", "--seed", "5"]
+    jpeg = ["--jpeg-quality", "60", "--jpeg-subsampling", "4:2:2"]
+    subprocess.run(
+        [fdsl_binary(), "render", "--preset", "stat-spectrum", "--out", str(tmp_path / "j"), *flags, *jpeg],
+        check=True,
+        capture_output=True,
+    )
+    ds = fdsl.Dataset(
+        "stat-spectrum", instances=3, size=64, seed=5, jpeg_quality=60, jpeg_subsampling="4:2:2"
+    )
+    assert ds.spec["encoding"] == {"jpeg": {"quality": 60, "subsampling": "4:2:2"}}
+    assert ds.spec == fdsl.Dataset.from_manifest(tmp_path / "j").spec
+    raw = fdsl.Dataset("stat-spectrum", instances=3, size=64, seed=5, encoding="png")
+    assert "encoding" not in raw.spec
+    for index in range(3):
+        decoded = np.asarray(Image.open(tmp_path / "j" / "train" / "00000" / f"{index:08}.jpg"))
+        assert np.array_equal(ds[index][0], decoded), index
+        assert not np.array_equal(raw[index][0], decoded), index
+    with pytest.raises(ValueError, match="JPEG quality 24 is outside 25..=100"):
+        fdsl.Dataset("stat-spectrum", jpeg_quality=24)

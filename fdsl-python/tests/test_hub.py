@@ -150,3 +150,29 @@ def test_the_card_names_licence_paper_and_command_and_is_no_dataset_file(rcdb, t
     subprocess.run([fdsl_binary(), "verify", str(rcdb)], check=True, capture_output=True)
     assert not (rcdb / "README.md").exists()
     Image.open(next(pathlib.Path(rcdb).glob("train/*/*.png"))).verify()
+
+
+def test_jpeg_folders_load_as_their_decoded_files(tmp_path):
+    """Baradad et al.'s presets write JPEG: `imagefolder` reads the `.jpg` files, a tar's `.jpg`
+    members decode, and both give the pixels `fdsl.Dataset` gives."""
+    import fdsl
+
+    flags = ("--preset", "stat-spectrum", "--instances", "3", "--size", "32")
+    folder = render(tmp_path / "jpg", *flags)
+    shards = render(tmp_path / "wds", *flags, "--format", "webdataset")
+    ours = fdsl.Dataset.from_manifest(folder)
+    rows = datasets.load_dataset("imagefolder", data_dir=str(folder))["train"]
+    assert rows.num_rows == 3 == len(glob(f"{folder}/train/*/*.jpg"))
+    by_name = {
+        pathlib.Path(r["image"]["path"]).stem: r
+        for r in rows.cast_column("image", datasets.Image(decode=False))
+    }
+    for index in range(3):
+        image = Image.open(by_name[f"{index:08}"]["image"]["path"])
+        assert np.array_equal(np.asarray(image), ours[index][0])
+    tar = datasets.load_dataset("webdataset", data_files={"train": sorted(glob(f"{shards}/train-*.tar"))})[
+        "train"
+    ]
+    assert tar.num_rows == 3
+    for row in tar:
+        assert np.array_equal(np.asarray(row["jpg"]), ours[int(row["__key__"])][0])

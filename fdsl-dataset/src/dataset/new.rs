@@ -5,9 +5,9 @@ use crate::family::BoxError;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
 use crate::registry::Registry;
-use crate::spec::{Naming, Spec};
+use crate::spec::{Codec, Naming, Spec};
 use anyhow::{Result, bail};
-use fdsl_core::family::{Family, Part};
+use fdsl_core::family::{Family, Part, Role};
 use std::sync::Arc;
 
 /// A dataset ready to render: its spec, categories and family (`R`: the registration, which holds
@@ -38,7 +38,11 @@ impl<R: Registry> Dataset<R> {
         }
         let (family, offload, prepare) = spec.family.family().build(&spec, &categories)?.into_parts();
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
-        let parts = family.parts().iter().copied().collect();
+        let parts: Vec<Part> = family.parts().iter().copied().collect();
+        if spec.encoding.codec() == Codec::Jpeg {
+            let mut images = parts.iter().filter(|p| p.role == Role::Image);
+            images.try_for_each(|p| super::render::jpeg_shape(p).map(|_| ()))?;
+        }
         let dataset = Self { spec, texts, family, parts, offload, prepare };
         dataset.check_val_split()?;
         Ok(dataset)

@@ -6,11 +6,13 @@ use super::new::Dataset;
 use crate::memory::try_grow;
 use crate::offload::Canvases;
 use crate::registry::Registry;
+use crate::spec::Encoding;
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::family::{Element, Filled, Held, Workspace};
+use fdsl_core::family::{Element, Filled, Held, Part, Role, Workspace};
 use fdsl_core::math::fft::Complex;
 use fdsl_core::math::scene::SceneObject;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Per-worker buffers, reused across samples of one dataset (give each dataset its own).
 #[derive(Default)]
@@ -36,11 +38,12 @@ impl Scratch {
 }
 
 impl<R: Registry> Dataset<R> {
-    /// Render sample `index`, part `i` into `out[i]` (at least [`Part::max_len`](fdsl_core::family::Part::max_len) bytes each); returns
-    /// the bytes written into each part (a bounded part's actual entries).
+    /// Render sample `index`, part `i` into `out[i]` (at least [`Part::max_len`](fdsl_core::family::Part::max_len) bytes each), as a
+    /// reader of its files sees it (a JPEG spec's images decoded: [`Dataset::as_read`]); returns the
+    /// bytes written into each part (a bounded part's actual entries).
     pub fn render_parts(&self, index: u64, out: &mut [&mut [u8]]) -> Result<Vec<usize>> {
         self.check_buffers(out, 1)?;
-        let filled = self.render_into(self.sample(index)?, &mut Scratch::default(), out)?;
+        let filled = self.render_into(self.sample(index)?, &mut Scratch::default(), out, true)?;
         Ok(self.lens(filled))
     }
 
@@ -83,7 +86,8 @@ impl<R: Registry> Dataset<R> {
     /// Render the samples `indices` on `threads` threads (0: one per core, the current rayon pool's;
     /// 1: this thread; past [`crate::memory::MAX_THREADS`] refused): part `i` of each into `out[i]`,
     /// one after another, [`Part::max_len`](fdsl_core::family::Part::max_len) bytes each. Samples sharing work (a unit) are rendered
-    /// together, once each; the bytes do not depend on `threads`. Bounded parts (a scene's) vary in
+    /// together, once each, as [`Dataset::render_parts`] gives them; the bytes do not depend on
+    /// `threads`. Bounded parts (a scene's) vary in
     /// size: render them one at a time.
     pub fn render_batch(&self, indices: &[u64], out: &mut [&mut [u8]], threads: usize) -> Result<()> {
         crate::memory::check_threads(threads)?;
@@ -104,7 +108,7 @@ impl<R: Registry> Dataset<R> {
         }
         let items: Vec<(Sample, Vec<&mut [u8]>)> = samples.into_iter().zip(slots).collect();
         let render = |scratch: &mut Scratch, sample, mut slot: Vec<&mut [u8]>| {
-            self.render_into(sample, scratch, &mut slot).map(|_| ())
+            self.render_into(sample, scratch, &mut slot, true).map(|_| ())
         };
         match threads {
             0 => self.for_each_unit(items, true, render),
@@ -118,7 +122,9 @@ impl<R: Registry> Dataset<R> {
     }
 
     /// Render `items`' samples, grouped by unit of shared work, the groups in parallel (the current
-    /// rayon pool), and hand each sample's bytes to `each` with its item.
+    /// rayon pool), and hand each sample's bytes to `each` with its item: as rendered, before the
+    /// spec's image encoding (what files are encoded from; [`Dataset::as_read`] gives what their
+    /// readers see).
     pub fn render_grouped<T: Send>(
         &self,
         items: Vec<(Sample, T)>,
@@ -126,14 +132,15 @@ impl<R: Registry> Dataset<R> {
     ) -> Result<()> {
         self.for_each_unit(items, true, |scratch, sample, item| {
             self.with_out(scratch, |scratch, out| {
-                let filled = self.render_into(sample, scratch, out)?;
+                let filled = self.render_into(sample, scratch, out, false)?;
                 each(&written(out, filled), item)
             })
         })
     }
 
     /// Render `samples` in order with `scratch`, handing each one's parts (the bytes written into
-    /// each) to `emit`. Consecutive samples of one unit share its work.
+    /// each, as rendered: see [`Dataset::render_grouped`]) to `emit`. Consecutive samples of one unit
+    /// share its work.
     pub fn render_samples(
         &self,
         samples: impl IntoIterator<Item = Sample>,
@@ -142,7 +149,7 @@ impl<R: Registry> Dataset<R> {
     ) -> Result<()> {
         self.with_out(scratch, |scratch, out| {
             samples.into_iter().try_for_each(|sample| {
-                let filled = self.render_into(sample, scratch, out)?;
+                let filled = self.render_into(sample, scratch, out, false)?;
                 emit(sample, &written(out, filled))
             })
         })
@@ -199,12 +206,14 @@ impl<R: Registry> Dataset<R> {
         }
     }
 
-    /// Render one sample's parts into `out` (one buffer per part) with `scratch`.
+    /// Render one sample's parts into `out` (one buffer per part) with `scratch`; `read_back`: as a
+    /// reader of the files sees them ([`Dataset::as_read`]), else as rendered.
     pub(super) fn render_into(
         &self,
         sample: Sample,
         scratch: &mut Scratch,
         out: &mut [&mut [u8]],
+        read_back: bool,
     ) -> Result<Filled> {
         let family = self.family();
         let need = family.scratch_len();
@@ -226,7 +235,33 @@ impl<R: Registry> Dataset<R> {
         if let (Some(canvases), Some(offload)) = (precomputed, &self.offload) {
             offload.adopt(class, instance, canvases, &mut ws).map_err(|e| failed(&e))?;
         }
-        family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))
+        let filled = family.render_parts(class, instance, &mut ws, out).map_err(|e| failed(&e))?;
+        if read_back {
+            for (i, buffer) in out.iter_mut().enumerate() {
+                let len = filled.bytes(i);
+                if let Cow::Owned(decoded) = self.as_read(i, &buffer[..len]).map_err(|e| failed(&e))? {
+                    buffer[..len].copy_from_slice(&decoded);
+                }
+            }
+        }
+        Ok(filled)
+    }
+
+    /// Part `i`'s bytes `rendered` as a reader of its file sees them: an image of a JPEG spec through
+    /// the JPEG encoder and decoder ([`crate::jpeg`]: its file's pixels, which `render`, Python, C
+    /// and npy arrays give), any other part as rendered.
+    pub fn as_read<'b>(&self, i: usize, rendered: &'b [u8]) -> Result<Cow<'b, [u8]>> {
+        let (Encoding::Jpeg(settings), Some(part)) = (self.spec.encoding, self.parts.get(i)) else {
+            return Ok(Cow::Borrowed(rendered));
+        };
+        if part.role != Role::Image {
+            return Ok(Cow::Borrowed(rendered));
+        }
+        let (height, width, channels) = jpeg_shape(part)?;
+        let file = crate::jpeg::encode(rendered, width, height, channels, settings)?;
+        let mut decoded = vec![0; rendered.len()];
+        crate::jpeg::decode_into(&file, &mut decoded)?;
+        Ok(Cow::Owned(decoded))
     }
 
     /// The classes whose first sample draws almost nothing: its first part, 8-bit (an image), with
@@ -307,4 +342,13 @@ impl<R: Registry> Dataset<R> {
 /// The bytes [`Family::render_parts`](fdsl_core::Family::render_parts) wrote into each of `out`'s buffers.
 fn written<'a>(out: &'a [&mut [u8]], filled: Filled) -> Vec<&'a [u8]> {
     out.iter().enumerate().map(|(i, buffer)| &buffer[..filled.bytes(i)]).collect()
+}
+
+/// An image part's (height, width, channels) as JPEG takes it: 8-bit, grey or RGB.
+pub(super) fn jpeg_shape(part: &Part) -> Result<(usize, usize, usize)> {
+    match (part.element, part.dims.sizes()) {
+        (Element::U8, &[height, width]) => Ok((height, width, 1)),
+        (Element::U8, &[height, width, channels @ (1 | 3)]) => Ok((height, width, channels)),
+        _ => bail!("--encoding jpeg: the {} part is not an 8-bit grey or RGB image", part.name),
+    }
 }

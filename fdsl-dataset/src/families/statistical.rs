@@ -10,7 +10,7 @@ use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{FlagUse, Overrides};
 use crate::preset::{Example, Preset};
 use crate::search::Progress;
-use crate::spec::{Choice, Naming, Spec};
+use crate::spec::{Choice, Encoding, Naming, Spec};
 use anyhow::{Context, Result, anyhow, bail};
 use fdsl_core::families::statistical::{self, Model, SMALL_SCALE, StatisticalImages};
 use serde::{Deserialize, Serialize};
@@ -39,10 +39,11 @@ impl Choice for Model {
 pub const FLAGS: &[FlagUse] = &[];
 
 /// The recipe of the reference's small scale (128 px, 105,000 images; the large scale is
-/// `--size 256 --instances 1300000`), one unlabelled class.
+/// `--size 256 --instances 1300000`), one unlabelled class, JPEG files as its scripts write them
+/// (`cv2.imwrite`, quality 95, 4:2:0).
 fn published(preset: &str, model: Model) -> Spec<Settings> {
     let source = "one unlabelled class (the source has no labels)";
-    Spec::published(Settings { model }, preset, source, (1, 105_000, 128))
+    Spec { encoding: Encoding::CV2, ..Spec::published(Settings { model }, preset, source, (1, 105_000, 128)) }
 }
 
 /// The one class of the spec's model.
@@ -142,5 +143,16 @@ impl FamilySettings for Settings {
     /// --png-compression LEVEL`, BENCHMARKS.md).
     fn png_bytes_per_byte(&self) -> [f64; 4] {
         [1.00, 0.99, 0.85, 0.85]
+    }
+
+    /// 40 images of 128 px each: the port's `stat-spectrum`, `stat-wmm`, `stat-spectrum_color`
+    /// through `cv2.imencode`, fdsl's `stat-spectrum-color-wmm` files (BENCHMARKS.md).
+    fn jpeg_bytes_per_byte_q95(&self) -> f64 {
+        match self.model {
+            Model::Spectrum => 0.132,
+            Model::Wmm => 0.216,
+            Model::SpectrumColor => 0.174,
+            Model::SpectrumColorWmm => 0.295,
+        }
     }
 }
