@@ -36,6 +36,17 @@ fn payload(path: &Path) -> Vec<u8> {
     }
 }
 
+/// The voxels of a float64 `.nii.gz` volume of `dims`, in C order, a byte each.
+fn nifti(path: &Path, dims: &[usize]) -> Vec<u8> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut raw).unwrap();
+    let (n0, n1, n2) = (dims[0], dims[1], dims[2]);
+    let voxel = |f: usize| f64::from_le_bytes(raw[352 + 8 * f..360 + 8 * f].try_into().unwrap()) as u8;
+    let c_order = |c: usize| (c / (n1 * n2), c / n2 % n1, c % n2);
+    (0..n0 * n1 * n2).map(c_order).map(|(i, j, k)| voxel(i + n0 * (j + n1 * k))).collect()
+}
+
 #[test]
 fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
     let tmp = tempfile::tempdir().unwrap();
@@ -78,6 +89,16 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
                     let mask_path = Path::new(&out).join("annotations").join(split).join(&name);
                     assert!(payload(&image_path) == image, "{preset}: {} differs", image_path.display());
                     assert!(payload(&mask_path) == mask, "{preset}: {} differs", mask_path.display());
+                    continue;
+                }
+                if roles == [Role::Volume, Role::Labels] {
+                    // NIfTI pairs, the reference's names: float64 voxels in Fortran order.
+                    let split = if split == "val" { "val/" } else { "" };
+                    let key = ds.key(&sample);
+                    for (dir, part) in ["img", "label"].iter().zip(&parts) {
+                        let path = Path::new(&out).join(format!("{split}{dir}/{dir}{key}.nii.gz"));
+                        assert!(nifti(&path, ds.parts()[0].dims.sizes()) == *part, "{}", path.display());
+                    }
                     continue;
                 }
                 let path = match ds.labelled() {

@@ -42,6 +42,7 @@ fn small(preset: &str) -> &'static [&'static str] {
             &["--categories", "3", "--instances", "3", "--size", "32"]
         }
         "segrcdb" => &["--categories", "5", "--instances", "5", "--size", "48", "--instances-per-image", "5"],
+        "primgeoseg" => &["--instances", "3", "--size", "90", "--primitives", "6"],
         other => panic!("no small flags for {other}: add them"),
     }
 }
@@ -51,6 +52,7 @@ fn formats(preset: &str) -> &'static [&'static str] {
     match preset {
         "pc-fractaldb-1k" => &["ply", "ply-ascii", "npy", "webdataset"],
         "pc-fractaldb-scenes" => &["ply", "ply-ascii", "npy"],
+        "primgeoseg" => &["nifti", "nifti-uint8", "nifti-leading-slash", "npy", "webdataset"],
         _ => &["png", "webdataset", "npy"],
     }
 }
@@ -92,7 +94,7 @@ fn cases() -> Vec<(String, Vec<String>)> {
             cases.push((format!("{preset} {format}"), flags));
         }
     }
-    let extra: [(&str, &[&str]); 5] = [
+    let extra: [(&str, &[&str]); 7] = [
         (
             "fractaldb-1k png hue val",
             &["--preset", "fractaldb-1k", "--colour", "hue", "--val-per-class", "5"],
@@ -103,6 +105,11 @@ fn cases() -> Vec<(String, Vec<String>)> {
         (
             "segrcdb webdataset filled",
             &["--preset", "segrcdb", "--mask-mode", "filled", "--format", "webdataset"],
+        ),
+        ("primgeoseg nifti val", &["--preset", "primgeoseg", "--val-per-class", "1"]),
+        (
+            "primgeoseg nifti cpython",
+            &["--preset", "primgeoseg", "--draw-mode", "cpython", "--volume-bug", "fix", "--rotation", "quarter-turns"],
         ),
     ];
     for (name, flags) in extra {

@@ -23,6 +23,8 @@ pub enum SampleKind {
     Clouds,
     /// Scenes: point clouds of varying size with a JSON layout each.
     Scenes,
+    /// Volumes (side x side x side, 8-bit) with their voxel labels.
+    Volumes,
 }
 
 impl SampleKind {
@@ -32,7 +34,13 @@ impl SampleKind {
             SampleKind::Images => "images",
             SampleKind::Clouds => "point clouds",
             SampleKind::Scenes => "scenes",
+            SampleKind::Volumes => "volumes",
         }
+    }
+
+    /// Whether its samples have a side (`--size`): images and volumes.
+    pub fn sized(self) -> bool {
+        matches!(self, SampleKind::Images | SampleKind::Volumes)
     }
 }
 

@@ -46,6 +46,15 @@ pub enum Format {
     /// Point clouds: one ASCII PLY per sample.
     #[serde(rename = "ply-ascii")]
     PlyAscii,
+    /// Volumes: NIfTI-1 `img/imgNNNN.nii.gz` and `label/labelNNNN.nii.gz` (float64, as PrimGeoSeg's
+    /// reference), and MONAI's datalist `label_numN.json` with relative paths.
+    Nifti,
+    /// Volumes: as [`Format::Nifti`], one byte a voxel (uint8).
+    #[serde(rename = "nifti-uint8")]
+    NiftiUint8,
+    /// Volumes: as [`Format::Nifti`], the datalist's paths with the reference's leading `/`.
+    #[serde(rename = "nifti-leading-slash")]
+    NiftiLeadingSlash,
 }
 
 /// How hard PNG images are compressed (serialised in lowercase). Measured on RCDB-1k images (512 px,
@@ -94,7 +103,27 @@ impl Choice for Format {
         ),
         (Format::Ply, "ply", "Point clouds: one binary little-endian PLY per sample, train/CLASS/NAME.ply"),
         (Format::PlyAscii, "ply-ascii", "Point clouds: one ASCII PLY per sample"),
+        (
+            Format::Nifti,
+            "nifti",
+            "Volumes: NIfTI-1 img/imgNNNN.nii.gz and label/labelNNNN.nii.gz (float64, as PrimGeoSeg's \
+             reference) and MONAI's datalist label_numN.json, paths relative to the folder",
+        ),
+        (Format::NiftiUint8, "nifti-uint8", "Volumes: as nifti, one byte a voxel (uint8)"),
+        (
+            Format::NiftiLeadingSlash,
+            "nifti-leading-slash",
+            "Volumes: as nifti, the datalist's paths with the reference's leading / (/img/img0000.nii.gz, \
+             which MONAI's load_decathlon_datalist takes for absolute)",
+        ),
     ];
+}
+
+impl Format {
+    /// Whether it writes volumes only (NIfTI).
+    pub fn volumes_only(self) -> bool {
+        matches!(self, Format::Nifti | Format::NiftiUint8 | Format::NiftiLeadingSlash)
+    }
 }
 
 impl Choice for PngCompression {
@@ -120,12 +149,12 @@ impl Choice for PngCompression {
 }
 
 /// Whether samples of `kind` are written in shards in `format`: WebDataset always (but not
-/// scenes); npy for images (N x H x W arrays), while a point cloud's npy is one file per sample
-/// (N x 3, like its PLY).
+/// scenes); npy for images and volumes (N x H x W, N x D x H x W arrays), while a point cloud's npy
+/// is one file per sample (N x 3, like its PLY).
 pub fn shards(kind: SampleKind, format: Format) -> bool {
     match format {
         Format::Webdataset => kind != SampleKind::Scenes,
-        Format::Npy => kind == SampleKind::Images,
+        Format::Npy => kind.sized(),
         _ => false,
     }
 }
@@ -189,15 +218,19 @@ pub const DEFAULT_SHARD_SIZE: usize = 1000;
 
 impl Spec {
     /// A preset's spec of `family` settings, `categories` classes of `instances` samples of side
-    /// `size` (0 for point clouds), seed 0, no val split, PNG (PLY for point clouds), the categories
-    /// from `category_source` (their hash still to be set).
+    /// `size` (0 for point clouds), seed 0, no val split, PNG (PLY for point clouds, NIfTI for
+    /// volumes), the categories from `category_source` (their hash still to be set).
     pub fn published(
         family: Settings,
         preset: &str,
         category_source: &str,
         (categories, instances, size): (usize, usize, u32),
     ) -> Self {
-        let format = if family.family().samples() == SampleKind::Images { Format::Png } else { Format::Ply };
+        let format = match family.family().samples() {
+            SampleKind::Images => Format::Png,
+            SampleKind::Volumes => Format::Nifti,
+            SampleKind::Clouds | SampleKind::Scenes => Format::Ply,
+        };
         Self {
             family,
             preset: preset.into(),
@@ -261,7 +294,7 @@ impl Spec {
             );
         }
         let kind = family.samples();
-        if kind == SampleKind::Images && !SIZES.contains(&self.size) {
+        if kind.sized() && !SIZES.contains(&self.size) {
             bail!(
                 "{} must be between {} and {} pixels, not {}",
                 n("--size", "size"),
@@ -284,6 +317,17 @@ impl Spec {
                     n("--format", "format"),
                     self.format.name()
                 )
+            }
+            (SampleKind::Volumes, Format::Png | Format::Ply | Format::PlyAscii) => {
+                bail!(
+                    "{} {} does not write volumes; volumes take nifti, nifti-uint8, nifti-leading-slash, npy or \
+                     webdataset",
+                    n("--format", "format"),
+                    self.format.name()
+                )
+            }
+            (SampleKind::Images | SampleKind::Clouds | SampleKind::Scenes, f) if f.volumes_only() => {
+                bail!("{} {} writes volumes", n("--format", "format"), self.format.name())
             }
             _ => {}
         }

@@ -36,6 +36,7 @@ fn small(preset: &str) -> String {
         "perlin-100" | "perlin-1296" => r#""categories": 3, "instances": 4, "size": 32"#,
         "bezier-144" | "bezier-1024" => r#""categories": 3, "instances": 5, "size": 40"#,
         "segrcdb" => r#""categories": 5, "instances": 7, "size": 64, "instances_per_image": 6"#,
+        "primgeoseg" => r#""instances": 3, "size": 90, "primitives": 5"#,
         other => panic!("no small spec for {other}: add one"),
     };
     format!(r#"{{"preset": "{preset}", "seed": 3, {overrides}}}"#)

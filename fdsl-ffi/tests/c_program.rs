@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Small datasets of every family.
-const SPECS: [&str; 13] = [
+const SPECS: [&str; 14] = [
     r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
     r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
     r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
@@ -22,6 +22,7 @@ const SPECS: [&str; 13] = [
     r#"{"preset": "dead-leaves-textured", "instances": 4, "size": 48, "textures": 3}"#,
     r#"{"preset": "1p-frac", "perturbations": 5, "size": 48, "points": 3000, "delta": 0.2}"#,
     r#"{"preset": "pc-fractaldb-scenes", "categories": 2, "instances": 3, "points": 100, "objects": 2}"#,
+    r#"{"preset": "primgeoseg", "instances": 4, "size": 90, "seed": 2, "primitives": 8, "volume_bug": "fix"}"#,
 ];
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile
