@@ -109,7 +109,16 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ("primgeoseg nifti val", &["--preset", "primgeoseg", "--val-per-class", "1"]),
         (
             "primgeoseg nifti cpython",
-            &["--preset", "primgeoseg", "--draw-mode", "cpython", "--volume-bug", "fix", "--rotation", "quarter-turns"],
+            &[
+                "--preset",
+                "primgeoseg",
+                "--draw-mode",
+                "cpython",
+                "--volume-bug",
+                "fix",
+                "--rotation",
+                "quarter-turns",
+            ],
         ),
     ];
     for (name, flags) in extra {

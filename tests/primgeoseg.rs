@@ -77,7 +77,9 @@ fn nifti_pairs_are_the_samples_the_same_on_every_thread_count_and_listed() {
         ]
     );
     let datalist = String::from_utf8(want["label_num4.json"].clone()).unwrap();
-    let entry = |i: usize| format!("{{\"image\": \"img/img{i:04}.nii.gz\", \"label\": \"label/label{i:04}.nii.gz\"}}");
+    let entry = |i: usize| {
+        format!("{{\"image\": \"img/img{i:04}.nii.gz\", \"label\": \"label/label{i:04}.nii.gz\"}}")
+    };
     let training: Vec<String> = (0..4).map(entry).collect();
     assert_eq!(datalist, format!("{{\"training\": [{}], \"validation\": []}}", training.join(", ")));
 
@@ -97,13 +99,17 @@ fn nifti_pairs_are_the_samples_the_same_on_every_thread_count_and_listed() {
     // uint8 files hold the same voxels; the reference's datalist form has a leading slash.
     let uint8 = arg(tmp.path(), "uint8");
     fdsl_ok(&args(&uint8, "nifti-uint8", &[]));
-    assert!(nifti_voxels(&Path::new(&uint8).join("label/label0002.nii.gz"), 90, 1) == {
-        nifti_voxels(&Path::new(&one).join("label/label0002.nii.gz"), 90, 8)
-    });
+    assert!(
+        nifti_voxels(&Path::new(&uint8).join("label/label0002.nii.gz"), 90, 1) == {
+            nifti_voxels(&Path::new(&one).join("label/label0002.nii.gz"), 90, 8)
+        }
+    );
     let slash = arg(tmp.path(), "slash");
     fdsl_ok(&args(&slash, "nifti-leading-slash", &[]));
     let listed = std::fs::read_to_string(Path::new(&slash).join("label_num4.json")).unwrap();
-    assert!(listed.starts_with("{\"training\": [{\"image\": \"/img/img0000.nii.gz\", \"label\": \"/label/label0000.nii.gz\"}"));
+    assert!(listed.starts_with(
+        "{\"training\": [{\"image\": \"/img/img0000.nii.gz\", \"label\": \"/label/label0000.nii.gz\"}"
+    ));
 }
 
 #[test]
@@ -149,13 +155,15 @@ fn npy_shards_and_webdataset_members_carry_the_parts() {
         ]
     );
     let labels = std::fs::read(Path::new(&npy).join("train/voxel-labels-000000.npy")).unwrap();
-    let header = String::from_utf8_lossy(&labels[10..10 + u16::from_le_bytes([labels[8], labels[9]]) as usize])
-        .into_owned();
+    let header =
+        String::from_utf8_lossy(&labels[10..10 + u16::from_le_bytes([labels[8], labels[9]]) as usize])
+            .into_owned();
     assert!(header.contains("'descr': '|u1'") && header.contains("'shape': (3, 90, 90, 90)"), "{header}");
 
     let wds = arg(tmp.path(), "wds");
     fdsl_ok(&args(&wds, "webdataset", &[]));
-    let mut archive = tar::Archive::new(std::fs::File::open(Path::new(&wds).join("train-000000.tar")).unwrap());
+    let mut archive =
+        tar::Archive::new(std::fs::File::open(Path::new(&wds).join("train-000000.tar")).unwrap());
     let mut members: Vec<String> =
         archive.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
     members.sort();

@@ -19,7 +19,8 @@ pub enum Paths {
 /// tenth of `training` (which trains on them too).
 pub fn monai_datalist(train: &[(String, String)], val: &[(String, String)], paths: Paths) -> String {
     let training = entries(train, paths);
-    let validation = if val.is_empty() { training[..training.len() / 10].to_vec() } else { entries(val, paths) };
+    let validation =
+        if val.is_empty() { training[..training.len() / 10].to_vec() } else { entries(val, paths) };
     format!("{{\"training\": [{}], \"validation\": [{}]}}", training.join(", "), validation.join(", "))
 }
 

@@ -227,7 +227,11 @@ fn monai_datalist<const SLASH: bool>(parts: &[Part], files: &[(Split, Vec<String
     let of = |role| parts.iter().position(|p| p.role == role).expect("the nifti rows are volumes and labels");
     let (volume, labels) = (of(Role::Volume), of(Role::Labels));
     let pairs = |split| -> Vec<(String, String)> {
-        files.iter().filter(|(s, _)| *s == split).map(|(_, f)| (f[volume].clone(), f[labels].clone())).collect()
+        files
+            .iter()
+            .filter(|(s, _)| *s == split)
+            .map(|(_, f)| (f[volume].clone(), f[labels].clone()))
+            .collect()
     };
     let paths = if SLASH { crate::datalist::Paths::LeadingSlash } else { crate::datalist::Paths::Relative };
     let text = crate::datalist::monai_datalist(&pairs(Split::Train), &pairs(Split::Val), paths);

@@ -293,17 +293,16 @@ mod tests {
     #[test]
     fn axial_slices_show_four_depths_and_colour_labels() {
         use fdsl_dataset::{Dims, Element, Role};
-        let part = Part { name: "volume", role: Role::Volume, element: Element::U8, dims: Dims::fixed(&[2, 2, 8]) };
+        let part =
+            Part { name: "volume", role: Role::Volume, element: Element::U8, dims: Dims::fixed(&[2, 2, 8]) };
         // Voxel [i][j][k] = 10 k: slices at k = 1, 3, 5, 7.
         let volume: Vec<u8> = (0..32).map(|n| (n % 8 * 10) as u8).collect();
         let tile = axial_slices(&part, &volume, None, 4);
         let pixel = |t: &[u8], x: usize, y: usize| t[3 * (y * 4 + x)..3 * (y * 4 + x) + 3].to_vec();
-        assert_eq!([pixel(&tile, 0, 0), pixel(&tile, 2, 0), pixel(&tile, 0, 2), pixel(&tile, 3, 3)], [
-            vec![10; 3],
-            vec![30; 3],
-            vec![50; 3],
-            vec![70; 3]
-        ]);
+        assert_eq!(
+            [pixel(&tile, 0, 0), pixel(&tile, 2, 0), pixel(&tile, 0, 2), pixel(&tile, 3, 3)],
+            [vec![10; 3], vec![30; 3], vec![50; 3], vec![70; 3]]
+        );
         let labels: Vec<u8> = (0..32).map(|n| u8::from(n % 8 == 1)).collect();
         let tile = axial_slices(&part, &volume, Some(&labels), 4);
         assert_eq!((pixel(&tile, 0, 0), pixel(&tile, 2, 0)), (label_colour(1).to_vec(), vec![30; 3]));
