@@ -10,7 +10,9 @@
 //! Today's rows keep 0.2.0's files byte for byte: `KEY.png` (images), `KEY.seg.png` (masks in a
 //! tar), mmsegmentation's `images/` and `annotations/` folders (unlabelled images and their masks),
 //! `images-/masks-NNNNNN.npy` shards, PLY and `.npy` point clouds, a scene's JSON layout beside its
-//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`).
+//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`). Volumes and
+//! their labels (0.3.0) are NIfTI pairs in MONAI's `img/` and `label/` with its datalist (an index
+//! file, [`INDEXES`]), npy shards, or `.npy` tar members.
 
 use crate::encode::Colour;
 use crate::nifti::VoxelType;
@@ -114,8 +116,9 @@ pub const ROWS: &[Row] = &[
 ];
 
 /// A file a format writes about all of a dataset's samples: `(parts, files)` to its path and bytes,
-/// `files` each sample's split and files (in part order).
-pub type IndexFile = fn(&[Part], &[(Split, Vec<String>)]) -> (String, Vec<u8>);
+/// `files` each sample's split and files (in part order); `None` where the parts are not those it
+/// lists.
+pub type IndexFile = fn(&[Part], &[(Split, Vec<String>)]) -> Option<(String, Vec<u8>)>;
 
 /// The index files: per format, at most one.
 pub const INDEXES: &[(Format, IndexFile)] = &[
@@ -126,7 +129,7 @@ pub const INDEXES: &[(Format, IndexFile)] = &[
 
 /// The index file of `format`'s samples, if it writes one.
 pub fn index(format: Format, parts: &[Part], files: &[(Split, Vec<String>)]) -> Option<(String, Vec<u8>)> {
-    INDEXES.iter().find(|(f, _)| *f == format).map(|(_, write)| write(parts, files))
+    INDEXES.iter().find(|(f, _)| *f == format).and_then(|(_, write)| write(parts, files))
 }
 
 /// Every role's look.
@@ -223,9 +226,12 @@ fn monai<const DIR: usize>(p: &Place<'_>) -> String {
 /// the train pairs under `training`, the val pairs under `validation` (without a val split, the
 /// reference's: the first tenth of `training`); paths relative, or with the reference's leading
 /// `/` (`SLASH`).
-fn monai_datalist<const SLASH: bool>(parts: &[Part], files: &[(Split, Vec<String>)]) -> (String, Vec<u8>) {
-    let of = |role| parts.iter().position(|p| p.role == role).expect("the nifti rows are volumes and labels");
-    let (volume, labels) = (of(Role::Volume), of(Role::Labels));
+fn monai_datalist<const SLASH: bool>(
+    parts: &[Part],
+    files: &[(Split, Vec<String>)],
+) -> Option<(String, Vec<u8>)> {
+    let of = |role| parts.iter().position(|p| p.role == role);
+    let (volume, labels) = (of(Role::Volume)?, of(Role::Labels)?);
     let pairs = |split| -> Vec<(String, String)> {
         files
             .iter()
@@ -235,7 +241,7 @@ fn monai_datalist<const SLASH: bool>(parts: &[Part], files: &[(Split, Vec<String
     };
     let paths = if SLASH { crate::datalist::Paths::LeadingSlash } else { crate::datalist::Paths::Relative };
     let text = crate::datalist::monai_datalist(&pairs(Split::Train), &pairs(Split::Val), paths);
-    (format!("label_num{}.json", files.len()), text.into_bytes())
+    Some((format!("label_num{}.json", files.len()), text.into_bytes()))
 }
 
 // ---- encoders
@@ -363,7 +369,7 @@ fn mask_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> 
     crate::preview::shrink(&crate::preview::overlay(&grey, bytes[i]), side, 3, tile)
 }
 
-/// A few axial slices of a volume (its last axis, the slices' `z`), side by side in a column.
+/// Four axial slices of a volume (across its last axis, the slices' `z`), 2 x 2.
 fn volume_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
     crate::preview::axial_slices(&parts[i], bytes[i], None, tile)
 }

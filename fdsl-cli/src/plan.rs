@@ -440,6 +440,7 @@ impl<'a> Plan<'a> {
         let mut files = vec![("classes.txt".to_owned(), classes.into_bytes())];
         files.extend(dataset.category_files().into_iter().map(|(path, text)| (path, text.into_bytes())));
         if crate::formats::INDEXES.iter().any(|(format, _)| *format == dataset.spec.format) {
+            // Every sample's files, only for the formats that list them.
             let samples: Vec<(Split, Vec<String>)> = dataset
                 .chunks()
                 .into_iter()

@@ -65,7 +65,9 @@ def test_fdsl_torch_gives_monais_dict(folder):
     assert tuple(image.shape) == tuple(label.shape) == (1, 90, 90, 90)
     want_image = nibabel.load(folder / "img/img0002.nii.gz").get_fdata()
     want_label = nibabel.load(folder / "label/label0002.nii.gz").get_fdata()
-    assert np.array_equal(np.asarray(image[0]), want_image) and np.array_equal(np.asarray(label[0]), want_label)
+    assert np.array_equal(np.asarray(image[0]), want_image) and np.array_equal(
+        np.asarray(label[0]), want_label
+    )
     meta = image.meta if hasattr(image, "meta") else item["image_meta_dict"]
     assert np.array_equal(np.asarray(meta["affine"]), np.eye(4))
     assert np.array_equal(np.asarray(meta["pixdim"]), np.ones(8))

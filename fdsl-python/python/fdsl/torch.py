@@ -131,7 +131,9 @@ class FdslDataset(_TorchDataset):
 
     def _volume_item(self, first: np.ndarray, target_part: np.ndarray) -> Any:
         info = self.dataset.part_info
-        item = _monai_item({info[0].name: first, self.dataset.target_part: target_part}, {p.name: p.role for p in info})
+        item = _monai_item(
+            {info[0].name: first, self.dataset.target_part: target_part}, {p.name: p.role for p in info}
+        )
         return self.transform(item) if self.transform is not None else item
 
     def _item(self, sample: np.ndarray, label: Any) -> Any:
