@@ -7,60 +7,17 @@
 //! `FDSL_BLESS_TREES=1 cargo test --test preset_trees` rewrites the table (a deliberate format change).
 
 mod common;
-use common::{fdsl_ok, sha256, tree};
-
-/// Small flags for each preset (seed 3, a few classes and instances, small images, few points).
-fn small(preset: &str) -> &'static [&'static str] {
-    match preset {
-        "fractaldb-1k" | "fractaldb-10k" => {
-            &["--categories", "2", "--instances", "45", "--size", "32", "--points", "2000"]
-        }
-        "ofdb-1k" | "ofdb-21k" => &["--categories", "3", "--size", "32", "--points", "2000"],
-        "ofdb-3d-1k" => &["--categories", "2", "--size", "32", "--points", "800"],
-        "rcdb-1k" | "rcdb-21k" | "visualatom-1k" | "visualatom-21k" => {
-            &["--categories", "3", "--instances", "3", "--size", "48"]
-        }
-        "exfractaldb-1k" | "exfractaldb-21k" => {
-            &["--categories", "2", "--instances", "4", "--size", "32", "--points", "800"]
-        }
-        "mv-fractaldb-1k" => &["--categories", "2", "--instances", "13", "--size", "32", "--points", "800"],
-        "pc-fractaldb-1k" => &["--categories", "3", "--instances", "3", "--points", "300"],
-        "pc-fractaldb-scenes" => {
-            &["--categories", "3", "--instances", "3", "--points", "200", "--objects", "2"]
-        }
-        "af-fractals-1k" => &["--categories", "2", "--instances", "3", "--size", "32", "--points", "1500"],
-        "dead-leaves-squares"
-        | "dead-leaves-oriented"
-        | "dead-leaves-mixed"
-        | "stat-spectrum"
-        | "stat-wmm"
-        | "stat-spectrum-color"
-        | "stat-spectrum-color-wmm" => &["--instances", "5", "--size", "32"],
-        "dead-leaves-textured" => &["--instances", "5", "--size", "32", "--textures", "4"],
-        "1p-frac" => &["--perturbations", "4", "--size", "32", "--points", "2000"],
-        "perlin-100" | "perlin-1296" | "bezier-144" | "bezier-1024" => {
-            &["--categories", "3", "--instances", "3", "--size", "32"]
-        }
-        "segrcdb" => &["--categories", "5", "--instances", "5", "--size", "48", "--instances-per-image", "5"],
-        "primgeoseg" => &["--instances", "3", "--size", "90", "--primitives", "6"],
-        other => panic!("no small flags for {other}: add them"),
-    }
-}
-
-/// The formats a preset's samples take.
-fn formats(preset: &str) -> &'static [&'static str] {
-    match preset {
-        "pc-fractaldb-1k" => &["ply", "ply-ascii", "npy", "webdataset"],
-        "pc-fractaldb-scenes" => &["ply", "ply-ascii", "npy"],
-        "primgeoseg" => &["nifti", "nifti-uint8", "nifti-leading-slash", "npy", "webdataset"],
-        _ => &["png", "webdataset", "npy"],
-    }
-}
+use common::{fdsl, fdsl_ok, sha256, tree};
+use fdsl_cli::formats::Shard;
+use fdsl_dataset::preset::{Overrides, flags, request};
+use fdsl_dataset::spec::{Choice, Format};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// One hash of a whole tree: every relative path and its bytes' hash, in order, the manifests'
 /// `tool` (the release that wrote them) read as plain `fdsl`, so that the table holds across
 /// releases that make the same bytes.
-fn tree_hash(dir: &std::path::Path) -> String {
+fn tree_hash(dir: &Path) -> String {
     let tool = format!("\"tool\": \"{}\"", fdsl_dataset::TOOL);
     let listing: String = tree(dir)
         .into_iter()
@@ -76,85 +33,113 @@ fn tree_hash(dir: &std::path::Path) -> String {
     sha256(listing.as_bytes())
 }
 
-/// Every (preset, variant) with its flags: each preset in each format, sharded formats cut into
-/// shards of 4, and colour FractalDB and a val split beside them.
+/// Every (preset, format) and every variant of the registrations' examples ([`Example`]), with its
+/// flags: each preset in each format that takes its samples (sharded formats cut into shards of 4),
+/// then its variants.
 fn cases() -> Vec<(String, Vec<String>)> {
     let mut cases = Vec::new();
-    for preset in fdsl_dataset::preset::names() {
-        for format in formats(preset) {
-            let mut flags: Vec<String> =
-                ["--preset", preset, "--seed", "3", "--format", format, "--threads", "2"]
-                    .iter()
-                    .chain(small(preset))
-                    .map(|s| s.to_string())
-                    .collect();
-            if *format == "webdataset" || (*format == "npy" && !preset.starts_with("pc-")) {
-                flags.extend(["--shard-size".into(), "4".into()]);
+    for preset in fdsl_dataset::preset::all() {
+        let example = preset.example.overrides();
+        for &(_, format_name, _) in Format::ALL {
+            let mut overrides = example.clone();
+            overrides.insert("format".into(), format_name.into());
+            let Some(dataset) =
+                request(preset.name, 3, &overrides).ok().and_then(|r| r.dataset(&|_, _| {}).ok())
+            else {
+                continue;
+            };
+            let Ok(rows) = fdsl_cli::formats::rows(&dataset) else { continue };
+            if rows.iter().any(|row| row.shard != Shard::Never) {
+                overrides.insert("shard_size".into(), 4.into());
             }
-            cases.push((format!("{preset} {format}"), flags));
+            cases.push((format!("{} {format_name}", preset.name), case_flags(preset.name, &overrides)));
         }
-    }
-    let extra: [(&str, &[&str]); 7] = [
-        (
-            "fractaldb-1k png hue val",
-            &["--preset", "fractaldb-1k", "--colour", "hue", "--val-per-class", "5"],
-        ),
-        ("rcdb-1k png val", &["--preset", "rcdb-1k", "--val-per-class", "1"]),
-        ("segrcdb png val", &["--preset", "segrcdb", "--val-per-class", "2"]),
-        ("segrcdb png rings", &["--preset", "segrcdb", "--mask-mode", "rings"]),
-        (
-            "segrcdb webdataset filled",
-            &["--preset", "segrcdb", "--mask-mode", "filled", "--format", "webdataset"],
-        ),
-        ("primgeoseg nifti val", &["--preset", "primgeoseg", "--val-per-class", "1"]),
-        (
-            "primgeoseg nifti cpython",
-            &[
-                "--preset",
-                "primgeoseg",
-                "--draw-mode",
-                "cpython",
-                "--volume-bug",
-                "fix",
-                "--rotation",
-                "quarter-turns",
-            ],
-        ),
-    ];
-    for (name, flags) in extra {
-        let preset = flags[1];
-        let flags =
-            flags.iter().chain(small(preset)).chain(&["--seed", "3"]).map(|s| s.to_string()).collect();
-        cases.push((name.to_owned(), flags));
+        for (variant, overrides) in preset.example.variants() {
+            cases.push((format!("{} {variant}", preset.name), case_flags(preset.name, &overrides)));
+        }
     }
     cases
 }
 
+fn case_flags(preset: &str, overrides: &Overrides) -> Vec<String> {
+    [String::from("--preset"), preset.into(), "--seed".into(), "3".into()]
+        .into_iter()
+        .chain(flags(overrides))
+        .collect()
+}
+
+/// The files of a rendered tree that hold samples (not the manifest, the class list, the category
+/// files or the shards' index).
+fn sample_files(dir: &Path) -> Vec<String> {
+    let metadata = |p: &str| {
+        p.starts_with("manifest")
+            || p.starts_with("categories/")
+            || p == "classes.txt"
+            || p.ends_with("_info.json")
+    };
+    tree(dir).into_keys().filter(|p| !metadata(p)).collect()
+}
+
+/// For every case: two shards rendered into one folder, on 1 thread and on 2, make the recorded tree;
+/// `verify` names a deleted and a changed sample file; a rerun repairs them to the recorded tree.
 #[test]
-fn every_preset_in_every_format_makes_the_recorded_tree() {
-    let table = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/preset_trees.txt");
+fn every_preset_in_every_format_makes_the_recorded_tree_from_shards_and_threads_and_repairs_it() {
+    let table = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/preset_trees.txt");
+    let bless = std::env::var_os("FDSL_BLESS_TREES").is_some();
+    let want = by_name(&std::fs::read_to_string(&table).unwrap());
     let tmp = tempfile::tempdir().unwrap();
     let mut got = String::new();
+    let mut differ = Vec::new();
     for (i, (name, flags)) in cases().into_iter().enumerate() {
         let out = tmp.path().join(i.to_string());
-        let mut args: Vec<&str> = vec!["render", "--out", out.to_str().unwrap()];
-        args.extend(flags.iter().map(String::as_str));
-        fdsl_ok(&args);
-        got.push_str(&format!("{name} {}\n", tree_hash(&out)));
+        let render = |extra: &[&str]| {
+            let mut args: Vec<&str> = vec!["render", "--out", out.to_str().unwrap()];
+            args.extend(flags.iter().map(String::as_str));
+            args.extend(extra);
+            fdsl_ok(&args);
+        };
+        render(&["--shard", "0/2", "--threads", "1"]);
+        render(&["--shard", "1/2", "--threads", "2"]);
+        let hash = tree_hash(&out);
+        got.push_str(&format!("{name} {hash}\n"));
+        if bless {
+            let single = tmp.path().join(format!("{i}-single"));
+            let mut args: Vec<&str> = vec!["render", "--out", single.to_str().unwrap()];
+            args.extend(flags.iter().map(String::as_str));
+            fdsl_ok(&args);
+            assert_eq!(tree_hash(&single), hash, "{name}: the shards differ from one run");
+            continue;
+        }
+        if want.get(&name) != Some(&hash) {
+            differ.push(format!("{name}: recorded {:?}, rendered {hash}", want.get(&name)));
+            continue;
+        }
+        let files = sample_files(&out);
+        let (lost, changed) = (&files[0], &files[files.len() - 1]);
+        std::fs::remove_file(out.join(lost)).unwrap();
+        if changed != lost {
+            let mut bytes = std::fs::read(out.join(changed)).unwrap();
+            *bytes.last_mut().unwrap() ^= 1;
+            std::fs::write(out.join(changed), bytes).unwrap();
+        }
+        let report = fdsl(&["verify", out.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&report.stdout);
+        assert_eq!(report.status.code(), Some(1), "{name}: {said}");
+        assert!(said.contains(&format!("missing: {lost}")), "{name}: {said}");
+        assert!(changed == lost || said.contains(&format!("differs: {changed}")), "{name}: {said}");
+        render(&["--threads", "2"]);
+        assert_eq!(tree_hash(&out), hash, "{name}: the rerun did not repair the tree");
     }
-    if std::env::var_os("FDSL_BLESS_TREES").is_some() {
+    if bless {
         std::fs::write(&table, &got).unwrap();
         return;
     }
-    // By name: the order of the presets is the registration's, not part of any dataset.
-    let by_name = |text: &str| -> std::collections::BTreeMap<String, String> {
-        text.lines().filter_map(|l| l.rsplit_once(' ')).map(|(n, h)| (n.to_owned(), h.to_owned())).collect()
-    };
-    let (want, got) = (by_name(&std::fs::read_to_string(&table).unwrap()), by_name(&got));
-    let differ: Vec<String> = want
-        .iter()
-        .filter(|(name, hash)| got.get(*name) != Some(hash))
-        .map(|(name, hash)| format!("{name}: recorded {hash}, rendered {:?}", got.get(name)))
-        .collect();
+    let got = by_name(&got);
     assert!(differ.is_empty() && want.len() == got.len(), "trees differ:\n{}", differ.join("\n"));
+}
+
+/// A table's lines by case name: the order of the presets is the registration's, not part of any
+/// dataset.
+fn by_name(text: &str) -> BTreeMap<String, String> {
+    text.lines().filter_map(|l| l.rsplit_once(' ')).map(|(n, h)| (n.to_owned(), h.to_owned())).collect()
 }

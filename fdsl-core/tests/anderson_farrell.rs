@@ -3,6 +3,9 @@
 //! with its draws, the system sampler's laws, golden hashes, and properties
 //! over the parameter space (NaN, huge, degenerate maps: errors as values, never a panic).
 
+mod common;
+
+use common::{hex, rows};
 use fdsl_core::families::anderson_farrell::{
     AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, hits_len,
     max_singular_value, render_counts, sample_system, with_det_probabilities, wrap_u8,
@@ -28,13 +31,6 @@ fn expected(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
 /// The reference's own code run with known draws (`scripts/reference_af_replay.py`).
 const REPLAY: &str = include_str!("data/af_replay.txt");
 
-fn replay(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
-    REPLAY.lines().filter_map(move |l| {
-        let mut f = l.split_whitespace();
-        (f.next() == Some(key)).then(|| f.collect())
-    })
-}
-
 /// A generator that hands out given values: 64-bit draws `k << 11` (so that `unit_f64` is the
 /// reference's double `k / 2⁵³`), 32-bit draws as given.
 #[derive(Clone)]
@@ -45,12 +41,13 @@ struct Replay {
 
 impl Replay {
     fn doubles(key: &str) -> Self {
-        let values = replay(key).next().unwrap().iter().map(|k| k.parse::<u64>().unwrap() << 11).collect();
+        let values =
+            rows(REPLAY, key).next().unwrap().iter().map(|k| k.parse::<u64>().unwrap() << 11).collect();
         Self { values, at: 0 }
     }
 
     fn u32s(key: &str) -> Self {
-        Self { values: replay(key).next().unwrap().iter().map(|k| k.parse().unwrap()).collect(), at: 0 }
+        Self { values: rows(REPLAY, key).next().unwrap().iter().map(|k| k.parse().unwrap()).collect(), at: 0 }
     }
 
     fn next(&mut self) -> u64 {
@@ -82,19 +79,19 @@ fn background_equals_the_reference_with_its_draws() {
     let (mut field, mut rgb) = (vec![0.0; field_len(32)], vec![0u8; 32 * 32 * 3]);
     background(&mut rng, 32, &mut field, &mut rgb);
     assert!(rng.used_all());
-    assert_eq!(hex(&rgb), replay("ds_rgb_sha256").next().unwrap()[0]);
+    assert_eq!(hex(&rgb), rows(REPLAY, "ds_rgb_sha256").next().unwrap()[0]);
 }
 
 #[test]
 fn fractal_equals_the_reference_with_its_draws() {
-    let maps: Vec<Affine2> = replay("map")
+    let maps: Vec<Affine2> = rows(REPLAY, "map")
         .map(|f| {
             let k: Vec<f64> = f.iter().map(|x| x.parse().unwrap()).collect();
             Affine2::from_coefficients([k[0], k[1], k[2], k[3], k[4], k[5]])
         })
         .collect();
     let ifs = with_det_probabilities(&maps).unwrap();
-    let mask: u16 = replay("mask").next().unwrap()[0].parse().unwrap();
+    let mask: u16 = rows(REPLAY, "mask").next().unwrap()[0].parse().unwrap();
     let (chain, mut window) = (Replay::u32s("chain"), Replay::doubles("window"));
     let (mut counts, mut hits, mut trace) =
         (vec![0u32; 64 * 64], vec![0u32; hits_len(64)], vec![0.0; 2 * 3000]);
@@ -103,11 +100,7 @@ fn fractal_equals_the_reference_with_its_draws() {
     let colour = FractalColour::sample(&mut Replay::doubles("colour"));
     let rgb: Vec<u8> =
         counts.iter().flat_map(|&c| hsv_to_rgb(colour.hsv(f64::from(c) / f64::from(max)))).collect();
-    assert_eq!(hex(&rgb), replay("fractal_rgb_sha256").next().unwrap()[0]);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    assert_eq!(hex(&rgb), rows(REPLAY, "fractal_rgb_sha256").next().unwrap()[0]);
 }
 
 #[test]

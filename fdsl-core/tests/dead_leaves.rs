@@ -1,14 +1,12 @@
 //! Dead leaves: the radius table against NumPy's, golden hashes of images of each shape model,
 //! coverage, and no panic over the parameter space.
 
+mod common;
+
+use common::{hex, render};
 use fdsl_core::families::dead_leaves::{DeadLeaves, MAX_LEAVES, MAX_SIDE, RadiusLaw, ShapeModel};
 use fdsl_core::family::{Family, Held, Workspace};
 use proptest::prelude::*;
-use sha2::{Digest, Sha256};
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn le(values: &[f64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
@@ -21,13 +19,6 @@ fn the_radius_table_is_numpys() {
     let law = RadiusLaw::new();
     assert_eq!(hex(&le(&law.radii)), "7d9d431e5e2d33add8ddeb1e10f0ecb3fb18e5d89ca5641450edcdad8f996fe9");
     assert_eq!(hex(&le(&law.cdf)), "62dec5e181daf509cc2f4480584ac7a8dcfcff28b09272648c136214540f6c45");
-}
-
-fn render(family: &DeadLeaves, instance: u64) -> Vec<u8> {
-    let (mut held, mut image) = (Held::default(), vec![0u8; family.parts().max_len(0)]);
-    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
-    assert_eq!(family.render(0, instance, &mut ws, &mut image).unwrap(), image.len());
-    image
 }
 
 #[test]
@@ -58,7 +49,7 @@ fn images_are_pinned() {
     for (model, hashes) in expected {
         let family = DeadLeaves::new(model, 128, 0).unwrap();
         for (instance, hash) in [0u64, 104_999].into_iter().zip(hashes) {
-            assert_eq!(hex(&render(&family, instance)), hash, "{model:?} {instance}");
+            assert_eq!(hex(&render(&family, 0, instance).unwrap()), hash, "{model:?} {instance}");
         }
     }
 }
@@ -74,7 +65,7 @@ fn images_are_covered_unless_the_cap_is_hit() {
             assert_eq!(painted, leaves);
             let black = image.chunks_exact(3).filter(|p| *p == [0, 0, 0]).count();
             assert!(painted <= MAX_LEAVES && (black == 0 || painted == MAX_LEAVES), "{model:?} {instance}");
-            assert_eq!(image, render(&family, instance));
+            assert_eq!(image, render(&family, 0, instance).unwrap());
         }
     }
 }
@@ -100,8 +91,8 @@ proptest! {
     #[test]
     fn any_image_renders_deterministically(model in model(), side in 1usize..48, seed: u64, instance: u64) {
         let family = DeadLeaves::new(model, side, seed).unwrap();
-        let image = render(&family, instance);
+        let image = render(&family, 0, instance).unwrap();
         prop_assert_eq!(image.len(), side * side * 3);
-        prop_assert_eq!(&image, &render(&family, instance));
+        prop_assert_eq!(&image, &render(&family, 0, instance).unwrap());
     }
 }

@@ -1,17 +1,15 @@
 //! Golden hashes of raw core output (independent of any image encoder). A change here changes
 //! datasets: it is a format-version change, made on purpose and recorded.
 
+mod common;
+
+use common::hex;
 use fdsl_core::families::fractaldb::search::{Criteria, try_candidate};
 use fdsl_core::families::fractaldb::weights::instance_weights;
 use fdsl_core::families::fractaldb::{Draw, Recipe, chain_key, paint, trace};
 use fdsl_core::math::chaos_game::ChaosGame;
 use fdsl_core::math::frame::Grid;
 use fdsl_core::{Canvas, Flip};
-use sha2::{Digest, Sha256};
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// A category from the search (seed 11): the first accepted candidate.
 fn category() -> fdsl_core::Ifs2 {

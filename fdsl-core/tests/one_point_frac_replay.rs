@@ -5,6 +5,9 @@
 //! rejected perturbations. Both streams are MT19937, emulated here as CPython and NumPy's legacy
 //! `RandomState` seed and read them.
 
+mod common;
+
+use common::rows;
 use fdsl_core::families::one_point_frac::{FILL_THRESHOLD, RECIPE, paint, perturb};
 use fdsl_core::math::mt19937::Mt19937;
 use fdsl_core::raster::canvas::Flip;
@@ -12,14 +15,6 @@ use fdsl_core::{Affine2, Canvas, Ifs2};
 use sha2::{Digest, Sha256};
 
 const REPLAY: &str = include_str!("data/reference_1p_frac_replay.txt");
-
-/// The rows of the replay file starting with `key`, split into words.
-fn rows(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
-    REPLAY.lines().filter_map(move |l| {
-        let mut f = l.split_whitespace();
-        (f.next() == Some(key)).then(|| f.collect())
-    })
-}
 
 /// NumPy's map-choice sequence: each `random()` as the 32-bit draw fdsl's chaos game reads
 /// (`v / 2³²`, the double's top 32 bits).
@@ -64,19 +59,19 @@ impl rand_core::TryRng for PythonRandom {
 
 #[test]
 fn the_reference_images_with_its_draws() {
-    let maps = rows("map").map(|v| {
+    let maps = rows(REPLAY, "map").map(|v| {
         let n: Vec<f64> = v.iter().map(|x| x.parse().unwrap()).collect();
         (Affine2::from_coefficients([n[0], n[1], n[2], n[3], n[4], n[5]]), n[6])
     });
     let base = Ifs2::new(maps).unwrap();
-    let delta: f64 = rows("delta").next().unwrap()[0].parse().unwrap();
-    let seed: u32 = rows("python_seed").next().unwrap()[0].parse().unwrap();
+    let delta: f64 = rows(REPLAY, "delta").next().unwrap()[0].parse().unwrap();
+    let seed: u32 = rows(REPLAY, "python_seed").next().unwrap()[0].parse().unwrap();
     let mut python = PythonRandom(Mt19937::init_by_array(&[seed]));
     let choices = Choices(Mt19937::init_genrand(100));
     let (side, len) = (RECIPE.grid.width as usize, RECIPE.canvas_len());
     let (mut pixels, mut image) = (vec![0u8; len], vec![0u8; len]);
     let mut canvas = Canvas::new(&mut pixels, side, side).unwrap();
-    let classes: Vec<Vec<&str>> = rows("class").collect();
+    let classes: Vec<Vec<&str>> = rows(REPLAY, "class").collect();
     assert_eq!(classes.len(), 3);
     for row in classes {
         let (attempts, hash): (u32, &str) = (row[1].parse().unwrap(), row[2]);

@@ -1,26 +1,14 @@
 //! Perlin noise and Bezier curve images (fdsl's reconstructions): golden hashes, the grid, what the
 //! images look like in numbers, and no panic or unchecked value over the parameter space.
 
+mod common;
+
+use common::{any_f64, hex, render};
 use fdsl_core::families::bezier::{Bezier, BezierCategory, BezierError, Curve, MAX_CURVES, draw_curve};
 use fdsl_core::families::drawn::category_key;
 use fdsl_core::families::perlin_images::{PerlinCategory, PerlinError, PerlinNoise, grid_category};
-use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::math::perlin::{Noise2, pnoise2};
 use proptest::prelude::*;
-use sha2::{Digest, Sha256};
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn render(family: &impl Family, class: usize, instance: u64) -> Vec<u8> {
-    let need = family.scratch_len();
-    let (mut held, mut canvas, mut image) =
-        (Held::default(), vec![0u8; need.canvas], vec![0u8; family.parts().max_len(0)]);
-    let mut ws = Workspace::new(&mut [], &mut canvas, &mut [], &mut [], &mut held);
-    assert_eq!(family.render(class, instance, &mut ws, &mut image).unwrap(), image.len());
-    image
-}
 
 fn perlin_grid(n: u32) -> Vec<PerlinCategory> {
     (0..u64::from(n * n)).map(|c| grid_category(n, c).unwrap()).collect()
@@ -52,11 +40,11 @@ fn perlin_images_are_pinned_and_stretched() {
         (99, 999, "b0af5a8eaab1eda7e7b12c92f7c432ccadfff55a226c37a4fc88b7f2346ccc54"),
     ];
     for (class, instance, hash) in expected {
-        let image = render(&family, class, instance);
+        let image = render(&family, class, instance).unwrap();
         assert_eq!((image.iter().min(), image.iter().max()), (Some(&0), Some(&255)));
         assert_eq!(hex(&image), hash, "class {class} instance {instance}");
     }
-    assert_ne!(render(&family, 3, 1), render(&family, 3, 2));
+    assert_ne!(render(&family, 3, 1).unwrap(), render(&family, 3, 2).unwrap());
 }
 
 #[test]
@@ -76,11 +64,11 @@ fn bezier_images_are_pinned() {
         (3, 999, "0571610c4e02296b5ff09d4d0c2913710f2fbf84ac47c6907c0c14c2bedf15b6"),
     ];
     for (class, instance, hash) in expected {
-        let image = render(&family, class, instance);
+        let image = render(&family, class, instance).unwrap();
         assert!(image.iter().any(|&v| v >= 128) && image.iter().all(|&v| v == 0 || v >= 128));
         assert_eq!(hex(&image), hash, "class {class} instance {instance}");
     }
-    assert_ne!(render(&family, 1, 1), render(&family, 1, 2));
+    assert_ne!(render(&family, 1, 1).unwrap(), render(&family, 1, 2).unwrap());
 }
 
 #[test]
@@ -150,17 +138,6 @@ fn bad_values_are_refused() {
     assert!(Bezier::new([BezierCategory { curves, ..t }], 32, 0).is_err());
 }
 
-fn any_f64() -> impl Strategy<Value = f64> {
-    prop_oneof![
-        Just(f64::NAN),
-        Just(f64::INFINITY),
-        Just(f64::NEG_INFINITY),
-        -1e6..1e6f64,
-        -10.0..10.0f64,
-        0.0..1.0f64
-    ]
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -174,8 +151,8 @@ proptest! {
             && (1..=16).contains(&octaves) && (1.0..=8.0).contains(&lacunarity);
         prop_assert_eq!(category.check().is_ok(), ok);
         if let Ok(family) = PerlinNoise::new([category], side, seed) {
-            let image = render(&family, 0, instance);
-            prop_assert_eq!(&image, &render(&family, 0, instance));
+            let image = render(&family, 0, instance).unwrap();
+            prop_assert_eq!(&image, &render(&family, 0, instance).unwrap());
         }
     }
 
@@ -206,8 +183,8 @@ proptest! {
         }
         if let Ok(family) = Bezier::new([category], side, seed) {
             prop_assert!(category.check().is_ok());
-            let image = render(&family, 0, instance);
-            prop_assert_eq!(&image, &render(&family, 0, instance));
+            let image = render(&family, 0, instance).unwrap();
+            prop_assert_eq!(&image, &render(&family, 0, instance).unwrap());
         } else {
             prop_assert!(category.check().is_err());
         }

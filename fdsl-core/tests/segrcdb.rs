@@ -1,6 +1,9 @@
 //! SegRCDB: the reference's own image and masks replayed with its draws, golden hashes, the
 //! category laws, what images and masks are in numbers, and refusals as values, never a panic.
 
+mod common;
+
+use common::{any_f64, hex, rows};
 use fdsl_core::Canvas;
 use fdsl_core::families::segrcdb::{
     INSTANCES, MaskMode, Polygon, REFERENCE_RANGES, SIDE, SegRcdb, SegRcdbCategory, SegRcdbError,
@@ -9,21 +12,9 @@ use fdsl_core::families::segrcdb::{
 use fdsl_core::math::perlin::pnoise1_f32;
 use fdsl_core::raster::pil_polygon::fill_polygon;
 use proptest::prelude::*;
-use sha2::{Digest, Sha256};
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The reference's own script run with recorded draws (`scripts/reference_segrcdb.py replay`).
 const REPLAY: &str = include_str!("data/segrcdb_replay.txt");
-
-fn replay(key: &str) -> impl Iterator<Item = Vec<&'static str>> + '_ {
-    REPLAY.lines().filter_map(move |l| {
-        let mut f = l.split_whitespace();
-        (f.next() == Some(key)).then(|| f.collect())
-    })
-}
 
 /// A generator that hands out the reference's draws: `randint` results as the 32-bit value fdsl's
 /// `below(n)` maps to them (the largest `r` with `⌊r·n / 2³²⌋ = v`, never rejected), `uniform`
@@ -35,7 +26,7 @@ struct Replay {
 
 impl Replay {
     fn new() -> Self {
-        let values = replay("draws")
+        let values = rows(REPLAY, "draws")
             .next()
             .unwrap()
             .iter()
@@ -71,7 +62,7 @@ impl rand_core::TryRng for Replay {
 
 #[test]
 fn the_reference_image_and_masks_with_its_draws() {
-    let categories: Vec<SegRcdbCategory> = replay("category")
+    let categories: Vec<SegRcdbCategory> = rows(REPLAY, "category")
         .map(|v| SegRcdbCategory {
             vertices: v[0].parse().unwrap(),
             contours: v[1].parse().unwrap(),
@@ -81,7 +72,7 @@ fn the_reference_image_and_masks_with_its_draws() {
             oval: (v[5].parse().unwrap(), v[6].parse().unwrap()),
         })
         .collect();
-    let image_hash = replay("image_sha256").next().unwrap()[0];
+    let image_hash = rows(REPLAY, "image_sha256").next().unwrap()[0];
     let mut polygon = Box::<Polygon>::default();
     for (mode, name) in [(MaskMode::Lines, "M1"), (MaskMode::Rings, "M2"), (MaskMode::Filled, "M3")] {
         let (mut image, mut mask) = (vec![0u8; SIDE * SIDE], vec![0u8; SIDE * SIDE]);
@@ -97,7 +88,7 @@ fn the_reference_image_and_masks_with_its_draws() {
         );
         assert_eq!(rng.at, rng.values.len(), "{name}: fewer draws than the reference");
         assert_eq!(hex(&image), image_hash, "{name}: image");
-        let mask_hash = replay("mask_sha256").find(|v| v[0] == name).unwrap()[1];
+        let mask_hash = rows(REPLAY, "mask_sha256").find(|v| v[0] == name).unwrap()[1];
         assert_eq!(hex(&mask), mask_hash, "{name}: mask");
     }
 }
@@ -268,17 +259,6 @@ fn pnoise1_f32_is_the_packages() {
     }
     assert_eq!(pnoise1_f32(f64::NAN), 0.0);
     assert_eq!(pnoise1_f32(1e300), 0.0);
-}
-
-fn any_f64() -> impl Strategy<Value = f64> {
-    prop_oneof![
-        Just(f64::NAN),
-        Just(f64::INFINITY),
-        Just(f64::NEG_INFINITY),
-        -1e6..1e6f64,
-        -10.0..10.0f64,
-        0.0..4.0f64
-    ]
 }
 
 proptest! {

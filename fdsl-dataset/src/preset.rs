@@ -2,6 +2,7 @@
 //! listed by the registration. The preset list, `--help` and messages come from here.
 
 use crate::categories::{Categories, Category, Params};
+use crate::request::Request;
 use crate::search::Progress;
 use crate::spec::Spec;
 use anyhow::{Result, bail};
@@ -18,6 +19,81 @@ pub struct Preset {
     /// Its first `spec.categories` categories for `spec` (the official files, a search reporting to
     /// the progress callback, draws from the seed).
     pub categories: fn(&Spec, Progress) -> Result<Categories>,
+    /// A small dataset of it, for a first look and for every test harness.
+    pub example: Example,
+}
+
+/// A small dataset of a preset, made in well under a second: its overrides of the preset
+/// ([`Request`]'s fields and family settings as JSON, `{"categories": 2, "size": 32}`), and variants
+/// beside it (a val split, a colour, a mask mode), each a name and further overrides. Every test
+/// harness renders these (the preset trees, every preset, the library, the preview, the C ABI,
+/// Python), so a new preset's example is all its tests need.
+#[derive(Debug)]
+pub struct Example {
+    overrides: &'static str,
+    variants: &'static [(&'static str, &'static str)],
+}
+
+impl Example {
+    /// The example with these overrides (a JSON object) and no variant.
+    pub const fn new(overrides: &'static str) -> Self {
+        Self { overrides, variants: &[] }
+    }
+
+    /// The same example with variants: (name, further overrides as a JSON object).
+    pub const fn with_variants(self, variants: &'static [(&'static str, &'static str)]) -> Self {
+        Self { variants, ..self }
+    }
+
+    /// The example's overrides, by name.
+    pub fn overrides(&self) -> Overrides {
+        object(self.overrides)
+    }
+
+    /// The variants: each name with the example's overrides, and its own over them.
+    pub fn variants(&self) -> Vec<(&'static str, Overrides)> {
+        self.variants
+            .iter()
+            .map(|(name, more)| {
+                let mut overrides = self.overrides();
+                overrides.extend(object(more));
+                (*name, overrides)
+            })
+            .collect()
+    }
+}
+
+/// Overrides of a preset by field or setting name: [`Request`]'s members without the preset.
+pub type Overrides = serde_json::Map<String, serde_json::Value>;
+
+/// A JSON object written in a registration.
+fn object(json: &str) -> Overrides {
+    match serde_json::from_str(json) {
+        Ok(serde_json::Value::Object(members)) => members,
+        _ => panic!("a registration's example is not a JSON object: {json}"),
+    }
+}
+
+/// `fdsl render`'s flags for overrides (`"val_per_class": 2` is `--val-per-class 2`).
+pub fn flags(overrides: &Overrides) -> Vec<String> {
+    overrides
+        .iter()
+        .flat_map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            [format!("--{}", key.replace('_', "-")), value]
+        })
+        .collect()
+}
+
+/// The [`Request`] of preset `preset` with overrides (an error names what the request refuses).
+pub fn request(preset: &str, seed: u64, overrides: &Overrides) -> Result<Request> {
+    let mut json = overrides.clone();
+    json.insert("preset".into(), preset.into());
+    json.insert("seed".into(), seed.into());
+    Ok(serde_json::from_value(serde_json::Value::Object(json))?)
 }
 
 /// The preset `fdsl render` makes unless told otherwise.

@@ -7,7 +7,7 @@
 use crate::categories::Categories;
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{FlagUse, Overrides, POINTS, check_points};
-use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
+use crate::preset::{DRAWN_FROM_SEED, Example, Preset, numbered};
 use crate::spec::{Naming, Spec};
 use anyhow::{Context, Result};
 use fdsl_core::Ifs2;
@@ -37,6 +37,7 @@ pub const PRESETS: &[Preset] = &[Preset {
     categories: |spec, _| {
         numbered(spec, |c| Ok(af::sample_system(&mut af::category_key(spec.seed, c).rng())))
     },
+    example: Example::new(r#"{"categories": 2, "instances": 3, "size": 32, "points": 1500}"#),
 }];
 
 impl FamilySettings for Settings {

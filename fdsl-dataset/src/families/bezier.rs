@@ -7,7 +7,7 @@
 use super::drawn::{Drawn, DrawnKind};
 use crate::categories::{Categories, Params, lines};
 use crate::flags::FlagUse;
-use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
+use crate::preset::{DRAWN_FROM_SEED, Example, Preset, numbered};
 use crate::search::Progress;
 use crate::spec::Spec;
 use anyhow::{Context, Result, bail};
@@ -51,12 +51,14 @@ pub const PRESETS: &[Preset] = &[
                 images per class, 256x256",
         spec: || published("bezier-144", 144),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 32}"#),
     },
     Preset {
         name: "bezier-1024",
         about: "the same with 1,024 templates",
         spec: || published("bezier-1024", 1024),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 32}"#),
     },
 ];
 

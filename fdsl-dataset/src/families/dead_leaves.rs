@@ -10,7 +10,7 @@ use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values};
 use crate::prepare::Prepare;
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
@@ -93,12 +93,14 @@ pub const PRESETS: &[Preset] = &[
                 images, 128x128 (the large scale: --size 256 --instances 1300000)",
         spec: || published("dead-leaves-squares", ShapeModel::Squares, None),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "dead-leaves-oriented",
         about: "the same of rotated squares",
         spec: || published("dead-leaves-oriented", ShapeModel::Oriented, None),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "dead-leaves-mixed",
@@ -106,6 +108,7 @@ pub const PRESETS: &[Preset] = &[
                 quadrilaterals)",
         spec: || published("dead-leaves-mixed", ShapeModel::Mixed, None),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "dead-leaves-textured",
@@ -113,6 +116,7 @@ pub const PRESETS: &[Preset] = &[
                 textures (128 px, drawn from --seed; the pool takes up to 492 MB, each texture made once)",
         spec: || published("dead-leaves-textured", ShapeModel::Mixed, Some(POOL)),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32, "textures": 4}"#),
     },
 ];
 

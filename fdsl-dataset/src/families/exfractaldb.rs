@@ -8,7 +8,7 @@
 use crate::categories::{Categories, Params, ifs_text, parse_ifs};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{FlagUse, Overrides, POINTS, check_points};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::{self, Progress, SearchKind, SearchRequest, Searched, Searcher, check_points_threshold};
 use crate::spec::{Naming, Spec};
 use anyhow::{Result, bail};
@@ -73,18 +73,21 @@ pub const PRESETS: &[Preset] = &[
                 views per class, 224x224",
         spec: || published("exfractaldb-1k", 1000, false),
         categories: searched,
+        example: Example::new(r#"{"categories": 2, "instances": 4, "size": 32, "points": 800}"#),
     },
     Preset {
         name: "exfractaldb-21k",
         about: "ExFractalDB with 21,000 classes of the same search",
         spec: || published("exfractaldb-21k", 21_000, false),
         categories: searched,
+        example: Example::new(r#"{"categories": 2, "instances": 4, "size": 32, "points": 800}"#),
     },
     Preset {
         name: "mv-fractaldb-1k",
         about: "MV-FractalDB: ExFractalDB-1k's classes, 145 models x 12 views each",
         spec: || published("mv-fractaldb-1k", 1000, true),
         categories: searched,
+        example: Example::new(r#"{"categories": 2, "instances": 13, "size": 32, "points": 800}"#),
     },
     Preset {
         name: "ofdb-3d-1k",
@@ -92,6 +95,7 @@ pub const PRESETS: &[Preset] = &[
                 model 0, as `instance.py` keeps `weights[0:1]`) in its 12 views",
         spec: || Spec { instances: 12, ..published("ofdb-3d-1k", 1000, true) },
         categories: searched,
+        example: Example::new(r#"{"categories": 2, "size": 32, "points": 800}"#),
     },
 ];
 

@@ -9,7 +9,7 @@ use crate::categories::{Categories, Category, Params, ifs_text, parse_ifs};
 use crate::family::{Built, Erased, FamilySettings, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points, choices};
 use crate::offload::Offload;
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::{self, Progress, SearchKind, SearchRequest, Searched, Searcher, check_points_threshold};
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, anyhow, bail};
@@ -144,12 +144,15 @@ pub const PRESETS: &[Preset] = &[
                 patch mode, weight step 0.4, 10 patch draws, 4 flips",
         spec: || published("fractaldb-1k", OFFICIAL_1K, 1000),
         categories: |spec, _| official(spec.categories),
+        example: Example::new(r#"{"categories": 2, "instances": 45, "size": 32, "points": 2000}"#)
+            .with_variants(&[("png hue val", r#"{"colour": "hue", "val_per_class": 5}"#)]),
     },
     Preset {
         name: "fractaldb-10k",
         about: "10,000 categories found by `fdsl search` with seed 10000, FractalDB-1k's recipe",
         spec: || published("fractaldb-10k", &search_source(FRACTALDB_10K_SEARCH_SEED), 10_000),
         categories: searched_10k,
+        example: Example::new(r#"{"categories": 2, "instances": 45, "size": 32, "points": 2000}"#),
     },
     Preset {
         name: "ofdb-1k",
@@ -157,12 +160,14 @@ pub const PRESETS: &[Preset] = &[
                 0, one patch draw, no flip) of the official categories",
         spec: || one_instance(published("ofdb-1k", OFFICIAL_1K, 1000)),
         categories: |spec, _| official(spec.categories),
+        example: Example::new(r#"{"categories": 3, "size": 32, "points": 2000}"#),
     },
     Preset {
         name: "ofdb-21k",
         about: "One-instance FractalDB of 21,000 categories from the fractaldb-10k search",
         spec: || one_instance(published("ofdb-21k", &search_source(FRACTALDB_10K_SEARCH_SEED), 21_000)),
         categories: searched_10k,
+        example: Example::new(r#"{"categories": 3, "size": 32, "points": 2000}"#),
     },
 ];
 

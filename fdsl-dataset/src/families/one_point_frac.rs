@@ -11,7 +11,7 @@
 use crate::categories::{Categories, Category};
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::Progress;
 use crate::spec::{Naming, Spec};
 use anyhow::{Context, Result, anyhow, bail};
@@ -134,6 +134,7 @@ pub const PRESETS: &[Preset] = &[Preset {
             --categories-from)",
     spec: published,
     categories: base_from_seed,
+    example: Example::new(r#"{"perturbations": 4, "size": 32, "points": 2000}"#),
 }];
 
 impl FamilySettings for Settings {

@@ -5,7 +5,7 @@
 use crate::categories::Categories;
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::spec::{Format, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::Ifs3;
@@ -84,6 +84,7 @@ pub const PRESETS: &[Preset] = &[
             Spec::published(family, "pc-fractaldb-1k", &source, (1000, 1000, 0))
         },
         categories: super::exfractaldb::searched,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "points": 300}"#),
     },
     Preset {
         name: "pc-fractaldb-scenes",
@@ -100,6 +101,7 @@ pub const PRESETS: &[Preset] = &[
             )
         },
         categories: super::exfractaldb::searched,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "points": 200, "objects": 2}"#),
     },
 ];
 

@@ -6,7 +6,7 @@
 use super::drawn::{Drawn, DrawnKind};
 use crate::categories::{Categories, Params, key_values, parameter_rows, whole};
 use crate::flags::FlagUse;
-use crate::preset::{Preset, numbered};
+use crate::preset::{Example, Preset, numbered};
 use crate::spec::Spec;
 use anyhow::{Context, Result};
 use fdsl_core::families::perlin_images::{PerlinCategory, grid_category};
@@ -51,12 +51,14 @@ pub const PRESETS: &[Preset] = &[
                 table and offset; 1,000 grey images per class, 256x256",
         spec: || published("perlin-100", 10),
         categories: |spec, _| grid(spec, 10),
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 32}"#),
     },
     Preset {
         name: "perlin-1296",
         about: "the same on a 36x36 grid",
         spec: || published("perlin-1296", 36),
         categories: |spec, _| grid(spec, 36),
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 32}"#),
     },
 ];
 

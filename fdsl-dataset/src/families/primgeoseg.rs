@@ -17,7 +17,7 @@
 use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values, choices};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
@@ -200,6 +200,10 @@ pub const PRESETS: &[Preset] = &[Preset {
         Spec::published(super::Settings::Primgeoseg(settings), "primgeoseg", source, (1, VOLUMES, 96))
     },
     categories: one_group,
+    example: Example::new(r#"{"instances": 3, "size": 90, "primitives": 6}"#).with_variants(&[
+        ("val", r#"{"val_per_class": 1}"#),
+        ("cpython", r#"{"draw_mode": "cpython", "volume_bug": "fix", "rotation": "quarter-turns"}"#),
+    ]),
 }];
 
 /// The one group of the spec's draws.

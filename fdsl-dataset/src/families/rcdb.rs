@@ -8,7 +8,7 @@
 use super::drawn::{Drawn, DrawnKind};
 use crate::categories::{Params, key_values, whole};
 use crate::flags::FlagUse;
-use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
+use crate::preset::{DRAWN_FROM_SEED, Example, Preset, numbered};
 use crate::spec::Spec;
 use anyhow::{Context, Result};
 use fdsl_core::families::drawn::category_key;
@@ -44,12 +44,15 @@ pub const PRESETS: &[Preset] = &[
         about: "RCDB: 1,000 radial-contour classes drawn from --seed, 1,000 images per class, 512x512",
         spec: || published("rcdb-1k", 1000),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 48}"#)
+            .with_variants(&[("png val", r#"{"val_per_class": 1}"#)]),
     },
     Preset {
         name: "rcdb-21k",
         about: "RCDB with 21,000 classes",
         spec: || published("rcdb-21k", 21_000),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 48}"#),
     },
 ];
 

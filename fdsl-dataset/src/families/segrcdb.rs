@@ -12,7 +12,7 @@
 use crate::categories::{Categories, Params, key_values, whole};
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, Values, choices};
-use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
+use crate::preset::{DRAWN_FROM_SEED, Example, Preset, numbered};
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::segrcdb::{
@@ -97,6 +97,12 @@ pub const PRESETS: &[Preset] = &[Preset {
             Ok(SegRcdbCategory::sample(&mut category_key(spec.seed, c).rng(), &REFERENCE_RANGES))
         })
     },
+    example: Example::new(r#"{"categories": 5, "instances": 5, "size": 48, "instances_per_image": 5}"#)
+        .with_variants(&[
+            ("png val", r#"{"val_per_class": 2}"#),
+            ("png rings", r#"{"mask_mode": "rings"}"#),
+            ("webdataset filled", r#"{"mask_mode": "filled", "format": "webdataset"}"#),
+        ]),
 }];
 
 impl FamilySettings for Settings {

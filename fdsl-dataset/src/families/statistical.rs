@@ -8,7 +8,7 @@
 use crate::categories::{Categories, Category, Params, parse_named_row};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::{FlagUse, Overrides};
-use crate::preset::Preset;
+use crate::preset::{Example, Preset};
 use crate::search::Progress;
 use crate::spec::{Choice, Naming, Spec};
 use anyhow::{Context, Result, anyhow, bail};
@@ -62,24 +62,28 @@ pub const PRESETS: &[Preset] = &[
                 powers of two from 32 to 1024)",
         spec: || published("stat-spectrum", Model::Spectrum),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "stat-wmm",
         about: "the same, wavelet marginal model on a steerable pyramid",
         spec: || published("stat-wmm", Model::Wmm),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "stat-spectrum-color",
         about: "the same, spectrum and colour histograms",
         spec: || published("stat-spectrum-color", Model::SpectrumColor),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
     Preset {
         name: "stat-spectrum-color-wmm",
         about: "the same, spectrum, wavelet marginals and colour histograms (among the paper's best)",
         spec: || published("stat-spectrum-color-wmm", Model::SpectrumColorWmm),
         categories: one_class,
+        example: Example::new(r#"{"instances": 5, "size": 32}"#),
     },
 ];
 

@@ -7,7 +7,7 @@
 use super::drawn::{Drawn, DrawnKind};
 use crate::categories::{Categories, Params, key_values, parameter_rows, whole};
 use crate::flags::FlagUse;
-use crate::preset::{DRAWN_FROM_SEED, Preset, numbered};
+use crate::preset::{DRAWN_FROM_SEED, Example, Preset, numbered};
 use crate::search::Progress;
 use crate::spec::Spec;
 use anyhow::{Context, Result};
@@ -43,12 +43,14 @@ pub const PRESETS: &[Preset] = &[
                 from --seed at make_VisualAtom.sh's ranges, 1,000 images per class, 512x512 grey",
         spec: || published("visualatom-1k", 1000),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 48}"#),
     },
     Preset {
         name: "visualatom-21k",
         about: "VisualAtom with 21,000 classes",
         spec: || published("visualatom-21k", 21_000),
         categories: sampled,
+        example: Example::new(r#"{"categories": 3, "instances": 3, "size": 48}"#),
     },
 ];
 
