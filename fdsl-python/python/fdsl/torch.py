@@ -59,7 +59,7 @@ def _monai_item(parts: dict[str, np.ndarray], roles: dict[str, str]) -> dict[str
             "original_affine": np.eye(4),
             "pixdim": np.ones(8, dtype=np.float32),
             "spatial_shape": np.array(array.shape, dtype=np.int16),
-            "original_channel_dim": float("nan"),
+            "original_channel_dim": "no_channel",
         }
         if MetaTensor is not None:
             item[key] = MetaTensor(tensor, affine=meta["affine"], meta=meta)
