@@ -6,16 +6,15 @@ mod common;
 use fdsl_core::Canvas;
 use fdsl_core::families::fractaldb::weights::instance_weights;
 use fdsl_core::families::fractaldb::{Draw, Instance, Job, Recipe};
-use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::{Chunk, Scratch};
 use fdsl_dataset::families::Settings;
 use fdsl_dataset::families::fractaldb;
-use fdsl_dataset::preset;
-use fdsl_dataset::spec::{Format, Spec};
+use fdsl_dataset::spec::Format;
+use fdsl_dataset::{Dataset, Registry, Spec};
 
 /// A small FractalDB-1k dataset (2 official categories) in `format`, seed `seed`.
 fn dataset(draw: Draw, instances: usize, side: u32, points: u32, format: Format, seed: u64) -> Dataset {
-    let published = preset::published("fractaldb-1k").unwrap();
+    let published = Settings::published("fractaldb-1k").unwrap();
     let mut spec = Spec {
         categories: 2,
         instances,
@@ -29,7 +28,7 @@ fn dataset(draw: Draw, instances: usize, side: u32, points: u32, format: Format,
         }),
         ..published.with_format(format, (format == Format::Webdataset).then_some(64))
     };
-    let categories = preset::categories(&spec, &|_, _| {}).unwrap();
+    let categories = Settings::preset_categories(&spec, &|_, _| {}).unwrap();
     spec.categories_sha256 = categories.sha256();
     Dataset::new(spec, categories).unwrap()
 }

@@ -7,10 +7,7 @@
 //! `FDSL_BLESS_TREES=1 cargo test --test preset_trees` rewrites the table (a deliberate format change).
 
 mod common;
-use common::{fdsl, fdsl_ok, sha256, tree};
-use fdsl_cli::formats::Shard;
-use fdsl_dataset::preset::{Overrides, flags, request};
-use fdsl_dataset::spec::{Choice, Format};
+use common::{cases, fdsl, fdsl_ok, sha256, tree};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -31,41 +28,6 @@ fn tree_hash(dir: &Path) -> String {
         })
         .collect();
     sha256(listing.as_bytes())
-}
-
-/// Every (preset, format) and every variant of the registrations' examples ([`Example`]), with its
-/// flags: each preset in each format that takes its samples (sharded formats cut into shards of 4),
-/// then its variants.
-fn cases() -> Vec<(String, Vec<String>)> {
-    let mut cases = Vec::new();
-    for preset in fdsl_dataset::preset::all() {
-        let example = preset.example.overrides();
-        for &(_, format_name, _) in Format::ALL {
-            let mut overrides = example.clone();
-            overrides.insert("format".into(), format_name.into());
-            let Some(dataset) =
-                request(preset.name, 3, &overrides).ok().and_then(|r| r.dataset(&|_, _| {}).ok())
-            else {
-                continue;
-            };
-            let Ok(rows) = fdsl_cli::formats::rows(&dataset) else { continue };
-            if rows.iter().any(|row| row.shard != Shard::Never) {
-                overrides.insert("shard_size".into(), 4.into());
-            }
-            cases.push((format!("{} {format_name}", preset.name), case_flags(preset.name, &overrides)));
-        }
-        for (variant, overrides) in preset.example.variants() {
-            cases.push((format!("{} {variant}", preset.name), case_flags(preset.name, &overrides)));
-        }
-    }
-    cases
-}
-
-fn case_flags(preset: &str, overrides: &Overrides) -> Vec<String> {
-    [String::from("--preset"), preset.into(), "--seed".into(), "3".into()]
-        .into_iter()
-        .chain(flags(overrides))
-        .collect()
 }
 
 /// The files of a rendered tree that hold samples (not the manifest, the class list, the category
@@ -90,7 +52,8 @@ fn every_preset_in_every_format_makes_the_recorded_tree_from_shards_and_threads_
     let tmp = tempfile::tempdir().unwrap();
     let mut got = String::new();
     let mut differ = Vec::new();
-    for (i, (name, flags)) in cases().into_iter().enumerate() {
+    for (i, case) in cases().into_iter().enumerate() {
+        let (name, flags) = (case.name.clone(), case.flags(3));
         let out = tmp.path().join(i.to_string());
         let render = |extra: &[&str]| {
             let mut args: Vec<&str> = vec!["render", "--out", out.to_str().unwrap()];

@@ -2,20 +2,16 @@
 
 mod common;
 use common::{arg, fdsl, fdsl_ok};
-use std::path::Path;
+use fdsl_dataset::Registry;
 
-/// The small dataset flags of every preset (tests/data/small_datasets.json), without those only
-/// `render` takes.
-fn presets() -> Vec<(String, Vec<String>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_datasets.json");
-    let table: std::collections::BTreeMap<String, Vec<String>> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    table
-        .into_iter()
-        .map(|(preset, flags)| {
-            let kept =
-                flags.chunks(2).filter(|pair| pair[0] != "--val-per-class").flatten().cloned().collect();
-            (preset, kept)
+/// Every preset's example flags ([`fdsl_dataset::preset::Example`]), without `--instances`: the
+/// sheet's instances are its columns.
+fn presets() -> Vec<(&'static str, Vec<String>)> {
+    fdsl_dataset::families::Settings::presets()
+        .map(|preset| {
+            let mut overrides = preset.example().overrides();
+            overrides.remove("instances");
+            (preset.name(), fdsl_dataset::preset::flags(&overrides))
         })
         .collect()
 }
@@ -33,10 +29,8 @@ fn every_preset_has_a_sheet_that_is_the_same_every_time() {
     assert!(all.len() >= 12, "{} presets", all.len());
     for (preset, flags) in all {
         let out = arg(tmp.path(), &format!("{preset}.png"));
-        let mut args =
-            vec!["preview", "--preset", &preset, "--out", &out, "--tile", "32", "--instances", "3"];
-        // The table's --instances is the dataset's; the sheet's is its columns.
-        args.extend(flags.chunks(2).filter(|pair| pair[0] != "--instances").flatten().map(String::as_str));
+        let mut args = vec!["preview", "--preset", preset, "--out", &out, "--tile", "32", "--instances", "3"];
+        args.extend(flags.iter().map(String::as_str));
         fdsl_ok(&args);
         let first = std::fs::read(&out).unwrap();
         fdsl_ok(&args);

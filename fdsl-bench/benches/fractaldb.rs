@@ -10,10 +10,11 @@ use fdsl_core::math::chaos_game::ChaosGame;
 use fdsl_core::{Canvas, Flip};
 use fdsl_dataset::Categories;
 use fdsl_dataset::Dataset;
+use fdsl_dataset::Spec;
 use fdsl_dataset::dataset::{Chunk, Scratch};
 use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
 use fdsl_dataset::family::Built;
-use fdsl_dataset::spec::{PngCompression, Spec};
+use fdsl_dataset::spec::PngCompression;
 use std::hint::black_box;
 
 fn steps(c: &mut Criterion) {
@@ -123,7 +124,7 @@ fn units(c: &mut Criterion) {
     let spec = Spec {
         categories_sha256: categories.sha256(),
         categories: 1,
-        ..fdsl_dataset::preset::published("fractaldb-1k").unwrap()
+        ..<fdsl_dataset::families::Settings as fdsl_dataset::Registry>::published("fractaldb-1k").unwrap()
     };
     let dataset = Dataset::new(spec, categories).unwrap();
     let plan = Plan::new(&dataset).unwrap();

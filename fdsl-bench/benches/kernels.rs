@@ -5,8 +5,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_core::families::anderson_farrell::{
-    AndersonFarrell, POINTS, SIDE, background, category_key, hits_len, instance_key, render_counts,
-    sample_system,
+    AndersonFarrell, CHAINS, HighHalf, PILOT, POINTS, SIDE, background, category_key, chains, hits_len,
+    instance_key, render_counts, sample_system,
 };
 use fdsl_core::families::statistical::{Model, SMALL_SCALE, render, scratch_len};
 use fdsl_core::family::Family;
@@ -37,12 +37,14 @@ fn anderson_farrell(c: &mut Criterion) {
         b.iter(|| {
             k = (k + 1) % 64;
             let (counts, hits) = scratch.split_at_mut(SIDE * SIDE);
-            let chain = instance_key(0, k as u64, 0, Purpose::Chain).rng();
+            let chain = chains(instance_key(0, k as u64, 0, Purpose::Chain), POINTS);
             let mut window = instance_key(0, k as u64, 0, Purpose::Shape).rng();
             let trace = &mut reals[..2 * POINTS];
             black_box(render_counts(
                 &systems[k],
-                &chain,
+                chain,
+                POINTS / CHAINS,
+                POINTS / PILOT,
                 POINTS,
                 &mut window,
                 0x1ab,
@@ -57,7 +59,7 @@ fn anderson_farrell(c: &mut Criterion) {
         b.iter(|| {
             k += 1;
             let mut rng = instance_key(0, 0, k as u64, Purpose::Shape).rng();
-            background(&mut rng, SIDE, &mut reals[..field_len(SIDE)], &mut rgb)
+            background(&mut HighHalf(&mut rng), SIDE, &mut reals[..field_len(SIDE)], &mut rgb)
         })
     });
     g.bench_function("3x3 Gaussian blur", |b| {

@@ -7,11 +7,10 @@ use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use fdsl_cli::plan::Plan;
 use fdsl_core::families::fractaldb::Draw;
-use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::families::Settings;
-use fdsl_dataset::preset;
-use fdsl_dataset::spec::{Format, PngCompression, Spec};
+use fdsl_dataset::spec::{Format, PngCompression};
+use fdsl_dataset::{Dataset, Registry, Spec};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -325,7 +324,7 @@ fn throughput(
     println!("| {preset} output | threads | images | seconds | images/s | MB |");
     println!("|---|---:|---:|---:|---:|---:|");
     for &output in formats {
-        let published = preset::published(preset)?;
+        let published = Settings::published(preset)?;
         let format = match output {
             Output::Raster => published.format,
             Output::Png => Format::Png,
@@ -342,7 +341,7 @@ fn throughput(
         if let (Settings::Fractaldb(settings), Some(draw)) = (&mut spec.family, draw) {
             settings.draw = draw;
         }
-        let cats = preset::categories(&spec, &|_, _| {})?;
+        let cats = Settings::preset_categories(&spec, &|_, _| {})?;
         spec.categories_sha256 = cats.sha256();
         let dataset = Dataset::new(spec, cats)?;
         let plan = Plan::new(&dataset)?;

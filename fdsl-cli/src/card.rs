@@ -19,10 +19,8 @@ use fdsl_dataset::publication;
 use fdsl_dataset::spec::Format;
 use fdsl_dataset::{Dataset, Role};
 
+pub use crate::output::CARD;
 use crate::output::{MANIFEST, TOOL, file_sha256};
-
-/// The card's file name, at the top of the dataset's folder.
-pub const CARD: &str = "README.md";
 
 /// The `fdsl render` command of `args` (the process's arguments) that remakes its folder: the same
 /// flags less `--out`, `--threads`, `--device`, `--shard` and `--dry-run`, then `--out OUT`,

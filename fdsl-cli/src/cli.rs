@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use fdsl_core::{CanvasJob, CanvasRecipe};
-use fdsl_dataset::Categories;
-use fdsl_dataset::spec::{Choice, Format, PngCompression, Spec};
-use fdsl_dataset::{Dataset, Request};
+use fdsl_dataset::families::Settings;
+use fdsl_dataset::spec::{Choice, Format, PngCompression};
+use fdsl_dataset::{Categories, Dataset, Registry, Request, Spec};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,9 +124,7 @@ struct SearchArgs {
 
 /// `--kind`'s values, each with its help, from the families' searches.
 fn search_kinds() -> PossibleValuesParser {
-    PossibleValuesParser::new(
-        fdsl_dataset::families::SEARCHES.iter().map(|k| PossibleValue::new(k.name).help(k.about)),
-    )
+    PossibleValuesParser::new(Settings::SEARCHES.iter().map(|k| PossibleValue::new(k.name).help(k.about)))
 }
 
 #[derive(Args)]
@@ -218,14 +216,13 @@ const VAL_PER_CLASS: &str = "The last K instances of every class form a `val` sp
 /// A generic flag's long help: `about`, then what the flag means for the families that say so in
 /// their registrations.
 fn flag_help(flag: &str, about: &str) -> String {
-    let meanings = fdsl_dataset::families::flag_meanings(flag);
+    let meanings = Settings::flag_meanings(flag);
     if meanings.is_empty() { about.to_owned() } else { format!("{about}\n\n{}", meanings.join("\n")) }
 }
 
 /// `--preset`'s help: every preset with its line, from the families' registrations.
 fn preset_help() -> String {
-    let presets: Vec<String> =
-        fdsl_dataset::preset::all().map(|p| format!("{}: {}.", p.name, p.about)).collect();
+    let presets: Vec<String> = Settings::presets().map(|p| format!("{}: {}.", p.name(), p.about())).collect();
     format!("Dataset preset [default: {}].\n\n{}", fdsl_dataset::preset::DEFAULT, presets.join("\n"))
 }
 
@@ -304,7 +301,7 @@ fn in_pool(threads: usize, job: impl FnOnce() -> Result<ExitCode> + Send) -> Res
 }
 
 fn search_command(a: &SearchArgs) -> Result<ExitCode> {
-    let kind = fdsl_dataset::search::kind(&a.kind)?;
+    let kind = Settings::search(&a.kind)?;
     let n = a.categories;
     let request = fdsl_dataset::search::SearchRequest {
         seed: a.seed,
@@ -363,9 +360,9 @@ fn preview_command(a: &PreviewArgs) -> Result<ExitCode> {
     // have many classes (a family whose one category makes every class).
     let categories = match &a.recipe.categories_from {
         Some(dir) => fdsl_dataset::categories::csv_files(dir, None)?.len(),
-        None => fdsl_dataset::preset::published(&a.recipe.preset)?.categories,
+        None => Settings::published(&a.recipe.preset)?.categories,
     };
-    let open = |needed| a.recipe.request(Some(needed), None).dataset(&|_, _| {});
+    let open = |needed| Dataset::from_request(&a.recipe.request(Some(needed), None), &|_, _| {});
     let one_category = if categories == 1 { Some(open(1)?) } else { None };
     let available = one_category.as_ref().map_or(categories, Dataset::class_count);
     let classes: Vec<usize> = match &a.classes {
@@ -454,7 +451,8 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
     // this dataset's categories (a resume, a dry run of a render begun).
     let bar = std::cell::OnceCell::new();
     let reuse = |spec: &Spec| categories_in(&a.out, spec);
-    let dataset = request.dataset_reusing(
+    let dataset = Dataset::from_request_reusing(
+        &request,
         &|found, wanted| {
             bar.get_or_init(|| crate::progress::Progress::new(wanted, "searching categories", "categories"))
                 .set_position(found)

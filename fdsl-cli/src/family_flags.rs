@@ -1,9 +1,11 @@
 //! The family settings flags of `render` and `preview` (`--points`, `--draw`, ...), made from the
-//! families' registrations (`fdsl_dataset::families::FLAGS`): each flag once, its help the setting's
+//! families' registrations (`Registry::FLAGS`): each flag once, its help the setting's
 //! own line followed by each family's, its values checked as the library reads them.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use fdsl_dataset::Registry;
+use fdsl_dataset::families::Settings;
 use fdsl_dataset::flags::{Flag, Values};
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ pub struct FamilyFlags(pub BTreeMap<String, serde_json::Value>);
 /// Every registered flag once, with the families' lines of help, in registration order.
 fn flags() -> Vec<(&'static Flag, Vec<&'static str>)> {
     let mut flags: Vec<(&'static Flag, Vec<&'static str>)> = Vec::new();
-    for &(flag, help) in fdsl_dataset::families::FLAGS.iter().copied().flatten() {
+    for &(flag, help) in Settings::FLAGS.iter().copied().flatten() {
         let at = match flags.iter().position(|(f, _)| f.name == flag.name) {
             Some(at) => at,
             None => {

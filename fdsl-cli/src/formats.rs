@@ -17,8 +17,8 @@
 use crate::encode::Colour;
 use crate::nifti::VoxelType;
 use anyhow::{Result, bail};
-use fdsl_dataset::spec::{Format, PngCompression, Spec};
-use fdsl_dataset::{Dataset, Element, Part, Role, Split};
+use fdsl_dataset::spec::{Format, PngCompression};
+use fdsl_dataset::{Dataset, Element, Part, Registry, Role, Spec, Split};
 
 /// What an encoder and a naming rule see of a sample's part.
 pub struct Piece<'a> {
@@ -355,7 +355,7 @@ fn json_weight(_: &Part, entries: usize, _: &Spec) -> f64 {
 /// An image shrunk (averaged) or grown to the tile.
 fn image_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
     let dims = parts[i].dims.sizes();
-    crate::preview::shrink(bytes[i], dims[0], dims.get(2).copied().unwrap_or(1), tile)
+    crate::tile::shrink(bytes[i], dims[0], dims.get(2).copied().unwrap_or(1), tile)
 }
 
 /// The sample's image (its first [`Role::Image`] part) with the mask over it, each labelled pixel in
@@ -366,24 +366,24 @@ fn mask_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> 
     let image = parts.iter().position(|p| p.role == Role::Image).map_or(&grey[..], |k| bytes[k]);
     let channels = image.len() / bytes[i].len().max(1);
     let grey: Vec<u8> = image.iter().step_by(channels.max(1)).copied().collect();
-    crate::preview::shrink(&crate::preview::overlay(&grey, bytes[i]), side, 3, tile)
+    crate::tile::shrink(&crate::tile::overlay(&grey, bytes[i]), side, 3, tile)
 }
 
 /// Four axial slices of a volume (across its last axis, the slices' `z`), 2 x 2.
 fn volume_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
-    crate::preview::axial_slices(&parts[i], bytes[i], None, tile)
+    crate::tile::axial_slices(&parts[i], bytes[i], None, tile)
 }
 
 /// The same slices of the sample's volume (its first [`Role::Volume`] part) with the labels over
 /// them, each labelled voxel in its label's colour.
 fn labels_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
     let volume = parts.iter().position(|p| p.role == Role::Volume).map(|k| bytes[k]);
-    crate::preview::axial_slices(&parts[i], volume.unwrap_or(&vec![0; bytes[i].len()]), Some(bytes[i]), tile)
+    crate::tile::axial_slices(&parts[i], volume.unwrap_or(&vec![0; bytes[i].len()]), Some(bytes[i]), tile)
 }
 
-/// Points seen from a side ([`crate::preview::projection`]).
+/// Points seen from a side ([`crate::tile::projection`]).
 fn points_tile(_: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
-    crate::preview::projection(bytes[i], tile)
+    crate::tile::projection(bytes[i], tile)
 }
 
 #[cfg(test)]

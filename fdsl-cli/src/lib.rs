@@ -20,6 +20,7 @@ pub mod preview;
 pub mod progress;
 pub mod render;
 pub mod search;
+pub mod tile;
 pub mod verify;
 
 use std::process::ExitCode;

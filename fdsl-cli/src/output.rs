@@ -35,6 +35,7 @@
 use anyhow::{Context, Result, bail};
 use fdsl_dataset::Spec;
 use fdsl_dataset::spec::FIRST_BYTES_VERSION;
+use fdsl_dataset::spec::SpecFamily;
 pub use fdsl_dataset::{MANIFEST, MANIFEST_FORMAT as FORMAT, TOOL};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The dataset card's file name ([`crate::card`]), at the top of the dataset's folder.
+pub const CARD: &str = "README.md";
 
 const TMP_SUFFIX: &str = ".fdsl-tmp";
 /// The prefix of lock files.
@@ -122,7 +126,7 @@ pub struct Manifest {
     pub format: String,
     /// The tool and version that wrote it.
     pub tool: String,
-    /// The family's bytes version its files are ([`fdsl_dataset::families::Settings::bytes_version`]);
+    /// The family's bytes version its files are ([`fdsl_dataset::spec::SpecFamily::bytes_version`]);
     /// omitted when it is the first (as 0.2.0 wrote no such field).
     #[serde(default = "first_bytes_version", skip_serializing_if = "is_first_bytes_version")]
     pub bytes_version: u32,
@@ -278,7 +282,7 @@ pub fn extras(dir: &Path, listed: &std::collections::BTreeSet<String>, tidy: boo
                 // The folder's lock stays, held by this writer, which removes it when it lets go (`Claim`).
             } else if tidy && (is_temporary(&name) || (rel.is_empty() && name.starts_with(LOCK_PREFIX))) {
                 remove_if_present(&dir, &name)?;
-            } else if rel.is_empty() && name == crate::card::CARD {
+            } else if rel.is_empty() && name == CARD {
                 // The dataset card describes the folder; it is none of the dataset's files.
             } else if !listed.contains(&path) {
                 out.push(if is_temporary(&name) {

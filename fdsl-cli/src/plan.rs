@@ -32,7 +32,7 @@ use anyhow::{Context, Result};
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::{Chunk, Sample, Scratch, Split};
 use fdsl_dataset::spec::{Choice, Format};
-use fdsl_dataset::{Dataset, Part};
+use fdsl_dataset::{Dataset, Part, Registry};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;

@@ -4,7 +4,6 @@ use crate::output::{MANIFEST, Manifest, file_sha256};
 use crate::plan::Plan;
 use crate::progress;
 use anyhow::{Context, Result, bail};
-use fdsl_dataset::Categories;
 use fdsl_dataset::Dataset;
 use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::spec::{categories_sha256, sha256_hex};
@@ -81,21 +80,14 @@ pub fn verify(dir: &Path) -> Result<Report> {
         bail!("{} {why}: verify it with {}", dir.display(), manifest.tool);
     }
     let spec = manifest.spec.clone();
-    let mut files = Vec::with_capacity(spec.categories);
-    for c in 0..spec.categories {
-        let path = dir.join(Dataset::category_path(c));
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        files.push((path.display().to_string(), text));
-    }
+    let files = Dataset::read_category_files(dir, spec.categories)?;
     if categories_sha256(files.iter().map(|(_, t)| t.as_str())) != spec.categories_sha256 {
         report
             .problems
             .push("differs: categories/ (not the category files the manifest's spec names)".into());
         return Ok(report);
     }
-    let categories = Categories::parse(&spec.family, &files)?;
-    let dataset = Dataset::new(spec, categories)?;
+    let dataset = Dataset::with_category_files(spec, &files)?;
     let plan = Plan::new(&dataset)?;
     let mut expected = BTreeSet::new();
     // (path, recomputed hash, hash of the file on disk)

@@ -7,15 +7,18 @@ mod common;
 
 use common::{hex, rows};
 use fdsl_core::families::anderson_farrell::{
-    AfError, AndersonFarrell, FractalColour, POINTS, SIDE, background, category_key, hits_len,
-    max_singular_value, render_counts, sample_system, with_det_probabilities, wrap_u8,
+    AfError, AndersonFarrell, CHAINS, FractalColour, POINTS, SIDE, background, category_key, chains,
+    hits_len, instance_key, max_singular_value, render_counts, sample_system, with_det_probabilities,
+    wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
+use fdsl_core::math::stream::Purpose;
 use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
 use fdsl_core::raster::diamond_square::field_len;
 use fdsl_core::raster::hsv::hsv_to_rgb;
 use fdsl_core::{Affine2, Ifs2, Map};
 use proptest::prelude::*;
+use rand_core::Rng;
 use sha2::{Digest, Sha256};
 
 /// The values `scripts/opencv_af_expected.py` wrote with OpenCV and numba.
@@ -48,6 +51,11 @@ impl Replay {
 
     fn u32s(key: &str) -> Self {
         Self { values: rows(REPLAY, key).next().unwrap().iter().map(|k| k.parse().unwrap()).collect(), at: 0 }
+    }
+
+    /// A generator that must not be drawn from (the chains a single chain leaves unused).
+    fn none() -> Self {
+        Self { values: Vec::new(), at: 0 }
     }
 
     fn next(&mut self) -> u64 {
@@ -95,7 +103,19 @@ fn fractal_equals_the_reference_with_its_draws() {
     let (chain, mut window) = (Replay::u32s("chain"), Replay::doubles("window"));
     let (mut counts, mut hits, mut trace) =
         (vec![0u32; 64 * 64], vec![0u32; hits_len(64)], vec![0.0; 2 * 3000]);
-    let max = render_counts(&ifs, &chain, 3000, &mut window, mask, 64, &mut counts, &mut hits, &mut trace);
+    let max = render_counts(
+        &ifs,
+        [Replay::none(), Replay::none(), Replay::none(), chain],
+        0,
+        3000,
+        3000,
+        &mut window,
+        mask,
+        64,
+        &mut counts,
+        &mut hits,
+        &mut trace,
+    );
     assert!(window.used_all() && max > 0);
     let colour = FractalColour::sample(&mut Replay::doubles("colour"));
     let rgb: Vec<u8> =
@@ -205,12 +225,40 @@ fn samples_are_pinned() {
     assert_eq!(
         got,
         [
-            "95acc2915b2da81644fb8c31579ed4381b85a60ffed182594ee0cd6fa51a4df4",
-            "221ca1c2feed10838b8cf37010dc4335b7de848bd2cd923ffceff75a69561d90",
-            "079fc9bef220cbe558233e8d6ffdb5791ba40e114ebb45b60f814539aa8f892f",
+            "e23798ecb479d2d5197e6939b67908100f7bef363a760205ea8c119b9df736a3",
+            "586a999a10a140e056fde1b9789c6ec9da69e4b44e4623bc4041b4b44a2500b3",
+            "6680c10ed125e7e6c846b98c6fd867b47080702763c3b81da20f90e26dba5494",
         ]
     );
     assert_ne!(workspace_render(&family, 0, 1), workspace_render(&family, 0, 0));
+}
+
+#[test]
+fn the_chains_share_the_chain_streams_draws() {
+    let key = instance_key(0, 3, 7, Purpose::Chain);
+    let mut whole = key.rng();
+    let draws: Vec<u32> = (0..1003).map(|_| whole.next_u32()).collect();
+    let mut got = Vec::new();
+    for (j, mut rng) in chains(key, 1003).into_iter().enumerate() {
+        let len = if j + 1 == CHAINS { 1003 - 250 * 3 } else { 250 };
+        got.extend((0..len).map(|_| rng.next_u32()));
+    }
+    assert_eq!(got, draws);
+}
+
+#[test]
+fn chains_that_leave_the_finite_numbers_count_nothing_after() {
+    // An expanding map drives every chain to infinity within a few hundred steps: the points kept
+    // are the finite ones, and the image still renders.
+    let grow =
+        with_det_probabilities(&[map([1.5, 0.0, 0.0, 1.5, 0.1, 0.1]), map([0.5, 0.0, 0.0, 0.5, 0.0, 0.0])])
+            .unwrap();
+    let family = AndersonFarrell::new(vec![grow], 32, 20_000, 0).unwrap();
+    let need = family.scratch_len();
+    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
+    let mut rgb = vec![0u8; 32 * 32 * 3];
+    let filling = family.draw(&grow, 0, 0, &mut scratch, &mut reals, &mut rgb);
+    assert!(filling > 0.0 && filling <= 1.0);
 }
 
 #[test]

@@ -233,25 +233,6 @@ impl Categories {
         Ok(Self::new::<P>(categories))
     }
 
-    /// Parse category files' texts, `(source, text)`, as the categories of the family `settings` names.
-    pub fn parse(settings: &crate::families::Settings, files: &[(String, String)]) -> Result<Self> {
-        settings.family().parse_categories(files)
-    }
-
-    /// The category files (`*.csv`, sorted by name) of `dir`, the first `n` or all, as the categories
-    /// of the family `settings` names.
-    pub fn from_dir(settings: &crate::families::Settings, dir: &Path, n: Option<usize>) -> Result<Self> {
-        let files: Vec<(String, String)> = csv_files(dir, n)?
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                Ok((path.display().to_string(), text))
-            })
-            .collect::<Result<_>>()?;
-        Self::parse(settings, &files)
-    }
-
     /// Their parameters, if they are `P`s.
     pub fn params<P: 'static>(&self) -> Result<&[P]> {
         match self.params.downcast_ref::<Vec<P>>() {

@@ -1,55 +1,30 @@
-//! What the library knows of a family, behind one trait: its spec settings' checks, overrides,
-//! category files, estimates, and how to build its core family ([`fdsl_core::Family`]). Each family
-//! implements it in its own file of [`crate::families`]; generic code (the spec, requests,
-//! [`crate::Dataset`], the command line) reaches every family through it and names none.
+//! What the library knows of a family, behind one trait: its presets, its spec settings' checks,
+//! overrides, category files, estimates, and how to build its core family ([`fdsl_core::Family`]).
+//! Each family implements it in its own file of `families`, on its own settings; the registration
+//! holds them all, and generic code (the spec, requests, [`crate::dataset::Dataset`], the command
+//! line) reaches every family through the registration ([`crate::registry::Registry`]) and names none.
 
 use crate::categories::Categories;
 use crate::flags::Overrides;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
-use crate::spec::{Naming, Spec};
+use crate::preset::Preset;
+pub use crate::spec::SampleKind;
+use crate::spec::{Format, Naming, PngCompression, Spec};
 use anyhow::Result;
 use fdsl_core::family::{Filled, Parameter, Part, Parts, ScratchLen};
 use fdsl_core::{Family, RenderError, Workspace};
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// What a family's samples are, before it is built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SampleKind {
-    /// Images (H x W or H x W x C, 8-bit).
-    Images,
-    /// Point clouds of a fixed size.
-    Clouds,
-    /// Scenes: point clouds of varying size with a JSON layout each.
-    Scenes,
-    /// Volumes (side x side x side, 8-bit) with their voxel labels.
-    Volumes,
-}
-
-impl SampleKind {
-    /// What to call samples in messages: `images`, `point clouds`, `scenes`.
-    pub fn noun(self) -> &'static str {
-        match self {
-            SampleKind::Images => "images",
-            SampleKind::Clouds => "point clouds",
-            SampleKind::Scenes => "scenes",
-            SampleKind::Volumes => "volumes",
-        }
-    }
-
-    /// Whether its samples have a side (`--size`): images and volumes.
-    pub fn sized(self) -> bool {
-        matches!(self, SampleKind::Images | SampleKind::Volumes)
-    }
-}
-
 /// The most instances per class unless a family says otherwise.
 pub const MAX_INSTANCES: usize = 1_000_000;
 
-/// A family's settings in a spec (one variant of [`crate::families::Settings`]), and all the
-/// library does with them.
-pub trait FamilySettings: Sync {
+/// A family's settings in a spec (one family's; the registration holds them all), and all the
+/// library does with them. The spec a method is given is of this family (its `family` is `self`).
+pub trait FamilySettings: Clone + Sync + 'static {
+    /// The family's presets of these settings, in the order `--help` lists them.
+    const PRESETS: &'static [Preset<Self>];
     /// What its samples are.
     fn samples(&self) -> SampleKind;
     /// The most instances per class.
@@ -58,10 +33,10 @@ pub trait FamilySettings: Sync {
     }
     /// Check what only this family has, with the rest of `spec` (already checked); messages name
     /// each setting as `naming` says.
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()>;
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()>;
     /// These settings with a request's overrides taken from `overrides` (what it leaves does not
     /// apply to the family).
-    fn overridden(&self, overrides: &mut Overrides) -> Result<crate::families::Settings>;
+    fn overridden(&self, overrides: &mut Overrides) -> Result<Self>;
     /// Whether categories may come from files (`--categories-from`).
     fn reads_category_files(&self) -> bool {
         true
@@ -69,13 +44,13 @@ pub trait FamilySettings: Sync {
     /// Parse category files' texts, `(source, text)`.
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories>;
     /// The core family of `spec` over `categories` (parsed by [`FamilySettings::parse_categories`]).
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built>;
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built>;
     /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
     /// fastest, fast, balanced, high (measured, BENCHMARKS.md; for `--dry-run`).
     fn png_bytes_per_byte(&self) -> [f64; 4];
     /// Memory the built family keeps for every thread together (a cache of shared work), at most;
     /// counted once in a render's peak.
-    fn shared_bytes(&self, spec: &Spec) -> u64 {
+    fn shared_bytes(&self, spec: &Spec<Self>) -> u64 {
         let _ = spec;
         0
     }
@@ -89,6 +64,38 @@ pub trait FamilySettings: Sync {
     /// line to the flag's help.
     fn flag_meanings(&self) -> &'static [FlagMeaning] {
         &[]
+    }
+}
+
+impl<F: FamilySettings> Spec<F> {
+    /// A preset's spec of `family` settings, `categories` classes of `instances` samples of side
+    /// `size` (0 for point clouds), seed 0, no val split, PNG (PLY for point clouds), the categories
+    /// from `category_source` (their hash still to be set).
+    pub fn published(
+        family: F,
+        preset: &str,
+        category_source: &str,
+        (categories, instances, size): (usize, usize, u32),
+    ) -> Self {
+        let format = match family.samples() {
+            SampleKind::Images => Format::Png,
+            SampleKind::Volumes => Format::Nifti,
+            SampleKind::Clouds | SampleKind::Scenes => Format::Ply,
+        };
+        Self {
+            family,
+            preset: preset.into(),
+            category_source: category_source.into(),
+            categories_sha256: String::new(),
+            categories,
+            instances,
+            size,
+            seed: 0,
+            format,
+            png_compression: PngCompression::Fastest,
+            val_per_class: 0,
+            shard_size: None,
+        }
     }
 }
 

@@ -22,9 +22,11 @@
 //!
 //! A spec is read in one direction: [`request`] (a preset and overrides) → [`preset`] (the published
 //! spec) → the family's overrides and checks ([`family::FamilySettings`]) → [`dataset`] (the samples,
-//! rendered). Each family is one file of [`families`], registered once there; everything else is
-//! generic: [`spec`] (what a dataset is), [`flags`] (the family settings a request may change),
-//! [`categories`] (category files), [`search`] (category searches), [`offload`] (work done on a GPU).
+//! rendered). Each family is one file of [`families`], registered once there, at the top: the
+//! registration implements [`Registry`], and everything else is generic over it and names no family:
+//! [`spec`] (what a dataset is), [`flags`] (the family settings a request may change), [`categories`]
+//! (category files), [`search`] (category searches), [`offload`] (work done on a GPU). [`Dataset`] and
+//! [`Spec`] are the generic ones of this registration.
 
 pub mod categories;
 pub mod dataset;
@@ -32,27 +34,25 @@ pub mod families;
 pub mod family;
 pub mod flags;
 pub mod jpeg;
+pub mod manifest;
 pub mod memory;
 pub mod offload;
 pub mod prepare;
 pub mod preset;
 pub mod publication;
+pub mod registry;
 pub mod request;
 pub mod search;
 pub mod spec;
 
 pub use categories::Categories;
-pub use dataset::{Dataset, Sample, Scratch, Split};
+pub use dataset::{Sample, Scratch, Split};
 pub use fdsl_core::family::{Dims, Element, Part, Role};
+pub use manifest::{MANIFEST, MANIFEST_FORMAT, TOOL};
+pub use registry::Registry;
 pub use request::Request;
-pub use spec::Spec;
 
-/// The manifest of a rendered dataset, in its folder.
-pub const MANIFEST: &str = "manifest.json";
-/// The manifest format this version writes and reads.
-pub const MANIFEST_FORMAT: &str = "fdsl-dataset/1";
-/// The tool that writes manifests, recorded in them as the release that made a folder. Which
-/// release makes which bytes is each family's bytes version ([`families::Settings::bytes_version`]):
-/// a folder verifies and resumes with any release whose bytes version for its family is the one
-/// its manifest records.
-pub const TOOL: &str = concat!("fdsl ", env!("CARGO_PKG_VERSION"));
+/// A dataset of any registered family ([`families::Settings`]), ready to render.
+pub type Dataset = dataset::Dataset<families::Settings>;
+/// The specification of a dataset of any registered family, as its manifest records it.
+pub type Spec = spec::Spec<families::Settings>;

@@ -1,30 +1,31 @@
-//! Presets: the published datasets, each declared in its family's file ([`crate::families`]) and
-//! listed by the registration. The preset list, `--help` and messages come from here.
+//! Presets: the published datasets, each declared in its family's file ([`FamilySettings::PRESETS`](crate::family::FamilySettings::PRESETS))
+//! and listed by the registration ([`crate::registry::Registry::presets`]), from which the preset
+//! list, `--help` and messages come.
 
 use crate::categories::{Categories, Category, Params};
-use crate::request::Request;
 use crate::search::Progress;
 use crate::spec::Spec;
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-/// A published dataset: its name, a line of help, its spec and where its categories come from.
+/// A published dataset of the family of settings `S`: its name, a line of help, its spec and where
+/// its categories come from.
 #[derive(Debug)]
-pub struct Preset {
+pub struct Preset<S: 'static> {
     /// Its name (`--preset`).
     pub name: &'static str,
     /// What it is, for `--help`.
     pub about: &'static str,
     /// Its published spec (seed 0, categories' hash still to be set).
-    pub spec: fn() -> Spec,
+    pub spec: fn() -> Spec<S>,
     /// Its first `spec.categories` categories for `spec` (the official files, a search reporting to
     /// the progress callback, draws from the seed).
-    pub categories: fn(&Spec, Progress) -> Result<Categories>,
+    pub categories: fn(&Spec<S>, Progress) -> Result<Categories>,
     /// A small dataset of it, for a first look and for every test harness.
     pub example: Example,
 }
 
 /// A small dataset of a preset, made in well under a second: its overrides of the preset
-/// ([`Request`]'s fields and family settings as JSON, `{"categories": 2, "size": 32}`), and variants
+/// ([`crate::Request`]'s fields and family settings as JSON, `{"categories": 2, "size": 32}`), and variants
 /// beside it (a val split, a colour, a mask mode), each a name and further overrides. Every test
 /// harness renders these (the preset trees, every preset, the library, the preview, the C ABI,
 /// Python), so a new preset's example is all its tests need.
@@ -63,7 +64,7 @@ impl Example {
     }
 }
 
-/// Overrides of a preset by field or setting name: [`Request`]'s members without the preset.
+/// Overrides of a preset by field or setting name: [`crate::Request`]'s members without the preset.
 pub type Overrides = serde_json::Map<String, serde_json::Value>;
 
 /// A JSON object written in a registration.
@@ -88,51 +89,18 @@ pub fn flags(overrides: &Overrides) -> Vec<String> {
         .collect()
 }
 
-/// The [`Request`] of preset `preset` with overrides (an error names what the request refuses).
-pub fn request(preset: &str, seed: u64, overrides: &Overrides) -> Result<Request> {
-    let mut json = overrides.clone();
-    json.insert("preset".into(), preset.into());
-    json.insert("seed".into(), seed.into());
-    Ok(serde_json::from_value(serde_json::Value::Object(json))?)
-}
-
 /// The preset `fdsl render` makes unless told otherwise.
 pub const DEFAULT: &str = "fractaldb-1k";
 
 /// The category source of presets whose categories are drawn from the dataset seed.
 pub const DRAWN_FROM_SEED: &str = "drawn from the dataset seed";
 
-/// Every preset, family by family.
-pub fn all() -> impl Iterator<Item = &'static Preset> {
-    crate::families::PRESETS.iter().copied().flatten()
-}
-
-/// Every preset's name.
-pub fn names() -> Vec<&'static str> {
-    all().map(|p| p.name).collect()
-}
-
-/// The preset `name`.
-pub fn find(name: &str) -> Result<&'static Preset> {
-    match all().find(|p| p.name == name) {
-        Some(preset) => Ok(preset),
-        None => bail!("unknown preset {name:?}; choose {}", names().join(", ")),
-    }
-}
-
-/// The published spec of preset `name` (its category hash still to be set).
-pub fn published(name: &str) -> Result<Spec> {
-    Ok((find(name)?.spec)())
-}
-
-/// The categories of `spec`'s preset (its first `spec.categories`), reporting a search to `progress`.
-pub fn categories(spec: &Spec, progress: Progress) -> Result<Categories> {
-    (find(&spec.preset)?.categories)(spec, progress)
-}
-
 /// The first `spec.categories` categories of a preset that makes them one by one: category `c` is
 /// `make(c)`, named `{preset}/{c:05}`.
-pub fn numbered<P: Params + 'static>(spec: &Spec, make: impl Fn(u64) -> Result<P>) -> Result<Categories> {
+pub fn numbered<S, P: Params + 'static>(
+    spec: &Spec<S>,
+    make: impl Fn(u64) -> Result<P>,
+) -> Result<Categories> {
     let categories = (0..spec.categories as u64)
         .map(|c| Ok(Category::new(format!("{}/{c:05}", spec.preset), make(c)?)))
         .collect::<Result<_>>()?;

@@ -183,15 +183,18 @@ pub fn of(name: &str) -> Option<&'static Publication> {
 
 #[cfg(test)]
 mod tests {
+    use crate::families::Settings;
+    use crate::registry::Registry;
+
     #[test]
     fn every_preset_has_one_publication() {
-        for name in crate::preset::names() {
+        for name in Settings::preset_names() {
             let rows = super::PUBLICATIONS.iter().filter(|p| p.presets.contains(&name)).count();
             assert_eq!(rows, 1, "{name}");
         }
         for p in super::PUBLICATIONS {
             for name in p.presets {
-                assert!(crate::preset::find(name).is_ok(), "{name} is no preset");
+                assert!(Settings::preset(name).is_ok(), "{name} is no preset");
             }
         }
     }

@@ -4,12 +4,11 @@
 //! categories.
 
 use crate::categories::Categories;
-use crate::dataset::Dataset;
-use crate::family::SampleKind;
-use crate::flags::{Flag, Overrides};
-use crate::preset;
+use crate::flags::Overrides as Given;
+use crate::preset::Overrides;
+use crate::registry::Registry;
 use crate::search::Progress;
-use crate::spec::{Format, PngCompression, Spec};
+use crate::spec::{Format, PngCompression, SampleKind, Spec};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,7 +19,7 @@ use std::path::PathBuf;
 /// and naming one that does not is an error.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
-    /// The preset ([`preset::names`]).
+    /// The preset ([`Registry::preset_names`]).
     pub preset: String,
     /// Dataset seed of every random stream.
     #[serde(default)]
@@ -50,37 +49,29 @@ pub struct Request {
 /// Categories a caller already holds for a spec (its hash not yet set), tried before a preset makes
 /// them: a rendered folder's own `categories/`, so that resuming `fractaldb-10k` does not search
 /// again. The caller vouches for them (e.g. they match the folder's manifest).
-pub type Reuse<'a> = &'a dyn Fn(&Spec) -> Option<Categories>;
-
-/// The family setting `name` (or alias), if any family takes it.
-fn family_setting(name: &str) -> Option<&'static Flag> {
-    crate::families::FLAGS
-        .iter()
-        .copied()
-        .flatten()
-        .map(|&(flag, _)| flag)
-        .find(|flag| flag.name == name || flag.alias == Some(name))
-}
+pub type Reuse<'a, R> = &'a dyn Fn(&Spec<R>) -> Option<Categories>;
 
 impl Request {
-    /// The dataset asked for, all checked; categories from a search report to `progress`.
-    pub fn dataset(&self, progress: Progress) -> Result<Dataset> {
-        self.dataset_reusing(progress, &|_| None)
-    }
-
-    /// [`Request::dataset`], taking a preset's categories from `reuse` where it has them.
-    pub fn dataset_reusing(&self, progress: Progress, reuse: Reuse) -> Result<Dataset> {
-        let (spec, categories) = self.spec_and_categories(progress, reuse)?;
-        Dataset::new(spec, categories)
+    /// The request of preset `preset` with `overrides` ([`Example`](crate::preset::Example)'s; an
+    /// error names what the request refuses).
+    pub fn of_preset(preset: &str, seed: u64, overrides: &Overrides) -> Result<Request> {
+        let mut json = overrides.clone();
+        json.insert("preset".into(), preset.into());
+        json.insert("seed".into(), seed.into());
+        Ok(serde_json::from_value(serde_json::Value::Object(json))?)
     }
 
     /// The spec and categories asked for, all checked.
-    pub fn spec_and_categories(&self, progress: Progress, reuse: Reuse) -> Result<(Spec, Categories)> {
-        let preset = preset::find(&self.preset)?;
-        let published = (preset.spec)();
-        let mut overrides = Overrides::new(&self.preset, self.settings.clone());
+    pub fn spec_and_categories<R: Registry>(
+        &self,
+        progress: Progress,
+        reuse: Reuse<R>,
+    ) -> Result<(Spec<R>, Categories)> {
+        let preset = R::preset(&self.preset)?;
+        let published = preset.spec();
+        let mut overrides = Given::new(&self.preset, self.settings.clone());
         let family = published.family.family().overridden(&mut overrides)?;
-        overrides.finish(family_setting)?;
+        overrides.finish(R::flag)?;
         let refuse = |flag: &str| bail!("{flag} does not apply to the {} preset", self.preset);
         let kind = family.family().samples();
         if !kind.sized() && self.size.is_some() {
@@ -118,7 +109,7 @@ impl Request {
             }
             match reuse(&spec) {
                 Some(categories) if categories.len() == spec.categories => categories,
-                _ => (preset.categories)(&spec, progress)?,
+                _ => preset.categories(&spec, progress)?,
             }
         };
         spec.categories = categories.len();

@@ -109,8 +109,8 @@ impl Searched {
     }
 }
 
-/// A category search `fdsl search` runs (`--kind NAME`), declared in its family's file and listed in
-/// [`crate::families::SEARCHES`].
+/// A category search `fdsl search` runs (`--kind NAME`), declared in its family's file and listed by
+/// the registration ([`crate::registry::Registry::SEARCHES`]).
 #[derive(Debug)]
 pub struct SearchKind {
     /// Its name.
@@ -121,17 +121,6 @@ pub struct SearchKind {
     pub gpu: bool,
     /// Run it (on `gpu` where given), reporting to `progress`.
     pub run: fn(&SearchRequest, Option<&fdsl_cuda::Gpu>, Progress) -> Result<Searched>,
-}
-
-/// The search named `name`.
-pub fn kind(name: &str) -> Result<&'static SearchKind> {
-    match crate::families::SEARCHES.iter().find(|k| k.name == name) {
-        Some(kind) => Ok(kind),
-        None => bail!(
-            "unknown search kind {name:?}; choose {}",
-            crate::families::SEARCHES.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-        ),
-    }
 }
 
 /// Called with (categories found, categories wanted) as a search goes.

@@ -1,7 +1,5 @@
 //! What a dataset is: the full specification recorded in its manifest.
 
-use crate::families::Settings;
-use crate::family::SampleKind;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,6 +18,36 @@ pub trait Choice: Copy + PartialEq + 'static {
     /// The value named `name`.
     fn from_name(name: &str) -> Option<Self> {
         Self::ALL.iter().find(|(_, n, _)| *n == name).map(|(v, _, _)| *v)
+    }
+}
+
+/// What a family's samples are, before it is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SampleKind {
+    /// Images (H x W or H x W x C, 8-bit).
+    Images,
+    /// Point clouds of a fixed size.
+    Clouds,
+    /// Scenes: point clouds of varying size with a JSON layout each.
+    Scenes,
+    /// Volumes (side x side x side, 8-bit) with their voxel labels.
+    Volumes,
+}
+
+impl SampleKind {
+    /// What to call samples in messages: `images`, `point clouds`, `scenes`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SampleKind::Images => "images",
+            SampleKind::Clouds => "point clouds",
+            SampleKind::Scenes => "scenes",
+            SampleKind::Volumes => "volumes",
+        }
+    }
+
+    /// Whether its samples have a side (`--size`): images and volumes.
+    pub fn sized(self) -> bool {
+        matches!(self, SampleKind::Images | SampleKind::Volumes)
     }
 }
 
@@ -149,8 +177,8 @@ impl Choice for PngCompression {
 }
 
 /// Whether samples of `kind` are written in shards in `format`: WebDataset always (but not
-/// scenes); npy for images and volumes (N x H x W, N x D x H x W arrays), while a point cloud's npy
-/// is one file per sample (N x 3, like its PLY).
+/// scenes); npy for images (N x H x W arrays), while a point cloud's npy is one file per sample
+/// (N x 3, like its PLY).
 pub fn shards(kind: SampleKind, format: Format) -> bool {
     match format {
         Format::Webdataset => kind != SampleKind::Scenes,
@@ -182,12 +210,14 @@ impl Naming {
     }
 }
 
-/// A dataset: every output byte is a function of this and the category files.
+/// A dataset: every output byte is a function of this and the category files. `F` is its family's
+/// settings: one family's own (as its presets and checks see them), or the registration's, which
+/// holds any family's ([`crate::registry::Registry`]: what a manifest records).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Spec {
+pub struct Spec<F> {
     /// The family and its own settings (written flat, tagged by `generator`).
     #[serde(flatten)]
-    pub family: Settings,
+    pub family: F,
     /// The preset the run started from.
     pub preset: String,
     /// Where the categories came from (preset name or folder).
@@ -216,40 +246,44 @@ pub struct Spec {
 /// Samples per shard unless `--shard-size` says otherwise.
 pub const DEFAULT_SHARD_SIZE: usize = 1000;
 
-impl Spec {
-    /// A preset's spec of `family` settings, `categories` classes of `instances` samples of side
-    /// `size` (0 for point clouds), seed 0, no val split, PNG (PLY for point clouds, NIfTI for
-    /// volumes), the categories from `category_source` (their hash still to be set).
-    pub fn published(
-        family: Settings,
-        preset: &str,
-        category_source: &str,
-        (categories, instances, size): (usize, usize, u32),
-    ) -> Self {
-        let format = match family.family().samples() {
-            SampleKind::Images => Format::Png,
-            SampleKind::Volumes => Format::Nifti,
-            SampleKind::Clouds | SampleKind::Scenes => Format::Ply,
-        };
-        Self {
+impl<F> Spec<F> {
+    /// The same spec of the family settings `family` (its other fields cloned).
+    pub fn with_family<G>(&self, family: G) -> Spec<G> {
+        Spec {
             family,
-            preset: preset.into(),
-            category_source: category_source.into(),
-            categories_sha256: String::new(),
-            categories,
-            instances,
-            size,
-            seed: 0,
-            format,
-            png_compression: PngCompression::Fastest,
-            val_per_class: 0,
-            shard_size: None,
+            preset: self.preset.clone(),
+            category_source: self.category_source.clone(),
+            categories_sha256: self.categories_sha256.clone(),
+            categories: self.categories,
+            instances: self.instances,
+            size: self.size,
+            seed: self.seed,
+            format: self.format,
+            png_compression: self.png_compression,
+            val_per_class: self.val_per_class,
+            shard_size: self.shard_size,
         }
     }
+}
 
+/// What a spec needs of its family settings (implemented by the registration, which holds any
+/// family's, [`crate::registry::Registry`]).
+pub trait SpecFamily: Sized {
+    /// What its samples are.
+    fn samples(&self) -> SampleKind;
+    /// The most instances per class.
+    fn max_instances(&self) -> usize;
+    /// Check what only this family has, with the rest of `spec` (already checked); messages name
+    /// each setting as `naming` says.
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()>;
+    /// The version of the bytes the family makes (in the registration).
+    fn bytes_version(&self) -> u32;
+}
+
+impl<F: SpecFamily> Spec<F> {
     /// What its samples are.
     pub fn samples(&self) -> SampleKind {
-        self.family.family().samples()
+        self.family.samples()
     }
 
     /// Whether it is written in shards.
@@ -273,7 +307,7 @@ impl Spec {
     /// Check the values; the messages name each setting as `naming` says.
     pub fn check_named(&self, naming: Naming) -> Result<()> {
         let n = |flag, field| naming.name(flag, field);
-        let family = self.family.family();
+        let family = &self.family;
         if self.categories == 0 {
             bail!("{} must be at least 1", n("--categories", "categories"));
         }
@@ -387,7 +421,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// family's first version (the field is omitted when 1).
 pub const FIRST_BYTES_VERSION: u32 = 1;
 
-impl Spec {
+impl<F: SpecFamily + Clone + PartialEq> Spec<F> {
     /// Why this release cannot remake the files of a folder whose manifest was written by `tool` with
     /// the family's bytes version `bytes_version`, as a clause (`was written by fdsl 0.2.0, whose …`),
     /// or `None` where it can: this release's bytes version of the spec's family is the folder's.
@@ -398,7 +432,7 @@ impl Spec {
                 "was written by {tool}, whose bytes of the {} preset are version {bytes_version}; this is {}, \
                  which makes version {ours}",
                 self.preset,
-                crate::TOOL
+                crate::manifest::TOOL
             )
         })
     }
@@ -407,15 +441,15 @@ impl Spec {
     /// provenance (the folder or preset the categories were read from; `categories_sha256` names
     /// them), so that the same categories given by another path, from another working directory or
     /// mount point, or from a copy, make the same dataset.
-    pub fn same_dataset(&self, other: &Spec) -> bool {
-        let content = |s: &Spec| Spec { category_source: String::new(), ..s.clone() };
+    pub fn same_dataset(&self, other: &Spec<F>) -> bool {
+        let content = |s: &Spec<F>| Spec { category_source: String::new(), ..s.clone() };
         content(self) == content(other)
     }
 }
 
 /// The fields in which two specs differ as datasets, as `name: ours vs theirs` (not
 /// `category_source`, see [`Spec::same_dataset`]).
-pub fn differences(ours: &Spec, theirs: &Spec) -> Vec<String> {
+pub fn differences<F: Serialize>(ours: &Spec<F>, theirs: &Spec<F>) -> Vec<String> {
     let (serde_json::Value::Object(a), serde_json::Value::Object(b)) =
         (serde_json::to_value(ours).unwrap_or_default(), serde_json::to_value(theirs).unwrap_or_default())
     else {

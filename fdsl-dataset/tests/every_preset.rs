@@ -5,41 +5,13 @@
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, shuffle};
 use fdsl_dataset::dataset::Scratch;
 
-use fdsl_dataset::{Dataset, Sample};
+use fdsl_dataset::families::Settings;
+use fdsl_dataset::{Dataset, Registry, Sample};
 
-/// A small dataset of each preset (the short form of its spec).
+/// The short form of the spec of a preset's example ([`fdsl_dataset::preset::Example`]), seed 3.
 fn small(preset: &str) -> String {
-    let overrides = match preset {
-        "fractaldb-1k" | "fractaldb-10k" => {
-            r#""categories": 2, "instances": 120, "size": 48, "points": 3000"#
-        }
-        "ofdb-1k" => r#""categories": 3, "size": 48, "points": 3000, "colour": "hue""#,
-        "ofdb-21k" => r#""categories": 2, "size": 48, "points": 3000"#,
-        "ofdb-3d-1k" => r#""categories": 2, "size": 48, "points": 1500"#,
-        "rcdb-1k" | "rcdb-21k" => r#""categories": 3, "instances": 6, "size": 64"#,
-        "visualatom-1k" | "visualatom-21k" => r#""categories": 3, "instances": 5, "size": 64"#,
-        "exfractaldb-1k" | "exfractaldb-21k" => {
-            r#""categories": 2, "instances": 150, "size": 48, "points": 1500"#
-        }
-        "mv-fractaldb-1k" => r#""categories": 2, "instances": 30, "size": 48, "points": 1500"#,
-        "pc-fractaldb-1k" => r#""categories": 3, "instances": 5, "points": 400"#,
-        "pc-fractaldb-scenes" => r#""categories": 3, "instances": 4, "points": 300, "objects": 2"#,
-        "af-fractals-1k" => r#""categories": 2, "instances": 4, "size": 32, "points": 2000"#,
-        "dead-leaves-squares" | "dead-leaves-oriented" | "dead-leaves-mixed" => {
-            r#""instances": 9, "size": 40"#
-        }
-        "stat-spectrum" | "stat-wmm" | "stat-spectrum-color" | "stat-spectrum-color-wmm" => {
-            r#""instances": 6, "size": 32"#
-        }
-        "dead-leaves-textured" => r#""instances": 6, "size": 40, "textures": 3"#,
-        "1p-frac" => r#""perturbations": 3, "size": 48, "points": 3000"#,
-        "perlin-100" | "perlin-1296" => r#""categories": 3, "instances": 4, "size": 32"#,
-        "bezier-144" | "bezier-1024" => r#""categories": 3, "instances": 5, "size": 40"#,
-        "segrcdb" => r#""categories": 5, "instances": 7, "size": 64, "instances_per_image": 6"#,
-        "primgeoseg" => r#""instances": 3, "size": 90, "primitives": 5"#,
-        other => panic!("no small spec for {other}: add one"),
-    };
-    format!(r#"{{"preset": "{preset}", "seed": 3, {overrides}}}"#)
+    let example = Settings::preset(preset).unwrap().example().overrides();
+    serde_json::to_string(&fdsl_dataset::Request::of_preset(preset, 3, &example).unwrap()).unwrap()
 }
 
 /// A sample's parts' bytes.
@@ -92,7 +64,7 @@ fn shuffled(n: u64, step: u64) -> Vec<u64> {
 
 #[test]
 fn every_way_of_asking_gives_the_same_bytes() {
-    for preset in fdsl_dataset::preset::names() {
+    for preset in Settings::preset_names() {
         let ds = Dataset::open(&small(preset)).unwrap_or_else(|e| panic!("{preset}: {e:#}"));
         let expected = in_order(&ds);
         assert_eq!(expected.len() as u64, ds.len(), "{preset}");
@@ -176,11 +148,11 @@ fn every_way_of_asking_gives_the_same_bytes() {
 
 #[test]
 fn shared_work_done_ahead_gives_the_same_bytes() {
-    for preset in fdsl_dataset::preset::names() {
+    for preset in Settings::preset_names() {
         let ds = Dataset::open(&small(preset)).unwrap();
         match preset {
             "dead-leaves-textured" => {
-                assert_eq!(ds.preparation(), Some((3, "making the texture pool", "textures")))
+                assert_eq!(ds.preparation(), Some((4, "making the texture pool", "textures")))
             }
             _ => assert_eq!(ds.preparation(), None, "{preset}"),
         }
@@ -190,11 +162,11 @@ fn shared_work_done_ahead_gives_the_same_bytes() {
     let calls = std::sync::atomic::AtomicU64::new(0);
     ahead
         .prepare(2, &|done, total| {
-            assert!(done <= total && total == 3);
+            assert!(done <= total && total == 4);
             calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         })
         .unwrap();
-    assert_eq!(calls.into_inner(), 3);
+    assert_eq!(calls.into_inner(), 4);
     assert!(in_order(&ahead) == in_order(&lazy));
     assert!(ahead.prepare(5000, &|_, _| ()).unwrap_err().to_string().contains("threads must be 0"));
 }
@@ -278,7 +250,7 @@ proptest::proptest! {
     /// few categories: the 3-D presets' default of 1,000 is a 6 s search per case.)
     #[test]
     fn any_request_opens_or_says_why(
-        preset in proptest::sample::select(fdsl_dataset::preset::names()),
+        preset in proptest::sample::select(Settings::preset_names()),
         seed in proptest::prelude::any::<u64>(),
         categories in 0usize..4,
         instances in proptest::option::of(0usize..60),
@@ -304,7 +276,7 @@ proptest::proptest! {
             preset, seed, categories: Some(categories), instances, size, val_per_class, settings,
             ..Default::default()
         };
-        if let Ok(ds) = request.dataset(&|_, _| {}) {
+        if let Ok(ds) = Dataset::from_request(&request, &|_, _| {}) {
             for i in [0, ds.len() - 1] {
                 proptest::prop_assert!(alone(&ds, i).is_ok());
             }

@@ -3,27 +3,23 @@
 //! layout of varying size) — part by part, which must be the Rust library's parts and bytes, and
 //! walks every error path.
 
-use fdsl_dataset::Dataset;
+use fdsl_dataset::{Dataset, Registry};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Small datasets of every family.
-const SPECS: [&str; 14] = [
-    r#"{"preset": "fractaldb-1k", "categories": 3, "instances": 80, "size": 64, "points": 5000, "seed": 5}"#,
-    r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 120, "size": 48, "points": 3000, "draw": "point", "weight_step": 0.1}"#,
-    r#"{"preset": "rcdb-1k", "categories": 3, "instances": 5, "size": 96, "seed": 2}"#,
-    r#"{"preset": "exfractaldb-1k", "categories": 2, "instances": 150, "size": 64, "points": 2000}"#,
-    r#"{"preset": "mv-fractaldb-1k", "categories": 2, "instances": 24, "size": 48, "points": 2000, "seed": 1}"#,
-    r#"{"preset": "pc-fractaldb-1k", "categories": 3, "instances": 4, "points": 500}"#,
-    r#"{"preset": "visualatom-1k", "categories": 2, "instances": 3, "size": 64, "seed": 7}"#,
-    r#"{"preset": "dead-leaves-mixed", "instances": 4, "size": 40}"#,
-    r#"{"preset": "segrcdb", "categories": 7, "instances": 5, "size": 40, "instances_per_image": 6, "mask_mode": "rings"}"#,
-    r#"{"preset": "stat-spectrum-color-wmm", "instances": 4, "size": 32, "seed": 3}"#,
-    r#"{"preset": "dead-leaves-textured", "instances": 4, "size": 48, "textures": 3}"#,
-    r#"{"preset": "1p-frac", "perturbations": 5, "size": 48, "points": 3000, "delta": 0.2}"#,
-    r#"{"preset": "pc-fractaldb-scenes", "categories": 2, "instances": 3, "points": 100, "objects": 2}"#,
-    r#"{"preset": "primgeoseg", "instances": 4, "size": 90, "seed": 2, "primitives": 8, "volume_bug": "fix"}"#,
-];
+/// Every preset's example and its variants ([`fdsl_dataset::preset::Example`]) as specs' short form:
+/// every family and every kind of sample.
+fn specs() -> Vec<String> {
+    fdsl_dataset::families::Settings::presets()
+        .flat_map(|preset| {
+            let variants = preset.example().variants().into_iter().map(|(_, overrides)| overrides);
+            std::iter::once(preset.example().overrides()).chain(variants).map(move |overrides| {
+                let request = fdsl_dataset::Request::of_preset(preset.name(), 5, &overrides).unwrap();
+                serde_json::to_string(&request).unwrap()
+            })
+        })
+        .collect()
+}
 
 /// Where cargo put this package's libraries for the tests: `deps/` beside this test (or the profile
 /// folder above it, where `cargo build` copies them).
@@ -49,12 +45,13 @@ fn compile(out: &Path, link: &[&str]) {
 }
 
 fn run_and_compare(program: &Path, tmp: &Path) {
-    let out = Command::new(program).arg(tmp).args(SPECS).output().unwrap();
+    let specs = specs();
+    let out = Command::new(program).arg(tmp).args(&specs).output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(lines.len(), SPECS.len(), "{said}");
-    for (k, (spec, line)) in SPECS.iter().zip(lines).enumerate() {
+    assert_eq!(lines.len(), specs.len(), "{said}");
+    for (k, (spec, line)) in specs.iter().zip(lines).enumerate() {
         let ds = Dataset::open(spec).unwrap();
         let len = ds.len();
         let indices = [0, 1 % len, len / 2, len - 1];

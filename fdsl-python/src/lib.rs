@@ -265,10 +265,27 @@ fn contiguous<'a>(
     array.as_slice_mut().map_err(|_| PyTypeError::new_err(format!("the {name} array must be C-contiguous")))
 }
 
+/// A preset as Python reads it: its name, its line of help, its example's overrides and its
+/// variants' (name, overrides), each overrides a JSON object.
+type PresetInfo = (&'static str, &'static str, String, Vec<(&'static str, String)>);
+
+/// Every preset, in the registration's order.
+#[pyfunction]
+fn presets() -> Vec<PresetInfo> {
+    let json = |overrides| serde_json::Value::Object(overrides).to_string();
+    <fdsl_dataset::families::Settings as fdsl_dataset::Registry>::presets()
+        .map(|p| {
+            let variants = p.example().variants().into_iter().map(|(name, o)| (name, json(o))).collect();
+            (p.name(), p.about(), json(p.example().overrides()), variants)
+        })
+        .collect()
+}
+
 /// The Rust side of the `fdsl` package.
 #[pymodule]
 fn _fdsl(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Dataset>()?;
+    m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add("TOOL", fdsl_dataset::TOOL)?;
     m.add("DEFAULT_PRESET", fdsl_dataset::preset::DEFAULT)?;
     Ok(())

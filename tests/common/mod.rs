@@ -1,6 +1,7 @@
 //! Helpers of the end-to-end tests: run the `fdsl` binary, read whole output trees.
 #![allow(dead_code)]
 
+use fdsl_dataset::preset::Overrides;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -98,4 +99,60 @@ pub fn hold_lock(out: &Path, name: &str, shared: bool) -> std::fs::File {
 pub fn release_lock(out: &Path, name: &str, lock: std::fs::File) {
     std::fs::remove_file(out.join(name)).unwrap();
     drop(lock);
+}
+
+/// A small dataset every harness renders: a preset's example ([`fdsl_dataset::preset::Example`]) in
+/// one format it takes, or one of its variants.
+pub struct Case {
+    /// `PRESET FORMAT` or `PRESET VARIANT`: its line in `tests/data/preset_trees.txt`.
+    pub name: String,
+    /// The preset.
+    pub preset: &'static str,
+    /// Its overrides of the preset (the format among them; shards of 4 where the format shards).
+    pub overrides: Overrides,
+    /// Whether every part is written as a file per sample (no shards).
+    pub files: bool,
+}
+
+impl Case {
+    /// `fdsl render`'s flags of the case with `seed`.
+    pub fn flags(&self, seed: u64) -> Vec<String> {
+        ["--preset", self.preset, "--seed", &seed.to_string()]
+            .into_iter()
+            .map(String::from)
+            .chain(fdsl_dataset::preset::flags(&self.overrides))
+            .collect()
+    }
+}
+
+/// Every case: each preset's example in each format that opens and writes its parts (sharded formats
+/// in shards of 4), then its variants as declared, in the registration's order.
+pub fn cases() -> Vec<Case> {
+    use fdsl_dataset::spec::{Choice, Format};
+    let case = |name: String, preset: &'static str, mut overrides: Overrides, shard: bool| {
+        let request = fdsl_dataset::Request::of_preset(preset, 3, &overrides).ok()?;
+        let dataset = fdsl_dataset::Dataset::from_request(&request, &|_, _| {}).ok()?;
+        let rows = fdsl_cli::formats::rows(&dataset).ok()?;
+        let files = rows.iter().all(|row| row.shard == fdsl_cli::formats::Shard::Never);
+        if !files && shard {
+            overrides.insert("shard_size".into(), 4.into());
+        }
+        Some(Case { name, preset, overrides, files })
+    };
+    let mut cases = Vec::new();
+    use fdsl_dataset::Registry;
+    for preset in fdsl_dataset::families::Settings::presets() {
+        for &(_, format, _) in Format::ALL {
+            let mut overrides = preset.example().overrides();
+            overrides.insert("format".into(), format.into());
+            cases.extend(case(format!("{} {format}", preset.name()), preset.name(), overrides, true));
+        }
+        for (variant, overrides) in preset.example().variants() {
+            let made = case(format!("{} {variant}", preset.name()), preset.name(), overrides, false);
+            cases.push(
+                made.unwrap_or_else(|| panic!("{} {variant}: the variant does not open", preset.name())),
+            );
+        }
+    }
+    cases
 }

@@ -10,9 +10,11 @@
 //!
 //! 1. jitter: one random map scaled by `U(0.8, 1.1)`, kept if no singular value exceeds 1, else
 //!    tried again, 4 tries, then the system unchanged ([`jitter`]);
-//! 2. the chaos game from map 0's fixed point, `p_i ∝ |det A_i|` of the jittered maps;
-//! 3. the window: the points' bounding box, centre moved by `U(−0.2, 0.2)` of the extent and
-//!    half-extent `extent · U(0.5, 2) / 2`, per axis ([`Window`]);
+//! 2. the chaos game from map 0's fixed point, `p_i ∝ |det A_i|` of the jittered maps, as
+//!    [`CHAINS`] chains side by side (bytes version 2: the reference runs one);
+//! 3. the window: the bounding box of the first [`PILOT`]th of the points (version 2: the
+//!    reference's of all), centre moved by `U(−0.2, 0.2)` of the extent and half-extent
+//!    `extent · U(0.5, 2) / 2`, per axis ([`Window`]);
 //! 4. graded rendering through one random 3x3 mask per image: hit counts over the max
 //!    ([`render_counts`]);
 //! 5. random transpose, vertical and horizontal flips (p = 0.5 each) ([`Orientation`]);
@@ -25,7 +27,8 @@
 //!
 //! Precision: every step the reference computes in `float64` is `f64` here, the OpenCV steps use
 //! OpenCV's own arithmetic (`float32` for HSV, fixed point for the blur). The reference's random
-//! draws are numpy's and numba's Mersenne Twisters; ours are PCG streams with the same laws.
+//! draws are numpy's and numba's Mersenne Twisters; ours are PCG streams with the same laws (the
+//! background's uniforms with 32 random bits, [`HighHalf`]).
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
@@ -33,11 +36,12 @@ use crate::family::{Family, Filled, Parameter, Parts, RenderError, ScratchLen, W
 use crate::math::affine::{Affine2, Map};
 use crate::math::frame::Bounds;
 use crate::math::ifs::{Ifs2, IfsError, MAX_MAPS};
-use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64, unit_f64_from_u32};
+use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
 use crate::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
 use crate::raster::diamond_square::{Field, diamond_square, field_len, grid_exponent};
 use crate::raster::hsv::hsv_to_rgb;
 use rand_core::Rng;
+use rand_pcg::Pcg32;
 
 /// The image side of the reference's experiments (`data.size`).
 pub const SIDE: usize = 224;
@@ -233,14 +237,22 @@ impl Window {
     /// `v` truncates into that range exactly when `−2 < v < side + 1`. Returns
     /// `(row + 1)·(side + 2) + column + 1`.
     #[inline(always)]
-    pub fn widened_cell(&self, (x, y): (f64, f64), side: usize) -> Option<usize> {
+    pub fn widened_cell(&self, p: (f64, f64), side: usize) -> Option<usize> {
+        let (cell, inside) = self.widened_cell_clamped(p, side);
+        Some(cell).filter(|_| inside)
+    }
+
+    /// [`Self::widened_cell`] without a branch (the window cuts through most fractals, so a
+    /// branch would be a coin toss): the cell of the point clamped into the widened grid, always a
+    /// valid index, and whether the point's patch reaches the image. Clamping `u` and `v` into
+    /// `[−1, side]` before the truncation keeps every cell of an inside point.
+    #[inline(always)]
+    pub fn widened_cell_clamped(&self, (x, y): (f64, f64), side: usize) -> (usize, bool) {
         let (u, v) = ((x - self.min.0) * self.scale.0, (y - self.min.1) * self.scale.1);
         let beyond = side as f64 + 1.0;
-        if u <= -2.0 || u >= beyond || v <= -2.0 || v >= beyond {
-            return None;
-        }
-        let index = |t: f64| (t as i64 + 1) as usize;
-        Some(index(u) * (side + 2) + index(v))
+        let inside = (u > -2.0) & (u < beyond) & (v > -2.0) & (v < beyond);
+        let index = |t: f64| (t.max(-1.0).min(side as f64) as i64 + 1) as usize;
+        (index(u) * (side + 2) + index(v), inside)
     }
 }
 
@@ -259,24 +271,190 @@ pub fn mask_cells(mask: u16, out: &mut [(i64, i64); 9]) -> usize {
     n
 }
 
-/// The chaos game of `ifs` from its map 0's fixed point ([`crate::math::chaos_game`]'s steps), the
-/// start itself not kept (`iterate` records each new point), at most `points` points, stopping before the first non-finite point
-/// (the reference `break`s there and leaves the rest of its array uninitialised). The points go
-/// into `trace` as `x, y` pairs (at least `2·points` values); returns how many and their bounds.
-fn trace_points<R: Rng + Clone>(ifs: &Ifs2, chain: &R, points: usize, trace: &mut [f64]) -> (usize, Bounds) {
-    let (mut rng, mut p) = (chain.clone(), fixed_point(&ifs.maps()[0]));
-    let mut bounds = Bounds::EMPTY;
-    let mut n = 0;
-    for slot in trace.chunks_exact_mut(2).take(points) {
-        p = ifs.select(unit_f64_from_u32(&mut rng)).apply(p);
-        if !(p.0.is_finite() && p.1.is_finite()) {
-            break;
+/// Chains per chaos game: the `points` are cut into this many blocks, each the chaos game from
+/// map 0's fixed point ([`trace_chains`]), so that the chains' dependent steps overlap (bytes
+/// version 2; version 1 ran one chain on 32-bit variates). The start is on the attractor, so each
+/// block's points have the law of the single chain's.
+pub const CHAINS: usize = 4;
+
+/// The window comes from the bounds of the first `points / PILOT` points (bytes version 2; version
+/// 1 took all), so that the rest are counted as they are drawn, never stored.
+pub const PILOT: usize = 4;
+
+/// The `Chain` stream cut into [`CHAINS`] generators for `points` points: generator `j` is the
+/// stream advanced by `j·⌊points / CHAINS⌋` draws, so that the chains together use the stream's
+/// first `points` draws, each once, as version 1's single chain did.
+pub fn chains(key: StreamKey, points: usize) -> [Pcg32; CHAINS] {
+    let rng = key.rng();
+    let block = (points / CHAINS) as u64;
+    core::array::from_fn(|j| {
+        let mut r = rng.clone();
+        r.advance(j as u64 * block);
+        r
+    })
+}
+
+/// The maps of a system and its map choice on a 32-bit draw `r`, the integer form of
+/// [`Ifs2::select`] on `r·2⁻³²`: `r·2⁻³² > c ⇔ r > ⌊c·2³²⌋` (the scaling is exact), so map `i`
+/// is the count of cumulative sums `c` below the variate. `T` thresholds are compared; the unused
+/// ones are `u64::MAX` (never exceeded).
+struct Stepper<const T: usize> {
+    maps: [Affine2; MAX_MAPS],
+    above: [u64; T],
+}
+
+impl<const T: usize> Stepper<T> {
+    fn new(ifs: &Ifs2) -> Self {
+        let mut above = [u64::MAX; T];
+        let mut sum = 0.0;
+        let n = ifs.len();
+        for (t, &p) in above.iter_mut().zip(ifs.probabilities()).take(n - 1) {
+            sum += p; // the cumulative sums as `Ifs2::new` adds them
+            *t = (sum * 4_294_967_296.0) as u64;
         }
-        slot.copy_from_slice(&[p.0, p.1]);
-        bounds.include(p); // in the shadow of the chain's latency
-        n += 1;
+        let mut maps = [Affine2::default(); MAX_MAPS];
+        maps[..n].copy_from_slice(ifs.maps());
+        Self { maps, above }
     }
-    (n, bounds)
+
+    #[inline(always)]
+    fn step(&self, r: u32, p: (f64, f64)) -> (f64, f64) {
+        let r = u64::from(r);
+        let i = self.above.iter().map(|&t| usize::from(r > t)).sum::<usize>();
+        // An opaque index: left visible, the optimiser turns the choice into one conditional move
+        // per coefficient address (measured: twice the instructions).
+        self.maps[core::hint::black_box(i)].apply(p)
+    }
+}
+
+/// Four chaos games of `ifs` from its map 0's fixed point ([`crate::math::chaos_game`]'s steps),
+/// chain `j` drawing from `rngs[j]`, run side by side for `block` steps each; then the last chain
+/// runs on alone for the rest of the points. `block = 0` is one chain, the reference's `iterate`. The start itself is not kept (`iterate` records each new point). The
+/// points come in that order, the chains interleaved step by step (the order matters to neither
+/// their bounds nor their counts).
+struct Chains<'a, R, const T: usize> {
+    stepper: &'a Stepper<T>,
+    rngs: [R; CHAINS],
+    p: [(f64, f64); CHAINS],
+}
+
+impl<R: Rng, const T: usize> Chains<'_, R, T> {
+    /// One step of every chain.
+    #[inline(always)]
+    fn step4(&mut self) -> [(f64, f64); CHAINS] {
+        let [r0, r1, r2, r3] = &mut self.rngs;
+        let [p0, p1, p2, p3] = self.p;
+        let s = self.stepper;
+        self.p = [
+            s.step(r0.next_u32(), p0),
+            s.step(r1.next_u32(), p1),
+            s.step(r2.next_u32(), p2),
+            s.step(r3.next_u32(), p3),
+        ];
+        self.p
+    }
+
+    /// One step of the last chain.
+    #[inline(always)]
+    fn step_last(&mut self) -> (f64, f64) {
+        let r = self.rngs[CHAINS - 1].next_u32();
+        self.p[CHAINS - 1] = self.stepper.step(r, self.p[CHAINS - 1]);
+        self.p[CHAINS - 1]
+    }
+}
+
+/// Where the points of a chaos game go.
+enum Sink<'a> {
+    /// Kept as `x, y` pairs.
+    Trace(&'a mut [f64]),
+    /// Counted once in the cell of the window they fall in ([`Window::widened_cell_clamped`]).
+    Hits(&'a mut [u32], Window, usize),
+}
+
+impl Sink<'_> {
+    #[inline(always)]
+    fn put(&mut self, at: usize, p: (f64, f64)) {
+        match self {
+            Self::Trace(t) => t[2 * at..2 * at + 2].copy_from_slice(&[p.0, p.1]),
+            Self::Hits(hits, window, side) => {
+                // Non-finite points (a chain that left the finite numbers, which it never comes
+                // back to) fail every comparison: they count nothing, as the reference's `break`.
+                let (cell, inside) = window.widened_cell_clamped(p, *side);
+                hits[cell] += u32::from(inside);
+            }
+        }
+    }
+}
+
+impl<R: Rng, const T: usize> Chains<'_, R, T> {
+    /// The points `from..to` of the run of `block` side-by-side steps then the last chain alone,
+    /// into `sink` (at index `i − from` for a trace).
+    #[inline(always)]
+    fn run(&mut self, block: usize, from: usize, to: usize, sink: &mut Sink<'_>) {
+        let lock = CHAINS * block;
+        let mut i = from;
+        while i < to.min(lock) {
+            let q = self.step4();
+            for (k, &p) in q.iter().enumerate() {
+                sink.put(i - from + k, p);
+            }
+            i += CHAINS;
+        }
+        while i < to {
+            let p = self.step_last();
+            sink.put(i - from, p);
+            i += 1;
+        }
+    }
+}
+
+/// The finite points of `trace` (`x, y` pairs, `points` of them, from [`Chains::run`] with
+/// `block`) packed in order, keeping each chain's points before its first non-finite one (the
+/// reference `break`s there); how many are kept.
+fn keep_finite(trace: &mut [f64], points: usize, block: usize) -> usize {
+    let finite = |q: &[f64]| q[0].is_finite() && q[1].is_finite();
+    if trace[..2 * points].chunks_exact(2).all(finite) {
+        return points;
+    }
+    let mut alive = [true; CHAINS];
+    let mut kept = 0;
+    for i in 0..points {
+        let j = if i < CHAINS * block { i % CHAINS } else { CHAINS - 1 };
+        alive[j] &= finite(&trace[2 * i..2 * i + 2]);
+        if alive[j] {
+            trace.copy_within(2 * i..2 * i + 2, 2 * kept);
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// The bounds of finite `x, y` pairs, [`Bounds::of`] without its NaN care (one `minsd`/`maxsd`
+/// each) and with two pairs at a time, so that the comparisons overlap.
+fn bounds_of(pairs: &[f64]) -> Bounds {
+    #[inline(always)]
+    fn widen(b: &mut Bounds, q: &[f64]) {
+        let (x, y) = (q[0], q[1]);
+        b.min_x = if x < b.min_x { x } else { b.min_x };
+        b.max_x = if x > b.max_x { x } else { b.max_x };
+        b.min_y = if y < b.min_y { y } else { b.min_y };
+        b.max_y = if y > b.max_y { y } else { b.max_y };
+    }
+    let (mut b0, mut b1) = (Bounds::EMPTY, Bounds::EMPTY);
+    let mut quads = pairs.chunks_exact(4);
+    for q in &mut quads {
+        widen(&mut b0, &q[..2]);
+        widen(&mut b1, &q[2..]);
+    }
+    if let [x, y] = *quads.remainder() {
+        widen(&mut b0, &[x, y]);
+    }
+    Bounds {
+        min_x: b0.min_x.min(b1.min_x),
+        max_x: b0.max_x.max(b1.max_x),
+        min_y: b0.min_y.min(b1.min_y),
+        max_y: b0.max_y.max(b1.max_y),
+    }
 }
 
 /// Values of [`render_counts`]'s `hits` for a `side`-pixel image: one per cell of the grid
@@ -287,15 +465,16 @@ pub fn hits_len(side: usize) -> usize {
 
 /// `_render_graded_patch` before its division: for every point, every cell of `mask` at
 /// `(row + r − 1, column + c − 1)` inside the `side × side` grid counts one hit in `counts`
-/// (row-major). The chain is run once from a clone of `chain`, its points kept in `trace` (at least
-/// `2·points` values) for their bounds and then their cells. Each point counts once in `hits`
+/// (row-major). The chains (`chains` and `block` as [`CHAINS`] says) run once, their points kept in `trace` (at least `2·points` values) for their bounds and then their cells. Each point counts once in `hits`
 /// ([`hits_len`] values: the grid with a border of one, the only cells outside it whose patch can
 /// reach it), and every mask cell adds the hits shifted by its offset: the same integer sums as
 /// patch by patch. Returns the largest count (0: nothing drawn).
 #[allow(clippy::too_many_arguments)]
-pub fn render_counts<R: Rng + Clone>(
+pub fn render_counts<R: Rng>(
     ifs: &Ifs2,
-    chain: &R,
+    chains: [R; CHAINS],
+    block: usize,
+    stored: usize,
     points: usize,
     window_rng: &mut impl Rng,
     mask: u16,
@@ -306,18 +485,23 @@ pub fn render_counts<R: Rng + Clone>(
 ) -> u32 {
     let counts = &mut counts[..side * side];
     counts.fill(0);
-    let (n, bounds) = trace_points(ifs, chain, points, trace);
-    let window = Window::sample(window_rng, &bounds, side);
-    if bounds.min_x > bounds.max_x {
-        return 0;
-    }
+    let block = block.min(points / CHAINS);
+    let stored = if stored < CHAINS * block { stored / CHAINS * CHAINS } else { stored.min(points) };
     let wide = side + 2;
     let hits = &mut hits[..wide * wide];
     hits.fill(0);
-    for p in trace[..2 * n].chunks_exact(2) {
-        if let Some(i) = window.widened_cell((p[0], p[1]), side) {
-            hits[i] += 1;
-        }
+    let start = fixed_point(&ifs.maps()[0]);
+    let drawn = if ifs.len() <= 4 {
+        let stepper = Stepper::<3>::new(ifs);
+        let mut chains = Chains { stepper: &stepper, rngs: chains, p: [start; CHAINS] };
+        count_hits(&mut chains, block, stored, points, window_rng, side, hits, trace)
+    } else {
+        let stepper = Stepper::<{ MAX_MAPS - 1 }>::new(ifs);
+        let mut chains = Chains { stepper: &stepper, rngs: chains, p: [start; CHAINS] };
+        count_hits(&mut chains, block, stored, points, window_rng, side, hits, trace)
+    };
+    if !drawn {
+        return 0;
     }
     let mut cells = [(0, 0); 9];
     let used = mask_cells(mask, &mut cells);
@@ -331,6 +515,35 @@ pub fn render_counts<R: Rng + Clone>(
         }
     }
     counts.iter().copied().max().unwrap_or(0)
+}
+
+/// [`render_counts`]'s hits: the first `stored` points kept in `trace`, the window from their
+/// bounds, then they and the rest counted in `hits`. Returns false when no point is finite.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn count_hits<R: Rng, const T: usize>(
+    chains: &mut Chains<'_, R, T>,
+    block: usize,
+    stored: usize,
+    points: usize,
+    window_rng: &mut impl Rng,
+    side: usize,
+    hits: &mut [u32],
+    trace: &mut [f64],
+) -> bool {
+    chains.run(block, 0, stored, &mut Sink::Trace(&mut trace[..2 * stored]));
+    let n = keep_finite(trace, stored, block);
+    let bounds = bounds_of(&trace[..2 * n]);
+    let window = Window::sample(window_rng, &bounds, side);
+    if bounds.min_x > bounds.max_x {
+        return false;
+    }
+    for p in trace[..2 * n].chunks_exact(2) {
+        let (cell, inside) = window.widened_cell_clamped((p[0], p[1]), side);
+        hits[cell] += u32::from(inside);
+    }
+    chains.run(block, stored, points, &mut Sink::Hits(hits, window, side));
+    true
 }
 
 /// `random_flips`: transpose, then reverse the rows, then the columns, each if `U(0, 1) > 0.5`.
@@ -430,12 +643,16 @@ impl BackgroundColour {
 
     /// The HSV of field value `x`: `H = uint8(x·hue_scale + hue_shift)` (wrapped, negatives too),
     /// `S = uint8(min(x·sat_scale + sat_shift, 255))`, `V` likewise.
+    /// The field is bounded (`|x| < 3`: corners in `[0, 1)`, displacements summing to less than
+    /// `0.5 / (1 − e^−0.4)`), so every value here is far inside `i32`, whose truncation wraps to
+    /// the same byte as [`wrap_u8`]'s and converts two values per instruction.
     #[inline(always)]
     pub fn hsv(&self, x: f64) -> [u8; 3] {
+        let wrap = |v: f64| v as i32 as u8;
         [
-            wrap_u8(x * self.hue_scale + self.hue_shift),
-            wrap_u8((x * self.sat_scale + self.sat_shift).min(255.0)),
-            wrap_u8((x * self.val_scale + self.val_shift).min(255.0)),
+            wrap(x * self.hue_scale + self.hue_shift),
+            wrap((x * self.sat_scale + self.sat_shift).min(255.0)),
+            wrap((x * self.val_scale + self.val_shift).min(255.0)),
         ]
     }
 }
@@ -452,18 +669,44 @@ pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut
     let colour = BackgroundColour::sample(rng);
     // The HSV triple is a function of the field's value, which varies smoothly: an image holds a
     // few hundred triples, each converted once into a direct-mapped cache of the last ones seen.
+    // The triples of a run of pixels first (a loop without a branch), then their colours.
     let mut cache = [(u32::MAX, [0u8; 3]); 1024];
+    let mut keys = [0u32; 64];
     for (row, pixels) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
         let values = &field.cells[row * s..][..side];
-        for (px, &x) in pixels.chunks_exact_mut(3).zip(values) {
-            let hsv = colour.hsv(x);
-            let key = u32::from_le_bytes([hsv[0], hsv[1], hsv[2], 0]);
-            let slot = &mut cache[(key.wrapping_mul(0x9e37_79b1) >> 22) as usize];
-            if slot.0 != key {
-                *slot = (key, hsv_to_rgb(hsv));
+        for (run, xs) in pixels.chunks_mut(3 * keys.len()).zip(values.chunks(keys.len())) {
+            for (key, &x) in keys.iter_mut().zip(xs) {
+                let [h, s, v] = colour.hsv(x);
+                *key = u32::from_le_bytes([h, s, v, 0]);
             }
-            px.copy_from_slice(&slot.1);
+            for (px, &key) in run.chunks_exact_mut(3).zip(&keys) {
+                let slot = &mut cache[(key.wrapping_mul(0x9e37_79b1) >> 22) as usize];
+                if slot.0 != key {
+                    let [h, s, v, _] = key.to_le_bytes();
+                    *slot = (key, hsv_to_rgb([h, s, v]));
+                }
+                px.copy_from_slice(&slot.1);
+            }
         }
+    }
+}
+
+/// A generator whose 64-bit draws are one 32-bit draw of the generator it wraps, in the high
+/// half: [`unit_f64`]'s and [`uniform_f64`]'s variates get 32 random bits (`r·2⁻³²`) for one PCG
+/// step instead of two. Anderson & Farrell's backgrounds draw through it (bytes version 2).
+pub struct HighHalf<'a, R>(pub &'a mut R);
+
+impl<R: Rng> rand_core::TryRng for HighHalf<'_, R> {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.0.next_u32())
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(u64::from(self.0.next_u32()) << 32)
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.0.fill_bytes(dst);
+        Ok(())
     }
 }
 
@@ -532,27 +775,43 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         let area = side * side;
         let (counts, hits) = scratch.split_at_mut(area);
         let (trace, field) = reals.split_at_mut(2 * self.points);
-        let chain = key(Purpose::Chain).rng();
-        let max = render_counts(&jittered, &chain, self.points, &mut shape, mask, side, counts, hits, trace);
+        let chains = chains(key(Purpose::Chain), self.points);
+        let block = self.points / CHAINS;
+        let stored = self.points / PILOT;
+        let max = render_counts(
+            &jittered,
+            chains,
+            block,
+            stored,
+            self.points,
+            &mut shape,
+            mask,
+            side,
+            counts,
+            hits,
+            trace,
+        );
         let orientation = Orientation::sample(&mut shape);
         let colour = FractalColour::sample(&mut shape);
         let mut fractal = 0;
-        background(&mut shape, side, field, rgb);
+        background(&mut HighHalf(&mut shape), side, field, rgb);
         if max > 0 {
             // S and V are constant over the image: the RGB of each of the 256 hues, once.
             let rgb_of_hue: [[u8; 3]; 256] =
                 core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
-            for (i, px) in rgb.chunks_exact_mut(3).take(area).enumerate() {
-                let count = counts[orientation.source(i / side, i % side, side)];
-                if count == 0 {
-                    continue; // grade 0: black, the background stays
+            for (r, row) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
+                for (c, px) in row.chunks_exact_mut(3).enumerate() {
+                    let count = counts[orientation.source(r, c, side)];
+                    if count == 0 {
+                        continue; // grade 0: black, the background stays
+                    }
+                    let fg = rgb_of_hue[usize::from(colour.hsv(f64::from(count) / f64::from(max))[0])];
+                    // `composite`: a non-black fractal pixel replaces the background.
+                    if fg != [0, 0, 0] {
+                        px.copy_from_slice(&fg);
+                    }
+                    fractal += 1;
                 }
-                let fg = rgb_of_hue[usize::from(colour.hsv(f64::from(count) / f64::from(max))[0])];
-                // `composite`: a non-black fractal pixel replaces the background.
-                if fg != [0, 0, 0] {
-                    px.copy_from_slice(&fg);
-                }
-                fractal += 1;
             }
         }
         if unit_f64(&mut shape) > 0.5 {

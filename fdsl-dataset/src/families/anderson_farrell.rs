@@ -26,12 +26,12 @@ pub const FLAGS: &[FlagUse] = &[(&POINTS, "Anderson & Farrell: per chaos game [d
 
 /// The published recipe (`IFSGenerator` at `experiment/frac.yaml`: 224 px, 100,000 points, 1,000
 /// images per class), systems drawn from the seed.
-pub const PRESETS: &[Preset] = &[Preset {
+pub const PRESETS: &[Preset<Settings>] = &[Preset {
     name: "af-fractals-1k",
     about: "Anderson & Farrell's fractals (WACV 2022): 1,000 SVD-sampled systems drawn from --seed x 1,000 \
             coloured images on diamond-square backgrounds, 224x224, 100,000 points",
     spec: || {
-        let settings = super::Settings::Andersonfarrell(Settings { points: af::POINTS as u32 });
+        let settings = Settings { points: af::POINTS as u32 };
         Spec::published(settings, "af-fractals-1k", DRAWN_FROM_SEED, (1000, 1000, af::SIDE as u32))
     },
     categories: |spec, _| {
@@ -41,23 +41,25 @@ pub const PRESETS: &[Preset] = &[Preset {
 }];
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
 
-    fn check(&self, _: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, naming: Naming) -> Result<()> {
         check_points(self.points, &naming.name("--points", "points"))
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Andersonfarrell(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) }))
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs2>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let systems = categories.params::<Ifs2>()?.to_vec();
         let family = AndersonFarrell::new(systems, spec.size as usize, self.points as usize, spec.seed)
             .context("an Anderson & Farrell system")?;

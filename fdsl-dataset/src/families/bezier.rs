@@ -26,24 +26,22 @@ impl DrawnKind for BezierCategory {
     /// (`fdsl render --png-compression`).
     const PNG_BYTES_PER_BYTE: [f64; 4] = [0.051, 0.046, 0.028, 0.026];
 
-    fn settings() -> super::Settings {
-        super::Settings::Bezier(Drawn::default())
-    }
+    const PRESETS: &'static [Preset<Settings>] = PRESETS;
 }
 
 /// fdsl's Bezier reconstruction: 256 px greyscale, 1,000 instances per class (as FractalDB-1k),
 /// templates drawn from the seed.
-fn published(preset: &str, categories: usize) -> Spec {
-    Spec::published(BezierCategory::settings(), preset, DRAWN_FROM_SEED, (categories, 1000, 256))
+fn published(preset: &str, categories: usize) -> Spec<Settings> {
+    Spec::published(Settings::default(), preset, DRAWN_FROM_SEED, (categories, 1000, 256))
 }
 
 /// Templates drawn from the seed.
-fn sampled(spec: &Spec, _: Progress) -> Result<Categories> {
+fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
     numbered(spec, |c| Ok(BezierCategory::sample(&mut category_key::<BezierCategory>(spec.seed, c).rng())))
 }
 
 /// Bezier's presets (144 and 1,024 are category counts of one template sequence).
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "bezier-144",
         about: "Bezier curves, fdsl's reconstruction: 144 templates of 1 to 8 quadratic or cubic curves drawn \

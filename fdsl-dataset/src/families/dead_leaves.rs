@@ -67,26 +67,18 @@ pub const MAX_IMAGES: usize = 100_000_000;
 
 /// The recipe of the reference's `--small-scale` (128 px, 105,000 images; the large scale is
 /// `--size 256 --instances 1300000`), one unlabelled class.
-fn published(preset: &str, shapes: ShapeModel, textures: Option<u32>) -> Spec {
+fn published(preset: &str, shapes: ShapeModel, textures: Option<u32>) -> Spec<Settings> {
     let source = "one unlabelled class (the source has no labels)";
-    Spec::published(
-        super::Settings::Deadleaves(Settings { shapes, textures }),
-        preset,
-        source,
-        (1, 105_000, 128),
-    )
+    Spec::published(Settings { shapes, textures }, preset, source, (1, 105_000, 128))
 }
 
 /// The one class of the spec's shapes.
-fn one_class(spec: &Spec, _: Progress) -> Result<Categories> {
-    let super::Settings::Deadleaves(settings) = &spec.family else {
-        bail!("the {} preset makes dead leaves", spec.preset);
-    };
-    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), settings.shapes)]))
+fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.shapes)]))
 }
 
 /// Dead leaves' presets.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "dead-leaves-squares",
         about: "dead leaves (Baradad et al. 2021) of axis-aligned squares: one unlabelled class of 105,000 RGB \
@@ -133,6 +125,8 @@ impl Params for ShapeModel {
 }
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -141,7 +135,7 @@ impl FamilySettings for Settings {
         MAX_IMAGES
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         if spec.categories != 1 {
             bail!(
                 "{} must be 1: dead leaves images are unlabelled, one class, not {}",
@@ -163,12 +157,12 @@ impl FamilySettings for Settings {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
         let textures = match self.textures {
             Some(pool) => Some(o.take(&TEXTURES)?.unwrap_or(pool)),
             None => None,
         };
-        Ok(super::Settings::Deadleaves(Settings { textures, ..self.clone() }))
+        Ok(Settings { textures, ..self.clone() })
     }
 
     fn reads_category_files(&self) -> bool {
@@ -179,7 +173,7 @@ impl FamilySettings for Settings {
         Categories::parse_as::<ShapeModel>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         if categories.params::<ShapeModel>()?.iter().any(|&c| c != self.shapes) {
             bail!("the dead leaves class names other shapes than the spec's {}", self.shapes.name());
         }
@@ -195,7 +189,7 @@ impl FamilySettings for Settings {
         }
     }
 
-    fn shared_bytes(&self, _: &Spec) -> u64 {
+    fn shared_bytes(&self, _: &Spec<Self>) -> u64 {
         self.textures.map_or(0, |pool| u64::from(pool) * TEXTURE_BYTES)
     }
 

@@ -6,6 +6,7 @@
 use crate::categories::{Categories, Params};
 use crate::family::{Built, FamilySettings, SampleKind};
 use crate::flags::Overrides;
+use crate::preset::Preset;
 use crate::spec::{Naming, Spec};
 use anyhow::{Context, Result};
 use fdsl_core::families::drawn::{self, DrawnCategory};
@@ -19,8 +20,8 @@ pub trait DrawnKind: DrawnCategory + Params + 'static {
     /// The mean size of a PNG image, bytes per pixel, at compression levels fastest, fast, balanced,
     /// high (measured; BENCHMARKS.md).
     const PNG_BYTES_PER_BYTE: [f64; 4];
-    /// The registration's variant holding these settings.
-    fn settings() -> super::Settings;
+    /// The family's presets.
+    const PRESETS: &'static [Preset<Drawn<Self>>];
 }
 
 /// The settings of a drawn family in a spec: none beyond its `generator` tag.
@@ -60,23 +61,25 @@ where
     P: DrawnKind + Clone + Send + Sync,
     P::Error: std::error::Error + Send + Sync + 'static,
 {
+    const PRESETS: &'static [Preset<Self>] = P::PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
 
-    fn check(&self, _: &Spec, _: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, _: Naming) -> Result<()> {
         Ok(())
     }
 
-    fn overridden(&self, _: &mut Overrides) -> Result<super::Settings> {
-        Ok(P::settings())
+    fn overridden(&self, _: &mut Overrides) -> Result<Self> {
+        Ok(Self::default())
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<P>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let params = categories.params::<P>()?.to_vec();
         let family = drawn::Drawn::<P, _>::new(params, spec.size as usize, spec.seed).context(P::WHAT)?;
         Ok(Built::new(family))

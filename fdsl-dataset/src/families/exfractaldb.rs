@@ -49,43 +49,48 @@ pub fn search_source() -> String {
 }
 
 /// The first `spec.categories` categories of the 3-D search with [`SEARCH_SEED`].
-pub fn searched(spec: &Spec, progress: Progress) -> Result<Categories> {
+pub fn searched<S>(spec: &Spec<S>, progress: Progress) -> Result<Categories> {
     search::categories(&REFERENCE_3D, SEARCH_SEED, spec.categories, progress)
 }
 
 /// The published 3-D recipes (`ExFractalDB_render.sh`): 224 px, 9,999 points per model (the
 /// reference's `calculate(10000)`); ExFractalDB 1,000 images per class, MV-FractalDB 145 models x 12
 /// views = 1,740.
-fn published(preset: &str, categories: usize, multi_view: bool) -> Spec {
-    let (family, instances) = if multi_view {
-        (super::Settings::Mvfractaldb(MultiView { points: 9_999, views: 12 }), WEIGHT_ROWS_3D * 12)
-    } else {
-        (super::Settings::Exfractaldb(Settings { points: 9_999 }), 1000)
-    };
-    Spec::published(family, preset, &search_source(), (categories, instances, 224))
+fn published(preset: &str, categories: usize) -> Spec<Settings> {
+    Spec::published(Settings { points: 9_999 }, preset, &search_source(), (categories, 1000, 224))
 }
 
-/// ExFractalDB's and MV-FractalDB's presets.
-pub const PRESETS: &[Preset] = &[
+/// [`published`] of MV-FractalDB.
+fn published_views(preset: &str, categories: usize) -> Spec<MultiView> {
+    let family = MultiView { points: 9_999, views: 12 };
+    Spec::published(family, preset, &search_source(), (categories, WEIGHT_ROWS_3D * 12, 224))
+}
+
+/// ExFractalDB's presets.
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "exfractaldb-1k",
         about: "ExFractalDB: 1,000 3-D IFS classes (`fdsl search --kind ifs3d --seed 30000`), 1,000 random \
                 views per class, 224x224",
-        spec: || published("exfractaldb-1k", 1000, false),
+        spec: || published("exfractaldb-1k", 1000),
         categories: searched,
         example: Example::new(r#"{"categories": 2, "instances": 4, "size": 32, "points": 800}"#),
     },
     Preset {
         name: "exfractaldb-21k",
         about: "ExFractalDB with 21,000 classes of the same search",
-        spec: || published("exfractaldb-21k", 21_000, false),
+        spec: || published("exfractaldb-21k", 21_000),
         categories: searched,
         example: Example::new(r#"{"categories": 2, "instances": 4, "size": 32, "points": 800}"#),
     },
+];
+
+/// MV-FractalDB's presets.
+pub const MULTI_VIEW_PRESETS: &[Preset<MultiView>] = &[
     Preset {
         name: "mv-fractaldb-1k",
         about: "MV-FractalDB: ExFractalDB-1k's classes, 145 models x 12 views each",
-        spec: || published("mv-fractaldb-1k", 1000, true),
+        spec: || published_views("mv-fractaldb-1k", 1000),
         categories: searched,
         example: Example::new(r#"{"categories": 2, "instances": 13, "size": 32, "points": 800}"#),
     },
@@ -93,7 +98,7 @@ pub const PRESETS: &[Preset] = &[
         name: "ofdb-3d-1k",
         about: "One-instance FractalDB in 3-D (`3d-ofdb-generator`): one model per class (MV-FractalDB's \
                 model 0, as `instance.py` keeps `weights[0:1]`) in its 12 views",
-        spec: || Spec { instances: 12, ..published("ofdb-3d-1k", 1000, true) },
+        spec: || Spec { instances: 12, ..published_views("ofdb-3d-1k", 1000) },
         categories: searched,
         example: Example::new(r#"{"categories": 2, "size": 32, "points": 800}"#),
     },
@@ -112,7 +117,7 @@ impl Params for Ifs3 {
 }
 
 /// What ExFractalDB and MV-FractalDB share: 3-D IFS categories, images of side `size`.
-fn build(spec: &Spec, categories: &Categories, points: u32, views: Option<u32>) -> Result<Built> {
+fn build<S>(spec: &Spec<S>, categories: &Categories, points: u32, views: Option<u32>) -> Result<Built> {
     let ifs = categories.params::<Ifs3>()?.to_vec();
     Ok(Built::new(ExFractalDb::new(ifs, points as usize, views, spec.size as usize, spec.seed)))
 }
@@ -121,23 +126,25 @@ fn build(spec: &Spec, categories: &Categories, points: u32, views: Option<u32>) 
 const PNG_GUESS: [f64; 4] = [0.040, 0.035, 0.030, 0.025];
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
 
-    fn check(&self, _: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, naming: Naming) -> Result<()> {
         check_points(self.points, &naming.name("--points", "points"))
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Exfractaldb(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) }))
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs3>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         build(spec, categories, self.points, None)
     }
 
@@ -147,6 +154,8 @@ impl FamilySettings for Settings {
 }
 
 impl FamilySettings for MultiView {
+    const PRESETS: &'static [Preset<Self>] = MULTI_VIEW_PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -155,7 +164,7 @@ impl FamilySettings for MultiView {
         WEIGHT_ROWS_3D * self.views as usize
     }
 
-    fn check(&self, _: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, naming: Naming) -> Result<()> {
         check_points(self.points, &naming.name("--points", "points"))?;
         if self.views == 0 {
             bail!("MV-FractalDB needs at least one view ({})", naming.name("its views", "views"));
@@ -163,18 +172,15 @@ impl FamilySettings for MultiView {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Mvfractaldb(MultiView {
-            points: o.take(&POINTS)?.unwrap_or(self.points),
-            ..*self
-        }))
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(MultiView { points: o.take(&POINTS)?.unwrap_or(self.points), ..*self })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs3>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         build(spec, categories, self.points, Some(self.views))
     }
 

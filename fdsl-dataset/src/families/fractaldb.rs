@@ -119,25 +119,20 @@ fn search_source(seed: u64) -> String {
 
 /// The published FractalDB recipe (`exe.sh`: 362 px, 200,000 points, patch mode, weight step 0.4,
 /// 1,000 instances per class) for `categories` categories from `source`.
-fn published(preset: &str, source: &str, categories: usize) -> Spec {
+fn published(preset: &str, source: &str, categories: usize) -> Spec<Settings> {
     let settings = Settings { points: 200_000, draw: Draw::Patch, weight_step: 0.4, colour: Colouring::Grey };
-    Spec::published(
-        super::Settings::Fractaldb(settings),
-        preset,
-        source,
-        (categories, INSTANCES_PER_CATEGORY, 362),
-    )
+    Spec::published(settings, preset, source, (categories, INSTANCES_PER_CATEGORY, 362))
 }
 
 /// One-instance FractalDB from the FractalDB recipe (`2d-ofdb-generator/exe_parallel.sh`,
 /// `make_2dofdb.py`): one image per category, FractalDB's instance 0 — weight row 0 of
 /// `weights_0.4.csv`, (0.2, 1, 1, 1, 1, 1), one patch draw, no flip (`trans_type` 0).
-fn one_instance(spec: Spec) -> Spec {
+fn one_instance(spec: Spec<Settings>) -> Spec<Settings> {
     Spec { instances: 1, ..spec }
 }
 
 /// FractalDB's presets.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "fractaldb-1k",
         about: "the 1,000 official FractalDB categories, 1,000 images per class, 362x362, 200,000 points, \
@@ -172,7 +167,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// The first `spec.categories` categories of the search with seed 10000.
-fn searched_10k(spec: &Spec, progress: Progress) -> Result<Categories> {
+fn searched_10k(spec: &Spec<Settings>, progress: Progress) -> Result<Categories> {
     search::categories(&REFERENCE, FRACTALDB_10K_SEARCH_SEED, spec.categories, progress)
 }
 
@@ -215,6 +210,8 @@ impl Settings {
 }
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -223,7 +220,7 @@ impl FamilySettings for Settings {
         INSTANCES_PER_CATEGORY
     }
 
-    fn check(&self, _: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, naming: Naming) -> Result<()> {
         check_points(self.points, &naming.name("--points", "points"))?;
         if !(0.0..=0.5).contains(&self.weight_step) {
             bail!(
@@ -235,20 +232,20 @@ impl FamilySettings for Settings {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Fractaldb(Settings {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings {
             points: o.take(&POINTS)?.unwrap_or(self.points),
             draw: o.take(&DRAW)?.unwrap_or(self.draw),
             weight_step: o.take(&WEIGHT_STEP)?.unwrap_or(self.weight_step),
             colour: o.take(&COLOUR)?.unwrap_or(self.colour),
-        }))
+        })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs2>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let ifs = categories.params::<Ifs2>()?.to_vec();
         let family = FractalDb::new(ifs, self.weight_step, self.recipe(spec.size), spec.seed)
             .context("the recipe")?

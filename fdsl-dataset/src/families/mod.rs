@@ -20,13 +20,17 @@ pub mod visual_atom;
 
 use crate::family::FamilySettings;
 use crate::flags::FlagUse;
-use crate::preset::Preset;
+use crate::registry::{FamilyIn, Holds, PresetsIn, Registry};
 use crate::search::SearchKind;
+use crate::spec::{Naming, SampleKind, Spec, SpecFamily};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 /// The registration: per family its module and its bytes version, then each spec `generator` tag it
-/// writes with the variant of [`Settings`] and the settings type. Makes [`Settings`],
-/// [`Settings::family`], [`Settings::bytes_version`], [`PRESETS`] and [`FLAGS`].
+/// writes with the variant of [`Settings`] and the settings type. Makes [`Settings`], its bytes
+/// version per variant ([`SpecFamily`]) and its [`Registry`]: the family of each variant and the
+/// tables of presets (each settings type's [`FamilySettings::PRESETS`], in this order) and flags
+/// (each module's `FLAGS`).
 ///
 /// The bytes version names the bytes a family makes: 1 for every family as of 0.2.0. A change of
 /// any byte of a family's samples or files bumps it (with its trees re-recorded and a line in
@@ -46,27 +50,56 @@ macro_rules! families {
             )+)+
         }
 
-        impl Settings {
-            /// The family's own part of the library, for generic code.
-            pub fn family(&self) -> &dyn FamilySettings {
+        impl Registry for Settings {
+            const PRESETS: &'static [&'static dyn PresetsIn<Self>] =
+                &[$($(&<$settings as FamilySettings>::PRESETS),+),+];
+            const FLAGS: &'static [&'static [FlagUse]] = &[$($module::FLAGS),+];
+            const SEARCHES: &'static [&'static SearchKind] = SEARCHES;
+
+            fn family(&self) -> &dyn FamilyIn<Self> {
                 match self {
                     $($(Settings::$variant(settings) => settings,)+)+
                 }
             }
+        }
 
-            /// The version of the bytes the family makes (in the registration).
-            pub fn bytes_version(&self) -> u32 {
+        impl SpecFamily for Settings {
+            fn samples(&self) -> SampleKind {
+                self.family().samples()
+            }
+
+            fn max_instances(&self) -> usize {
+                self.family().max_instances()
+            }
+
+            fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
+                self.family().check(spec, naming)
+            }
+
+            fn bytes_version(&self) -> u32 {
                 match self {
                     $($(Settings::$variant(_) => $bytes,)+)+
                 }
             }
         }
 
-        /// Every preset, family by family.
-        pub const PRESETS: &[&[Preset]] = &[$($module::PRESETS),+];
+        $($(
+            impl From<$settings> for Settings {
+                fn from(settings: $settings) -> Self {
+                    Settings::$variant(settings)
+                }
+            }
 
-        /// Every family's settings flags, family by family.
-        pub const FLAGS: &[&[FlagUse]] = &[$($module::FLAGS),+];
+            impl Holds<$settings> for Settings {
+                fn held(&self) -> Option<&$settings> {
+                    match self {
+                        Settings::$variant(settings) => Some(settings),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )+)+
     };
 }
 
@@ -75,7 +108,7 @@ families! {
     rcdb bytes 1: "rcdb" => Rcdb(rcdb::Settings);
     exfractaldb bytes 1: "exfractaldb" => Exfractaldb(exfractaldb::Settings), "mvfractaldb" => Mvfractaldb(exfractaldb::MultiView);
     pc_fractaldb bytes 1: "pcfractaldb" => Pcfractaldb(pc_fractaldb::Settings), "pcscenes" => Pcscenes(pc_fractaldb::Scenes);
-    anderson_farrell bytes 1: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
+    anderson_farrell bytes 2: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
     dead_leaves bytes 1: "deadleaves" => Deadleaves(dead_leaves::Settings);
     statistical bytes 2: "statistical" => Statistical(statistical::Settings);
     one_point_frac bytes 1: "onepointfrac" => Onepointfrac(one_point_frac::Settings);
@@ -86,19 +119,5 @@ families! {
     primgeoseg bytes 1: "primgeoseg" => Primgeoseg(primgeoseg::Settings);
 }
 
-/// What the generic flag `flag` (`--categories`, `--instances`, `--val-per-class`) means for the
-/// families that say ([`FamilySettings::flag_meanings`]), each line once, in registration order.
-pub fn flag_meanings(flag: &str) -> Vec<&'static str> {
-    let mut lines = Vec::new();
-    for preset in PRESETS.iter().copied().flatten() {
-        for &(f, line) in (preset.spec)().family.family().flag_meanings() {
-            if f == flag && !lines.contains(&line) {
-                lines.push(line);
-            }
-        }
-    }
-    lines
-}
-
 /// The category searches `fdsl search` runs, from the families that have one.
-pub const SEARCHES: &[&SearchKind] = &[&fractaldb::SEARCH, &exfractaldb::SEARCH];
+const SEARCHES: &[&SearchKind] = &[&fractaldb::SEARCH, &exfractaldb::SEARCH];

@@ -88,7 +88,7 @@ pub const FLAGS: &[FlagUse] = &[
 ];
 
 /// The reference's defaults: 1,000 classes of one image, 512 px, 100,000 points, Δ 0.1, σ 3.5.
-fn published() -> Spec {
+fn published() -> Spec<Settings> {
     let settings = Settings {
         perturbations: DEFAULT_CLASSES,
         delta: DEFAULT_DELTA,
@@ -96,12 +96,7 @@ fn published() -> Spec {
         points: opf::RECIPE.points,
     };
     let source = "one base fractal drawn from the seed (--sigma)";
-    Spec::published(
-        super::Settings::Onepointfrac(settings),
-        "1p-frac",
-        source,
-        (1, 1, opf::RECIPE.grid.width),
-    )
+    Spec::published(settings, "1p-frac", source, (1, 1, opf::RECIPE.grid.width))
 }
 
 impl Settings {
@@ -113,10 +108,8 @@ impl Settings {
 
 /// The base of the spec's seed and σ, redrawn until it passes the fill check itself
 /// ([`sample_base`]).
-fn base_from_seed(spec: &Spec, _: Progress) -> Result<Categories> {
-    let super::Settings::Onepointfrac(settings) = &spec.family else {
-        bail!("the {} preset makes 1p-frac images", spec.preset);
-    };
+fn base_from_seed(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+    let settings = &spec.family;
     let recipe = settings.recipe(spec.size);
     let mut pixels = vec![0u8; recipe.canvas_len()];
     let side = spec.size as usize;
@@ -126,7 +119,7 @@ fn base_from_seed(spec: &Spec, _: Progress) -> Result<Categories> {
 }
 
 /// 1p-frac's preset.
-pub const PRESETS: &[Preset] = &[Preset {
+pub const PRESETS: &[Preset<Settings>] = &[Preset {
     name: "1p-frac",
     about: "one fractal and its perturbations (Nakamura et al., ECCV 2024): a base of 2 maps drawn from --seed \
             (--sigma 3.5) and --perturbations 1,000 classes, each one perturbation of it (--delta 0.1), one 512x512 \
@@ -138,6 +131,8 @@ pub const PRESETS: &[Preset] = &[Preset {
 }];
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -151,7 +146,7 @@ impl FamilySettings for Settings {
         1
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         if spec.categories != 1 {
             bail!(
                 "{} must be 1: 1p-frac has one category, its base fractal (its classes are {}), not {}",
@@ -172,13 +167,13 @@ impl FamilySettings for Settings {
         check_points(self.points, &naming.name("--points", "points"))
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Onepointfrac(Settings {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings {
             perturbations: o.take(&PERTURBATIONS)?.unwrap_or(self.perturbations),
             delta: o.take(&DELTA)?.unwrap_or(self.delta),
             sigma: o.take(&SIGMA)?.unwrap_or(self.sigma),
             points: o.take(&POINTS)?.unwrap_or(self.points),
-        }))
+        })
     }
 
     /// The base is FractalDB's category format; one map, NaN or infinities are refused with the file's
@@ -191,7 +186,7 @@ impl FamilySettings for Settings {
         Ok(categories)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let [base] = categories.params::<Ifs2>()? else {
             bail!("1p-frac has one category, its base fractal");
         };

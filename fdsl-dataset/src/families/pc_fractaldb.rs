@@ -71,39 +71,34 @@ pub const FLAGS: &[FlagUse] = &[
 ];
 
 /// PC-FractalDB's presets (the published models, `fractal_noise_mix.py`: 8,000 + 2,000 points,
-/// 1,000 instances per class, binary PLY; the scenes, `generate_scene.py` as the run script calls it:
-/// 10,000 scenes of 5 + Poisson(5) objects picked from 1,000 models per class).
-pub const PRESETS: &[Preset] = &[
-    Preset {
-        name: "pc-fractaldb-1k",
-        about: "PC-FractalDB: 1,000 FractalNoiseMix point clouds (8,000 + 2,000 points) per class of \
-                ExFractalDB-1k's categories (PLY)",
-        spec: || {
-            let family = super::Settings::Pcfractaldb(Settings { main: 8_000, noise: 2_000 });
-            let source = super::exfractaldb::search_source();
-            Spec::published(family, "pc-fractaldb-1k", &source, (1000, 1000, 0))
-        },
-        categories: super::exfractaldb::searched,
-        example: Example::new(r#"{"categories": 3, "instances": 3, "points": 300}"#),
+/// 1,000 instances per class, binary PLY).
+pub const PRESETS: &[Preset<Settings>] = &[Preset {
+    name: "pc-fractaldb-1k",
+    about: "PC-FractalDB: 1,000 FractalNoiseMix point clouds (8,000 + 2,000 points) per class of \
+            ExFractalDB-1k's categories (PLY)",
+    spec: || {
+        let family = Settings { main: 8_000, noise: 2_000 };
+        let source = super::exfractaldb::search_source();
+        Spec::published(family, "pc-fractaldb-1k", &source, (1000, 1000, 0))
     },
-    Preset {
-        name: "pc-fractaldb-scenes",
-        about: "PC-FractalDB scenes: 10,000 scenes of 5 + Poisson(5) such objects on a floor, each a point \
-                cloud (PLY) and a JSON of its boxes",
-        spec: || {
-            let scenes = Scenes { main: 8_000, noise: 2_000, models: 1000, base_objects: 5 };
-            let source = super::exfractaldb::search_source();
-            Spec::published(
-                super::Settings::Pcscenes(scenes),
-                "pc-fractaldb-scenes",
-                &source,
-                (1000, 10_000, 0),
-            )
-        },
-        categories: super::exfractaldb::searched,
-        example: Example::new(r#"{"categories": 3, "instances": 3, "points": 200, "objects": 2}"#),
+    categories: super::exfractaldb::searched,
+    example: Example::new(r#"{"categories": 3, "instances": 3, "points": 300}"#),
+}];
+
+/// PC-FractalDB's scenes (`generate_scene.py` as the run script calls it: 10,000 scenes of 5 +
+/// Poisson(5) objects picked from 1,000 models per class).
+pub const SCENES_PRESETS: &[Preset<Scenes>] = &[Preset {
+    name: "pc-fractaldb-scenes",
+    about: "PC-FractalDB scenes: 10,000 scenes of 5 + Poisson(5) such objects on a floor, each a point \
+            cloud (PLY) and a JSON of its boxes",
+    spec: || {
+        let scenes = Scenes { main: 8_000, noise: 2_000, models: 1000, base_objects: 5 };
+        let source = super::exfractaldb::search_source();
+        Spec::published(scenes, "pc-fractaldb-scenes", &source, (1000, 10_000, 0))
     },
-];
+    categories: super::exfractaldb::searched,
+    example: Example::new(r#"{"categories": 3, "instances": 3, "points": 200, "objects": 2}"#),
+}];
 
 /// `--points` and `--mix-ratio` split the points of an instance (default: as `main` and `noise`).
 fn mix_split(main: u32, noise: u32, o: &mut Overrides) -> Result<NoiseMix> {
@@ -122,8 +117,8 @@ fn check_mix(main: u32, noise: u32, naming: Naming) -> Result<()> {
 
 /// The mixed clouds of the 3-D categories: instance `j` of every class mixes with `partners[j mod n]`,
 /// drawn from the seed.
-fn noise_mix(
-    spec: &Spec,
+fn noise_mix<S>(
+    spec: &Spec<S>,
     categories: &Categories,
     main: u32,
     noise: u32,
@@ -139,24 +134,26 @@ fn noise_mix(
 const NO_PNG: [f64; 4] = [1.0; 4];
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Clouds
     }
 
-    fn check(&self, _: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, _: &Spec<Self>, naming: Naming) -> Result<()> {
         check_mix(self.main, self.noise, naming)
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
         let split = mix_split(self.main, self.noise, o)?;
-        Ok(super::Settings::Pcfractaldb(Settings { main: split.main as u32, noise: split.noise as u32 }))
+        Ok(Settings { main: split.main as u32, noise: split.noise as u32 })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs3>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         Ok(Built::new(noise_mix(spec, categories, self.main, self.noise)?))
     }
 
@@ -166,6 +163,8 @@ impl FamilySettings for Settings {
 }
 
 impl FamilySettings for Scenes {
+    const PRESETS: &'static [Preset<Self>] = SCENES_PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Scenes
     }
@@ -178,7 +177,7 @@ impl FamilySettings for Scenes {
         ]
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         check_mix(self.main, self.noise, naming)?;
         if self.models == 0 {
             bail!("{} must be at least 1", naming.name("the models per class", "models"));
@@ -199,22 +198,17 @@ impl FamilySettings for Scenes {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
         let split = mix_split(self.main, self.noise, o)?;
         let base_objects = o.take(&OBJECTS)?.unwrap_or(self.base_objects);
-        Ok(super::Settings::Pcscenes(Scenes {
-            main: split.main as u32,
-            noise: split.noise as u32,
-            base_objects,
-            ..*self
-        }))
+        Ok(Scenes { main: split.main as u32, noise: split.noise as u32, base_objects, ..*self })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<Ifs3>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let params = SceneParams { base_objects: self.base_objects, ..REFERENCE_SCENES };
         let objects = noise_mix(spec, categories, self.main, self.noise)?;
         Ok(Built::new(PcScenes::new(objects, self.models as usize, params)))

@@ -23,27 +23,25 @@ impl DrawnKind for PerlinCategory {
     /// 256 px (`fdsl render --png-compression`).
     const PNG_BYTES_PER_BYTE: [f64; 4] = [0.533, 0.420, 0.353, 0.350];
 
-    fn settings() -> super::Settings {
-        super::Settings::Perlin(Drawn::default())
-    }
+    const PRESETS: &'static [Preset<Settings>] = PRESETS;
 }
 
 /// fdsl's Perlin reconstruction: 256 px greyscale, 1,000 instances per class (as FractalDB-1k), the
 /// categories the first cells of the `n x n` grid.
-fn published(preset: &str, n: u32) -> Spec {
+fn published(preset: &str, n: u32) -> Spec<Settings> {
     let source = format!("the {n} x {n} grid of frequency 1 to 8 (geometric) x persistence 0.25 to 0.85");
-    Spec::published(PerlinCategory::settings(), preset, &source, ((n * n) as usize, 1000, 256))
+    Spec::published(Settings::default(), preset, &source, ((n * n) as usize, 1000, 256))
 }
 
 /// The first `spec.categories` cells of the `n x n` grid.
-fn grid(spec: &Spec, n: u32) -> Result<Categories> {
+fn grid(spec: &Spec<Settings>, n: u32) -> Result<Categories> {
     numbered(spec, |c| {
         grid_category(n, c).with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))
     })
 }
 
 /// Perlin's presets.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "perlin-100",
         about: "2-D Perlin noise, fdsl's reconstruction (not the papers' code): a 10x10 grid of base frequency \

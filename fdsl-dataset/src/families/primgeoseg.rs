@@ -182,7 +182,7 @@ pub const FLAGS: &[FlagUse] = &[
 const VOLUMES: usize = 5000;
 
 /// PrimGeoSeg's preset: the reference's `config/config001.yaml`.
-pub const PRESETS: &[Preset] = &[Preset {
+pub const PRESETS: &[Preset<Settings>] = &[Preset {
     name: "primgeoseg",
     about: "PrimGeoSeg (Tadokoro et al. 2023): 5,000 96^3 volumes of 20 primitive solids (32 classes), the \
             outlines at 128 and the voxel labels, as NIfTI with a MONAI datalist (the 50,000 set: \
@@ -197,7 +197,7 @@ pub const PRESETS: &[Preset] = &[Preset {
             reduce: Reduce::None,
         };
         let source = "one unlabelled group (the source has no categories)";
-        Spec::published(super::Settings::Primgeoseg(settings), "primgeoseg", source, (1, VOLUMES, 96))
+        Spec::published(settings, "primgeoseg", source, (1, VOLUMES, 96))
     },
     categories: one_group,
     example: Example::new(r#"{"instances": 3, "size": 90, "primitives": 6}"#).with_variants(&[
@@ -207,11 +207,8 @@ pub const PRESETS: &[Preset] = &[Preset {
 }];
 
 /// The one group of the spec's draws.
-fn one_group(spec: &Spec, _: Progress) -> Result<Categories> {
-    let super::Settings::Primgeoseg(settings) = &spec.family else {
-        bail!("the {} preset makes PrimGeoSeg volumes", spec.preset);
-    };
-    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), settings.draw_mode)]))
+fn one_group(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.draw_mode)]))
 }
 
 impl Params for DrawMode {
@@ -242,6 +239,8 @@ impl Settings {
 }
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Volumes
     }
@@ -253,7 +252,7 @@ impl FamilySettings for Settings {
         ]
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         if spec.categories != 1 {
             bail!(
                 "{} must be 1: PrimGeoSeg's volumes are one unlabelled group, not {}",
@@ -286,15 +285,15 @@ impl FamilySettings for Settings {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Primgeoseg(Settings {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings {
             draw_mode: o.take(&DRAW_MODE)?.unwrap_or(self.draw_mode),
             primitives: o.take(&PRIMITIVES)?.unwrap_or(self.primitives),
             occlusion: o.take(&OCCLUSION)?.unwrap_or(self.occlusion),
             volume_bug: o.take(&VOLUME_BUG)?.unwrap_or(self.volume_bug),
             rotation: o.take(&ROTATION)?.unwrap_or(self.rotation),
             reduce: o.take(&REDUCE)?.unwrap_or(self.reduce),
-        }))
+        })
     }
 
     fn reads_category_files(&self) -> bool {
@@ -305,7 +304,7 @@ impl FamilySettings for Settings {
         Categories::parse_as::<DrawMode>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         if categories.params::<DrawMode>()?.iter().any(|&d| d != self.draw_mode) {
             bail!("the PrimGeoSeg group names other draws than the spec's {}", self.draw_mode.name());
         }
@@ -341,11 +340,10 @@ mod tests {
         let json = serde_json::to_value(&spec.family).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"generator": "primgeoseg", "draw_mode": "streams", "primitives": 20,
+            serde_json::json!({"draw_mode": "streams", "primitives": 20,
                 "occlusion": 0.7, "volume_bug": "keep", "rotation": "none", "reduce": "none"})
         );
-        let super::super::Settings::Primgeoseg(settings) = spec.family else { unreachable!() };
-        assert_eq!(settings.volumes(96), CONFIG001);
+        assert_eq!(spec.family.volumes(96), CONFIG001);
         assert_eq!((spec.instances, spec.size, spec.categories), (5000, 96, 1));
     }
 }

@@ -26,19 +26,17 @@ impl DrawnKind for RcdbCategory {
     /// 512 px, `fdsl-bench throughput --png-compression`.
     const PNG_BYTES_PER_BYTE: [f64; 4] = [0.336, 0.279, 0.126, 0.124];
 
-    fn settings() -> super::Settings {
-        super::Settings::Rcdb(Drawn::default())
-    }
+    const PRESETS: &'static [Preset<Settings>] = PRESETS;
 }
 
 /// The published RCDB recipe (`exe_rcdb_1k.sh`: 512 px, 1,000 instances per class), categories drawn
 /// from the seed.
-fn published(preset: &str, categories: usize) -> Spec {
-    Spec::published(RcdbCategory::settings(), preset, DRAWN_FROM_SEED, (categories, 1000, 512))
+fn published(preset: &str, categories: usize) -> Spec<Settings> {
+    Spec::published(Settings::default(), preset, DRAWN_FROM_SEED, (categories, 1000, 512))
 }
 
 /// RCDB's presets.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "rcdb-1k",
         about: "RCDB: 1,000 radial-contour classes drawn from --seed, 1,000 images per class, 512x512",
@@ -57,7 +55,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// Categories drawn from the seed at the reference's ranges.
-fn sampled(spec: &Spec, _: crate::search::Progress) -> Result<crate::categories::Categories> {
+fn sampled(spec: &Spec<Settings>, _: crate::search::Progress) -> Result<crate::categories::Categories> {
     numbered(spec, |c| {
         Ok(RcdbCategory::sample(&mut category_key::<RcdbCategory>(spec.seed, c).rng(), &REFERENCE_RANGES))
     })

@@ -79,18 +79,13 @@ pub const FLAGS: &[FlagUse] = &[(&MASK_MODE, ""), (&INSTANCES_PER_IMAGE, "")];
 
 /// SegRCDB's preset (`make_SegRCDB.sh`: 254 classes, 20,000 images of 512 px, 32 instances each,
 /// masks M1).
-pub const PRESETS: &[Preset] = &[Preset {
+pub const PRESETS: &[Preset<Settings>] = &[Preset {
     name: "segrcdb",
     about: "SegRCDB: 20,000 512x512 grey images of 32 radial-contour instances each, of 254 classes drawn \
             from --seed, with per-pixel label masks (0 background, class + 1; --mask-mode)",
     spec: || {
         let settings = Settings { mask_mode: MaskMode::Lines, instances_per_image: INSTANCES };
-        Spec::published(
-            super::Settings::Segrcdb(settings),
-            "segrcdb",
-            DRAWN_FROM_SEED,
-            (CLASSES, IMAGES as usize, SIDE as u32),
-        )
+        Spec::published(settings, "segrcdb", DRAWN_FROM_SEED, (CLASSES, IMAGES as usize, SIDE as u32))
     },
     categories: |spec, _| {
         numbered(spec, |c| {
@@ -106,6 +101,8 @@ pub const PRESETS: &[Preset] = &[Preset {
 }];
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -124,7 +121,7 @@ impl FamilySettings for Settings {
         ]
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         if spec.categories > MAX_CLASSES {
             bail!(
                 "{} must be at most {MAX_CLASSES} for SegRCDB (mask labels are bytes: 1..254, 0 the \
@@ -143,18 +140,18 @@ impl FamilySettings for Settings {
         Ok(())
     }
 
-    fn overridden(&self, o: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Segrcdb(Settings {
+    fn overridden(&self, o: &mut Overrides) -> Result<Self> {
+        Ok(Settings {
             mask_mode: o.take(&MASK_MODE)?.unwrap_or(self.mask_mode),
             instances_per_image: o.take(&INSTANCES_PER_IMAGE)?.unwrap_or(self.instances_per_image),
-        }))
+        })
     }
 
     fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
         Categories::parse_as::<SegRcdbCategory>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         let params = categories.params::<SegRcdbCategory>()?.to_vec();
         let family =
             SegRcdb::new(params, spec.size as usize, self.instances_per_image, self.mask_mode, spec.seed)

@@ -40,21 +40,18 @@ pub const FLAGS: &[FlagUse] = &[];
 
 /// The recipe of the reference's small scale (128 px, 105,000 images; the large scale is
 /// `--size 256 --instances 1300000`), one unlabelled class.
-fn published(preset: &str, model: Model) -> Spec {
+fn published(preset: &str, model: Model) -> Spec<Settings> {
     let source = "one unlabelled class (the source has no labels)";
-    Spec::published(super::Settings::Statistical(Settings { model }), preset, source, (1, 105_000, 128))
+    Spec::published(Settings { model }, preset, source, (1, 105_000, 128))
 }
 
 /// The one class of the spec's model.
-fn one_class(spec: &Spec, _: Progress) -> Result<Categories> {
-    let super::Settings::Statistical(settings) = &spec.family else {
-        bail!("the {} preset makes statistical images", spec.preset);
-    };
-    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), settings.model)]))
+fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+    Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.model)]))
 }
 
 /// The statistical models' presets, the reference's dataset names with hyphens.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "stat-spectrum",
         about: "statistical images (Baradad et al. 2021), random phase with a 1/f-like spectrum: one unlabelled \
@@ -100,6 +97,8 @@ impl Params for Model {
 }
 
 impl FamilySettings for Settings {
+    const PRESETS: &'static [Preset<Self>] = PRESETS;
+
     fn samples(&self) -> SampleKind {
         SampleKind::Images
     }
@@ -108,7 +107,7 @@ impl FamilySettings for Settings {
         super::dead_leaves::MAX_IMAGES
     }
 
-    fn check(&self, spec: &Spec, naming: Naming) -> Result<()> {
+    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
         if spec.categories != 1 {
             bail!(
                 "{} must be 1: statistical images are unlabelled, one class, not {}",
@@ -121,8 +120,8 @@ impl FamilySettings for Settings {
         Ok(())
     }
 
-    fn overridden(&self, _: &mut Overrides) -> Result<super::Settings> {
-        Ok(super::Settings::Statistical(self.clone()))
+    fn overridden(&self, _: &mut Overrides) -> Result<Self> {
+        Ok(self.clone())
     }
 
     fn reads_category_files(&self) -> bool {
@@ -133,7 +132,7 @@ impl FamilySettings for Settings {
         Categories::parse_as::<Model>(files)
     }
 
-    fn build(&self, spec: &Spec, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
         if categories.params::<Model>()?.iter().any(|&m| m != self.model) {
             bail!("the statistical class names another model than the spec's {}", Choice::name(self.model));
         }

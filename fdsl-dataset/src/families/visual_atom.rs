@@ -25,18 +25,16 @@ impl DrawnKind for VisualAtomCategory {
     /// 20 classes x 5 images of visualatom-1k, `fdsl render --png-compression` each level.
     const PNG_BYTES_PER_BYTE: [f64; 4] = [0.367, 0.323, 0.233, 0.231];
 
-    fn settings() -> super::Settings {
-        super::Settings::Visualatom(Drawn::default())
-    }
+    const PRESETS: &'static [Preset<Settings>] = PRESETS;
 }
 
 /// The published VisualAtom recipe (`make_VisualAtom.sh`: 512 px, 1,000 instances per class).
-fn published(preset: &str, categories: usize) -> Spec {
-    Spec::published(VisualAtomCategory::settings(), preset, DRAWN_FROM_SEED, (categories, 1000, 512))
+fn published(preset: &str, categories: usize) -> Spec<Settings> {
+    Spec::published(Settings::default(), preset, DRAWN_FROM_SEED, (categories, 1000, 512))
 }
 
 /// VisualAtom's presets.
-pub const PRESETS: &[Preset] = &[
+pub const PRESETS: &[Preset<Settings>] = &[
     Preset {
         name: "visualatom-1k",
         about: "VisualAtom (CVPR 2023): contours grown by two sine waves and Perlin noise, 1,000 classes drawn \
@@ -55,7 +53,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// Categories drawn from the seed at the reference's ranges.
-fn sampled(spec: &Spec, _: Progress) -> Result<Categories> {
+fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
     numbered(spec, |c| {
         let mut rng = category_key::<VisualAtomCategory>(spec.seed, c).rng();
         Ok(VisualAtomCategory::sample(&mut rng, &REFERENCE_RANGES))

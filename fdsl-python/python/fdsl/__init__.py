@@ -30,7 +30,7 @@ import numpy as np
 
 from . import _fdsl
 
-__all__ = ["TOOL", "Dataset", "PartInfo"]
+__all__ = ["TOOL", "Dataset", "PartInfo", "Preset", "presets"]
 
 TOOL: str = _fdsl.TOOL
 
@@ -80,6 +80,27 @@ def _json_value(key: str, value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
         raise ValueError(f"{key} must be an integer from 0 to 2**64 - 1, not {_quoted(value)}")
     return value
+
+
+class Preset(NamedTuple):
+    """A published dataset fdsl makes, and a small example of it."""
+
+    name: str
+    """Its name: ``Dataset(name)``, ``fdsl render --preset NAME``."""
+    about: str
+    """What it is, in a line."""
+    example: dict[str, Any]
+    """A small dataset of it, made in well under a second: ``Dataset(name, **example)``."""
+    variants: dict[str, dict[str, Any]]
+    """Variants of the example (a val split, a colour, a mask mode): ``Dataset(name, **variant)``."""
+
+
+def presets() -> list[Preset]:
+    """Every preset, with its small example and the example's variants."""
+    return [
+        Preset(name, about, json.loads(example), {v: json.loads(o) for v, o in variants})
+        for name, about, example, variants in _fdsl.presets()
+    ]
 
 
 class PartInfo(NamedTuple):

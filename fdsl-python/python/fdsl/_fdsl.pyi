@@ -3,6 +3,8 @@ import numpy as np
 TOOL: str
 DEFAULT_PRESET: str
 
+def presets() -> list[tuple[str, str, str, list[tuple[str, str]]]]: ...
+
 class Dataset:
     def __init__(self, spec_json: str) -> None: ...
     @staticmethod
