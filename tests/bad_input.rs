@@ -171,7 +171,7 @@ fn argument_errors_keep_everything_clap_says() {
     );
     one_line(
         &["render", "--out", "x", "--format", "bogus"],
-        &["[possible values: png, webdataset, npy, ply, ply-ascii]"],
+        &["[possible values: png, webdataset, npy, ply, ply-ascii, nifti, nifti-uint8, nifti-leading-slash]"],
     );
     one_line(&["render", "--out", "x", "--preset", "imagenet"], &["pc-fractaldb-1k, pc-fractaldb-scenes"]);
 }

@@ -14,8 +14,18 @@ pub enum Paths {
     LeadingSlash,
 }
 
-/// The datalist of these pairs of (image, label) paths relative to the datalist's folder.
-pub fn monai_datalist(pairs: &[(String, String)], paths: Paths) -> String {
+/// The datalist of these pairs of (image, label) paths relative to the datalist's folder: `train`
+/// under `training`; `val` under `validation`, or where there is none the reference's, the first
+/// tenth of `training` (which trains on them too).
+pub fn monai_datalist(train: &[(String, String)], val: &[(String, String)], paths: Paths) -> String {
+    let training = entries(train, paths);
+    let validation =
+        if val.is_empty() { training[..training.len() / 10].to_vec() } else { entries(val, paths) };
+    format!("{{\"training\": [{}], \"validation\": [{}]}}", training.join(", "), validation.join(", "))
+}
+
+/// The entries of `pairs`, images and labels each in lexicographic order (`sorted(glob(...))`).
+fn entries(pairs: &[(String, String)], paths: Paths) -> Vec<String> {
     let prefix = match paths {
         Paths::Relative => "",
         Paths::LeadingSlash => "/",
@@ -24,16 +34,14 @@ pub fn monai_datalist(pairs: &[(String, String)], paths: Paths) -> String {
     let mut labels: Vec<&str> = pairs.iter().map(|(_, label)| label.as_str()).collect();
     images.sort_unstable();
     labels.sort_unstable();
-    let entries: Vec<String> = images
+    images
         .iter()
         .zip(&labels)
         .map(|(image, label)| {
             let (image, label) = (format!("{prefix}{image}"), format!("{prefix}{label}"));
             format!("{{\"image\": {}, \"label\": {}}}", quoted(&image), quoted(&label))
         })
-        .collect();
-    let validation = &entries[..entries.len() / 10];
-    format!("{{\"training\": [{}], \"validation\": [{}]}}", entries.join(", "), validation.join(", "))
+        .collect()
 }
 
 /// A JSON string as `json.dumps` writes it (ASCII: the paths here are).
@@ -52,7 +60,7 @@ mod tests {
     #[test]
     fn as_create_json_writes_it() {
         // python3 -c "import json; n=12; i=sorted(f'img/img{k:04d}.nii.gz' for k in range(n)); ..."
-        let text = monai_datalist(&pairs(12), Paths::Relative);
+        let text = monai_datalist(&pairs(12), &[], Paths::Relative);
         assert!(text.starts_with(
             "{\"training\": [{\"image\": \"img/img0000.nii.gz\", \"label\": \"label/label0000.nii.gz\"}, "
         ));
@@ -60,14 +68,18 @@ mod tests {
             "\"validation\": [{\"image\": \"img/img0000.nii.gz\", \"label\": \"label/label0000.nii.gz\"}]}"
         ));
         assert_eq!(text.matches("\"image\"").count(), 12 + 1);
-        let slash = monai_datalist(&pairs(3), Paths::LeadingSlash);
+        let slash = monai_datalist(&pairs(3), &[], Paths::LeadingSlash);
         assert!(slash.contains("\"/img/img0002.nii.gz\", \"label\": \"/label/label0002.nii.gz\"}]"));
         assert!(slash.ends_with("\"validation\": []}"));
+        let split = monai_datalist(&pairs(3), &pairs(1), Paths::Relative);
+        assert!(split.ends_with(
+            "\"validation\": [{\"image\": \"img/img0000.nii.gz\", \"label\": \"label/label0000.nii.gz\"}]}"
+        ));
     }
 
     #[test]
     fn names_past_9999_sort_as_the_reference_globs_them() {
-        let text = monai_datalist(&pairs(10_002), Paths::Relative);
+        let text = monai_datalist(&pairs(10_002), &[], Paths::Relative);
         let at = |name: &str| text.find(name).unwrap();
         assert!(at("img1000.nii.gz") < at("img10000.nii.gz") && at("img10001.nii.gz") < at("img1001.nii.gz"));
         assert!(at("label10001.nii.gz") < at("label1001.nii.gz"));

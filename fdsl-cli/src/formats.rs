@@ -10,9 +10,12 @@
 //! Today's rows keep 0.2.0's files byte for byte: `KEY.png` (images), `KEY.seg.png` (masks in a
 //! tar), mmsegmentation's `images/` and `annotations/` folders (unlabelled images and their masks),
 //! `images-/masks-NNNNNN.npy` shards, PLY and `.npy` point clouds, a scene's JSON layout beside its
-//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`).
+//! cloud. A new part's files are named `KEY.PART.EXT` beside the sample's (`beside`). Volumes and
+//! their labels (0.3.0) are NIfTI pairs in MONAI's `img/` and `label/` with its datalist (an index
+//! file, [`INDEXES`]), npy shards, or `.npy` tar members.
 
 use crate::encode::Colour;
+use crate::nifti::VoxelType;
 use anyhow::{Result, bail};
 use fdsl_dataset::spec::{Codec, Encoding, Format, PngCompression};
 use fdsl_dataset::{Dataset, Element, Part, Registry, Role, Spec, Split};
@@ -104,7 +107,34 @@ pub const ROWS: &[Row] = &[
     Row { format: Format::Ply, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
     Row { format: Format::PlyAscii, role: Role::Points, codec: None, ext: "ply", encode: ply_ascii, place: folder, shard: Shard::Never, weight: ply_ascii_weight },
     Row { format: Format::PlyAscii, role: Role::Layout, codec: None, ext: "json", encode: layout_json, place: folder, shard: Shard::Never, weight: json_weight },
+    Row { format: Format::Nifti, role: Role::Volume, codec: None, ext: "nii.gz", encode: nifti::<8>, place: monai::<0>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::Nifti, role: Role::Labels, codec: None, ext: "nii.gz", encode: nifti::<8>, place: monai::<1>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::NiftiUint8, role: Role::Volume, codec: None, ext: "nii.gz", encode: nifti::<1>, place: monai::<0>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::NiftiUint8, role: Role::Labels, codec: None, ext: "nii.gz", encode: nifti::<1>, place: monai::<1>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::NiftiLeadingSlash, role: Role::Volume, codec: None, ext: "nii.gz", encode: nifti::<8>, place: monai::<0>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::NiftiLeadingSlash, role: Role::Labels, codec: None, ext: "nii.gz", encode: nifti::<8>, place: monai::<1>, shard: Shard::Never, weight: nifti_weight },
+    Row { format: Format::Npy, role: Role::Volume, codec: None, ext: "npy", encode: npy, place: folder, shard: Shard::Array("volumes"), weight: npy_weight },
+    Row { format: Format::Npy, role: Role::Labels, codec: None, ext: "npy", encode: npy, place: beside, shard: Shard::Array("voxel-labels"), weight: npy_weight },
+    Row { format: Format::Webdataset, role: Role::Volume, codec: None, ext: "volume.npy", encode: npy, place: folder, shard: Shard::Member, weight: npy_weight },
+    Row { format: Format::Webdataset, role: Role::Labels, codec: None, ext: "labels.npy", encode: npy, place: folder, shard: Shard::Member, weight: npy_weight },
 ];
+
+/// A file a format writes about all of a dataset's samples: `(parts, files)` to its path and bytes,
+/// `files` each sample's split and files (in part order); `None` where the parts are not those it
+/// lists.
+pub type IndexFile = fn(&[Part], &[(Split, Vec<String>)]) -> Option<(String, Vec<u8>)>;
+
+/// The index files: per format, at most one.
+pub const INDEXES: &[(Format, IndexFile)] = &[
+    (Format::Nifti, monai_datalist::<false>),
+    (Format::NiftiUint8, monai_datalist::<false>),
+    (Format::NiftiLeadingSlash, monai_datalist::<true>),
+];
+
+/// The index file of `format`'s samples, if it writes one.
+pub fn index(format: Format, parts: &[Part], files: &[(Split, Vec<String>)]) -> Option<(String, Vec<u8>)> {
+    INDEXES.iter().find(|(f, _)| *f == format).and_then(|(_, write)| write(parts, files))
+}
 
 /// Every role's look.
 pub const LOOKS: &[Look] = &[
@@ -112,8 +142,8 @@ pub const LOOKS: &[Look] = &[
     Look { role: Role::Mask, tile: Some(mask_tile) },
     Look { role: Role::Points, tile: Some(points_tile) },
     Look { role: Role::Layout, tile: None },
-    Look { role: Role::Volume, tile: None },
-    Look { role: Role::Labels, tile: None },
+    Look { role: Role::Volume, tile: Some(volume_tile) },
+    Look { role: Role::Labels, tile: Some(labels_tile) },
 ];
 
 /// The row of `part` in `spec`'s format (and, for images, codec), or why it cannot be written so
@@ -186,7 +216,52 @@ fn segmentation<const DIR: usize>(p: &Place<'_>) -> String {
     }
 }
 
+/// MONAI's layout, as PrimGeoSeg's reference names its files: `img/img{key}.{ext}` (`DIR` 0, the
+/// volume) and `label/label{key}.{ext}` (`DIR` 1, its labels); a val split's under `val/`.
+fn monai<const DIR: usize>(p: &Place<'_>) -> String {
+    let dir = ["img", "label"][DIR];
+    let split = match p.split {
+        Split::Train => "",
+        Split::Val => "val/",
+    };
+    format!("{split}{dir}/{dir}{}.{}", p.key, p.ext)
+}
+
+// ---- index files
+
+/// MONAI's datalist `label_num{N}.json` of the (volume, labels) file pairs ([`crate::datalist`]):
+/// the train pairs under `training`, the val pairs under `validation` (without a val split, the
+/// reference's: the first tenth of `training`); paths relative, or with the reference's leading
+/// `/` (`SLASH`).
+fn monai_datalist<const SLASH: bool>(
+    parts: &[Part],
+    files: &[(Split, Vec<String>)],
+) -> Option<(String, Vec<u8>)> {
+    let of = |role| parts.iter().position(|p| p.role == role);
+    let (volume, labels) = (of(Role::Volume)?, of(Role::Labels)?);
+    let pairs = |split| -> Vec<(String, String)> {
+        files
+            .iter()
+            .filter(|(s, _)| *s == split)
+            .map(|(_, f)| (f[volume].clone(), f[labels].clone()))
+            .collect()
+    };
+    let paths = if SLASH { crate::datalist::Paths::LeadingSlash } else { crate::datalist::Paths::Relative };
+    let text = crate::datalist::monai_datalist(&pairs(Split::Train), &pairs(Split::Val), paths);
+    Some((format!("label_num{}.json", files.len()), text.into_bytes()))
+}
+
 // ---- encoders
+
+/// A volume as a gzipped NIfTI-1 file, `BYTES` a voxel: 8 float64 (the reference's), 1 uint8.
+fn nifti<const BYTES: usize>(p: &Piece<'_>) -> Result<Vec<u8>> {
+    let &[n0, n1, n2] = p.part.dims.sizes() else { bail!("the {} part is not 3-D", p.part.name) };
+    let voxel = if BYTES == 8 { VoxelType::Float64 } else { VoxelType::Uint8 };
+    if !crate::nifti::fits([n0, n1, n2]) {
+        bail!("NIfTI-1 holds at most 32,767 voxels an axis");
+    }
+    Ok(crate::nifti::encode_gz([n0, n1, n2], p.bytes, voxel))
+}
 
 /// An 8-bit image or mask as a PNG (grey, or RGB for 3 channels).
 fn png(p: &Piece<'_>) -> Result<Vec<u8>> {
@@ -286,6 +361,11 @@ fn npy_weight(part: &Part, entries: usize, _: &Spec) -> f64 {
     (entries * part.record_len()) as f64 + 128.0
 }
 
+/// A gzipped NIfTI volume: about 0.15 bytes a voxel (PrimGeoSeg's, measured) and its header.
+fn nifti_weight(part: &Part, _: usize, _: &Spec) -> f64 {
+    part.max_len() as f64 * 0.15 + 400.0
+}
+
 /// A JSON layout: about 250 bytes an entry.
 fn json_weight(_: &Part, entries: usize, _: &Spec) -> f64 {
     entries as f64 * 250.0
@@ -308,6 +388,18 @@ fn mask_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> 
     let channels = image.len() / bytes[i].len().max(1);
     let grey: Vec<u8> = image.iter().step_by(channels.max(1)).copied().collect();
     crate::tile::shrink(&crate::tile::overlay(&grey, bytes[i]), side, 3, tile)
+}
+
+/// Four axial slices of a volume (across its last axis, the slices' `z`), 2 x 2.
+fn volume_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
+    crate::tile::axial_slices(&parts[i], bytes[i], None, tile)
+}
+
+/// The same slices of the sample's volume (its first [`Role::Volume`] part) with the labels over
+/// them, each labelled voxel in its label's colour.
+fn labels_tile(parts: &[Part], bytes: &[&[u8]], i: usize, tile: usize) -> Vec<u8> {
+    let volume = parts.iter().position(|p| p.role == Role::Volume).map(|k| bytes[k]);
+    crate::tile::axial_slices(&parts[i], volume.unwrap_or(&vec![0; bytes[i].len()]), Some(bytes[i]), tile)
 }
 
 /// Points seen from a side ([`crate::tile::projection`]).

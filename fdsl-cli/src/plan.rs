@@ -455,13 +455,23 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    /// The small files every part writes: `classes.txt`, `categories/*.csv`, and for WebDataset
-    /// `_info.json`.
+    /// The small files every part writes: `classes.txt`, `categories/*.csv`, the format's index file
+    /// ([`crate::formats::index`]: MONAI's datalist), and for WebDataset `_info.json`.
     pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
         let dataset = self.dataset;
         let classes: String = (0..dataset.class_count()).map(|c| Dataset::class_name(c) + "\n").collect();
         let mut files = vec![("classes.txt".to_owned(), classes.into_bytes())];
         files.extend(dataset.category_files().into_iter().map(|(path, text)| (path, text.into_bytes())));
+        if crate::formats::INDEXES.iter().any(|(format, _)| *format == dataset.spec.format) {
+            // Every sample's files, only for the formats that list them.
+            let samples: Vec<(Split, Vec<String>)> = dataset
+                .chunks()
+                .into_iter()
+                .flat_map(|chunk| dataset.chunk_samples(chunk))
+                .map(|s| (dataset.split_of(s.instance), self.sample_files(&s)))
+                .collect();
+            files.extend(crate::formats::index(dataset.spec.format, dataset.parts(), &samples));
+        }
         if dataset.spec.format == Format::Webdataset {
             let splits = self
                 .shards

@@ -1,6 +1,9 @@
 //! How a part looks in a tile of a contact sheet ([`crate::preview`]): images shrunk by averaging;
 //! points as an orthographic projection (rotated 30° about the vertical axis, so depth shows), white
-//! points on black; masks over their image, each labelled pixel in its label's colour.
+//! points on black; masks over their image, each labelled pixel in its label's colour; volumes as
+//! four axial slices, their labels over them in colour.
+
+use fdsl_dataset::Part;
 
 /// A grey image with its mask laid over it, RGB: each labelled pixel in its label's colour
 /// ([`label_colour`]), the background pixels grey as they are.
@@ -59,6 +62,35 @@ pub(crate) fn shrink(image: &[u8], side: usize, channels: usize, tile: usize) ->
     out
 }
 
+/// Four axial slices of a `n0 × n1 × n2` byte volume (C order; a slice is the first two axes at one
+/// index of the last, the `z` of PrimGeoSeg's slices) at 1/8, 3/8, 5/8 and 7/8 of its depth, each
+/// shrunk to a quarter of a `tile × tile` RGB tile (2 × 2, left to right, top to bottom; a slice's
+/// square corner where the first two axes differ); with `labels` (the same shape), each labelled
+/// voxel in its label's colour over the volume.
+pub(crate) fn axial_slices(part: &Part, volume: &[u8], labels: Option<&[u8]>, tile: usize) -> Vec<u8> {
+    let &[n0, n1, n2] = part.dims.sizes() else { return vec![0; 3 * tile * tile] };
+    let (side, half) = (n0.min(n1), tile / 2);
+    let mut out = vec![0u8; 3 * tile * tile];
+    for m in 0..4 {
+        let z = (2 * m + 1) * n2 / 8;
+        let slice = |v: &[u8]| -> Vec<u8> {
+            (0..side).flat_map(|i| (0..side).map(move |j| v[(i * n1 + j) * n2 + z])).collect()
+        };
+        let grey = slice(volume);
+        let rgb = match labels {
+            Some(labels) => overlay(&grey, &slice(labels)),
+            None => grey.iter().flat_map(|&g| [g; 3]).collect(),
+        };
+        let small = shrink(&rgb, side, 3, half);
+        let (x, y) = (m % 2 * half, m / 2 * half);
+        for (r, row) in small.chunks_exact(3 * half).enumerate() {
+            let at = 3 * ((y + r) * tile + x);
+            out[at..at + row.len()].copy_from_slice(row);
+        }
+    }
+    out
+}
+
 /// Little-endian f32 x, y, z points seen along a direction rotated 30° about the y axis from z,
 /// scaled to fit a `tile × tile` black tile (the same scale on both axes), y up.
 pub(crate) fn projection(points: &[u8], tile: usize) -> Vec<u8> {
@@ -107,6 +139,24 @@ mod tests {
         let colours: std::collections::HashSet<[u8; 3]> = (1..=254).map(label_colour).collect();
         assert!(colours.len() > 200, "{}", colours.len());
         assert_ne!(label_colour(1), label_colour(2));
+    }
+
+    #[test]
+    fn axial_slices_show_four_depths_and_colour_labels() {
+        use fdsl_dataset::{Dims, Element, Role};
+        let part =
+            Part { name: "volume", role: Role::Volume, element: Element::U8, dims: Dims::fixed(&[2, 2, 8]) };
+        // Voxel [i][j][k] = 10 k: slices at k = 1, 3, 5, 7.
+        let volume: Vec<u8> = (0..32).map(|n| (n % 8 * 10) as u8).collect();
+        let tile = axial_slices(&part, &volume, None, 4);
+        let pixel = |t: &[u8], x: usize, y: usize| t[3 * (y * 4 + x)..3 * (y * 4 + x) + 3].to_vec();
+        assert_eq!(
+            [pixel(&tile, 0, 0), pixel(&tile, 2, 0), pixel(&tile, 0, 2), pixel(&tile, 3, 3)],
+            [vec![10; 3], vec![30; 3], vec![50; 3], vec![70; 3]]
+        );
+        let labels: Vec<u8> = (0..32).map(|n| u8::from(n % 8 == 1)).collect();
+        let tile = axial_slices(&part, &volume, Some(&labels), 4);
+        assert_eq!((pixel(&tile, 0, 0), pixel(&tile, 2, 0)), (label_colour(1).to_vec(), vec![30; 3]));
     }
 
     #[test]

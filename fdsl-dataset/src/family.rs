@@ -94,7 +94,11 @@ impl<F: FamilySettings> Spec<F> {
         category_source: &str,
         (categories, instances, size): (usize, usize, u32),
     ) -> Self {
-        let format = if family.samples() == SampleKind::Images { Format::Png } else { Format::Ply };
+        let format = match family.samples() {
+            SampleKind::Images => Format::Png,
+            SampleKind::Volumes => Format::Nifti,
+            SampleKind::Clouds | SampleKind::Scenes => Format::Ply,
+        };
         Self {
             family,
             preset: preset.into(),

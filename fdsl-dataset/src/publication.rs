@@ -162,6 +162,18 @@ pub const PUBLICATIONS: &[Publication] = &[
         license_note: FDSL_ONLY,
         task: "image-segmentation",
     },
+    Publication {
+        presets: &["primgeoseg"],
+        paper: "Tadokoro et al., Primitive Geometry Segment Pre-training for 3D Medical Image Segmentation, BMVC 2023",
+        citation: "@inproceedings{tadokoro2023primgeoseg,\n  title = {Primitive Geometry Segment Pre-training for 3D \
+                   Medical Image Segmentation},\n  author = {Tadokoro, Ryu and Yamada, Ryosuke and Nakashima, Kodai and \
+                   Nakamura, Ryo and Kataoka, Hirokatsu},\n  booktitle = {British Machine Vision Conference (BMVC)},\n  \
+                   year = {2023}\n}",
+        license: "mit",
+        license_note: "Every file is made by fdsl (MIT OR Apache-2.0) from the seed; the reference's code is MIT \
+                       (c) 2024 Ryu Tadokoro, and it publishes no data.",
+        task: "image-segmentation",
+    },
 ];
 
 /// The publication of preset `name`, if it has one.

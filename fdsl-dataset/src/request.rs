@@ -105,7 +105,7 @@ impl Request {
         overrides.finish(R::flag)?;
         let refuse = |flag: &str| bail!("{flag} does not apply to the {} preset", self.preset);
         let kind = family.family().samples();
-        if kind != SampleKind::Images && self.size.is_some() {
+        if !kind.sized() && self.size.is_some() {
             return refuse("--size");
         }
         if self.categories_from.is_some() && !family.family().reads_category_files() {

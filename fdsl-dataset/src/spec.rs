@@ -31,6 +31,8 @@ pub enum SampleKind {
     Clouds,
     /// Scenes: point clouds of varying size with a JSON layout each.
     Scenes,
+    /// Volumes (side x side x side, 8-bit) with their voxel labels.
+    Volumes,
 }
 
 impl SampleKind {
@@ -40,7 +42,13 @@ impl SampleKind {
             SampleKind::Images => "images",
             SampleKind::Clouds => "point clouds",
             SampleKind::Scenes => "scenes",
+            SampleKind::Volumes => "volumes",
         }
+    }
+
+    /// Whether its samples have a side (`--size`): images and volumes.
+    pub fn sized(self) -> bool {
+        matches!(self, SampleKind::Images | SampleKind::Volumes)
     }
 }
 
@@ -67,6 +75,15 @@ pub enum Format {
     /// Point clouds: one ASCII PLY per sample.
     #[serde(rename = "ply-ascii")]
     PlyAscii,
+    /// Volumes: NIfTI-1 `img/imgNNNN.nii.gz` and `label/labelNNNN.nii.gz` (float64, as PrimGeoSeg's
+    /// reference), and MONAI's datalist `label_numN.json` with relative paths.
+    Nifti,
+    /// Volumes: as [`Format::Nifti`], one byte a voxel (uint8).
+    #[serde(rename = "nifti-uint8")]
+    NiftiUint8,
+    /// Volumes: as [`Format::Nifti`], the datalist's paths with the reference's leading `/`.
+    #[serde(rename = "nifti-leading-slash")]
+    NiftiLeadingSlash,
 }
 
 /// How hard PNG images are compressed (serialised in lowercase). Measured on RCDB-1k images (512 px,
@@ -115,7 +132,27 @@ impl Choice for Format {
         ),
         (Format::Ply, "ply", "Point clouds: one binary little-endian PLY per sample, train/CLASS/NAME.ply"),
         (Format::PlyAscii, "ply-ascii", "Point clouds: one ASCII PLY per sample"),
+        (
+            Format::Nifti,
+            "nifti",
+            "Volumes: NIfTI-1 img/imgNNNN.nii.gz and label/labelNNNN.nii.gz (float64, as PrimGeoSeg's \
+             reference) and MONAI's datalist label_numN.json, paths relative to the folder",
+        ),
+        (Format::NiftiUint8, "nifti-uint8", "Volumes: as nifti, one byte a voxel (uint8)"),
+        (
+            Format::NiftiLeadingSlash,
+            "nifti-leading-slash",
+            "Volumes: as nifti, the datalist's paths with the reference's leading / (/img/img0000.nii.gz, \
+             which MONAI's load_decathlon_datalist takes for absolute)",
+        ),
     ];
+}
+
+impl Format {
+    /// Whether it writes volumes only (NIfTI).
+    pub fn volumes_only(self) -> bool {
+        matches!(self, Format::Nifti | Format::NiftiUint8 | Format::NiftiLeadingSlash)
+    }
 }
 
 impl Choice for PngCompression {
@@ -209,7 +246,7 @@ impl Encoding {
 pub fn shards(kind: SampleKind, format: Format) -> bool {
     match format {
         Format::Webdataset => kind != SampleKind::Scenes,
-        Format::Npy => kind == SampleKind::Images,
+        Format::Npy => kind.sized(),
         _ => false,
     }
 }
@@ -359,7 +396,7 @@ impl<F: SpecFamily> Spec<F> {
             );
         }
         let kind = family.samples();
-        if kind == SampleKind::Images && !SIZES.contains(&self.size) {
+        if kind.sized() && !SIZES.contains(&self.size) {
             bail!(
                 "{} must be between {} and {} pixels, not {}",
                 n("--size", "size"),
@@ -382,6 +419,17 @@ impl<F: SpecFamily> Spec<F> {
                     n("--format", "format"),
                     self.format.name()
                 )
+            }
+            (SampleKind::Volumes, Format::Png | Format::Ply | Format::PlyAscii) => {
+                bail!(
+                    "{} {} does not write volumes; volumes take nifti, nifti-uint8, nifti-leading-slash, npy or \
+                     webdataset",
+                    n("--format", "format"),
+                    self.format.name()
+                )
+            }
+            (SampleKind::Images | SampleKind::Clouds | SampleKind::Scenes, f) if f.volumes_only() => {
+                bail!("{} {} writes volumes", n("--format", "format"), self.format.name())
             }
             _ => {}
         }

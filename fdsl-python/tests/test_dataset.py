@@ -36,9 +36,26 @@ def payload(path: pathlib.Path) -> np.ndarray:
     # PNG, or JPEG (Baradad et al.'s presets) as Pillow decodes it: ds[i] is the decoded file.
     if path.suffix in (".png", ".jpg"):
         return np.asarray(Image.open(path))
+    if path.name.endswith(".nii.gz"):  # float64 voxels, as nibabel reads them
+        return nifti(path)
     data = path.read_bytes()
     end = data.index(b"end_header\n") + len(b"end_header\n")
     return np.frombuffer(data[end:], dtype="<f4").reshape(-1, 3)
+
+
+def nifti(path: pathlib.Path) -> np.ndarray:
+    """A ``.nii.gz`` volume's array: nibabel's where it is installed, else read by hand (the 352
+    header bytes, then the voxels in Fortran order)."""
+    try:
+        import nibabel
+    except ImportError:
+        import gzip
+
+        raw = gzip.decompress(path.read_bytes())
+        dims = np.frombuffer(raw[40:56], dtype="<i2")[1:4]
+        dtype = {2: "u1", 64: "<f8"}[int(np.frombuffer(raw[70:72], dtype="<i2")[0])]
+        return np.frombuffer(raw[352:], dtype=dtype).reshape(tuple(dims), order="F")
+    return np.asanyarray(nibabel.load(path).dataobj)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +92,17 @@ def test_samples_are_the_files_fdsl_render_writes(rendered, preset):
     scenes = preset.endswith("scenes")
     train = spec["instances"] - spec["val_per_class"]
     assert list(ds.parts(0)) == [p.name for p in ds.part_info]
-    for index in range(len(ds) if ds.target_part else 0):
+    volumes = ds.part_info[0].role == "volume"
+    for index in range(len(ds) if volumes else 0):
+        # Volumes with labels: the reference's NIfTI pairs, float64.
+        volume, labels = ds[index]
+        split = "val/" if index >= train else ""
+        assert np.array_equal(nifti(folder / f"{split}img/img{index:04}.nii.gz"), volume), index
+        assert np.array_equal(nifti(folder / f"{split}label/label{index:04}.nii.gz"), labels), index
+        assert volume.dtype == labels.dtype == np.uint8 and volume.ndim == 3 and labels.shape == volume.shape
+        parts = ds.parts(index)
+        assert np.array_equal(parts["volume"], volume) and np.array_equal(parts["labels"], labels)
+    for index in range(len(ds) if ds.target_part and not volumes else 0):
         # Images with masks: mmsegmentation's layout, the image and its mask apart.
         image, mask = ds[index]
         split = "validation" if index >= train else "training"
@@ -109,21 +136,22 @@ def test_batches_are_single_samples_whatever_the_threads(rendered, preset):
     ds = fdsl.Dataset.from_manifest(rendered[preset])
     indices = list(reversed(range(len(ds)))) + [0, 0]
     singles = np.stack([ds[i][0] for i in indices])
-    if ds.target_part:  # the images and their masks
+    if ds.target_part:  # the images and their masks, the volumes and their labels
+        first, target = ds.part_info[0].name, ds.target_part
         masks = np.stack([ds[i][1] for i in indices])
         for threads in (None, 1, 2, 0):
             images, got = ds.render_batch(indices, threads=threads)
             assert np.array_equal(images, singles) and np.array_equal(got, masks)
         parts, _ = ds.render_batch_parts(indices)
-        assert np.array_equal(parts["image"], singles) and np.array_equal(parts["mask"], masks)
+        assert np.array_equal(parts[first], singles) and np.array_equal(parts[target], masks)
         out, out_masks = np.zeros_like(singles), np.zeros_like(masks)
-        ds.render_into(indices, out, threads=2, mask=out_masks)
+        ds.render_into(indices, out, threads=2, **{target: out_masks})
         assert np.array_equal(out, singles) and np.array_equal(out_masks, masks)
-        with pytest.raises(TypeError, match=r"the parts image, mask: .*\(missing: \['mask'\]\)"):
+        with pytest.raises(TypeError, match=rf"the parts {first}, {target}: .*\(missing: \['{target}'\]\)"):
             ds.render_into(indices, out)
         # One array for both parts would be written twice, each part over the other.
-        with pytest.raises(ValueError, match="the image and mask arrays overlap"):
-            ds.render_into(indices, out, mask=out)
+        with pytest.raises(ValueError, match=f"the {first} and {target} arrays overlap"):
+            ds.render_into(indices, out, **{target: out})
         return
     for threads in (None, 1, 2, 0):
         batch, labels = ds.render_batch(indices, threads=threads)

@@ -250,6 +250,7 @@ pub enum DrawMode {
     Streams,
     /// The reference's: volume `i` of seed `s` is `random.seed(s + i); make_data()` (CPython's
     /// MT19937, the reference's very volumes).
+    #[cfg_attr(feature = "serde", serde(rename = "cpython"))]
     CPython,
 }
 

@@ -12,6 +12,7 @@ pub mod fractaldb;
 pub mod one_point_frac;
 pub mod pc_fractaldb;
 pub mod perlin;
+pub mod primgeoseg;
 pub mod rcdb;
 pub mod segrcdb;
 pub mod statistical;
@@ -115,6 +116,7 @@ families! {
     perlin bytes 1: "perlin" => Perlin(perlin::Settings);
     bezier bytes 1: "bezier" => Bezier(bezier::Settings);
     segrcdb bytes 1: "segrcdb" => Segrcdb(segrcdb::Settings);
+    primgeoseg bytes 1: "primgeoseg" => Primgeoseg(primgeoseg::Settings);
 }
 
 /// The category searches `fdsl search` runs, from the families that have one.

@@ -166,7 +166,7 @@ class Dataset:
         """Sample ``index`` (negative counts from the end) as the conventional pair torchvision, timm
         and mmsegmentation code expect: its first part and its label (an image and its class), or
         where a part labels the first element by element (``target_part``), the first part and that
-        one (an image and its mask)."""
+        one (an image and its mask, a volume and its labels)."""
         i = _index(index, len(self))
         parts = self._inner.render(i)
         target = self._target_index()

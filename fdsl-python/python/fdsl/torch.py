@@ -35,6 +35,38 @@ __all__ = ["FdslDataset", "UnitSampler"]
 # pixels move and change, a mask's labels move with them (nearest-neighbour) and never change.
 _TV_TENSORS = {"image": "Image", "mask": "Mask", "labels": "Mask"}
 
+# The MONAI dictionary key of each part role of volume samples: what MONAI's ``LoadImaged(keys=
+# ["image", "label"])`` reads from a datalist's NIfTI pair.
+_MONAI_KEYS = {"volume": "image", "labels": "label"}
+
+
+def _monai_item(parts: dict[str, np.ndarray], roles: dict[str, str]) -> dict[str, Any]:
+    """A volume sample as MONAI's ``LoadImaged`` + ``EnsureChannelFirstd`` give its NIfTI files: per
+    part a float32 tensor 1 x D x H x W (the NIfTI's i, j, k axes, as nibabel reads them) under its
+    ``_MONAI_KEYS`` key, with the metadata MONAI carries for fdsl's files (identity ``affine``,
+    ``pixdim`` all 1, the ``spatial_shape``): a ``monai.data.MetaTensor`` where MONAI is installed,
+    else a tensor and the metadata under ``KEY_meta_dict``."""
+    try:
+        from monai.data import MetaTensor
+    except ImportError:
+        MetaTensor = None
+    item: dict[str, Any] = {}
+    for name, array in parts.items():
+        key = _MONAI_KEYS[roles[name]]
+        tensor = torch.from_numpy(array.astype(np.float32)[None])
+        meta = {
+            "affine": torch.eye(4, dtype=torch.float64),
+            "original_affine": np.eye(4),
+            "pixdim": np.ones(8, dtype=np.float32),
+            "spatial_shape": np.array(array.shape, dtype=np.int16),
+            "original_channel_dim": "no_channel",
+        }
+        if MetaTensor is not None:
+            item[key] = MetaTensor(tensor, affine=meta["affine"], meta=meta)
+        else:
+            item[key], item[f"{key}_meta_dict"] = tensor, meta
+    return item
+
 
 def _channels_first(part: np.ndarray, role: str) -> np.ndarray:
     """An image part as torch lays images out, C x H x W (a grey image 1 x H x W); other parts as
@@ -70,6 +102,12 @@ class FdslDataset(_TorchDataset):
     geometric transform (a flip, a crop, a resize) moves the mask with the image,
     nearest-neighbour, and photometric ones leave it alone (``pil`` does not apply);
     ``target_transform`` receives the target. Needs torchvision.
+
+    Volume samples (parts of roles ``volume`` and ``labels``: PrimGeoSeg) are a dict as MONAI's
+    ``LoadImaged(keys=["image", "label"])`` + ``EnsureChannelFirstd`` make of their NIfTI pair
+    (``_monai_item``): ``image`` and ``label`` float32 1 x D x H x W with their affine and pixdim;
+    ``transform`` receives the dict (MONAI's dictionary transforms), ``target_transform`` does not
+    apply. The labels are class ids 0 to 32: a segmentation head of 33 outputs.
     """
 
     def __init__(
@@ -87,8 +125,21 @@ class FdslDataset(_TorchDataset):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def _item(self, sample: np.ndarray, label: Any) -> tuple[Any, Any]:
+    def _volumes(self) -> bool:
+        """Whether every part is a volume's (``_MONAI_KEYS``): items are MONAI's dicts."""
+        return all(p.role in _MONAI_KEYS for p in self.dataset.part_info)
+
+    def _volume_item(self, first: np.ndarray, target_part: np.ndarray) -> Any:
+        info = self.dataset.part_info
+        item = _monai_item(
+            {info[0].name: first, self.dataset.target_part: target_part}, {p.name: p.role for p in info}
+        )
+        return self.transform(item) if self.transform is not None else item
+
+    def _item(self, sample: np.ndarray, label: Any) -> Any:
         parts = self.dataset.part_info
+        if self._volumes():
+            return self._volume_item(sample, label)
         if self.dataset.target_part is not None:
             return self._dense_item(sample, label)
         tensor = torch.from_numpy(np.ascontiguousarray(_channels_first(sample, parts[0].role)))
@@ -114,11 +165,11 @@ class FdslDataset(_TorchDataset):
             target = self.target_transform(target)
         return item, target
 
-    def __getitem__(self, position: int) -> tuple[Any, Any]:
+    def __getitem__(self, position: int) -> Any:
         sample, label = self.dataset[int(self.indices[position])]
         return self._item(sample, label)
 
-    def __getitems__(self, positions: Sequence[int]) -> list[tuple[Any, Any]]:
+    def __getitems__(self, positions: Sequence[int]) -> list[Any]:
         """A whole batch in one render (what torch's DataLoader calls when it exists)."""
         indices = [int(self.indices[p]) for p in positions]
         if any(p.bounded for p in self.dataset.part_info):  # parts that vary in size: one at a time
