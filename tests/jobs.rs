@@ -72,7 +72,7 @@ fn jobs_render_the_datasets_canvases() {
 /// batch of tasks rendered as jobs, then the tasks made from them, give the same files.
 #[test]
 fn precomputed_canvases_make_the_same_files() {
-    use fdsl_cli::plan::Plan;
+    use fdsl_cli::Plan;
     use fdsl_dataset::dataset::Canvases;
     for (draw, format) in
         [(Draw::Patch, Format::Png), (Draw::Point, Format::Png), (Draw::Patch, Format::Webdataset)]
@@ -94,7 +94,7 @@ fn precomputed_canvases_make_the_same_files() {
                 .collect(),
         );
         let spill = tempfile::tempdir().unwrap();
-        let hashes = |made: Vec<(String, fdsl_cli::output::Made)>| -> Vec<(String, String)> {
+        let hashes = |made: Vec<(String, fdsl_cli::Made)>| -> Vec<(String, String)> {
             made.into_iter().map(|(path, m)| (path, m.sha256().unwrap())).collect()
         };
         for task in tasks {
@@ -123,9 +123,9 @@ fn cpu_batch(jobs: &[Job], seed: u64, recipe: &Recipe) -> anyhow::Result<Vec<u8>
 /// a renderer that fails mid-way leaves a dataset that resumes to the same bytes.
 #[test]
 fn batches_rendered_ahead_make_the_same_dataset() {
-    use fdsl_cli::output::Part;
-    use fdsl_cli::plan::Plan;
-    use fdsl_cli::render::{CanvasBatches, render};
+    use fdsl_cli::Part;
+    use fdsl_cli::Plan;
+    use fdsl_cli::{CanvasBatches, render};
     for (draw, format) in [(Draw::Patch, Format::Png), (Draw::Point, Format::Webdataset)] {
         let dataset = dataset(draw, 90, 96, 20_000, format, 3);
         let plan = Plan::new(&dataset).unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{cases, fdsl_ok};
-use fdsl_cli::formats::{Piece, Place};
+use fdsl_cli::{Piece, Place};
 use fdsl_dataset::Dataset;
 use fdsl_dataset::spec::Codec;
 
@@ -21,7 +21,7 @@ fn the_library_makes_the_files_of_fdsl_render_for_every_preset() {
         args.extend(case.flags(4));
         fdsl_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
         let ds = Dataset::from_manifest(&out).unwrap();
-        let rows = fdsl_cli::formats::rows(&ds).unwrap();
+        let rows = fdsl_cli::rows(&ds).unwrap();
         let mut buffers: Vec<Vec<u8>> = ds.parts().iter().map(|p| vec![0u8; p.max_len()]).collect();
         for index in 0..ds.len() {
             let sample = ds.sample(index).unwrap();

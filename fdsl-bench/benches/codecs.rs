@@ -4,7 +4,7 @@
 //! (`JDCT_ISLOW`, fancy upsampling): `cargo bench -p fdsl-bench --bench codecs`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fdsl_cli::encode::{Colour, encode_png};
+use fdsl_cli::{Colour, encode_png};
 use fdsl_dataset::Dataset;
 use fdsl_dataset::jpeg::{self, JpegSettings};
 use fdsl_dataset::spec::PngCompression;

@@ -2,8 +2,8 @@
 //! (362x362, 200,000 points, patch mode), and of RCDB: `cargo bench -p fdsl-bench`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fdsl_cli::encode::{Colour, encode_png, up_filtered_rows};
-use fdsl_cli::plan::{Plan, Task};
+use fdsl_cli::{Colour, encode_png, up_filtered_rows};
+use fdsl_cli::{Plan, Task};
 use fdsl_core::families::fractaldb::search::{REFERENCE, try_candidate};
 use fdsl_core::families::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
 use fdsl_core::math::chaos_game::ChaosGame;

@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use fdsl_cli::plan::Plan;
+use fdsl_cli::Plan;
 use fdsl_core::families::fractaldb::Draw;
 use fdsl_dataset::dataset::Scratch;
 use fdsl_dataset::families::Settings;
@@ -56,10 +56,10 @@ enum Command {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "raster,png")]
         formats: Vec<Output>,
         /// FractalDB only: point or patch drawing [default: patch].
-        #[arg(long, value_parser = fdsl_cli::cli::choice::<Draw>())]
+        #[arg(long, value_parser = fdsl_cli::choice::<Draw>())]
         draw: Option<Draw>,
         /// PNG compression of the png and webdataset outputs.
-        #[arg(long, value_parser = fdsl_cli::cli::choice::<PngCompression>(), default_value = "fastest")]
+        #[arg(long, value_parser = fdsl_cli::choice::<PngCompression>(), default_value = "fastest")]
         png_compression: PngCompression,
     },
     /// Render FractalDB canvases on the CPU and on the GPU and compare them byte for byte: every
@@ -352,7 +352,7 @@ fn throughput(
                 plan.tasks()
                     .par_iter()
                     .map_init(Scratch::default, |scratch, &task| match (output, task) {
-                        (Output::Raster, fdsl_cli::plan::Task::Chunk(chunk)) => {
+                        (Output::Raster, fdsl_cli::Task::Chunk(chunk)) => {
                             let mut bytes = 0;
                             dataset.render_samples(dataset.chunk_samples(chunk), scratch, |_, r| {
                                 bytes += r.iter().map(|p| p.len()).sum::<usize>();

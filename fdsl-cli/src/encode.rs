@@ -43,7 +43,7 @@ impl Colour {
     }
 }
 
-/// A PNG of a square `side × side` image of 8-bit `colour` pixels ([`encode_png_sized`]).
+/// A PNG of a square `side × side` image of 8-bit `colour` pixels (`encode_png_sized`).
 pub fn encode_png(pixels: &[u8], side: u32, colour: Colour, compression: PngCompression) -> Result<Vec<u8>> {
     encode_png_sized(pixels, side, side, colour, compression)
 }

@@ -5,24 +5,32 @@
 //! Exit codes: 0 success; 1 `verify` found differences; 2 bad input or any other error (one line
 //! on standard error, naming the problem and the fix).
 
-pub mod card;
-pub mod cli;
-pub mod datalist;
-pub mod encode;
-pub mod family_flags;
-pub mod formats;
-pub mod nifti;
-pub mod npy;
-pub mod output;
-pub mod plan;
-pub mod ply;
-pub mod preview;
-pub mod progress;
-pub mod render;
-pub mod search;
-pub mod shared;
-pub mod tile;
-pub mod verify;
+mod card;
+mod cli;
+mod datalist;
+mod encode;
+mod family_flags;
+mod formats;
+mod nifti;
+mod npy;
+mod output;
+mod plan;
+mod ply;
+mod preview;
+mod progress;
+mod render;
+mod search;
+mod shared;
+mod tile;
+mod verify;
+
+// What other crates use: the benches (`fdsl-bench`) and the end-to-end tests.
+pub use cli::choice;
+pub use encode::{Colour, encode_png, up_filtered_rows};
+pub use formats::{Piece, Place, Row, Shard, rows};
+pub use output::{CARD, Made, Part};
+pub use plan::{Plan, Task};
+pub use render::{CanvasBatches, render};
 
 use std::process::ExitCode;
 

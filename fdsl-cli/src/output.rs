@@ -46,7 +46,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The dataset card's file name ([`crate::card`]), at the top of the dataset's folder.
+/// The dataset card's file name (the `card` module), at the top of the dataset's folder.
 pub const CARD: &str = "README.md";
 
 const TMP_SUFFIX: &str = ".fdsl-tmp";

@@ -456,7 +456,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The small files every part writes: `classes.txt`, `categories/*.csv`, the format's index file
-    /// ([`crate::formats::index`]: MONAI's datalist), and for WebDataset `_info.json`.
+    /// (`formats::index`: MONAI's datalist), and for WebDataset `_info.json`.
     pub fn metadata_files(&self) -> Vec<(String, Vec<u8>)> {
         let dataset = self.dataset;
         let classes: String = (0..dataset.class_count()).map(|c| Dataset::class_name(c) + "\n").collect();

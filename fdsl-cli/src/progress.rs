@@ -70,14 +70,6 @@ impl Progress {
         Self { bar, plain }
     }
 
-    /// Set the total.
-    pub fn set_length(&self, total: u64) {
-        self.plain.total.store(total, Ordering::Relaxed);
-        if let Some(bar) = &self.bar {
-            bar.set_length(total);
-        }
-    }
-
     /// Items already done before this run (a resume): counted as done, not in the rate.
     pub fn skip(&self, done: u64) {
         self.plain.done_at_start.store(done, Ordering::Relaxed);

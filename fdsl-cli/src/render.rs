@@ -125,7 +125,7 @@ pub struct CanvasBatches<'a> {
 /// files of the batch before; other families ignore it. In four steps: `claim` the folder,
 /// `resume` what verifies, `render_missing` on the CPU or with GPU canvases (the family's shared
 /// work, where it has some, made as the samples need it and kept in `OUT/.fdsl-cache`: see
-/// [`crate::shared`]), `finish`.
+/// `shared`), `finish`.
 pub fn render(plan: &Plan, out: &Path, part: Part, batches: Option<&CanvasBatches>) -> Result<Summary> {
     let start = Instant::now();
     let Claimed { spec, claim, manifests } = self::claim(plan, out, part)?;

@@ -33,7 +33,7 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             } else {
                 let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
                 // The dataset card describes the folder and is none of its files.
-                if rel == fdsl_cli::card::CARD {
+                if rel == fdsl_cli::CARD {
                     continue;
                 }
                 files.insert(rel, std::fs::read(&path).unwrap());
@@ -138,8 +138,8 @@ pub fn cases() -> Vec<Case> {
         let dataset =
             fdsl_dataset::Dataset::from_request(&Request::of_preset(preset, 3, &overrides).ok()?, &|_, _| {})
                 .ok()?;
-        let rows = fdsl_cli::formats::rows(&dataset).ok()?;
-        let files = rows.iter().all(|row| row.shard == fdsl_cli::formats::Shard::Never);
+        let rows = fdsl_cli::rows(&dataset).ok()?;
+        let files = rows.iter().all(|row| row.shard == fdsl_cli::Shard::Never);
         if !files && shard {
             overrides.insert("shard_size".into(), 4.into());
         }
