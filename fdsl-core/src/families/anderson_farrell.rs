@@ -272,7 +272,7 @@ pub fn mask_cells(mask: u16, out: &mut [(i64, i64); 9]) -> usize {
 }
 
 /// Chains per chaos game: the `points` are cut into this many blocks, each the chaos game from
-/// map 0's fixed point ([`trace_chains`]), so that the chains' dependent steps overlap (bytes
+/// map 0's fixed point ([`chains`]), so that the chains' dependent steps overlap (bytes
 /// version 2; version 1 ran one chain on 32-bit variates). The start is on the attractor, so each
 /// block's points have the law of the single chain's.
 pub const CHAINS: usize = 4;
