@@ -2,10 +2,14 @@
 
 import os
 import pathlib
+import tempfile
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# Textures the tests make are kept in a folder of this run's, not the user's cache.
+os.environ.setdefault("FDSL_CACHE_DIR", tempfile.mkdtemp(prefix="fdsl-test-cache-"))
 
 
 def fdsl_binary() -> str:

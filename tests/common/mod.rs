@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Run `fdsl` with `args`.
+/// Run `fdsl` with `args`, keeping nothing in the user's cache folder (`FDSL_CACHE_DIR` empty: a
+/// preview of the textured leaves makes its textures in memory; renders keep theirs in their folder).
 pub fn fdsl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fdsl")).args(args).output().expect("run fdsl")
+    Command::new(env!("CARGO_BIN_EXE_fdsl")).args(args).env("FDSL_CACHE_DIR", "").output().expect("run fdsl")
 }
 
 /// Run `fdsl` and require success.
