@@ -38,7 +38,8 @@ pub fn need<'a>(
 ) -> Result<Option<(&'a dyn Prepare, Need)>> {
     let Some(work) = dataset.shared_work() else { return Ok(None) };
     work.kept().keep_in(cache);
-    let needed = needed(work, samples)?;
+    let samples: Vec<(usize, u64)> = samples.iter().map(|s| (s.class, s.instance as u64)).collect();
+    let needed = needed(work, &samples)?;
     let missing = needed.iter().filter(|&&piece| !work.is_done(piece)).count() as u64;
     Ok(Some((work, Need { pieces: work.pieces(), needed: needed.len() as u64, missing })))
 }

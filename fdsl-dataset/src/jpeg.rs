@@ -221,3 +221,13 @@ pub fn decode_into(bytes: &[u8], out: &mut [u8]) -> Result<()> {
     out.copy_from_slice(&image.pixels);
     Ok(())
 }
+
+/// An image part's (height, width, channels) as JPEG takes it: 8-bit, grey or RGB.
+pub fn shape(part: &fdsl_core::family::Part) -> Result<(usize, usize, usize)> {
+    use fdsl_core::family::Element;
+    match (part.element, part.dims.sizes()) {
+        (Element::U8, &[height, width]) => Ok((height, width, 1)),
+        (Element::U8, &[height, width, channels @ (1 | 3)]) => Ok((height, width, channels)),
+        _ => bail!("--encoding jpeg: the {} part is not an 8-bit grey or RGB image", part.name),
+    }
+}

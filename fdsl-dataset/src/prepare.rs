@@ -8,7 +8,6 @@
 //! the dataset.
 
 use crate::cache::{Cache, Read};
-use crate::dataset::Sample;
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -135,10 +134,10 @@ impl Kept {
 /// Samples planned at once by [`needed`] before it looks whether every piece is needed.
 const PLAN_BLOCK: usize = 256;
 
-/// The pieces of `work` that `samples` need, each once, in the order samples first need them, done
-/// or not (on the current rayon pool; each sample's needs are cheap, and the planning stops once
-/// every piece is needed).
-pub fn needed(work: &dyn Prepare, samples: &[Sample]) -> Result<Vec<u64>> {
+/// The pieces of `work` that `samples` (class, instance) need, each once, in the order samples first
+/// need them, done or not (on the current rayon pool; each sample's needs are cheap, and the planning
+/// stops once every piece is needed).
+pub fn needed(work: &dyn Prepare, samples: &[(usize, u64)]) -> Result<Vec<u64>> {
     let pieces = work.pieces();
     let Ok(len) = usize::try_from(pieces) else { bail!("{pieces} {} are too many to plan", work.unit()) };
     let mut seen = vec![false; len];
@@ -148,7 +147,7 @@ pub fn needed(work: &dyn Prepare, samples: &[Sample]) -> Result<Vec<u64>> {
             .par_iter()
             .map(|s| {
                 let mut list = Vec::new();
-                work.needs(s.class, s.instance as u64, &mut |piece| list.push(piece))?;
+                work.needs(s.0, s.1, &mut |piece| list.push(piece))?;
                 Ok(list)
             })
             .collect::<Result<_>>()?;

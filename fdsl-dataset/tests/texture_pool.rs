@@ -3,16 +3,17 @@
 //! cache across datasets (runs) with each entry's hash checked.
 
 use fdsl_core::families::dead_leaves_textured::{REGIONS_LEN, TEXTURE_SIDE, TexturedLeaves, texel};
+use fdsl_dataset::Dataset;
 use fdsl_dataset::cache::Cache;
 use fdsl_dataset::families::dead_leaves::pool::{jpeg_texture, pixels};
 use fdsl_dataset::jpeg::{self, JpegSettings};
 use fdsl_dataset::prepare::{Counts, needed};
-use fdsl_dataset::{Dataset, Sample};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-const SPEC: &str =
-    r#"{"preset": "dead-leaves-textured", "instances": 6, "size": 40, "textures": 5, "seed": 2}"#;
+/// PNG files: the images as painted (the JPEG files' decoding is `tests/encoding.rs`'s).
+const SPEC: &str = r#"{"preset": "dead-leaves-textured", "instances": 6, "size": 40, "textures": 5, "seed": 2,
+    "encoding": "png"}"#;
 
 /// A dataset of `SPEC` keeping its textures in `cache` (or in memory only).
 fn dataset(cache: Option<&Cache>) -> Dataset {
@@ -42,7 +43,8 @@ fn counts(ds: &Dataset) -> Counts {
 
 /// The pool textures samples `samples` of `ds` use.
 fn used(ds: &Dataset, samples: impl IntoIterator<Item = u64>) -> BTreeSet<u64> {
-    let samples: Vec<Sample> = samples.into_iter().map(|i| ds.sample(i).unwrap()).collect();
+    let samples: Vec<(usize, u64)> =
+        samples.into_iter().map(|i| ds.sample(i).unwrap()).map(|s| (s.class, s.instance as u64)).collect();
     needed(ds.shared_work().unwrap(), &samples).unwrap().into_iter().collect()
 }
 

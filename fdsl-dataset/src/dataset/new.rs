@@ -41,7 +41,7 @@ impl<R: Registry> Dataset<R> {
         let parts: Vec<Part> = family.parts().iter().copied().collect();
         if spec.encoding.codec() == Codec::Jpeg {
             let mut images = parts.iter().filter(|p| p.role == Role::Image);
-            images.try_for_each(|p| super::render::jpeg_shape(p).map(|_| ()))?;
+            images.try_for_each(|p| crate::jpeg::shape(p).map(|_| ()))?;
         }
         let dataset = Self { spec, texts, family, parts, offload, prepare };
         dataset.check_val_split()?;

@@ -8,7 +8,7 @@ use crate::offload::Canvases;
 use crate::registry::Registry;
 use crate::spec::Encoding;
 use anyhow::{Context, Result, bail, ensure};
-use fdsl_core::family::{Element, Filled, Held, Part, Role, Workspace};
+use fdsl_core::family::{Element, Filled, Held, Role, Workspace};
 use fdsl_core::math::fft::Complex;
 use fdsl_core::math::scene::SceneObject;
 use rayon::prelude::*;
@@ -257,7 +257,7 @@ impl<R: Registry> Dataset<R> {
         if part.role != Role::Image {
             return Ok(Cow::Borrowed(rendered));
         }
-        let (height, width, channels) = jpeg_shape(part)?;
+        let (height, width, channels) = crate::jpeg::shape(part)?;
         let file = crate::jpeg::encode(rendered, width, height, channels, settings)?;
         let mut decoded = vec![0; rendered.len()];
         crate::jpeg::decode_into(&file, &mut decoded)?;
@@ -342,13 +342,4 @@ impl<R: Registry> Dataset<R> {
 /// The bytes [`Family::render_parts`](fdsl_core::Family::render_parts) wrote into each of `out`'s buffers.
 fn written<'a>(out: &'a [&mut [u8]], filled: Filled) -> Vec<&'a [u8]> {
     out.iter().enumerate().map(|(i, buffer)| &buffer[..filled.bytes(i)]).collect()
-}
-
-/// An image part's (height, width, channels) as JPEG takes it: 8-bit, grey or RGB.
-pub(super) fn jpeg_shape(part: &Part) -> Result<(usize, usize, usize)> {
-    match (part.element, part.dims.sizes()) {
-        (Element::U8, &[height, width]) => Ok((height, width, 1)),
-        (Element::U8, &[height, width, channels @ (1 | 3)]) => Ok((height, width, channels)),
-        _ => bail!("--encoding jpeg: the {} part is not an 8-bit grey or RGB image", part.name),
-    }
 }
