@@ -8,13 +8,14 @@ use fdsl_core::families::fractaldb::search::{REFERENCE, try_candidate};
 use fdsl_core::families::fractaldb::{Draw, FRACTALDB_1K, chain_key, paint, trace};
 use fdsl_core::math::chaos_game::ChaosGame;
 use fdsl_core::{Canvas, Flip};
-use fdsl_dataset::Categories;
 use fdsl_dataset::Dataset;
 use fdsl_dataset::Spec;
 use fdsl_dataset::dataset::{Chunk, Scratch};
+use fdsl_dataset::families::fractaldb;
 use fdsl_dataset::families::fractaldb::official_categories as fractaldb_1k;
 use fdsl_dataset::family::Built;
 use fdsl_dataset::spec::PngCompression;
+use fdsl_dataset::{Categories, DatasetCategories};
 use std::hint::black_box;
 
 fn steps(c: &mut Criterion) {
@@ -120,7 +121,7 @@ fn latest_first(c: &mut Criterion) {
 
 fn units(c: &mut Criterion) {
     let mut g = c.benchmark_group("fractaldb-1k unit");
-    let categories = Categories::new(fractaldb_1k(1).unwrap());
+    let categories = DatasetCategories::of::<fractaldb::Settings>(Categories::new(fractaldb_1k(1).unwrap()));
     let spec = Spec {
         categories_sha256: categories.sha256(),
         categories: 1,

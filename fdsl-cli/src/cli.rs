@@ -11,7 +11,7 @@ use fdsl_core::families::fractaldb::{Job, Recipe};
 use fdsl_dataset::families::Settings;
 use fdsl_dataset::jpeg::Subsampling;
 use fdsl_dataset::spec::{Choice, Codec, Encoding, Format, PngCompression};
-use fdsl_dataset::{Categories, Dataset, Registry, Request, Spec};
+use fdsl_dataset::{Dataset, DatasetCategories, Registry, Request, Spec};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -522,7 +522,7 @@ fn dataset_of(a: &RenderArgs) -> Result<Dataset> {
 
 /// The categories of the dataset `spec` names (its hash not yet set) if `out` holds it, whole or in
 /// part, written by this version: its `categories/` files, whose hash is the manifest's.
-fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<Categories> {
+fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<DatasetCategories> {
     let manifests = crate::output::Manifest::all(out).ok()?;
     let (_, m) = manifests.iter().find(|(_, m)| {
         let ours = Spec { categories_sha256: m.spec.categories_sha256.clone(), ..spec.clone() };
@@ -531,7 +531,7 @@ fn categories_in(out: &std::path::Path, spec: &Spec) -> Option<Categories> {
             && m.spec.category_source == spec.category_source
     })?;
     let categories =
-        Categories::from_dir(&spec.family, &out.join("categories"), Some(spec.categories)).ok()?;
+        DatasetCategories::from_dir(&spec.family, &out.join("categories"), Some(spec.categories)).ok()?;
     (categories.sha256() == m.spec.categories_sha256).then_some(categories)
 }
 

@@ -1,13 +1,14 @@
 //! Category parameter files: each category one text file, `categories/{class:05}.csv` in a dataset,
 //! its format the family's (each family's file in [`crate::families`] says its own), and the
-//! categories of a dataset as its family reads them ([`Categories`]).
+//! categories of a dataset as its family reads them ([`Categories`], typed by the family's category
+//! type: no downcast anywhere; generic code holds them through the registration,
+//! [`crate::registry::DatasetCategories`]).
 
 use crate::spec::Choice;
 use anyhow::{Context, Result, bail};
 use fdsl_core::families::drawn::DrawnCategory;
 use fdsl_core::family::Parameter;
 use fdsl_core::{Ifs, Map};
-use std::any::Any;
 use std::path::Path;
 
 /// Category parameters that have a text file format.
@@ -18,6 +19,14 @@ pub trait Params: Sized + Clone + Send + Sync {
     fn parse(source: &str, text: &str) -> Result<Self>;
     /// The file text of these parameters.
     fn to_text(&self) -> String;
+}
+
+/// The type of the categories of a family's settings, for the modules below the family trait (a
+/// preset's categories): [`FamilySettings::Category`](crate::family::FamilySettings::Category) of
+/// every family, set by one impl there.
+pub trait CategoryType {
+    /// The parameters of one category.
+    type Parameters: Params + 'static;
 }
 
 /// One category: its parameters and the exact text of its parameter file.
@@ -205,40 +214,40 @@ pub fn csv_files(dir: &Path, n: Option<usize>) -> Result<Vec<std::path::PathBuf>
     Ok(files)
 }
 
-/// The categories of a dataset, as its family reads them: the files' texts, in class order, and
-/// their parameters (of the family's type).
-pub struct Categories {
+/// The categories of a dataset of one family, as it reads them: the files' texts, in class order,
+/// and their parameters, of the family's category type `P`.
+#[derive(Clone)]
+pub struct Categories<P> {
     texts: Vec<String>,
-    params: Box<dyn Any + Send + Sync>,
+    params: Vec<P>,
 }
 
-impl std::fmt::Debug for Categories {
+impl<P> std::fmt::Debug for Categories<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Categories").field("len", &self.texts.len()).finish_non_exhaustive()
     }
 }
 
-impl Categories {
+impl<P: Params> Categories<P> {
     /// These categories.
-    pub fn new<P: Params + 'static>(categories: Vec<Category<P>>) -> Self {
+    pub fn new(categories: Vec<Category<P>>) -> Self {
         let texts = categories.iter().map(|c| c.text.clone()).collect();
-        let params: Vec<P> = categories.into_iter().map(|c| c.params).collect();
-        Self { texts, params: Box::new(params) }
+        let params = categories.into_iter().map(|c| c.params).collect();
+        Self { texts, params }
     }
 
     /// Parse files' texts, `(source, text)`, as categories of parameters `P`.
-    pub fn parse_as<P: Params + 'static>(files: &[(String, String)]) -> Result<Self> {
+    pub fn parse(files: &[(String, String)]) -> Result<Self> {
         let categories =
             files.iter().map(|(source, text)| Category::parse(source, text)).collect::<Result<_>>()?;
-        Ok(Self::new::<P>(categories))
+        Ok(Self::new(categories))
     }
+}
 
-    /// Their parameters, if they are `P`s.
-    pub fn params<P: 'static>(&self) -> Result<&[P]> {
-        match self.params.downcast_ref::<Vec<P>>() {
-            Some(params) => Ok(params),
-            None => bail!("the categories are not of the spec's family"),
-        }
+impl<P> Categories<P> {
+    /// Their parameters, in class order.
+    pub fn params(&self) -> &[P] {
+        &self.params
     }
 
     /// Number of categories.

@@ -4,7 +4,7 @@
 //! holds them all, and generic code (the spec, requests, [`crate::dataset::Dataset`], the command
 //! line) reaches every family through the registration ([`crate::registry::Registry`]) and names none.
 
-use crate::categories::{Categories, Params};
+use crate::categories::{Categories, CategoryType, Params};
 use crate::flags::Overrides;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
@@ -45,11 +45,12 @@ pub trait FamilySettings: Clone + Sync + 'static {
     }
     /// Parse category files' texts, `(source, text)`: one [`FamilySettings::Category`] each, unless a
     /// family checks more.
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        Categories::parse_as::<Self::Category>(files)
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories<Self::Category>> {
+        Categories::parse(files)
     }
-    /// The core family of `spec` over `categories` (parsed by [`FamilySettings::parse_categories`]).
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built>;
+    /// The core family of `spec` over `categories` (parsed by [`FamilySettings::parse_categories`], or
+    /// a preset's).
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Self::Category>) -> Result<Built>;
     /// The mean size of a PNG sample, bytes per byte of the raw image, at compression levels
     /// fastest, fast, balanced, high (measured, BENCHMARKS.md; for `--dry-run`).
     fn png_bytes_per_byte(&self) -> [f64; 4];
@@ -82,6 +83,11 @@ pub trait FamilySettings: Clone + Sync + 'static {
     fn flag_meanings(&self) -> &'static [FlagMeaning] {
         &[]
     }
+}
+
+/// Every family's category type, for the modules below this one (a preset's categories).
+impl<S: FamilySettings> CategoryType for S {
+    type Parameters = S::Category;
 }
 
 impl<F: FamilySettings> Spec<F> {

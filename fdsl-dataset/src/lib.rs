@@ -57,3 +57,5 @@ pub use request::Request;
 pub type Dataset = dataset::Dataset<families::Settings>;
 /// The specification of a dataset of any registered family, as its manifest records it.
 pub type Spec = spec::Spec<families::Settings>;
+/// A dataset's categories, of any family of this registration.
+pub type DatasetCategories = registry::DatasetCategories<families::Settings>;

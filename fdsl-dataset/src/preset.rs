@@ -2,15 +2,19 @@
 //! and listed by the registration ([`crate::registry::Registry::presets`]), from which the preset
 //! list, `--help` and messages come.
 
-use crate::categories::{Categories, Category, Params};
+use crate::categories::{Categories, Category, CategoryType, Params};
 use crate::search::Progress;
 use crate::spec::Spec;
 use anyhow::Result;
 
+/// How a preset makes the first `spec.categories` categories of the family of settings `S` for
+/// `spec`, of the family's own category type, reporting a search to the progress callback.
+pub type MakeCategories<S> = fn(&Spec<S>, Progress) -> Result<Categories<<S as CategoryType>::Parameters>>;
+
 /// A published dataset of the family of settings `S`: its name, a line of help, its spec and where
 /// its categories come from.
 #[derive(Debug)]
-pub struct Preset<S: 'static> {
+pub struct Preset<S: CategoryType + 'static> {
     /// Its name (`--preset`).
     pub name: &'static str,
     /// What it is, for `--help`.
@@ -19,7 +23,7 @@ pub struct Preset<S: 'static> {
     pub spec: fn() -> Spec<S>,
     /// Its first `spec.categories` categories for `spec` (the official files, a search reporting to
     /// the progress callback, draws from the seed).
-    pub categories: fn(&Spec<S>, Progress) -> Result<Categories>,
+    pub categories: MakeCategories<S>,
     /// A small dataset of it, for a first look and for every test harness.
     pub example: Example,
 }
@@ -97,10 +101,7 @@ pub const DRAWN_FROM_SEED: &str = "drawn from the dataset seed";
 
 /// The first `spec.categories` categories of a preset that makes them one by one: category `c` is
 /// `make(c)`, named `{preset}/{c:05}`.
-pub fn numbered<S, P: Params + 'static>(
-    spec: &Spec<S>,
-    make: impl Fn(u64) -> Result<P>,
-) -> Result<Categories> {
+pub fn numbered<S, P: Params>(spec: &Spec<S>, make: impl Fn(u64) -> Result<P>) -> Result<Categories<P>> {
     let categories = (0..spec.categories as u64)
         .map(|c| Ok(Category::new(format!("{}/{c:05}", spec.preset), make(c)?)))
         .collect::<Result<_>>()?;

@@ -63,7 +63,7 @@ pub trait Registry:
 
     /// The categories of `spec`'s preset (its first `spec.categories`), reporting a search to
     /// `progress`.
-    fn preset_categories(spec: &Spec<Self>, progress: Progress) -> Result<Categories> {
+    fn preset_categories(spec: &Spec<Self>, progress: Progress) -> Result<DatasetCategories<Self>> {
         Self::preset(&spec.preset)?.categories(spec, progress)
     }
 
@@ -123,10 +123,9 @@ pub trait FamilyIn<R>: Sync {
     fn overridden(&self, overrides: &mut Overrides) -> Result<R>;
     /// [`FamilySettings::reads_category_files`].
     fn reads_category_files(&self) -> bool;
-    /// [`FamilySettings::parse_categories`].
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories>;
-    /// [`FamilySettings::build`].
-    fn build(&self, spec: &Spec<R>, categories: &Categories) -> Result<Built>;
+    /// [`FamilySettings::parse_categories`], the family's typed categories as `R`'s
+    /// ([`DatasetCategories`], which build the family: [`FamilySettings::build`]).
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<DatasetCategories<R>>;
     /// [`FamilySettings::png_bytes_per_byte`].
     fn png_bytes_per_byte(&self) -> [f64; 4];
     /// [`FamilySettings::jpeg_bytes_per_byte_q95`].
@@ -162,12 +161,8 @@ impl<S: FamilySettings, R: Holds<S>> FamilyIn<R> for S {
         FamilySettings::reads_category_files(self)
     }
 
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        FamilySettings::parse_categories(self, files)
-    }
-
-    fn build(&self, spec: &Spec<R>, categories: &Categories) -> Result<Built> {
-        FamilySettings::build(self, &spec.with_family(self.clone()), categories)
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<DatasetCategories<R>> {
+        FamilySettings::parse_categories(self, files).map(DatasetCategories::of::<S>)
     }
 
     fn png_bytes_per_byte(&self) -> [f64; 4] {
@@ -208,7 +203,7 @@ pub trait PresetsIn<R>: Sync {
     /// Preset `index`'s published spec (seed 0, categories' hash still to be set).
     fn spec(&self, index: usize) -> Spec<R>;
     /// Preset `index`'s first `spec.categories` categories for `spec`.
-    fn categories(&self, index: usize, spec: &Spec<R>, progress: Progress) -> Result<Categories>;
+    fn categories(&self, index: usize, spec: &Spec<R>, progress: Progress) -> Result<DatasetCategories<R>>;
 }
 
 impl<S: FamilySettings, R: Holds<S>> PresetsIn<R> for &'static [Preset<S>] {
@@ -233,12 +228,12 @@ impl<S: FamilySettings, R: Holds<S>> PresetsIn<R> for &'static [Preset<S>] {
         spec.with_family(R::from(spec.family.clone()))
     }
 
-    fn categories(&self, index: usize, spec: &Spec<R>, progress: Progress) -> Result<Categories> {
+    fn categories(&self, index: usize, spec: &Spec<R>, progress: Progress) -> Result<DatasetCategories<R>> {
         let preset = &self[index];
         let Some(family) = spec.family.held() else {
             bail!("the {} preset is of another family than the spec's \"generator\"", preset.name);
         };
-        (preset.categories)(&spec.with_family(family.clone()), progress)
+        (preset.categories)(&spec.with_family(family.clone()), progress).map(DatasetCategories::of::<S>)
     }
 }
 
@@ -270,20 +265,94 @@ impl<R> RegisteredPreset<R> {
 
     /// Its first `spec.categories` categories for `spec` (the official files, a search reporting to
     /// `progress`, draws from the seed).
-    pub fn categories(&self, spec: &Spec<R>, progress: Progress) -> Result<Categories> {
+    pub fn categories(&self, spec: &Spec<R>, progress: Progress) -> Result<DatasetCategories<R>> {
         self.list.categories(self.index, spec, progress)
     }
 }
 
-impl Categories {
+/// The categories of a dataset of registration `R`, as generic code holds them: one family's
+/// [`Categories`] of its own category type ([`FamilySettings::Category`]), which only that family
+/// builds ([`FamilySettings::build`]). Nothing downcasts them: the family's type travels with them,
+/// and a spec of another family is refused by its settings' variant ([`Holds`]).
+pub struct DatasetCategories<R> {
+    typed: Box<dyn TypedIn<R>>,
+}
+
+/// One family's typed categories, as registration `R` holds and builds them.
+trait TypedIn<R>: Send + Sync {
+    /// The category files' texts, in class order.
+    fn texts(&self) -> Vec<&str>;
+    /// The family of `spec` over these categories.
+    fn build(&self, spec: &Spec<R>) -> Result<Built>;
+}
+
+/// The categories of the family of settings `S`.
+struct Of<S: FamilySettings>(Categories<S::Category>);
+
+impl<S: FamilySettings, R: Holds<S>> TypedIn<R> for Of<S> {
+    fn texts(&self) -> Vec<&str> {
+        self.0.texts()
+    }
+
+    fn build(&self, spec: &Spec<R>) -> Result<Built> {
+        let Some(family) = spec.family.held() else {
+            bail!("the categories are not of the spec's family");
+        };
+        family.build(&spec.with_family(family.clone()), &self.0)
+    }
+}
+
+impl<R> std::fmt::Debug for DatasetCategories<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatasetCategories").field("len", &self.len()).finish_non_exhaustive()
+    }
+}
+
+impl<R> DatasetCategories<R> {
+    /// The categories of the family of settings `S`.
+    pub fn of<S: FamilySettings>(categories: Categories<S::Category>) -> Self
+    where
+        R: Holds<S>,
+    {
+        Self { typed: Box::new(Of::<S>(categories)) }
+    }
+
+    /// The family of `spec` over these categories ([`FamilySettings::build`]); an error if the spec
+    /// is of another family.
+    pub fn build(&self, spec: &Spec<R>) -> Result<Built> {
+        self.typed.build(spec)
+    }
+
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.typed.texts().len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The category files' texts, in class order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.typed.texts()
+    }
+
+    /// The hash recorded in the spec.
+    pub fn sha256(&self) -> String {
+        crate::spec::categories_sha256(self.texts())
+    }
+}
+
+impl<R: Registry> DatasetCategories<R> {
     /// Parse category files' texts, `(source, text)`, as the categories of the family `settings` names.
-    pub fn parse<R: Registry>(settings: &R, files: &[(String, String)]) -> Result<Self> {
+    pub fn parse(settings: &R, files: &[(String, String)]) -> Result<Self> {
         settings.family().parse_categories(files)
     }
 
     /// The category files (`*.csv`, sorted by name) of `dir`, the first `n` or all, as the categories
     /// of the family `settings` names.
-    pub fn from_dir<R: Registry>(settings: &R, dir: &Path, n: Option<usize>) -> Result<Self> {
+    pub fn from_dir(settings: &R, dir: &Path, n: Option<usize>) -> Result<Self> {
         let files: Vec<(String, String)> = csv_files(dir, n)?
             .iter()
             .map(|path| {

@@ -3,11 +3,10 @@
 //! one direction: the preset's spec, the family's overrides, the generic ones, the checks, then the
 //! categories.
 
-use crate::categories::Categories;
 use crate::flags::Overrides as Given;
 use crate::jpeg::{JpegSettings, Subsampling};
 use crate::preset::Overrides;
-use crate::registry::Registry;
+use crate::registry::{DatasetCategories, Registry};
 use crate::search::Progress;
 use crate::spec::{Codec, Encoding, Format, PngCompression, SampleKind, Spec};
 use anyhow::{Context, Result, bail};
@@ -80,7 +79,7 @@ impl Request {
 /// Categories a caller already holds for a spec (its hash not yet set), tried before a preset makes
 /// them: a rendered folder's own `categories/`, so that resuming `fractaldb-10k` does not search
 /// again. The caller vouches for them (e.g. they match the folder's manifest).
-pub type Reuse<'a, R> = &'a dyn Fn(&Spec<R>) -> Option<Categories>;
+pub type Reuse<'a, R> = &'a dyn Fn(&Spec<R>) -> Option<DatasetCategories<R>>;
 
 impl Request {
     /// The request of preset `preset` with `overrides` ([`Example`](crate::preset::Example)'s; an
@@ -97,7 +96,7 @@ impl Request {
         &self,
         progress: Progress,
         reuse: Reuse<R>,
-    ) -> Result<(Spec<R>, Categories)> {
+    ) -> Result<(Spec<R>, DatasetCategories<R>)> {
         let preset = R::preset(&self.preset)?;
         let published = preset.spec();
         let mut overrides = Given::new(&self.preset, self.settings.clone());
@@ -129,7 +128,7 @@ impl Request {
         spec.check()?;
         let categories = if let Some(dir) = &self.categories_from {
             spec.category_source = dir.display().to_string();
-            Categories::from_dir(&spec.family, dir, self.categories)?
+            DatasetCategories::from_dir(&spec.family, dir, self.categories)?
         } else {
             if spec.categories > published.categories {
                 bail!(

@@ -161,10 +161,12 @@ pub fn first_accepted<P: Params>(
 }
 
 /// The first `n` categories `searcher` accepts with `seed` (a preset's categories from a search).
-pub fn categories<S: Searcher>(searcher: &S, seed: u64, n: usize, progress: Progress) -> Result<Categories>
-where
-    S::Found: 'static,
-{
+pub fn categories<S: Searcher>(
+    searcher: &S,
+    seed: u64,
+    n: usize,
+    progress: Progress,
+) -> Result<Categories<S::Found>> {
     let (found, _) = search(searcher, seed, n, u64::MAX, progress)?;
     Ok(Categories::new(found.into_iter().map(|f| f.category).collect()))
 }

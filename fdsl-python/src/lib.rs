@@ -6,8 +6,8 @@
 //! per call, so the module is safe after `fork`).
 
 use fdsl_dataset::memory::{is_out_of_memory, try_zeroed};
-use fdsl_dataset::{Categories, cache};
 use fdsl_dataset::{Dataset as Inner, Part, Spec};
+use fdsl_dataset::{DatasetCategories, cache};
 use numpy::{PyArray1, PyReadwriteArrayDyn, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -107,7 +107,7 @@ impl Dataset {
         let spec: Spec = serde_json::from_str(spec_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let files: Vec<(String, String)> =
             texts.into_iter().enumerate().map(|(c, t)| (Inner::category_path(c), t)).collect();
-        let categories = Categories::parse(&spec.family, &files).map_err(value_error)?;
+        let categories = DatasetCategories::parse(&spec.family, &files).map_err(value_error)?;
         Ok(Self::kept(Inner::new(spec, categories).map_err(value_error)?, None))
     }
 

@@ -1,10 +1,9 @@
 //! A dataset made: its spec and categories, checked, and the family built from them.
 
-use crate::categories::Categories;
 use crate::family::BoxError;
 use crate::offload::Offload;
 use crate::prepare::Prepare;
-use crate::registry::Registry;
+use crate::registry::{DatasetCategories, Registry};
 use crate::spec::{Codec, Naming, Spec};
 use anyhow::{Result, bail};
 use fdsl_core::family::{Family, Part, Role};
@@ -31,12 +30,12 @@ impl<R: std::fmt::Debug> std::fmt::Debug for Dataset<R> {
 impl<R: Registry> Dataset<R> {
     /// A dataset from a spec and its categories (of the spec's family); both are checked (the
     /// messages name the spec's fields: a spec from flags was checked by [`Spec::check`] before).
-    pub fn new(spec: Spec<R>, categories: Categories) -> Result<Self> {
+    pub fn new(spec: Spec<R>, categories: DatasetCategories<R>) -> Result<Self> {
         spec.check_named(Naming::Fields)?;
         if categories.len() != spec.categories || categories.sha256() != spec.categories_sha256 {
             bail!("the categories are not those the spec names (count or SHA-256 differ)");
         }
-        let (family, offload, prepare) = spec.family.family().build(&spec, &categories)?.into_parts();
+        let (family, offload, prepare) = categories.build(&spec)?.into_parts();
         let texts = categories.texts().into_iter().map(str::to_owned).collect();
         let parts: Vec<Part> = family.parts().iter().copied().collect();
         if spec.encoding.codec() == Codec::Jpeg {

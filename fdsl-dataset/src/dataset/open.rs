@@ -2,9 +2,8 @@
 //! folder's manifest and category files.
 
 use super::new::Dataset;
-use crate::categories::Categories;
 use crate::manifest::{MANIFEST, MANIFEST_FORMAT};
-use crate::registry::Registry;
+use crate::registry::{DatasetCategories, Registry};
 use crate::request::{Request, Reuse};
 use crate::search::Progress;
 use crate::spec::{FIRST_BYTES_VERSION, Spec};
@@ -63,7 +62,7 @@ impl<R: Registry> Dataset<R> {
             R::preset_categories(&spec, progress)?
         } else {
             let dir = Path::new(&spec.category_source);
-            Categories::from_dir(&spec.family, dir, Some(spec.categories))?
+            DatasetCategories::from_dir(&spec.family, dir, Some(spec.categories))?
         };
         if categories.sha256() != spec.categories_sha256 {
             bail!(
@@ -101,7 +100,7 @@ impl<R: Registry> Dataset<R> {
             bail!("{} {why}: open it with {}", file.display(), field("tool"));
         }
         let files = Self::read_category_files(dir, spec.categories)?;
-        let categories = Categories::parse(&spec.family, &files)?;
+        let categories = DatasetCategories::parse(&spec.family, &files)?;
         ensure!(
             categories.sha256() == spec.categories_sha256,
             "{}: the files of categories/ are not those the manifest's spec names (SHA-256 differs)",
@@ -125,7 +124,7 @@ impl<R: Registry> Dataset<R> {
 
     /// The dataset of `spec` over the categories of its family in `files`' texts, `(source, text)`.
     pub fn with_category_files(spec: Spec<R>, files: &[(String, String)]) -> Result<Self> {
-        let categories = Categories::parse(&spec.family, files)?;
+        let categories = DatasetCategories::parse(&spec.family, files)?;
         Self::new(spec, categories)
     }
 }

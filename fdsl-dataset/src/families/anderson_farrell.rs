@@ -56,8 +56,8 @@ impl FamilySettings for Settings {
         Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        let systems = categories.params::<Ifs2>()?.to_vec();
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs2>) -> Result<Built> {
+        let systems = categories.params().to_vec();
         let family = AndersonFarrell::new(systems, spec.size as usize, self.points as usize, spec.seed)
             .context("an Anderson & Farrell system")?;
         Ok(Built::new(family))

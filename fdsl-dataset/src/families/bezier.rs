@@ -36,7 +36,7 @@ fn published(preset: &str, categories: usize) -> Spec<Settings> {
 }
 
 /// Templates drawn from the seed.
-fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories<BezierCategory>> {
     numbered(spec, |c| Ok(BezierCategory::sample(&mut category_key::<BezierCategory>(spec.seed, c).rng())))
 }
 

@@ -76,7 +76,7 @@ fn published(preset: &str, shapes: ShapeModel, textures: Option<u32>) -> Spec<Se
 }
 
 /// The one class of the spec's shapes.
-fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories<ShapeModel>> {
     Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.shapes)]))
 }
 
@@ -173,8 +173,8 @@ impl FamilySettings for Settings {
         false
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        if categories.params::<ShapeModel>()?.iter().any(|&c| c != self.shapes) {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<ShapeModel>) -> Result<Built> {
+        if categories.params().iter().any(|&c| c != self.shapes) {
             bail!("the dead leaves class names other shapes than the spec's {}", self.shapes.name());
         }
         let (side, seed) = (spec.size as usize, spec.seed);

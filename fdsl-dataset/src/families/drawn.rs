@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
 /// A drawn family's category type, with what the library needs of its family.
-pub trait DrawnKind: DrawnCategory + Params + 'static {
+pub trait DrawnKind:
+    DrawnCategory<Error: std::error::Error + Send + Sync + 'static> + Params + 'static
+{
     /// The family's name in messages (`an RCDB category`).
     const WHAT: &'static str;
     /// The mean size of a PNG image, bytes per pixel, at compression levels fastest, fast, balanced,
@@ -56,11 +58,7 @@ impl<P> std::fmt::Debug for Drawn<P> {
     }
 }
 
-impl<P> FamilySettings for Drawn<P>
-where
-    P: DrawnKind + Clone + Send + Sync,
-    P::Error: std::error::Error + Send + Sync + 'static,
-{
+impl<P: DrawnKind> FamilySettings for Drawn<P> {
     const PRESETS: &'static [Preset<Self>] = P::PRESETS;
     type Category = P;
 
@@ -76,8 +74,8 @@ where
         Ok(Self::default())
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        let params = categories.params::<P>()?.to_vec();
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<P>) -> Result<Built> {
+        let params = categories.params().to_vec();
         let family = drawn::Drawn::<P, _>::new(params, spec.size as usize, spec.seed).context(P::WHAT)?;
         Ok(Built::new(family))
     }

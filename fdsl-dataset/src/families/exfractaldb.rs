@@ -49,7 +49,7 @@ pub fn search_source() -> String {
 }
 
 /// The first `spec.categories` categories of the 3-D search with [`SEARCH_SEED`].
-pub fn searched<S>(spec: &Spec<S>, progress: Progress) -> Result<Categories> {
+pub fn searched<S>(spec: &Spec<S>, progress: Progress) -> Result<Categories<Ifs3>> {
     search::categories(&REFERENCE_3D, SEARCH_SEED, spec.categories, progress)
 }
 
@@ -117,8 +117,8 @@ impl Params for Ifs3 {
 }
 
 /// What ExFractalDB and MV-FractalDB share: 3-D IFS categories, images of side `size`.
-fn build<S>(spec: &Spec<S>, categories: &Categories, points: u32, views: Option<u32>) -> Result<Built> {
-    let ifs = categories.params::<Ifs3>()?.to_vec();
+fn build<S>(spec: &Spec<S>, categories: &Categories<Ifs3>, points: u32, views: Option<u32>) -> Result<Built> {
+    let ifs = categories.params().to_vec();
     Ok(Built::new(ExFractalDb::new(ifs, points as usize, views, spec.size as usize, spec.seed)))
 }
 
@@ -141,7 +141,7 @@ impl FamilySettings for Settings {
         Ok(Settings { points: o.take(&POINTS)?.unwrap_or(self.points) })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs3>) -> Result<Built> {
         build(spec, categories, self.points, None)
     }
 
@@ -174,7 +174,7 @@ impl FamilySettings for MultiView {
         Ok(MultiView { points: o.take(&POINTS)?.unwrap_or(self.points), ..*self })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs3>) -> Result<Built> {
         build(spec, categories, self.points, Some(self.views))
     }
 

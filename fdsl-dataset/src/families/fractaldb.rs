@@ -167,12 +167,12 @@ pub const PRESETS: &[Preset<Settings>] = &[
 ];
 
 /// The first `spec.categories` categories of the search with seed 10000.
-fn searched_10k(spec: &Spec<Settings>, progress: Progress) -> Result<Categories> {
+fn searched_10k(spec: &Spec<Settings>, progress: Progress) -> Result<Categories<Ifs2>> {
     search::categories(&REFERENCE, FRACTALDB_10K_SEARCH_SEED, spec.categories, progress)
 }
 
 /// The first `n` official FractalDB-1k categories.
-pub fn official(n: usize) -> Result<Categories> {
+pub fn official(n: usize) -> Result<Categories<Ifs2>> {
     Ok(Categories::new(official_categories(n)?))
 }
 
@@ -242,8 +242,8 @@ impl FamilySettings for Settings {
         })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        let ifs = categories.params::<Ifs2>()?.to_vec();
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs2>) -> Result<Built> {
+        let ifs = categories.params().to_vec();
         let family = FractalDb::new(ifs, self.weight_step, self.recipe(spec.size), spec.seed)
             .context("the recipe")?
             .coloured(self.colour);

@@ -108,7 +108,7 @@ impl Settings {
 
 /// The base of the spec's seed and σ, redrawn until it passes the fill check itself
 /// ([`sample_base`]).
-fn base_from_seed(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn base_from_seed(spec: &Spec<Settings>, _: Progress) -> Result<Categories<Ifs2>> {
     let settings = &spec.family;
     let recipe = settings.recipe(spec.size);
     let mut pixels = vec![0u8; recipe.canvas_len()];
@@ -179,16 +179,16 @@ impl FamilySettings for Settings {
 
     /// The base is FractalDB's category format; one map, NaN or infinities are refused with the file's
     /// name.
-    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories> {
-        let categories = Categories::parse_as::<Ifs2>(files)?;
-        for ((source, _), base) in files.iter().zip(categories.params::<Ifs2>()?) {
+    fn parse_categories(&self, files: &[(String, String)]) -> Result<Categories<Ifs2>> {
+        let categories = Categories::parse(files)?;
+        for ((source, _), base) in files.iter().zip(categories.params()) {
             check_base(base).with_context(|| format!("{source}: not a 1p-frac base"))?;
         }
         Ok(categories)
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        let [base] = categories.params::<Ifs2>()? else {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs2>) -> Result<Built> {
+        let [base] = categories.params() else {
             bail!("1p-frac has one category, its base fractal");
         };
         let family =

@@ -119,11 +119,11 @@ fn check_mix(main: u32, noise: u32, naming: Naming) -> Result<()> {
 /// drawn from the seed.
 fn noise_mix<S>(
     spec: &Spec<S>,
-    categories: &Categories,
+    categories: &Categories<Ifs3>,
     main: u32,
     noise: u32,
 ) -> Result<PcFractalDb<Vec<Ifs3>, Vec<u32>>> {
-    let ifs = categories.params::<Ifs3>()?.to_vec();
+    let ifs = categories.params().to_vec();
     let mut partners = vec![0; ifs.len()];
     pc::partners(&mut pc::partners_key(spec.seed).rng(), &mut partners);
     let mix = NoiseMix { main: main as usize, noise: noise as usize };
@@ -150,7 +150,7 @@ impl FamilySettings for Settings {
         Ok(Settings { main: split.main as u32, noise: split.noise as u32 })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs3>) -> Result<Built> {
         Ok(Built::new(noise_mix(spec, categories, self.main, self.noise)?))
     }
 
@@ -196,7 +196,7 @@ impl FamilySettings for Scenes {
         Ok(Scenes { main: split.main as u32, noise: split.noise as u32, base_objects, ..*self })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Ifs3>) -> Result<Built> {
         let params = SceneParams { base_objects: self.base_objects, ..REFERENCE_SCENES };
         let objects = noise_mix(spec, categories, self.main, self.noise)?;
         Ok(Built::new(PcScenes::new(objects, self.models as usize, params)))

@@ -34,7 +34,7 @@ fn published(preset: &str, n: u32) -> Spec<Settings> {
 }
 
 /// The first `spec.categories` cells of the `n x n` grid.
-fn grid(spec: &Spec<Settings>, n: u32) -> Result<Categories> {
+fn grid(spec: &Spec<Settings>, n: u32) -> Result<Categories<PerlinCategory>> {
     numbered(spec, |c| {
         grid_category(n, c).with_context(|| format!("the {} preset is a {n} x {n} grid", spec.preset))
     })

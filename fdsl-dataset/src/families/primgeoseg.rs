@@ -207,7 +207,7 @@ pub const PRESETS: &[Preset<Settings>] = &[Preset {
 }];
 
 /// The one group of the spec's draws.
-fn one_group(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn one_group(spec: &Spec<Settings>, _: Progress) -> Result<Categories<DrawMode>> {
     Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.draw_mode)]))
 }
 
@@ -301,8 +301,8 @@ impl FamilySettings for Settings {
         false
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        if categories.params::<DrawMode>()?.iter().any(|&d| d != self.draw_mode) {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<DrawMode>) -> Result<Built> {
+        if categories.params().iter().any(|&d| d != self.draw_mode) {
             bail!("the PrimGeoSeg group names other draws than the spec's {}", self.draw_mode.name());
         }
         let family = PrimGeoSeg::new(self.volumes(spec.size as usize), spec.seed, self.draw_mode)

@@ -55,7 +55,10 @@ pub const PRESETS: &[Preset<Settings>] = &[
 ];
 
 /// Categories drawn from the seed at the reference's ranges.
-fn sampled(spec: &Spec<Settings>, _: crate::search::Progress) -> Result<crate::categories::Categories> {
+fn sampled(
+    spec: &Spec<Settings>,
+    _: crate::search::Progress,
+) -> Result<crate::categories::Categories<RcdbCategory>> {
     numbered(spec, |c| {
         Ok(RcdbCategory::sample(&mut category_key::<RcdbCategory>(spec.seed, c).rng(), &REFERENCE_RANGES))
     })

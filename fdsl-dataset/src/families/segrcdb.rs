@@ -148,8 +148,8 @@ impl FamilySettings for Settings {
         })
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        let params = categories.params::<SegRcdbCategory>()?.to_vec();
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<SegRcdbCategory>) -> Result<Built> {
+        let params = categories.params().to_vec();
         let family =
             SegRcdb::new(params, spec.size as usize, self.instances_per_image, self.mask_mode, spec.seed)
                 .context("SegRCDB")?;

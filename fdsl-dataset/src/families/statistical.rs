@@ -47,7 +47,7 @@ fn published(preset: &str, model: Model) -> Spec<Settings> {
 }
 
 /// The one class of the spec's model.
-fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn one_class(spec: &Spec<Settings>, _: Progress) -> Result<Categories<Model>> {
     Ok(Categories::new(vec![Category::new(format!("{}/00000", spec.preset), spec.family.model)]))
 }
 
@@ -130,8 +130,8 @@ impl FamilySettings for Settings {
         false
     }
 
-    fn build(&self, spec: &Spec<Self>, categories: &Categories) -> Result<Built> {
-        if categories.params::<Model>()?.iter().any(|&m| m != self.model) {
+    fn build(&self, spec: &Spec<Self>, categories: &Categories<Model>) -> Result<Built> {
+        if categories.params().iter().any(|&m| m != self.model) {
             bail!("the statistical class names another model than the spec's {}", Choice::name(self.model));
         }
         let params = statistical::Params { side: spec.size as usize, ..SMALL_SCALE };

@@ -53,7 +53,7 @@ pub const PRESETS: &[Preset<Settings>] = &[
 ];
 
 /// Categories drawn from the seed at the reference's ranges.
-fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories> {
+fn sampled(spec: &Spec<Settings>, _: Progress) -> Result<Categories<VisualAtomCategory>> {
     numbered(spec, |c| {
         let mut rng = category_key::<VisualAtomCategory>(spec.seed, c).rng();
         Ok(VisualAtomCategory::sample(&mut rng, &REFERENCE_RANGES))
