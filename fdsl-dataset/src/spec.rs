@@ -23,7 +23,7 @@ pub trait Choice: Copy + PartialEq + 'static {
 }
 
 /// What a family's samples are, before it is built. Everything the generic layer knows about a
-/// kind is its row of [`SampleKind::ROWS`]: a new kind of sample is one row, not a branch in every
+/// kind is its row of `SampleKind::ROWS`: a new kind of sample is one row, not a branch in every
 /// check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SampleKind {
