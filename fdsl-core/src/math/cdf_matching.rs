@@ -43,17 +43,23 @@ pub fn match_cdf(values: &mut [f64], work: &mut [f64], quantiles: &[f64], value:
         }
         start = end;
     }
+    // Each value is read once: the first value of the next run ends the current one.
     let (mut start, mut cursor) = (0, Interp::default());
+    let mut v = if n > 0 { values[index(words[0])] } else { 0.0 };
     while start < n {
-        let v = values[index(words[start])];
         let mut end = start + 1;
-        while end < n && values[index(words[end])] == v {
+        let mut next = v;
+        while end < n {
+            next = values[index(words[end])];
+            if next != v {
+                break;
+            }
             end += 1;
         }
         let mapped = cursor.at(end as f64 / n as f64, quantiles, &value);
         for &w in &words[start..end] {
             values[index(w)] = mapped;
         }
-        start = end;
+        (start, v) = (end, next);
     }
 }
