@@ -47,7 +47,14 @@
 //!   ([`crate::math::jacobi`], by decreasing eigenvalue) stand in;
 //! - a blur side `m = 0` (`U(0,10) = 0` exactly, where SciPy would raise) is taken as 1;
 //! - NumPy sums with pairwise summation and its FFT is pocketfft: fdsl sums in order and uses
-//!   [`crate::math::fft`]; values agree to rounding, not bit for bit.
+//!   [`crate::math::fft`]; values agree to rounding, not bit for bit;
+//! - work that changes the image by rounding only is not done (bytes version 3, issue 34): the
+//!   spectrum alone makes one round ([`rounds`]: the port's further rounds return the same image);
+//!   two channels share one complex transform; real images take the half-size real transforms
+//!   ([`crate::math::fft::rfft2`], [`crate::math::fft::irfft2`]); with the WMM the spectrum's inverse
+//!   transform and the pyramid's forward transform cancel and are skipped (the pyramid takes the
+//!   spectrum, standardised through Parseval's `σ² = Σ|Y|²/side⁴`); a band is not standardised before
+//!   its matching, which reads only the order of its values.
 //!
 //! The Matlab original, which made the released data (`successors-2.md` §3.3), differs more: spatial
 //! `sp3Filters` pyramid, per-pixel colour dithering, the proper PCA projection, histogram matching by

@@ -50,3 +50,48 @@ pub fn box_blur(channel: &mut [f64], scratch: &mut [f64], side: usize, m: usize)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window sums written out, as SciPy defines them.
+    fn naive(channel: &[f64], side: usize, m: usize) -> [f64; 32 * 32] {
+        let reflect = |t: isize| -> usize {
+            let n = side as isize;
+            (if t < 0 {
+                -t - 1
+            } else if t >= n {
+                2 * n - t - 1
+            } else {
+                t
+            }) as usize
+        };
+        let window = |i: usize| (0..m).map(move |o| reflect(i as isize - (m / 2) as isize + o as isize));
+        let mut out = [0.0; 32 * 32];
+        for y in 0..side {
+            for x in 0..side {
+                let sum: f64 = window(y)
+                    .flat_map(|r| window(x).map(move |c| (r, c)))
+                    .map(|(r, c)| channel[r * side + c])
+                    .sum();
+                out[y * side + x] = ((sum * (1.0 / m as f64 / m as f64)) as u8) as f64;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn running_sums_are_the_window_sums() {
+        let side = 32;
+        let mut channel = [0.0; 32 * 32];
+        for (i, v) in channel.iter_mut().enumerate() {
+            *v = ((i * 7919 + i / 5 * 31) % 256) as f64;
+        }
+        for m in 1..=10 {
+            let (mut blurred, mut scratch) = (channel, [0.0; 32 * 32]);
+            box_blur(&mut blurred, &mut scratch, side, m);
+            assert_eq!(blurred, naive(&channel, side, m), "m = {m}");
+        }
+    }
+}
