@@ -335,6 +335,24 @@ fn butterfly(a: &mut Complex, b: &mut Complex, w: Complex) {
     *b = u - t;
 }
 
+/// The butterfly by the factor 1 (`j = 0` of every stage): `(a, b) ← (a + b, a − b)`, the product
+/// `b·(1 − 0i)` skipped (it is `b` up to the sign of a zero).
+#[inline(always)]
+fn butterfly1(a: &mut Complex, b: &mut Complex) {
+    let u = *a;
+    *a = u + *b;
+    *b = u - *b;
+}
+
+/// [`butterfly4`] at `j = 0`, where `w` and `wa` are 1.
+#[inline(always)]
+fn butterfly4_first(x0: &mut Complex, x1: &mut Complex, x2: &mut Complex, x3: &mut Complex, wb: Complex) {
+    butterfly1(x0, x1);
+    butterfly1(x2, x3);
+    butterfly1(x0, x2);
+    butterfly(x1, x3, wb);
+}
+
 /// Two stages at once on four values of a block of `2·len`: `x0, x1` and `x2, x3` (`half = len/2`
 /// apart) by stage `len`'s factor `w`, then `x0, x2` and `x1, x3` (`len` apart) by stage `2·len`'s
 /// `wa` and `wb`: the same operations on the same values as the two stages one after the other,
@@ -358,7 +376,8 @@ fn butterfly4(
 
 /// One row: bit-reversal permutation, then `log₂ n` stages of butterflies `(a + w·b, a − w·b)`,
 /// stage `len` with the factors `w_j` of `twiddles[len/2 − 1 + j]`: the first alone when their
-/// number is odd, then two at a time ([`butterfly4`]).
+/// number is odd, then two at a time ([`butterfly4`]); the factor `w_0 = 1` is not multiplied by
+/// ([`butterfly1`]: bytes version 3 of the statistical models).
 /// `swaps` is the bit-reversal permutation of `n` as its swaps.
 fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
     let n = row.len();
@@ -372,7 +391,7 @@ fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
     if n.trailing_zeros() % 2 == 1 {
         for pair in row.chunks_exact_mut(2) {
             let (a, b) = pair.split_at_mut(1);
-            butterfly(&mut a[0], &mut b[0], twiddles[0]);
+            butterfly1(&mut a[0], &mut b[0]);
         }
         len = 4;
     }
@@ -383,7 +402,8 @@ fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
             let (lo, hi) = block.split_at_mut(len);
             let (q0, q1) = lo.split_at_mut(half);
             let (q2, q3) = hi.split_at_mut(half);
-            for j in 0..half {
+            butterfly4_first(&mut q0[0], &mut q1[0], &mut q2[0], &mut q3[0], w2[half]);
+            for j in 1..half {
                 butterfly4(&mut q0[j], &mut q1[j], &mut q2[j], &mut q3[j], w[j], w2[j], w2[j + half]);
             }
         }
@@ -408,7 +428,7 @@ fn fft_columns(data: &mut [Complex], side: usize, width: usize, twiddles: &[Comp
         for pair in data[..side * width].chunks_exact_mut(2 * width) {
             let (a_row, b_row) = pair.split_at_mut(width);
             for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
-                butterfly(a, b, twiddles[0]);
+                butterfly1(a, b);
             }
         }
         len = 4;
@@ -424,10 +444,15 @@ fn fft_columns(data: &mut [Complex], side: usize, width: usize, twiddles: &[Comp
             for (j, (((r0, r1), r2), r3)) in rows.enumerate() {
                 let (w, wa, wb) =
                     (twiddles[half - 1 + j], twiddles[len - 1 + j], twiddles[len - 1 + j + half]);
-                for (((x0, x1), x2), x3) in
-                    r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut())
-                {
-                    butterfly4(x0, x1, x2, x3, w, wa, wb);
+                let quads = r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut());
+                if j == 0 {
+                    for (((x0, x1), x2), x3) in quads {
+                        butterfly4_first(x0, x1, x2, x3, wb);
+                    }
+                } else {
+                    for (((x0, x1), x2), x3) in quads {
+                        butterfly4(x0, x1, x2, x3, w, wa, wb);
+                    }
                 }
             }
         }

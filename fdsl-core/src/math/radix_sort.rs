@@ -30,6 +30,14 @@ pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
             c1[((b >> DIGIT) & MASK) as usize] += 1;
             c2[((b >> (2 * DIGIT)) & MASK) as usize] += 1;
         }
+    } else if let [c0, c1, ..] = &mut counts
+        && digits == 2
+    {
+        for &w in words.iter() {
+            let b = w.to_bits() >> low;
+            c0[(b & MASK) as usize] += 1;
+            c1[((b >> DIGIT) & MASK) as usize] += 1;
+        }
     } else {
         for &w in words.iter() {
             let b = w.to_bits() >> low;

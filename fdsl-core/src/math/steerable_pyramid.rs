@@ -375,12 +375,20 @@ impl SteerablePyramid {
                     // (−i)³ = i: i·(x + iy) = −y + ix.
                     Complex::new(-v.im, v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i])
                 };
-                for (i, t) in t[..d * d].iter_mut().enumerate() {
+                // Index `m = −i` gets `conj(p0) + i·conj(p1)`: the same operations in the other
+                // order (the same bits), so each pair is formed once.
+                for i in 0..d * d {
                     let m = mirror(i, d);
+                    if m < i {
+                        continue;
+                    }
                     let (s0, s0m, s1, s1m) = (band(b, i), band(b, m), band(b + 1, i), band(b + 1, m));
                     let p0 = (s0 + s0m.conj()).scale(0.5);
                     let p1 = (s1 + s1m.conj()).scale(0.5);
-                    *t = Complex::new(p0.re - p1.im, p0.im + p1.re);
+                    t[i] = Complex::new(p0.re - p1.im, p0.im + p1.re);
+                    if m != i {
+                        t[m] = Complex::new(p0.re + p1.im, p1.re - p0.im);
+                    }
                 }
                 fft2_with(&mut t[..d * d], d, Direction::Inverse, twiddles)?;
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
