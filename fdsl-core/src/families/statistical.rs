@@ -498,7 +498,7 @@ fn impose_spectrum(
 fn spectrum_pair(
     side: usize,
     a: &mut [f64],
-    mut b: Option<&mut [f64]>,
+    b: Option<&mut [f64]>,
     magnitude: &[f64],
     work: &mut [Complex],
     twiddles: &Twiddles,
@@ -540,7 +540,7 @@ fn spectrum_pair(
         *x = w.re;
     }
     standardise(a, mean_a, std_a);
-    if let Some(b) = b.as_deref_mut() {
+    if let Some(b) = b {
         for (y, w) in b.iter_mut().zip(work.iter()) {
             *y = w.im;
         }
