@@ -10,7 +10,7 @@ use fdsl_core::families::anderson_farrell::{
 };
 use fdsl_core::families::statistical::{Model, SMALL_SCALE, render, scratch_len};
 use fdsl_core::math::cdf_matching::match_cdf;
-use fdsl_core::math::fft::{Complex, Direction, Twiddles, fft2_with};
+use fdsl_core::math::fft::{Complex, Direction, Twiddles, fft2_with, half_len, irfft2, rfft2};
 use fdsl_core::math::stream::{Purpose, unit_f64};
 use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
 use fdsl_core::raster::diamond_square::field_len;
@@ -76,9 +76,11 @@ fn statistical(c: &mut Criterion) {
     let mut g = c.benchmark_group("statistical");
     g.sample_size(10);
     g.throughput(Throughput::Elements(1));
-    for (name, model) in
-        [("stat-spectrum", Model::Spectrum), ("stat-spectrum-color-wmm", Model::SpectrumColorWmm)]
-    {
+    for (name, model) in [
+        ("stat-spectrum", Model::Spectrum),
+        ("stat-wmm", Model::Wmm),
+        ("stat-spectrum-color-wmm", Model::SpectrumColorWmm),
+    ] {
         let mut i = 0;
         g.bench_function(format!("{name}, one image (128 px)"), |b| {
             b.iter(|| {
@@ -97,6 +99,14 @@ fn statistical(c: &mut Criterion) {
             data.copy_from_slice(&image);
             fft2_with(&mut data, n, Direction::Forward, &twiddles).unwrap();
             fft2_with(&mut data, n, Direction::Inverse, &twiddles).unwrap();
+        })
+    });
+    let real_image: Vec<f64> = image.iter().map(|c| c.re).collect();
+    let (mut half, mut back) = (vec![Complex::default(); half_len(n)], vec![0.0; n * n]);
+    g.bench_function("rfft2 + irfft2 (real image), 128 x 128", |b| {
+        b.iter(|| {
+            rfft2(&real_image, &mut half, n, &twiddles).unwrap();
+            irfft2(&mut half, &mut back, n, &twiddles).unwrap();
         })
     });
     let values: Vec<f64> = image.iter().map(|c| (c.re - 0.5) * 40.0).collect();

@@ -47,7 +47,14 @@
 //!   ([`crate::math::jacobi`], by decreasing eigenvalue) stand in;
 //! - a blur side `m = 0` (`U(0,10) = 0` exactly, where SciPy would raise) is taken as 1;
 //! - NumPy sums with pairwise summation and its FFT is pocketfft: fdsl sums in order and uses
-//!   [`crate::math::fft`]; values agree to rounding, not bit for bit.
+//!   [`crate::math::fft`]; values agree to rounding, not bit for bit;
+//! - work that changes the image by rounding only is not done (bytes version 3, issue 34): the
+//!   spectrum alone makes one round ([`rounds`]: the port's further rounds return the same image);
+//!   two channels share one complex transform; real images take the half-size real transforms
+//!   ([`crate::math::fft::rfft2`], [`crate::math::fft::irfft2`]); with the WMM the spectrum's inverse
+//!   transform and the pyramid's forward transform cancel and are skipped (the pyramid takes the
+//!   spectrum, standardised through Parseval's `σ² = Σ|Y|²/side⁴`); a band is not standardised before
+//!   its matching, which reads only the order of its values.
 //!
 //! The Matlab original, which made the released data (`successors-2.md` §3.3), differs more: spatial
 //! `sp3Filters` pyramid, per-pixel colour dithering, the proper PCA projection, histogram matching by
@@ -60,11 +67,11 @@ use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, Scr
 use crate::math::box_blur::box_blur;
 use crate::math::cdf_matching::match_cdf;
 use crate::math::eigen3::eig3;
-use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, signed};
+use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, from_half, rfft2, signed};
 use crate::math::histogram::histogram;
 use crate::math::jacobi::jacobi_eigen;
 use crate::math::moments::{mean_std, min_max, standardise};
-use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid};
+use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid, mirror};
 use crate::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
 
 /// One of the four models (the reference's dataset names).
@@ -376,12 +383,12 @@ pub fn render(
     }
 
     let twiddles = Twiddles::new(side)?;
-    for _ in 0..params.iterations {
-        if model.spectrum() {
-            impose_spectrum(side, &layout, real, complex, &twiddles)?;
-        }
-        if model.wmm() {
-            impose_wmm(&layout, real, complex, &twiddles)?;
+    for _ in 0..rounds(model, params) {
+        match (model.spectrum(), model.wmm()) {
+            (true, true) => impose_spectrum_wmm(&layout, real, complex, &twiddles)?,
+            (true, false) => impose_spectrum(side, &layout, real, complex, &twiddles)?,
+            (false, true) => impose_wmm(&layout, real, complex, &twiddles)?,
+            (false, false) => {}
         }
         if model.color() {
             impose_color(side, &layout, real);
@@ -409,6 +416,15 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// The rounds that change the image: [`Params::iterations`], but one for the spectrum alone. After
+/// one round a channel is `y = ifft2(m·e^(iφ))` standardised, and a second round gives it back: the
+/// standardisation is affine (`a·y + b`, `a > 0`), so `fft2(x − x̄) = a·fft2(y)` keeps the phase
+/// `φ`, the same magnitude gives the same `y`, and the same standardisation the same image. The
+/// port's nine further rounds change its images by rounding only.
+pub fn rounds(model: Model, params: &Params) -> usize {
+    if model == Model::Spectrum { 1 } else { params.iterations }
 }
 
 /// One standard normal variate (Box–Muller: `sqrt(−2 ln u₁) · cos(2π u₂)`, `u₁ ∈ (0, 1]`).
@@ -458,7 +474,17 @@ fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
     head.copy_from_slice(&[mean, libm::sqrt(var)]);
 }
 
-/// One round of the spectrum (G:122-140), channel by channel.
+/// `m · e^(i·angle(w))` (`angle(0) = 0`): the port's `magnitude * exp(1j * angle(fft))`.
+#[inline(always)]
+fn with_magnitude(w: Complex, m: f64) -> Complex {
+    let r = libm::sqrt(w.re * w.re + w.im * w.im);
+    if r > 0.0 { Complex::new(m * (w.re / r), m * (w.im / r)) } else { Complex::new(m, 0.0) }
+}
+
+/// One round of the spectrum (G:122-140). Channels are real, so two go through one complex
+/// transform: `z = (a − ā) + i·(b − b̄)`, `A[k] = (Z[k] + Z*[−k])/2`, `B[k] = (Z[k] − Z*[−k])/2i`;
+/// each gets the magnitude, and `A' + i·B'` (both Hermitian) goes back in one inverse transform, `a`
+/// its real part and `b` its imaginary part. Channels 0 and 1 pair, channel 2 goes alone (`b = 0`).
 fn impose_spectrum(
     side: usize,
     layout: &Layout,
@@ -470,22 +496,106 @@ fn impose_spectrum(
     let (image, rest) = real.split_at_mut(layout.image.end);
     let magnitude = &rest[layout.magnitude.start - layout.image.end..][..n2];
     let work = &mut complex[..n2];
-    for channel in image.chunks_exact_mut(n2) {
+    let (c0, rest) = image.split_at_mut(n2);
+    let (c1, c2) = rest.split_at_mut(n2);
+    spectrum_pair(side, c0, Some(c1), magnitude, work, twiddles)?;
+    spectrum_pair(side, c2, None, magnitude, work, twiddles)
+}
+
+/// [`impose_spectrum`] on channel `a` and, if given, channel `b`, through one forward and one
+/// inverse transform.
+fn spectrum_pair(
+    side: usize,
+    a: &mut [f64],
+    b: Option<&mut [f64]>,
+    magnitude: &[f64],
+    work: &mut [Complex],
+    twiddles: &Twiddles,
+) -> Result<(), StatError> {
+    let (mean_a, std_a) = mean_std(a);
+    let (mean_b, std_b) = b.as_deref().map_or((0.0, 0.0), mean_std);
+    match b.as_deref() {
+        Some(b) => {
+            for ((w, &x), &y) in work.iter_mut().zip(a.iter()).zip(b) {
+                *w = Complex::new(x - mean_a, y - mean_b);
+            }
+        }
+        None => {
+            for (w, &x) in work.iter_mut().zip(a.iter()) {
+                *w = Complex::new(x - mean_a, 0.0);
+            }
+        }
+    }
+    fft2_with(work, side, Direction::Forward, twiddles)?;
+    for i in 0..side * side {
+        let j = mirror(i, side);
+        if j < i {
+            continue;
+        }
+        let (z, zm) = (work[i], work[j].conj());
+        let sum = z + zm;
+        let diff = z - zm;
+        // A = (z + z̄ₘ)/2, B = (z − z̄ₘ)/2i; the factor ½ does not change the phase.
+        let ya = with_magnitude(sum, magnitude[i]);
+        let yb = with_magnitude(Complex::new(diff.im, -diff.re), magnitude[i]);
+        work[i] = Complex::new(ya.re - yb.im, ya.im + yb.re);
+        if j != i {
+            // A'[−k] = conj(A'[k]), B'[−k] = conj(B'[k]) (the magnitude is even).
+            work[j] = Complex::new(ya.re + yb.im, yb.re - ya.im);
+        }
+    }
+    fft2_with(work, side, Direction::Inverse, twiddles)?;
+    for (x, w) in a.iter_mut().zip(work.iter()) {
+        *x = w.re;
+    }
+    standardise(a, mean_a, std_a);
+    if let Some(b) = b {
+        for (y, w) in b.iter_mut().zip(work.iter()) {
+            *y = w.im;
+        }
+        standardise(b, mean_b, std_b);
+    }
+    Ok(())
+}
+
+/// One round of the spectrum followed by the wavelet marginals (G:122-167), channel by channel,
+/// with the spectrum's image never formed: the pyramid takes its spectrum. The standardisation
+/// `x ← (y − ȳ)/σ_y · σ + μ` of `y = ifft2(Y)` is, in the frequency domain, `Y · σ/σ_y` with
+/// `μ·side²` at DC, where `ȳ = Y[0]/side² = 0` and `σ_y² = Σ|Y|²/side⁴` (Parseval): the port's
+/// inverse and the pyramid's forward transform are the identity to rounding and are skipped.
+fn impose_spectrum_wmm(
+    layout: &Layout,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    twiddles: &Twiddles,
+) -> Result<(), StatError> {
+    let pyramid = &layout.pyramid;
+    let side = pyramid.side();
+    let n2 = side * side;
+    for c in 0..3 {
+        let (image, rest) = real.split_at_mut(layout.image.end);
+        let channel = &image[c * n2..][..n2];
         let (mean, std) = mean_std(channel);
-        for (w, &x) in work.iter_mut().zip(channel.iter()) {
-            *w = Complex::new(x - mean, 0.0);
+        let (centred, rest) = rest[layout.blur.start - layout.image.end..].split_at_mut(n2);
+        let magnitude = &rest[layout.magnitude.start - layout.blur.end..][..n2];
+        // The centred channel's half spectrum (`rfft2`), given the magnitude over the full grid.
+        let (work, half) = complex[..2 * n2].split_at_mut(n2);
+        for (h, &x) in centred.iter_mut().zip(channel) {
+            *h = x - mean;
         }
-        fft2_with(work, side, Direction::Forward, twiddles)?;
-        for (w, &m) in work.iter_mut().zip(magnitude) {
-            // Magnitude · e^(i·angle(w)); angle(0) = 0.
-            let r = libm::sqrt(w.re * w.re + w.im * w.im);
-            *w = if r > 0.0 { Complex::new(m * (w.re / r), m * (w.im / r)) } else { Complex::new(m, 0.0) };
+        rfft2(centred, half, side, twiddles)?;
+        let mut power = 0.0;
+        for (k, (row, magnitude)) in work.chunks_exact_mut(side).zip(magnitude.chunks_exact(side)).enumerate()
+        {
+            for (l, (w, &m)) in row.iter_mut().zip(magnitude).enumerate() {
+                *w = with_magnitude(from_half(half, side, k, l), m);
+                power += w.re * w.re + w.im * w.im;
+            }
         }
-        fft2_with(work, side, Direction::Inverse, twiddles)?;
-        for (x, w) in channel.iter_mut().zip(work.iter()) {
-            *x = w.re;
-        }
-        standardise(channel, mean, std);
+        let scale = std / (libm::sqrt(power) / n2 as f64);
+        work.iter_mut().for_each(|w| *w = w.scale(scale));
+        work[0] = Complex::new(mean * n2 as f64, 0.0);
+        wmm_channel(layout, real, complex, twiddles, c, true)?;
     }
     Ok(())
 }
@@ -497,6 +607,23 @@ fn impose_wmm(
     complex: &mut [Complex],
     twiddles: &Twiddles,
 ) -> Result<(), StatError> {
+    for c in 0..3 {
+        wmm_channel(layout, real, complex, twiddles, c, false)?;
+    }
+    Ok(())
+}
+
+/// The wavelet marginals of channel `c`: its pyramid (from the channel, or with `from_spectrum`
+/// from its spectrum in `complex[..side²]`), every band but the lowpass matched to its law, and the
+/// channel reconstructed.
+fn wmm_channel(
+    layout: &Layout,
+    real: &mut [f64],
+    complex: &mut [Complex],
+    twiddles: &Twiddles,
+    c: usize,
+    from_spectrum: bool,
+) -> Result<(), StatError> {
     let pyramid = &layout.pyramid;
     let n2 = pyramid.side() * pyramid.side();
     let bands_per_channel = pyramid.band_count() - 1;
@@ -507,18 +634,23 @@ fn impose_wmm(
     let (bands, rest) = rest.split_at_mut(layout.bands.len());
     let (laws, rest) = rest.split_at_mut(layout.laws.len());
     let sort = &mut rest[layout.sort.start - layout.laws.end..][..layout.sort.len()];
-    for (c, channel) in image.chunks_exact_mut(n2).enumerate() {
+    let channel = &mut image[c * n2..][..n2];
+    if from_spectrum {
+        pyramid.build_from_spectrum(masks, bands, complex, twiddles)?;
+    } else {
         pyramid.build(masks, channel, bands, complex, twiddles)?;
-        for k in 0..bands_per_channel {
-            let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
-            let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
-            let band = &mut bands[pyramid.band_range(k).0];
-            standardise(band, mean, std);
-            match_cdf(band, sort, quantiles, |i| -200.0 + 0.5 * i as f64);
-            standardise(band, mean, std);
-        }
-        pyramid.reconstruct(masks, bands, channel, complex, twiddles)?;
     }
+    for k in 0..bands_per_channel {
+        let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
+        let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
+        let band = &mut bands[pyramid.band_range(k).0];
+        // The port standardises the band before matching too; the matching reads only the values'
+        // order, which an increasing affine map keeps (up to ties made by rounding), so that
+        // standardisation is skipped.
+        match_cdf(band, sort, quantiles, |i| -200.0 + 0.5 * i as f64);
+        standardise(band, mean, std);
+    }
+    pyramid.reconstruct(masks, bands, channel, complex, twiddles)?;
     Ok(())
 }
 

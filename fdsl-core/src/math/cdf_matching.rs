@@ -9,13 +9,13 @@ use crate::math::radix_sort::{order_key, radix_sort_high};
 pub const MAX_VALUES: usize = 1 << 20;
 
 /// The low bits of a sort word that the radix sort leaves alone: the index and the key's low bits.
-/// The sort orders the key's 33 high bits (three 11-bit digits); the few runs of words equal
-/// there are then ordered by the whole key.
-const UNSORTED_BITS: u32 = 31;
+/// The sort orders the key's 22 high bits (two 11-bit digits: sign, exponent and 10 bits of the
+/// mantissa); the short runs of words equal there are then ordered by the whole key.
+const UNSORTED_BITS: u32 = 42;
 
 /// Each value becomes `interp(q, quantiles, value)` with `q` = (values at or below it) / count
 /// (ties, equal under `==`, share the highest rank, as `np.unique`'s counts give). `work` is scratch
-/// of twice as many values: words of each value's `total_cmp` key (its 33 high bits) over its index,
+/// of twice as many values: words of each value's `total_cmp` key (its 22 high bits) over its index,
 /// sorted ([`radix_sort_high`]), runs of equal high bits put in full key order, then walked once,
 /// the `interp` segment moving forward with `q`. Any sort gives the same ranks, so the same values.
 /// At most [`MAX_VALUES`] values (more are left as they are).
@@ -43,17 +43,23 @@ pub fn match_cdf(values: &mut [f64], work: &mut [f64], quantiles: &[f64], value:
         }
         start = end;
     }
+    // Each value is read once: the first value of the next run ends the current one.
     let (mut start, mut cursor) = (0, Interp::default());
+    let mut v = if n > 0 { values[index(words[0])] } else { 0.0 };
     while start < n {
-        let v = values[index(words[start])];
         let mut end = start + 1;
-        while end < n && values[index(words[end])] == v {
+        let mut next = v;
+        while end < n {
+            next = values[index(words[end])];
+            if next != v {
+                break;
+            }
             end += 1;
         }
         let mapped = cursor.at(end as f64 / n as f64, quantiles, &value);
         for &w in &words[start..end] {
             values[index(w)] = mapped;
         }
-        start = end;
+        (start, v) = (end, next);
     }
 }

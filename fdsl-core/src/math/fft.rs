@@ -46,10 +46,13 @@ impl Complex {
 impl core::ops::Mul for Complex {
     type Output = Self;
 
-    /// The product, `(ac − bd) + i(ad + bc)`.
+    /// The product, `(ac − bd) + i(ad + bc)`, written lane by lane as `(a, b)·(c, c) + (b, a)·(−d, d)`
+    /// (`x − y` is `x + (−y)` and `(−d)·b` is `−(d·b)` in IEEE arithmetic, and addition commutes: the
+    /// same bits), so that the compiler can use one two-lane vector for the pair.
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
-        Self::new(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
+        let (c, d) = (o.re, o.im);
+        Self::new(self.re * c + self.im * -d, self.im * c + self.re * d)
     }
 }
 
@@ -190,7 +193,24 @@ pub fn fft2_with(
         Direction::Forward => &twiddles.forward,
         Direction::Inverse => &twiddles.inverse,
     };
-    // The bit-reversal permutation as its swaps `(i, j)`, `i < j`: fewer than side/2.
+    let (swaps, count) = bit_reversal(side, twiddles);
+    let swaps = &swaps[..count];
+    let twiddles = &table[..side.max(1)];
+    for row in data.chunks_exact_mut(side) {
+        fft1(row, twiddles, swaps);
+    }
+    fft_columns(data, side, side, twiddles, swaps);
+    if direction == Direction::Inverse {
+        // 1/N² is a power of two: the scaling is exact.
+        let s = 1.0 / (side * side) as f64;
+        data.iter_mut().for_each(|v| *v = v.scale(s));
+    }
+    Ok(())
+}
+
+/// The bit-reversal permutation of `side` as its swaps `(i, j)`, `i < j` (fewer than `side/2`), and
+/// their number.
+fn bit_reversal(side: usize, twiddles: &Twiddles) -> ([(u16, u16); MAX_SIDE / 2], usize) {
     let shift = twiddles.side.trailing_zeros() - side.trailing_zeros();
     let mut swaps = [(0u16, 0u16); MAX_SIDE / 2];
     let mut count = 0;
@@ -201,16 +221,108 @@ pub fn fft2_with(
             count += 1;
         }
     }
-    let swaps = &swaps[..count];
-    let twiddles = &table[..side.max(1)];
-    for row in data.chunks_exact_mut(side) {
-        fft1(row, twiddles, swaps);
+    (swaps, count)
+}
+
+/// Values of the half spectrum of a real `side × side` image: `side` rows of `side/2 + 1`
+/// frequencies `l = 0..=side/2` (the others are `X[k, l] = X*[−k, −l]`).
+pub fn half_len(side: usize) -> usize {
+    side * (side / 2 + 1)
+}
+
+/// The value at `(k, l)` (row, column, unshifted, any `l < side`) of the full spectrum whose half
+/// (from [`rfft2`]) is `half`.
+#[inline(always)]
+pub fn from_half(half: &[Complex], side: usize, k: usize, l: usize) -> Complex {
+    let w = side / 2 + 1;
+    if l < w { half[k * w + l] } else { half[((side - k) % side) * w + (side - l)].conj() }
+}
+
+/// The half spectrum (`numpy.fft.rfft2`'s values, [`half_len`] of them, rows of `side/2 + 1`) of the
+/// real `side × side` image `input`: rows `2r` and `2r + 1` go through one complex transform as
+/// `z = x₂ᵣ + i·x₂ᵣ₊₁` and come apart as `(Z[l] + Z*[−l])/2` and `(Z[l] − Z*[−l])/2i`, then the
+/// `side/2 + 1` columns are transformed: about half the work of [`fft2`] on the complex image. The
+/// same butterflies as [`fft2_with`], so the same accuracy, not the same bits.
+pub fn rfft2(input: &[f64], out: &mut [Complex], side: usize, twiddles: &Twiddles) -> Result<(), FftError> {
+    check_side(side)?;
+    if side > twiddles.side {
+        return Err(FftError::Side { side });
     }
-    fft_columns(data, side, twiddles, swaps);
-    if direction == Direction::Inverse {
-        // 1/N² is a power of two: the scaling is exact.
-        let s = 1.0 / (side * side) as f64;
-        data.iter_mut().for_each(|v| *v = v.scale(s));
+    let input = input.get(..side * side).ok_or(FftError::Buffer { needed: side * side })?;
+    let out = out.get_mut(..half_len(side)).ok_or(FftError::Buffer { needed: half_len(side) })?;
+    if side == 1 {
+        out[0] = Complex::new(input[0], 0.0);
+        return Ok(());
+    }
+    let w = side / 2 + 1;
+    let (swaps, count) = bit_reversal(side, twiddles);
+    let swaps = &swaps[..count];
+    let table = &twiddles.forward[..side];
+    let mut row = [Complex::default(); MAX_SIDE];
+    let row = &mut row[..side];
+    for (pair, halves) in input.chunks_exact(2 * side).zip(out.chunks_exact_mut(2 * w)) {
+        let (a, b) = pair.split_at(side);
+        for ((z, &x), &y) in row.iter_mut().zip(a).zip(b) {
+            *z = Complex::new(x, y);
+        }
+        fft1(row, table, swaps);
+        let (ha, hb) = halves.split_at_mut(w);
+        for (l, (ha, hb)) in ha.iter_mut().zip(hb.iter_mut()).enumerate() {
+            let (z, zm) = (row[l], row[(side - l) % side].conj());
+            let (sum, diff) = ((z + zm).scale(0.5), (z - zm).scale(0.5));
+            *ha = sum;
+            *hb = Complex::new(diff.im, -diff.re);
+        }
+    }
+    fft_columns(out, side, w, table, swaps);
+    Ok(())
+}
+
+/// The real `side × side` image (into `out`) whose half spectrum is `half` ([`half_len`] values,
+/// rows of `side/2 + 1`, overwritten): `numpy.fft.irfft2`, the inverse of [`rfft2`]. The columns
+/// are transformed back, then rows `2r` and `2r + 1` in one complex transform of `A + i·B` (both
+/// Hermitian: the real and imaginary parts come out as the two rows). The imaginary parts of the
+/// values at `l = 0` and `l = side/2`, zero for a real image's spectrum, are taken as zero.
+pub fn irfft2(
+    half: &mut [Complex],
+    out: &mut [f64],
+    side: usize,
+    twiddles: &Twiddles,
+) -> Result<(), FftError> {
+    check_side(side)?;
+    if side > twiddles.side {
+        return Err(FftError::Side { side });
+    }
+    let half = half.get_mut(..half_len(side)).ok_or(FftError::Buffer { needed: half_len(side) })?;
+    let out = out.get_mut(..side * side).ok_or(FftError::Buffer { needed: side * side })?;
+    if side == 1 {
+        out[0] = half[0].re;
+        return Ok(());
+    }
+    let w = side / 2 + 1;
+    let (swaps, count) = bit_reversal(side, twiddles);
+    let swaps = &swaps[..count];
+    let table = &twiddles.inverse[..side];
+    fft_columns(half, side, w, table, swaps);
+    let mut row = [Complex::default(); MAX_SIDE];
+    let row = &mut row[..side];
+    // 1/N² is a power of two: the scaling is exact.
+    let s = 1.0 / (side * side) as f64;
+    for (halves, pair) in half.chunks_exact(2 * w).zip(out.chunks_exact_mut(2 * side)) {
+        let (ha, hb) = halves.split_at(w);
+        for (l, (&a, &b)) in ha.iter().zip(hb).enumerate() {
+            let edge = l == 0 || l == side / 2;
+            let (a, b) = if edge { (Complex::new(a.re, 0.0), Complex::new(b.re, 0.0)) } else { (a, b) };
+            row[l] = Complex::new(a.re - b.im, a.im + b.re);
+            if !edge {
+                row[side - l] = Complex::new(a.re + b.im, b.re - a.im);
+            }
+        }
+        fft1(row, table, swaps);
+        let (a, b) = pair.split_at_mut(side);
+        for ((x, y), z) in a.iter_mut().zip(b.iter_mut()).zip(row.iter()) {
+            (*x, *y) = (z.re * s, z.im * s);
+        }
     }
     Ok(())
 }
@@ -222,6 +334,24 @@ fn butterfly(a: &mut Complex, b: &mut Complex, w: Complex) {
     let u = *a;
     *a = u + t;
     *b = u - t;
+}
+
+/// The butterfly by the factor 1 (`j = 0` of every stage): `(a, b) ← (a + b, a − b)`, the product
+/// `b·(1 − 0i)` skipped (it is `b` up to the sign of a zero).
+#[inline(always)]
+fn butterfly1(a: &mut Complex, b: &mut Complex) {
+    let u = *a;
+    *a = u + *b;
+    *b = u - *b;
+}
+
+/// [`butterfly4`] at `j = 0`, where `w` and `wa` are 1.
+#[inline(always)]
+fn butterfly4_first(x0: &mut Complex, x1: &mut Complex, x2: &mut Complex, x3: &mut Complex, wb: Complex) {
+    butterfly1(x0, x1);
+    butterfly1(x2, x3);
+    butterfly1(x0, x2);
+    butterfly(x1, x3, wb);
 }
 
 /// Two stages at once on four values of a block of `2·len`: `x0, x1` and `x2, x3` (`half = len/2`
@@ -247,7 +377,8 @@ fn butterfly4(
 
 /// One row: bit-reversal permutation, then `log₂ n` stages of butterflies `(a + w·b, a − w·b)`,
 /// stage `len` with the factors `w_j` of `twiddles[len/2 − 1 + j]`: the first alone when their
-/// number is odd, then two at a time ([`butterfly4`]).
+/// number is odd, then two at a time ([`butterfly4`]); the factor `w_0 = 1` is not multiplied by
+/// ([`butterfly1`]: bytes version 3 of the statistical models).
 /// `swaps` is the bit-reversal permutation of `n` as its swaps.
 fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
     let n = row.len();
@@ -261,7 +392,7 @@ fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
     if n.trailing_zeros() % 2 == 1 {
         for pair in row.chunks_exact_mut(2) {
             let (a, b) = pair.split_at_mut(1);
-            butterfly(&mut a[0], &mut b[0], twiddles[0]);
+            butterfly1(&mut a[0], &mut b[0]);
         }
         len = 4;
     }
@@ -272,7 +403,8 @@ fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
             let (lo, hi) = block.split_at_mut(len);
             let (q0, q1) = lo.split_at_mut(half);
             let (q2, q3) = hi.split_at_mut(half);
-            for j in 0..half {
+            butterfly4_first(&mut q0[0], &mut q1[0], &mut q2[0], &mut q3[0], w2[half]);
+            for j in 1..half {
                 butterfly4(&mut q0[j], &mut q1[j], &mut q2[j], &mut q3[j], w[j], w2[j], w2[j + half]);
             }
         }
@@ -281,41 +413,47 @@ fn fft1(row: &mut [Complex], twiddles: &[Complex], swaps: &[(u16, u16)]) {
 }
 
 /// Every column at once: the butterflies of [`fft1`] applied to whole rows (the same operations on
-/// each column as a column-by-column transform, in an order that reads memory row by row).
-fn fft_columns(data: &mut [Complex], side: usize, twiddles: &[Complex], swaps: &[(u16, u16)]) {
+/// each column as a column-by-column transform, in an order that reads memory row by row), on
+/// `side` rows of `width` values.
+fn fft_columns(data: &mut [Complex], side: usize, width: usize, twiddles: &[Complex], swaps: &[(u16, u16)]) {
     if side < 2 {
         return;
     }
     for &(i, j) in swaps {
         let (i, j) = (usize::from(i), usize::from(j));
-        let (head, tail) = data.split_at_mut(j * side);
-        head[i * side..(i + 1) * side].swap_with_slice(&mut tail[..side]);
+        let (head, tail) = data.split_at_mut(j * width);
+        head[i * width..(i + 1) * width].swap_with_slice(&mut tail[..width]);
     }
     let mut len = 2;
     if side.trailing_zeros() % 2 == 1 {
-        for pair in data.chunks_exact_mut(2 * side) {
-            let (a_row, b_row) = pair.split_at_mut(side);
+        for pair in data[..side * width].chunks_exact_mut(2 * width) {
+            let (a_row, b_row) = pair.split_at_mut(width);
             for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
-                butterfly(a, b, twiddles[0]);
+                butterfly1(a, b);
             }
         }
         len = 4;
     }
     while len < side {
         let half = len / 2;
-        for block in data.chunks_exact_mut(2 * len * side) {
-            let (lo, hi) = block.split_at_mut(len * side);
-            let (q0, q1) = lo.split_at_mut(half * side);
-            let (q2, q3) = hi.split_at_mut(half * side);
-            let rows = q0.chunks_exact_mut(side).zip(q1.chunks_exact_mut(side));
-            let rows = rows.zip(q2.chunks_exact_mut(side)).zip(q3.chunks_exact_mut(side));
+        for block in data[..side * width].chunks_exact_mut(2 * len * width) {
+            let (lo, hi) = block.split_at_mut(len * width);
+            let (q0, q1) = lo.split_at_mut(half * width);
+            let (q2, q3) = hi.split_at_mut(half * width);
+            let rows = q0.chunks_exact_mut(width).zip(q1.chunks_exact_mut(width));
+            let rows = rows.zip(q2.chunks_exact_mut(width)).zip(q3.chunks_exact_mut(width));
             for (j, (((r0, r1), r2), r3)) in rows.enumerate() {
                 let (w, wa, wb) =
                     (twiddles[half - 1 + j], twiddles[len - 1 + j], twiddles[len - 1 + j + half]);
-                for (((x0, x1), x2), x3) in
-                    r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut())
-                {
-                    butterfly4(x0, x1, x2, x3, w, wa, wb);
+                let quads = r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut());
+                if j == 0 {
+                    for (((x0, x1), x2), x3) in quads {
+                        butterfly4_first(x0, x1, x2, x3, wb);
+                    }
+                } else {
+                    for (((x0, x1), x2), x3) in quads {
+                        butterfly4(x0, x1, x2, x3, w, wa, wb);
+                    }
                 }
             }
         }
@@ -374,6 +512,35 @@ mod tests {
             fft2(&mut data, side, Direction::Inverse).unwrap();
             for (a, b) in data[..side * side].iter().zip(&input) {
                 assert!((a.re - b.re).abs() < 1e-14 && (a.im - b.im).abs() < 1e-14, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn real_transforms_match_the_complex_one_and_invert() {
+        for side in [1, 2, 4, 8] {
+            let mut input = [0.0; 64];
+            for (i, v) in input[..side * side].iter_mut().enumerate() {
+                *v = libm::sin(i as f64 * 1.3) * 5.0 + libm::cos(i as f64 * 0.7);
+            }
+            let mut full = [Complex::default(); 64];
+            for (c, &v) in full.iter_mut().zip(&input) {
+                *c = Complex::new(v, 0.0);
+            }
+            fft2(&mut full, side, Direction::Forward).unwrap();
+            let twiddles = Twiddles::new(8).unwrap();
+            let mut half = [Complex::default(); 40];
+            rfft2(&input, &mut half, side, &twiddles).unwrap();
+            for k in 0..side {
+                for l in 0..side {
+                    let (a, b) = (from_half(&half, side, k, l), full[k * side + l]);
+                    assert!((a.re - b.re).abs() < 1e-12 && (a.im - b.im).abs() < 1e-12, "{side} {k} {l}");
+                }
+            }
+            let mut back = [0.0; 64];
+            irfft2(&mut half, &mut back, side, &twiddles).unwrap();
+            for (a, b) in back[..side * side].iter().zip(&input) {
+                assert!((a - b).abs() < 1e-13, "{a} {b}");
             }
         }
     }

@@ -18,12 +18,32 @@ const DIGIT: u32 = 11;
 /// keep their order), through `temp` (as long): one counting pass for every digit of `DIGIT`
 /// bits, then one scatter pass per digit, skipped when all words share it.
 pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
+    const MASK: u64 = (1 << DIGIT) - 1;
     let digits = (64 - low).div_ceil(DIGIT) as usize;
     let mut counts = [[0u32; 1 << DIGIT]; 64usize.div_ceil(DIGIT as usize)];
-    let digit = |w: f64, d: usize| ((w.to_bits() >> (low + d as u32 * DIGIT)) & ((1 << DIGIT) - 1)) as usize;
-    for &w in words.iter() {
-        for (d, c) in counts[..digits].iter_mut().enumerate() {
-            c[digit(w, d)] += 1;
+    if let [c0, c1, c2, ..] = &mut counts
+        && digits == 3
+    {
+        for &w in words.iter() {
+            let b = w.to_bits() >> low;
+            c0[(b & MASK) as usize] += 1;
+            c1[((b >> DIGIT) & MASK) as usize] += 1;
+            c2[((b >> (2 * DIGIT)) & MASK) as usize] += 1;
+        }
+    } else if let [c0, c1, ..] = &mut counts
+        && digits == 2
+    {
+        for &w in words.iter() {
+            let b = w.to_bits() >> low;
+            c0[(b & MASK) as usize] += 1;
+            c1[((b >> DIGIT) & MASK) as usize] += 1;
+        }
+    } else {
+        for &w in words.iter() {
+            let b = w.to_bits() >> low;
+            for (d, c) in counts[..digits].iter_mut().enumerate() {
+                c[((b >> (d as u32 * DIGIT)) & MASK) as usize] += 1;
+            }
         }
     }
     let (mut src, mut dst) = (words, &mut temp[..]);
@@ -36,10 +56,14 @@ pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
         for c in c.iter_mut() {
             (*c, sum) = (sum, sum + *c);
         }
+        let shift = low + d as u32 * DIGIT;
         for &w in src.iter() {
-            let k = digit(w, d);
-            dst[c[k] as usize] = w;
+            let k = ((w.to_bits() >> shift) & MASK) as usize;
+            let at = c[k] as usize;
             c[k] += 1;
+            if let Some(slot) = dst.get_mut(at) {
+                *slot = w;
+            }
         }
         core::mem::swap(&mut src, &mut dst);
         in_temp = !in_temp;

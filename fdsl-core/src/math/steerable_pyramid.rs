@@ -30,7 +30,10 @@
 //! reconstruction factor is exactly `−i` (pyrtools' `(−1)^0.5` cubed has a real part of `1.8e−16`),
 //! and the Fourier transforms are [`crate::math::fft`]'s.
 
-use crate::math::fft::{Complex, Direction, FftError, Twiddles, check_side, fft2_with, signed, wrap};
+use crate::math::fft::{
+    Complex, Direction, FftError, Twiddles, check_side, fft2_with, from_half, half_len, irfft2, rfft2,
+    signed, wrap,
+};
 
 /// Orientations per level (`order + 1`, order 3).
 pub const ORIENTATIONS: usize = 4;
@@ -158,9 +161,10 @@ impl Tables {
 
 /// The index of the frequency opposite to index `i`'s on the unshifted `d × d` grid (`−k mod d`).
 #[inline(always)]
-fn mirror(i: usize, d: usize) -> usize {
-    let (y, x) = (i / d, i % d);
-    ((d - y) % d) * d + (d - x) % d
+pub fn mirror(i: usize, d: usize) -> usize {
+    // `d` is a power of two: shifts and masks, not divisions.
+    let (y, x) = (i >> d.trailing_zeros(), i & (d - 1));
+    ((d - y) & (d - 1)) * d + ((d - x) & (d - 1))
 }
 
 impl SteerablePyramid {
@@ -325,16 +329,37 @@ impl SteerablePyramid {
         twiddles: &Twiddles,
     ) -> Result<(), PyramidError> {
         self.check(masks, bands.len(), work.len(), image.len())?;
-        let n2 = self.side * self.side;
+        let (n, n2) = (self.side, self.side * self.side);
         let (f, t) = work[..2 * n2].split_at_mut(n2);
-        for (c, &v) in f.iter_mut().zip(image) {
-            *c = Complex::new(v, 0.0);
+        rfft2(image, t, n, twiddles)?;
+        for (k, row) in f.chunks_exact_mut(n).enumerate() {
+            for (l, f) in row.iter_mut().enumerate() {
+                *f = from_half(t, n, k, l);
+            }
         }
-        fft2_with(f, self.side, Direction::Forward, twiddles)?;
-        for ((t, &v), &m) in t.iter_mut().zip(f.iter()).zip(&masks[..n2]) {
-            *t = v.scale(m);
+        self.build_from_spectrum(masks, bands, work, twiddles)
+    }
+
+    /// [`Self::build`] from the image's spectrum (`fft2` of the image, unshifted) in `work[..side²]`,
+    /// which it overwrites: callers that hold the spectrum already save a forward transform.
+    pub fn build_from_spectrum(
+        &self,
+        masks: &[f64],
+        bands: &mut [f64],
+        work: &mut [Complex],
+        twiddles: &Twiddles,
+    ) -> Result<(), PyramidError> {
+        let n2 = self.side * self.side;
+        self.check(masks, bands.len(), work.len(), n2)?;
+        let (f, t) = work[..2 * n2].split_at_mut(n2);
+        // The highpass band is real: its half spectrum, then `irfft2`.
+        let (n, w) = (self.side, self.side / 2 + 1);
+        for (k, row) in t[..half_len(n)].chunks_exact_mut(w).enumerate() {
+            for (l, t) in row.iter_mut().enumerate() {
+                *t = f[k * n + l].scale(masks[k * n + l]);
+            }
         }
-        Self::real_inverse(t, self.side, &mut bands[..n2], twiddles)?;
+        irfft2(t, &mut bands[..n2], n, twiddles)?;
         for (v, &m) in f.iter_mut().zip(&masks[n2..2 * n2]) {
             *v = v.scale(m);
         }
@@ -350,12 +375,20 @@ impl SteerablePyramid {
                     // (−i)³ = i: i·(x + iy) = −y + ix.
                     Complex::new(-v.im, v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i])
                 };
-                for (i, t) in t[..d * d].iter_mut().enumerate() {
+                // Index `m = −i` gets `conj(p0) + i·conj(p1)`: the same operations in the other
+                // order (the same bits), so each pair is formed once.
+                for i in 0..d * d {
                     let m = mirror(i, d);
+                    if m < i {
+                        continue;
+                    }
                     let (s0, s0m, s1, s1m) = (band(b, i), band(b, m), band(b + 1, i), band(b + 1, m));
                     let p0 = (s0 + s0m.conj()).scale(0.5);
                     let p1 = (s1 + s1m.conj()).scale(0.5);
-                    *t = Complex::new(p0.re - p1.im, p0.im + p1.re);
+                    t[i] = Complex::new(p0.re - p1.im, p0.im + p1.re);
+                    if m != i {
+                        t[m] = Complex::new(p0.re + p1.im, p1.re - p0.im);
+                    }
                 }
                 fft2_with(&mut t[..d * d], d, Direction::Inverse, twiddles)?;
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
@@ -459,10 +492,17 @@ impl SteerablePyramid {
         for (v, &m) in r.iter_mut().zip(&masks[n2..2 * n2]) {
             *v = v.scale(m);
         }
-        Self::real_forward(&bands[..n2], self.side, t, twiddles)?;
-        for ((r, &v), &m) in r.iter_mut().zip(t.iter()).zip(&masks[..n2]) {
-            *r = *r + v.scale(m);
+        // The highpass band and the image are real: half spectra through `rfft2` and `irfft2`.
+        let (n, w) = (self.side, self.side / 2 + 1);
+        rfft2(&bands[..n2], t, n, twiddles)?;
+        for (k, (row, masks)) in r.chunks_exact_mut(n).zip(masks[..n2].chunks_exact(n)).enumerate() {
+            for (l, (r, &m)) in row.iter_mut().zip(masks).enumerate() {
+                *r = *r + from_half(t, n, k, l).scale(m);
+            }
         }
-        Self::real_inverse(r, self.side, image, twiddles)
+        for (k, row) in t[..half_len(n)].chunks_exact_mut(w).enumerate() {
+            row.copy_from_slice(&r[k * n..k * n + w]);
+        }
+        Ok(irfft2(t, image, n, twiddles)?)
     }
 }
