@@ -209,7 +209,7 @@ fn bad_family_flags_are_rejected() {
         ),
         ("dead-leaves-mixed", &["--instances", "0"], "--instances must be between 1 and 100000000"),
         ("dead-leaves-mixed", &["--size", "8"], "--size must be between 16 and 8192"),
-        ("dead-leaves-mixed", &["--format", "ply"], "--format ply writes point clouds"),
+        ("dead-leaves-mixed", &["--format", "ply"], "--format ply does not write images"),
         (
             "dead-leaves-mixed",
             &["--val-per-class", "105000"],
@@ -292,7 +292,7 @@ fn bad_perlin_and_bezier_flags_and_files_are_rejected() {
         ("bezier-144", &["--draw", "point"], "--draw does not apply to the bezier-144 preset"),
         ("bezier-1024", &["--instances", "0"], "--instances must be between 1 and 1000000"),
         ("perlin-1296", &["--size", "8"], "--size must be between 16 and 8192"),
-        ("bezier-144", &["--format", "ply"], "--format ply writes point clouds"),
+        ("bezier-144", &["--format", "ply"], "--format ply does not write images"),
     ];
     for (preset, extra, needle) in cases {
         let mut args = vec!["render", "--out", &out, "--preset", preset];

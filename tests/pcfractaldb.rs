@@ -79,7 +79,10 @@ fn mix_ratio_points_and_flags() {
     for (extra, needle) in [
         (&["--size", "64"][..], "--size does not apply to the pc-fractaldb-1k preset"),
         (&["--draw", "patch"], "--draw does not apply"),
-        (&["--format", "png"], "--format png makes images"),
+        (
+            &["--format", "png"],
+            "--format png does not write point clouds; point clouds take ply, ply-ascii, npy or webdataset",
+        ),
         (&["--mix-ratio", "1.5"], "--mix-ratio must be between 0 and 1"),
     ] {
         let mut a = vec!["render", "--preset", "pc-fractaldb-1k", "--out", &x];
@@ -93,7 +96,7 @@ fn mix_ratio_points_and_flags() {
     let o = fdsl(&["render", "--preset", "rcdb-1k", "--out", &x, "--format", "ply"]);
     assert!(
         String::from_utf8_lossy(&o.stderr)
-            .contains("--format ply writes point clouds; images take png, npy or webdataset")
+            .contains("--format ply does not write images; images take png, npy or webdataset")
     );
     assert!(!tmp.path().join("x").exists());
 }
@@ -179,7 +182,10 @@ fn scenes_are_deterministic_pinned_and_never_overlap() {
         "--format",
         "webdataset",
     ]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--format webdataset does not hold scenes"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--format webdataset does not write scenes; scenes take ply, ply-ascii or npy")
+    );
     let o =
         fdsl(&["render", "--preset", "pc-fractaldb-1k", "--out", &arg(tmp.path(), "w"), "--objects", "3"]);
     assert!(

@@ -170,7 +170,10 @@ fn sizes_below_90_and_formats_of_other_samples_are_refused() {
     let out = arg(tmp.path(), "out");
     for (extra, needle) in [
         (&["--size", "89"][..], "--size must be 90 to 1024 voxels for PrimGeoSeg"),
-        (&["--format", "png"][..], "--format png does not write volumes"),
+        (
+            &["--format", "png"][..],
+            "--format png does not write volumes; volumes take nifti, nifti-uint8, nifti-leading-slash, npy or webdataset",
+        ),
         (&["--primitives", "0"][..], "--primitives must be between 1 and 64"),
         (&["--categories", "2"][..], "--categories must be 1"),
     ] {
@@ -183,7 +186,10 @@ fn sizes_below_90_and_formats_of_other_samples_are_refused() {
         assert!(!Path::new(&out).exists());
     }
     let said = fdsl(&["render", "--preset", "rcdb-1k", "--out", &out, "--format", "nifti"]);
-    assert!(String::from_utf8_lossy(&said.stderr).contains("--format nifti writes volumes"));
+    assert!(
+        String::from_utf8_lossy(&said.stderr)
+            .contains("--format nifti does not write images; images take png, npy or webdataset")
+    );
     // A dry run counts a pair a volume and the datalist.
     let said = fdsl_ok(&["render", "--preset", "primgeoseg", "--out", &out, "--dry-run"]);
     let text = String::from_utf8_lossy(&said.stdout).into_owned();

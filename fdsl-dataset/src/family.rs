@@ -10,7 +10,7 @@ use crate::offload::Offload;
 use crate::prepare::Prepare;
 use crate::preset::Preset;
 pub use crate::spec::SampleKind;
-use crate::spec::{Format, Naming, PngCompression, Spec};
+use crate::spec::{Naming, PngCompression, Spec};
 use anyhow::Result;
 use fdsl_core::family::{Filled, Grouping, Parameter, Part, Parts, ScratchLen};
 use fdsl_core::{Family, RenderError, Workspace};
@@ -94,11 +94,7 @@ impl<F: FamilySettings> Spec<F> {
         category_source: &str,
         (categories, instances, size): (usize, usize, u32),
     ) -> Self {
-        let format = match family.samples() {
-            SampleKind::Images => Format::Png,
-            SampleKind::Volumes => Format::Nifti,
-            SampleKind::Clouds | SampleKind::Scenes => Format::Ply,
-        };
+        let format = family.samples().default_format();
         Self {
             family,
             preset: preset.into(),

@@ -22,7 +22,9 @@ pub trait Choice: Copy + PartialEq + 'static {
     }
 }
 
-/// What a family's samples are, before it is built.
+/// What a family's samples are, before it is built. Everything the generic layer knows about a
+/// kind is its row of [`SampleKind::ROWS`]: a new kind of sample is one row, not a branch in every
+/// check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SampleKind {
     /// Images (H x W or H x W x C, 8-bit).
@@ -35,20 +37,98 @@ pub enum SampleKind {
     Volumes,
 }
 
+/// One kind of sample: what messages call its samples, whether they have a side (`--size`), the
+/// formats that write them (a preset's default first) and those of them that write shards.
+struct KindRow {
+    kind: SampleKind,
+    noun: &'static str,
+    sized: bool,
+    formats: &'static [Format],
+    sharded: &'static [Format],
+}
+
 impl SampleKind {
-    /// What to call samples in messages: `images`, `point clouds`, `scenes`.
+    /// Every kind's row. Images in npy are N x H x W arrays per shard, while a point cloud's npy is
+    /// one file per sample (N x 3, like its PLY); scenes (point clouds of varying size with a
+    /// layout each) have no shards.
+    const ROWS: [KindRow; 4] = {
+        use Format::*;
+        [
+            KindRow {
+                kind: SampleKind::Images,
+                noun: "images",
+                sized: true,
+                formats: &[Png, Npy, Webdataset],
+                sharded: &[Npy, Webdataset],
+            },
+            KindRow {
+                kind: SampleKind::Clouds,
+                noun: "point clouds",
+                sized: false,
+                formats: &[Ply, PlyAscii, Npy, Webdataset],
+                sharded: &[Webdataset],
+            },
+            KindRow {
+                kind: SampleKind::Scenes,
+                noun: "scenes",
+                sized: false,
+                formats: &[Ply, PlyAscii, Npy],
+                sharded: &[],
+            },
+            KindRow {
+                kind: SampleKind::Volumes,
+                noun: "volumes",
+                sized: true,
+                formats: &[Nifti, NiftiUint8, NiftiLeadingSlash, Npy, Webdataset],
+                sharded: &[Npy, Webdataset],
+            },
+        ]
+    };
+
+    fn row(self) -> &'static KindRow {
+        let row = Self::ROWS.iter().find(|row| row.kind == self);
+        row.expect("every kind has its row")
+    }
+
+    /// What to call samples in messages: `images`, `point clouds`, `scenes`, `volumes`.
     pub fn noun(self) -> &'static str {
-        match self {
-            SampleKind::Images => "images",
-            SampleKind::Clouds => "point clouds",
-            SampleKind::Scenes => "scenes",
-            SampleKind::Volumes => "volumes",
-        }
+        self.row().noun
     }
 
     /// Whether its samples have a side (`--size`): images and volumes.
     pub fn sized(self) -> bool {
-        matches!(self, SampleKind::Images | SampleKind::Volumes)
+        self.row().sized
+    }
+
+    /// The formats that write its samples, the default first.
+    pub fn formats(self) -> &'static [Format] {
+        self.row().formats
+    }
+
+    /// The format a preset of this kind writes unless told otherwise.
+    pub fn default_format(self) -> Format {
+        self.formats()[0]
+    }
+
+    /// Whether its samples are written in shards in `format`.
+    pub fn shards(self, format: Format) -> bool {
+        self.row().sharded.contains(&format)
+    }
+
+    /// Why `format` cannot write its samples (`flag` names the setting), if it cannot: "--format
+    /// png does not write volumes; volumes take nifti, ..., npy or webdataset".
+    pub fn refusal(self, flag: &str, format: Format) -> Option<String> {
+        if self.formats().contains(&format) {
+            return None;
+        }
+        let names: Vec<&str> = self.formats().iter().map(|f| f.name()).collect();
+        let (last, first) = names.split_last().expect("every kind has a format");
+        let noun = self.noun();
+        Some(format!(
+            "{flag} {} does not write {noun}; {noun} take {} or {last}",
+            format.name(),
+            first.join(", ")
+        ))
     }
 }
 
@@ -148,13 +228,6 @@ impl Choice for Format {
     ];
 }
 
-impl Format {
-    /// Whether it writes volumes only (NIfTI).
-    pub fn volumes_only(self) -> bool {
-        matches!(self, Format::Nifti | Format::NiftiUint8 | Format::NiftiLeadingSlash)
-    }
-}
-
 impl Choice for PngCompression {
     const ALL: &'static [(Self, &'static str, &'static str)] = &[
         (
@@ -237,17 +310,6 @@ impl Encoding {
     /// Whether it is PNG (the field is then omitted).
     pub fn is_png(&self) -> bool {
         *self == Encoding::Png
-    }
-}
-
-/// Whether samples of `kind` are written in shards in `format`: WebDataset always (but not
-/// scenes); npy for images (N x H x W arrays), while a point cloud's npy is one file per sample
-/// (N x 3, like its PLY).
-pub fn shards(kind: SampleKind, format: Format) -> bool {
-    match format {
-        Format::Webdataset => kind != SampleKind::Scenes,
-        Format::Npy => kind.sized(),
-        _ => false,
     }
 }
 
@@ -356,13 +418,13 @@ impl<F: SpecFamily> Spec<F> {
 
     /// Whether it is written in shards.
     pub fn sharded(&self) -> bool {
-        shards(self.samples(), self.format)
+        self.samples().shards(self.format)
     }
 
     /// The same spec written in `format`, sharded formats with `shard_size` samples per shard
     /// (default [`DEFAULT_SHARD_SIZE`]; scenes are never sharded).
     pub fn with_format(self, format: Format, shard_size: Option<usize>) -> Self {
-        let sharded = shards(self.samples(), format);
+        let sharded = self.samples().shards(format);
         let shard_size = if sharded { Some(shard_size.unwrap_or(DEFAULT_SHARD_SIZE)) } else { shard_size };
         Self { format, shard_size, ..self }
     }
@@ -406,32 +468,8 @@ impl<F: SpecFamily> Spec<F> {
             );
         }
         family.check(self, naming)?;
-        match (kind, self.format) {
-            (SampleKind::Clouds | SampleKind::Scenes, Format::Png) => {
-                bail!(
-                    "{} png makes images; point clouds take ply, ply-ascii, npy or webdataset",
-                    n("--format", "format")
-                )
-            }
-            (SampleKind::Images, Format::Ply | Format::PlyAscii) => {
-                bail!(
-                    "{} {} writes point clouds; images take png, npy or webdataset",
-                    n("--format", "format"),
-                    self.format.name()
-                )
-            }
-            (SampleKind::Volumes, Format::Png | Format::Ply | Format::PlyAscii) => {
-                bail!(
-                    "{} {} does not write volumes; volumes take nifti, nifti-uint8, nifti-leading-slash, npy or \
-                     webdataset",
-                    n("--format", "format"),
-                    self.format.name()
-                )
-            }
-            (SampleKind::Images | SampleKind::Clouds | SampleKind::Scenes, f) if f.volumes_only() => {
-                bail!("{} {} writes volumes", n("--format", "format"), self.format.name())
-            }
-            _ => {}
+        if let Some(refusal) = kind.refusal(&n("--format", "format"), self.format) {
+            bail!(refusal);
         }
         if let Encoding::Jpeg(jpeg) = self.encoding {
             if kind != SampleKind::Images {

@@ -76,3 +76,29 @@ def test_fdsl_torch_gives_monais_dict(folder):
     assert torch.equal(batch[0]["label"], label) and set(batch[1]) == set(item)
     seen = fdsl.torch.FdslDataset(ds, transform=lambda d: sorted(d))[0]
     assert seen[:2] == ["image", "image_meta_dict"] or seen == ["image", "label"]
+
+
+def test_fdsl_torch_equals_monais_own_loading_of_the_files(folder):
+    """The item equals what MONAI itself makes of the NIfTI pair: ``LoadImaged`` then
+    ``EnsureChannelFirstd`` over the datalist's entry, values, dtype, shape and affine."""
+    torch = pytest.importorskip("torch")
+    if os.environ.get("FDSL_REQUIRE_PYTHON"):
+        import monai
+    else:
+        monai = pytest.importorskip("monai", reason="MONAI loads the NIfTI pairs (pip install monai)")
+    import fdsl.torch
+    from monai.transforms import Compose, EnsureChannelFirstd, LoadImaged
+
+    load = Compose([LoadImaged(keys=["image", "label"]), EnsureChannelFirstd(keys=["image", "label"])])
+    datalist = monai.data.load_decathlon_datalist(
+        str(folder / "label_num4.json"), data_list_key="training", base_dir=str(folder)
+    )
+    data = fdsl.torch.FdslDataset(fdsl.Dataset.from_manifest(folder))
+    for i, entry in enumerate(datalist):
+        want, got = load(entry), data[i]
+        for key in ("image", "label"):
+            assert isinstance(got[key], monai.data.MetaTensor), key
+            assert tuple(got[key].shape) == tuple(want[key].shape) == (1, 90, 90, 90)
+            assert torch.equal(got[key].as_tensor(), want[key].as_tensor().to(torch.float32)), (i, key)
+            assert np.array_equal(np.asarray(got[key].affine), np.asarray(want[key].affine)), (i, key)
+            assert tuple(got[key].meta["spatial_shape"]) == tuple(want[key].meta["spatial_shape"])

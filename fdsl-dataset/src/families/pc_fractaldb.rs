@@ -6,7 +6,7 @@ use crate::categories::Categories;
 use crate::family::{Built, FamilySettings, FlagMeaning, SampleKind};
 use crate::flags::{Flag, FlagUse, Overrides, POINTS, Values, check_points};
 use crate::preset::{Example, Preset};
-use crate::spec::{Format, Naming, Spec};
+use crate::spec::{Naming, Spec};
 use anyhow::{Context, Result, bail};
 use fdsl_core::Ifs3;
 use fdsl_core::families::pc_fractaldb::{
@@ -175,7 +175,7 @@ impl FamilySettings for Scenes {
         ]
     }
 
-    fn check(&self, spec: &Spec<Self>, naming: Naming) -> Result<()> {
+    fn check(&self, _spec: &Spec<Self>, naming: Naming) -> Result<()> {
         check_mix(self.main, self.noise, naming)?;
         if self.models == 0 {
             bail!("{} must be at least 1", naming.name("the models per class", "models"));
@@ -185,12 +185,6 @@ impl FamilySettings for Scenes {
                 "{} must be at most 1000, not {}",
                 naming.name("--objects", "base_objects"),
                 self.base_objects
-            );
-        }
-        if spec.format == Format::Webdataset {
-            bail!(
-                "{} webdataset does not hold scenes; take ply, ply-ascii or npy",
-                naming.name("--format", "format")
             );
         }
         Ok(())

@@ -62,7 +62,7 @@ def _monai_item(parts: dict[str, np.ndarray], roles: dict[str, str]) -> dict[str
             "original_channel_dim": "no_channel",
         }
         if MetaTensor is not None:
-            item[key] = MetaTensor(tensor, affine=meta["affine"], meta=meta)
+            item[key] = MetaTensor(tensor, meta=meta)  # the affine is the meta's
         else:
             item[key], item[f"{key}_meta_dict"] = tensor, meta
     return item
