@@ -477,7 +477,7 @@ pub fn hits_len(side: usize) -> usize {
 /// points kept in `trace` (at least `2·stored` values) for their bounds, the window from them,
 /// then every point counted. With `block = 0` (one chain) every step is `f64` and a point's cell
 /// its coordinates truncated, the reference's; with `block > 0` the chains run in `f32` lanes
-/// (bytes version 3: [`Lanes`], [`Window32`]). Each point counts once in `hits` ([`hits_len`]
+/// (bytes version 3: `Lanes`, `Window32`). Each point counts once in `hits` ([`hits_len`]
 /// values: the grid with a border of one, the only cells outside it whose patch can reach it, and
 /// a spare cell for the points outside), and every mask cell adds the hits shifted by its offset:
 /// the same integer sums as patch by patch. Returns the largest count (0: nothing drawn).
