@@ -248,16 +248,16 @@ fn perlin_bezier(c: &mut Criterion) {
     let templates: Vec<BezierCategory> =
         (0..16).map(|c| BezierCategory::sample(&mut category_key::<BezierCategory>(0, c).rng())).collect();
     let bezier = Bezier::new(templates, 256, 0).unwrap();
-    let (mut scratch, mut image, mut held) =
-        (vec![0u8; 256 * 256 * 8], vec![0u8; 256 * 256], Held::default());
+    let (perlin, bezier) = (Built::new(perlin).into_parts().0, Built::new(bezier).into_parts().0);
+    let words = perlin.scratch_len().words().max(bezier.scratch_len().words());
+    let (mut arena, mut image, mut held) = (vec![0u64; words], vec![0u8; 256 * 256], Held::default());
     let mut g = c.benchmark_group("perlin and bezier (256 px)");
     g.throughput(Throughput::Elements(16));
-    let (perlin, bezier) = (Built::new(perlin).into_parts().0, Built::new(bezier).into_parts().0);
     for (name, family) in [("perlin-100 grid", perlin), ("bezier templates", bezier)] {
         g.bench_function(format!("{name}: 16 categories, one image each, one thread"), |b| {
             b.iter(|| {
                 for class in 0..16 {
-                    let mut ws = Workspace::new(&mut [], &mut scratch, &mut [], &mut [], &mut held);
+                    let mut ws = Workspace::new(&mut arena, &mut held);
                     family.render(class, 1, &mut ws, &mut image).unwrap();
                 }
             })

@@ -9,7 +9,6 @@ use fdsl_core::families::anderson_farrell::{
     instance_key, render_counts, sample_system,
 };
 use fdsl_core::families::statistical::{Model, SMALL_SCALE, render, scratch_len};
-use fdsl_core::family::Family;
 use fdsl_core::math::cdf_matching::match_cdf;
 use fdsl_core::math::fft::{Complex, Direction, Twiddles, fft2_with};
 use fdsl_core::math::stream::{Purpose, unit_f64};
@@ -21,8 +20,8 @@ use std::hint::black_box;
 fn anderson_farrell(c: &mut Criterion) {
     let systems: Vec<_> = (0..64).map(|k| sample_system(&mut category_key(0, k).rng())).collect();
     let family = AndersonFarrell::new(systems.clone(), SIDE, POINTS, 0).unwrap();
-    let need = family.scratch_len();
-    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
+    let (scratch, reals) = family.scratch_lens();
+    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
     let mut rgb = vec![0u8; SIDE * SIDE * 3];
     let mut g = c.benchmark_group("anderson-farrell");
     g.throughput(Throughput::Elements(1));

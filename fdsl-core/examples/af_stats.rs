@@ -15,8 +15,8 @@ fn main() {
     let (systems, images, seed) = (arg(0, 10), arg(1, 1), arg(2, 0));
     let list: Vec<_> = (0..systems).map(|c| sample_system(&mut category_key(seed, c).rng())).collect();
     let family = AndersonFarrell::new(list.clone(), SIDE, POINTS, seed).expect("sampled systems");
-    let need = family.scratch_len();
-    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
+    let (scratch, reals) = family.scratch_lens();
+    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
     let mut rgb = vec![0u8; family.parts().max_len(0)];
     let mut raw = args.get(3).map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     let mut lines = Vec::new();

@@ -7,17 +7,23 @@
 //! names that work, and a [`Workspace`] keeps the last piece of it: rendering the samples of one unit
 //! one after another with one workspace computes it once, in any order, with the same bytes.
 //!
+//! The workspace is one caller-owned arena of `u64` words, [`Family::scratch_len`] long: the family
+//! states its buffers as a [`ScratchLen`] chain and carves them out of the arena in the same order
+//! ([`Workspace::carve`]), typed by `bytemuck`'s checked casts. A new buffer type is one line in the
+//! family that needs it; the trait, [`Workspace`] and every caller (which allocate one arena, see
+//! `fdsl-dataset`'s `Scratch`) stay as they are. A builder of named buffers was the other choice:
+//! it keeps a list of buffer types in the core and a field per type in each caller, which is what
+//! this replaces.
+//!
 //! ```
 //! use fdsl_core::family::{Family, Held, Workspace};
 //! use fdsl_core::families::rcdb::{Rcdb, RcdbCategory};
 //!
 //! let category = RcdbCategory { vertices: 40, contours: 30, perlin_coefficient: 2.0, line_width: 0.05 };
 //! let family = Rcdb::new([category], 128, 0)?;
-//! let need = family.scratch_len();
-//! let (mut positions, mut canvas) = (vec![0; need.positions], vec![0; need.canvas]);
-//! let (mut points, mut objects) = (vec![[0.0; 3]; need.points], vec![Default::default(); need.objects]);
+//! let mut arena = vec![0u64; family.scratch_len().words()];
 //! let mut held = Held::default();
-//! let mut ws = Workspace::new(&mut positions, &mut canvas, &mut points, &mut objects, &mut held);
+//! let mut ws = Workspace::new(&mut arena, &mut held);
 //! let mut image = vec![0u8; family.parts().max_len(0)];
 //! let written = family.render(0, 7, &mut ws, &mut image)?;
 //! assert_eq!(written, 128 * 128);
@@ -25,8 +31,7 @@
 //! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 
-use crate::math::fft::Complex;
-use crate::math::scene::SceneObject;
+pub use bytemuck::Pod;
 
 /// What a part of a sample is for: how its bytes read, and how every writer, reader and preview
 /// treats it. The class label is not a part: it is a number per sample (the class, or none where
@@ -255,21 +260,41 @@ impl Filled {
     }
 }
 
-/// The lengths of the workspace buffers a family needs ([`Family::scratch_len`]).
+/// The workspace a family needs ([`Family::scratch_len`]): its typed buffers, one after another in
+/// one arena of `u64` words, each starting on a word. A family states it as a chain,
+/// `ScratchLen::NONE.and::<u32>(positions).and::<u8>(canvas)`, and takes the same buffers in the
+/// same order from [`Workspace::carve`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScratchLen {
-    /// Packed pixel positions (FractalDB's traced chaos game).
-    pub positions: usize,
-    /// Bytes of a canvas kept between samples (FractalDB's painted canvas).
-    pub canvas: usize,
-    /// 3-D points (a model, a mix's parts).
-    pub points: usize,
-    /// Scene objects.
-    pub objects: usize,
-    /// `f64` values (the statistical images' planes, pyramids and laws).
-    pub reals: usize,
-    /// Complex values (their spectra).
-    pub complex: usize,
+    words: usize,
+}
+
+impl ScratchLen {
+    /// No buffers.
+    pub const NONE: Self = Self { words: 0 };
+
+    /// These buffers and, after them, one of `n` values of `T`.
+    pub const fn and<T: Pod>(self, n: usize) -> Self {
+        Self { words: self.words.saturating_add(words_of::<T>(n)) }
+    }
+
+    /// The `u64` words of the arena: the length of the buffer to give [`Workspace::new`].
+    pub const fn words(self) -> usize {
+        self.words
+    }
+
+    /// Its bytes (8 per word).
+    pub const fn bytes(self) -> usize {
+        self.words.saturating_mul(size_of::<u64>())
+    }
+}
+
+/// The words of `n` values of `T`, rounded up; `usize::MAX` past the address space.
+const fn words_of<T>(n: usize) -> usize {
+    match n.checked_mul(size_of::<T>()) {
+        Some(bytes) => bytes.div_ceil(size_of::<u64>()),
+        None => usize::MAX,
+    }
 }
 
 /// What a workspace's buffers hold, so that the next sample of the same unit reuses it. Starts
@@ -277,41 +302,79 @@ pub struct ScratchLen {
 /// one family value: give another family a fresh `Held`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Held {
-    /// The (class, key) of the work in `positions` or `points`, and how many entries it fills.
+    /// The (class, key) of the work in the traced positions or points, and how many entries it fills.
     pub(crate) trace: Option<(usize, u64, usize)>,
-    /// The (class, key) of the canvas in `canvas`.
+    /// The (class, key) of the painted canvas.
     pub(crate) canvas: Option<(usize, u64)>,
 }
 
-/// Caller-owned buffers for rendering, sized by [`Family::scratch_len`] (longer is fine), and what
-/// they hold.
+/// Caller-owned working memory for rendering: one arena of `u64` words, at least
+/// [`Family::scratch_len`]'s [`ScratchLen::words`] (longer is fine), and what it holds ([`Held`]).
+///
+/// The family carves its typed buffers out of the arena in a fixed order ([`Workspace::carve`],
+/// [`Carve::take`]), so a buffer of a new type is one more `and::<T>` in its `scratch_len` and one
+/// more `take::<T>` where it renders: no list of buffer types here or in any caller. The types are
+/// plain data ([`bytemuck::Pod`]: `u8`, `u32`, `f64`, `[f32; 3]`, [`Complex`](crate::math::fft::Complex),
+/// [`SceneObject`](crate::math::scene::SceneObject), …) of an alignment of at most 8, viewed
+/// through `bytemuck`'s checked casts (no `unsafe` here). A buffer's place in the arena is the same
+/// for every sample of a family, so what [`Held`] says it holds is still there at the next sample
+/// (FractalDB's traced chaos game and painted canvas).
 #[derive(Debug)]
 pub struct Workspace<'a> {
-    pub(crate) positions: &'a mut [u32],
-    pub(crate) canvas: &'a mut [u8],
-    pub(crate) points: &'a mut [[f32; 3]],
-    pub(crate) objects: &'a mut [SceneObject],
-    pub(crate) reals: &'a mut [f64],
-    pub(crate) complex: &'a mut [Complex],
+    pub(crate) arena: &'a mut [u64],
     pub(crate) held: &'a mut Held,
 }
 
 impl<'a> Workspace<'a> {
-    /// A workspace over these buffers.
-    pub fn new(
-        positions: &'a mut [u32],
-        canvas: &'a mut [u8],
-        points: &'a mut [[f32; 3]],
-        objects: &'a mut [SceneObject],
-        held: &'a mut Held,
-    ) -> Self {
-        Self { positions, canvas, points, objects, reals: &mut [], complex: &mut [], held }
+    /// A workspace over `arena` (at least [`ScratchLen::words`] of the family's
+    /// [`Family::scratch_len`]) and what it holds, `held` (a fresh [`Held::default`] for a new
+    /// arena or another family).
+    pub fn new(arena: &'a mut [u64], held: &'a mut Held) -> Self {
+        Self { arena, held }
     }
 
-    /// The same workspace with buffers of floating-point values and of complex values, for the
-    /// families that compute in them ([`ScratchLen::reals`], [`ScratchLen::complex`]; none without).
-    pub fn with_float_buffers(self, reals: &'a mut [f64], complex: &'a mut [Complex]) -> Self {
-        Self { reals, complex, ..self }
+    /// The arena's buffers, to take in the order of the family's [`ScratchLen`].
+    pub fn carve(&mut self) -> Carve<'_> {
+        Carve { rest: self.arena }
+    }
+
+    /// The arena's buffers and what they hold.
+    pub(crate) fn carve_held(&mut self) -> (Carve<'_>, &mut Held) {
+        (Carve { rest: self.arena }, self.held)
+    }
+}
+
+/// The rest of a workspace's arena, from which a family takes its buffers in order
+/// ([`Workspace::carve`]).
+#[derive(Debug)]
+pub struct Carve<'a> {
+    rest: &'a mut [u64],
+}
+
+impl<'a> Carve<'a> {
+    /// The next buffer: `n` values of `T`, on the next `ceil(n · size_of::<T>() / 8)` words (their
+    /// last bytes unused); [`ShortWorkspace`] if the arena has fewer words left.
+    pub fn take<T: Pod>(&mut self, n: usize) -> Result<&'a mut [T], ShortWorkspace> {
+        const { assert!(align_of::<T>() <= align_of::<u64>(), "a workspace buffer's values align to at most 8") };
+        let (len, words) = (n.saturating_mul(size_of::<T>()), words_of::<T>(n));
+        if self.rest.len() < words {
+            return Err(ShortWorkspace);
+        }
+        let (buffer, rest) = core::mem::take(&mut self.rest).split_at_mut(words);
+        self.rest = rest;
+        let bytes = &mut bytemuck::cast_slice_mut::<u64, u8>(buffer)[..len];
+        bytemuck::try_cast_slice_mut(bytes).map_err(|_| ShortWorkspace)
+    }
+}
+
+/// A workspace's arena is shorter than the family's [`Family::scratch_len`]: as a render's error,
+/// [`RenderError::Workspace`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShortWorkspace;
+
+impl<E> From<ShortWorkspace> for RenderError<E> {
+    fn from(_: ShortWorkspace) -> Self {
+        RenderError::Workspace
     }
 }
 
@@ -332,7 +395,7 @@ pub enum RenderError<E> {
         /// The sample's parts.
         parts: usize,
     },
-    /// A workspace buffer is shorter than [`Family::scratch_len`] asks.
+    /// The workspace's arena is shorter than [`Family::scratch_len`] asks.
     Workspace,
     /// The class is not one of the family's.
     Class,
@@ -438,7 +501,7 @@ pub trait Family {
     /// What every sample is: its parts, in order (an image; an image and its mask; a point cloud;
     /// a scene's points and layout).
     fn parts(&self) -> Parts;
-    /// The workspace buffers [`Family::render_parts`] needs.
+    /// The workspace [`Family::render_parts`] needs: the words of its arena ([`ScratchLen`]).
     fn scratch_len(&self) -> ScratchLen;
     /// Number of classes: one per category, but for a family that makes many classes of one
     /// category (1p-frac: perturbations of one base fractal).

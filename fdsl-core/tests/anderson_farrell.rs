@@ -219,11 +219,9 @@ fn systems_follow_the_reference_laws() {
 }
 
 fn workspace_render(family: &AndersonFarrell<Vec<Ifs2>>, class: usize, instance: u64) -> Vec<u8> {
-    let need = family.scratch_len();
-    let (mut positions, mut reals) = (vec![0; need.positions], vec![0.0; need.reals]);
+    let mut arena = vec![0u64; family.scratch_len().words()];
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut positions, &mut [], &mut [], &mut [], &mut held)
-        .with_float_buffers(&mut reals, &mut []);
+    let mut ws = Workspace::new(&mut arena, &mut held);
     let mut out = vec![0u8; family.parts().max_len(0)];
     assert_eq!(family.render(class, instance, &mut ws, &mut out).unwrap(), out.len());
     out
@@ -267,8 +265,8 @@ fn chains_that_leave_the_finite_numbers_count_nothing_after() {
         with_det_probabilities(&[map([1.5, 0.0, 0.0, 1.5, 0.1, 0.1]), map([0.5, 0.0, 0.0, 0.5, 0.0, 0.0])])
             .unwrap();
     let family = AndersonFarrell::new(vec![grow], 32, 20_000, 0).unwrap();
-    let need = family.scratch_len();
-    let (mut scratch, mut reals) = (vec![0u32; need.positions], vec![0.0; need.reals]);
+    let (scratch, reals) = family.scratch_lens();
+    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
     let mut rgb = vec![0u8; 32 * 32 * 3];
     let filling = family.draw(&grow, 0, 0, &mut scratch, &mut reals, &mut rgb);
     assert!(filling > 0.0 && filling <= 1.0);

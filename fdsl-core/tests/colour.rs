@@ -37,10 +37,9 @@ fn samples(colouring: Colouring, draw: Draw) -> Vec<Vec<u8>> {
     let ifs = Ifs2::new([half(0.0, 0.0), half(0.5, 0.0), half(0.25, 0.5)]).unwrap();
     let recipe = Recipe { grid: Grid::square(96), points: 20_000, draw };
     let family = FractalDb::new([ifs], 0.4, recipe, 7).unwrap().coloured(colouring);
-    let need = family.scratch_len();
-    let (mut positions, mut canvas) = (vec![0; need.positions], vec![0; need.canvas]);
+    let mut arena = vec![0u64; family.scratch_len().words()];
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut positions, &mut canvas, &mut [], &mut [], &mut held);
+    let mut ws = Workspace::new(&mut arena, &mut held);
     [0, 3, 41, 999]
         .map(|i| {
             let mut out = vec![0; family.parts().max_len(0)];

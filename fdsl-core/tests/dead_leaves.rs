@@ -76,7 +76,7 @@ fn bad_settings_are_errors() {
     assert!(DeadLeaves::new(ShapeModel::Mixed, MAX_SIDE + 1, 0).is_err());
     let family = DeadLeaves::new(ShapeModel::Mixed, 8, 0).unwrap();
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
+    let mut ws = Workspace::new(&mut [], &mut held);
     assert!(family.render(1, 0, &mut ws, &mut [0u8; 192]).is_err());
     assert!(family.render(0, 0, &mut ws, &mut [0u8; 191]).is_err());
 }

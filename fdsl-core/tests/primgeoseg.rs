@@ -178,9 +178,9 @@ fn the_family_renders_its_two_parts() {
             (parts.max_len(0), parts.max_len(1), family.classes(), family.labelled()),
             (96 * 96 * 96, 96 * 96 * 96, 32, false)
         );
-        let mut positions = vec![0u32; family.scratch_len().positions];
+        let mut arena = vec![0u64; family.scratch_len().words()];
         let mut held = Held::default();
-        let mut ws = Workspace::new(&mut positions, &mut [], &mut [], &mut [], &mut held);
+        let mut ws = Workspace::new(&mut arena, &mut held);
         let (mut v, mut l) = (vec![0u8; parts.max_len(0)], vec![0u8; parts.max_len(1)]);
         let filled = family.render_parts(0, 3, &mut ws, &mut [&mut v, &mut l]).unwrap();
         assert_eq!((filled.bytes(0), filled.bytes(1)), (v.len(), l.len()));

@@ -302,7 +302,7 @@ fn the_family_renders_its_image_and_mask_parts_into_their_buffers() {
     assert!(!family.labelled());
     assert_eq!((family.classes(), parts[0].max_len(), parts[1].max_len()), (254, 96 * 96, 96 * 96));
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
+    let mut ws = Workspace::new(&mut [], &mut held);
     let (mut a, mut b) = (vec![7u8; 96 * 96 + 5], vec![7u8; 96 * 96 + 5]);
     // The class is ignored: images are numbered, not classed.
     assert_eq!(

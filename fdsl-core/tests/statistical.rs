@@ -349,13 +349,11 @@ fn textured_bad_buffers_are_errors() {
     );
 }
 
-/// A workspace with float buffers of `reals` and `complex` values.
-fn with_float_buffers<R>(reals: usize, complex: usize, f: impl FnOnce(&mut Workspace<'_>) -> R) -> R {
-    let (mut r, mut c) = (vec![0.0; reals], vec![Complex::default(); complex]);
+/// A workspace of `words` words.
+fn with_workspace<R>(words: usize, f: impl FnOnce(&mut Workspace<'_>) -> R) -> R {
+    let mut arena = vec![0u64; words];
     let mut held = Held::default();
-    let mut ws =
-        Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held).with_float_buffers(&mut r, &mut c);
-    f(&mut ws)
+    f(&mut Workspace::new(&mut arena, &mut held))
 }
 
 #[test]
@@ -365,20 +363,23 @@ fn the_statistical_family_renders_the_models_images() {
         let family = StatisticalImages::new(model, params, 4).unwrap();
         assert_eq!(family.parts(), Parts::image(32, 3));
         assert_eq!(family.classes(), 1);
-        let need = family.scratch_len();
-        assert_eq!(need, scratch_len(&params).unwrap());
+        let buffers = scratch_len(&params).unwrap();
+        let words = family.scratch_len().words();
+        // Its reals (8 bytes each), then its complex values (16 bytes each), in whole words.
+        assert_eq!(words, buffers.reals + 2 * buffers.complex);
         let mut out = vec![0u8; 32 * 32 * 3];
-        let written = with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out));
+        let written = with_workspace(words, |ws| family.render(0, 7, ws, &mut out));
         assert_eq!(written, Ok(32 * 32 * 3));
         assert_eq!(out, render_image(model, 4, 7, &params), "{model:?}");
-        let short = with_float_buffers(need.reals - 1, need.complex, |ws| family.render(0, 7, ws, &mut out));
+        // A longer arena renders the same.
+        out.fill(0);
+        assert_eq!(with_workspace(words + 3, |ws| family.render(0, 7, ws, &mut out)), Ok(32 * 32 * 3));
+        assert_eq!(out, render_image(model, 4, 7, &params), "{model:?}");
+        let short = with_workspace(words - 1, |ws| family.render(0, 7, ws, &mut out));
         assert_eq!(short, Err(RenderError::Workspace));
-        let short = with_float_buffers(need.reals, need.complex - 1, |ws| family.render(0, 7, ws, &mut out));
-        assert_eq!(short, Err(RenderError::Workspace));
-        let class = with_float_buffers(need.reals, need.complex, |ws| family.render(1, 7, ws, &mut out));
+        let class = with_workspace(words, |ws| family.render(1, 7, ws, &mut out));
         assert_eq!(class, Err(RenderError::Class));
-        let output =
-            with_float_buffers(need.reals, need.complex, |ws| family.render(0, 7, ws, &mut out[1..]));
+        let output = with_workspace(words, |ws| family.render(0, 7, ws, &mut out[1..]));
         assert_eq!(output, Err(RenderError::Output { part: 0, needed: 32 * 32 * 3 }));
     }
     assert_eq!(
@@ -412,7 +413,7 @@ fn the_textured_family_paints_with_its_pools_textures() {
         StandInPool { textures: textures.clone(), missing: 99 },
     );
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut [], &mut [], &mut [], &mut [], &mut held);
+    let mut ws = Workspace::new(&mut [], &mut held);
     let mut out = vec![0u8; 64 * 64 * 3];
     for instance in 0..3 {
         assert_eq!(family.render(0, instance, &mut ws, &mut out), Ok(64 * 64 * 3));

@@ -1248,11 +1248,19 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         Ok(Self { systems, side, points, seed })
     }
 
+    /// The lengths of [`AndersonFarrell::draw`]'s buffers: `scratch`, the hit counts and the hits
+    /// per cell ([`hits_len`]) or the blur's `3·side²` row sums; `reals`, the chaos game's points
+    /// (`2·points`) and the diamond-square field ([`field_len`]).
+    pub fn scratch_lens(&self) -> (usize, usize) {
+        let area = self.side * self.side;
+        ((area + hits_len(self.side)).max(3 * area), 2 * self.points + field_len(self.side))
+    }
+
     /// Render instance `instance` of `system` (class `class`) into `rgb` (`side² · 3` bytes) with
-    /// the workspace buffers `scratch` ([`Self::scratch_len`]'s `positions`: the hit counts in the
-    /// first `side²`, then the hits per cell; the blur's row sums at the end) and `reals` (its
-    /// `reals`: the chaos game's points, then the diamond-square field). Returns the share of pixels
-    /// the fractal covers (before the background goes under it).
+    /// the workspace buffers `scratch` ([`Self::scratch_lens`]' first: the hit counts in the first
+    /// `side²`, then the hits per cell; the blur's row sums at the end) and `reals` (its second: the
+    /// chaos game's points, then the diamond-square field). Returns the share of pixels the fractal
+    /// covers (before the background goes under it).
     pub fn draw(
         &self,
         system: &Ifs2,
@@ -1325,16 +1333,10 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
         Parts::image(self.side, 3)
     }
 
-    /// Counts: the hit counts and the hits per cell ([`hits_len`]), or the blur's `3·side²` row
-    /// sums; reals: the chaos game's points (`2·points`) and the diamond-square field
-    /// ([`field_len`]).
+    /// [`AndersonFarrell::scratch_lens`]: `u32` counts, then `f64` reals.
     fn scratch_len(&self) -> ScratchLen {
-        let area = self.side * self.side;
-        ScratchLen {
-            positions: (area + hits_len(self.side)).max(3 * area),
-            reals: 2 * self.points + field_len(self.side),
-            ..ScratchLen::default()
-        }
+        let (counts, reals) = self.scratch_lens();
+        ScratchLen::NONE.and::<u32>(counts).and::<f64>(reals)
     }
 
     fn classes(&self) -> usize {
@@ -1355,10 +1357,10 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     ) -> Result<Filled, RenderError<Self::Error>> {
         let system = self.systems.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side * 3;
-        let need = self.scratch_len();
-        let counts = ws.positions.get_mut(..need.positions).ok_or(RenderError::Workspace)?;
-        let reals = ws.reals.get_mut(..need.reals).ok_or(RenderError::Workspace)?;
+        let (counts, reals) = self.scratch_lens();
         ws.held.trace = None;
+        let mut arena = ws.carve();
+        let (counts, reals) = (arena.take::<u32>(counts)?, arena.take::<f64>(reals)?);
         self.draw(system, class, instance, counts, reals, output(out, 0, len)?);
         Ok(Filled::one(len))
     }

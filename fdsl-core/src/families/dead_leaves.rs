@@ -285,7 +285,7 @@ impl Family for DeadLeaves {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
+        ScratchLen::NONE
     }
 
     fn classes(&self) -> usize {

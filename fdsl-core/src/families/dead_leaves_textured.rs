@@ -348,7 +348,7 @@ impl<P: TexturePool> Family for DeadLeavesTextured<P> {
 
     /// The regions of an image ([`REGIONS_LEN`]) live on the stack: nothing from the workspace.
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
+        ScratchLen::NONE
     }
 
     fn classes(&self) -> usize {

@@ -81,7 +81,7 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { canvas: P::scratch_bytes(self.side), ..ScratchLen::default() }
+        ScratchLen::NONE.and::<u8>(P::scratch_bytes(self.side))
     }
 
     fn classes(&self) -> usize {
@@ -104,7 +104,7 @@ impl<P: DrawnCategory, C: AsRef<[P]>> Family for Drawn<P, C> {
         let len = self.side * self.side;
         let mut canvas =
             Canvas::new(output(out, 0, len)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
-        let scratch = ws.canvas.get_mut(..P::scratch_bytes(self.side)).ok_or(RenderError::Workspace)?;
+        let scratch = ws.carve().take::<u8>(P::scratch_bytes(self.side))?;
         let mut rng = instance_key::<P>(self.seed, class as u64, instance).rng();
         category.draw_instance(&mut rng, &mut canvas, scratch).map_err(RenderError::Family)?;
         Ok(Filled::one(len))

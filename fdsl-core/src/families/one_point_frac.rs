@@ -332,7 +332,7 @@ impl Family for OnePointFrac {
 
     /// The canvas, drawn before it is flipped.
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { canvas: self.recipe.canvas_len(), ..ScratchLen::default() }
+        ScratchLen::NONE.and::<u8>(self.recipe.canvas_len())
     }
 
     fn classes(&self) -> usize {
@@ -360,8 +360,8 @@ impl Family for OnePointFrac {
         let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
         let out = output(out, 0, len)?;
-        let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
         ws.held.canvas = None;
+        let pixels = ws.carve().take::<u8>(len)?;
         let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
         self.draw(class, &mut canvas).map_err(RenderError::Family)?;
         canvas.write_flipped(Flip::Flip0, out).map_err(|_| RenderError::Workspace)?;

@@ -244,7 +244,7 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { points: 2 * self.mix.total(), ..ScratchLen::default() }
+        ScratchLen::NONE.and::<[f32; 3]>(2 * self.mix.total())
     }
 
     fn classes(&self) -> usize {
@@ -268,7 +268,9 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcFractalDb<C, P> {
     ) -> Result<Filled, RenderError<Self::Error>> {
         let len = self.mix.total() * 12;
         let out = output(out, 0, len)?;
-        write_points(self.mixed(class, instance, ws.points, ws.held)?, out);
+        let (mut arena, held) = ws.carve_held();
+        let points = arena.take::<[f32; 3]>(2 * self.mix.total())?;
+        write_points(self.mixed(class, instance, points, held)?, out);
         Ok(Filled::one(len))
     }
 
@@ -343,7 +345,7 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { points: 3 * self.objects.mix.total(), objects: self.capacity(), ..ScratchLen::default() }
+        ScratchLen::NONE.and::<[f32; 3]>(3 * self.objects.mix.total()).and::<SceneObject>(self.capacity())
     }
 
     fn classes(&self) -> usize {
@@ -363,17 +365,17 @@ impl<C: AsRef<[Ifs3]>, P: AsRef<[u32]>> Family for PcScenes<C, P> {
         out: &mut [&mut [u8]],
     ) -> Result<Filled, RenderError<Self::Error>> {
         let total = self.objects.mix.total();
-        if ws.objects.len() < self.capacity() || ws.points.len() < 3 * total {
-            return Err(RenderError::Workspace);
-        }
-        let n = self.objects_of(instance, ws.objects);
+        let (mut arena, held) = ws.carve_held();
+        let (points, objects) =
+            (arena.take::<[f32; 3]>(3 * total)?, arena.take::<SceneObject>(self.capacity())?);
+        let n = self.objects_of(instance, objects);
         let record = LAYOUT_RECORD * 8;
         let (cloud, layout) = output_pair(out, (n * total * 12, n * record))?;
-        let (work, placed) = ws.points.split_at_mut(2 * total);
+        let (work, placed) = points.split_at_mut(2 * total);
         let slots = cloud.chunks_exact_mut(total * 12).zip(layout.chunks_exact_mut(record));
-        for (i, (o, (slot, entry))) in ws.objects[..n].iter().zip(slots).enumerate() {
+        for (i, (o, (slot, entry))) in objects[..n].iter().zip(slots).enumerate() {
             let (class, model) = self.class_and_model(o.pick);
-            let points = self.objects.mixed(class, model as u64, work, ws.held)?;
+            let points = self.objects.mixed(class, model as u64, work, held)?;
             o.place(points, &mut placed[..total]);
             write_points(&placed[..total], slot);
             let [sx, sy, sz] = o.size;

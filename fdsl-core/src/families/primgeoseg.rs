@@ -289,9 +289,9 @@ impl Family for PrimGeoSeg {
         ])
     }
 
-    /// [`scratch_words`] `u32` in `positions`.
+    /// [`scratch_words`] `u32`.
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { positions: scratch_words(&self.settings), ..ScratchLen::default() }
+        ScratchLen::NONE.and::<u32>(scratch_words(&self.settings))
     }
 
     /// The primitive classes (labels `1..=classes`).
@@ -312,7 +312,7 @@ impl Family for PrimGeoSeg {
     ) -> Result<Filled, RenderError<PrimGeoSegError>> {
         let n = self.settings.voxels();
         let (volume, labels) = output_pair(out, (n, n))?;
-        let scratch = ws.positions.get_mut(..scratch_words(&self.settings)).ok_or(RenderError::Workspace)?;
+        let scratch = ws.carve().take::<u32>(scratch_words(&self.settings))?;
         match self.mode {
             DrawMode::Streams => {
                 render(&self.settings, &mut Keyed::new(self.seed, instance), scratch, volume, labels)

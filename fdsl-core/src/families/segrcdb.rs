@@ -419,7 +419,7 @@ impl<C: AsRef<[SegRcdbCategory]>> Family for SegRcdb<C> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen::default()
+        ScratchLen::NONE
     }
 
     /// The categories (mask labels `1..=classes`).

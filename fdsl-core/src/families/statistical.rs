@@ -291,10 +291,19 @@ impl Layout {
     }
 }
 
-/// The buffers [`render`] needs for `params`: [`ScratchLen::reals`] and [`ScratchLen::complex`].
-pub fn scratch_len(params: &Params) -> Result<ScratchLen, StatError> {
+/// The lengths of the buffers [`render`] needs ([`scratch_len`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Buffers {
+    /// `f64` values: `real`.
+    pub reals: usize,
+    /// [`Complex`] values: `complex`.
+    pub complex: usize,
+}
+
+/// The buffers [`render`] needs for `params`.
+pub fn scratch_len(params: &Params) -> Result<Buffers, StatError> {
     let layout = Layout::new(params)?;
-    Ok(ScratchLen { reals: layout.sort.end, complex: layout.complex, ..ScratchLen::default() })
+    Ok(Buffers { reals: layout.sort.end, complex: layout.complex })
 }
 
 /// The stream of image `instance` of `model` in the dataset with `seed`.
@@ -609,7 +618,7 @@ pub struct StatisticalImages {
     model: Model,
     params: Params,
     seed: u64,
-    scratch: ScratchLen,
+    scratch: Buffers,
 }
 
 impl StatisticalImages {
@@ -627,8 +636,9 @@ impl Family for StatisticalImages {
         Parts::image(self.params.side, 3)
     }
 
+    /// [`scratch_len`]: its reals, then its complex values.
     fn scratch_len(&self) -> ScratchLen {
-        self.scratch
+        ScratchLen::NONE.and::<f64>(self.scratch.reals).and::<Complex>(self.scratch.complex)
     }
 
     fn classes(&self) -> usize {
@@ -652,10 +662,9 @@ impl Family for StatisticalImages {
         }
         let need = self.params.side * self.params.side * 3;
         let out = output(out, 0, need)?;
-        if ws.reals.len() < self.scratch.reals || ws.complex.len() < self.scratch.complex {
-            return Err(RenderError::Workspace);
-        }
-        render(self.model, self.seed, instance, &self.params, ws.reals, ws.complex, out)
+        let mut arena = ws.carve();
+        let (reals, complex) = (arena.take(self.scratch.reals)?, arena.take(self.scratch.complex)?);
+        render(self.model, self.seed, instance, &self.params, reals, complex, out)
             .map_err(RenderError::Family)?;
         Ok(Filled::one(need))
     }

@@ -15,7 +15,8 @@
 //! and `realfft` allocate their plans.
 
 /// A complex number of two `f64`s.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct Complex {
     /// The real part.
     pub re: f64,

@@ -2,7 +2,8 @@
 //! reads (PC-FractalDB's scenes, `generate_scene.py`).
 
 /// One object of a scene: an upright box, as a 3-D detector's loader wants it.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct SceneObject {
     /// Box size (x, y, z): `U(0.75, 1.25) · (1, U(0.9, 1.1), U(0.9, 1.1))`.
     pub size: [f64; 3],

@@ -5,8 +5,6 @@
 #![allow(dead_code)]
 
 use fdsl_core::family::{Family, Held, RenderError, Workspace};
-use fdsl_core::math::fft::Complex;
-use fdsl_core::math::scene::SceneObject;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -43,23 +41,16 @@ pub fn any_f64() -> impl Strategy<Value = f64> {
     ]
 }
 
-/// Every part of sample (`class`, `instance`), rendered with fresh buffers of the sizes
+/// Every part of sample (`class`, `instance`), rendered with a fresh workspace of the size
 /// [`Family::scratch_len`] asks for; each part cut to the bytes written.
 pub fn render_parts<F: Family>(
     family: &F,
     class: usize,
     instance: u64,
 ) -> Result<Vec<Vec<u8>>, RenderError<F::Error>> {
-    let need = family.scratch_len();
-    let mut positions = vec![0u32; need.positions];
-    let mut canvas = vec![0u8; need.canvas];
-    let mut points = vec![[0f32; 3]; need.points];
-    let mut objects = vec![SceneObject::default(); need.objects];
-    let mut reals = vec![0f64; need.reals];
-    let mut complex = vec![Complex::default(); need.complex];
+    let mut arena = vec![0u64; family.scratch_len().words()];
     let mut held = Held::default();
-    let mut ws = Workspace::new(&mut positions, &mut canvas, &mut points, &mut objects, &mut held)
-        .with_float_buffers(&mut reals, &mut complex);
+    let mut ws = Workspace::new(&mut arena, &mut held);
     let parts = family.parts();
     let mut out: Vec<Vec<u8>> = parts.iter().map(|p| vec![0u8; p.max_len()]).collect();
     let filled = {

@@ -3,23 +3,13 @@
 use super::new::Dataset;
 use crate::registry::Registry;
 use fdsl_core::family::Part;
-use fdsl_core::math::fft::Complex;
-use fdsl_core::math::scene::SceneObject;
 
 impl<R: Registry> Dataset<R> {
     /// The most memory one worker thread holds while it renders: its working buffers (the family's
     /// [`Family::scratch_len`](fdsl_core::Family::scratch_len)) and one sample. A batch of `threads` threads needs this times
     /// `threads`, besides its output.
     pub fn bytes_per_thread(&self) -> u64 {
-        let need = self.family().scratch_len();
-        let bytes = need.positions * size_of::<u32>()
-            + need.canvas
-            + need.points * size_of::<[f32; 3]>()
-            + need.objects * size_of::<SceneObject>()
-            + need.reals * size_of::<f64>()
-            + need.complex * size_of::<Complex>()
-            + self.sample_bytes();
-        bytes as u64
+        (self.family().scratch_len().bytes() + self.sample_bytes()) as u64
     }
 
     /// The most bytes of one sample, its parts together.

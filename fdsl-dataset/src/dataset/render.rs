@@ -9,20 +9,16 @@ use crate::registry::Registry;
 use crate::spec::Encoding;
 use anyhow::{Context, Result, bail, ensure};
 use fdsl_core::family::{Element, Filled, Held, Role, Workspace};
-use fdsl_core::math::fft::Complex;
-use fdsl_core::math::scene::SceneObject;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// Per-worker buffers, reused across samples of one dataset (give each dataset its own).
 #[derive(Default)]
 pub struct Scratch {
-    positions: Vec<u32>,
-    canvas: Vec<u8>,
-    points: Vec<[f32; 3]>,
-    objects: Vec<SceneObject>,
-    reals: Vec<f64>,
-    complex: Vec<Complex>,
+    /// The family's workspace arena ([`Family::scratch_len`](fdsl_core::Family::scratch_len)),
+    /// grown to it at the first sample.
+    arena: Vec<u64>,
+    /// What the arena holds.
     held: Held,
     /// One sample's parts, for callers that take them by reference.
     out: Vec<Vec<u8>>,
@@ -216,18 +212,11 @@ impl<R: Registry> Dataset<R> {
         read_back: bool,
     ) -> Result<Filled> {
         let family = self.family();
-        let need = family.scratch_len();
-        let Scratch { positions, canvas, points, objects, reals, complex, held, precomputed, .. } = scratch;
+        let Scratch { arena, held, precomputed, .. } = scratch;
         let what = || format!("the working buffers of one thread ({})", self.spec.preset);
         let fix = "use fewer threads or a smaller size";
-        try_grow(positions, need.positions, 0, what, fix)?;
-        try_grow(canvas, need.canvas, 0, what, fix)?;
-        try_grow(points, need.points, [0.0; 3], what, fix)?;
-        try_grow(objects, need.objects, SceneObject::default(), what, fix)?;
-        try_grow(reals, need.reals, 0.0, what, fix)?;
-        try_grow(complex, need.complex, Complex::default(), what, fix)?;
-        let mut ws =
-            Workspace::new(positions, canvas, points, objects, held).with_float_buffers(reals, complex);
+        try_grow(arena, family.scratch_len().words(), 0, what, fix)?;
+        let mut ws = Workspace::new(arena, held);
         let (class, instance) = (sample.class, sample.instance as u64);
         let failed = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!("sample {} (class {class}, instance {instance}): {e}", self.index_of(sample))

@@ -71,7 +71,7 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen { points: self.points, ..ScratchLen::default() }
+        ScratchLen::NONE.and::<[f32; 3]>(self.points)
     }
 
     fn classes(&self) -> usize {
@@ -105,14 +105,15 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let (model, view) = self.model_and_view(instance);
         let row = self.weights.get(model as usize).ok_or(RenderError::Instance)?;
-        let cloud = ws.points.get_mut(..self.points).ok_or(RenderError::Workspace)?;
-        let len = match ws.held.trace {
+        let (mut arena, held) = ws.carve_held();
+        let cloud = arena.take::<[f32; 3]>(self.points)?;
+        let len = match held.trace {
             Some((c, m, len)) if (c, m) == (class, model) => len,
             _ => {
                 let ifs = category.scaled(row);
                 let len = cloud::chaos_game(&ifs, self.key(class, model, Purpose::Chain).rng(), cloud);
                 cloud::normalise(&mut cloud[..len]);
-                ws.held.trace = Some((class, model, len));
+                held.trace = Some((class, model, len));
                 len
             }
         };
@@ -125,7 +126,7 @@ impl<C: AsRef<[Ifs3]>> Family for ExFractalDb<C> {
         let mut canvas =
             Canvas::new(output(out, 0, bytes)?, self.side, self.side).map_err(|_| RenderError::Workspace)?;
         canvas.clear();
-        camera.draw(&ws.points[..len], &mut canvas);
+        camera.draw(&cloud[..len], &mut canvas);
         Ok(Filled::one(bytes))
     }
 

@@ -17,7 +17,8 @@ pub mod weights;
 
 use crate::families::fractaldb::weights::{WEIGHT_ROWS, instance_weights};
 use crate::family::{
-    Family, Filled, Grouping, Parameter, Part, Parts, RenderError, ScratchLen, Units, Workspace, output,
+    Family, Filled, Grouping, Held, Parameter, Part, Parts, RenderError, ScratchLen, ShortWorkspace, Units,
+    Workspace, output,
 };
 use crate::math::frame::{Grid, for_each_pixel};
 use crate::math::ifs::Ifs2;
@@ -297,16 +298,26 @@ impl<C: AsRef<[Ifs2]>> FractalDb<C> {
         ws: &mut Workspace<'_>,
     ) -> Result<(), RenderError<RecipeError>> {
         let (class, weight, count) = key;
-        let held = (class, canvas_key(weight, count));
-        if ws.held.canvas != Some(held) {
-            let canvas = ws.canvas.get_mut(..self.recipe.canvas_len()).ok_or(RenderError::Workspace)?;
+        let key = (class, canvas_key(weight, count));
+        let (_, canvas, held) = self.buffers(ws)?;
+        if held.canvas != Some(key) {
             if pixels.len() != canvas.len() {
                 return Err(RenderError::Output { part: 0, needed: canvas.len() });
             }
             canvas.copy_from_slice(pixels);
-            ws.held.canvas = Some(held);
+            held.canvas = Some(key);
         }
         Ok(())
+    }
+
+    /// The workspace's buffers ([`Family::scratch_len`]): the traced positions, then the canvas;
+    /// and what they hold.
+    fn buffers<'w>(
+        &self,
+        ws: &'w mut Workspace<'_>,
+    ) -> Result<(&'w mut [u32], &'w mut [u8], &'w mut Held), ShortWorkspace> {
+        let (mut arena, held) = ws.carve_held();
+        Ok((arena.take(self.recipe.points as usize)?, arena.take(self.recipe.canvas_len())?, held))
     }
 }
 
@@ -324,11 +335,7 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
     }
 
     fn scratch_len(&self) -> ScratchLen {
-        ScratchLen {
-            positions: self.recipe.points as usize,
-            canvas: self.recipe.canvas_len(),
-            ..ScratchLen::default()
-        }
+        ScratchLen::NONE.and::<u32>(self.recipe.points as usize).and::<u8>(self.recipe.canvas_len())
     }
 
     fn classes(&self) -> usize {
@@ -354,41 +361,41 @@ impl<C: AsRef<[Ifs2]>> Family for FractalDb<C> {
     ) -> Result<Filled, RenderError<Self::Error>> {
         let category = self.categories.as_ref().get(class).ok_or(RenderError::Class)?;
         let i = Instance::from_index(instance as usize).ok_or(RenderError::Instance)?;
-        let len = self.recipe.canvas_len();
         let (w, h) = (self.recipe.grid.width as usize, self.recipe.grid.height as usize);
         let written = self.parts().iter().map(Part::max_len).sum();
         let out = output(out, 0, written)?;
         let count = i.canvas_count(self.recipe.draw);
         let canvas_held = (class, canvas_key(i.weight, count));
-        let pixels = ws.canvas.get_mut(..len).ok_or(RenderError::Workspace)?;
-        if ws.held.canvas != Some(canvas_held) {
+        let (positions, pixels, held) = self.buffers(ws)?;
+        if held.canvas != Some(canvas_held) {
             let trace_held = (class, i.weight as u64);
-            let n = match ws.held.trace {
+            let n = match held.trace {
                 Some((c, k, n)) if (c, k) == trace_held => n,
                 _ => {
                     let ifs = category.scaled(&self.weights[i.weight]);
-                    let n = trace(&ifs, self.seed, class as u64, i.weight, &self.recipe, ws.positions)
-                        .map_err(|e| {
+                    let n = trace(&ifs, self.seed, class as u64, i.weight, &self.recipe, positions).map_err(
+                        |e| {
                             if e == RecipeError::Buffer {
                                 RenderError::Workspace
                             } else {
                                 RenderError::Family(e)
                             }
-                        })?;
-                    ws.held.trace = Some((trace_held.0, trace_held.1, n));
+                        },
+                    )?;
+                    held.trace = Some((trace_held.0, trace_held.1, n));
                     n
                 }
             };
-            let mut canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
-            let positions = &ws.positions[..n];
+            let mut canvas = Canvas::new(&mut *pixels, w, h).map_err(|_| RenderError::Workspace)?;
+            let positions = &positions[..n];
             let (draw, seed) = (self.recipe.draw, self.seed);
             match self.palette {
                 None => paint(&mut canvas, positions, draw, seed, class as u64, i.weight, count),
                 Some(_) => paint_hue(&mut canvas, positions, draw, seed, class as u64, i.weight, count),
             }
-            ws.held.canvas = Some(canvas_held);
+            held.canvas = Some(canvas_held);
         }
-        let canvas = Canvas::new(&mut ws.canvas[..len], w, h).map_err(|_| RenderError::Workspace)?;
+        let canvas = Canvas::new(pixels, w, h).map_err(|_| RenderError::Workspace)?;
         match &self.palette {
             None => canvas.write_flipped(i.flip, out),
             Some(palette) => canvas.write_flipped_rgb(i.flip, palette, out),
