@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_core::families::anderson_farrell::{
-    AndersonFarrell, CHAINS, HighHalf, PILOT, POINTS, SIDE, background, category_key, chains, hits_len,
+    AndersonFarrell, CHAINS, Halves, PILOT, POINTS, SIDE, background_levels, category_key, chains, hits_len,
     instance_key, render_counts, sample_system,
 };
 use fdsl_core::families::statistical::{Model, SMALL_SCALE, render, scratch_len};
@@ -54,11 +54,11 @@ fn anderson_farrell(c: &mut Criterion) {
             ))
         })
     });
-    g.bench_function("background (diamond-square, HSV)", |b| {
+    g.bench_function("background (diamond-square, HSV levels)", |b| {
         b.iter(|| {
             k += 1;
             let mut rng = instance_key(0, 0, k as u64, Purpose::Shape).rng();
-            background(&mut HighHalf(&mut rng), SIDE, &mut reals[..field_len(SIDE)], &mut rgb)
+            background_levels(&mut Halves::new(&mut rng), SIDE, &mut reals[..field_len(SIDE)], &mut rgb)
         })
     });
     g.bench_function("3x3 Gaussian blur", |b| {

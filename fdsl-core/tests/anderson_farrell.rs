@@ -9,7 +9,7 @@ use common::{hex, rows};
 use fdsl_core::families::anderson_farrell::{
     AfError, AndersonFarrell, CHAINS, FractalColour, POINTS, SIDE, background, category_key, chains,
     hits_len, instance_key, max_singular_value, render_counts, sample_system, with_det_probabilities,
-    wrap_u8,
+    wrap_small, wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::math::stream::Purpose;
@@ -174,6 +174,19 @@ fn byte_wrap_equals_numba() {
     for f in expected("wrap") {
         let (x, y): (f64, u8) = (f[0].parse().unwrap(), f[1].parse().unwrap());
         assert_eq!(wrap_u8(x), y, "{x}");
+        assert_eq!(wrap_small(x), y, "{x}");
+    }
+}
+
+#[test]
+fn the_conversion_free_wrap_equals_the_wrap() {
+    let mut rng = category_key(5, 5).rng();
+    for k in 0..200_000u32 {
+        let scale = [1.0, 300.0, 1e6, 2e9][k as usize % 4];
+        let v = fdsl_core::math::stream::uniform_f64(&mut rng, -scale, scale);
+        for v in [v, v.trunc(), v.trunc() + 0.5, -0.0, 0.0, 0.5, -0.5, 255.0, 255.5, -255.5] {
+            assert_eq!(wrap_small(v), wrap_u8(v), "{v}");
+        }
     }
 }
 
@@ -223,9 +236,9 @@ fn samples_are_pinned() {
     assert_eq!(
         got,
         [
-            "e23798ecb479d2d5197e6939b67908100f7bef363a760205ea8c119b9df736a3",
-            "586a999a10a140e056fde1b9789c6ec9da69e4b44e4623bc4041b4b44a2500b3",
-            "6680c10ed125e7e6c846b98c6fd867b47080702763c3b81da20f90e26dba5494",
+            "c3d635c3b80245f804fb987acca88b40f1202d089b105bca2cf9ab5b020347c3",
+            "815bef2b7c7c02f2f7d25b5745f5abe523b9c8bbc250a7704119c0969711643b",
+            "43eefab248b94a29b83facc4705d19b766555e225d41508604cc8614d8617622",
         ]
     );
     assert_ne!(workspace_render(&family, 0, 1), workspace_render(&family, 0, 0));

@@ -11,24 +11,30 @@
 //! 1. jitter: one random map scaled by `U(0.8, 1.1)`, kept if no singular value exceeds 1, else
 //!    tried again, 4 tries, then the system unchanged ([`jitter`]);
 //! 2. the chaos game from map 0's fixed point, `p_i ∝ |det A_i|` of the jittered maps, as
-//!    [`CHAINS`] chains side by side (bytes version 2: the reference runs one);
+//!    [`CHAINS`] chains side by side (bytes version 2: the reference runs one), in `f32` lanes,
+//!    each 32-bit draw choosing the maps of two steps with 16 bits each (version 3);
 //! 3. the window: the bounding box of the first [`PILOT`]th of the points (version 2: the
 //!    reference's of all), centre moved by `U(−0.2, 0.2)` of the extent and half-extent
 //!    `extent · U(0.5, 2) / 2`, per axis ([`Window`]);
 //! 4. graded rendering through one random 3x3 mask per image: hit counts over the max
-//!    ([`render_counts`]);
+//!    ([`render_counts`]), a point's pixel its coordinate rounded to the nearest (version 3; the
+//!    reference truncates);
 //! 5. random transpose, vertical and horizontal flips (p = 0.5 each) ([`Orientation`]);
 //! 6. colour: OpenCV 8-bit HSV, hue `x·255 + U(0, 255)` wrapped to a byte, constant saturation and
 //!    value ([`FractalColour`], [`hsv_to_rgb`]);
-//! 7. a diamond-square background, coloured (`diamond_square`, [`BackgroundColour`]), under the
-//!    fractal's non-black pixels;
+//! 7. a diamond-square background, coloured (`diamond_square`, [`BackgroundColour`]) through a
+//!    table of [`LEVELS`] levels ([`background_levels`], version 3), under the fractal's non-black
+//!    pixels;
 //! 8. with p = 0.5, a 3x3 Gaussian blur, `σ ~ U(0.5, 1)`, as OpenCV blurs `uint8` images
 //!    ([`gaussian_kernel_3`], [`gaussian_blur_3x3`]).
 //!
-//! Precision: every step the reference computes in `float64` is `f64` here, the OpenCV steps use
-//! OpenCV's own arithmetic (`float32` for HSV, fixed point for the blur). The reference's random
-//! draws are numpy's and numba's Mersenne Twisters; ours are PCG streams with the same laws (the
-//! background's uniforms with 32 random bits, [`HighHalf`]).
+//! Precision: every step the reference computes in `float64` is `f64` here but the chaos game and
+//! its window (`f32` lanes, bytes version 3), the OpenCV steps use OpenCV's own arithmetic
+//! (`float32` for HSV, fixed point for the blur). The reference's random draws are numpy's and
+//! numba's Mersenne Twisters; ours are PCG streams with the same laws (the background's uniforms
+//! with 16 random bits, [`Halves`]). With one chain and every point stored (`block = 0`),
+//! [`render_counts`] is the reference's `iterate` and graded render in `f64`, and [`background`] is
+//! its `colorized_ds`, both exact given the reference's draws (the tests replay them).
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
@@ -294,7 +300,8 @@ pub fn chains(key: StreamKey, points: usize) -> [Pcg32; CHAINS] {
     })
 }
 
-/// The maps of a system and its map choice on a 32-bit draw `r`, the integer form of
+/// The maps of a system and its map choice on a 32-bit draw `r` (one chain, `block = 0`: the
+/// reference's `f64` path), the integer form of
 /// [`Ifs2::select`] on `r·2⁻³²`: `r·2⁻³² > c ⇔ r > ⌊c·2³²⌋` (the scaling is exact), so map `i`
 /// is the count of cumulative sums `c` below the variate. `T` thresholds are compared; the unused
 /// ones are `u64::MAX` (never exceeded).
@@ -329,7 +336,8 @@ impl<const T: usize> Stepper<T> {
 
 /// Four chaos games of `ifs` from its map 0's fixed point ([`crate::math::chaos_game`]'s steps),
 /// chain `j` drawing from `rngs[j]`, run side by side for `block` steps each; then the last chain
-/// runs on alone for the rest of the points. `block = 0` is one chain, the reference's `iterate`. The start itself is not kept (`iterate` records each new point). The
+/// runs on alone for the rest of the points. `block = 0` is one chain, the reference's `iterate`.
+/// The start itself is not kept (`iterate` records each new point). The
 /// points come in that order, the chains interleaved step by step (the order matters to neither
 /// their bounds nor their counts).
 struct Chains<'a, R, const T: usize> {
@@ -458,17 +466,21 @@ fn bounds_of(pairs: &[f64]) -> Bounds {
 }
 
 /// Values of [`render_counts`]'s `hits` for a `side`-pixel image: one per cell of the grid
-/// widened by one on every side.
+/// widened by one on every side, and one more where the points outside it go (bytes version 3).
 pub fn hits_len(side: usize) -> usize {
-    (side + 2) * (side + 2)
+    (side + 2) * (side + 2) + 1
 }
 
 /// `_render_graded_patch` before its division: for every point, every cell of `mask` at
 /// `(row + r − 1, column + c − 1)` inside the `side × side` grid counts one hit in `counts`
-/// (row-major). The chains (`chains` and `block` as [`CHAINS`] says) run once, their points kept in `trace` (at least `2·points` values) for their bounds and then their cells. Each point counts once in `hits`
-/// ([`hits_len`] values: the grid with a border of one, the only cells outside it whose patch can
-/// reach it), and every mask cell adds the hits shifted by its offset: the same integer sums as
-/// patch by patch. Returns the largest count (0: nothing drawn).
+/// (row-major). The chains (`chains` and `block` as [`CHAINS`] says) run once, the first `stored`
+/// points kept in `trace` (at least `2·stored` values) for their bounds, the window from them,
+/// then every point counted. With `block = 0` (one chain) every step is `f64` and a point's cell
+/// its coordinates truncated, the reference's; with `block > 0` the chains run in `f32` lanes
+/// (bytes version 3: `Lanes`, `Window32`). Each point counts once in `hits` ([`hits_len`]
+/// values: the grid with a border of one, the only cells outside it whose patch can reach it, and
+/// a spare cell for the points outside), and every mask cell adds the hits shifted by its offset:
+/// the same integer sums as patch by patch. Returns the largest count (0: nothing drawn).
 #[allow(clippy::too_many_arguments)]
 pub fn render_counts<R: Rng>(
     ifs: &Ifs2,
@@ -488,10 +500,26 @@ pub fn render_counts<R: Rng>(
     let block = block.min(points / CHAINS);
     let stored = if stored < CHAINS * block { stored / CHAINS * CHAINS } else { stored.min(points) };
     let wide = side + 2;
-    let hits = &mut hits[..wide * wide];
+    let hits = &mut hits[..hits_len(side)];
     hits.fill(0);
     let start = fixed_point(&ifs.maps()[0]);
-    let drawn = if ifs.len() <= 4 {
+    let start32 = (start.0 as f32, start.1 as f32);
+    macro_rules! lanes {
+        ($t:expr) => {{
+            let lanes = Lanes::<{ $t }>::new(ifs);
+            let (x, y) = ([start32.0; CHAINS], [start32.1; CHAINS]);
+            LaneChains { lanes: &lanes, rngs: chains, x, y }
+                .count_hits(block, stored, points, window_rng, side, hits, trace)
+        }};
+    }
+    let drawn = if block > 0 {
+        match ifs.len() {
+            0..=2 => lanes!(1),
+            3 => lanes!(2),
+            4 => lanes!(3),
+            _ => lanes!(MAX_MAPS - 1),
+        }
+    } else if ifs.len() <= 4 {
         let stepper = Stepper::<3>::new(ifs);
         let mut chains = Chains { stepper: &stepper, rngs: chains, p: [start; CHAINS] };
         count_hits(&mut chains, block, stored, points, window_rng, side, hits, trace)
@@ -546,6 +574,359 @@ fn count_hits<R: Rng, const T: usize>(
     true
 }
 
+/// Four lanes of a value, one per chain.
+type L4<T> = [T; CHAINS];
+/// Four `f32` lanes.
+type F4 = L4<f32>;
+
+/// Lane-wise operations written element by element, the shape the optimiser's SLP vectoriser
+/// turns into one SIMD instruction of the baseline instruction set (SSE2 on x86-64) each. The
+/// map choice's masks come from arithmetic shifts, not comparisons, so that nothing turns into a
+/// branch.
+mod lane {
+    use super::{F4, L4};
+
+    #[inline(always)]
+    pub fn splat<T: Copy>(v: T) -> L4<T> {
+        [v; 4]
+    }
+    #[inline(always)]
+    pub fn and(a: L4<i32>, b: L4<i32>) -> L4<i32> {
+        [a[0] & b[0], a[1] & b[1], a[2] & b[2], a[3] & b[3]]
+    }
+    #[inline(always)]
+    pub fn xor(a: L4<i32>, b: L4<i32>) -> L4<i32> {
+        [a[0] ^ b[0], a[1] ^ b[1], a[2] ^ b[2], a[3] ^ b[3]]
+    }
+    /// `a − b` (wrapping).
+    #[inline(always)]
+    pub fn isub(a: L4<i32>, b: L4<i32>) -> L4<i32> {
+        [a[0].wrapping_sub(b[0]), a[1].wrapping_sub(b[1]), a[2].wrapping_sub(b[2]), a[3].wrapping_sub(b[3])]
+    }
+    /// The sign bit spread over the word: all ones for a negative value, else 0.
+    #[inline(always)]
+    pub fn sign(a: L4<i32>) -> L4<i32> {
+        [a[0] >> 31, a[1] >> 31, a[2] >> 31, a[3] >> 31]
+    }
+    #[inline(always)]
+    pub fn bits(a: L4<i32>) -> F4 {
+        [
+            f32::from_bits(a[0] as u32),
+            f32::from_bits(a[1] as u32),
+            f32::from_bits(a[2] as u32),
+            f32::from_bits(a[3] as u32),
+        ]
+    }
+    #[inline(always)]
+    pub fn add(a: F4, b: F4) -> F4 {
+        [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+    }
+    #[inline(always)]
+    pub fn sub(a: F4, b: F4) -> F4 {
+        [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]]
+    }
+    #[inline(always)]
+    pub fn neg(a: F4) -> F4 {
+        [-a[0], -a[1], -a[2], -a[3]]
+    }
+    #[inline(always)]
+    pub fn mul(a: F4, b: F4) -> F4 {
+        [a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]]
+    }
+    /// `a` where `a > b`, else `b` (also for NaN): one `maxps`.
+    #[inline(always)]
+    pub fn max(a: F4, b: F4) -> F4 {
+        let m = |a: f32, b: f32| if a > b { a } else { b };
+        [m(a[0], b[0]), m(a[1], b[1]), m(a[2], b[2]), m(a[3], b[3])]
+    }
+    /// `a` where `a < b`, else `b` (also for NaN): one `minps`.
+    #[inline(always)]
+    pub fn min(a: F4, b: F4) -> F4 {
+        let m = |a: f32, b: f32| if a < b { a } else { b };
+        [m(a[0], b[0]), m(a[1], b[1]), m(a[2], b[2]), m(a[3], b[3])]
+    }
+}
+
+/// The maps of a system in `f32` lanes (bytes version 3): the chaos game of [`CHAINS`] chains
+/// side by side as four-wide arrays ([`lane`]). Map `i` is chosen without a branch: the
+/// coefficients of map 0, and for each threshold `t` the bitwise XOR of map `t + 1`'s coefficients
+/// with map `t`'s, applied where the draw exceeds `t` (the thresholds grow, so the XORs telescope
+/// to map `i`'s bits). The draw is 16 bits, `r` (half of a 32-bit draw), compared with
+/// `⌊c·2¹⁶⌋` by the sign of their difference. Every operation is an IEEE basic operation on `f32`
+/// in a fixed order: the same bits on every CPU. The constants are kept in all four lanes, ready
+/// as memory operands.
+struct Lanes<const T: usize> {
+    base: [L4<i32>; 6],
+    delta: [[L4<i32>; 6]; T],
+    above: [L4<i32>; T],
+}
+
+impl<const T: usize> Lanes<T> {
+    /// `T` thresholds: at least `ifs.len() − 1`.
+    fn new(ifs: &Ifs2) -> Self {
+        let n = ifs.len();
+        let bits = |m: &Affine2| m.coefficients().map(|k| (k as f32).to_bits() as i32);
+        let maps = ifs.maps();
+        let base = bits(&maps[0]).map(lane::splat);
+        let mut delta = [[lane::splat(0); 6]; T];
+        let mut above = [lane::splat(i32::MAX); T];
+        let mut sum = 0.0;
+        for t in 0..n - 1 {
+            sum += ifs.probabilities()[t]; // the cumulative sums as `Ifs2::new` adds them
+            // `r > ⌊c·2¹⁶⌋`; a threshold of 2¹⁶ − 1 or more is never exceeded.
+            above[t] = lane::splat((sum * 65_536.0).min(65_535.0) as i32);
+            let (now, next) = (bits(&maps[t]), bits(&maps[t + 1]));
+            delta[t] = core::array::from_fn(|k| lane::splat(now[k] ^ next[k]));
+        }
+        Self { base, delta, above }
+    }
+
+    /// One step of every lane: lane `j` maps `(x, y)` by the map its draw `r[j]` selects,
+    /// `x ← (a·x + b·y) + e`, `y ← (c·x + d·y) + f`.
+    #[inline(always)]
+    fn step(&self, r: L4<i32>, x: F4, y: F4) -> (F4, F4) {
+        // `t − r < 0` exactly when `r > t` (`r` below 2¹⁶, `t` at most `i32::MAX`).
+        let over: [L4<i32>; T] = core::array::from_fn(|t| lane::sign(lane::isub(self.above[t], r)));
+        let coefficient = |k: usize| {
+            let mut c = self.base[k];
+            for (&o, d) in over.iter().zip(&self.delta) {
+                c = lane::xor(c, lane::and(o, d[k]));
+            }
+            lane::bits(c)
+        };
+        let (a, b, c, d) = (coefficient(0), coefficient(1), coefficient(2), coefficient(3));
+        let (e, f) = (coefficient(4), coefficient(5));
+        let nx = lane::add(lane::add(lane::mul(a, x), lane::mul(b, y)), e);
+        let ny = lane::add(lane::add(lane::mul(c, x), lane::mul(d, y)), f);
+        (nx, ny)
+    }
+}
+
+/// `2²³`: `f + 2²³ − 2²³` is `f` rounded to the nearest integer (ties to even) for `|f| < 2²²`,
+/// and the bits of `n + 2²³` past those of `2²³` are the integer `n` for `0 ≤ n < 2²³`.
+const MAGIC: f32 = 8_388_608.0;
+
+/// The rendering window in `f32` (bytes version 3): [`Window`]'s `min` and `scale` rounded to
+/// `f32`; a point's pixel is `round((x − min)·scale)` (ties to even; version 2: truncated, the
+/// reference's `int()`), computed without a conversion or a branch, in loops over batches of
+/// points that the optimiser vectorises.
+#[derive(Clone, Copy)]
+struct Window32 {
+    min: (f32, f32),
+    scale: (f32, f32),
+    high: f32,
+    centre: f32,
+    reach: f32,
+    wide: f32,
+    outside: u32,
+}
+
+impl Window32 {
+    fn new(w: &Window, side: usize) -> Self {
+        let s = side as f32;
+        Self {
+            min: (w.min.0 as f32, w.min.1 as f32),
+            scale: (w.scale.0 as f32, w.scale.1 as f32),
+            high: s + 1.0,
+            centre: (s - 1.0) / 2.0,
+            reach: (s + 1.0) / 2.0,
+            wide: s + 2.0,
+            outside: ((side + 2) * (side + 2)) as u32,
+        }
+    }
+
+    /// `t` clamped into `[−2, side + 1]` (NaN to `side + 1`) and rounded to an integer, and
+    /// whether that lies outside `[−1, side]`, the pixels whose 3x3 patch can reach the image:
+    /// `(side + 1)/2 < |r − (side − 1)/2|`, all exact.
+    #[inline(always)]
+    fn round(&self, t: f32) -> (f32, bool) {
+        let t = if t < self.high { t } else { self.high };
+        let t = if t > -2.0 { t } else { -2.0 };
+        let r = (t + MAGIC) - MAGIC;
+        (r, self.reach < (r - self.centre).abs())
+    }
+
+    /// The cell of a point in the grid widened by one on every side (`(row + 1)·(side + 2) +
+    /// column + 1`, row from x), or [`hits_len`]` − 1`, a cell past that grid, for a point whose
+    /// patch cannot reach the image (NaN included).
+    #[inline(always)]
+    fn cell(&self, x: f32, y: f32) -> u32 {
+        let (ru, out_u) = self.round((x - self.min.0) * self.scale.0);
+        let (rv, out_v) = self.round((y - self.min.1) * self.scale.1);
+        // An exact integer in [0, 2²³) for a point that stays.
+        let cell = ((ru + 1.0) * self.wide + rv) + (1.0 + MAGIC);
+        if out_u | out_v { self.outside } else { cell.to_bits().wrapping_sub(MAGIC.to_bits()) }
+    }
+
+    /// Every point of `xs`, `ys` counted once in its cell of `hits`.
+    #[inline(always)]
+    fn count(&self, xs: &[f32], ys: &[f32], hits: &mut [u32]) {
+        let mut cells = [0u32; BATCH];
+        for (xs, ys) in xs.chunks(BATCH).zip(ys.chunks(BATCH)) {
+            for ((c, &x), &y) in cells.iter_mut().zip(xs).zip(ys) {
+                *c = self.cell(x, y);
+            }
+            for &c in &cells[..xs.len()] {
+                hits[c as usize] += 1;
+            }
+        }
+    }
+}
+
+/// Points per batch of the lanes: `BATCH / CHAINS` steps of the four chains, kept as `x` and `y`
+/// runs for the loops that use them.
+const BATCH: usize = 256;
+
+/// The chaos game in [`Lanes`]: chain `j` draws from `rngs[j]`, its point `(x[j], y[j])`.
+struct LaneChains<'a, R, const T: usize> {
+    lanes: &'a Lanes<T>,
+    rngs: [R; CHAINS],
+    x: F4,
+    y: F4,
+}
+
+impl<R: Rng, const T: usize> LaneChains<'_, R, T> {
+    /// `xs.len() / CHAINS` steps of the four chains side by side, their points in `xs`, `ys`
+    /// (chain `j`'s at `j`, `j + 4`, …); `xs.len()` is a multiple of [`CHAINS`].
+    #[inline(always)]
+    fn steps(&mut self, xs: &mut [f32], ys: &mut [f32]) {
+        // Each 32-bit draw serves two steps: its high half, then its low half.
+        let mut r = [0; CHAINS];
+        for (k, (xq, yq)) in xs.chunks_exact_mut(CHAINS).zip(ys.chunks_exact_mut(CHAINS)).enumerate() {
+            let half = if k % 2 == 0 {
+                let [r0, r1, r2, r3] = &mut self.rngs;
+                r = [r0.next_u32(), r1.next_u32(), r2.next_u32(), r3.next_u32()];
+                r.map(|r| (r >> 16) as i32)
+            } else {
+                r.map(|r| (r & 0xffff) as i32)
+            };
+            (self.x, self.y) = self.lanes.step(half, self.x, self.y);
+            xq.copy_from_slice(&self.x);
+            yq.copy_from_slice(&self.y);
+        }
+    }
+
+    /// One step of the last chain alone (the other lanes keep their points).
+    #[inline(always)]
+    fn step_last(&mut self) -> (f32, f32) {
+        let mut r = [0; CHAINS];
+        r[CHAINS - 1] = (self.rngs[CHAINS - 1].next_u32() >> 16) as i32;
+        let (x, y) = self.lanes.step(r, self.x, self.y);
+        self.x[CHAINS - 1] = x[CHAINS - 1];
+        self.y[CHAINS - 1] = y[CHAINS - 1];
+        (x[CHAINS - 1], y[CHAINS - 1])
+    }
+
+    /// The points `from..to` of the chains (side by side for `block` steps each, then the last
+    /// alone), in batches of at most [`BATCH`] into `put(i − from, xs, ys)`.
+    #[inline(always)]
+    fn run(&mut self, block: usize, from: usize, to: usize, mut put: impl FnMut(usize, &[f32], &[f32])) {
+        let (mut xs, mut ys) = ([0f32; BATCH], [0f32; BATCH]);
+        let lock = (CHAINS * block).min(to);
+        let mut i = from;
+        while i < lock {
+            let n = (lock - i).min(BATCH);
+            self.steps(&mut xs[..n], &mut ys[..n]);
+            put(i - from, &xs[..n], &ys[..n]);
+            i += n;
+        }
+        while i < to {
+            let (x, y) = self.step_last();
+            put(i - from, &[x], &[y]);
+            i += 1;
+        }
+    }
+
+    /// [`count_hits`] in `f32` lanes: the first `stored` points kept in `trace` (`x`s then `y`s,
+    /// as `f64`, exact), the window from their bounds, then they and the rest counted in `hits`.
+    #[allow(clippy::too_many_arguments)]
+    fn count_hits(
+        &mut self,
+        block: usize,
+        stored: usize,
+        points: usize,
+        window_rng: &mut impl Rng,
+        side: usize,
+        hits: &mut [u32],
+        trace: &mut [f64],
+    ) -> bool {
+        let (xt, yt) = trace[..2 * stored].split_at_mut(stored);
+        // The bounds as the points come (lane by lane), and `Σ (x − x) + (y − y)`: 0 when every
+        // point is finite, else NaN.
+        let inf = lane::splat(f32::INFINITY);
+        let (mut low, mut high) = ((inf, inf), (lane::neg(inf), lane::neg(inf)));
+        let mut finite = lane::splat(0.0f32);
+        self.run(block, 0, stored, |i, xs, ys| {
+            for (t, &x) in xt[i..i + xs.len()].iter_mut().zip(xs) {
+                *t = f64::from(x);
+            }
+            for (t, &y) in yt[i..i + ys.len()].iter_mut().zip(ys) {
+                *t = f64::from(y);
+            }
+            if xs.len() % CHAINS != 0 {
+                finite = lane::splat(f32::NAN); // the last chain alone: the general path decides
+                return;
+            }
+            for (xq, yq) in xs.chunks_exact(CHAINS).zip(ys.chunks_exact(CHAINS)) {
+                let (x, y) = ([xq[0], xq[1], xq[2], xq[3]], [yq[0], yq[1], yq[2], yq[3]]);
+                low = (lane::min(x, low.0), lane::min(y, low.1));
+                high = (lane::max(x, high.0), lane::max(y, high.1));
+                finite = lane::add(finite, lane::add(lane::sub(x, x), lane::sub(y, y)));
+            }
+        });
+        let (n, bounds) = if finite == [0.0; CHAINS] {
+            let min = |v: F4| f64::from(v[0].min(v[1]).min(v[2].min(v[3])));
+            let max = |v: F4| f64::from(v[0].max(v[1]).max(v[2].max(v[3])));
+            (stored, Bounds { min_x: min(low.0), max_x: max(high.0), min_y: min(low.1), max_y: max(high.1) })
+        } else {
+            let n = keep_finite_split(xt, yt, stored, block);
+            (n, bounds_of_split(&xt[..n], &yt[..n]))
+        };
+        let window = Window::sample(window_rng, &bounds, side);
+        if bounds.min_x > bounds.max_x {
+            return false;
+        }
+        let w = Window32::new(&window, side);
+        let hits = &mut hits[..hits_len(side)];
+        let (mut xs, mut ys) = ([0f32; BATCH], [0f32; BATCH]);
+        for (xb, yb) in xt[..n].chunks(BATCH).zip(yt[..n].chunks(BATCH)) {
+            for ((x, y), (&xd, &yd)) in xs.iter_mut().zip(ys.iter_mut()).zip(xb.iter().zip(yb)) {
+                (*x, *y) = (xd as f32, yd as f32);
+            }
+            w.count(&xs[..xb.len()], &ys[..xb.len()], hits);
+        }
+        self.run(block, stored, points, |_, xs, ys| w.count(xs, ys, hits));
+        true
+    }
+}
+
+/// [`keep_finite`] for points kept as separate `x` and `y` runs.
+fn keep_finite_split(xs: &mut [f64], ys: &mut [f64], points: usize, block: usize) -> usize {
+    let mut alive = [true; CHAINS];
+    let mut kept = 0;
+    for i in 0..points {
+        let j = if i < CHAINS * block { i % CHAINS } else { CHAINS - 1 };
+        alive[j] &= xs[i].is_finite() && ys[i].is_finite();
+        if alive[j] {
+            (xs[kept], ys[kept]) = (xs[i], ys[i]);
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// The bounds of finite points kept as separate `x` and `y` runs.
+fn bounds_of_split(xs: &[f64], ys: &[f64]) -> Bounds {
+    let mut b = Bounds::EMPTY;
+    for (&x, &y) in xs.iter().zip(ys) {
+        b.min_x = b.min_x.min(x);
+        b.max_x = b.max_x.max(x);
+        b.min_y = b.min_y.min(y);
+        b.max_y = b.max_y.max(y);
+    }
+    b
+}
+
 /// `random_flips`: transpose, then reverse the rows, then the columns, each if `U(0, 1) > 0.5`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Orientation {
@@ -578,6 +959,20 @@ impl Orientation {
 #[inline(always)]
 pub fn wrap_u8(v: f64) -> u8 {
     v as i64 as u8
+}
+
+/// [`wrap_u8`] of a finite `v` with `|v| < 2⁵¹`, without a conversion (whose saturation the
+/// baseline instruction set cannot do two at a time), the same byte: `|v|` rounded to an integer
+/// by adding and taking away `1.5·2⁵²`, less one where that rounded up, signed back (truncation
+/// toward zero); the low byte of `t + 1.5·2⁵²`'s bits is `t mod 256`.
+#[inline(always)]
+pub fn wrap_small(v: f64) -> u8 {
+    const M: f64 = 6_755_399_441_055_744.0;
+    let a = v.abs();
+    let near = (a + M) - M;
+    let floor = if near > a { near - 1.0 } else { near };
+    let t = if v < 0.0 { -floor } else { floor };
+    (t + M).to_bits() as u8
 }
 
 /// `_hsv_colorize`'s per-image colour: `hue_shift = U(0, 1)·255`, `sat = uint8(U(0.3, 1)·255)`,
@@ -644,15 +1039,15 @@ impl BackgroundColour {
     /// The HSV of field value `x`: `H = uint8(x·hue_scale + hue_shift)` (wrapped, negatives too),
     /// `S = uint8(min(x·sat_scale + sat_shift, 255))`, `V` likewise.
     /// The field is bounded (`|x| < 3`: corners in `[0, 1)`, displacements summing to less than
-    /// `0.5 / (1 − e^−0.4)`), so every value here is far inside `i32`, whose truncation wraps to
-    /// the same byte as [`wrap_u8`]'s and converts two values per instruction.
+    /// `0.5 / (1 − e^−0.4)`), so every value here is far inside [`wrap_small`]'s range, which
+    /// gives [`wrap_u8`]'s byte with operations the optimiser vectorises.
     #[inline(always)]
     pub fn hsv(&self, x: f64) -> [u8; 3] {
-        let wrap = |v: f64| v as i32 as u8;
+        let clamp = |v: f64| if v < 255.0 { v } else { 255.0 };
         [
-            wrap(x * self.hue_scale + self.hue_shift),
-            wrap((x * self.sat_scale + self.sat_shift).min(255.0)),
-            wrap((x * self.val_scale + self.val_shift).min(255.0)),
+            wrap_small(x * self.hue_scale + self.hue_shift),
+            wrap_small(clamp(x * self.sat_scale + self.sat_shift)),
+            wrap_small(clamp(x * self.val_scale + self.val_shift)),
         ]
     }
 }
@@ -691,9 +1086,68 @@ pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut
     }
 }
 
+/// Levels of [`background_levels`]' colour table.
+pub const LEVELS: usize = 4096;
+
+/// [`background`] with the colour of each pixel looked up (bytes version 3): the field's values
+/// over the image, `[lo, hi]`, cut into [`LEVELS`] − 1 equal steps, the colour of each level
+/// `lo + k·(hi − lo)/(LEVELS − 1)` computed once ([`BackgroundColour::hsv`], [`hsv_to_rgb`]), and
+/// each pixel takes the colour of the level nearest its value (the exact colour but for values
+/// within a step of a byte's edge: a neighbouring hue, saturation or value byte). Same draws as
+/// [`background`].
+pub fn background_levels<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut [u8]) {
+    let decay = uniform_f64(rng, 0.4, 0.8);
+    let n = grid_exponent(side);
+    let s = (1usize << n) + 1;
+    let mut field = Field { cells: &mut field[..s * s], side: s };
+    diamond_square(rng, n, decay, &mut field);
+    let colour = BackgroundColour::sample(rng);
+    let rows = || field.cells.chunks_exact(s).take(side).map(|r| &r[..side]);
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for row in rows() {
+        for q in row.chunks(2) {
+            for (k, &x) in q.iter().enumerate() {
+                lo[k] = if x < lo[k] { x } else { lo[k] };
+                hi[k] = if x > hi[k] { x } else { hi[k] };
+            }
+        }
+    }
+    let (lo, hi) = (lo[0].min(lo[1]), hi[0].max(hi[1]));
+    let step = (hi - lo) / (LEVELS - 1) as f64;
+    let mut table = [[0u8; 3]; LEVELS];
+    let mut last = (u32::MAX, [0u8; 3]);
+    for (k, c) in table.iter_mut().enumerate() {
+        let [h, sat, v] = colour.hsv(lo + k as f64 * step);
+        let key = u32::from_le_bytes([h, sat, v, 0]);
+        if key != last.0 {
+            last = (key, hsv_to_rgb([h, sat, v]));
+        }
+        *c = last.1;
+    }
+    // The level nearest `x`: `(x − lo)·scale`, at most `LEVELS − 1`, rounded by adding `1.5·2⁵²`
+    // (the low bits of the sum are the integer); a flat field is level 0.
+    let scale = if step > 0.0 { 1.0 / step } else { 0.0 };
+    const M: f64 = 6_755_399_441_055_744.0;
+    let top = (LEVELS - 1) as f64;
+    let mut levels = [0u16; 64];
+    for (row, pixels) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
+        let values = &field.cells[row * s..][..side];
+        for (run, xs) in pixels.chunks_mut(3 * levels.len()).zip(values.chunks(levels.len())) {
+            for (l, &x) in levels.iter_mut().zip(xs) {
+                let t = (x - lo) * scale;
+                *l = ((if t < top { t } else { top }) + M).to_bits() as u16;
+            }
+            for (px, &l) in run.chunks_exact_mut(3).zip(&levels) {
+                px.copy_from_slice(&table[usize::from(l) % LEVELS]);
+            }
+        }
+    }
+}
+
 /// A generator whose 64-bit draws are one 32-bit draw of the generator it wraps, in the high
 /// half: [`unit_f64`]'s and [`uniform_f64`]'s variates get 32 random bits (`r·2⁻³²`) for one PCG
-/// step instead of two. Anderson & Farrell's backgrounds draw through it (bytes version 2).
+/// step instead of two. Anderson & Farrell's backgrounds drew through it in bytes version 2
+/// ([`Halves`] since version 3).
 pub struct HighHalf<'a, R>(pub &'a mut R);
 
 impl<R: Rng> rand_core::TryRng for HighHalf<'_, R> {
@@ -706,6 +1160,48 @@ impl<R: Rng> rand_core::TryRng for HighHalf<'_, R> {
     }
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
         self.0.fill_bytes(dst);
+        Ok(())
+    }
+}
+
+/// A generator whose 64-bit draws are 16 random bits, in the high quarter: the high then the low
+/// half of each 32-bit draw of the generator it wraps. [`unit_f64`]'s and [`uniform_f64`]'s
+/// variates get 16 random bits (`r·2⁻¹⁶`), two for one PCG step. Anderson & Farrell's backgrounds
+/// draw through it (bytes version 3; version 2: [`HighHalf`]).
+pub struct Halves<'a, R> {
+    rng: &'a mut R,
+    low: Option<u16>,
+}
+
+impl<'a, R: Rng> Halves<'a, R> {
+    /// Nothing drawn yet.
+    pub fn new(rng: &'a mut R) -> Self {
+        Self { rng, low: None }
+    }
+
+    #[inline(always)]
+    fn next16(&mut self) -> u16 {
+        match self.low.take() {
+            Some(low) => low,
+            None => {
+                let r = self.rng.next_u32();
+                self.low = Some(r as u16);
+                (r >> 16) as u16
+            }
+        }
+    }
+}
+
+impl<R: Rng> rand_core::TryRng for Halves<'_, R> {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(u32::from(self.next16()) << 16)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(u64::from(self.next16()) << 48)
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.rng.fill_bytes(dst);
         Ok(())
     }
 }
@@ -802,7 +1298,7 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         let orientation = Orientation::sample(&mut shape);
         let colour = FractalColour::sample(&mut shape);
         let mut fractal = 0;
-        background(&mut HighHalf(&mut shape), side, field, rgb);
+        background_levels(&mut Halves::new(&mut shape), side, field, rgb);
         if max > 0 {
             // S and V are constant over the image: the RGB of each of the 256 hues, once.
             let rgb_of_hue: [[u8; 3]; 256] =

@@ -67,14 +67,22 @@ pub fn diamond_square<R: Rng>(rng: &mut R, n: u32, decay: f64, field: &mut Field
             let r = i * ss;
             let up = if r > 0 { r - ss } else { s - ss - 1 } * s;
             let down = if r < s - 1 { r + ss } else { ss } * s;
-            let mut j = (i + 1) % 2;
-            while j <= ni {
-                let c = j * ss;
-                let cl = if c > 0 { c - ss } else { s - ss - 1 };
-                let cr = if c < s - 1 { c + ss } else { ss };
+            // The same sums in the same order, the borders apart: the interior without a branch.
+            let square = |cells: &mut [f64], c: usize, cl: usize, cr: usize, d: f64| {
                 let mean = 0.25 * (cells[up + c] + cells[r * s + cl] + cells[r * s + cr] + cells[down + c]);
-                cells[r * s + c] = mean + uniform_f64(rng, -m, m);
-                j += 2;
+                cells[r * s + c] = mean + d;
+            };
+            let odd = i % 2 == 1;
+            if odd {
+                square(cells, 0, s - ss - 1, ss, uniform_f64(rng, -m, m));
+            }
+            let mut c = if odd { 2 * ss } else { ss };
+            while c < s - 1 {
+                square(cells, c, c - ss, c + ss, uniform_f64(rng, -m, m));
+                c += 2 * ss;
+            }
+            if odd {
+                square(cells, s - 1, s - 1 - ss, ss, uniform_f64(rng, -m, m));
             }
         }
     }
