@@ -1,6 +1,11 @@
 //! Fuzzing, as long as `FDSL_FUZZ_SECONDS` says (default 2 per target; CI gives each 45): every
 //! category-file parser and the reading of manifests and specs take any text — random bytes, or a
 //! real file randomly edited — and return a value or an error, never panic.
+//!
+//! A spec may legitimately ask for minutes of work before it opens: an edit that turns
+//! `"categories": 2` into `22222` of a searched preset (`fractaldb-10k`) runs that category search.
+//! Such an input is abandoned once its search has run [`SEARCH_BUDGET`] ([`open_bounded`]): it is
+//! work, not a parser's bug, and one of them once kept a CI run in this test for over ten minutes.
 
 use fdsl_core::families::rcdb::RcdbCategory;
 use fdsl_core::{Ifs2, Ifs3};
@@ -38,7 +43,27 @@ fn texts(seed: &'static str) -> impl Strategy<Value = String> {
     prop_oneof![1 => bytes, 3 => edited]
 }
 
-/// Run `check` on inputs from `strategy` until the time budget is spent; a panic names its input.
+/// How long one input's category search may run before [`open_bounded`] abandons it.
+const SEARCH_BUDGET: Duration = Duration::from_secs(3);
+
+/// The unwinding payload of an input abandoned for its cost, not a panic of the code under test.
+struct Abandoned;
+
+/// `Dataset::open(text)`, abandoned (unwinding with [`Abandoned`] from the search's progress
+/// report, which comes after every batch of candidates) once a category search has run
+/// [`SEARCH_BUDGET`].
+fn open_bounded(text: &str) {
+    let start = Instant::now();
+    let progress = |_: u64, _: u64| {
+        if start.elapsed() > SEARCH_BUDGET {
+            std::panic::panic_any(Abandoned);
+        }
+    };
+    drop(Dataset::open_with_progress(text, &progress));
+}
+
+/// Run `check` on inputs from `strategy` until the time budget is spent; a panic names its input
+/// (an input [`Abandoned`] for its cost is no panic).
 fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(&S::Value))
 where
     S::Value: std::fmt::Debug + std::panic::RefUnwindSafe,
@@ -50,7 +75,10 @@ where
     while inputs == 0 || Instant::now() < deadline {
         let value = strategy.new_tree(&mut runner).expect("a value").current();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&value)));
-        assert!(outcome.is_ok(), "{name} panicked on {value:?}");
+        assert!(
+            outcome.as_ref().map_or_else(|e| e.is::<Abandoned>(), |_| true),
+            "{name} panicked on {value:?}"
+        );
         inputs += 1;
     }
     eprintln!("{name}: {inputs} inputs in {seconds} s, no panic");
@@ -92,11 +120,15 @@ fn manifests_and_specs_never_panic() {
         std::fs::write(dir.join("manifest.json"), t).unwrap();
         let _ = Dataset::from_manifest(&dir);
     });
-    fuzz("whole specs", texts(spec), |t| drop(Dataset::open(t)));
+    // A spec that asks for a long category search is abandoned after its budget, not run to its end.
+    let long_search = r#"{"preset": "fractaldb-10k", "categories": 5000, "instances": 1, "size": 32}"#;
+    let outcome = std::panic::catch_unwind(|| open_bounded(long_search));
+    assert!(outcome.is_err_and(|e| e.is::<Abandoned>()), "the search of 5000 categories was not abandoned");
+    fuzz("whole specs", texts(spec), |t| open_bounded(t));
     fuzz(
         "short specs",
         texts(r#"{"preset": "fractaldb-1k", "categories": 2, "instances": 40, "size": 32}"#),
-        |t| drop(Dataset::open(t)),
+        |t| open_bounded(t),
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
