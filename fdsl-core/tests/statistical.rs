@@ -1,6 +1,7 @@
 //! Baradad's statistical models and textured dead leaves: the FFT against NumPy's values, the
-//! steerable pyramid against pyrtools' and its reconstruction, golden hashes of rendered images, and
-//! no panic over the parameter space.
+//! steerable pyramid against pyrtools' and its reconstruction, the histogram matching (radix sort,
+//! `interp`, ranks) against naive references, golden hashes of rendered images, and no panic over
+//! the parameter space.
 
 mod common;
 
@@ -12,8 +13,12 @@ use fdsl_core::families::statistical::{
     scratch_len,
 };
 use fdsl_core::family::{Family, Held, Parts, RenderError, Workspace};
+use fdsl_core::math::cdf_matching::match_cdf;
 use fdsl_core::math::fft::{Complex, Direction, FftError, MAX_SIDE, Twiddles, fft2};
+use fdsl_core::math::interp::interp_ranks;
+use fdsl_core::math::radix_sort::{SORTED_BITS, radix_sort_top};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
+use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
 use proptest::prelude::*;
 
 const NUMPY_FFT: &str = include_str!("data/numpy_fft.txt");
@@ -494,4 +499,140 @@ proptest! {
         }).unwrap();
         prop_assert_eq!(calls, side * side);
     }
+}
+
+/// A stream of uniform draws for the matching tests.
+fn uniforms(category: u64) -> impl FnMut() -> f64 {
+    let mut rng = StreamKey {
+        seed: 0,
+        namespace: Namespace::Statistical,
+        category,
+        instance: 0,
+        purpose: Purpose::Shape,
+    }
+    .rng();
+    move || unit_f64(&mut rng)
+}
+
+#[test]
+fn radix_sort_orders_the_top_bits_stably() {
+    let mut u = uniforms(1);
+    let mut bits = || (u() * 2f64.powi(53)) as u64;
+    // Random words, some sharing their top bits (few top patterns), one or both passes skipped.
+    for (len, tops) in [(0, 1), (1, 1), (300, 7), (5000, 1 << 22), (700, 1)] {
+        let words: Vec<u64> = (0..len)
+            .map(|i| (bits() % tops) << (64 - SORTED_BITS) | (bits() << 16 & (u64::MAX >> SORTED_BITS)) | i)
+            .collect();
+        let mut sorted = words.clone();
+        radix_sort_top(&mut sorted, &mut vec![0; len as usize]);
+        // The naive reference: a stable sort by the top bits.
+        let mut want = words;
+        want.sort_by_key(|w| w >> (64 - SORTED_BITS));
+        assert_eq!(sorted, want, "{len} words");
+    }
+}
+
+/// NumPy's `interp` at one `x`, the naive way: the last `j` with `xp[j] ≤ x`.
+fn naive_interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
+    let last = xp.len() - 1;
+    if x < xp[0] {
+        return fp[0];
+    }
+    if x > xp[last] {
+        return fp[last];
+    }
+    let j = xp.iter().rposition(|&p| p <= x).unwrap();
+    if j == last || xp[j] == x {
+        return fp[j];
+    }
+    (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]) * (x - xp[j]) + fp[j]
+}
+
+#[test]
+fn interp_is_numpys() {
+    // numpy.interp(x, xp, fp) at x = 0.1, 0.2, ..., 1 (exact hits, a plateau of xp, past the end).
+    let (xp, fp) = ([0.1, 0.2, 0.2, 0.5, 0.95], [10.0, 20.0, 30.0, 40.0, 50.0]);
+    let mut out = [0.0; 10];
+    interp_ranks(&xp, |i| fp[i], &mut out);
+    let want = [10.0, 30.0, 33.333333333333336, 36.66666666666667, 40.0, 42.22222222222222];
+    for (r, (o, w)) in out.iter().zip(want).enumerate() {
+        assert!((o - w).abs() < 1e-12, "{r}: {o} {w}");
+    }
+    assert_eq!(out[9], 50.0);
+}
+
+#[test]
+fn interp_at_ranks_is_the_naive_interp_bit_for_bit() {
+    // Knots between, on and beyond the ranks' quantiles, plateaus included.
+    for len in [1, 2, 3, 7, 64, 1000, 1024] {
+        for xp in [
+            vec![0.5],
+            vec![0.0, 1.0],
+            vec![0.25, 0.25, 0.5, 0.75, 0.75, 1.0],
+            (1..=801).map(|i| i as f64 / 801.0).collect(),
+            (0..50).map(|i| (i as f64 / 37.0).min(0.999)).collect(),
+            vec![-1.0, 0.3, 2.0],
+        ] {
+            let fp: Vec<f64> = (0..xp.len()).map(|i| -200.0 + 0.5 * i as f64).collect();
+            let mut out = vec![0.0; len];
+            interp_ranks(&xp, |i| fp[i], &mut out);
+            for (r, o) in out.iter().enumerate() {
+                let want = naive_interp((r + 1) as f64 / len as f64, &xp, &fp);
+                assert_eq!(o.to_bits(), want.to_bits(), "len {len}, rank {r}, xp {xp:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn histogram_matching_agrees_with_the_naive_ranks() {
+    let mut u = uniforms(2);
+    let quantiles: Vec<f64> = (1..=801).map(|i| (i as f64 / 801.0).powi(2)).collect();
+    let fp: Vec<f64> = (0..801).map(|i| -200.0 + 0.5 * i as f64).collect();
+    let cases: Vec<Vec<f64>> = vec![
+        vec![3.0],
+        vec![2.0; 50],
+        // Ties, signed zeros, a huge outlier (most keys equal), subnormals.
+        (0..600)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => -0.0,
+                2 => (i % 5) as f64,
+                3 => 1e300,
+                4 => 5e-324 * (i % 3) as f64,
+                _ => u() - 0.5,
+            })
+            .collect(),
+        // Heavy tails, and values one ulp apart (equal keys, different values).
+        (0..4096)
+            .map(|i| match i % 11 {
+                0 => f64::from_bits(1f64.to_bits() + i % 3),
+                _ => {
+                    let v = u();
+                    (v - 0.5) / (v * (1.0 - v) + 1e-9)
+                }
+            })
+            .collect(),
+    ];
+    for values in cases {
+        let n = values.len();
+        let mut matched = values.clone();
+        match_cdf(&mut matched, &mut vec![0.0; 2 * n], &quantiles, |i| fp[i]);
+        // The port's ranks: the count of values at or below each (ties share the highest).
+        for (i, (m, v)) in matched.iter().zip(&values).enumerate() {
+            let rank = values.iter().filter(|&w| w <= v).count();
+            let want = naive_interp(rank as f64 / n as f64, &quantiles, &fp);
+            assert_eq!(m.to_bits(), want.to_bits(), "value {i} of {n}");
+        }
+    }
+}
+
+#[test]
+fn histogram_matching_ranks_infinities_and_nans_by_total_order() {
+    // Among (−∞, −1, 0, 2, ∞, NaN) the positive NaN is last, as `total_cmp` orders.
+    let values = [f64::NAN, 2.0, f64::INFINITY, -1.0, f64::NEG_INFINITY, 0.0];
+    let quantiles: Vec<f64> = (1..=6).map(|i| i as f64 / 6.0).collect();
+    let mut matched = values;
+    match_cdf(&mut matched, &mut [0.0; 12], &quantiles, |i| i as f64);
+    assert_eq!(matched, [5.0, 3.0, 4.0, 1.0, 0.0, 2.0]);
 }

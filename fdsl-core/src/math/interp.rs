@@ -1,57 +1,50 @@
-//! NumPy's piecewise-linear interpolation, `numpy.interp(x, xp, fp)`.
+//! NumPy's piecewise-linear interpolation, `numpy.interp(x, xp, fp)`, at the quantiles of ranks.
 
-/// NumPy's `interp(x, xp, fp)` (`numpy/_core/src/multiarray/compiled_base.c`) along increasing `x`:
-/// the segment walks forward and its slope is computed once per segment (the same division, so the
-/// same value, as per call).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Interp {
-    /// A `j` known to satisfy `xp[j] ≤ x` for the next `x`, or 0.
-    j: usize,
-    /// The slope of segment `j`, when computed.
-    slope: Option<f64>,
-}
-
-impl Interp {
-    /// `interp(x, xp, fp)`: `fp[0]` left of `xp[0]`, `fp[−1]` right of `xp[−1]`, else along the
-    /// segment from the last `j` with `xp[j] ≤ x` (so plateaus of `xp` are crossed, never divided
-    /// by), `fp[j]` exactly when `xp[j] = x`. Calls must come with non-decreasing `x` (a fresh
-    /// [`Interp`] for any other).
-    pub fn at(&mut self, x: f64, xp: &[f64], fp: impl Fn(usize) -> f64) -> f64 {
-        let last = xp.len() - 1;
-        if x < xp[0] {
-            return fp(0);
+/// `out[r] = interp((r + 1) / n, xp, fp)` for every `r < n = out.len()`, as NumPy's `interp`
+/// (`numpy/_core/src/multiarray/compiled_base.c`) gives it: `fp[0]` left of `xp[0]`, `fp[−1]`
+/// right of `xp[−1]`, else along the segment from the last `j` with `xp[j] ≤ x` (so plateaus of
+/// `xp` are crossed, never divided by), `fp[j]` exactly when `xp[j] = x`. The `x` increase, so the
+/// segments are walked forward; each slope is one division, and a segment's ranks are filled in
+/// one loop (its end found from `xp[j + 1] · n`, then checked).
+pub fn interp_ranks(xp: &[f64], fp: impl Fn(usize) -> f64, out: &mut [f64]) {
+    let len = out.len();
+    let n = len as f64;
+    let x = |r: usize| (r + 1) as f64 / n;
+    let last = xp.len() - 1;
+    let (mut r, mut j) = (0, 0);
+    while r < len {
+        let xr = x(r);
+        if xr < xp[0] {
+            out[r] = fp(0);
+            r += 1;
+            continue;
         }
-        if x > xp[last] {
-            return fp(last);
+        if xr > xp[last] {
+            // Every later `x` is right of `xp[−1]` too.
+            out[r..].fill(fp(last));
+            return;
         }
-        while self.j < last && xp[self.j + 1] <= x {
-            self.j += 1;
-            self.slope = None;
+        while j < last && xp[j + 1] <= xr {
+            j += 1;
         }
-        let j = self.j;
-        if j == last || xp[j] == x {
-            return fp(j);
+        if j == last || xp[j] == xr {
+            out[r] = fp(j);
+            r += 1;
+            continue;
         }
-        let slope = *self.slope.get_or_insert_with(|| (fp(j + 1) - fp(j)) / (xp[j + 1] - xp[j]));
-        slope * (x - xp[j]) + fp(j)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interp_is_numpys() {
-        let xp = [0.1, 0.2, 0.2, 0.5, 1.0];
-        let fp = |i: usize| [10.0, 20.0, 30.0, 40.0, 50.0][i];
-        // Values of numpy.interp(x, xp, fp).
-        let mut walk = Interp::default();
-        for (x, want) in
-            [(0.0, 10.0), (0.1, 10.0), (0.15, 15.0), (0.2, 30.0), (0.35, 35.0), (1.0, 50.0), (2.0, 50.0)]
-        {
-            assert_eq!(Interp::default().at(x, &xp, fp), want, "{x}");
-            assert_eq!(walk.at(x, &xp, fp), want, "{x}");
+        // The ranks below `end` have `x < xp[j + 1]`: start from `(r + 1)/n ≈ xp[j + 1]`.
+        let (x0, x1, f0) = (xp[j], xp[j + 1], fp(j));
+        let slope = (fp(j + 1) - f0) / (x1 - x0);
+        let mut end = ((x1 * n) as usize).clamp(r + 1, len);
+        while end > r + 1 && x(end - 1) >= x1 {
+            end -= 1;
         }
+        while end < len && x(end) < x1 {
+            end += 1;
+        }
+        for (q, o) in out[r..end].iter_mut().enumerate() {
+            *o = slope * (x(r + q) - x0) + f0;
+        }
+        r = end;
     }
 }

