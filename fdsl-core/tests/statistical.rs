@@ -16,6 +16,7 @@ use fdsl_core::family::{Family, Held, Parts, RenderError, Workspace};
 use fdsl_core::math::cdf_matching::match_cdf;
 use fdsl_core::math::fft::{Complex, Direction, FftError, MAX_SIDE, Twiddles, fft2};
 use fdsl_core::math::interp::interp_ranks;
+use fdsl_core::math::moments::{mean_std, pairwise_sum};
 use fdsl_core::math::radix_sort::{SORTED_BITS, radix_sort_top};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
@@ -635,4 +636,34 @@ fn histogram_matching_ranks_infinities_and_nans_by_total_order() {
     let mut matched = values;
     match_cdf(&mut matched, &mut [0.0; 12], &quantiles, |i| i as f64);
     assert_eq!(matched, [5.0, 3.0, 4.0, 1.0, 0.0, 2.0]);
+}
+
+#[test]
+fn pairwise_sums_are_numpys_order() {
+    // NumPy's pairwise_sum, written out for 300 values: 300 → 144 + 156 (blocks of ≤ 128 → 144 is
+    // split into 72 + 72, 156 into 72 + 84), each block by eight accumulators then its rest.
+    fn block(v: &[f64]) -> f64 {
+        let m = v.len() - v.len() % 8;
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&v[..8]);
+        for i in (8..m).step_by(8) {
+            for j in 0..8 {
+                r[j] += v[i + j];
+            }
+        }
+        let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        v[m..].iter().fold(s, |s, &x| s + x)
+    }
+    let mut u = uniforms(3);
+    let values: Vec<f64> = (0..300).map(|_| (u() - 0.3) * 1e3).collect();
+    let want =
+        (block(&values[..72]) + block(&values[72..144])) + (block(&values[144..216]) + block(&values[216..]));
+    assert_eq!(pairwise_sum(&values, |v| v).to_bits(), want.to_bits());
+    assert_eq!(pairwise_sum(&values[..5], |v| 2.0 * v), values[..5].iter().fold(-0.0, |s, v| s + 2.0 * v));
+    let (mean, std) = mean_std(&values);
+    let naive_mean = values.iter().sum::<f64>() / 300.0;
+    let naive_var = values.iter().map(|v| (v - naive_mean).powi(2)).sum::<f64>() / 300.0;
+    assert!(
+        (mean - naive_mean).abs() < 1e-12 * naive_mean.abs() && (std - naive_var.sqrt()).abs() < 1e-12 * std
+    );
 }

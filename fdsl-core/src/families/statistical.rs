@@ -67,11 +67,11 @@ use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, Scr
 use crate::math::box_blur::box_blur;
 use crate::math::cdf_matching::match_cdf;
 use crate::math::eigen3::eig3;
-use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, from_half, rfft2, signed};
+use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, rfft2, signed};
 use crate::math::histogram::histogram;
 use crate::math::jacobi::jacobi_eigen;
-use crate::math::moments::{mean_std, min_max, standardise};
-use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid, mirror};
+use crate::math::moments::{mean_std, min_max, pairwise_sum, standardise};
+use crate::math::steerable_pyramid::{PyramidError, SteerablePyramid, for_each_mirror_pair};
 use crate::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
 
 /// One of the four models (the reference's dataset names).
@@ -527,11 +527,7 @@ fn spectrum_pair(
         }
     }
     fft2_with(work, side, Direction::Forward, twiddles)?;
-    for i in 0..side * side {
-        let j = mirror(i, side);
-        if j < i {
-            continue;
-        }
+    for_each_mirror_pair(side, |i, j| {
         let (z, zm) = (work[i], work[j].conj());
         let sum = z + zm;
         let diff = z - zm;
@@ -539,11 +535,10 @@ fn spectrum_pair(
         let ya = with_magnitude(sum, magnitude[i]);
         let yb = with_magnitude(Complex::new(diff.im, -diff.re), magnitude[i]);
         work[i] = Complex::new(ya.re - yb.im, ya.im + yb.re);
-        if j != i {
-            // A'[−k] = conj(A'[k]), B'[−k] = conj(B'[k]) (the magnitude is even).
-            work[j] = Complex::new(ya.re + yb.im, yb.re - ya.im);
-        }
-    }
+        // A'[−k] = conj(A'[k]), B'[−k] = conj(B'[k]) (the magnitude is even); at `j = i` the same
+        // value.
+        work[j] = Complex::new(ya.re + yb.im, yb.re - ya.im);
+    });
     fft2_with(work, side, Direction::Inverse, twiddles)?;
     for (x, w) in a.iter_mut().zip(work.iter()) {
         *x = w.re;
@@ -584,14 +579,22 @@ fn impose_spectrum_wmm(
             *h = x - mean;
         }
         rfft2(centred, half, side, twiddles)?;
-        let mut power = 0.0;
+        // The new spectrum is Hermitian (the magnitude is even, `with_magnitude(z̄) = conj`): its
+        // half columns from `half`, the others their mirrors' conjugates.
+        let w = side / 2 + 1;
         for (k, (row, magnitude)) in work.chunks_exact_mut(side).zip(magnitude.chunks_exact(side)).enumerate()
         {
-            for (l, (w, &m)) in row.iter_mut().zip(magnitude).enumerate() {
-                *w = with_magnitude(from_half(half, side, k, l), m);
-                power += w.re * w.re + w.im * w.im;
+            for ((w, &m), &z) in row[..w].iter_mut().zip(magnitude).zip(&half[k * w..(k + 1) * w]) {
+                *w = with_magnitude(z, m);
             }
         }
+        for k in 0..side {
+            let mirror = (side - k) % side * side;
+            for l in w..side {
+                work[k * side + l] = work[mirror + side - l].conj();
+            }
+        }
+        let power = pairwise_sum(bytemuck::cast_slice(work), |v| v * v);
         let scale = std / (libm::sqrt(power) / n2 as f64);
         work.iter_mut().for_each(|w| *w = w.scale(scale));
         work[0] = Complex::new(mean * n2 as f64, 0.0);

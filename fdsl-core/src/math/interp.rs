@@ -9,7 +9,12 @@
 pub fn interp_ranks(xp: &[f64], fp: impl Fn(usize) -> f64, out: &mut [f64]) {
     let len = out.len();
     let n = len as f64;
-    let x = |r: usize| (r + 1) as f64 / n;
+    // `(r + 1)/n`; for a power-of-two `n` the product with `1/n`, which is the same number.
+    let inverse = if len.is_power_of_two() { 1.0 / n } else { 0.0 };
+    let x = |r: usize| {
+        let r = (r as i64 + 1) as f64;
+        if inverse > 0.0 { r * inverse } else { r / n }
+    };
     let last = xp.len() - 1;
     let (mut r, mut j) = (0, 0);
     while r < len {

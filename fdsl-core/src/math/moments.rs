@@ -1,5 +1,5 @@
-//! Moments of a run of values, summed in order (NumPy sums pairwise, so its values agree to
-//! rounding, not bit for bit): extremes, mean and standard deviation, and the affine map that gives
+//! Moments of a run of values, summed as NumPy sums (pairwise, eight accumulators per block, so its
+//! values agree to rounding): extremes, mean and standard deviation, and the affine map that gives
 //! values a target mean and deviation.
 
 /// The smallest and largest value (`(inf, −inf)` when empty).
@@ -7,16 +7,47 @@ pub fn min_max(values: &[f64]) -> (f64, f64) {
     values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
 }
 
-/// Mean and standard deviation (`ddof = 0`: NumPy's `mean` and `std`).
+/// Values per block of [`pairwise_sum`] (NumPy's `PW_BLOCKSIZE`).
+const BLOCK: usize = 128;
+
+/// `Σ f(v)` over `values` by NumPy's pairwise summation (`pairwise_sum` in
+/// `numpy/_core/src/umath/loops_utils.h.src`): fewer than 8 values in order from −0; blocks of up
+/// to [`BLOCK`] with eight accumulators (value `i` into `r[i mod 8]`), combined as
+/// `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`, then the rest in order; longer runs split
+/// at half their length rounded down to a multiple of 8, and the halves' sums added. The error
+/// grows as `log n`, not `n`, and the eight chains run side by side.
+pub fn pairwise_sum(values: &[f64], f: impl Fn(f64) -> f64 + Copy) -> f64 {
+    let n = values.len();
+    if n < 8 {
+        values.iter().fold(-0.0, |s, &v| s + f(v))
+    } else if n <= BLOCK {
+        let (blocks, rest) = values.split_at(n - n % 8);
+        let mut r: [f64; 8] = core::array::from_fn(|i| f(blocks[i]));
+        for block in blocks[8..].chunks_exact(8) {
+            for (r, &v) in r.iter_mut().zip(block) {
+                *r += f(v);
+            }
+        }
+        let sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        rest.iter().fold(sum, |s, &v| s + f(v))
+    } else {
+        let half = n / 2 - n / 2 % 8;
+        pairwise_sum(&values[..half], f) + pairwise_sum(&values[half..], f)
+    }
+}
+
+/// Mean and standard deviation (`ddof = 0`: NumPy's `mean` and `std`, `Σ(v − mean)²/n`).
 pub fn mean_std(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|&v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    let mean = pairwise_sum(values, |v| v) / n;
+    let var = pairwise_sum(values, |v| (v - mean) * (v - mean)) / n;
     (mean, libm::sqrt(var))
 }
 
-/// `x ← (x − mean)/std · target_std + target_mean`, with the values' own mean and deviation.
+/// `x ← (x − mean) · (target_std / std) + target_mean`, with the values' own mean and deviation
+/// (the port's `(x − mean)/std · target_std + target_mean`, one division for all values).
 pub fn standardise(values: &mut [f64], target_mean: f64, target_std: f64) {
     let (mean, std) = mean_std(values);
-    values.iter_mut().for_each(|v| *v = (*v - mean) / std * target_std + target_mean);
+    let factor = target_std / std;
+    values.iter_mut().for_each(|v| *v = (*v - mean) * factor + target_mean);
 }

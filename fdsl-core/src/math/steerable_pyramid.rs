@@ -159,12 +159,25 @@ impl Tables {
     }
 }
 
-/// The index of the frequency opposite to index `i`'s on the unshifted `d × d` grid (`−k mod d`).
+/// Calls `f(i, m)` once for every pair of opposite frequencies of the unshifted `d × d` grid
+/// (`m` the index of `−k mod d` for `i`'s `k`; `i = m` for the four frequencies that are their own
+/// opposites), row by row with the opposite row read backwards: no index arithmetic per value.
 #[inline(always)]
-pub fn mirror(i: usize, d: usize) -> usize {
-    // `d` is a power of two: shifts and masks, not divisions.
-    let (y, x) = (i >> d.trailing_zeros(), i & (d - 1));
-    ((d - y) & (d - 1)) * d + ((d - x) & (d - 1))
+pub fn for_each_mirror_pair(d: usize, mut f: impl FnMut(usize, usize)) {
+    let h = d / 2;
+    // Rows 0 and d/2 are their own mirrors: their columns 0..=d/2 (column x's mirror is d − x).
+    for y in [0, h].into_iter().take(if h > 0 { 2 } else { 1 }) {
+        for x in 0..=h {
+            f(y * d + x, y * d + (d - x) % d);
+        }
+    }
+    for y in 1..h {
+        let (row, opposite) = (y * d, (d - y) * d);
+        f(row, opposite);
+        for x in 1..d {
+            f(row + x, opposite + d - x);
+        }
+    }
 }
 
 impl SteerablePyramid {
@@ -243,61 +256,71 @@ impl SteerablePyramid {
         2 * self.side * self.side
     }
 
-    /// Values of the masks buffer: `H₀`, `L₀` (side²), and per level `H`, four `A`s (its side²) and
-    /// the next `L` (the next side²).
+    /// Values of the masks buffer: `H₀`, `L₀` (side²), and per level the four products
+    /// `½·A_b·H_{j+1}` (its side² each) and the next `L` (the next side²).
     pub fn masks_len(&self) -> usize {
         let n2 = self.side * self.side;
         2 * n2
             + (0..self.height)
-                .map(|j| 5 * self.level_side(j).pow(2) + self.level_side(j + 1).pow(2))
+                .map(|j| ORIENTATIONS * self.level_side(j).pow(2) + self.level_side(j + 1).pow(2))
                 .sum::<usize>()
     }
 
-    /// Offsets in the masks buffer: (`H_{j+1}`, first `A`, `L_{j+1}`) of level `j`.
-    fn level_masks(&self, j: usize) -> (usize, usize, usize) {
+    /// Offsets in the masks buffer: (first `½·A_b·H_{j+1}`, `L_{j+1}`) of level `j`.
+    fn level_masks(&self, j: usize) -> (usize, usize) {
         let mut start = 2 * self.side * self.side;
         for level in 0..j {
-            start += 5 * self.level_side(level).pow(2) + self.level_side(level + 1).pow(2);
+            start += ORIENTATIONS * self.level_side(level).pow(2) + self.level_side(level + 1).pow(2);
         }
-        let d2 = self.level_side(j).pow(2);
-        (start, start + d2, start + 5 * d2)
+        (start, start + ORIENTATIONS * self.level_side(j).pow(2))
     }
 
-    /// Compute the masks into `masks` ([`Self::masks_len`] values), each on its grid's unshifted layout.
+    /// Compute the masks into `masks` ([`Self::masks_len`] values), each on its grid's unshifted
+    /// layout. An oriented band's two masks are one table, `½·A_b·H_{j+1}` (the ½ of the real part
+    /// taken in [`Self::build`] and [`Self::reconstruct`] included). `log₂ r` and `θ` depend only on
+    /// the signed frequency, which every level's grid shares with the image's: `libm` computes them
+    /// once per frequency of the image's grid (held in the `H₀` and `L₀` slots until those are made).
     pub fn fill_masks(&self, masks: &mut [f64]) -> Result<(), PyramidError> {
         let needed = self.masks_len();
         let masks = masks.get_mut(..needed).ok_or(PyramidError::Buffer { name: "masks", needed })?;
         let tables = Tables::new();
         let n = self.side;
-        // log₂ r and θ at signed frequency (ky, kx) of the image's grid: pyrtools' ramps are
-        // `linspace(−1, 1, N + 1)[:−1]`, i.e. exactly 2k/N; the centre takes (0, −1)'s radius.
-        let polar = |ky: isize, kx: isize| {
+        let (polar, levels) = masks.split_at_mut(2 * n * n);
+        let (log_rad, angle) = polar.split_at_mut(n * n);
+        // pyrtools' ramps are `linspace(−1, 1, N + 1)[:−1]`, i.e. exactly 2k/N; the centre takes
+        // (0, −1)'s radius.
+        for (i, (r, a)) in log_rad.iter_mut().zip(angle.iter_mut()).enumerate() {
+            let (ky, kx) = (signed(i / n, n), signed(i % n, n));
             let (x, y) = (2.0 * kx as f64 / n as f64, 2.0 * ky as f64 / n as f64);
             let (rx, ry) = if kx == 0 && ky == 0 { (-2.0 / n as f64, 0.0) } else { (x, y) };
-            (libm::log2(libm::sqrt(rx * rx + ry * ry)), libm::atan2(y, x))
-        };
-        let radial = |out: &mut [f64], d: usize, lut: &[f64], shifts: usize| {
+            *r = libm::log2(libm::sqrt(rx * rx + ry * ry));
+            *a = libm::atan2(y, x);
+        }
+        // Index `i` of a `d × d` grid on the image's grid.
+        let at = |i: usize, d: usize| wrap(signed(i / d, d), n) * n + wrap(signed(i % d, d), n);
+        let radial = |lut: &[f64], shifts: usize, log_rad: f64| {
             let (origin, increment) = tables.radial(shifts);
-            for (i, m) in out.iter_mut().enumerate() {
-                let (log_rad, _) = polar(signed(i / d, d), signed(i % d, d));
-                *m = point_op(log_rad, lut, origin, increment);
-            }
+            point_op(log_rad, lut, origin, increment)
         };
-        let (hi0, rest) = masks.split_at_mut(n * n);
-        radial(hi0, n, &tables.high, 0);
-        radial(&mut rest[..n * n], n, &tables.low, 0);
+        let mut offset = 0;
         for j in 0..self.height {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
-            let (h, a, l) = self.level_masks(j);
-            radial(&mut masks[h..h + d * d], d, &tables.high, j + 1);
-            for b in 0..ORIENTATIONS {
+            let (bands, rest) = levels[offset..].split_at_mut(ORIENTATIONS * d * d);
+            for (b, band) in bands.chunks_exact_mut(d * d).enumerate() {
                 let origin = tables.angle_x.0 + core::f64::consts::PI * b as f64 / ORIENTATIONS as f64;
-                for (i, m) in masks[a + b * d * d..a + (b + 1) * d * d].iter_mut().enumerate() {
-                    let (_, angle) = polar(signed(i / d, d), signed(i % d, d));
-                    *m = point_op(angle, &tables.angle, origin, tables.angle_x.1);
+                for (i, m) in band.iter_mut().enumerate() {
+                    let k = at(i, d);
+                    let a = point_op(angle[k], &tables.angle, origin, tables.angle_x.1);
+                    *m = a * radial(&tables.high, j + 1, log_rad[k]) * 0.5;
                 }
             }
-            radial(&mut masks[l..l + e * e], e, &tables.low, j + 1);
+            for (i, m) in rest[..e * e].iter_mut().enumerate() {
+                *m = radial(&tables.low, j + 1, log_rad[at(i, e)]);
+            }
+            offset += ORIENTATIONS * d * d + e * e;
+        }
+        for (h, l) in log_rad.iter_mut().zip(angle.iter_mut()) {
+            (*h, *l) = (radial(&tables.high, 0, *h), radial(&tables.low, 0, *h));
         }
         Ok(())
     }
@@ -365,31 +388,22 @@ impl SteerablePyramid {
         }
         for j in 0..self.height {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
-            let (h, a, l) = self.level_masks(j);
+            let (a, l) = self.level_masks(j);
             // Two bands per transform: with S_b = i·L·A_b·H and P = S_b + S_b* (its Hermitian part,
             // S*(k) = conj S(−k)) halved, real(ifft2(S_b)) = ifft2(P_b), and ifft2(P_b + i·P_{b+1})
-            // holds band b in its real part and band b + 1 in its imaginary part.
+            // holds band b in its real part and band b + 1 in its imaginary part. With Q_b = ½·A_b·H
+            // (one table), P_b(k) = i·L(k)·Q_b(k) + conj(i·L(−k)·Q_b(−k)), and P_b(−k) = conj P_b(k):
+            // each pair of opposite frequencies is formed once.
             for b in (0..ORIENTATIONS).step_by(2) {
-                let band = |b: usize, i: usize| {
-                    let v = f[i];
+                let (q0, q1) = (&masks[a + b * d * d..][..d * d], &masks[a + (b + 1) * d * d..][..d * d]);
+                for_each_mirror_pair(d, |i, m| {
                     // (−i)³ = i: i·(x + iy) = −y + ix.
-                    Complex::new(-v.im, v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i])
-                };
-                // Index `m = −i` gets `conj(p0) + i·conj(p1)`: the same operations in the other
-                // order (the same bits), so each pair is formed once.
-                for i in 0..d * d {
-                    let m = mirror(i, d);
-                    if m < i {
-                        continue;
-                    }
-                    let (s0, s0m, s1, s1m) = (band(b, i), band(b, m), band(b + 1, i), band(b + 1, m));
-                    let p0 = (s0 + s0m.conj()).scale(0.5);
-                    let p1 = (s1 + s1m.conj()).scale(0.5);
+                    let (u, um) = (Complex::new(-f[i].im, f[i].re), Complex::new(-f[m].im, f[m].re));
+                    let p0 = u.scale(q0[i]) + um.scale(q0[m]).conj();
+                    let p1 = u.scale(q1[i]) + um.scale(q1[m]).conj();
                     t[i] = Complex::new(p0.re - p1.im, p0.im + p1.re);
-                    if m != i {
-                        t[m] = Complex::new(p0.re + p1.im, p1.re - p0.im);
-                    }
-                }
+                    t[m] = Complex::new(p0.re + p1.im, p1.re - p0.im);
+                });
                 fft2_with(&mut t[..d * d], d, Direction::Inverse, twiddles)?;
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
                 let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
@@ -457,7 +471,7 @@ impl SteerablePyramid {
         Self::real_forward(&bands[range], e, r, twiddles)?;
         for j in (0..self.height).rev() {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
-            let (h, a, l) = self.level_masks(j);
+            let (a, l) = self.level_masks(j);
             for ((t, &v), &m) in t.iter_mut().zip(&r[..e * e]).zip(&masks[l..l + e * e]) {
                 *t = v.scale(m);
             }
@@ -467,7 +481,8 @@ impl SteerablePyramid {
                 r[wrap(ky, d) * d + wrap(kx, d)] = v;
             }
             // Two bands per transform: Z = fft2(x + i·y) gives X = (Z + Z*)/2 and Y = (Z − Z*)/(2i)
-            // (Z*(k) = conj Z(−k)); each adds −i·X·A_b·H to the sum.
+            // (Z*(k) = conj Z(−k)); each adds −i·X·A_b·H, so together −i·(Z + Z*)·Q_b + (Z* − Z)·Q_{b+1}
+            // with Q = ½·A·H.
             for b in (0..ORIENTATIONS).step_by(2) {
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
                 let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
@@ -475,18 +490,19 @@ impl SteerablePyramid {
                     *t = Complex::new(x, y);
                 }
                 fft2_with(&mut t[..d * d], d, Direction::Forward, twiddles)?;
-                for (i, r) in r[..d * d].iter_mut().enumerate() {
-                    let (z, zm) = (t[i], t[mirror(i, d)].conj());
-                    let x = (z + zm).scale(0.5);
-                    let y = (z - zm).scale(0.5);
-                    let y = Complex::new(y.im, -y.re); // (z − z*)/(2i)
-                    for (b, v) in [(b, x), (b + 1, y)] {
-                        // −i·(x + iy) = y − ix.
-                        let term =
-                            Complex::new(v.im, -v.re).scale(masks[a + b * d * d + i]).scale(masks[h + i]);
-                        *r = *r + term;
+                let (q0, q1) = (&masks[a + b * d * d..][..d * d], &masks[a + (b + 1) * d * d..][..d * d]);
+                // The term at frequency i, with `zs` = Z*(i) = conj Z(−i); −i·(x + iy) = y − ix.
+                let term = |z: Complex, zs: Complex, q0: f64, q1: f64| {
+                    let (sum, diff) = (z + zs, zs - z);
+                    Complex::new(sum.im * q0 + diff.re * q1, diff.im * q1 - sum.re * q0)
+                };
+                for_each_mirror_pair(d, |i, m| {
+                    let (z, zm) = (t[i], t[m]);
+                    r[i] = r[i] + term(z, zm.conj(), q0[i], q1[i]);
+                    if m != i {
+                        r[m] = r[m] + term(zm, z.conj(), q0[m], q1[m]);
                     }
-                }
+                });
             }
         }
         for (v, &m) in r.iter_mut().zip(&masks[n2..2 * n2]) {
