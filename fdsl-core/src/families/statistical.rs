@@ -457,11 +457,13 @@ pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f6
 fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
     let point = |i: usize| -200.0 + 0.5 * i as f64;
     let (head, quantiles) = law.split_at_mut(2);
-    let mut total = 0.0;
-    for (i, q) in quantiles.iter_mut().enumerate() {
-        *q = libm::exp(-libm::pow(libm::fabs(point(i) / shat), rhat));
-        total += *q;
+    // `|x|` is symmetric about the middle point (0): one `pow` and `exp` per pair of points.
+    let middle = LAW_POINTS / 2;
+    for i in 0..=middle {
+        let h = libm::exp(-libm::pow(libm::fabs(point(i) / shat), rhat));
+        (quantiles[i], quantiles[LAW_POINTS - 1 - i]) = (h, h);
     }
+    let total = quantiles.iter().sum::<f64>();
     let mean = quantiles.iter().enumerate().map(|(i, &h)| point(i) * h).sum::<f64>() / total;
     let var =
         quantiles.iter().enumerate().map(|(i, &h)| (point(i) - mean) * (point(i) - mean) * h).sum::<f64>()

@@ -4,8 +4,7 @@
 /// (`numpy/_core/src/multiarray/compiled_base.c`) gives it: `fp[0]` left of `xp[0]`, `fp[−1]`
 /// right of `xp[−1]`, else along the segment from the last `j` with `xp[j] ≤ x` (so plateaus of
 /// `xp` are crossed, never divided by), `fp[j]` exactly when `xp[j] = x`. The `x` increase, so the
-/// segments are walked forward; each slope is one division, and a segment's ranks are filled in
-/// one loop (its end found from `xp[j + 1] · n`, then checked).
+/// segments are walked forward, each slope one division, each `x` computed once.
 pub fn interp_ranks(xp: &[f64], fp: impl Fn(usize) -> f64, out: &mut [f64]) {
     let len = out.len();
     let n = len as f64;
@@ -37,19 +36,18 @@ pub fn interp_ranks(xp: &[f64], fp: impl Fn(usize) -> f64, out: &mut [f64]) {
             r += 1;
             continue;
         }
-        // The ranks below `end` have `x < xp[j + 1]`: start from `(r + 1)/n ≈ xp[j + 1]`.
+        // Segment j, for this and every further `x` below `xp[j + 1]`.
         let (x0, x1, f0) = (xp[j], xp[j + 1], fp(j));
         let slope = (fp(j + 1) - f0) / (x1 - x0);
-        let mut end = ((x1 * n) as usize).clamp(r + 1, len);
-        while end > r + 1 && x(end - 1) >= x1 {
-            end -= 1;
+        out[r] = slope * (xr - x0) + f0;
+        r += 1;
+        while r < len {
+            let xr = x(r);
+            if xr >= x1 {
+                break;
+            }
+            out[r] = slope * (xr - x0) + f0;
+            r += 1;
         }
-        while end < len && x(end) < x1 {
-            end += 1;
-        }
-        for (q, o) in out[r..end].iter_mut().enumerate() {
-            *o = slope * (x(r + q) - x0) + f0;
-        }
-        r = end;
     }
 }

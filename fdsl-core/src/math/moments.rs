@@ -2,9 +2,23 @@
 //! values agree to rounding): extremes, mean and standard deviation, and the affine map that gives
 //! values a target mean and deviation.
 
-/// The smallest and largest value (`(inf, −inf)` when empty).
+/// The smallest and largest value (`(inf, −inf)` when empty; NaNs are passed over), over four
+/// lanes (value `i` in lane `i mod 4`) that the compiler can keep in vector registers.
 pub fn min_max(values: &[f64]) -> (f64, f64) {
-    values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+    let (mut lo, mut hi) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
+    let (quads, rest) = values.split_at(values.len() - values.len() % 4);
+    for quad in quads.chunks_exact(4) {
+        for ((lo, hi), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(quad) {
+            *lo = if v < *lo { v } else { *lo };
+            *hi = if v > *hi { v } else { *hi };
+        }
+    }
+    let fold = |(lo, hi): (f64, f64), v: f64| (if v < lo { v } else { lo }, if v > hi { v } else { hi });
+    let lanes = lo
+        .iter()
+        .zip(&hi)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |m, (&l, &h)| (fold(m, l).0, fold(m, h).1));
+    rest.iter().fold(lanes, |m, &v| fold(m, v))
 }
 
 /// Values per block of [`pairwise_sum`] (NumPy's `PW_BLOCKSIZE`).

@@ -180,6 +180,19 @@ pub fn for_each_mirror_pair(d: usize, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Calls `f(new, old)` for each run of the `e × e` grid's values (`new`, a range of its indices) that
+/// lie together on the larger `d × d` grid (from index `old`), every index of both unshifted grids
+/// holding the same signed frequency: the central block of frequencies `[−e/2, e/2)²` of the larger
+/// grid, two runs a row (non-negative and negative columns). The old index is never below the new.
+fn for_each_central_run(e: usize, d: usize, mut f: impl FnMut(core::ops::Range<usize>, usize)) {
+    let h = e / 2;
+    for y in 0..e {
+        let old_row = if y < h { y } else { y + d - e } * d;
+        f(y * e..y * e + h, old_row);
+        f(y * e + h..(y + 1) * e, old_row + d - h);
+    }
+}
+
 impl SteerablePyramid {
     /// The pyramid of `height` levels on `side × side` images.
     pub fn new(side: usize, height: usize) -> Result<Self, PyramidError> {
@@ -412,12 +425,9 @@ impl SteerablePyramid {
                     (*x, *y) = (v.re, v.im);
                 }
             }
-            // Keep the central block: new index (y, x) holds frequency (signed(y, e), signed(x, e)),
-            // read from the old grid at or after the new index, so the forward pass is safe in place.
-            for i in 0..e * e {
-                let (ky, kx) = (signed(i / e, e), signed(i % e, e));
-                f[i] = f[wrap(ky, d) * d + wrap(kx, d)];
-            }
+            // Keep the central block, read from the old grid at or after the new index, so the
+            // forward pass is safe in place.
+            for_each_central_run(e, d, |new, old| f.copy_within(old..old + new.len(), new.start));
             for (v, &m) in f[..e * e].iter_mut().zip(&masks[l..l + e * e]) {
                 *v = v.scale(m);
             }
@@ -476,10 +486,7 @@ impl SteerablePyramid {
                 *t = v.scale(m);
             }
             r[..d * d].fill(Complex::default());
-            for (i, &v) in t[..e * e].iter().enumerate() {
-                let (ky, kx) = (signed(i / e, e), signed(i % e, e));
-                r[wrap(ky, d) * d + wrap(kx, d)] = v;
-            }
+            for_each_central_run(e, d, |new, old| r[old..old + new.len()].copy_from_slice(&t[new]));
             // Two bands per transform: Z = fft2(x + i·y) gives X = (Z + Z*)/2 and Y = (Z − Z*)/(2i)
             // (Z*(k) = conj Z(−k)); each adds −i·X·A_b·H, so together −i·(Z + Z*)·Q_b + (Z* − Z)·Q_{b+1}
             // with Q = ½·A·H.
