@@ -476,11 +476,12 @@ fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
     head.copy_from_slice(&[mean, libm::sqrt(var)]);
 }
 
-/// `m · e^(i·angle(w))` (`angle(0) = 0`): the port's `magnitude * exp(1j * angle(fft))`.
+/// `m · e^(i·angle(w))` (`angle(0) = 0`): the port's `magnitude * exp(1j * angle(fft))`, as
+/// `w · (m/|w|)` (one division).
 #[inline(always)]
 fn with_magnitude(w: Complex, m: f64) -> Complex {
     let r = libm::sqrt(w.re * w.re + w.im * w.im);
-    if r > 0.0 { Complex::new(m * (w.re / r), m * (w.im / r)) } else { Complex::new(m, 0.0) }
+    if r > 0.0 { w.scale(m / r) } else { Complex::new(m, 0.0) }
 }
 
 /// One round of the spectrum (G:122-140). Channels are real, so two go through one complex

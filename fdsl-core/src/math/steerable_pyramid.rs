@@ -31,8 +31,7 @@
 //! and the Fourier transforms are [`crate::math::fft`]'s.
 
 use crate::math::fft::{
-    Complex, Direction, FftError, Twiddles, check_side, fft2_with, from_half, half_len, irfft2, rfft2,
-    signed, wrap,
+    Complex, Direction, FftError, Twiddles, check_side, fft2_with, from_half, half_len, irfft2, rfft2, signed,
 };
 
 /// Orientations per level (`order + 1`, order 3).
@@ -309,31 +308,34 @@ impl SteerablePyramid {
             *r = libm::log2(libm::sqrt(rx * rx + ry * ry));
             *a = libm::atan2(y, x);
         }
-        // Index `i` of a `d × d` grid on the image's grid.
-        let at = |i: usize, d: usize| wrap(signed(i / d, d), n) * n + wrap(signed(i % d, d), n);
-        let radial = |lut: &[f64], shifts: usize, log_rad: f64| {
-            let (origin, increment) = tables.radial(shifts);
-            point_op(log_rad, lut, origin, increment)
-        };
         let mut offset = 0;
         for j in 0..self.height {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
             let (bands, rest) = levels[offset..].split_at_mut(ORIENTATIONS * d * d);
+            // The radial tables' octave moved down by j + 1.
+            let (radial_origin, radial_increment) = tables.radial(j + 1);
             for (b, band) in bands.chunks_exact_mut(d * d).enumerate() {
                 let origin = tables.angle_x.0 + core::f64::consts::PI * b as f64 / ORIENTATIONS as f64;
-                for (i, m) in band.iter_mut().enumerate() {
-                    let k = at(i, d);
-                    let a = point_op(angle[k], &tables.angle, origin, tables.angle_x.1);
-                    *m = a * radial(&tables.high, j + 1, log_rad[k]) * 0.5;
+                // Each run of the level's grid lies together on the image's grid.
+                for_each_central_run(d, n, |new, old| {
+                    for (m, (&a, &r)) in band[new].iter_mut().zip(angle[old..].iter().zip(&log_rad[old..])) {
+                        let a = point_op(a, &tables.angle, origin, tables.angle_x.1);
+                        *m = a * point_op(r, &tables.high, radial_origin, radial_increment) * 0.5;
+                    }
+                });
+            }
+            for_each_central_run(e, n, |new, old| {
+                for (m, &r) in rest[new].iter_mut().zip(&log_rad[old..]) {
+                    *m = point_op(r, &tables.low, radial_origin, radial_increment);
                 }
-            }
-            for (i, m) in rest[..e * e].iter_mut().enumerate() {
-                *m = radial(&tables.low, j + 1, log_rad[at(i, e)]);
-            }
+            });
             offset += ORIENTATIONS * d * d + e * e;
         }
+        let (origin, increment) = tables.radial(0);
         for (h, l) in log_rad.iter_mut().zip(angle.iter_mut()) {
-            (*h, *l) = (radial(&tables.high, 0, *h), radial(&tables.low, 0, *h));
+            let r = *h;
+            (*h, *l) =
+                (point_op(r, &tables.high, origin, increment), point_op(r, &tables.low, origin, increment));
         }
         Ok(())
     }
@@ -503,28 +505,31 @@ impl SteerablePyramid {
                     let (sum, diff) = (z + zs, zs - z);
                     Complex::new(sum.im * q0 + diff.re * q1, diff.im * q1 - sum.re * q0)
                 };
+                // The image is real: of the image's grid (level 0) only the half spectrum, columns
+                // 0..=side/2, is read below.
+                let kept = |i: usize| j > 0 || i % d <= d / 2;
                 for_each_mirror_pair(d, |i, m| {
                     let (z, zm) = (t[i], t[m]);
-                    r[i] = r[i] + term(z, zm.conj(), q0[i], q1[i]);
-                    if m != i {
+                    if kept(i) {
+                        r[i] = r[i] + term(z, zm.conj(), q0[i], q1[i]);
+                    }
+                    if m != i && kept(m) {
                         r[m] = r[m] + term(zm, z.conj(), q0[m], q1[m]);
                     }
                 });
             }
         }
-        for (v, &m) in r.iter_mut().zip(&masks[n2..2 * n2]) {
-            *v = v.scale(m);
-        }
-        // The highpass band and the image are real: half spectra through `rfft2` and `irfft2`.
+        // The highpass band and the image are real: half spectra through `rfft2` and `irfft2`, the
+        // sum `R·L₀ + Highpass·H₀` formed on the half.
         let (n, w) = (self.side, self.side / 2 + 1);
         rfft2(&bands[..n2], t, n, twiddles)?;
-        for (k, (row, masks)) in r.chunks_exact_mut(n).zip(masks[..n2].chunks_exact(n)).enumerate() {
-            for (l, (r, &m)) in row.iter_mut().zip(masks).enumerate() {
-                *r = *r + from_half(t, n, k, l).scale(m);
-            }
-        }
+        let (low, high) = (&masks[n2..2 * n2], &masks[..n2]);
         for (k, row) in t[..half_len(n)].chunks_exact_mut(w).enumerate() {
-            row.copy_from_slice(&r[k * n..k * n + w]);
+            let at = k * n..k * n + w;
+            for (((t, &r), &l), &h) in row.iter_mut().zip(&r[at.clone()]).zip(&low[at.clone()]).zip(&high[at])
+            {
+                *t = r.scale(l) + t.scale(h);
+            }
         }
         Ok(irfft2(t, image, n, twiddles)?)
     }
