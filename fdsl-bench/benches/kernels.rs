@@ -116,7 +116,7 @@ fn statistical(c: &mut Criterion) {
     g.bench_function("histogram matching, 128 x 128 values, 801-point law", |b| {
         b.iter(|| {
             matched.copy_from_slice(&values);
-            match_cdf(&mut matched, &mut work, &quantiles, |i| -200.0 + 0.5 * i as f64);
+            match_cdf(&mut matched, &mut work, &quantiles, |i| -200.0 + 0.5 * i as f64, |_| {}, None);
         })
     });
     g.finish();

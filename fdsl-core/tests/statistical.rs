@@ -13,10 +13,10 @@ use fdsl_core::families::statistical::{
     scratch_len,
 };
 use fdsl_core::family::{Family, Held, Parts, RenderError, Workspace};
-use fdsl_core::math::cdf_matching::match_cdf;
+use fdsl_core::math::cdf_matching::{match_cdf, rank_table};
 use fdsl_core::math::fft::{Complex, Direction, FftError, MAX_SIDE, Twiddles, fft2};
 use fdsl_core::math::interp::interp_ranks;
-use fdsl_core::math::moments::{mean_std, pairwise_sum};
+use fdsl_core::math::moments::{mean_std, pairwise_sum, standardise};
 use fdsl_core::math::radix_sort::{SORTED_BITS, radix_sort_top};
 use fdsl_core::math::steerable_pyramid::{Band, PyramidError, SteerablePyramid};
 use fdsl_core::math::stream::{Namespace, Purpose, StreamKey, unit_f64};
@@ -618,13 +618,27 @@ fn histogram_matching_agrees_with_the_naive_ranks() {
     for values in cases {
         let n = values.len();
         let mut matched = values.clone();
-        match_cdf(&mut matched, &mut vec![0.0; 2 * n], &quantiles, |i| fp[i]);
+        match_cdf(&mut matched, &mut vec![0.0; 2 * n], &quantiles, |i| fp[i], |_| {}, None);
         // The port's ranks: the count of values at or below each (ties share the highest).
         for (i, (m, v)) in matched.iter().zip(&values).enumerate() {
             let rank = values.iter().filter(|&w| w <= v).count();
             let want = naive_interp(rank as f64 / n as f64, &quantiles, &fp);
             assert_eq!(m.to_bits(), want.to_bits(), "value {i} of {n}");
         }
+        // A finishing map of the matched values as a whole (over them in rank order), with the
+        // table by rank made once or not: the same bits, ties or not, and the map's values.
+        let finish = |t: &mut [f64]| standardise(t, 3.0, 2.0);
+        let mut table = vec![0.0; n];
+        rank_table(&quantiles, |i| fp[i], finish, &mut table);
+        let (mut with_table, mut without) = (values.clone(), values.clone());
+        match_cdf(&mut with_table, &mut vec![0.0; 2 * n], &quantiles, |i| fp[i], finish, Some(&table));
+        match_cdf(&mut without, &mut vec![0.0; 2 * n], &quantiles, |i| fp[i], finish, None);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&with_table), bits(&without), "{n} values");
+        finish(&mut matched);
+        assert!(
+            with_table.iter().zip(&matched).all(|(a, b)| (a - b).abs() <= 1e-12 || a.is_nan() && b.is_nan())
+        );
     }
 }
 
@@ -634,7 +648,7 @@ fn histogram_matching_ranks_infinities_and_nans_by_total_order() {
     let values = [f64::NAN, 2.0, f64::INFINITY, -1.0, f64::NEG_INFINITY, 0.0];
     let quantiles: Vec<f64> = (1..=6).map(|i| i as f64 / 6.0).collect();
     let mut matched = values;
-    match_cdf(&mut matched, &mut [0.0; 12], &quantiles, |i| i as f64);
+    match_cdf(&mut matched, &mut [0.0; 12], &quantiles, |i| i as f64, |_| {}, None);
     assert_eq!(matched, [5.0, 3.0, 4.0, 1.0, 0.0, 2.0]);
 }
 

@@ -65,7 +65,7 @@ use rand_pcg::Pcg32;
 
 use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
 use crate::math::box_blur::box_blur;
-use crate::math::cdf_matching::match_cdf;
+use crate::math::cdf_matching::{match_cdf, rank_table};
 use crate::math::eigen3::eig3;
 use crate::math::fft::{Complex, Direction, FftError, Twiddles, fft2_with, rfft2, signed};
 use crate::math::histogram::histogram;
@@ -261,6 +261,9 @@ struct Layout {
     laws: core::ops::Range<usize>,
     /// Per channel: 256 quantiles, then 256 bin centres.
     colors: core::ops::Range<usize>,
+    /// Per channel, the matchings' tables of values by rank ([`rank_table`]): each band but the
+    /// lowpass (standardised to its law), then the colour histogram's.
+    ranks: core::ops::Range<usize>,
     /// The histogram matching's sort words (two per pixel).
     sort: core::ops::Range<usize>,
     complex: usize,
@@ -282,6 +285,7 @@ impl Layout {
         let bands = take(pyramid.bands_len());
         let laws = take(3 * (pyramid.band_count() - 1) * (2 + LAW_POINTS));
         let colors = take(3 * 2 * COLOR_BINS);
+        let ranks = take(3 * (matched_len(&pyramid) + n2));
         let sort = take(2 * n2);
         Ok(Self {
             pyramid,
@@ -292,10 +296,16 @@ impl Layout {
             bands,
             laws,
             colors,
+            ranks,
             sort,
             complex: pyramid.work_len(),
         })
     }
+}
+
+/// Values of the bands the WMM matches (all but the lowpass residual, which comes last).
+fn matched_len(pyramid: &SteerablePyramid) -> usize {
+    pyramid.band_range(pyramid.band_count() - 1).0.start
 }
 
 /// The lengths of the buffers [`render`] needs ([`scratch_len`]).
@@ -376,6 +386,7 @@ pub fn render(
             laplacian_law(shat, rhat, law);
         }
     }
+    fill_rank_tables(model, &layout, real);
     // 4. The start image, `256·U(0,1)` in (channel, row, column) order.
     let image = &mut real[layout.image.clone()];
     for v in image.iter_mut() {
@@ -455,7 +466,7 @@ pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f6
 /// The generalised Laplacian law of a band (G:252-267): `h = exp(−|x/ŝ|^r̂)` on the 801 points;
 /// writes its mean, deviation and cumulative quantiles `cumsum(h) / Σh` into `law`.
 fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
-    let point = |i: usize| -200.0 + 0.5 * i as f64;
+    let point = law_point;
     let (head, quantiles) = law.split_at_mut(2);
     // `|x|` is symmetric about the middle point (0): one `pow` and `exp` per pair of points.
     let middle = LAW_POINTS / 2;
@@ -639,7 +650,9 @@ fn wmm_channel(
     let (masks, rest) = rest.split_at_mut(layout.masks.len());
     let (bands, rest) = rest.split_at_mut(layout.bands.len());
     let (laws, rest) = rest.split_at_mut(layout.laws.len());
-    let sort = &mut rest[layout.sort.start - layout.laws.end..][..layout.sort.len()];
+    let (ranks, rest) = rest[layout.ranks.start - layout.laws.end..].split_at_mut(layout.ranks.len());
+    let sort = &mut rest[layout.sort.start - layout.ranks.end..][..layout.sort.len()];
+    let ranks = &ranks[c * layout.ranks.len() / 3..];
     let channel = &mut image[c * n2..][..n2];
     if from_spectrum {
         pyramid.build_from_spectrum(masks, bands, complex, twiddles)?;
@@ -649,12 +662,12 @@ fn wmm_channel(
     for k in 0..bands_per_channel {
         let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
         let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
-        let band = &mut bands[pyramid.band_range(k).0];
+        let range = pyramid.band_range(k).0;
+        let table = &ranks[range.clone()];
         // The port standardises the band before matching too; the matching reads only the values'
         // order, which an increasing affine map keeps (up to ties made by rounding), so that
         // standardisation is skipped.
-        match_cdf(band, sort, quantiles, |i| -200.0 + 0.5 * i as f64);
-        standardise(band, mean, std);
+        match_cdf(&mut bands[range], sort, quantiles, law_point, |t| standardise(t, mean, std), Some(table));
     }
     pyramid.reconstruct(masks, bands, channel, complex, twiddles)?;
     Ok(())
@@ -665,10 +678,46 @@ fn impose_color(side: usize, layout: &Layout, real: &mut [f64]) {
     let n2 = side * side;
     let (image, rest) = real.split_at_mut(layout.image.end);
     let (colors, rest) = rest[layout.colors.start - layout.image.end..].split_at_mut(layout.colors.len());
-    let sort = &mut rest[layout.sort.start - layout.colors.end..][..layout.sort.len()];
-    for (channel, hist) in image.chunks_exact_mut(n2).zip(colors.chunks_exact(2 * COLOR_BINS)) {
+    let (ranks, rest) = rest[layout.ranks.start - layout.colors.end..].split_at_mut(layout.ranks.len());
+    let sort = &mut rest[layout.sort.start - layout.ranks.end..][..layout.sort.len()];
+    let tables = ranks.chunks_exact(ranks.len() / 3).map(|r| &r[matched_len(&layout.pyramid)..]);
+    for ((channel, hist), table) in
+        image.chunks_exact_mut(n2).zip(colors.chunks_exact(2 * COLOR_BINS)).zip(tables)
+    {
         let (quantiles, centres) = hist.split_at(COLOR_BINS);
-        match_cdf(channel, sort, quantiles, |i| centres[i]);
+        match_cdf(channel, sort, quantiles, |i| centres[i], |_| {}, Some(table));
+    }
+}
+
+/// The WMM law's point `i`, `−200 + 0.5·i` (G:252).
+fn law_point(i: usize) -> f64 {
+    -200.0 + 0.5 * i as f64
+}
+
+/// The matchings' tables by rank ([`rank_table`]), the same in every round: per channel, each
+/// band's law (standardised to the law's mean and deviation) if the model has the WMM, then the
+/// colour histogram if it has colour.
+fn fill_rank_tables(model: Model, layout: &Layout, real: &mut [f64]) {
+    let pyramid = &layout.pyramid;
+    let bands_per_channel = pyramid.band_count() - 1;
+    let n2 = pyramid.side() * pyramid.side();
+    let (head, ranks) = real.split_at_mut(layout.ranks.start);
+    let (laws, colors) = (&head[layout.laws.clone()], &head[layout.colors.clone()]);
+    let per_channel = layout.ranks.len() / 3;
+    for (c, tables) in ranks[..layout.ranks.len()].chunks_exact_mut(per_channel).enumerate() {
+        let (bands, color) = tables.split_at_mut(matched_len(pyramid));
+        if model.wmm() {
+            for k in 0..bands_per_channel {
+                let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
+                let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
+                let finish = |t: &mut [f64]| standardise(t, mean, std);
+                rank_table(quantiles, law_point, finish, &mut bands[pyramid.band_range(k).0]);
+            }
+        }
+        if model.color() {
+            let (quantiles, centres) = colors[c * 2 * COLOR_BINS..][..2 * COLOR_BINS].split_at(COLOR_BINS);
+            rank_table(quantiles, |i| centres[i], |_| {}, &mut color[..n2]);
+        }
     }
 }
 
