@@ -269,7 +269,7 @@ impl SteerablePyramid {
     }
 
     /// Values of the masks buffer: `H₀`, `L₀` (side²), and per level the four products
-    /// `½·A_b·H_{j+1}` (its side² each) and the next `L` (the next side²).
+    /// `Q_b = ½·(A_b(k) − A_b(−k))·H_{j+1}` (its side² each) and the next `L` (the next side²).
     pub fn masks_len(&self) -> usize {
         let n2 = self.side * self.side;
         2 * n2
@@ -278,7 +278,7 @@ impl SteerablePyramid {
                 .sum::<usize>()
     }
 
-    /// Offsets in the masks buffer: (first `½·A_b·H_{j+1}`, `L_{j+1}`) of level `j`.
+    /// Offsets in the masks buffer: (first `Q_b`, `L_{j+1}`) of level `j`.
     fn level_masks(&self, j: usize) -> (usize, usize) {
         let mut start = 2 * self.side * self.side;
         for level in 0..j {
@@ -288,10 +288,12 @@ impl SteerablePyramid {
     }
 
     /// Compute the masks into `masks` ([`Self::masks_len`] values), each on its grid's unshifted
-    /// layout. An oriented band's two masks are one table, `½·A_b·H_{j+1}` (the ½ of the real part
-    /// taken in [`Self::build`] and [`Self::reconstruct`] included). `log₂ r` and `θ` depend only on
-    /// the signed frequency, which every level's grid shares with the image's: `libm` computes them
-    /// once per frequency of the image's grid (held in the `H₀` and `L₀` slots until those are made).
+    /// layout. An oriented band's two masks are one table, the odd part of `A_b·H_{j+1}`,
+    /// `Q_b = ½·(A_b(k) − A_b(−k))·H_{j+1}`: the real part of a band of a real image, `real(ifft2(S))`
+    /// with `S = i·L·A_b·H`, is `ifft2` of `S`'s Hermitian part `(S(k) + conj S(−k))/2`, which is
+    /// `i·L·Q_b` (`L(−k) = conj L(k)`). `log₂ r` and `θ` depend only on the signed frequency, which
+    /// every level's grid shares with the image's: `libm` computes them once per frequency of the
+    /// image's grid (held in the `H₀` and `L₀` slots until those are made).
     pub fn fill_masks(&self, masks: &mut [f64]) -> Result<(), PyramidError> {
         let needed = self.masks_len();
         let masks = masks.get_mut(..needed).ok_or(PyramidError::Buffer { name: "masks", needed })?;
@@ -320,8 +322,14 @@ impl SteerablePyramid {
                 for_each_central_run(d, n, |new, old| {
                     for (m, (&a, &r)) in band[new].iter_mut().zip(angle[old..].iter().zip(&log_rad[old..])) {
                         let a = point_op(a, &tables.angle, origin, tables.angle_x.1);
-                        *m = a * point_op(r, &tables.high, radial_origin, radial_increment) * 0.5;
+                        *m = a * point_op(r, &tables.high, radial_origin, radial_increment);
                     }
+                });
+                // The odd part: `H(−k) = H(k)`, so `Q_b(k) = ½·(A_b·H(k) − A_b·H(−k))`, and
+                // `Q_b(−k) = −Q_b(k)` exactly.
+                for_each_mirror_pair(d, |i, m| {
+                    let q = (band[i] - band[m]) * 0.5;
+                    (band[i], band[m]) = (q, -q);
                 });
             }
             for_each_central_run(e, n, |new, old| {
@@ -404,21 +412,14 @@ impl SteerablePyramid {
         for j in 0..self.height {
             let (d, e) = (self.level_side(j), self.level_side(j + 1));
             let (a, l) = self.level_masks(j);
-            // Two bands per transform: with S_b = i·L·A_b·H and P = S_b + S_b* (its Hermitian part,
-            // S*(k) = conj S(−k)) halved, real(ifft2(S_b)) = ifft2(P_b), and ifft2(P_b + i·P_{b+1})
-            // holds band b in its real part and band b + 1 in its imaginary part. With Q_b = ½·A_b·H
-            // (one table), P_b(k) = i·L(k)·Q_b(k) + conj(i·L(−k)·Q_b(−k)), and P_b(−k) = conj P_b(k):
-            // each pair of opposite frequencies is formed once.
+            // Two bands per transform: band b is ifft2(i·L·Q_b) ([`Self::fill_masks`]), real as
+            // i·L·Q_b is Hermitian, so ifft2(i·L·Q_b + i·(i·L·Q_{b+1})) = ifft2(L·(i·Q_b − Q_{b+1}))
+            // holds band b in its real part and band b + 1 in its imaginary part.
             for b in (0..ORIENTATIONS).step_by(2) {
                 let (q0, q1) = (&masks[a + b * d * d..][..d * d], &masks[a + (b + 1) * d * d..][..d * d]);
-                for_each_mirror_pair(d, |i, m| {
-                    // (−i)³ = i: i·(x + iy) = −y + ix.
-                    let (u, um) = (Complex::new(-f[i].im, f[i].re), Complex::new(-f[m].im, f[m].re));
-                    let p0 = u.scale(q0[i]) + um.scale(q0[m]).conj();
-                    let p1 = u.scale(q1[i]) + um.scale(q1[m]).conj();
-                    t[i] = Complex::new(p0.re - p1.im, p0.im + p1.re);
-                    t[m] = Complex::new(p0.re + p1.im, p1.re - p0.im);
-                });
+                for (((t, &v), &q0), &q1) in t[..d * d].iter_mut().zip(&f[..d * d]).zip(q0).zip(q1) {
+                    *t = v * Complex::new(-q1, q0);
+                }
                 fft2_with(&mut t[..d * d], d, Direction::Inverse, twiddles)?;
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
                 let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
@@ -489,9 +490,10 @@ impl SteerablePyramid {
             }
             r[..d * d].fill(Complex::default());
             for_each_central_run(e, d, |new, old| r[old..old + new.len()].copy_from_slice(&t[new]));
-            // Two bands per transform: Z = fft2(x + i·y) gives X = (Z + Z*)/2 and Y = (Z − Z*)/(2i)
-            // (Z*(k) = conj Z(−k)); each adds −i·X·A_b·H, so together −i·(Z + Z*)·Q_b + (Z* − Z)·Q_{b+1}
-            // with Q = ½·A·H.
+            // Two bands per transform: Z = fft2(x + i·y) = X + i·Y (X, Y Hermitian: spectra of
+            // real bands) adds −i·X·Q_b − i·Y·Q_{b+1}, the Hermitian part of Z·(−i·Q_b − Q_{b+1}) (Q
+            // odd): the sum takes Z·(−Q_{b+1} − i·Q_b), and its Hermitian part is taken once, at the
+            // end (the masks between are even and real).
             for b in (0..ORIENTATIONS).step_by(2) {
                 let (first, _) = self.band_range(1 + j * ORIENTATIONS + b);
                 let (second, _) = self.band_range(2 + j * ORIENTATIONS + b);
@@ -500,35 +502,21 @@ impl SteerablePyramid {
                 }
                 fft2_with(&mut t[..d * d], d, Direction::Forward, twiddles)?;
                 let (q0, q1) = (&masks[a + b * d * d..][..d * d], &masks[a + (b + 1) * d * d..][..d * d]);
-                // The term at frequency i, with `zs` = Z*(i) = conj Z(−i); −i·(x + iy) = y − ix.
-                let term = |z: Complex, zs: Complex, q0: f64, q1: f64| {
-                    let (sum, diff) = (z + zs, zs - z);
-                    Complex::new(sum.im * q0 + diff.re * q1, diff.im * q1 - sum.re * q0)
-                };
-                // The image is real: of the image's grid (level 0) only the half spectrum, columns
-                // 0..=side/2, is read below.
-                let kept = |i: usize| j > 0 || i % d <= d / 2;
-                for_each_mirror_pair(d, |i, m| {
-                    let (z, zm) = (t[i], t[m]);
-                    if kept(i) {
-                        r[i] = r[i] + term(z, zm.conj(), q0[i], q1[i]);
-                    }
-                    if m != i && kept(m) {
-                        r[m] = r[m] + term(zm, z.conj(), q0[m], q1[m]);
-                    }
-                });
+                for (((r, &z), &q0), &q1) in r[..d * d].iter_mut().zip(&t[..d * d]).zip(q0).zip(q1) {
+                    *r = *r + z * Complex::new(-q1, -q0);
+                }
             }
         }
         // The highpass band and the image are real: half spectra through `rfft2` and `irfft2`, the
-        // sum `R·L₀ + Highpass·H₀` formed on the half.
+        // sum `Herm(R)·L₀ + Highpass·H₀` formed on the half, `Herm(R)(k) = (R(k) + conj R(−k))/2`.
         let (n, w) = (self.side, self.side / 2 + 1);
         rfft2(&bands[..n2], t, n, twiddles)?;
         let (low, high) = (&masks[n2..2 * n2], &masks[..n2]);
         for (k, row) in t[..half_len(n)].chunks_exact_mut(w).enumerate() {
-            let at = k * n..k * n + w;
-            for (((t, &r), &l), &h) in row.iter_mut().zip(&r[at.clone()]).zip(&low[at.clone()]).zip(&high[at])
-            {
-                *t = r.scale(l) + t.scale(h);
+            let (at, opposite) = (k * n, (n - k) % n * n);
+            for (l, t) in row.iter_mut().enumerate() {
+                let hermitian = (r[at + l] + r[opposite + (n - l) % n].conj()).scale(0.5);
+                *t = hermitian.scale(low[at + l]) + t.scale(high[at + l]);
             }
         }
         Ok(irfft2(t, image, n, twiddles)?)
