@@ -570,8 +570,9 @@ fn spectrum_pair(
 /// One round of the spectrum followed by the wavelet marginals (G:122-167), channel by channel,
 /// with the spectrum's image never formed: the pyramid takes its spectrum. The standardisation
 /// `x ← (y − ȳ)/σ_y · σ + μ` of `y = ifft2(Y)` is, in the frequency domain, `Y · σ/σ_y` with
-/// `μ·side²` at DC, where `ȳ = Y[0]/side² = 0` and `σ_y² = Σ|Y|²/side⁴` (Parseval): the port's
-/// inverse and the pyramid's forward transform are the identity to rounding and are skipped.
+/// `μ·side²` at DC, where `ȳ = Y[0]/side² = 0` and `σ_y² = Σ|Y|²/side⁴` (Parseval), and
+/// `|Y| = m`, the magnitude imposed: the port's inverse and the pyramid's forward transform are the
+/// identity to rounding and are skipped, and `σ/σ_y` is known before `Y` is formed.
 fn impose_spectrum_wmm(
     layout: &Layout,
     real: &mut [f64],
@@ -581,10 +582,13 @@ fn impose_spectrum_wmm(
     let pyramid = &layout.pyramid;
     let side = pyramid.side();
     let n2 = side * side;
+    let magnitude = &real[layout.magnitude.clone()];
+    let power = pairwise_sum(magnitude, |m| m * m);
     for c in 0..3 {
         let (image, rest) = real.split_at_mut(layout.image.end);
         let channel = &image[c * n2..][..n2];
         let (mean, std) = mean_std(channel);
+        let scale = std / (libm::sqrt(power) / n2 as f64);
         let (centred, rest) = rest[layout.blur.start - layout.image.end..].split_at_mut(n2);
         let magnitude = &rest[layout.magnitude.start - layout.blur.end..][..n2];
         // The centred channel's half spectrum (`rfft2`), given the magnitude over the full grid.
@@ -599,7 +603,7 @@ fn impose_spectrum_wmm(
         for (k, (row, magnitude)) in work.chunks_exact_mut(side).zip(magnitude.chunks_exact(side)).enumerate()
         {
             for ((w, &m), &z) in row[..w].iter_mut().zip(magnitude).zip(&half[k * w..(k + 1) * w]) {
-                *w = with_magnitude(z, m);
+                *w = with_magnitude(z, m * scale);
             }
         }
         for k in 0..side {
@@ -608,9 +612,6 @@ fn impose_spectrum_wmm(
                 work[k * side + l] = work[mirror + side - l].conj();
             }
         }
-        let power = pairwise_sum(bytemuck::cast_slice(work), |v| v * v);
-        let scale = std / (libm::sqrt(power) / n2 as f64);
-        work.iter_mut().for_each(|w| *w = w.scale(scale));
         work[0] = Complex::new(mean * n2 as f64, 0.0);
         wmm_channel(layout, real, complex, twiddles, c, true)?;
     }
