@@ -468,10 +468,11 @@ pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f6
 fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
     let point = law_point;
     let (head, quantiles) = law.split_at_mut(2);
-    // `|x|` is symmetric about the middle point (0): one `pow` and `exp` per pair of points.
+    // `|x|` is symmetric about the middle point (0): one value per pair of points, `|x/ŝ|^r̂` as
+    // `exp(r̂·ln|x/ŝ|)` (`exp(−∞) = 0` at `x = 0`).
     let middle = LAW_POINTS / 2;
     for i in 0..=middle {
-        let h = libm::exp(-libm::pow(libm::fabs(point(i) / shat), rhat));
+        let h = libm::exp(-libm::exp(rhat * libm::log(libm::fabs(point(i) / shat))));
         (quantiles[i], quantiles[LAW_POINTS - 1 - i]) = (h, h);
     }
     let total = quantiles.iter().sum::<f64>();
