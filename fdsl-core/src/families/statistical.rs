@@ -53,8 +53,15 @@
 //!   two channels share one complex transform; real images take the half-size real transforms
 //!   ([`crate::math::fft::rfft2`], [`crate::math::fft::irfft2`]); with the WMM the spectrum's inverse
 //!   transform and the pyramid's forward transform cancel and are skipped (the pyramid takes the
-//!   spectrum, standardised through Parseval's `σ² = Σ|Y|²/side⁴`); a band is not standardised before
-//!   its matching, which reads only the order of its values.
+//!   spectrum, standardised through Parseval's `σ² = Σ|Y|²/side⁴`, with `|Y|` the magnitude
+//!   imposed); a band is not standardised before its matching, which reads only the order of its
+//!   values;
+//! - bytes version 4 (issue 34) orders the same arithmetic for speed: sums are NumPy's pairwise
+//!   sums ([`crate::math::moments::pairwise_sum`]), a standardisation multiplies by `σ/σ_x` once
+//!   divided, each matching's values by rank (interpolated, and for a band standardised) are made
+//!   once per image ([`crate::math::cdf_matching::rank_table`]), the pyramid's two masks of an
+//!   oriented band are one table, the odd part of `A_b·H` that its real part uses, and the laws'
+//!   powers are `exp(r̂·ln|x/ŝ|)`.
 //!
 //! The Matlab original, which made the released data (`successors-2.md` §3.3), differs more: spatial
 //! `sp3Filters` pyramid, per-pixel colour dithering, the proper PCA projection, histogram matching by
