@@ -191,13 +191,14 @@ pub fn fft2_with(
     let scale = if direction == Direction::Inverse { 1.0 / (side * side) as f64 } else { 1.0 };
     with_tile(side, |tile| {
         for rows in data.chunks_mut(LANES * side) {
-            for (b, row) in rows.chunks_exact(side).enumerate() {
-                for (c, &v) in row.iter().enumerate() {
-                    set(&mut tile[plan.reversed(c)], b, v);
+            for (b, row) in (0..LANES).zip(rows.chunks_exact(side)) {
+                for (t, v) in tile.iter_mut().zip(row) {
+                    set(t, b, *v);
                 }
             }
+            plan.reverse(tile);
             plan.transform(tile);
-            for (b, row) in rows.chunks_exact_mut(side).enumerate() {
+            for (b, row) in (0..LANES).zip(rows.chunks_exact_mut(side)) {
                 for (v, t) in row.iter_mut().zip(tile.iter()) {
                     *v = get(t, b);
                 }
@@ -238,14 +239,15 @@ pub fn rfft2(input: &[f64], out: &mut [Complex], side: usize, twiddles: &Twiddle
     let w = side / 2 + 1;
     with_tile(side, |tile| {
         for (pairs, halves) in input.chunks(2 * LANES * side).zip(out.chunks_mut(2 * LANES * w)) {
-            for (b, pair) in pairs.chunks_exact(2 * side).enumerate() {
+            for (b, pair) in (0..LANES).zip(pairs.chunks_exact(2 * side)) {
                 let (x, y) = pair.split_at(side);
-                for (c, (&x, &y)) in x.iter().zip(y).enumerate() {
-                    set(&mut tile[plan.reversed(c)], b, Complex::new(x, y));
+                for ((t, &x), &y) in tile.iter_mut().zip(x).zip(y) {
+                    set(t, b, Complex::new(x, y));
                 }
             }
+            plan.reverse(tile);
             plan.transform(tile);
-            for (b, halves) in halves.chunks_exact_mut(2 * w).enumerate() {
+            for (b, halves) in (0..LANES).zip(halves.chunks_exact_mut(2 * w)) {
                 let (ha, hb) = halves.split_at_mut(w);
                 for (l, (ha, hb)) in ha.iter_mut().zip(hb.iter_mut()).enumerate() {
                     let (z, zm) = (get(&tile[l], b), get(&tile[(side - l) % side], b).conj());
@@ -284,7 +286,7 @@ pub fn irfft2(
     with_tile(side, |tile| {
         plan.columns(half, w, tile, 1.0);
         for (halves, pairs) in half.chunks(2 * LANES * w).zip(out.chunks_mut(2 * LANES * side)) {
-            for (b, halves) in halves.chunks_exact(2 * w).enumerate() {
+            for (b, halves) in (0..LANES).zip(halves.chunks_exact(2 * w)) {
                 let (ha, hb) = halves.split_at(w);
                 for (l, (&a, &bl)) in ha.iter().zip(hb).enumerate() {
                     let edge = l == 0 || l == side / 2;
@@ -297,7 +299,7 @@ pub fn irfft2(
                 }
             }
             plan.transform(tile);
-            for (b, pair) in pairs.chunks_exact_mut(2 * side).enumerate() {
+            for (b, pair) in (0..LANES).zip(pairs.chunks_exact_mut(2 * side)) {
                 let (x, y) = pair.split_at_mut(side);
                 for ((x, y), t) in x.iter_mut().zip(y.iter_mut()).zip(tile.iter()) {
                     let z = get(t, b);
@@ -336,15 +338,18 @@ fn get(row: &Row, b: usize) -> Complex {
     Complex::new(row[0][b], row[1][b])
 }
 
-/// Run `f` on a zeroed tile of `side` rows, on the stack (sized to `side`, so that small transforms
-/// do not clear a large one).
+/// Run `f` on a zeroed tile of `side` rows, on the stack (its array sized to the side, from 16 to
+/// 256 rows, else [`MAX_SIDE`], so that small transforms do not clear a large one).
 fn with_tile<R>(side: usize, f: impl FnOnce(&mut [Row]) -> R) -> R {
     fn run<const ROWS: usize, R>(side: usize, f: impl FnOnce(&mut [Row]) -> R) -> R {
         f(&mut [[[0.0; LANES]; 2]; ROWS][..side])
     }
     match side {
         0..=16 => run::<16, R>(side, f),
-        17..=128 => run::<128, R>(side, f),
+        17..=32 => run::<32, R>(side, f),
+        33..=64 => run::<64, R>(side, f),
+        65..=128 => run::<128, R>(side, f),
+        129..=256 => run::<256, R>(side, f),
         _ => run::<MAX_SIDE, R>(side, f),
     }
 }
@@ -391,6 +396,16 @@ impl<'a> Plan<'a> {
             None => {
                 let w = stage[k - len / 2];
                 Complex::new(-w.re, -w.im)
+            }
+        }
+    }
+
+    /// Put the rows of `tile` in bit-reversed order (the permutation is its own inverse: swaps).
+    fn reverse(&self, tile: &mut [Row]) {
+        for i in 0..tile.len() {
+            let j = self.reversed(i);
+            if i < j {
+                tile.swap(i, j);
             }
         }
     }
@@ -449,11 +464,15 @@ impl<'a> Plan<'a> {
                     let (r4, rest) = rest.split_at_mut(m);
                     let (r5, rest) = rest.split_at_mut(m);
                     let (r6, r7) = rest.split_at_mut(m);
-                    radix8::<INVERSE>(
+                    let (lo, hi) = (
                         [&mut r0[0], &mut r1[0], &mut r2[0], &mut r3[0]],
                         [&mut r4[0], &mut r5[0], &mut r6[0], &mut r7[0]],
-                        w.as_ref(),
                     );
+                    // Two loops, so that neither tests `w` for every lane.
+                    match &w {
+                        Some(w) => radix8::<INVERSE>(lo, hi, Some(w)),
+                        None => radix8::<INVERSE>(lo, hi, None),
+                    }
                 }
             }
             m = len;
@@ -467,13 +486,13 @@ impl<'a> Plan<'a> {
             let cols = c0..width.min(c0 + LANES);
             for (m, row) in data.chunks_exact(width).enumerate() {
                 let t = &mut tile[self.reversed(m)];
-                for (b, &v) in row[cols.clone()].iter().enumerate() {
+                for (b, &v) in (0..LANES).zip(&row[cols.clone()]) {
                     set(t, b, v);
                 }
             }
             self.transform(tile);
             for (row, t) in data.chunks_exact_mut(width).zip(tile.iter()) {
-                for (b, v) in row[cols.clone()].iter_mut().enumerate() {
+                for (b, v) in (0..LANES).zip(&mut row[cols.clone()]) {
                     *v = get(t, b).scale(scale);
                 }
             }
