@@ -432,7 +432,8 @@ impl<'a> Plan<'a> {
                     if let [r0, r1] = pair {
                         for b in 0..LANES {
                             let (u, v) = (get(r0, b), get(r1, b));
-                            (set(r0, b, u + v), set(r1, b, u - v));
+                            set(r0, b, u + v);
+                            set(r1, b, u - v);
                         }
                     }
                 }
@@ -443,7 +444,10 @@ impl<'a> Plan<'a> {
                     if let [r0, r1, r2, r3] = quad {
                         for b in 0..LANES {
                             let y = dft4::<INVERSE>([get(r0, b), get(r2, b), get(r1, b), get(r3, b)]);
-                            (set(r0, b, y[0]), set(r1, b, y[1]), set(r2, b, y[2]), set(r3, b, y[3]));
+                            set(r0, b, y[0]);
+                            set(r1, b, y[1]);
+                            set(r2, b, y[2]);
+                            set(r3, b, y[3]);
                         }
                     }
                 }
@@ -561,8 +565,14 @@ fn lanes8<const INVERSE: bool>(
             quarter::<INVERSE>(o[2]),
             quarter::<INVERSE>(eighth::<INVERSE>(o[3])),
         ];
-        (set(r0, b, e[0] + o[0]), set(r1, b, e[1] + o[1]), set(r2, b, e[2] + o[2]), set(r3, b, e[3] + o[3]));
-        (set(r4, b, e[0] - o[0]), set(r5, b, e[1] - o[1]), set(r6, b, e[2] - o[2]), set(r7, b, e[3] - o[3]));
+        set(r0, b, e[0] + o[0]);
+        set(r1, b, e[1] + o[1]);
+        set(r2, b, e[2] + o[2]);
+        set(r3, b, e[3] + o[3]);
+        set(r4, b, e[0] - o[0]);
+        set(r5, b, e[1] - o[1]);
+        set(r6, b, e[2] - o[2]);
+        set(r7, b, e[3] - o[3]);
     }
 }
 
