@@ -34,9 +34,9 @@ pub const SECONDS_PER_TEXTURE: f64 = 0.145;
 
 /// The version of the textures' bytes, in their cache keys: the `deadleaves` bytes version that
 /// first made them (2: statistical bytes 2, JPEG q95 4:2:0; 3: statistical bytes 3, the faster
-/// transforms). Bump it with any change of a texture's bytes (the statistical model, the JPEG
-/// step), as the family's bytes version.
-pub const TEXTURES_VERSION: u32 = 3;
+/// transforms; 4: statistical bytes 4, the faster matchings and pyramid). Bump it with any change of
+/// a texture's bytes (the statistical model, the JPEG step), as the family's bytes version.
+pub const TEXTURES_VERSION: u32 = 4;
 
 /// Why a texture cannot be had (the message, shared by every image asking for it).
 pub type PoolError = Arc<str>;
