@@ -57,7 +57,7 @@ pub const TEXTURES: Flag = Flag {
 pub const FLAGS: &[FlagUse] = &[(
     &TEXTURES,
     "Textured dead leaves: each leaf's texture is one of N stat-spectrum-color-wmm images of --seed, each \
-     made once, when an image first uses it (0.2 CPU-s; 49 kB in memory), and kept in OUT/.fdsl-cache for \
+     made once, when an image first uses it (0.06 CPU-s; 49 kB in memory), and kept in OUT/.fdsl-cache for \
      later runs [default: 10,000, the reference's].",
 )];
 

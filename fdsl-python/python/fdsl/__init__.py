@@ -200,7 +200,7 @@ class Dataset:
 
     def prepare(self, threads: int | None = 0) -> None:
         """Do the dataset's shared work now, on ``threads`` threads (0: one per core; None: this
-        one): a family's texture pool (each texture made once, 0.2 CPU-s, kept with the dataset
+        one): a family's texture pool (each texture made once, 0.06 CPU-s, kept with the dataset
         and on disk, in the user's cache folder: ``$FDSL_CACHE_DIR``, else ``~/.cache/fdsl``; a
         rendered folder's ``.fdsl-cache`` for ``Dataset.from_manifest``); nothing for most presets.
         Without it, each sample makes the textures it needs (read back from the cache where they

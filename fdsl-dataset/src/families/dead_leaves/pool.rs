@@ -27,10 +27,10 @@ use std::sync::{Arc, OnceLock};
 /// Bytes of one pool texture in memory (128² RGB pixels).
 pub const TEXTURE_BYTES: u64 = (TEXTURE_SIDE * TEXTURE_SIDE * 3) as u64;
 
-/// CPU seconds to make one texture at 128 px, JPEG round trip included, for `--dry-run`: 300
+/// CPU seconds to make one texture at 128 px, JPEG round trip included, for `--dry-run`: 124
 /// CPU-s for the 2,087 textures of `fdsl render --preset dead-leaves-textured --instances 8`
-/// (statistical bytes 3; BENCHMARKS.md, "Issue 34: the statistical models, bytes 3").
-pub const SECONDS_PER_TEXTURE: f64 = 0.145;
+/// (statistical bytes 4; BENCHMARKS.md, "Issue 34, fourth session: the statistical models").
+pub const SECONDS_PER_TEXTURE: f64 = 0.06;
 
 /// The version of the textures' bytes, in their cache keys: the `deadleaves` bytes version that
 /// first made them (2: statistical bytes 2, JPEG q95 4:2:0; 3: statistical bytes 3, the faster
