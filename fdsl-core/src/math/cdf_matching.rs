@@ -8,7 +8,7 @@ use crate::math::radix_sort::{SORTED_BITS, order_key, radix_sort_top};
 
 /// Bits of a sort word that hold the value's index (its lowest bits).
 const INDEX_BITS: u32 = 20;
-/// The most values [`match_cdf`] takes (their index fits the low [`INDEX_BITS`] of a sort word).
+/// The most values [`match_cdf`] takes (their index fits the low 20 bits of a sort word).
 pub const MAX_VALUES: usize = 1 << INDEX_BITS;
 /// Bits of a value's key (a sort word's highest bits): a 32-bit integer conversion's range.
 const KEY_BITS: u32 = 31;

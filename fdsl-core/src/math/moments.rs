@@ -26,7 +26,7 @@ const BLOCK: usize = 128;
 
 /// `Σ f(v)` over `values` by NumPy's pairwise summation (`pairwise_sum` in
 /// `numpy/_core/src/umath/loops_utils.h.src`): fewer than 8 values in order from −0; blocks of up
-/// to [`BLOCK`] with eight accumulators (value `i` into `r[i mod 8]`), combined as
+/// to 128 (`BLOCK`) with eight accumulators (value `i` into `r[i mod 8]`), combined as
 /// `((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`, then the rest in order; longer runs split
 /// at half their length rounded down to a multiple of 8, and the halves' sums added. The error
 /// grows as `log n`, not `n`, and the eight chains run side by side.
