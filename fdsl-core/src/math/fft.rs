@@ -3,9 +3,11 @@
 //! `X[k, l] = Σ x[m, n] · e^(−2πi(km + ln)/N)`, unnormalised; the inverse uses `e^(+2πi…)` and
 //! divides by `N²`.
 //!
-//! The transform is the iterative radix-2 decimation-in-time Cooley–Tukey algorithm (Cooley and
-//! Tukey 1965; the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2): every row is
-//! transformed, then every column, the columns' butterflies running on whole rows. Twiddle factors
+//! The transform is the iterative decimation-in-time Cooley–Tukey algorithm (Cooley and Tukey 1965;
+//! the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2) in radix 8 (Bergland
+//! 1969): every row is transformed, then every column, 8 at a time, each 8 copied into a tile that
+//! holds them transposed and split into real and imaginary parts, so that every butterfly is one
+//! vectorisable loop over 8 lanes with one set of factors, whichever the axis. Twiddle factors
 //! `e^(−2πik/N)` are computed with `libm`'s `cos` and `sin` into a [`Twiddles`] table (once per
 //! call of [`fft2`], or once for many calls of [`fft2_with`]), laid out stage by stage; butterflies use IEEE
 //! additions and multiplications only (never fused), so every machine gives the same bits.
