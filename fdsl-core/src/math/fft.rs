@@ -179,8 +179,8 @@ pub fn fft2(data: &mut [Complex], side: usize, direction: Direction) -> Result<(
     fft2_with(data, side, direction, &Twiddles::new(side)?)
 }
 
-/// [`fft2`] with a table made beforehand for this side or a larger one: the rows [`LANES`] at a
-/// time through a tile ([`Row`]), then the columns ([`Plan::columns`]).
+/// [`fft2`] with a table made beforehand for this side or a larger one: the rows 8 at a time
+/// through a tile, then the columns.
 pub fn fft2_with(
     data: &mut [Complex],
     side: usize,
