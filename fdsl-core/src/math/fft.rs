@@ -3,9 +3,11 @@
 //! `X[k, l] = Σ x[m, n] · e^(−2πi(km + ln)/N)`, unnormalised; the inverse uses `e^(+2πi…)` and
 //! divides by `N²`.
 //!
-//! The transform is the iterative radix-2 decimation-in-time Cooley–Tukey algorithm (Cooley and
-//! Tukey 1965; the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2): every row is
-//! transformed, then every column, the columns' butterflies running on whole rows. Twiddle factors
+//! The transform is the iterative decimation-in-time Cooley–Tukey algorithm (Cooley and Tukey 1965;
+//! the bit-reversed-input form of Press et al., *Numerical Recipes*, §12.2) in radix 8 (Bergland
+//! 1969): every row is transformed, then every column, 8 at a time, each 8 copied into a tile that
+//! holds them transposed and split into real and imaginary parts, so that every butterfly is one
+//! vectorisable loop over 8 lanes with one set of factors, whichever the axis. Twiddle factors
 //! `e^(−2πik/N)` are computed with `libm`'s `cos` and `sin` into a [`Twiddles`] table (once per
 //! call of [`fft2`], or once for many calls of [`fft2_with`]), laid out stage by stage; butterflies use IEEE
 //! additions and multiplications only (never fused), so every machine gives the same bits.
@@ -177,8 +179,8 @@ pub fn fft2(data: &mut [Complex], side: usize, direction: Direction) -> Result<(
     fft2_with(data, side, direction, &Twiddles::new(side)?)
 }
 
-/// [`fft2`] with a table made beforehand for this side or a larger one: the rows [`LANES`] at a
-/// time through a tile ([`Row`]), then the columns ([`Plan::columns`]).
+/// [`fft2`] with a table made beforehand for this side or a larger one: the rows 8 at a time
+/// through a tile, then the columns.
 pub fn fft2_with(
     data: &mut [Complex],
     side: usize,
@@ -191,12 +193,16 @@ pub fn fft2_with(
     let scale = if direction == Direction::Inverse { 1.0 / (side * side) as f64 } else { 1.0 };
     with_tile(side, |tile| {
         for rows in data.chunks_mut(LANES * side) {
-            for (b, row) in (0..LANES).zip(rows.chunks_exact(side)) {
-                for (t, v) in tile.iter_mut().zip(row) {
-                    set(t, b, *v);
+            let lanes: [&[Complex]; LANES] =
+                core::array::from_fn(|b| rows.get(b * side..(b + 1) * side).unwrap_or(&[]));
+            for c in 0..side {
+                let t = &mut tile[plan.reversed(c)];
+                for (b, lane) in lanes.iter().enumerate() {
+                    if let Some(&v) = lane.get(c) {
+                        set(t, b, v);
+                    }
                 }
             }
-            plan.reverse(tile);
             plan.transform(tile);
             for (b, row) in (0..LANES).zip(rows.chunks_exact_mut(side)) {
                 for (v, t) in row.iter_mut().zip(tile.iter()) {
@@ -239,13 +245,16 @@ pub fn rfft2(input: &[f64], out: &mut [Complex], side: usize, twiddles: &Twiddle
     let w = side / 2 + 1;
     with_tile(side, |tile| {
         for (pairs, halves) in input.chunks(2 * LANES * side).zip(out.chunks_mut(2 * LANES * w)) {
-            for (b, pair) in (0..LANES).zip(pairs.chunks_exact(2 * side)) {
-                let (x, y) = pair.split_at(side);
-                for ((t, &x), &y) in tile.iter_mut().zip(x).zip(y) {
-                    set(t, b, Complex::new(x, y));
+            let lanes: [&[f64]; LANES] =
+                core::array::from_fn(|b| pairs.get(2 * b * side..2 * (b + 1) * side).unwrap_or(&[]));
+            for c in 0..side {
+                let t = &mut tile[plan.reversed(c)];
+                for (b, lane) in lanes.iter().enumerate() {
+                    if let (Some(&x), Some(&y)) = (lane.get(c), lane.get(side + c)) {
+                        set(t, b, Complex::new(x, y));
+                    }
                 }
             }
-            plan.reverse(tile);
             plan.transform(tile);
             for (b, halves) in (0..LANES).zip(halves.chunks_exact_mut(2 * w)) {
                 let (ha, hb) = halves.split_at_mut(w);
@@ -286,15 +295,19 @@ pub fn irfft2(
     with_tile(side, |tile| {
         plan.columns(half, w, tile, 1.0);
         for (halves, pairs) in half.chunks(2 * LANES * w).zip(out.chunks_mut(2 * LANES * side)) {
-            for (b, halves) in (0..LANES).zip(halves.chunks_exact(2 * w)) {
-                let (ha, hb) = halves.split_at(w);
-                for (l, (&a, &bl)) in ha.iter().zip(hb).enumerate() {
-                    let edge = l == 0 || l == side / 2;
-                    let (a, bl) =
-                        if edge { (Complex::new(a.re, 0.0), Complex::new(bl.re, 0.0)) } else { (a, bl) };
-                    set(&mut tile[plan.reversed(l)], b, Complex::new(a.re - bl.im, a.im + bl.re));
-                    if !edge {
-                        set(&mut tile[plan.reversed(side - l)], b, Complex::new(a.re + bl.im, bl.re - a.im));
+            let lanes: [&[Complex]; LANES] =
+                core::array::from_fn(|b| halves.get(2 * b * w..2 * (b + 1) * w).unwrap_or(&[]));
+            for l in 0..w {
+                let edge = l == 0 || l == side / 2;
+                let (k, km) = (plan.reversed(l), plan.reversed((side - l) % side));
+                for (b, lane) in lanes.iter().enumerate() {
+                    if let (Some(&a), Some(&bl)) = (lane.get(l), lane.get(w + l)) {
+                        let (a, bl) =
+                            if edge { (Complex::new(a.re, 0.0), Complex::new(bl.re, 0.0)) } else { (a, bl) };
+                        set(&mut tile[k], b, Complex::new(a.re - bl.im, a.im + bl.re));
+                        if !edge {
+                            set(&mut tile[km], b, Complex::new(a.re + bl.im, bl.re - a.im));
+                        }
                     }
                 }
             }
@@ -396,16 +409,6 @@ impl<'a> Plan<'a> {
             None => {
                 let w = stage[k - len / 2];
                 Complex::new(-w.re, -w.im)
-            }
-        }
-    }
-
-    /// Put the rows of `tile` in bit-reversed order (the permutation is its own inverse: swaps).
-    fn reverse(&self, tile: &mut [Row]) {
-        for i in 0..tile.len() {
-            let j = self.reversed(i);
-            if i < j {
-                tile.swap(i, j);
             }
         }
     }
