@@ -488,7 +488,6 @@ pub fn render_counts<R: Rng>(
     trace: &mut [f64],
 ) -> u32 {
     let counts = &mut counts[..side * side];
-    counts.fill(0);
     let block = block.min(points / CHAINS);
     let stored = if stored < CHAINS * block { stored / CHAINS * CHAINS } else { stored.min(points) };
     let wide = side + 4;
@@ -521,20 +520,30 @@ pub fn render_counts<R: Rng>(
         count_hits(&mut chains, block, stored, points, window_rng, side, hits, trace)
     };
     if !drawn {
+        counts.fill(0);
         return 0;
     }
     let mut cells = [(0, 0); 9];
     let used = mask_cells(mask, &mut cells);
     // A point at (r', c') reaches (r, c) through cell (pr, pc) when r = r' + pr − 1: counts(r, c)
-    // sums hits(r − pr + 1, c − pc + 1), at (r − pr + 3, c − pc + 3) in the widened grid.
-    for &(pr, pc) in &cells[..used] {
-        let (dr, dc) = ((3 - pr) as usize, (3 - pc) as usize);
-        for (r, row) in counts.chunks_exact_mut(side).enumerate() {
-            let from = &hits[(r + dr) * wide + dc..][..side];
-            row.iter_mut().zip(from).for_each(|(c, &h)| *c += h);
+    // sums hits(r − pr + 1, c − pc + 1), at (r − pr + 3, c − pc + 3) in the widened grid. Row by
+    // row, all cells at once, so that each row of counts is written once.
+    let mut max = 0;
+    for (r, row) in counts.chunks_exact_mut(side).enumerate() {
+        let from =
+            |&(pr, pc): &(i64, i64)| &hits[(r + (3 - pr) as usize) * wide + (3 - pc) as usize..][..side];
+        match cells[..used].split_first() {
+            None => row.fill(0),
+            Some((first, rest)) => {
+                row.copy_from_slice(from(first));
+                for cell in rest {
+                    row.iter_mut().zip(from(cell)).for_each(|(c, &h)| *c += h);
+                }
+            }
         }
+        max = row.iter().fold(max, |m, &c| m.max(c));
     }
-    counts.iter().copied().max().unwrap_or(0)
+    max
 }
 
 /// [`render_counts`]'s hits: the first `stored` points kept in `trace`, the window from their
@@ -740,10 +749,9 @@ impl Window32 {
         cell.to_bits().wrapping_sub(MAGIC.to_bits())
     }
 
-    /// Every point of `xs`, `ys` counted once in its cell of `hits`.
+    /// Every point of `xs`, `ys` counted once in its cell of `hits` (`cells`: scratch).
     #[inline(always)]
-    fn count(&self, xs: &[f32], ys: &[f32], hits: &mut [u32]) {
-        let mut cells = [0u32; BATCH];
+    fn count(&self, xs: &[f32], ys: &[f32], cells: &mut [u32; BATCH], hits: &mut [u32]) {
         for (xs, ys) in xs.chunks(BATCH).zip(ys.chunks(BATCH)) {
             for ((c, &x), &y) in cells.iter_mut().zip(xs).zip(ys) {
                 *c = self.cell(x, y);
@@ -870,14 +878,14 @@ impl<R: Rng, const T: usize> LaneChains<'_, R, T> {
         }
         let w = Window32::new(&window, side);
         let hits = &mut hits[..hits_len(side)];
-        let (mut xs, mut ys) = ([0f32; BATCH], [0f32; BATCH]);
+        let (mut xs, mut ys, mut cells) = ([0f32; BATCH], [0f32; BATCH], [0u32; BATCH]);
         for (xb, yb) in xt[..n].chunks(BATCH).zip(yt[..n].chunks(BATCH)) {
             for ((x, y), (&xd, &yd)) in xs.iter_mut().zip(ys.iter_mut()).zip(xb.iter().zip(yb)) {
                 (*x, *y) = (xd as f32, yd as f32);
             }
-            w.count(&xs[..xb.len()], &ys[..xb.len()], hits);
+            w.count(&xs[..xb.len()], &ys[..xb.len()], &mut cells, hits);
         }
-        self.run(block, stored, points, |_, xs, ys| w.count(xs, ys, hits));
+        self.run(block, stored, points, |_, xs, ys| w.count(xs, ys, &mut cells, hits));
         true
     }
 }
