@@ -1241,6 +1241,9 @@ impl Levels {
     }
 }
 
+/// Counts whose hue [`composite`] looks up in a table.
+const HUES: usize = 4096;
+
 /// `composite(background, random_flips(fractal))` over `rgb` (`side² · 3` bytes), which holds
 /// the background: every pixel whose count is not 0 (grade `count / max`, coloured by `colour`)
 /// replaces the background's, in the flipped place ([`Orientation::target`]). Its value is at
@@ -1258,20 +1261,31 @@ pub fn composite(
     // S and V are constant over the image: the RGB of each of the 256 hues, once.
     let rgb_of_hue: [[u8; 3]; 256] =
         core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
+    // The hue of each count up to [`HUES`] (and `max`), once: most pixels' counts are small.
+    let hue = |g: u32| colour.hsv(f64::from(g) / f64::from(max))[0];
+    let mut table = [0u8; HUES];
+    let hue_of_count = &mut table[..(max as usize).saturating_add(1).min(HUES)];
+    for (g, h) in hue_of_count.iter_mut().enumerate() {
+        *h = hue(g as u32);
+    }
+    let hue_of_count = &*hue_of_count;
     let mut fractal = 0;
     for (r, row) in counts.chunks_exact(side).take(side).enumerate() {
         let (first, step) = orientation.target_row(r, side);
-        for (k, eight) in row.chunks(8).enumerate() {
-            if eight.iter().fold(0, |a, &g| a | g) == 0 {
-                continue;
-            }
-            for (j, &g) in eight.iter().enumerate().filter(|(_, g)| **g > 0) {
-                let at = first.wrapping_add((8 * k + j).wrapping_mul(step));
-                let fg = rgb_of_hue[usize::from(colour.hsv(f64::from(g) / f64::from(max))[0])];
-                rgb[3 * at..3 * at + 3].copy_from_slice(&fg);
-                fractal += 1;
+        let mut put = |c: usize, g: u32| {
+            let at = first.wrapping_add(c.wrapping_mul(step));
+            let hue = hue_of_count.get(g as usize).copied().unwrap_or_else(|| hue(g));
+            rgb[3 * at..3 * at + 3].copy_from_slice(&rgb_of_hue[usize::from(hue)]);
+            fractal += 1;
+        };
+        let mut eights = row.chunks_exact(8);
+        for (k, eight) in (&mut eights).enumerate() {
+            if eight.iter().fold(0, |a, &g| a | g) != 0 {
+                eight.iter().enumerate().filter(|(_, g)| **g > 0).for_each(|(j, &g)| put(8 * k + j, g));
             }
         }
+        let rest = eights.remainder();
+        rest.iter().enumerate().filter(|(_, g)| **g > 0).for_each(|(j, &g)| put(side - rest.len() + j, g));
     }
     fractal
 }
