@@ -1247,8 +1247,8 @@ const HUES: usize = 4096;
 /// `composite(background, random_flips(fractal))` over `rgb` (`side² · 3` bytes), which holds
 /// the background: every pixel whose count is not 0 (grade `count / max`, coloured by `colour`)
 /// replaces the background's, in the flipped place ([`Orientation::target`]). Its value is at
-/// least 127, so no such pixel is black (the reference keeps the background under black fractal
-/// pixels only, those of grade 0). Returns how many pixels it covers. The counts are read in
+/// least 127 as [`FractalColour::sample`] draws it, so no such pixel is black (the reference keeps
+/// the background under black fractal pixels only, those of grade 0). Returns how many pixels it covers. The counts are read in
 /// order, eight at a time, skipping the runs of zeros.
 pub fn composite(
     counts: &[u32],
