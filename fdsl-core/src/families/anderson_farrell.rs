@@ -1172,7 +1172,8 @@ pub fn background_levels(rng: &mut Pcg32, side: usize, bits: &mut [u16], field: 
 pub struct Levels {
     lo: f32,
     scale: f32,
-    colours: [[u8; 3]; LEVELS],
+    /// RGB and a spare byte, so that a pixel is one 4-byte store.
+    colours: [[u8; 4]; LEVELS],
 }
 
 impl Levels {
@@ -1195,7 +1196,7 @@ impl Levels {
         let lo = lo.iter().fold(f32::INFINITY, |a, &b| a.min(b));
         let hi = hi.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
         let step = (f64::from(hi) - f64::from(lo)) / (LEVELS - 1) as f64;
-        let mut colours = [[0u8; 3]; LEVELS];
+        let mut colours = [[0u8; 4]; LEVELS];
         let mut last = (u32::MAX, [0u8; 3]);
         for (k, c) in colours.iter_mut().enumerate() {
             let [h, sat, v] = colour.hsv(f64::from(lo) + k as f64 * step);
@@ -1203,7 +1204,8 @@ impl Levels {
             if key != last.0 {
                 last = (key, hsv_to_rgb([h, sat, v]));
             }
-            *c = last.1;
+            let [r, g, b] = last.1;
+            *c = [r, g, b, 0];
         }
         // A flat field (or none) is level 0.
         let scale = if step > 0.0 { (1.0 / step) as f32 } else { 0.0 };
@@ -1221,7 +1223,8 @@ impl Levels {
     }
 
     /// The colours of the values of `rows` into `rgb`, row after row (`3·len` bytes each).
-    /// The levels of a run of values first (a loop without a branch), then their colours.
+    /// The levels of a run of values first (a loop without a branch), then their colours, four
+    /// bytes a pixel (the fourth is the next pixel's first, written after it) but the run's last.
     pub fn paint<'a>(&self, rows: impl Iterator<Item = &'a [f32]>, rgb: &mut [u8]) {
         let mut levels = [0u32; 64];
         let mut rest = rgb;
@@ -1233,9 +1236,14 @@ impl Levels {
                 for (l, &x) in levels.iter_mut().zip(xs) {
                     *l = self.level(x);
                 }
-                for (px, &l) in run.chunks_exact_mut(3).zip(&levels) {
-                    px.copy_from_slice(&self.colours[l as usize % LEVELS]);
+                let n = xs.len().min(run.len() / 3);
+                if n == 0 {
+                    continue;
                 }
+                for (j, &l) in levels[..n - 1].iter().enumerate() {
+                    run[3 * j..3 * j + 4].copy_from_slice(&self.colours[l as usize % LEVELS]);
+                }
+                run[3 * n - 3..3 * n].copy_from_slice(&self.colours[levels[n - 1] as usize % LEVELS][..3]);
             }
         }
     }
