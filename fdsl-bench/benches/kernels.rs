@@ -5,14 +5,15 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fdsl_core::families::anderson_farrell::{
-    AndersonFarrell, CHAINS, Halves, PILOT, POINTS, SIDE, background_levels, category_key, chains, hits_len,
-    instance_key, render_counts, sample_system,
+    AndersonFarrell, CHAINS, PILOT, POINTS, SIDE, background_bits_len, background_levels, category_key,
+    chains, hits_len, instance_key, render_counts, sample_system,
 };
 use fdsl_core::families::statistical::{Model, SMALL_SCALE, render, scratch_len};
+use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::math::cdf_matching::{match_cdf, rank_table};
 use fdsl_core::math::fft::{Complex, Direction, Twiddles, fft2_with, half_len, irfft2, rfft2};
 use fdsl_core::math::stream::{Purpose, unit_f64};
-use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
+use fdsl_core::raster::blur::{blur_scratch_len, gaussian_blur_3x3, gaussian_kernel_3};
 use fdsl_core::raster::diamond_square::field_len;
 use std::hint::black_box;
 
@@ -20,8 +21,10 @@ use std::hint::black_box;
 fn anderson_farrell(c: &mut Criterion) {
     let systems: Vec<_> = (0..64).map(|k| sample_system(&mut category_key(0, k).rng())).collect();
     let family = AndersonFarrell::new(systems.clone(), SIDE, POINTS, 0).unwrap();
-    let (scratch, reals) = family.scratch_lens();
-    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
+    let (mut arena, mut held) = (vec![0u64; family.scratch_len().words()], Held::default());
+    let mut counts = vec![0u32; SIDE * SIDE + hits_len(SIDE)];
+    let (mut trace, mut field) = (vec![0.0; 2 * (POINTS / PILOT)], vec![0f32; 2 * field_len(SIDE)]);
+    let (mut bits, mut rows) = (vec![0u16; background_bits_len(SIDE)], vec![0u16; blur_scratch_len(SIDE)]);
     let mut rgb = vec![0u8; SIDE * SIDE * 3];
     let mut g = c.benchmark_group("anderson-farrell");
     g.throughput(Throughput::Elements(1));
@@ -29,16 +32,15 @@ fn anderson_farrell(c: &mut Criterion) {
     g.bench_function("one image (224 px, 100k points)", |b| {
         b.iter(|| {
             k = (k + 1) % 64;
-            black_box(family.draw(&systems[k], k, 0, &mut scratch, &mut reals, &mut rgb))
+            black_box(family.draw(&systems[k], k, 0, &mut Workspace::new(&mut arena, &mut held), &mut rgb))
         })
     });
     g.bench_function("hit counts (chaos game, window, 3x3 mask)", |b| {
         b.iter(|| {
             k = (k + 1) % 64;
-            let (counts, hits) = scratch.split_at_mut(SIDE * SIDE);
+            let (counts, hits) = counts.split_at_mut(SIDE * SIDE);
             let chain = chains(instance_key(0, k as u64, 0, Purpose::Chain), POINTS);
             let mut window = instance_key(0, k as u64, 0, Purpose::Shape).rng();
-            let trace = &mut reals[..2 * POINTS];
             black_box(render_counts(
                 &systems[k],
                 chain,
@@ -49,8 +51,8 @@ fn anderson_farrell(c: &mut Criterion) {
                 0x1ab,
                 SIDE,
                 counts,
-                &mut hits[..hits_len(SIDE)],
-                trace,
+                hits,
+                &mut trace,
             ))
         })
     });
@@ -58,11 +60,11 @@ fn anderson_farrell(c: &mut Criterion) {
         b.iter(|| {
             k += 1;
             let mut rng = instance_key(0, 0, k as u64, Purpose::Shape).rng();
-            background_levels(&mut Halves::new(&mut rng), SIDE, &mut reals[..field_len(SIDE)], &mut rgb)
+            black_box(background_levels(&mut rng, SIDE, &mut bits, &mut field))
         })
     });
     g.bench_function("3x3 Gaussian blur", |b| {
-        b.iter(|| gaussian_blur_3x3(&mut rgb, SIDE, gaussian_kernel_3(0.75), &mut scratch))
+        b.iter(|| gaussian_blur_3x3(&mut rgb, SIDE, gaussian_kernel_3(0.75), &mut rows))
     });
     g.finish();
 }

@@ -6,7 +6,7 @@
 //! `cargo run --release -p fdsl-core --example af_stats -- <systems> <images> <seed> [raw.bin]`
 
 use fdsl_core::families::anderson_farrell::{AndersonFarrell, POINTS, SIDE, category_key, sample_system};
-use fdsl_core::family::Family;
+use fdsl_core::family::{Family, Held, Workspace};
 use std::io::Write;
 
 fn main() {
@@ -15,8 +15,8 @@ fn main() {
     let (systems, images, seed) = (arg(0, 10), arg(1, 1), arg(2, 0));
     let list: Vec<_> = (0..systems).map(|c| sample_system(&mut category_key(seed, c).rng())).collect();
     let family = AndersonFarrell::new(list.clone(), SIDE, POINTS, seed).expect("sampled systems");
-    let (scratch, reals) = family.scratch_lens();
-    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
+    let (mut arena, mut held) = (vec![0u64; family.scratch_len().words()], Held::default());
+    let mut ws = Workspace::new(&mut arena, &mut held);
     let mut rgb = vec![0u8; family.parts().max_len(0)];
     let mut raw = args.get(3).map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     let mut lines = Vec::new();
@@ -24,7 +24,7 @@ fn main() {
     for (c, system) in list.iter().enumerate() {
         for i in 0..images {
             let (t, on_cpu) = (std::time::Instant::now(), thread_cpu_seconds());
-            let filling = family.draw(system, c, i, &mut scratch, &mut reals, &mut rgb);
+            let filling = family.draw(system, c, i, &mut ws, &mut rgb).expect("the family's workspace");
             seconds += t.elapsed().as_secs_f64();
             cpu = cpu.zip(thread_cpu_seconds().zip(on_cpu)).map(|(sum, (b, a))| sum + b - a);
             let mean = |ch: usize| {

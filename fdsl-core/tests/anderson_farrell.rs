@@ -7,14 +7,14 @@ mod common;
 
 use common::{hex, rows};
 use fdsl_core::families::anderson_farrell::{
-    AfError, AndersonFarrell, CHAINS, FractalColour, POINTS, SIDE, background, category_key, chains,
-    hits_len, instance_key, max_singular_value, render_counts, sample_system, with_det_probabilities,
-    wrap_small, wrap_u8,
+    AfError, AndersonFarrell, CHAINS, FractalColour, Orientation, POINTS, SIDE, background,
+    background_bits_len, background_levels, category_key, chains, composite, hits_len, instance_key,
+    max_singular_value, render_counts, sample_system, with_det_probabilities, wrap_small, wrap_u8,
 };
 use fdsl_core::family::{Family, Held, Workspace};
 use fdsl_core::math::stream::Purpose;
 use fdsl_core::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
-use fdsl_core::raster::diamond_square::field_len;
+use fdsl_core::raster::diamond_square::{Bits16, diamond_square, diamond_square16, field_len};
 use fdsl_core::raster::hsv::hsv_to_rgb;
 use fdsl_core::{Affine2, Ifs2, Map};
 use proptest::prelude::*;
@@ -91,6 +91,84 @@ fn background_equals_the_reference_with_its_draws() {
 }
 
 #[test]
+fn the_row_by_row_diamond_square_equals_the_loops() {
+    let mut rng = category_key(3, 3).rng();
+    for n in 0..=9u32 {
+        let s = (1usize << n) + 1;
+        let bits: Vec<u16> = (0..s * s).map(|_| rng.next_u32() as u16).collect();
+        let decay = 0.4 + 0.05 * f64::from(n);
+        let mut loops = vec![0f32; s * s];
+        diamond_square(&mut Bits16::new(&bits), n, decay, &mut loops);
+        let (mut rows, mut scratch) = (vec![f32::NAN; s * s], vec![f32::NAN; s * s]);
+        diamond_square16(&bits, n, decay, &mut rows, &mut scratch);
+        let bits_of = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits_of(&rows), bits_of(&loops), "n = {n}");
+    }
+}
+
+#[test]
+fn the_background_draws_the_shape_streams_halves_in_order() {
+    let key = instance_key(0, 1, 2, Purpose::Shape);
+    let (mut sequential, mut rng) = (key.rng(), key.rng());
+    let mut bits = vec![0u16; background_bits_len(SIDE)];
+    let mut field = vec![0f32; 2 * field_len(SIDE)];
+    background_levels(&mut rng, SIDE, &mut bits, &mut field);
+    let halves: Vec<u16> = (0..bits.len() / 2)
+        .flat_map(|_| {
+            sequential
+                .next_u32()
+                .to_be_bytes()
+                .chunks(2)
+                .map(|h| u16::from_be_bytes([h[0], h[1]]))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(bits, halves);
+    assert_eq!(rng.next_u32(), sequential.next_u32(), "the stream goes on after the background's draws");
+}
+
+#[test]
+fn the_composite_puts_every_counted_pixel_where_the_flips_take_it() {
+    let side = 13;
+    let mut rng = category_key(4, 4).rng();
+    let counts: Vec<u32> = (0..side * side)
+        .map(|_| if rng.next_u32().is_multiple_of(3) { rng.next_u32() % 50 + 1 } else { 0 })
+        .collect();
+    let max = *counts.iter().max().unwrap();
+    let colour = FractalColour { hue_shift: 100.5, saturation: 200, value: 180 };
+    let background: Vec<u8> = (0..side * side * 3).map(|_| rng.next_u32() as u8).collect();
+    for flips in 0..8 {
+        let orientation = Orientation {
+            transpose: flips & 1 == 1,
+            rows_reversed: flips & 2 == 2,
+            columns_reversed: flips & 4 == 4,
+        };
+        let mut got = background.clone();
+        let covered = composite(&counts, max, orientation, &colour, side, &mut got);
+        let mut want = background.clone();
+        for r in 0..side {
+            for c in 0..side {
+                let g = counts[orientation.source(r, c, side)];
+                assert_eq!(
+                    orientation.target(
+                        orientation.source(r, c, side) / side,
+                        orientation.source(r, c, side) % side,
+                        side
+                    ),
+                    r * side + c
+                );
+                if g > 0 {
+                    let rgb = hsv_to_rgb(colour.hsv(f64::from(g) / f64::from(max)));
+                    want[3 * (r * side + c)..][..3].copy_from_slice(&rgb);
+                }
+            }
+        }
+        assert_eq!(got, want, "{orientation:?}");
+        assert_eq!(covered, counts.iter().filter(|&&g| g > 0).count());
+    }
+}
+
+#[test]
 fn fractal_equals_the_reference_with_its_draws() {
     let maps: Vec<Affine2> = rows(REPLAY, "map")
         .map(|f| {
@@ -160,13 +238,59 @@ fn blur_equals_opencv_gaussian_blur() {
         let want: Vec<u8> =
             (0..f[1].len() / 2).map(|k| u8::from_str_radix(&f[1][2 * k..2 * k + 2], 16).unwrap()).collect();
         let mut got = img;
-        let mut rows = [0u32; 12 * 12 * 3];
+        let mut rows = [0u16; 12 * 3 * 3];
         gaussian_blur_3x3(&mut got, 12, gaussian_kernel_3(sigma), &mut rows);
         assert_eq!(got.as_slice(), want.as_slice(), "sigma {sigma}");
         n += 1;
     }
     assert_eq!(n, 44);
     assert_eq!(gaussian_kernel_3(0.5), [27, 202, 27]);
+}
+
+/// OpenCV's fixed-point 3x3 blur written out in 32-bit sums over whole images (reflect-101 border).
+fn naive_blur(img: &[u8], side: usize, [k0, k1, k2]: [u32; 3]) -> Vec<u8> {
+    let reflect = |i: isize| {
+        if i < 0 {
+            1
+        } else if i as usize >= side {
+            side - 2
+        } else {
+            i as usize
+        }
+    };
+    let at = |r: usize, c: usize, ch: usize| u32::from(img[(r * side + c) * 3 + ch]);
+    let row = |r: usize, c: usize, ch: usize| {
+        k0 * at(r, reflect(c as isize - 1), ch) + k1 * at(r, c, ch) + k2 * at(r, reflect(c as isize + 1), ch)
+    };
+    let mut out = vec![0u8; img.len()];
+    for r in 0..side {
+        for c in 0..side {
+            for ch in 0..3 {
+                let (u, d) = (reflect(r as isize - 1), reflect(r as isize + 1));
+                let v = k0 * row(u, c, ch) + k1 * row(r, c, ch) + k2 * row(d, c, ch);
+                out[(r * side + c) * 3 + ch] = ((v + (1 << 15)) >> 16).min(255) as u8;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn blur_equals_the_exact_integer_sums() {
+    let mut rng = category_key(7, 7).rng();
+    for side in [2, 3, 5, 16, 37] {
+        let random: Vec<u8> = (0..side * side * 3).map(|_| rng.next_u32() as u8).collect();
+        let saturated: Vec<u8> =
+            (0..side * side * 3).map(|i| if (i / 3 + i / (3 * side)) % 2 == 0 { 255 } else { 0 }).collect();
+        for img in [random, saturated, vec![255; side * side * 3], vec![0; side * side * 3]] {
+            for outer in 0..=128 {
+                let kernel = [outer, 256 - 2 * outer, outer];
+                let mut got = img.clone();
+                gaussian_blur_3x3(&mut got, side, kernel, &mut vec![0u16; side * 3 * 3]);
+                assert_eq!(got, naive_blur(&img, side, kernel), "side {side}, outer {outer}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -236,12 +360,29 @@ fn samples_are_pinned() {
     assert_eq!(
         got,
         [
-            "c3d635c3b80245f804fb987acca88b40f1202d089b105bca2cf9ab5b020347c3",
-            "815bef2b7c7c02f2f7d25b5745f5abe523b9c8bbc250a7704119c0969711643b",
-            "43eefab248b94a29b83facc4705d19b766555e225d41508604cc8614d8617622",
+            "a8f3a58a14b40edc6639d96b52c7ed277e716d6dec99b405392a4a74bfec34ac",
+            "7337054361370f7ed8dc92cd65b2eb8af1223047b08b64b1ab3c0f71e04de2d0",
+            "781ef0e4d7e58606b98d77c1b78b23299f2d2e503119bbdb7eaf67a506af2c76",
         ]
     );
     assert_ne!(workspace_render(&family, 0, 1), workspace_render(&family, 0, 0));
+}
+
+#[test]
+fn every_byte_is_drawn_whatever_the_buffers_held() {
+    let systems: Vec<Ifs2> = (0..4).map(|c| sample_system(&mut category_key(1, c).rng())).collect();
+    let family = AndersonFarrell::new(systems.clone(), 40, 3000, 1).unwrap();
+    let words = family.scratch_len().words();
+    for (c, system) in systems.iter().enumerate() {
+        let images = [0u8, 0xa5, 0xff].map(|fill| {
+            let (mut arena, mut held) =
+                (vec![u64::from(fill) * 0x0101_0101_0101_0101; words], Held::default());
+            let mut rgb = vec![fill; 40 * 40 * 3];
+            family.draw(system, c, 7, &mut Workspace::new(&mut arena, &mut held), &mut rgb).unwrap();
+            rgb
+        });
+        assert!(images.iter().all(|i| *i == images[0]), "class {c}");
+    }
 }
 
 #[test]
@@ -265,10 +406,9 @@ fn chains_that_leave_the_finite_numbers_count_nothing_after() {
         with_det_probabilities(&[map([1.5, 0.0, 0.0, 1.5, 0.1, 0.1]), map([0.5, 0.0, 0.0, 0.5, 0.0, 0.0])])
             .unwrap();
     let family = AndersonFarrell::new(vec![grow], 32, 20_000, 0).unwrap();
-    let (scratch, reals) = family.scratch_lens();
-    let (mut scratch, mut reals) = (vec![0u32; scratch], vec![0.0; reals]);
+    let (mut arena, mut held) = (vec![0u64; family.scratch_len().words()], Held::default());
     let mut rgb = vec![0u8; 32 * 32 * 3];
-    let filling = family.draw(&grow, 0, 0, &mut scratch, &mut reals, &mut rgb);
+    let filling = family.draw(&grow, 0, 0, &mut Workspace::new(&mut arena, &mut held), &mut rgb).unwrap();
     assert!(filling > 0.0 && filling <= 1.0);
 }
 
@@ -359,7 +499,7 @@ proptest! {
         let mut img = bytes.clone();
         let kernel = gaussian_kernel_3(sigma);
         prop_assert_eq!(kernel[0] * 2 + kernel[1], 256);
-        gaussian_blur_3x3(&mut img, 16, kernel, &mut [0u32; 16 * 16 * 3]);
+        gaussian_blur_3x3(&mut img, 16, kernel, &mut [0u16; 16 * 3 * 3]);
         let _ = hsv_to_rgb([bytes[0], bytes[1], bytes[2]]);
     }
 }

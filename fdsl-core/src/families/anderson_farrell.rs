@@ -22,29 +22,32 @@
 //! 5. random transpose, vertical and horizontal flips (p = 0.5 each) ([`Orientation`]);
 //! 6. colour: OpenCV 8-bit HSV, hue `x·255 + U(0, 255)` wrapped to a byte, constant saturation and
 //!    value ([`FractalColour`], [`hsv_to_rgb`]);
-//! 7. a diamond-square background, coloured (`diamond_square`, [`BackgroundColour`]) through a
-//!    table of [`LEVELS`] levels ([`background_levels`], version 3), under the fractal's non-black
-//!    pixels;
+//! 7. a diamond-square background in `f32` from 16-bit draws (bytes version 4:
+//!    [`diamond_square16`]), coloured ([`BackgroundColour`]) through a table of [`LEVELS`] levels
+//!    ([`background_levels`], [`Levels`], version 3), under the fractal's non-black pixels
+//!    ([`composite`]);
 //! 8. with p = 0.5, a 3x3 Gaussian blur, `σ ~ U(0.5, 1)`, as OpenCV blurs `uint8` images
 //!    ([`gaussian_kernel_3`], [`gaussian_blur_3x3`]).
 //!
 //! Precision: every step the reference computes in `float64` is `f64` here but the chaos game and
-//! its window (`f32` lanes, bytes version 3), the OpenCV steps use OpenCV's own arithmetic
-//! (`float32` for HSV, fixed point for the blur). The reference's random draws are numpy's and
-//! numba's Mersenne Twisters; ours are PCG streams with the same laws (the background's uniforms
-//! with 16 random bits, [`Halves`]). With one chain and every point stored (`block = 0`),
+//! its window (`f32` lanes, bytes version 3) and the background's field (`f32`, version 4), the
+//! OpenCV steps use OpenCV's own arithmetic (`float32` for HSV, fixed point for the blur). The
+//! reference's random draws are numpy's and numba's Mersenne Twisters; ours are PCG streams with the
+//! same laws (the background's uniforms with 16 random bits). With one chain and every point stored (`block = 0`),
 //! [`render_counts`] is the reference's `iterate` and graded render in `f64`, and [`background`] is
 //! its `colorized_ds`, both exact given the reference's draws (the tests replay them).
 //! The reference's label bug (`FractalClassDataset.get_label = idx // num_class`, right only when
 //! `num_class == per_class`) is not reproduced: the label is the class.
 
-use crate::family::{Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, Workspace, output};
+use crate::family::{
+    Family, Filled, Grouping, Parameter, Parts, RenderError, ScratchLen, ShortWorkspace, Workspace, output,
+};
 use crate::math::affine::{Affine2, Map};
 use crate::math::frame::Bounds;
 use crate::math::ifs::{Ifs2, IfsError, MAX_MAPS};
 use crate::math::stream::{Namespace, Purpose, StreamKey, below, uniform_f64, unit_f64};
-use crate::raster::blur::{gaussian_blur_3x3, gaussian_kernel_3};
-use crate::raster::diamond_square::{Field, diamond_square, field_len, grid_exponent};
+use crate::raster::blur::{blur_scratch_len, gaussian_blur_3x3, gaussian_kernel_3};
+use crate::raster::diamond_square::{diamond_square, diamond_square16, field_len, grid_exponent};
 use crate::raster::hsv::hsv_to_rgb;
 use rand_core::Rng;
 use rand_pcg::Pcg32;
@@ -235,30 +238,18 @@ impl Window {
         Self { min: (x1, y1), scale: (pixels / span(x2 - x1), pixels / span(y2 - y1)) }
     }
 
-    /// Where the point's cell lies in the `side × side` grid widened by one on every side, if it
-    /// does: its `(row, column)` is `int((x − min x)·scale x)`, `int((y − min y)·scale y)`,
-    /// truncated toward zero as numba's `int()` does (so −0.5 lands on 0; a NaN product counts as 0,
-    /// as a saturating cast gives), row from x (the reference's `imgf[r, c]` with `r` from x), and
-    /// it is kept when both lie in `[−1, side]`, the cells whose 3x3 patch can reach the image:
-    /// `v` truncates into that range exactly when `−2 < v < side + 1`. Returns
-    /// `(row + 1)·(side + 2) + column + 1`.
+    /// The point's cell in the `side × side` grid widened by two on every side: its `(row,
+    /// column)` is `int((x − min x)·scale x)`, `int((y − min y)·scale y)`, truncated toward zero as
+    /// numba's `int()` does (so −0.5 lands on 0), row from x (the reference's `imgf[r, c]` with `r`
+    /// from x), each clamped into `[−2, side + 1]` first (NaN to −2). The cells whose 3x3 patch can
+    /// reach the image are those in `[−1, side]`, where a point lands exactly when `−2 < v <
+    /// side + 1`: the clamped ones count nowhere, without a branch. Returns
+    /// `(row + 2)·(side + 4) + column + 2`.
     #[inline(always)]
-    pub fn widened_cell(&self, p: (f64, f64), side: usize) -> Option<usize> {
-        let (cell, inside) = self.widened_cell_clamped(p, side);
-        Some(cell).filter(|_| inside)
-    }
-
-    /// [`Self::widened_cell`] without a branch (the window cuts through most fractals, so a
-    /// branch would be a coin toss): the cell of the point clamped into the widened grid, always a
-    /// valid index, and whether the point's patch reaches the image. Clamping `u` and `v` into
-    /// `[−1, side]` before the truncation keeps every cell of an inside point.
-    #[inline(always)]
-    pub fn widened_cell_clamped(&self, (x, y): (f64, f64), side: usize) -> (usize, bool) {
+    pub fn widened_cell(&self, (x, y): (f64, f64), side: usize) -> usize {
         let (u, v) = ((x - self.min.0) * self.scale.0, (y - self.min.1) * self.scale.1);
-        let beyond = side as f64 + 1.0;
-        let inside = (u > -2.0) & (u < beyond) & (v > -2.0) & (v < beyond);
-        let index = |t: f64| (t.max(-1.0).min(side as f64) as i64 + 1) as usize;
-        (index(u) * (side + 2) + index(v), inside)
+        let index = |t: f64| (t.max(-2.0).min(side as f64 + 1.0) as i64 + 2) as usize;
+        index(u) * (side + 4) + index(v)
     }
 }
 
@@ -375,7 +366,7 @@ impl<R: Rng, const T: usize> Chains<'_, R, T> {
 enum Sink<'a> {
     /// Kept as `x, y` pairs.
     Trace(&'a mut [f64]),
-    /// Counted once in the cell of the window they fall in ([`Window::widened_cell_clamped`]).
+    /// Counted once in the cell of the window they fall in ([`Window::widened_cell`]).
     Hits(&'a mut [u32], Window, usize),
 }
 
@@ -387,8 +378,7 @@ impl Sink<'_> {
             Self::Hits(hits, window, side) => {
                 // Non-finite points (a chain that left the finite numbers, which it never comes
                 // back to) fail every comparison: they count nothing, as the reference's `break`.
-                let (cell, inside) = window.widened_cell_clamped(p, *side);
-                hits[cell] += u32::from(inside);
+                hits[window.widened_cell(p, *side)] += 1;
             }
         }
     }
@@ -466,9 +456,10 @@ fn bounds_of(pairs: &[f64]) -> Bounds {
 }
 
 /// Values of [`render_counts`]'s `hits` for a `side`-pixel image: one per cell of the grid
-/// widened by one on every side, and one more where the points outside it go (bytes version 3).
+/// widened by two on every side (the outer ring holds the points whose patch cannot reach the
+/// image).
 pub fn hits_len(side: usize) -> usize {
-    (side + 2) * (side + 2) + 1
+    (side + 4) * (side + 4)
 }
 
 /// `_render_graded_patch` before its division: for every point, every cell of `mask` at
@@ -478,8 +469,9 @@ pub fn hits_len(side: usize) -> usize {
 /// then every point counted. With `block = 0` (one chain) every step is `f64` and a point's cell
 /// its coordinates truncated, the reference's; with `block > 0` the chains run in `f32` lanes
 /// (bytes version 3: `Lanes`, `Window32`). Each point counts once in `hits` ([`hits_len`]
-/// values: the grid with a border of one, the only cells outside it whose patch can reach it, and
-/// a spare cell for the points outside), and every mask cell adds the hits shifted by its offset:
+/// values: the grid with a border of two, the inner ring the only cells outside the image whose
+/// patch can reach it, the outer one where the points beyond are clamped), and every mask cell
+/// adds the hits shifted by its offset:
 /// the same integer sums as patch by patch. Returns the largest count (0: nothing drawn).
 #[allow(clippy::too_many_arguments)]
 pub fn render_counts<R: Rng>(
@@ -496,10 +488,9 @@ pub fn render_counts<R: Rng>(
     trace: &mut [f64],
 ) -> u32 {
     let counts = &mut counts[..side * side];
-    counts.fill(0);
     let block = block.min(points / CHAINS);
     let stored = if stored < CHAINS * block { stored / CHAINS * CHAINS } else { stored.min(points) };
-    let wide = side + 2;
+    let wide = side + 4;
     let hits = &mut hits[..hits_len(side)];
     hits.fill(0);
     let start = fixed_point(&ifs.maps()[0]);
@@ -529,20 +520,30 @@ pub fn render_counts<R: Rng>(
         count_hits(&mut chains, block, stored, points, window_rng, side, hits, trace)
     };
     if !drawn {
+        counts.fill(0);
         return 0;
     }
     let mut cells = [(0, 0); 9];
     let used = mask_cells(mask, &mut cells);
     // A point at (r', c') reaches (r, c) through cell (pr, pc) when r = r' + pr − 1: counts(r, c)
-    // sums hits(r − pr + 1, c − pc + 1), at (r − pr + 2, c − pc + 2) in the widened grid.
-    for &(pr, pc) in &cells[..used] {
-        let (dr, dc) = ((2 - pr) as usize, (2 - pc) as usize);
-        for (r, row) in counts.chunks_exact_mut(side).enumerate() {
-            let from = &hits[(r + dr) * wide + dc..][..side];
-            row.iter_mut().zip(from).for_each(|(c, &h)| *c += h);
+    // sums hits(r − pr + 1, c − pc + 1), at (r − pr + 3, c − pc + 3) in the widened grid. Row by
+    // row, all cells at once, so that each row of counts is written once.
+    let mut max = 0;
+    for (r, row) in counts.chunks_exact_mut(side).enumerate() {
+        let from =
+            |&(pr, pc): &(i64, i64)| &hits[(r + (3 - pr) as usize) * wide + (3 - pc) as usize..][..side];
+        match cells[..used].split_first() {
+            None => row.fill(0),
+            Some((first, rest)) => {
+                row.copy_from_slice(from(first));
+                for cell in rest {
+                    row.iter_mut().zip(from(cell)).for_each(|(c, &h)| *c += h);
+                }
+            }
         }
+        max = row.iter().fold(max, |m, &c| m.max(c));
     }
-    counts.iter().copied().max().unwrap_or(0)
+    max
 }
 
 /// [`render_counts`]'s hits: the first `stored` points kept in `trace`, the window from their
@@ -567,8 +568,7 @@ fn count_hits<R: Rng, const T: usize>(
         return false;
     }
     for p in trace[..2 * n].chunks_exact(2) {
-        let (cell, inside) = window.widened_cell_clamped((p[0], p[1]), side);
-        hits[cell] += u32::from(inside);
+        hits[window.widened_cell((p[0], p[1]), side)] += 1;
     }
     chains.run(block, stored, points, &mut Sink::Hits(hits, window, side));
     true
@@ -715,10 +715,7 @@ struct Window32 {
     min: (f32, f32),
     scale: (f32, f32),
     high: f32,
-    centre: f32,
-    reach: f32,
     wide: f32,
-    outside: u32,
 }
 
 impl Window32 {
@@ -728,40 +725,33 @@ impl Window32 {
             min: (w.min.0 as f32, w.min.1 as f32),
             scale: (w.scale.0 as f32, w.scale.1 as f32),
             high: s + 1.0,
-            centre: (s - 1.0) / 2.0,
-            reach: (s + 1.0) / 2.0,
-            wide: s + 2.0,
-            outside: ((side + 2) * (side + 2)) as u32,
+            wide: s + 4.0,
         }
     }
 
-    /// `t` clamped into `[−2, side + 1]` (NaN to `side + 1`) and rounded to an integer, and
-    /// whether that lies outside `[−1, side]`, the pixels whose 3x3 patch can reach the image:
-    /// `(side + 1)/2 < |r − (side − 1)/2|`, all exact.
+    /// `t` clamped into `[−2, side + 1]` (NaN to `side + 1`) and rounded to an integer.
     #[inline(always)]
-    fn round(&self, t: f32) -> (f32, bool) {
+    fn round(&self, t: f32) -> f32 {
         let t = if t < self.high { t } else { self.high };
         let t = if t > -2.0 { t } else { -2.0 };
-        let r = (t + MAGIC) - MAGIC;
-        (r, self.reach < (r - self.centre).abs())
+        (t + MAGIC) - MAGIC
     }
 
-    /// The cell of a point in the grid widened by one on every side (`(row + 1)·(side + 2) +
-    /// column + 1`, row from x), or [`hits_len`]` − 1`, a cell past that grid, for a point whose
-    /// patch cannot reach the image (NaN included).
+    /// The cell of a point in the grid widened by two on every side (`(row + 2)·(side + 4) +
+    /// column + 2`, row from x), as [`Window::widened_cell`]: the points clamped onto the outer
+    /// ring reach no pixel of the image.
     #[inline(always)]
     fn cell(&self, x: f32, y: f32) -> u32 {
-        let (ru, out_u) = self.round((x - self.min.0) * self.scale.0);
-        let (rv, out_v) = self.round((y - self.min.1) * self.scale.1);
-        // An exact integer in [0, 2²³) for a point that stays.
-        let cell = ((ru + 1.0) * self.wide + rv) + (1.0 + MAGIC);
-        if out_u | out_v { self.outside } else { cell.to_bits().wrapping_sub(MAGIC.to_bits()) }
+        let ru = self.round((x - self.min.0) * self.scale.0);
+        let rv = self.round((y - self.min.1) * self.scale.1);
+        // An exact integer in [0, 2²³).
+        let cell = ((ru + 2.0) * self.wide + rv) + (2.0 + MAGIC);
+        cell.to_bits().wrapping_sub(MAGIC.to_bits())
     }
 
-    /// Every point of `xs`, `ys` counted once in its cell of `hits`.
+    /// Every point of `xs`, `ys` counted once in its cell of `hits` (`cells`: scratch).
     #[inline(always)]
-    fn count(&self, xs: &[f32], ys: &[f32], hits: &mut [u32]) {
-        let mut cells = [0u32; BATCH];
+    fn count(&self, xs: &[f32], ys: &[f32], cells: &mut [u32; BATCH], hits: &mut [u32]) {
         for (xs, ys) in xs.chunks(BATCH).zip(ys.chunks(BATCH)) {
             for ((c, &x), &y) in cells.iter_mut().zip(xs).zip(ys) {
                 *c = self.cell(x, y);
@@ -888,14 +878,14 @@ impl<R: Rng, const T: usize> LaneChains<'_, R, T> {
         }
         let w = Window32::new(&window, side);
         let hits = &mut hits[..hits_len(side)];
-        let (mut xs, mut ys) = ([0f32; BATCH], [0f32; BATCH]);
+        let (mut xs, mut ys, mut cells) = ([0f32; BATCH], [0f32; BATCH], [0u32; BATCH]);
         for (xb, yb) in xt[..n].chunks(BATCH).zip(yt[..n].chunks(BATCH)) {
             for ((x, y), (&xd, &yd)) in xs.iter_mut().zip(ys.iter_mut()).zip(xb.iter().zip(yb)) {
                 (*x, *y) = (xd as f32, yd as f32);
             }
-            w.count(&xs[..xb.len()], &ys[..xb.len()], hits);
+            w.count(&xs[..xb.len()], &ys[..xb.len()], &mut cells, hits);
         }
-        self.run(block, stored, points, |_, xs, ys| w.count(xs, ys, hits));
+        self.run(block, stored, points, |_, xs, ys| w.count(xs, ys, &mut cells, hits));
         true
     }
 }
@@ -943,6 +933,23 @@ impl Orientation {
     pub fn sample<R: Rng>(rng: &mut R) -> Self {
         let mut coin = || unit_f64(rng) > 0.5;
         Self { transpose: coin(), rows_reversed: coin(), columns_reversed: coin() }
+    }
+
+    /// The index in the flipped `side × side` image of pixel `(row, column)` of the unflipped one
+    /// (the inverse of [`Self::source`]).
+    #[inline(always)]
+    pub fn target(&self, row: usize, column: usize, side: usize) -> usize {
+        let (r, c) = if self.transpose { (column, row) } else { (row, column) };
+        let r = if self.rows_reversed { side - 1 - r } else { r };
+        let c = if self.columns_reversed { side - 1 - c } else { c };
+        r * side + c
+    }
+
+    /// [`Self::target`] of `(row, 0)` and the step (wrapping) to the next column's: the target of
+    /// `(row, c)` is `first + c·step`.
+    pub fn target_row(&self, row: usize, side: usize) -> (usize, usize) {
+        let first = self.target(row, 0, side);
+        (first, self.target(row, side.min(2) - 1, side).wrapping_sub(first))
     }
 
     /// The index in the unflipped `side × side` image of pixel `(row, column)` of the flipped one.
@@ -1025,14 +1032,19 @@ pub struct BackgroundColour {
 impl BackgroundColour {
     /// Six draws, in field order.
     pub fn sample<R: Rng>(rng: &mut R) -> Self {
-        let mut u = |lo, hi| uniform_f64(rng, lo, hi) * 255.0;
+        Self::of(core::array::from_fn(|_| unit_f64(rng)))
+    }
+
+    /// The colour of six `U(0, 1)` variates `u`, in field order: `lo + (hi − lo)·u`, times 255.
+    pub fn of(u: [f64; 6]) -> Self {
+        let v = |k: usize, lo: f64, hi: f64| (lo + (hi - lo) * u[k]) * 255.0;
         Self {
-            hue_scale: u(0.25, 1.0),
-            hue_shift: u(0.0, 1.0),
-            sat_scale: u(0.1, 0.3),
-            sat_shift: u(0.4, 0.6),
-            val_scale: u(0.3, 0.6),
-            val_shift: u(0.4, 0.6),
+            hue_scale: v(0, 0.25, 1.0),
+            hue_shift: v(1, 0.0, 1.0),
+            sat_scale: v(2, 0.1, 0.3),
+            sat_shift: v(3, 0.4, 0.6),
+            val_scale: v(4, 0.3, 0.6),
+            val_shift: v(5, 0.4, 0.6),
         }
     }
 
@@ -1059,8 +1071,8 @@ pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut
     let decay = uniform_f64(rng, 0.4, 0.8);
     let n = grid_exponent(side);
     let s = (1usize << n) + 1;
-    let mut field = Field { cells: &mut field[..s * s], side: s };
-    diamond_square(rng, n, decay, &mut field);
+    let field = &mut field[..s * s];
+    diamond_square(rng, n, decay, field);
     let colour = BackgroundColour::sample(rng);
     // The HSV triple is a function of the field's value, which varies smoothly: an image holds a
     // few hundred triples, each converted once into a direct-mapped cache of the last ones seen.
@@ -1068,7 +1080,7 @@ pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut
     let mut cache = [(u32::MAX, [0u8; 3]); 1024];
     let mut keys = [0u32; 64];
     for (row, pixels) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
-        let values = &field.cells[row * s..][..side];
+        let values = &field[row * s..][..side];
         for (run, xs) in pixels.chunks_mut(3 * keys.len()).zip(values.chunks(keys.len())) {
             for (key, &x) in keys.iter_mut().zip(xs) {
                 let [h, s, v] = colour.hsv(x);
@@ -1089,121 +1101,201 @@ pub fn background<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut
 /// Levels of [`background_levels`]' colour table.
 pub const LEVELS: usize = 4096;
 
-/// [`background`] with the colour of each pixel looked up (bytes version 3): the field's values
-/// over the image, `[lo, hi]`, cut into [`LEVELS`] − 1 equal steps, the colour of each level
-/// `lo + k·(hi − lo)/(LEVELS − 1)` computed once ([`BackgroundColour::hsv`], [`hsv_to_rgb`]), and
-/// each pixel takes the colour of the level nearest its value (the exact colour but for values
-/// within a step of a byte's edge: a neighbouring hue, saturation or value byte). Same draws as
-/// [`background`].
-pub fn background_levels<R: Rng>(rng: &mut R, side: usize, field: &mut [f64], rgb: &mut [u8]) {
-    let decay = uniform_f64(rng, 0.4, 0.8);
+/// 16-bit draws of [`background_levels`] for a `side`-pixel background: the decay, the field's
+/// [`field_len`], the colour's six, rounded up to a multiple of eight (whole 32-bit draws of
+/// [`BITS_STREAMS`] generators).
+pub fn background_bits_len(side: usize) -> usize {
+    (1 + field_len(side) + 6).next_multiple_of(2 * BITS_STREAMS)
+}
+
+/// Generators that make [`halves`]' draws side by side.
+const BITS_STREAMS: usize = 4;
+
+/// The next `out.len() / 2` 32-bit draws of `rng` (a multiple of [`BITS_STREAMS`]), each cut
+/// into its high then its low 16 bits, in order (bytes version 4; version 3 drew them one after
+/// another). The draws are made by [`BITS_STREAMS`] copies of the stream advanced to the starts of
+/// equal blocks (as [`chains`] cuts the chaos game's), so that their steps overlap: the same
+/// values in the same order.
+fn halves(rng: &mut Pcg32, out: &mut [u16]) {
+    let block = out.len() / (2 * BITS_STREAMS);
+    let mut streams: [Pcg32; BITS_STREAMS] = core::array::from_fn(|j| {
+        let mut r = rng.clone();
+        r.advance((j * block) as u64);
+        r
+    });
+    rng.advance((BITS_STREAMS * block) as u64);
+    let [q0, q1, q2, q3] = &mut streams;
+    let mut parts = out.chunks_exact_mut(2 * block);
+    let (Some(o0), Some(o1), Some(o2), Some(o3)) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return;
+    };
+    let split = |r: u32| [(r >> 16) as u16, r as u16];
+    for (((a, b), c), d) in o0
+        .chunks_exact_mut(2)
+        .zip(o1.chunks_exact_mut(2))
+        .zip(o2.chunks_exact_mut(2))
+        .zip(o3.chunks_exact_mut(2))
+    {
+        a.copy_from_slice(&split(q0.next_u32()));
+        b.copy_from_slice(&split(q1.next_u32()));
+        c.copy_from_slice(&split(q2.next_u32()));
+        d.copy_from_slice(&split(q3.next_u32()));
+    }
+}
+
+/// [`background`] in `f32` from 16-bit draws, its colours through a table (bytes version 4):
+/// `rng`'s next [`background_bits_len`] 16-bit draws ([`halves`], into `bits`) are the decay
+/// (`U(0.4, 0.8)`, 16 random bits), the field's ([`diamond_square16`]: [`diamond_square`] in
+/// `f32`, into the first [`field_len`] values of `field`, the next as many its scratch) and the
+/// colour's ([`BackgroundColour::of`]); returns the field's [`Levels`] over the image's
+/// `side × side` values.
+pub fn background_levels(rng: &mut Pcg32, side: usize, bits: &mut [u16], field: &mut [f32]) -> Levels {
     let n = grid_exponent(side);
     let s = (1usize << n) + 1;
-    let mut field = Field { cells: &mut field[..s * s], side: s };
-    diamond_square(rng, n, decay, &mut field);
-    let colour = BackgroundColour::sample(rng);
-    let rows = || field.cells.chunks_exact(s).take(side).map(|r| &r[..side]);
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for row in rows() {
-        for q in row.chunks(2) {
-            for (k, &x) in q.iter().enumerate() {
+    let bits = &mut bits[..background_bits_len(side)];
+    halves(rng, bits);
+    let unit = |k: u16| f64::from(k) * (1.0 / 65_536.0);
+    let decay = 0.4 + 0.4 * unit(bits[0]);
+    let (field_bits, colour_bits) = bits[1..].split_at(s * s);
+    let (field, scratch) = field[..2 * s * s].split_at_mut(s * s);
+    diamond_square16(field_bits, n, decay, field, scratch);
+    let colour = BackgroundColour::of(core::array::from_fn(|k| unit(colour_bits[k])));
+    Levels::new(field.chunks_exact(s).take(side).map(|r| &r[..side]), &colour)
+}
+
+/// A background's colours by level (bytes version 3): the field's values over the image,
+/// `[lo, hi]`, cut into [`LEVELS`] − 1 equal steps, the colour of each level
+/// `lo + k·(hi − lo)/(LEVELS − 1)` computed once ([`BackgroundColour::hsv`], [`hsv_to_rgb`], in
+/// `f64`); a pixel takes the colour of the level nearest its value (the exact colour but for values
+/// within a step of a byte's edge: a neighbouring hue, saturation or value byte).
+pub struct Levels {
+    lo: f32,
+    scale: f32,
+    /// RGB and a spare byte, so that a pixel is one 4-byte store.
+    colours: [[u8; 4]; LEVELS],
+}
+
+impl Levels {
+    /// The levels of the values in `rows`, coloured by `colour`.
+    pub fn new<'a>(rows: impl Iterator<Item = &'a [f32]> + Clone, colour: &BackgroundColour) -> Self {
+        let (mut lo, mut hi) = ([f32::INFINITY; 8], [f32::NEG_INFINITY; 8]);
+        for row in rows {
+            let mut eights = row.chunks_exact(8);
+            for q in &mut eights {
+                for k in 0..8 {
+                    lo[k] = if q[k] < lo[k] { q[k] } else { lo[k] };
+                    hi[k] = if q[k] > hi[k] { q[k] } else { hi[k] };
+                }
+            }
+            for (k, &x) in eights.remainder().iter().enumerate() {
                 lo[k] = if x < lo[k] { x } else { lo[k] };
                 hi[k] = if x > hi[k] { x } else { hi[k] };
             }
         }
-    }
-    let (lo, hi) = (lo[0].min(lo[1]), hi[0].max(hi[1]));
-    let step = (hi - lo) / (LEVELS - 1) as f64;
-    let mut table = [[0u8; 3]; LEVELS];
-    let mut last = (u32::MAX, [0u8; 3]);
-    for (k, c) in table.iter_mut().enumerate() {
-        let [h, sat, v] = colour.hsv(lo + k as f64 * step);
-        let key = u32::from_le_bytes([h, sat, v, 0]);
-        if key != last.0 {
-            last = (key, hsv_to_rgb([h, sat, v]));
-        }
-        *c = last.1;
-    }
-    // The level nearest `x`: `(x − lo)·scale`, at most `LEVELS − 1`, rounded by adding `1.5·2⁵²`
-    // (the low bits of the sum are the integer); a flat field is level 0.
-    let scale = if step > 0.0 { 1.0 / step } else { 0.0 };
-    const M: f64 = 6_755_399_441_055_744.0;
-    let top = (LEVELS - 1) as f64;
-    let mut levels = [0u16; 64];
-    for (row, pixels) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
-        let values = &field.cells[row * s..][..side];
-        for (run, xs) in pixels.chunks_mut(3 * levels.len()).zip(values.chunks(levels.len())) {
-            for (l, &x) in levels.iter_mut().zip(xs) {
-                let t = (x - lo) * scale;
-                *l = ((if t < top { t } else { top }) + M).to_bits() as u16;
+        let lo = lo.iter().fold(f32::INFINITY, |a, &b| a.min(b));
+        let hi = hi.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+        let step = (f64::from(hi) - f64::from(lo)) / (LEVELS - 1) as f64;
+        let mut colours = [[0u8; 4]; LEVELS];
+        let mut last = (u32::MAX, [0u8; 3]);
+        for (k, c) in colours.iter_mut().enumerate() {
+            let [h, sat, v] = colour.hsv(f64::from(lo) + k as f64 * step);
+            let key = u32::from_le_bytes([h, sat, v, 0]);
+            if key != last.0 {
+                last = (key, hsv_to_rgb([h, sat, v]));
             }
-            for (px, &l) in run.chunks_exact_mut(3).zip(&levels) {
-                px.copy_from_slice(&table[usize::from(l) % LEVELS]);
-            }
+            let [r, g, b] = last.1;
+            *c = [r, g, b, 0];
         }
-    }
-}
-
-/// A generator whose 64-bit draws are one 32-bit draw of the generator it wraps, in the high
-/// half: [`unit_f64`]'s and [`uniform_f64`]'s variates get 32 random bits (`r·2⁻³²`) for one PCG
-/// step instead of two. Anderson & Farrell's backgrounds drew through it in bytes version 2
-/// ([`Halves`] since version 3).
-pub struct HighHalf<'a, R>(pub &'a mut R);
-
-impl<R: Rng> rand_core::TryRng for HighHalf<'_, R> {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.0.next_u32())
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(u64::from(self.0.next_u32()) << 32)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        self.0.fill_bytes(dst);
-        Ok(())
-    }
-}
-
-/// A generator whose 64-bit draws are 16 random bits, in the high quarter: the high then the low
-/// half of each 32-bit draw of the generator it wraps. [`unit_f64`]'s and [`uniform_f64`]'s
-/// variates get 16 random bits (`r·2⁻¹⁶`), two for one PCG step. Anderson & Farrell's backgrounds
-/// draw through it (bytes version 3; version 2: [`HighHalf`]).
-pub struct Halves<'a, R> {
-    rng: &'a mut R,
-    low: Option<u16>,
-}
-
-impl<'a, R: Rng> Halves<'a, R> {
-    /// Nothing drawn yet.
-    pub fn new(rng: &'a mut R) -> Self {
-        Self { rng, low: None }
+        // A flat field (or none) is level 0.
+        let scale = if step > 0.0 { (1.0 / step) as f32 } else { 0.0 };
+        Self { lo: if lo.is_finite() { lo } else { 0.0 }, scale, colours }
     }
 
+    /// The level nearest `x`: `(x − lo)·scale`, at most `LEVELS − 1`, rounded by adding `1.5·2²³`
+    /// (the low bits of the sum are the integer).
     #[inline(always)]
-    fn next16(&mut self) -> u16 {
-        match self.low.take() {
-            Some(low) => low,
-            None => {
-                let r = self.rng.next_u32();
-                self.low = Some(r as u16);
-                (r >> 16) as u16
+    pub fn level(&self, x: f32) -> u32 {
+        const M: f32 = 12_582_912.0;
+        let t = (x - self.lo) * self.scale;
+        let t = if t < (LEVELS - 1) as f32 { t } else { (LEVELS - 1) as f32 };
+        (t + M).to_bits() % LEVELS as u32
+    }
+
+    /// The colours of the values of `rows` into `rgb`, row after row (`3·len` bytes each).
+    /// The levels of a run of values first (a loop without a branch), then their colours, four
+    /// bytes a pixel (the fourth is the next pixel's first, written after it) but the run's last.
+    pub fn paint<'a>(&self, rows: impl Iterator<Item = &'a [f32]>, rgb: &mut [u8]) {
+        let mut levels = [0u32; 64];
+        let mut rest = rgb;
+        for row in rows {
+            let len = (3 * row.len()).min(rest.len());
+            let (pixels, next) = core::mem::take(&mut rest).split_at_mut(len);
+            rest = next;
+            for (run, xs) in pixels.chunks_mut(3 * levels.len()).zip(row.chunks(levels.len())) {
+                for (l, &x) in levels.iter_mut().zip(xs) {
+                    *l = self.level(x);
+                }
+                let n = xs.len().min(run.len() / 3);
+                if n == 0 {
+                    continue;
+                }
+                for (j, &l) in levels[..n - 1].iter().enumerate() {
+                    run[3 * j..3 * j + 4].copy_from_slice(&self.colours[l as usize % LEVELS]);
+                }
+                run[3 * n - 3..3 * n].copy_from_slice(&self.colours[levels[n - 1] as usize % LEVELS][..3]);
             }
         }
     }
 }
 
-impl<R: Rng> rand_core::TryRng for Halves<'_, R> {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(u32::from(self.next16()) << 16)
+/// Counts whose hue [`composite`] looks up in a table.
+const HUES: usize = 4096;
+
+/// `composite(background, random_flips(fractal))` over `rgb` (`side² · 3` bytes), which holds
+/// the background: every pixel whose count is not 0 (grade `count / max`, coloured by `colour`)
+/// replaces the background's, in the flipped place ([`Orientation::target`]). Its value is at
+/// least 127 as [`FractalColour::sample`] draws it, so no such pixel is black (the reference keeps
+/// the background under black fractal pixels only, those of grade 0). Returns how many pixels it covers. The counts are read in
+/// order, eight at a time, skipping the runs of zeros.
+pub fn composite(
+    counts: &[u32],
+    max: u32,
+    orientation: Orientation,
+    colour: &FractalColour,
+    side: usize,
+    rgb: &mut [u8],
+) -> usize {
+    // S and V are constant over the image: the RGB of each of the 256 hues, once.
+    let rgb_of_hue: [[u8; 3]; 256] =
+        core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
+    // The hue of each count up to [`HUES`] (and `max`), once: most pixels' counts are small.
+    let hue = |g: u32| colour.hsv(f64::from(g) / f64::from(max))[0];
+    let mut table = [0u8; HUES];
+    let hue_of_count = &mut table[..(max as usize).saturating_add(1).min(HUES)];
+    for (g, h) in hue_of_count.iter_mut().enumerate() {
+        *h = hue(g as u32);
     }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(u64::from(self.next16()) << 48)
+    let hue_of_count = &*hue_of_count;
+    let mut fractal = 0;
+    for (r, row) in counts.chunks_exact(side).take(side).enumerate() {
+        let (first, step) = orientation.target_row(r, side);
+        let mut put = |c: usize, g: u32| {
+            let at = first.wrapping_add(c.wrapping_mul(step));
+            let hue = hue_of_count.get(g as usize).copied().unwrap_or_else(|| hue(g));
+            rgb[3 * at..3 * at + 3].copy_from_slice(&rgb_of_hue[usize::from(hue)]);
+            fractal += 1;
+        };
+        let mut eights = row.chunks_exact(8);
+        for (k, eight) in (&mut eights).enumerate() {
+            if eight.iter().fold(0, |a, &g| a | g) != 0 {
+                eight.iter().enumerate().filter(|(_, g)| **g > 0).for_each(|(j, &g)| put(8 * k + j, g));
+            }
+        }
+        let rest = eights.remainder();
+        rest.iter().enumerate().filter(|(_, g)| **g > 0).for_each(|(j, &g)| put(side - rest.len() + j, g));
     }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        self.rng.fill_bytes(dst);
-        Ok(())
-    }
+    fractal
 }
 
 /// The stream of category `category`'s system in the dataset with `seed` ([`sample_system`]).
@@ -1248,37 +1340,35 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         Ok(Self { systems, side, points, seed })
     }
 
-    /// The lengths of [`AndersonFarrell::draw`]'s buffers: `scratch`, the hit counts and the hits
-    /// per cell ([`hits_len`]) or the blur's `3·side²` row sums; `reals`, the chaos game's points
-    /// (`2·points`) and the diamond-square field ([`field_len`]).
-    pub fn scratch_lens(&self) -> (usize, usize) {
-        let area = self.side * self.side;
-        ((area + hits_len(self.side)).max(3 * area), 2 * self.points + field_len(self.side))
-    }
-
     /// Render instance `instance` of `system` (class `class`) into `rgb` (`side² · 3` bytes) with
-    /// the workspace buffers `scratch` ([`Self::scratch_lens`]' first: the hit counts in the first
-    /// `side²`, then the hits per cell; the blur's row sums at the end) and `reals` (its second: the
-    /// chaos game's points, then the diamond-square field). Returns the share of pixels the fractal
-    /// covers (before the background goes under it).
+    /// the buffers of `ws` ([`Family::scratch_len`]). Returns the share of pixels the fractal covers
+    /// (before the background goes under it).
     pub fn draw(
         &self,
         system: &Ifs2,
         class: usize,
         instance: u64,
-        scratch: &mut [u32],
-        reals: &mut [f64],
+        ws: &mut Workspace<'_>,
         rgb: &mut [u8],
-    ) -> f64 {
-        let (side, key) = (self.side, |p| instance_key(self.seed, class as u64, instance, p));
+    ) -> Result<f64, ShortWorkspace> {
+        let side = self.side;
+        let mut arena = ws.carve();
+        let (counts, hits, rows) = (
+            arena.take::<u32>(side * side)?,
+            arena.take::<u32>(hits_len(side))?,
+            arena.take::<u16>(blur_scratch_len(side))?,
+        );
+        let (trace, field, bits) = (
+            arena.take::<f64>(2 * (self.points / PILOT))?,
+            arena.take::<f32>(2 * field_len(side))?,
+            arena.take::<u16>(background_bits_len(side))?,
+        );
+        let key = |p| instance_key(self.seed, class as u64, instance, p);
         let mut shape = key(Purpose::Shape).rng();
         let mut maps = [Affine2::default(); MAX_MAPS];
         jitter(&mut shape, system.maps(), &mut maps);
         let jittered = with_det_probabilities(&maps[..system.len()]).unwrap_or(*system);
         let mask = (key(Purpose::Patches).rng().next_u32() >> 23) as u16;
-        let area = side * side;
-        let (counts, hits) = scratch.split_at_mut(area);
-        let (trace, field) = reals.split_at_mut(2 * self.points);
         let chains = chains(key(Purpose::Chain), self.points);
         let block = self.points / CHAINS;
         let stored = self.points / PILOT;
@@ -1297,32 +1387,15 @@ impl<C: AsRef<[Ifs2]>> AndersonFarrell<C> {
         );
         let orientation = Orientation::sample(&mut shape);
         let colour = FractalColour::sample(&mut shape);
-        let mut fractal = 0;
-        background_levels(&mut Halves::new(&mut shape), side, field, rgb);
-        if max > 0 {
-            // S and V are constant over the image: the RGB of each of the 256 hues, once.
-            let rgb_of_hue: [[u8; 3]; 256] =
-                core::array::from_fn(|h| hsv_to_rgb([h as u8, colour.saturation, colour.value]));
-            for (r, row) in rgb.chunks_exact_mut(3 * side).take(side).enumerate() {
-                for (c, px) in row.chunks_exact_mut(3).enumerate() {
-                    let count = counts[orientation.source(r, c, side)];
-                    if count == 0 {
-                        continue; // grade 0: black, the background stays
-                    }
-                    let fg = rgb_of_hue[usize::from(colour.hsv(f64::from(count) / f64::from(max))[0])];
-                    // `composite`: a non-black fractal pixel replaces the background.
-                    if fg != [0, 0, 0] {
-                        px.copy_from_slice(&fg);
-                    }
-                    fractal += 1;
-                }
-            }
-        }
+        let levels = background_levels(&mut shape, side, bits, field);
+        let s = (1 << grid_exponent(side)) + 1;
+        levels.paint(field.chunks_exact(s).take(side).map(|r| &r[..side]), rgb);
+        let fractal = if max > 0 { composite(counts, max, orientation, &colour, side, rgb) } else { 0 };
         if unit_f64(&mut shape) > 0.5 {
             let kernel = gaussian_kernel_3(uniform_f64(&mut shape, 0.5, 1.0));
-            gaussian_blur_3x3(rgb, side, kernel, scratch);
+            gaussian_blur_3x3(rgb, side, kernel, rows);
         }
-        fractal as f64 / area as f64
+        Ok(fractal as f64 / (side * side) as f64)
     }
 }
 
@@ -1333,10 +1406,20 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
         Parts::image(self.side, 3)
     }
 
-    /// [`AndersonFarrell::scratch_lens`]: `u32` counts, then `f64` reals.
+    /// [`AndersonFarrell::draw`]'s working memory, in the order it takes it from a workspace: the
+    /// hit counts (`side²`), the hits per cell ([`hits_len`]), the blur's row sums
+    /// ([`blur_scratch_len`]), the pilot's points (`2·⌊points / PILOT⌋`), the diamond-square field
+    /// and its scratch (twice [`field_len`], `f32`) and the background's draws
+    /// ([`background_bits_len`]).
     fn scratch_len(&self) -> ScratchLen {
-        let (counts, reals) = self.scratch_lens();
-        ScratchLen::NONE.and::<u32>(counts).and::<f64>(reals)
+        let side = self.side;
+        ScratchLen::NONE
+            .and::<u32>(side * side)
+            .and::<u32>(hits_len(side))
+            .and::<u16>(blur_scratch_len(side))
+            .and::<f64>(2 * (self.points / PILOT))
+            .and::<f32>(2 * field_len(side))
+            .and::<u16>(background_bits_len(side))
     }
 
     fn classes(&self) -> usize {
@@ -1357,11 +1440,8 @@ impl<C: AsRef<[Ifs2]>> Family for AndersonFarrell<C> {
     ) -> Result<Filled, RenderError<Self::Error>> {
         let system = self.systems.as_ref().get(class).ok_or(RenderError::Class)?;
         let len = self.side * self.side * 3;
-        let (counts, reals) = self.scratch_lens();
         ws.held.trace = None;
-        let mut arena = ws.carve();
-        let (counts, reals) = (arena.take::<u32>(counts)?, arena.take::<f64>(reals)?);
-        self.draw(system, class, instance, counts, reals, output(out, 0, len)?);
+        self.draw(system, class, instance, ws, output(out, 0, len)?)?;
         Ok(Filled::one(len))
     }
 

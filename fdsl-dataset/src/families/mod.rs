@@ -108,7 +108,7 @@ families! {
     rcdb bytes 1: "rcdb" => Rcdb(rcdb::Settings);
     exfractaldb bytes 1: "exfractaldb" => Exfractaldb(exfractaldb::Settings), "mvfractaldb" => Mvfractaldb(exfractaldb::MultiView);
     pc_fractaldb bytes 1: "pcfractaldb" => Pcfractaldb(pc_fractaldb::Settings), "pcscenes" => Pcscenes(pc_fractaldb::Scenes);
-    anderson_farrell bytes 3: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
+    anderson_farrell bytes 4: "andersonfarrell" => Andersonfarrell(anderson_farrell::Settings);
     dead_leaves bytes 4: "deadleaves" => Deadleaves(dead_leaves::Settings);
     statistical bytes 4: "statistical" => Statistical(statistical::Settings);
     one_point_frac bytes 1: "onepointfrac" => Onepointfrac(one_point_frac::Settings);
