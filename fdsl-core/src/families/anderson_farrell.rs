@@ -829,7 +829,12 @@ impl<R: Rng, const T: usize> LaneChains<'_, R, T> {
 
     /// [`count_hits`] in `f32` lanes: the first `stored` points kept in `trace` (`x`s then `y`s,
     /// as `f64`, exact), the window from their bounds, then they and the rest counted in `hits`.
+    ///
+    /// Never inlined: inlined into [`render_counts`] with its four instantiations, LLVM compiled
+    /// the chains 1.4x longer in the binaries that link the whole library (the CLI, the Python
+    /// module, `fdsl-bench`; not in `af_stats`), which cost 10 % of an image (BENCHMARKS.md).
     #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn count_hits(
         &mut self,
         block: usize,
