@@ -1108,7 +1108,7 @@ pub const LEVELS: usize = 4096;
 
 /// 16-bit draws of [`background_levels`] for a `side`-pixel background: the decay, the field's
 /// [`field_len`], the colour's six, rounded up to a multiple of eight (whole 32-bit draws of
-/// [`BITS_STREAMS`] generators).
+/// `BITS_STREAMS` generators).
 pub fn background_bits_len(side: usize) -> usize {
     (1 + field_len(side) + 6).next_multiple_of(2 * BITS_STREAMS)
 }
@@ -1150,7 +1150,7 @@ fn halves(rng: &mut Pcg32, out: &mut [u16]) {
 }
 
 /// [`background`] in `f32` from 16-bit draws, its colours through a table (bytes version 4):
-/// `rng`'s next [`background_bits_len`] 16-bit draws ([`halves`], into `bits`) are the decay
+/// `rng`'s next [`background_bits_len`] 16-bit draws (`halves`, into `bits`) are the decay
 /// (`U(0.4, 0.8)`, 16 random bits), the field's ([`diamond_square16`]: [`diamond_square`] in
 /// `f32`, into the first [`field_len`] values of `field`, the next as many its scratch) and the
 /// colour's ([`BackgroundColour::of`]); returns the field's [`Levels`] over the image's
