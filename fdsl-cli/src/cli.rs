@@ -3,7 +3,7 @@
 use crate::family_flags::FamilyFlags;
 use crate::output::Part;
 use crate::plan::Plan;
-use crate::{render, search, verify};
+use crate::{progress, render, search, verify};
 use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -597,11 +597,11 @@ fn render_command(a: &RenderArgs, args: &[OsString]) -> Result<ExitCode> {
     let secs = s.elapsed.as_secs_f64();
     let noun = dataset.noun();
     println!(
-        "rendered {} {noun} ({} already there) into {} in {secs:.2} s ({:.0} {noun}/s){}",
+        "rendered {} {noun} ({} already there) into {} in {secs:.2} s ({} {noun}/s){}",
         s.written,
         s.kept,
         a.out.display(),
-        s.written as f64 / secs.max(1e-9),
+        progress::per_second(s.written as f64 / secs.max(1e-9)),
         match (part == Part::WHOLE, s.completed, s.completed_here) {
             (true, ..) => String::new(),
             (false, true, true) => format!("; part {part} was the last: manifest.json is complete"),
