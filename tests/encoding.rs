@@ -176,3 +176,22 @@ fn dry_run_estimates_jpeg_sizes() {
     assert!((q75 / q95 - 0.41).abs() < 0.01, "{q75} {q95}");
     assert!(png > 3.0 * q95, "{png} {q95}");
 }
+
+/// `--dry-run`'s first line names the layout and encoding as the flags that choose them.
+#[test]
+fn dry_run_names_the_format_and_encoding_by_their_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path(), "out");
+    let first_line = |flags: &[&str]| -> String {
+        let o =
+            fdsl_ok(&[&["render", "--preset", "stat-wmm", "--out", &out, "--dry-run"][..], flags].concat());
+        String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_owned()
+    };
+    let jpeg = first_line(&[]);
+    assert!(
+        jpeg.starts_with("dataset: stat-wmm (--format png --encoding jpeg, quality 95, 4:2:0), "),
+        "{jpeg}"
+    );
+    let png = first_line(&["--encoding", "png"]);
+    assert!(png.starts_with("dataset: stat-wmm (--format png), "), "{png}");
+}

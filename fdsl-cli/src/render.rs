@@ -13,7 +13,7 @@ use fdsl_dataset::Spec;
 use fdsl_dataset::cache::{self, Cache};
 use fdsl_dataset::dataset::{Canvases, Scratch};
 use fdsl_dataset::memory::{OutOfMemory, human_bytes};
-use fdsl_dataset::spec::{Encoding, Format, differences, sha256_hex};
+use fdsl_dataset::spec::{Choice, Encoding, Format, differences, sha256_hex};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -505,13 +505,13 @@ pub fn dry_run(plan: &Plan, part: Part, out: &Path) -> Result<String> {
     };
     let bytes = owned.iter().map(|&t| task_bytes(plan.tasks()[t])).sum::<f64>() + metadata_bytes as f64;
     let encoding = match spec.encoding {
-        Encoding::Jpeg(j) => format!(", JPEG images, quality {}, {}", j.quality, j.subsampling.name()),
+        Encoding::Jpeg(j) => format!(" --encoding jpeg, quality {}, {}", j.quality, j.subsampling.name()),
         Encoding::Png => String::new(),
     };
     let mut lines = vec![format!(
-        "dataset: {} ({:?}{encoding}), {} classes, seed {}",
+        "dataset: {} (--format {}{encoding}), {} classes, seed {}",
         spec.preset,
-        spec.format,
+        spec.format.name(),
         dataset.class_count(),
         spec.seed
     )];
