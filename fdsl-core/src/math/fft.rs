@@ -579,12 +579,6 @@ fn lanes8<const INVERSE: bool>(
     }
 }
 
-/// The index of frequency `k` (any integer, taken modulo `side`) on an unshifted axis of `side`.
-#[inline(always)]
-pub fn wrap(k: isize, side: usize) -> usize {
-    k.rem_euclid(side as isize) as usize
-}
-
 /// The signed frequency of index `i` on an axis of `side` (`i` for `i < side/2`, else `i − side`):
 /// NumPy's `fftshift` puts index `i` at `signed + side/2`.
 #[inline(always)]
@@ -766,10 +760,7 @@ mod tests {
     }
 
     #[test]
-    fn signed_and_wrap_are_fftshift() {
+    fn signed_is_fftshift() {
         assert_eq!(core::array::from_fn::<_, 8, _>(|i| signed(i, 8)), [0, 1, 2, 3, -4, -3, -2, -1]);
-        assert_eq!(wrap(-4, 8), 4);
-        assert_eq!(wrap(-1, 8), 7);
-        assert_eq!(wrap(3, 8), 3);
     }
 }
