@@ -151,14 +151,18 @@ fn bad_encoding_flags_are_one_line_errors() {
     }
 }
 
+/// What `fdsl render --preset stat-wmm --out OUT --dry-run FLAGS` prints.
+fn stat_wmm_dry_run(out: &str, flags: &[&str]) -> String {
+    let o = fdsl_ok(&[&["render", "--preset", "stat-wmm", "--out", out, "--dry-run"][..], flags].concat());
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 #[test]
 fn dry_run_estimates_jpeg_sizes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");
     let estimate = |flags: &[&str]| -> f64 {
-        let o =
-            fdsl_ok(&[&["render", "--preset", "stat-wmm", "--out", &out, "--dry-run"][..], flags].concat());
-        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let text = stat_wmm_dry_run(&out, flags);
         let about = text.rsplit("about ").next().unwrap_or_else(|| panic!("{text}"));
         let (number, unit) = about.split_once(' ').unwrap();
         let scale = match &unit[..2] {
@@ -182,11 +186,8 @@ fn dry_run_estimates_jpeg_sizes() {
 fn dry_run_names_the_format_and_encoding_by_their_flags() {
     let tmp = tempfile::tempdir().unwrap();
     let out = arg(tmp.path(), "out");
-    let first_line = |flags: &[&str]| -> String {
-        let o =
-            fdsl_ok(&[&["render", "--preset", "stat-wmm", "--out", &out, "--dry-run"][..], flags].concat());
-        String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_owned()
-    };
+    let first_line =
+        |flags: &[&str]| stat_wmm_dry_run(&out, flags).lines().next().unwrap_or_default().to_owned();
     let jpeg = first_line(&[]);
     assert!(
         jpeg.starts_with("dataset: stat-wmm (--format png --encoding jpeg, quality 95, 4:2:0), "),

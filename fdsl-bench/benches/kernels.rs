@@ -113,21 +113,23 @@ fn statistical(c: &mut Criterion) {
     });
     let values: Vec<f64> = image.iter().map(|c| (c.re - 0.5) * 40.0).collect();
     let quantiles: Vec<f64> = (1..=801).map(|i| i as f64 / 801.0).collect();
+    // The WMM law's points, −200 + 0.5·i.
+    let law_point = |i: usize| -200.0 + 0.5 * i as f64;
     let mut matched = values.clone();
     let mut work = vec![0.0; 2 * n * n];
     g.bench_function("histogram matching, 128 x 128 values, 801-point law", |b| {
         b.iter(|| {
             matched.copy_from_slice(&values);
-            match_cdf(&mut matched, &mut work, &quantiles, |i| -200.0 + 0.5 * i as f64, |_| {}, None);
+            match_cdf(&mut matched, &mut work, &quantiles, law_point, |_| {}, None);
         })
     });
     // A WMM round: the band's table by rank made once per image, its ranks found each round.
     let mut table = vec![0.0; n * n];
-    rank_table(&quantiles, |i| -200.0 + 0.5 * i as f64, |_| {}, &mut table);
+    rank_table(&quantiles, law_point, |_| {}, &mut table);
     g.bench_function("histogram matching with its table by rank, 128 x 128 values", |b| {
         b.iter(|| {
             matched.copy_from_slice(&values);
-            match_cdf(&mut matched, &mut work, &quantiles, |i| -200.0 + 0.5 * i as f64, |_| {}, Some(&table));
+            match_cdf(&mut matched, &mut work, &quantiles, law_point, |_| {}, Some(&table));
         })
     });
     g.finish();

@@ -473,20 +473,22 @@ pub fn spectrum_magnitude(side: usize, alpha_x: f64, alpha_y: f64, out: &mut [f6
 /// The generalised Laplacian law of a band (G:252-267): `h = exp(−|x/ŝ|^r̂)` on the 801 points;
 /// writes its mean, deviation and cumulative quantiles `cumsum(h) / Σh` into `law`.
 fn laplacian_law(shat: f64, rhat: f64, law: &mut [f64]) {
-    let point = law_point;
     let (head, quantiles) = law.split_at_mut(2);
     // `|x|` is symmetric about the middle point (0): one value per pair of points, `|x/ŝ|^r̂` as
     // `exp(r̂·ln|x/ŝ|)` (`exp(−∞) = 0` at `x = 0`).
     let middle = LAW_POINTS / 2;
     for i in 0..=middle {
-        let h = libm::exp(-libm::exp(rhat * libm::log(libm::fabs(point(i) / shat))));
+        let h = libm::exp(-libm::exp(rhat * libm::log(libm::fabs(law_point(i) / shat))));
         (quantiles[i], quantiles[LAW_POINTS - 1 - i]) = (h, h);
     }
     let total = quantiles.iter().sum::<f64>();
-    let mean = quantiles.iter().enumerate().map(|(i, &h)| point(i) * h).sum::<f64>() / total;
-    let var =
-        quantiles.iter().enumerate().map(|(i, &h)| (point(i) - mean) * (point(i) - mean) * h).sum::<f64>()
-            / total;
+    let mean = quantiles.iter().enumerate().map(|(i, &h)| law_point(i) * h).sum::<f64>() / total;
+    let var = quantiles
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (law_point(i) - mean) * (law_point(i) - mean) * h)
+        .sum::<f64>()
+        / total;
     let mut cumulative = 0.0;
     for q in quantiles.iter_mut() {
         cumulative += *q;
@@ -669,8 +671,7 @@ fn wmm_channel(
         pyramid.build(masks, channel, bands, complex, twiddles)?;
     }
     for k in 0..bands_per_channel {
-        let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
-        let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
+        let (mean, std, quantiles) = band_law(laws, bands_per_channel, c, k);
         let range = pyramid.band_range(k).0;
         let table = &ranks[range.clone()];
         // The port standardises the band before matching too; the matching reads only the values'
@@ -698,6 +699,13 @@ fn impose_color(side: usize, layout: &Layout, real: &mut [f64]) {
     }
 }
 
+/// Band `k` of channel `c`'s law, as [`laplacian_law`] wrote it into `laws`: its mean, deviation
+/// and cumulative quantiles.
+fn band_law(laws: &[f64], bands_per_channel: usize, c: usize, k: usize) -> (f64, f64, &[f64]) {
+    let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
+    (law[0], law[1], &law[2..])
+}
+
 /// The WMM law's point `i`, `−200 + 0.5·i` (G:252).
 fn law_point(i: usize) -> f64 {
     -200.0 + 0.5 * i as f64
@@ -717,8 +725,7 @@ fn fill_rank_tables(model: Model, layout: &Layout, real: &mut [f64]) {
         let (bands, color) = tables.split_at_mut(matched_len(pyramid));
         if model.wmm() {
             for k in 0..bands_per_channel {
-                let law = &laws[(c * bands_per_channel + k) * (2 + LAW_POINTS)..][..2 + LAW_POINTS];
-                let (mean, std, quantiles) = (law[0], law[1], &law[2..]);
+                let (mean, std, quantiles) = band_law(laws, bands_per_channel, c, k);
                 let finish = |t: &mut [f64]| standardise(t, mean, std);
                 rank_table(quantiles, law_point, finish, &mut bands[pyramid.band_range(k).0]);
             }
